@@ -1,0 +1,47 @@
+# The two commands of the README, and the small ones they are made of.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PYTEST_ARGS ?=
+
+.PHONY: run test test-inner lint fmt migrate seed bench venv clean
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+# The app with demo data on SQLite, tasks run in-process, at http://127.0.0.1:8000/
+run: venv
+	mkdir -p var
+	DATABASE_URL=sqlite:///var/db.sqlite3 REDIS_URL= $(PY) manage.py migrate --noinput
+	DATABASE_URL=sqlite:///var/db.sqlite3 REDIS_URL= $(PY) manage.py seed_demo
+	DATABASE_URL=sqlite:///var/db.sqlite3 REDIS_URL= $(PY) manage.py runserver 127.0.0.1:8000
+
+# The whole suite on real PostgreSQL and Redis, started on loopback and stopped afterwards.
+test: venv
+	bin/with-services $(MAKE) --no-print-directory test-inner
+
+test-inner: lint
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+fmt: venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+migrate: venv
+	$(PY) manage.py migrate
+
+bench: venv
+	bin/with-services sh -c 'for b in bench/*.py; do $(PY) "$$b" || exit 1; done'
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,53 @@
+from django.contrib import admin
+
+from .models import Appliance, ApplianceModel, Customer, ServiceContract, Site
+
+
+class SiteInline(admin.TabularInline):
+    model = Site
+    extra = 0
+
+
+@admin.register(Customer)
+class CustomerAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "email", "phone", "user"]
+    list_filter = ["kind", "language"]
+    search_fields = ["name", "email", "phone", "sites__appliances__serial_number"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
+    inlines = [SiteInline]
+
+
+@admin.register(Site)
+class SiteAdmin(admin.ModelAdmin):
+    list_display = ["address", "city", "customer", "timezone"]
+    list_filter = ["city", "country"]
+    search_fields = ["address", "city", "postal_code", "customer__name"]
+    list_select_related = ["customer"]
+    raw_id_fields = ["customer"]
+
+
+@admin.register(ApplianceModel)
+class ApplianceModelAdmin(admin.ModelAdmin):
+    list_display = ["manufacturer", "model_number", "name", "category", "warranty_months"]
+    list_filter = ["category", "manufacturer"]
+    search_fields = ["manufacturer", "model_number", "name"]
+
+
+@admin.register(Appliance)
+class ApplianceAdmin(admin.ModelAdmin):
+    list_display = ["serial_number", "model", "site", "warranty_until", "contract"]
+    list_filter = ["model__category", "model__manufacturer"]
+    search_fields = ["serial_number", "model__model_number", "site__customer__name"]
+    list_select_related = ["model", "site", "contract"]
+    raw_id_fields = ["site", "contract"]
+    date_hierarchy = "warranty_until"
+
+
+@admin.register(ServiceContract)
+class ServiceContractAdmin(admin.ModelAdmin):
+    list_display = ["number", "customer", "starts_on", "ends_on", "response_hours"]
+    list_filter = ["ends_on"]
+    search_fields = ["number", "customer__name"]
+    list_select_related = ["customer"]
+    raw_id_fields = ["customer"]

@@ -1,0 +1,176 @@
+"""Who the company serves, where, and what they own: customers, sites, appliances, contracts."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+from timezone_field import TimeZoneField
+
+
+class Customer(models.Model):
+    """A person or a company that calls for service; may have a portal login."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("Person")
+        COMPANY = "company", _("Company")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PERSON)
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("email"), blank=True, db_index=True)
+    phone = PhoneNumberField(_("phone"), blank=True, db_index=True)
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("portal user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="customer",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        ordering = ["name", "pk"]
+        indexes = [models.Index(fields=["name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Site(models.Model):
+    """An address where appliances stand and technicians go."""
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="sites"
+    )
+    label = models.CharField(_("label"), max_length=100, blank=True)
+    address = models.CharField(_("street address"), max_length=250)
+    city = models.CharField(_("city"), max_length=100)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    country = models.CharField(_("country"), max_length=2, default="IT")
+    latitude = models.FloatField(_("latitude"))
+    longitude = models.FloatField(_("longitude"))
+    timezone = TimeZoneField(_("time zone"), default=settings.TIME_ZONE)
+    access_notes = models.TextField(_("access notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("site")
+        verbose_name_plural = _("sites")
+        ordering = ["customer", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(latitude__gte=-90, latitude__lte=90)
+                & models.Q(longitude__gte=-180, longitude__lte=180),
+                name="site_coordinates_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.address}, {self.city}"
+
+
+class ApplianceModel(models.Model):
+    """A catalog entry: one manufacturer's model of an appliance."""
+
+    class Category(models.TextChoices):
+        PRINTER = "printer", _("Printer")
+        HVAC = "hvac", _("HVAC")
+        WASHING_MACHINE = "washing_machine", _("Washing machine")
+        REFRIGERATOR = "refrigerator", _("Refrigerator")
+        DISHWASHER = "dishwasher", _("Dishwasher")
+        PC = "pc", _("PC")
+        NETWORK = "network", _("Network")
+
+    manufacturer = models.CharField(_("manufacturer"), max_length=100)
+    model_number = models.CharField(_("model number"), max_length=100)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    warranty_months = models.PositiveSmallIntegerField(_("warranty (months)"), default=24)
+
+    class Meta:
+        verbose_name = _("appliance model")
+        verbose_name_plural = _("appliance models")
+        ordering = ["manufacturer", "model_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["manufacturer", "model_number"], name="appliance_model_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.manufacturer} {self.model_number}"
+
+
+class ServiceContract(models.Model):
+    """A maintenance contract: covered appliances get contract coverage and its response time."""
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="contracts"
+    )
+    number = models.CharField(_("number"), max_length=30, unique=True)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    response_hours = models.PositiveSmallIntegerField(
+        _("response time (business hours)"), default=8
+    )
+    preventive_visits_per_year = models.PositiveSmallIntegerField(
+        _("preventive visits per year"), default=1
+    )
+
+    class Meta:
+        verbose_name = _("service contract")
+        verbose_name_plural = _("service contracts")
+        ordering = ["-ends_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="contract_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def is_active_on(self, day: datetime.date) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+
+class Appliance(models.Model):
+    """One physical appliance at a site, with its serial number and warranty."""
+
+    model = models.ForeignKey(
+        ApplianceModel, verbose_name=_("model"), on_delete=models.PROTECT, related_name="units"
+    )
+    site = models.ForeignKey(
+        Site, verbose_name=_("site"), on_delete=models.CASCADE, related_name="appliances"
+    )
+    serial_number = models.CharField(_("serial number"), max_length=100, db_index=True)
+    installed_on = models.DateField(_("installed on"), null=True, blank=True)
+    warranty_until = models.DateField(_("warranty until"), null=True, blank=True)
+    contract = models.ForeignKey(
+        ServiceContract,
+        verbose_name=_("contract"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="covered_appliances",
+    )
+
+    class Meta:
+        verbose_name = _("appliance")
+        verbose_name_plural = _("appliances")
+        ordering = ["site", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["model", "serial_number"], name="appliance_serial")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model} #{self.serial_number}"

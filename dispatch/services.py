@@ -1,0 +1,170 @@
+"""Putting visits on technicians' days and taking them off again."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fieldservice.errors import DomainError, InvalidInput, StaleVersion, TechnicianBusy
+from technicians.models import Technician
+from tickets import events, locks
+from tickets.models import Ticket, TicketEvent, Visit
+from tickets.services import record, set_ticket_status, set_visit_status
+from tickets.transitions import ticket_can
+
+from . import rules
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser as User
+
+
+def _snapshot(visit: Visit) -> dict[str, object]:
+    return {
+        "technician_id": visit.technician_id,
+        "planned_start": visit.planned_start.isoformat() if visit.planned_start else None,
+        "window_start": visit.window_start.isoformat() if visit.window_start else None,
+        "window_end": visit.window_end.isoformat() if visit.window_end else None,
+        "status": visit.status,
+    }
+
+
+def assign_visit(
+    *,
+    visit: Visit,
+    technician: Technician,
+    start: datetime.datetime,
+    by: User | None,
+    override_reason: str = "",
+    expected_version: int | None = None,
+) -> Visit:
+    """Put a visit on a technician's day at `start`, or say why not.
+
+    Skills, certifications and working hours may be overridden by a dispatcher with a reason
+    (recorded); time off and overlaps never. On PostgreSQL an exclusion constraint backs the
+    overlap check, so a race between two dispatchers cannot double-book.
+    """
+    if timezone.is_naive(start):
+        raise InvalidInput(_("The start time needs a time zone."), field="start")
+    try:
+        with transaction.atomic():
+            return _assign(visit, technician, start, by, override_reason.strip(), expected_version)
+    except IntegrityError as exc:
+        # Only the exclusion constraint can fail here: the checks above ran under the
+        # technician's row lock, so this is a writer that bypassed the service.
+        raise TechnicianBusy(
+            _("%(name)s already has a visit at that time.") % {"name": technician}
+        ) from exc
+
+
+def _assign(visit, technician, start, by, override_reason, expected_version) -> Visit:
+    technician = locks.lock_technician(technician.pk)
+    ticket = locks.lock_ticket(visit.ticket_id)
+    visit = locks.lock_visit(visit.pk)
+    visit.ticket = ticket
+    if expected_version is not None and visit.version != expected_version:
+        raise StaleVersion(
+            _("The visit changed since you loaded it (version %(have)s, now %(now)s).")
+            % {"have": expected_version, "now": visit.version}
+        )
+    if visit.status not in (Visit.Status.UNASSIGNED, Visit.Status.SCHEDULED):
+        raise DomainError(
+            _("A visit that is %(status)s cannot be moved.")
+            % {"status": visit.get_status_display()}
+        )
+    end = start + visit.duration
+    if end <= timezone.now():
+        raise InvalidInput(_("The visit would be over before now."), field="start")
+    local_day = start.astimezone(ZoneInfo(str(technician.timezone))).date()
+
+    overridden: list[str] = []
+    for check in (
+        lambda: rules.ensure_can_do(technician, ticket, on=local_day),
+        lambda: rules.ensure_in_working_hours(technician, start, end),
+    ):
+        try:
+            check()
+        except DomainError as err:
+            if not override_reason:
+                raise
+            overridden.append(err.message)
+    rules.ensure_not_off(technician, start, end)
+    rules.ensure_free(technician, start, end, ignoring=visit)
+
+    previous = _snapshot(visit)
+    was_scheduled = visit.status == Visit.Status.SCHEDULED
+    window = datetime.timedelta(minutes=settings.FIELDSERVICE["ARRIVAL_WINDOW_MINUTES"])
+    if visit.window_start is None or not (visit.window_start <= start <= visit.window_end):
+        # A new time outside the promise makes a new promise; the customer hears of it.
+        visit.window_start, visit.window_end = start, start + window
+    visit.technician = technician
+    visit.planned_start, visit.planned_end = start, end
+    if was_scheduled:
+        visit.version += 1
+        visit.save()
+    else:
+        set_visit_status(visit, Visit.Status.SCHEDULED, by=by)
+    record(
+        ticket,
+        by=by,
+        kind=TicketEvent.Kind.ASSIGNED,
+        from_value=previous["technician_id"] or "",
+        to_value=technician.pk,
+        visit=visit.pk,
+        planned_start=start.isoformat(),
+    )
+    if overridden:
+        record(
+            ticket,
+            by=by,
+            kind=TicketEvent.Kind.OVERRIDE,
+            reason=override_reason,
+            visit=visit.pk,
+            overridden=overridden,
+        )
+    if ticket.status != Ticket.Status.SCHEDULED and ticket_can(
+        ticket.status, Ticket.Status.SCHEDULED
+    ):
+        set_ticket_status(ticket, Ticket.Status.SCHEDULED, by=by, now=timezone.now())
+    if was_scheduled:
+        events.visit_moved.send(sender=Visit, visit=visit, previous=previous)
+    else:
+        events.visit_scheduled.send(sender=Visit, visit=visit)
+    return visit
+
+
+@transaction.atomic
+def unassign_visit(*, visit: Visit, by: User | None, reason: str = "") -> Visit:
+    """Take a scheduled visit off its technician's day; it goes back to the queue."""
+    ticket = locks.lock_ticket(visit.ticket_id)
+    visit = locks.lock_visit(visit.pk)
+    visit.ticket = ticket
+    previous = _snapshot(visit)
+    if visit.status != Visit.Status.SCHEDULED:
+        raise DomainError(
+            _("Only a scheduled visit can be unassigned; this one is %(status)s.")
+            % {"status": visit.get_status_display()}
+        )
+    visit.technician = None
+    visit.planned_start = visit.planned_end = None
+    set_visit_status(visit, Visit.Status.UNASSIGNED, by=by, reason=reason)
+    record(
+        ticket,
+        by=by,
+        kind=TicketEvent.Kind.UNASSIGNED,
+        from_value=previous["technician_id"],
+        reason=reason,
+        visit=visit.pk,
+    )
+    if (
+        ticket.status == Ticket.Status.SCHEDULED
+        and not ticket.visits.filter(status__in=Visit.BUSY_STATUSES).exists()
+    ):
+        set_ticket_status(ticket, Ticket.Status.TRIAGED, by=by, reason=reason, now=timezone.now())
+    events.visit_unassigned.send(sender=Visit, visit=visit, previous=previous)
+    return visit

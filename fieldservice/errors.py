@@ -1,0 +1,56 @@
+"""The one family of domain errors. Each carries a message a person can read."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A rule refused the change; nothing was written."""
+
+    code = "domain_error"
+    status = 409
+
+    def __init__(self, message: str, **details: object) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InvalidInput(DomainError):
+    code = "invalid_input"
+    status = 400
+
+    def __init__(self, message: str, *, field: str | None = None, **details: object) -> None:
+        super().__init__(message, **details)
+        self.field = field
+
+
+class TransitionNotAllowed(DomainError):
+    code = "transition_not_allowed"
+
+
+class TechnicianBusy(DomainError):
+    code = "technician_busy"
+
+
+class OutsideWorkingHours(DomainError):
+    code = "outside_working_hours"
+
+
+class TechnicianOff(DomainError):
+    code = "technician_off"
+
+
+class MissingSkill(DomainError):
+    code = "missing_skill"
+
+
+class MissingCertification(DomainError):
+    code = "missing_certification"
+
+
+class StaleVersion(DomainError):
+    code = "stale_version"
+    status = 412

@@ -1,0 +1,10 @@
+"""Test overrides only: everything else comes from settings.py and the environment."""
+
+from .settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+AXES_ENABLED = False
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+# Unit tests run tasks in-process; tests/integration starts a real worker on the real Redis.
+CELERY_TASK_ALWAYS_EAGER = True

@@ -1,0 +1,112 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from fieldservice.errors import DomainError
+
+from . import services
+from .models import BusinessCalendar, ErrorCode, Holiday, Part, Ticket, TicketEvent, Visit
+
+
+class HolidayInline(admin.TabularInline):
+    model = Holiday
+    extra = 0
+
+
+@admin.register(BusinessCalendar)
+class BusinessCalendarAdmin(admin.ModelAdmin):
+    list_display = ["name", "timezone", "opens_at", "closes_at", "workdays", "is_default"]
+    inlines = [HolidayInline]
+
+
+@admin.register(Part)
+class PartAdmin(admin.ModelAdmin):
+    list_display = ["sku", "name", "unit_price"]
+    search_fields = ["sku", "name"]
+
+
+@admin.register(ErrorCode)
+class ErrorCodeAdmin(admin.ModelAdmin):
+    list_display = ["code", "title", "manufacturer", "category", "appliance_model"]
+    list_filter = ["category", "manufacturer", "skills"]
+    search_fields = ["code", "normalized_code", "title", "probable_cause"]
+    list_select_related = ["appliance_model"]
+    filter_horizontal = ["skills", "parts"]
+
+
+class TicketEventInline(admin.TabularInline):
+    model = TicketEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["at", "by", "kind", "from_value", "to_value", "reason", "data"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class VisitInline(admin.TabularInline):
+    model = Visit
+    extra = 0
+    fields = ["status", "technician", "window_start", "window_end", "planned_start", "outcome"]
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Ticket)
+class TicketAdmin(admin.ModelAdmin):
+    list_display = [
+        "number",
+        "customer",
+        "kind",
+        "priority",
+        "status",
+        "tier",
+        "coverage",
+        "sla_due_at",
+    ]
+    list_filter = ["status", "priority", "coverage", "kind", "channel", "tier", "required_skills"]
+    search_fields = ["=id", "customer__name", "appliance__serial_number", "reported_codes"]
+    list_select_related = ["customer"]
+    raw_id_fields = ["customer", "site", "appliance", "appliance_model", "contract", "created_by"]
+    filter_horizontal = ["error_codes", "required_skills"]
+    date_hierarchy = "created_at"
+    # Status, tier and SLA change only through the services (and their history).
+    readonly_fields = [
+        "status",
+        "tier",
+        "coverage",
+        "coverage_reason",
+        "sla_due_at",
+        "sla_paused_at",
+    ]
+    inlines = [VisitInline, TicketEventInline]
+    actions = ["escalate_selected"]
+
+    @admin.action(description=_("Escalate to the next tier"))
+    def escalate_selected(self, request, queryset):
+        for ticket in queryset:
+            try:
+                services.escalate(ticket=ticket, by=request.user, reason=_("Escalated in admin"))
+            except DomainError as err:
+                self.message_user(request, f"{ticket}: {err.message}", messages.WARNING)
+
+
+@admin.register(Visit)
+class VisitAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "status", "technician", "planned_start", "window_start", "outcome"]
+    list_filter = ["status", "outcome", "locked", "technician"]
+    search_fields = ["=ticket__id", "ticket__customer__name"]
+    list_select_related = ["ticket", "technician__user"]
+    raw_id_fields = ["ticket", "technician", "follow_up_of"]
+    readonly_fields = ["status", "version"]
+    date_hierarchy = "planned_start"
+
+
+@admin.register(TicketEvent)
+class TicketEventAdmin(admin.ModelAdmin):
+    list_display = ["ticket", "at", "by", "kind", "from_value", "to_value"]
+    list_filter = ["kind"]
+    list_select_related = ["ticket", "by"]
+    raw_id_fields = ["ticket", "by"]

@@ -1,0 +1,17 @@
+"""Domain events of tickets and visits, sent by services inside their transaction.
+
+Lower apps (notifications, and later the board's live updates) subscribe; tickets never import
+them. Every signal is sent with `sender` set to the model class.
+"""
+
+from django.dispatch import Signal
+
+ticket_opened = Signal()  # ticket
+ticket_status_changed = Signal()  # ticket, from_status, to_status
+ticket_escalated = Signal()  # ticket, from_tier, to_tier
+visit_created = Signal()  # visit
+visit_scheduled = Signal()  # visit (first time on a technician's day)
+visit_moved = Signal()  # visit, previous (dict of technician_id, planned_start, window)
+visit_unassigned = Signal()  # visit, previous
+visit_cancelled = Signal()  # visit, previous
+visit_status_changed = Signal()  # visit, from_status, to_status

@@ -1,0 +1,28 @@
+"""Row locks in one fixed order: technician, then ticket, then visits by primary key.
+
+Every service that locks more than one of these takes them through here, in that order, so two
+services can never wait on each other. Callers must already be inside transaction.atomic().
+"""
+
+from __future__ import annotations
+
+from technicians.models import Technician
+
+from .models import Ticket, Visit
+
+
+def lock_technician(pk: int) -> Technician:
+    return Technician.objects.select_for_update().select_related("user").get(pk=pk)
+
+
+def lock_ticket(pk: int) -> Ticket:
+    return Ticket.objects.select_for_update().get(pk=pk)
+
+
+def lock_visit(pk: int) -> Visit:
+    """Lock a visit. Caller holds (or does not need) its technician's and ticket's locks."""
+    return Visit.objects.select_for_update().get(pk=pk)
+
+
+def lock_visits(pks: list[int]) -> list[Visit]:
+    return list(Visit.objects.select_for_update().filter(pk__in=pks).order_by("pk"))

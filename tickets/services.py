@@ -1,0 +1,428 @@
+"""Writes on tickets and visits. Each function validates, writes in one transaction, records a
+TicketEvent and sends a domain event; pages, the API and tasks all call these."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customers.models import Appliance, ApplianceModel, Customer, Site
+from fieldservice.errors import InvalidInput, StaleVersion, TransitionNotAllowed
+
+from . import events, locks
+from .models import Ticket, TicketEvent, Visit
+from .selectors import assess_ticket
+from .sla import load_calendar, resumed_due
+from .transitions import ticket_can, visit_can
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser as User
+
+TS = Ticket.Status
+VS = Visit.Status
+
+
+def record(
+    ticket: Ticket,
+    *,
+    by: User | None,
+    kind: str,
+    from_value: object = "",
+    to_value: object = "",
+    reason: str = "",
+    **data: object,
+) -> TicketEvent:
+    """Append one line to the ticket's history."""
+    return TicketEvent.objects.create(
+        ticket=ticket,
+        by=by if by is not None and by.is_authenticated else None,
+        kind=kind,
+        from_value=str(from_value),
+        to_value=str(to_value),
+        reason=reason,
+        data=data,
+    )
+
+
+def visit_minutes(*, kind: str, category: str | None) -> int:
+    """Expected minutes of work by job kind and appliance category (configurable)."""
+    config = settings.FIELDSERVICE
+    by_category = config["VISIT_MINUTES_BY_CATEGORY"].get(category or "", {})
+    return int(by_category.get(kind, config["VISIT_MINUTES"].get(kind, 90)))
+
+
+@transaction.atomic
+def open_ticket(
+    *,
+    customer: Customer,
+    site: Site,
+    kind: str = Ticket.Kind.REPAIR,
+    appliance: Appliance | None = None,
+    appliance_model: ApplianceModel | None = None,
+    codes: list[str] | None = None,
+    description: str = "",
+    channel: str = Ticket.Channel.PHONE,
+    priority: int = Ticket.Priority.P3,
+    by: User | None = None,
+) -> Ticket:
+    """Open a ticket: match its codes, decide coverage and the SLA due time, record it."""
+    if site.customer_id != customer.pk:
+        raise InvalidInput(_("The site does not belong to this customer."), field="site")
+    if appliance is not None and appliance.site_id != site.pk:
+        raise InvalidInput(_("The appliance is not at this site."), field="appliance")
+    if kind not in Ticket.Kind.values:
+        raise InvalidInput(_("Unknown kind of job: %(kind)s.") % {"kind": kind}, field="kind")
+    if channel not in Ticket.Channel.values:
+        raise InvalidInput(_("Unknown channel: %(c)s.") % {"c": channel}, field="channel")
+    if int(priority) not in Ticket.Priority.values:
+        raise InvalidInput(_("Priority must be 1 to 4."), field="priority")
+    if kind == Ticket.Kind.INSTALLATION and appliance is None and appliance_model is None:
+        raise InvalidInput(
+            _("An installation needs the appliance model to install."), field="appliance_model"
+        )
+    if kind != Ticket.Kind.INSTALLATION and appliance is None:
+        raise InvalidInput(_("Choose the appliance that needs service."), field="appliance")
+
+    now = timezone.now()
+    assessment = assess_ticket(
+        customer=customer,
+        appliance=appliance,
+        appliance_model=appliance_model,
+        codes=codes or [],
+        priority=int(priority),
+        at=now,
+    )
+    ticket = Ticket.objects.create(
+        customer=customer,
+        site=site,
+        appliance=appliance,
+        appliance_model=appliance_model or (appliance.model if appliance else None),
+        kind=kind,
+        reported_codes=list(codes or []),
+        unknown_codes=assessment.codes.unknown,
+        description=description,
+        channel=channel,
+        priority=int(priority),
+        coverage=assessment.coverage.coverage,
+        coverage_reason=assessment.coverage.reason,
+        contract=assessment.coverage.contract,
+        sla_due_at=assessment.sla_due_at,
+        created_by=by if by is not None and by.is_authenticated else None,
+    )
+    ticket.error_codes.set(assessment.codes.matched)
+    ticket.required_skills.set(assessment.skills)
+    record(
+        ticket,
+        by=by,
+        kind=TicketEvent.Kind.OPENED,
+        to_value=TS.NEW,
+        coverage=ticket.coverage,
+        unknown_codes=ticket.unknown_codes,
+    )
+    events.ticket_opened.send(sender=Ticket, ticket=ticket)
+    return ticket
+
+
+def set_ticket_status(
+    ticket: Ticket, to: str, *, by: User | None, reason: str = "", now: datetime.datetime
+) -> None:
+    """Change a ticket's status, pausing or resuming its SLA clock as needed.
+
+    The caller holds the ticket's row lock (tickets.locks.lock_ticket) inside a transaction.
+    """
+    if not ticket_can(ticket.status, to):
+        raise TransitionNotAllowed(
+            _("A ticket cannot go from %(current)s to %(requested)s.")
+            % {"current": ticket.get_status_display(), "requested": TS(to).label}
+        )
+    previous = ticket.status
+    if to in Ticket.PAUSED_STATUSES and ticket.sla_paused_at is None:
+        ticket.sla_paused_at = now
+        record(ticket, by=by, kind=TicketEvent.Kind.SLA, to_value="paused", reason=reason)
+    elif to not in Ticket.PAUSED_STATUSES and ticket.sla_paused_at is not None:
+        old_due = ticket.sla_due_at
+        ticket.sla_due_at = resumed_due(
+            due=old_due, paused_at=ticket.sla_paused_at, resumed_at=now, calendar=load_calendar()
+        )
+        ticket.sla_paused_at = None
+        record(
+            ticket,
+            by=by,
+            kind=TicketEvent.Kind.SLA,
+            from_value=old_due.isoformat(),
+            to_value=ticket.sla_due_at.isoformat(),
+            reason=_("resumed"),
+        )
+    ticket.status = to
+    ticket.save(update_fields=["status", "sla_paused_at", "sla_due_at", "updated_at"])
+    record(
+        ticket, by=by, kind=TicketEvent.Kind.STATUS, from_value=previous, to_value=to, reason=reason
+    )
+    events.ticket_status_changed.send(
+        sender=Ticket, ticket=ticket, from_status=previous, to_status=to
+    )
+
+
+@transaction.atomic
+def transition_ticket(
+    *,
+    ticket: Ticket,
+    to: str,
+    by: User | None,
+    reason: str = "",
+    now: datetime.datetime | None = None,
+) -> Ticket:
+    """Move a ticket to another status, if its state machine allows it."""
+    if to not in TS.values:
+        raise InvalidInput(_("Unknown ticket status: %(s)s.") % {"s": to}, field="to")
+    ticket = locks.lock_ticket(ticket.pk)
+    set_ticket_status(ticket, to, by=by, reason=reason, now=now or timezone.now())
+    if to == TS.CANCELLED:
+        for visit in locks.lock_visits(
+            list(
+                ticket.visits.filter(status__in=[VS.UNASSIGNED, VS.SCHEDULED]).values_list(
+                    "pk", flat=True
+                )
+            )
+        ):
+            set_visit_status(visit, VS.CANCELLED, by=by, reason=reason)
+    return ticket
+
+
+def _change_tier(ticket: Ticket, *, to: int, by: User | None, reason: str) -> Ticket:
+    if not reason.strip():
+        raise InvalidInput(_("Say why the tier changes."), field="reason")
+    if not ticket.is_open:
+        raise TransitionNotAllowed(
+            _("A %(status)s ticket cannot change tier.") % {"status": ticket.get_status_display()}
+        )
+    previous = ticket.tier
+    ticket.tier = to
+    ticket.save(update_fields=["tier", "updated_at"])
+    kind = TicketEvent.Kind.ESCALATED if to > previous else TicketEvent.Kind.DEESCALATED
+    record(ticket, by=by, kind=kind, from_value=previous, to_value=to, reason=reason)
+    events.ticket_escalated.send(sender=Ticket, ticket=ticket, from_tier=previous, to_tier=to)
+    return ticket
+
+
+@transaction.atomic
+def escalate(*, ticket: Ticket, by: User | None, reason: str) -> Ticket:
+    """Raise the ticket one support tier (1 -> 2 -> 3)."""
+    ticket = locks.lock_ticket(ticket.pk)
+    if ticket.tier >= Ticket.Tier.THIRD:
+        raise TransitionNotAllowed(_("The ticket is already at tier 3."))
+    return _change_tier(ticket, to=ticket.tier + 1, by=by, reason=reason)
+
+
+@transaction.atomic
+def deescalate(*, ticket: Ticket, by: User | None, reason: str) -> Ticket:
+    """Lower the ticket one support tier."""
+    ticket = locks.lock_ticket(ticket.pk)
+    if ticket.tier <= Ticket.Tier.FIRST:
+        raise TransitionNotAllowed(_("The ticket is already at tier 1."))
+    return _change_tier(ticket, to=ticket.tier - 1, by=by, reason=reason)
+
+
+def validate_window(
+    window_start: datetime.datetime | None, window_end: datetime.datetime | None
+) -> None:
+    if (window_start is None) != (window_end is None):
+        raise InvalidInput(_("Give both ends of the arrival window."), field="window_start")
+    if window_start is None:
+        return
+    if window_end <= window_start:
+        raise InvalidInput(_("The arrival window must end after it starts."), field="window_end")
+    if window_end <= timezone.now():
+        raise InvalidInput(_("The arrival window is in the past."), field="window_start")
+
+
+@transaction.atomic
+def create_visit(
+    *,
+    ticket: Ticket,
+    by: User | None,
+    window_start: datetime.datetime | None = None,
+    window_end: datetime.datetime | None = None,
+    duration_minutes: int | None = None,
+    follow_up_of: Visit | None = None,
+) -> Visit:
+    """Add an unassigned visit to an open ticket."""
+    validate_window(window_start, window_end)
+    ticket = locks.lock_ticket(ticket.pk)
+    if not ticket.is_open:
+        raise TransitionNotAllowed(
+            _("A %(status)s ticket cannot get a new visit.")
+            % {"status": ticket.get_status_display()}
+        )
+    if duration_minutes is not None and not 5 <= duration_minutes <= 16 * 60:
+        raise InvalidInput(_("A visit lasts 5 minutes to 16 hours."), field="duration_minutes")
+    category = ticket.appliance_model.category if ticket.appliance_model_id else None
+    visit = Visit.objects.create(
+        ticket=ticket,
+        window_start=window_start,
+        window_end=window_end,
+        duration_minutes=duration_minutes or visit_minutes(kind=ticket.kind, category=category),
+        follow_up_of=follow_up_of,
+    )
+    if ticket.status == TS.NEW:
+        set_ticket_status(ticket, TS.TRIAGED, by=by, now=timezone.now())
+    record(
+        ticket,
+        by=by,
+        kind=TicketEvent.Kind.VISIT_CREATED,
+        to_value=visit.pk,
+        follow_up_of=follow_up_of.pk if follow_up_of else None,
+    )
+    events.visit_created.send(sender=Visit, visit=visit)
+    return visit
+
+
+def set_visit_status(visit: Visit, to: str, *, by: User | None, reason: str = "") -> None:
+    """Change a visit's status and bump its version.
+
+    The caller holds the ticket's and then the visit's row lock inside a transaction.
+    """
+    if not visit_can(visit.status, to):
+        raise TransitionNotAllowed(
+            _("A visit cannot go from %(current)s to %(requested)s.")
+            % {"current": visit.get_status_display(), "requested": VS(to).label}
+        )
+    previous = visit.status
+    visit.status = to
+    visit.version += 1  # the row is locked, so a plain increment is safe
+    visit.save()
+    record(
+        visit.ticket,
+        by=by,
+        kind=TicketEvent.Kind.VISIT,
+        from_value=previous,
+        to_value=to,
+        reason=reason,
+        visit=visit.pk,
+    )
+    if to == VS.CANCELLED:
+        events.visit_cancelled.send(sender=Visit, visit=visit, previous={"status": previous})
+    events.visit_status_changed.send(sender=Visit, visit=visit, from_status=previous, to_status=to)
+
+
+def _has_other_active_visits(visit: Visit) -> bool:
+    return (
+        Visit.objects.filter(ticket_id=visit.ticket_id, status__in=Visit.BUSY_STATUSES)
+        .exclude(pk=visit.pk)
+        .exists()
+    )
+
+
+@transaction.atomic
+def transition_visit(
+    *,
+    visit: Visit,
+    to: str,
+    by: User | None,
+    reason: str = "",
+    outcome: str = "",
+    at: datetime.datetime | None = None,
+    expected_version: int | None = None,
+) -> Visit:
+    """Move a visit along en route -> on site -> completed / cannot complete, or cancel it.
+
+    Side effects on the ticket: on site puts it in progress; completed resolves it; cannot
+    complete because parts are needed puts it in awaiting_parts and creates the follow-up visit,
+    unassigned and linked to this one; customer absent waits for the customer with a follow-up.
+    """
+    if to not in VS.values:
+        raise InvalidInput(_("Unknown visit status: %(s)s.") % {"s": to}, field="to")
+    if to in (VS.SCHEDULED, VS.UNASSIGNED):
+        raise InvalidInput(
+            _("Use assign or unassign to put a visit on or off a technician's day."), field="to"
+        )
+    now = at or timezone.now()
+    ticket = locks.lock_ticket(visit.ticket_id)
+    visit = locks.lock_visit(visit.pk)
+    visit.ticket = ticket
+    if expected_version is not None and visit.version != expected_version:
+        raise StaleVersion(
+            _("The visit changed since you loaded it (version %(have)s, now %(now)s).")
+            % {"have": expected_version, "now": visit.version}
+        )
+    if to == VS.CANNOT_COMPLETE and outcome not in (
+        Visit.Outcome.NEEDS_PARTS,
+        Visit.Outcome.CUSTOMER_ABSENT,
+        Visit.Outcome.NEEDS_WORKSHOP,
+    ):
+        raise InvalidInput(
+            _(
+                "Say why the visit cannot be completed: needs parts, customer absent or "
+                "needs workshop repair."
+            ),
+            field="outcome",
+        )
+    if to == VS.CANCELLED and not reason.strip():
+        raise InvalidInput(_("Say why the visit is cancelled."), field="reason")
+
+    _check_visit_transition(visit, to)
+    if to == VS.EN_ROUTE:
+        visit.en_route_at = now
+    elif to == VS.ON_SITE:
+        visit.actual_start = now
+    elif to == VS.COMPLETED:
+        visit.actual_end = now
+        visit.outcome = Visit.Outcome.FIXED
+        visit.outcome_notes = reason
+    elif to == VS.CANNOT_COMPLETE:
+        visit.actual_end = now
+        visit.outcome = outcome
+        visit.outcome_notes = reason
+    set_visit_status(visit, to, by=by, reason=reason)
+
+    if to == VS.ON_SITE and ticket.status != TS.IN_PROGRESS:
+        set_ticket_status(ticket, TS.IN_PROGRESS, by=by, now=now)
+    elif to == VS.COMPLETED and not _has_other_active_visits(visit):
+        _ensure_in_progress(ticket, by=by, now=now)
+        set_ticket_status(ticket, TS.RESOLVED, by=by, reason=reason, now=now)
+    elif to == VS.CANNOT_COMPLETE:
+        _ensure_in_progress(ticket, by=by, now=now)
+        if outcome == Visit.Outcome.NEEDS_PARTS:
+            set_ticket_status(ticket, TS.AWAITING_PARTS, by=by, reason=reason, now=now)
+            _create_follow_up(visit, by=by)
+        elif outcome == Visit.Outcome.CUSTOMER_ABSENT:
+            set_ticket_status(ticket, TS.AWAITING_CUSTOMER, by=by, reason=reason, now=now)
+            _create_follow_up(visit, by=by)
+    elif (
+        to == VS.CANCELLED and ticket.status == TS.SCHEDULED and not _has_other_active_visits(visit)
+    ):
+        set_ticket_status(ticket, TS.TRIAGED, by=by, reason=reason, now=now)
+    return visit
+
+
+def _check_visit_transition(visit: Visit, to: str) -> None:
+    if not visit_can(visit.status, to):
+        raise TransitionNotAllowed(
+            _("A visit cannot go from %(current)s to %(requested)s.")
+            % {"current": visit.get_status_display(), "requested": VS(to).label}
+        )
+
+
+def _ensure_in_progress(ticket: Ticket, *, by: User | None, now: datetime.datetime) -> None:
+    if ticket.status != TS.IN_PROGRESS and ticket_can(ticket.status, TS.IN_PROGRESS):
+        set_ticket_status(ticket, TS.IN_PROGRESS, by=by, now=now)
+
+
+def _create_follow_up(visit: Visit, *, by: User | None) -> Visit:
+    follow_up = Visit.objects.create(
+        ticket=visit.ticket, duration_minutes=visit.duration_minutes, follow_up_of=visit
+    )
+    record(
+        visit.ticket,
+        by=by,
+        kind=TicketEvent.Kind.VISIT_CREATED,
+        to_value=follow_up.pk,
+        follow_up_of=visit.pk,
+    )
+    events.visit_created.send(sender=Visit, visit=follow_up)
+    return follow_up

@@ -1,0 +1,136 @@
+"""SLA clocks counted in business hours of a calendar with public holidays.
+
+All arithmetic is done on UTC instants built from local opening times through zoneinfo, so a
+business day is as long as its opening hours say, whatever the daylight-saving change does to
+the wall clock. (Subtracting two aware datetimes that share a tzinfo ignores their offsets in
+Python, which is the classic way to get this wrong.)
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+
+from customers.models import ServiceContract
+
+UTC = datetime.UTC
+_MAX_DAYS = 3660  # a calendar with no open day would loop forever; ten years is plenty
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """A pure-value business calendar (loaded from BusinessCalendar or the defaults)."""
+
+    tz: ZoneInfo
+    opens: datetime.time
+    closes: datetime.time
+    weekdays: frozenset[int]
+    holidays: frozenset[datetime.date] = frozenset()
+
+    @property
+    def around_the_clock(self) -> bool:
+        return self.opens == self.closes
+
+    def open_intervals(self, first_day: datetime.date) -> Iterator[tuple[datetime.datetime, ...]]:
+        """Yield (open, close) in UTC for each business day from first_day on."""
+        for offset in range(_MAX_DAYS):
+            day = first_day + datetime.timedelta(days=offset)
+            if day.weekday() not in self.weekdays or day in self.holidays:
+                continue
+            opens = datetime.datetime.combine(day, self.opens, tzinfo=self.tz)
+            close_day = day + datetime.timedelta(days=1) if self.opens >= self.closes else day
+            closes = datetime.datetime.combine(close_day, self.closes, tzinfo=self.tz)
+            yield opens.astimezone(UTC), closes.astimezone(UTC)
+
+    def _first_day(self, instant: datetime.datetime) -> datetime.date:
+        # Start a day early: an interval opened yesterday may still be running.
+        return instant.astimezone(self.tz).date() - datetime.timedelta(days=1)
+
+    def add(self, start: datetime.datetime, duration: datetime.timedelta) -> datetime.datetime:
+        """The instant when `duration` of business time has passed since `start`."""
+        cursor = start.astimezone(UTC)
+        remaining = duration
+        if remaining <= datetime.timedelta(0):
+            return cursor
+        for opens, closes in self.open_intervals(self._first_day(cursor)):
+            if closes <= cursor:
+                continue
+            segment_start = max(opens, cursor)
+            available = closes - segment_start
+            if remaining <= available:
+                return segment_start + remaining
+            remaining -= available
+        raise ValueError("The business calendar has no open hours.")
+
+    def between(self, start: datetime.datetime, end: datetime.datetime) -> datetime.timedelta:
+        """Business time from start to end (zero if end is not after start)."""
+        start, end = start.astimezone(UTC), end.astimezone(UTC)
+        total = datetime.timedelta(0)
+        if end <= start:
+            return total
+        for opens, closes in self.open_intervals(self._first_day(start)):
+            if opens >= end:
+                break
+            overlap = min(closes, end) - max(opens, start)
+            if overlap > datetime.timedelta(0):
+                total += overlap
+        return total
+
+
+def load_calendar(calendar=None) -> Calendar:
+    """The given BusinessCalendar row, the default one, or Mon-Fri 08-18 in TIME_ZONE."""
+    from .models import BusinessCalendar
+
+    if calendar is None:
+        calendar = BusinessCalendar.objects.filter(is_default=True).first()
+    if calendar is None:
+        return Calendar(
+            tz=ZoneInfo(settings.TIME_ZONE),
+            opens=datetime.time(8),
+            closes=datetime.time(18),
+            weekdays=frozenset(range(5)),
+        )
+    return Calendar(
+        tz=ZoneInfo(str(calendar.timezone)),
+        opens=calendar.opens_at,
+        closes=calendar.closes_at,
+        weekdays=calendar.weekdays,
+        holidays=frozenset(calendar.holidays.values_list("date", flat=True)),
+    )
+
+
+def response_hours(*, priority: int, contract: ServiceContract | None) -> int:
+    """Business hours to respond: by priority, or the contract's time when that is stricter."""
+    hours = settings.FIELDSERVICE["SLA_HOURS"][int(priority)]
+    if contract is not None:
+        hours = min(hours, contract.response_hours)
+    return hours
+
+
+def sla_due(
+    *,
+    opened_at: datetime.datetime,
+    priority: int,
+    contract: ServiceContract | None,
+    calendar: Calendar,
+) -> datetime.datetime:
+    hours = response_hours(priority=priority, contract=contract)
+    return calendar.add(opened_at, datetime.timedelta(hours=hours))
+
+
+def resumed_due(
+    *,
+    due: datetime.datetime,
+    paused_at: datetime.datetime,
+    resumed_at: datetime.datetime,
+    calendar: Calendar,
+) -> datetime.datetime:
+    """Push the due time by the business time that passed while the clock was paused."""
+    if due <= paused_at:
+        return due  # already overdue when paused: the pause cannot make it on time again
+    remaining = calendar.between(paused_at, due)
+    return calendar.add(resumed_at, remaining)

@@ -1,0 +1,38 @@
+"""The ticket and visit state machines: which status may follow which."""
+
+from __future__ import annotations
+
+from .models import Ticket, Visit
+
+T = Ticket.Status
+V = Visit.Status
+
+TICKET_TRANSITIONS: dict[str, set[str]] = {
+    T.NEW: {T.TRIAGED, T.SCHEDULED, T.AWAITING_CUSTOMER, T.CANCELLED},
+    T.TRIAGED: {T.SCHEDULED, T.AWAITING_CUSTOMER, T.CANCELLED},
+    T.SCHEDULED: {T.TRIAGED, T.IN_PROGRESS, T.AWAITING_CUSTOMER, T.CANCELLED},
+    T.IN_PROGRESS: {T.SCHEDULED, T.AWAITING_PARTS, T.AWAITING_CUSTOMER, T.RESOLVED, T.CANCELLED},
+    T.AWAITING_CUSTOMER: {T.TRIAGED, T.SCHEDULED, T.IN_PROGRESS, T.CANCELLED},
+    T.AWAITING_PARTS: {T.TRIAGED, T.SCHEDULED, T.IN_PROGRESS, T.CANCELLED},
+    T.RESOLVED: {T.CLOSED, T.IN_PROGRESS},
+    T.CLOSED: set(),
+    T.CANCELLED: set(),
+}
+
+VISIT_TRANSITIONS: dict[str, set[str]] = {
+    V.UNASSIGNED: {V.SCHEDULED, V.CANCELLED},
+    V.SCHEDULED: {V.UNASSIGNED, V.EN_ROUTE, V.CANCELLED},
+    V.EN_ROUTE: {V.ON_SITE, V.CANNOT_COMPLETE},
+    V.ON_SITE: {V.COMPLETED, V.CANNOT_COMPLETE},
+    V.COMPLETED: set(),
+    V.CANNOT_COMPLETE: set(),
+    V.CANCELLED: set(),
+}
+
+
+def ticket_can(from_status: str, to_status: str) -> bool:
+    return to_status in TICKET_TRANSITIONS.get(from_status, set())
+
+
+def visit_can(from_status: str, to_status: str) -> bool:
+    return to_status in VISIT_TRANSITIONS.get(from_status, set())
