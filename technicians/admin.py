@@ -77,3 +77,18 @@ class TimeOffAdmin(admin.ModelAdmin):
     list_display = ["technician", "starts_at", "ends_at", "reason"]
     list_select_related = ["technician__user"]
     date_hierarchy = "starts_at"
+
+
+@admin.register(WorkingHours)
+class WorkingHoursAdmin(admin.ModelAdmin):
+    list_display = [
+        "technician",
+        "weekday",
+        "starts_at",
+        "ends_at",
+        "break_starts_at",
+        "break_ends_at",
+    ]
+    list_filter = ["weekday"]
+    search_fields = ["technician__user__last_name", "technician__user__first_name"]
+    list_select_related = ["technician__user"]

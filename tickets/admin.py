@@ -110,3 +110,10 @@ class TicketEventAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     list_select_related = ["ticket", "by"]
     raw_id_fields = ["ticket", "by"]
+
+
+@admin.register(Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    list_display = ["date", "name", "calendar"]
+    list_filter = ["calendar"]
+    date_hierarchy = "date"

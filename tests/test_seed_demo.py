@@ -1,0 +1,65 @@
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+
+from customers.models import Customer
+from technicians.models import Technician
+from tickets.models import ErrorCode, Ticket, Visit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_makes_a_believable_company_and_is_idempotent(capsys):
+    call_command("seed_demo")
+    counts = (
+        Ticket.objects.count(),
+        Customer.objects.count(),
+        Technician.objects.count(),
+        ErrorCode.objects.count(),
+        Visit.objects.count(),
+        User.objects.count(),
+    )
+
+    call_command("seed_demo")
+
+    assert counts == (
+        Ticket.objects.count(),
+        Customer.objects.count(),
+        Technician.objects.count(),
+        ErrorCode.objects.count(),
+        Visit.objects.count(),
+        User.objects.count(),
+    )
+    assert Ticket.objects.count() == 200
+    assert Technician.objects.count() == 20
+    assert ErrorCode.objects.count() >= 150
+    portal = Customer.objects.filter(user__isnull=False, user__groups__name="customer")
+    assert portal.count() >= 5
+    assert all(c.tickets.exists() for c in portal)
+    assert all(
+        t.user.groups.filter(name="technician").exists()
+        for t in Technician.objects.select_related("user")
+    )
+    assert User.objects.filter(groups__name="dispatcher").count() >= 2
+    output = capsys.readouterr().out
+    assert "dispatcher1" in output and "tech0-01" in output and "customer1" in output
+
+
+def test_seeded_visits_never_overlap_and_match_skills():
+    call_command("seed_demo")
+    from dispatch.rules import ensure_can_do, ensure_free, ensure_in_working_hours
+
+    scheduled = Visit.objects.filter(status="scheduled").select_related("technician", "ticket")
+    assert scheduled.exists()
+    for visit in scheduled:
+        ensure_free(visit.technician, visit.planned_start, visit.planned_end, ignoring=visit)
+        ensure_in_working_hours(visit.technician, visit.planned_start, visit.planned_end)
+        ensure_can_do(visit.technician, visit.ticket, on=visit.planned_start.date())
+
+
+def test_scale_adds_blocks_without_touching_existing_ones():
+    call_command("seed_demo")
+    call_command("seed_demo", "--scale", "2")
+
+    assert Ticket.objects.count() == 400
+    assert Technician.objects.count() == 40

@@ -1,0 +1,43 @@
+"""With DEBUG=0 the one settings module passes Django's deployment checks with no warnings."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _manage(*args, **env):
+    environment = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_check_deploy_is_clean_in_production_mode():
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY="x7#kq2!vP9zL@m4wR8&tY1nB6^cF3hJ5sD0gA*eU-iO+pZ=" + "Q" * 10,
+        ALLOWED_HOSTS="dispatch.example.com",
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_mode_without_secret_key_fails_loudly():
+    result = _manage("check", DEBUG="0", SECRET_KEY="", ALLOWED_HOSTS="x.example.com")
+
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
