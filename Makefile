@@ -5,12 +5,17 @@ PYTEST_ARGS ?=
 
 .PHONY: run test test-inner lint fmt migrate seed bench venv clean
 
-venv: $(VENV)/.installed
+venv: $(VENV)/.installed node_modules/.installed
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+# Front-end libraries from the npm registry, at the versions package-lock.json pins.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 # The app with demo data on SQLite, tasks run in-process, at http://127.0.0.1:8000/
@@ -22,6 +27,7 @@ run: venv
 
 # The whole suite on real PostgreSQL and Redis, started on loopback and stopped afterwards.
 test: venv
+	bin/system-deps
 	bin/with-services $(MAKE) --no-print-directory test-inner
 
 test-inner: lint

@@ -134,7 +134,11 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# Front-end libraries come from the npm registry at set-up time (package.json), never the repo.
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -201,6 +205,9 @@ FIELDSERVICE = {
     # SLA response in business hours by priority; a contract's response time wins if stricter.
     "SLA_HOURS": {1: 4, 2: 8, 3: 24, 4: 40},
     "ARRIVAL_WINDOW_MINUTES": env.int("ARRIVAL_WINDOW_MINUTES", default=120),
+    # How travel time is estimated; a road-network service can replace the default class.
+    "TRAVEL_SOURCE": "dispatch.travel.StraightLineTravel",
+    "TRAVEL_OPTIONS": {"speed_kmh": 35.0, "road_factor": 1.3},
 }
 
 LOGGING = {

@@ -1,0 +1,23 @@
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_dispatcher_logs_in_and_sees_the_home_page(page, live_server, login, dispatcher, artifacts):
+    page.set_viewport_size({"width": 390, "height": 844})
+
+    login(page, "dispatcher")
+
+    assert page.locator("h1").inner_text().startswith("Welcome")
+    assert page.locator("a", has_text="Board").count() == 1
+    page.screenshot(path=str(artifacts / "home-phone.png"))
+
+
+def test_wrong_password_shows_an_error_and_stays_on_login(page, live_server, dispatcher):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", "dispatcher")
+    page.fill("input[name=password]", "wrong")
+    page.click("button[type=submit]")
+
+    assert "/accounts/login/" in page.url
+    assert page.locator(".errorlist").count() == 1
