@@ -1,0 +1,52 @@
+"""Dispatch's own records: automatic day-plan runs, their progress, preview and outcome."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PlanRun(models.Model):
+    """One request to plan a day: computed by a Celery task, previewed, then applied or not."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Planning")
+        READY = "ready", _("Ready to review")
+        APPLIED = "applied", _("Applied")
+        STALE = "stale", _("Out of date")
+        FAILED = "failed", _("Failed")
+
+    day = models.DateField(_("day"))
+    area = models.CharField(_("area"), max_length=100, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    time_limit = models.FloatField(_("time limit (s)"), default=10.0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    scenario = models.JSONField(_("scenario"), default=dict, blank=True)
+    versions = models.JSONField(_("visit versions seen"), default=dict, blank=True)
+    plan = models.JSONField(_("plan"), default=dict, blank=True)
+    preview = models.JSONField(_("preview"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("plan run")
+        verbose_name_plural = _("plan runs")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="progress_percent")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.area or '*'} ({self.get_status_display()})"
