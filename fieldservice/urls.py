@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("dispatch/plan/", include("dispatch.plan_urls")),
     path("dispatch/", include("dispatch.urls")),
     path("tech/", include("tickets.urls")),
     path("portal/", include("portal.urls")),

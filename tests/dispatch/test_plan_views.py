@@ -1,0 +1,107 @@
+import pytest
+from django.urls import reverse
+
+from dispatch import day_plans
+from dispatch.models import PlanRun
+from dispatch.services import assign_visit
+from tests.conftest import at
+from tests.factories import TechnicianFactory, new_visit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ready_run(next_monday):
+    tech = TechnicianFactory()
+    visit = new_visit()
+    scenario, versions = day_plans.build_scenario(day=next_monday)
+    plan = {
+        "routes": [{"technician": tech.pk, "stops": [{"visit": visit.pk, "start": "10:00:00"}]}],
+        "unassigned": [],
+        "solve_seconds": 0.1,
+    }
+    run = PlanRun.objects.create(
+        day=next_monday,
+        status="ready",
+        scenario=scenario,
+        versions=versions,
+        plan=plan,
+        preview=day_plans.build_preview(scenario, plan),
+    )
+    run.visit, run.tech = visit, tech
+    return run
+
+
+def test_plan_pages_are_for_dispatchers_only(client, technician, ready_run):
+    url = reverse("plan:detail", args=[ready_run.pk])
+
+    assert client.get(url).status_code == 302  # to the login page
+    client.force_login(technician.user)
+    assert client.get(url).status_code == 403
+    assert client.post(reverse("plan:apply", args=[ready_run.pk])).status_code == 403
+    ready_run.refresh_from_db()
+    assert ready_run.status == "ready"
+
+
+def test_preview_page_lists_what_the_plan_adds(client, dispatcher, ready_run):
+    client.force_login(dispatcher)
+
+    page = client.get(reverse("plan:detail", args=[ready_run.pk]))
+
+    assert page.status_code == 200
+    assert "1 visit added" in page.text
+    assert ready_run.visit.ticket.number in page.text
+    assert "Accept and apply this plan" in page.text
+
+
+def test_running_plan_polls_for_progress(client, dispatcher, next_monday):
+    run = PlanRun.objects.create(day=next_monday, status="running", progress=40)
+    client.force_login(dispatcher)
+
+    page = client.get(reverse("plan:detail", args=[run.pk]), HTTP_HX_REQUEST="true")
+
+    assert 'hx-trigger="every 1s"' in page.text
+    assert "40%" in page.text
+    assert "<html" not in page.text  # the partial only
+
+
+def test_accepting_applies_and_returns_to_the_board(client, dispatcher, ready_run, next_monday):
+    client.force_login(dispatcher)
+
+    response = client.post(reverse("plan:apply", args=[ready_run.pk]))
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/dispatch/?day={next_monday.isoformat()}"
+    ready_run.visit.refresh_from_db()
+    assert ready_run.visit.technician == ready_run.tech
+    assert ready_run.visit.planned_start == at(next_monday, 10)
+
+
+def test_accepting_a_stale_plan_says_so_and_offers_a_new_one(
+    client, dispatcher, ready_run, next_monday
+):
+    assign_visit(
+        visit=ready_run.visit, technician=ready_run.tech, start=at(next_monday, 15), by=None
+    )
+    client.force_login(dispatcher)
+
+    response = client.post(reverse("plan:apply", args=[ready_run.pk]), follow=True)
+
+    assert "nothing was applied" in response.text
+    assert "Plan this day again" in response.text
+    ready_run.visit.refresh_from_db()
+    assert ready_run.visit.planned_start == at(next_monday, 15)
+
+
+def test_bad_plan_request_changes_nothing(client, dispatcher):
+    client.force_login(dispatcher)
+
+    from django.contrib.messages import get_messages
+
+    response = client.post(reverse("plan:request"), {"day": "not-a-day"})
+
+    assert response.status_code == 302
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Choose a valid day and time limit to plan."
+    ]
+    assert not PlanRun.objects.exists()
