@@ -287,11 +287,7 @@ def set_visit_status(visit: Visit, to: str, *, by: User | None, reason: str = ""
 
     The caller holds the ticket's and then the visit's row lock inside a transaction.
     """
-    if not visit_can(visit.status, to):
-        raise TransitionNotAllowed(
-            _("A visit cannot go from %(current)s to %(requested)s.")
-            % {"current": visit.get_status_display(), "requested": VS(to).label}
-        )
+    _check_visit_transition(visit, to)
     previous = visit.status
     visit.status = to
     visit.version += 1  # the row is locked, so a plain increment is safe
