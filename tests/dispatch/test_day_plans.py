@@ -154,3 +154,23 @@ def test_a_day_in_the_past_cannot_be_planned():
     with pytest.raises(InvalidInput, match="past"):
         day_plans.request_day_plan(day=datetime.date(2020, 1, 6), by=None)
     assert not PlanRun.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_plan_this_day_end_to_end_through_the_task(next_monday, dispatcher):
+    """Request -> Celery task (in-process in tests) -> checked preview -> applied schedule."""
+    tech = TechnicianFactory()
+    urgent = new_visit()
+    Ticket.objects.filter(pk=urgent.ticket_id).update(priority=1)
+
+    run = day_plans.request_day_plan(day=next_monday, by=dispatcher, time_limit=2)
+
+    run.refresh_from_db()
+    assert run.status == PlanRun.Status.READY, run.error
+    assert run.progress == 100
+    assert [x["visit"] for x in run.preview["added"]] == [urgent.pk]
+    day_plans.apply_day_plan(run=run, by=dispatcher)
+    urgent.refresh_from_db()
+    assert urgent.technician == tech
+    assert urgent.status == "scheduled"
+    assert at(next_monday, 8) <= urgent.planned_start <= at(next_monday, 17)

@@ -1,0 +1,195 @@
+"""The day planner's engine: VROOM (pyvroom) on a NumPy travel-time matrix.
+
+VROOM was chosen for its native support of what a field-service day needs (skills, time windows,
+breaks, per-job priorities, vehicle shifts) and its speed; docs/planner.md has the measurements.
+Lexicographic priorities (every P1 before any P2, ...) are approximated by VROOM's priority sum
+with weights far apart, and the checker scores the result lexicographically.
+"""
+
+from __future__ import annotations
+
+import datetime
+import threading
+import time
+from collections.abc import Callable
+
+import vroom
+
+from dispatch.travel import StraightLineTravel
+
+from .scenario import Scenario, Visit, clock, parse
+
+# VROOM maximises the sum of priorities (0-100) of assigned jobs before it minimises cost.
+PRIORITY_WEIGHT = {1: 100, 2: 25, 3: 6, 4: 1}
+PINNED_SKILL_BASE = 1_000_000  # a private skill per technician pins visits to them
+
+
+def _matrix(scenario: Scenario):
+    points = [t.start for t in scenario.technicians] + [t.end for t in scenario.technicians]
+    points += [v.location for v in scenario.visits]
+    return StraightLineTravel(scenario.speed_kmh, scenario.road_factor).matrix(points)
+
+
+def _build_input(scenario: Scenario, matrix) -> vroom.Input:
+    n_tech = len(scenario.technicians)
+    skill_ids: dict[str, int] = {}
+
+    def sid(name: str) -> int:
+        return skill_ids.setdefault(name, len(skill_ids) + 1)
+
+    problem = vroom.Input()
+    problem.set_durations_matrix("car", matrix)
+    for i, tech in enumerate(scenario.technicians):
+        breaks = []
+        if tech.break_ is not None:
+            breaks.append(
+                vroom.Break(
+                    1,
+                    [vroom.TimeWindow(tech.break_.earliest, tech.break_.latest)],
+                    service=tech.break_.seconds,
+                )
+            )
+        problem.add_vehicle(
+            vroom.Vehicle(
+                i + 1,
+                start=i,
+                end=n_tech + i,
+                skills={sid(s) for s in tech.skills} | {PINNED_SKILL_BASE + i},
+                time_window=vroom.TimeWindow(*tech.shift),
+                breaks=breaks,
+            )
+        )
+    index = {t.id: i for i, t in enumerate(scenario.technicians)}
+    jobs = []
+    for j, visit in enumerate(scenario.visits):
+        skills = {sid(s) for s in visit.skills}
+        if visit.technician is not None:
+            # A visit pinned to a technician who is not in the scenario can go to nobody.
+            skills.add(PINNED_SKILL_BASE + index.get(visit.technician, 10**6))
+        jobs.append(
+            vroom.Job(
+                j + 1,
+                location=2 * n_tech + j,
+                default_service=visit.seconds,
+                skills=skills,
+                priority=PRIORITY_WEIGHT[visit.priority],
+                time_windows=[vroom.TimeWindow(*visit.window)],
+            )
+        )
+    if jobs:
+        problem.add_job(jobs)
+    return problem
+
+
+def _solve_with_progress(
+    problem: vroom.Input, time_limit: float, progress: Callable[[float], None] | None
+):
+    """Run VROOM in a thread (it releases no progress of its own) and report elapsed time."""
+    result: dict = {}
+
+    def run() -> None:
+        try:
+            result["solution"] = problem.solve(
+                exploration_level=5,
+                nb_threads=2,
+                timeout=datetime.timedelta(seconds=max(0.1, time_limit)),
+            )
+        except Exception as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            result["error"] = exc
+
+    started = time.monotonic()
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    while worker.is_alive():
+        worker.join(0.25)
+        if progress is not None:
+            progress(min(0.95, (time.monotonic() - started) / max(time_limit, 0.1)))
+    if "error" in result:
+        raise result["error"]
+    return result["solution"]
+
+
+def unassigned_reason(scenario: Scenario, visit: Visit, matrix) -> str:
+    """Why a visit could not be planned, in words a dispatcher can act on."""
+    n_tech = len(scenario.technicians)
+    j = 2 * n_tech + scenario.visits.index(visit)
+    techs = [
+        (i, t)
+        for i, t in enumerate(scenario.technicians)
+        if visit.technician is None or t.id == visit.technician
+    ]
+    if not techs:
+        return f"technician {visit.technician} is not working that day"
+    able = [(i, t) for i, t in techs if visit.skills <= t.skills]
+    if not able:
+        missing = sorted(set(visit.skills) - set().union(*(t.skills for _, t in techs)))
+        return "no technician has the skills: " + ", ".join(missing or sorted(visit.skills))
+    for i, tech in able:
+        earliest = max(visit.window[0], tech.shift[0] + int(matrix[i][j]))
+        if earliest <= visit.window[1] and (
+            earliest + visit.seconds + int(matrix[j][n_tech + i]) <= tech.shift[1]
+        ):
+            return "not enough time left: the day is full of higher-priority or closer work"
+    return (
+        f"window {clock(visit.window[0])[:5]}-{clock(visit.window[1])[:5]} cannot be "
+        "served within the shift of any technician who can do it"
+    )
+
+
+def solve(
+    scenario: Scenario, *, time_limit: float = 10.0, progress: Callable[[float], None] | None = None
+) -> dict:
+    """Plan a parsed scenario; returns the plan in the documented JSON shape."""
+    started = time.monotonic()
+    matrix = _matrix(scenario)
+    if not scenario.visits or not scenario.technicians:
+        routes: list = []
+        unassigned = [
+            {"visit": v.id, "reason": unassigned_reason(scenario, v, matrix)}
+            for v in scenario.visits
+        ]
+        return {
+            "routes": routes,
+            "unassigned": unassigned,
+            "solve_seconds": round(time.monotonic() - started, 3),
+        }
+    problem = _build_input(scenario, matrix)
+    solution = _solve_with_progress(problem, time_limit, progress).to_dict()
+    routes = []
+    for route in solution.get("routes", []):
+        tech = scenario.technicians[route["vehicle"] - 1]
+        entry: dict = {"technician": tech.id, "stops": []}
+        for step in route["steps"]:
+            begins = step["arrival"] + step.get("waiting_time", 0)
+            if step["type"] == "job":
+                entry["stops"].append(
+                    {
+                        "visit": scenario.visits[step["id"] - 1].id,
+                        "start": clock(begins + step.get("setup", 0)),
+                    }
+                )
+            elif step["type"] == "break":
+                entry["break"] = clock(begins)
+        if entry["stops"]:
+            routes.append(entry)
+    unassigned = [
+        {
+            "visit": scenario.visits[u["id"] - 1].id,
+            "reason": unassigned_reason(scenario, scenario.visits[u["id"] - 1], matrix),
+        }
+        for u in solution.get("unassigned", [])
+    ]
+    if progress is not None:
+        progress(1.0)
+    return {
+        "routes": routes,
+        "unassigned": unassigned,
+        "solve_seconds": round(time.monotonic() - started, 3),
+    }
+
+
+def solve_scenario(
+    data: dict, *, time_limit: float = 10.0, progress: Callable[[float], None] | None = None
+) -> dict:
+    """Parse and plan a scenario dict (the format `manage.py plan_scenario` reads)."""
+    return solve(parse(data), time_limit=time_limit, progress=progress)

@@ -1,0 +1,135 @@
+"""Solomon VRPTW instances: read one, solve it with the same engine, check it independently.
+
+Used by the planner's benchmark (bench/planner_solomon.py) and `plan_scenario --solomon`. Travel
+time equals Euclidean distance; VROOM needs integers, so coordinates are scaled by SCALE and the
+reported distance is recomputed unrounded from the routes.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import vroom
+
+SCALE = 1000
+VEHICLE_FIXED_COST = 10**9  # dwarfs any distance: fewer vehicles first, then less distance
+
+
+@dataclass
+class Instance:
+    name: str
+    vehicles: int
+    capacity: int
+    xy: np.ndarray  # (n+1, 2), row 0 the depot
+    demand: list[int]
+    ready: list[float]
+    due: list[float]
+    service: list[float]
+
+
+def read(path: str | Path) -> Instance:
+    """Parse the classic text format (name, VEHICLE block, CUSTOMER table)."""
+    lines = [line.split() for line in Path(path).read_text().splitlines() if line.strip()]
+    name = lines[0][0]
+    vehicle_row = next(i for i, parts in enumerate(lines) if parts[0].upper() == "NUMBER")
+    vehicles, capacity = int(lines[vehicle_row + 1][0]), int(lines[vehicle_row + 1][1])
+    rows = [parts for parts in lines if parts[0].isdigit() and len(parts) == 7]
+    table = np.array([[float(x) for x in parts] for parts in rows])
+    return Instance(
+        name,
+        vehicles,
+        capacity,
+        table[:, 1:3],
+        table[:, 3].astype(int).tolist(),
+        table[:, 4].tolist(),
+        table[:, 5].tolist(),
+        table[:, 6].tolist(),
+    )
+
+
+def distances(instance: Instance) -> np.ndarray:
+    diff = instance.xy[:, None, :] - instance.xy[None, :, :]
+    return np.sqrt((diff**2).sum(axis=2))
+
+
+def solve(instance: Instance, *, time_limit: float) -> tuple[list[list[int]], float]:
+    """Routes as lists of customer numbers, and the seconds spent."""
+    started = time.monotonic()
+    exact = distances(instance)
+    # Rounded up, so a route feasible in scaled integers stays feasible with exact distances.
+    scaled = np.ceil(exact * SCALE).astype(np.int64)
+    problem = vroom.Input()
+    problem.set_durations_matrix("car", scaled)
+    depot_open, depot_close = int(instance.ready[0] * SCALE), int(instance.due[0] * SCALE)
+    for k in range(instance.vehicles):
+        problem.add_vehicle(
+            vroom.Vehicle(
+                k + 1,
+                start=0,
+                end=0,
+                capacity=[instance.capacity],
+                time_window=vroom.TimeWindow(depot_open, depot_close),
+                costs=vroom.VehicleCosts(fixed=VEHICLE_FIXED_COST),
+            )
+        )
+    problem.add_job(
+        [
+            vroom.Job(
+                c,
+                location=c,
+                default_service=int(round(instance.service[c] * SCALE)),
+                delivery=[instance.demand[c]],
+                time_windows=[
+                    vroom.TimeWindow(int(instance.ready[c] * SCALE), int(instance.due[c] * SCALE))
+                ],
+            )
+            for c in range(1, len(instance.demand))
+        ]
+    )
+    solution = problem.solve(
+        exploration_level=5, nb_threads=2, timeout=datetime.timedelta(seconds=time_limit)
+    ).to_dict()
+    routes = [
+        [step["id"] for step in route["steps"] if step["type"] == "job"]
+        for route in solution.get("routes", [])
+    ]
+    return [r for r in routes if r], time.monotonic() - started
+
+
+def check(instance: Instance, routes: list[list[int]]) -> tuple[float, list[str]]:
+    """Total Euclidean distance (unrounded) and the rules a plan breaks."""
+    violations: list[str] = []
+    seen: dict[int, int] = {}
+    total = 0.0
+    xy = instance.xy.tolist()
+
+    def dist(a: int, b: int) -> float:
+        return math.hypot(xy[a][0] - xy[b][0], xy[a][1] - xy[b][1])
+
+    for n, route in enumerate(routes):
+        load = sum(instance.demand[c] for c in route)
+        if load > instance.capacity:
+            violations.append(f"route {n} carries {load} > capacity {instance.capacity}")
+        clock, here = instance.ready[0], 0
+        for c in route:
+            seen[c] = seen.get(c, 0) + 1
+            total += dist(here, c)
+            clock = max(clock + dist(here, c), instance.ready[c])
+            if clock > instance.due[c] + 1e-6:
+                violations.append(f"customer {c} served at {clock:.2f} after {instance.due[c]}")
+            clock += instance.service[c]
+            here = c
+        total += dist(here, 0)
+        if clock + dist(here, 0) > instance.due[0] + 1e-6:
+            violations.append(f"route {n} returns after the depot closes")
+    if len(routes) > instance.vehicles:
+        violations.append(f"{len(routes)} routes but only {instance.vehicles} vehicles")
+    for c in range(1, len(instance.demand)):
+        if seen.get(c, 0) != 1:
+            violations.append(f"customer {c} served {seen.get(c, 0)} times")
+    return total, violations

@@ -1,0 +1,226 @@
+"""Each planning rule, on a small scenario built to break it; the checker runs on every plan."""
+
+import copy
+
+import pytest
+
+from dispatch.planning import solve_scenario
+from dispatch.planning.checker import check
+from dispatch.planning.scenario import ScenarioError, parse
+
+BASE = (41.90, 12.50)
+
+
+def scenario(technicians, visits, speed=30.0, factor=1.3):
+    return {
+        "format": "fieldservice-scenario/1",
+        "date": "2026-12-07",
+        "timezone": "Europe/Rome",
+        "travel": {"speed_kmh": speed, "road_factor": factor},
+        "technicians": technicians,
+        "visits": visits,
+    }
+
+
+def tech(id_, skills=(), shift=("08:00", "17:00"), brk=None, at=BASE):
+    entry = {
+        "id": id_,
+        "start": list(at),
+        "end": list(at),
+        "shift": list(shift),
+        "skills": list(skills),
+    }
+    if brk:
+        entry["break"] = brk
+    return entry
+
+
+def visit(
+    id_, north_km=2.0, window=("08:00", "17:00"), minutes=60, skills=(), priority=3, technician=None
+):
+    entry = {
+        "id": id_,
+        "location": [BASE[0] + north_km / 111.2, BASE[1]],
+        "window": list(window),
+        "minutes": minutes,
+        "skills": list(skills),
+        "priority": priority,
+    }
+    if technician is not None:
+        entry["technician"] = technician
+    return entry
+
+
+def plan_checked(data, time_limit=1.0):
+    plan = solve_scenario(data, time_limit=time_limit)
+    report = check(data, plan)
+    assert report.violations == []
+    return plan, report
+
+
+def where(plan, visit_id):
+    for route in plan["routes"]:
+        for stop in route["stops"]:
+            if stop["visit"] == visit_id:
+                return route["technician"], stop["start"]
+    return None
+
+
+def test_visits_start_inside_their_windows():
+    data = scenario(
+        [tech("t1")], [visit("a", window=("10:00", "10:30")), visit("b", window=("14:00", "15:00"))]
+    )
+
+    plan, report = plan_checked(data)
+
+    assert "10:00:00" <= where(plan, "a")[1] <= "10:30:00"
+    assert "14:00:00" <= where(plan, "b")[1] <= "15:00:00"
+    assert report.planned[3] == 2
+
+
+def test_shift_end_leaves_out_what_does_not_fit_with_a_reason():
+    data = scenario([tech("t1", shift=("08:00", "10:00"))], [visit("long", minutes=240)])
+
+    plan, _ = plan_checked(data)
+
+    assert plan["routes"] == []
+    assert plan["unassigned"][0]["visit"] == "long"
+    assert "cannot be served within the shift" in plan["unassigned"][0]["reason"]
+
+
+def test_skills_decide_who_goes():
+    data = scenario(
+        [tech("plain"), tech("gasman", skills=["gas"])], [visit("boiler", skills=["gas"])]
+    )
+
+    plan, _ = plan_checked(data)
+
+    assert where(plan, "boiler")[0] == "gasman"
+
+
+def test_missing_skill_is_the_reason():
+    data = scenario([tech("plain")], [visit("boiler", skills=["gas"])])
+
+    plan, _ = plan_checked(data)
+
+    assert plan["unassigned"] == [
+        {"visit": "boiler", "reason": "no technician has the skills: gas"}
+    ]
+
+
+def test_pinned_visit_goes_only_to_its_technician():
+    # t2 is next door, t1 far away: without the pin t2 would get it.
+    data = scenario(
+        [tech("t1", at=(41.99, 12.50)), tech("t2")], [visit("mine", north_km=0.1, technician="t1")]
+    )
+
+    plan, _ = plan_checked(data)
+
+    assert where(plan, "mine")[0] == "t1"
+
+
+def test_break_is_taken_once_between_work_and_driving():
+    brk = {"earliest": "12:00", "latest": "12:30", "minutes": 45}
+    data = scenario(
+        [tech("t1", brk=brk)], [visit(f"v{i}", north_km=1 + i, minutes=90) for i in range(4)]
+    )
+
+    plan, _ = plan_checked(data)
+
+    route = plan["routes"][0]
+    assert "12:00:00" <= route["break"] <= "12:30:00"
+    for stop in route["stops"]:
+        start = stop["start"]
+        assert not ("12:00:00" < start < "12:45:00")
+
+
+def test_higher_priority_wins_when_capacity_is_short():
+    data = scenario(
+        [tech("t1", shift=("08:00", "11:00"))],
+        [visit("low", priority=4, minutes=120), visit("urgent", priority=1, minutes=120)],
+    )
+
+    plan, report = plan_checked(data)
+
+    assert where(plan, "urgent") is not None
+    assert [u["visit"] for u in plan["unassigned"]] == ["low"]
+    assert "not enough time" in plan["unassigned"][0]["reason"]
+    assert report.planned[1] == 1
+
+
+def test_ids_are_echoed_as_given():
+    data = scenario([tech(7)], [visit(42)])
+
+    plan, _ = plan_checked(data)
+
+    assert where(plan, 42)[0] == 7
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda p: p["routes"][0]["stops"][0].update(start="16:59:00"), "outside its window"),
+        (
+            lambda p: p["routes"][0]["stops"].append(dict(p["routes"][0]["stops"][0])),
+            "appears 2 times",
+        ),
+        (lambda p: p["routes"][0].update(technician="ghost"), "unknown technician"),
+        (lambda p: p["routes"][0].pop("break"), "takes no break"),
+        (lambda p: p["routes"][0].update({"break": "10:00:00"}), "overlaps work or driving"),
+        (lambda p: p["routes"].clear(), "neither planned nor left out"),
+    ],
+)
+def test_checker_catches_hand_broken_plans(mutate, message):
+    brk = {"earliest": "10:00", "latest": "12:30", "minutes": 30}
+    data = scenario([tech("t1", brk=brk)], [visit("a", window=("09:00", "10:00"), minutes=150)])
+    plan, _ = plan_checked(data)
+    broken = copy.deepcopy(plan)
+
+    mutate(broken)
+
+    assert any(message in v for v in check(data, broken).violations), check(data, broken)
+
+
+def test_checker_catches_a_plan_that_ignores_travel_time():
+    data = scenario(
+        [tech("t1")],
+        [
+            visit("near", north_km=0.5, window=("08:00", "08:00")),
+            visit("far", north_km=30, window=("09:00", "09:05")),
+        ],
+    )
+    bad_plan = {
+        "routes": [
+            {
+                "technician": "t1",
+                "stops": [
+                    {"visit": "near", "start": "08:00:00"},
+                    {"visit": "far", "start": "09:05:00"},
+                ],
+            }
+        ],
+        "unassigned": [],
+        "solve_seconds": 0,
+    }
+
+    violations = check(data, bad_plan).violations
+
+    assert any("cannot drive" in v for v in violations)
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda d: d.update(format="x"), "format must be"),
+        (lambda d: d["visits"][0].update(window=["10:00"]), "visits[0].window"),
+        (lambda d: d["technicians"][0].update(shift=["25:00", "26:00"]), "technicians[0].shift"),
+        (lambda d: d["visits"][0].update(priority=9), "priority 1 to 4"),
+        (lambda d: d["visits"][0].update(location=[500, 0]), "visits[0].location"),
+    ],
+)
+def test_bad_scenarios_are_refused_naming_the_field(mutate, message):
+    data = scenario([tech("t1")], [visit("a")])
+    mutate(data)
+
+    with pytest.raises(ScenarioError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        parse(data)
