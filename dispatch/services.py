@@ -168,3 +168,36 @@ def unassign_visit(*, visit: Visit, by: User | None, reason: str = "") -> Visit:
         set_ticket_status(ticket, Ticket.Status.TRIAGED, by=by, reason=reason, now=timezone.now())
     events.visit_unassigned.send(sender=Visit, visit=visit, previous=previous)
     return visit
+
+
+@transaction.atomic
+def take_call(
+    *,
+    customer,
+    site,
+    by: User | None,
+    kind: str,
+    appliance=None,
+    appliance_model=None,
+    codes: list[str] | None = None,
+    description: str = "",
+    channel: str = Ticket.Channel.PHONE,
+    priority: int = Ticket.Priority.P3,
+) -> Ticket:
+    """Open a ticket from first line and put its first visit in the dispatch queue."""
+    from tickets.services import create_visit, open_ticket
+
+    ticket = open_ticket(
+        customer=customer,
+        site=site,
+        kind=kind,
+        appliance=appliance,
+        appliance_model=appliance_model,
+        codes=codes,
+        description=description,
+        channel=channel,
+        priority=priority,
+        by=by,
+    )
+    create_visit(ticket=ticket, by=by)
+    return ticket

@@ -1,0 +1,115 @@
+"""First-line intake: find the caller, type their codes, see coverage and SLA, open the ticket."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customers.models import Appliance, Customer
+from fieldservice.errors import DomainError
+from fieldservice.roles import dispatcher_required
+from tickets.codes import catalog_for, normalize_code
+from tickets.selectors import assess_ticket
+
+from . import services
+from .intake_forms import IntakeForm
+
+
+@dispatcher_required
+def intake(request):
+    form = IntakeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ticket = services.take_call(
+                customer=data["site"].customer,
+                site=data["site"],
+                kind=data["kind"],
+                appliance=data["appliance"],
+                appliance_model=data["appliance_model"],
+                codes=data["code_list"],
+                description=data["description"],
+                channel=data["channel"],
+                priority=data["priority"],
+                by=request.user,
+            )
+        except DomainError as err:
+            form.add_error(
+                getattr(err, "field", None) if getattr(err, "field", None) in form.fields else None,
+                err.message,
+            )
+        else:
+            messages.success(
+                request, _("%(number)s opened and queued.") % {"number": ticket.number}
+            )
+            return redirect("dispatch:intake")
+    return render(
+        request,
+        "dispatch/intake.html",
+        {"form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@dispatcher_required
+def customer_search(request):
+    """Customers by name, email, phone or an appliance's serial number, as the agent types."""
+    q = request.GET.get("q", "").strip()
+    customers = []
+    if len(q) >= 2:
+        digits = "".join(ch for ch in q if ch.isdigit())
+        match = (
+            Q(name__icontains=q)
+            | Q(email__icontains=q)
+            | Q(sites__appliances__serial_number__iexact=q)
+        )
+        if len(digits) >= 4:
+            match |= Q(phone__contains=digits)
+        customers = (
+            Customer.objects.filter(match)
+            .distinct()
+            .prefetch_related("sites__appliances__model")[:10]
+        )
+    return render(request, "dispatch/_customer_results.html", {"customers": customers, "q": q})
+
+
+@dispatcher_required
+def code_search(request):
+    """The catalog codes of the chosen appliance's model that start like what is typed."""
+    appliance = (
+        Appliance.objects.select_related("model")
+        .filter(pk=request.GET.get("appliance") or 0)
+        .first()
+    )
+    typed = request.GET.get("codes", "").split(",")[-1]
+    codes = []
+    if appliance is not None:
+        codes = (
+            catalog_for(appliance.model)
+            .filter(normalized_code__startswith=normalize_code(typed))
+            .prefetch_related("skills", "parts")[:8]
+        )
+    return render(request, "dispatch/_code_results.html", {"codes": codes})
+
+
+@dispatcher_required
+def preview(request):
+    """Coverage (with why) and SLA due time for what is on the form, before saving."""
+    form = IntakeForm(request.GET)
+    form.is_valid()
+    data = form.cleaned_data
+    site = data.get("site")
+    assessment = None
+    if site is not None:
+        assessment = assess_ticket(
+            customer=site.customer,
+            appliance=data.get("appliance"),
+            appliance_model=data.get("appliance_model"),
+            codes=data.get("code_list", []),
+            priority=data.get("priority") or 3,
+            at=timezone.now(),
+        )
+    return render(request, "dispatch/_intake_preview.html", {"assessment": assessment})

@@ -1,0 +1,142 @@
+"""Reads for the dispatcher's pages: the day board and its queue, in a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count, Max, Prefetch, QuerySet
+
+from technicians.models import Technician, TimeOff, WorkingHours
+from tickets.models import Ticket, Visit
+
+BOARD_START_HOUR, BOARD_END_HOUR = 7, 19  # the hours the board shows across
+
+
+def company_tz() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    tz = company_tz()
+    start = datetime.datetime.combine(day, datetime.time(0), tzinfo=tz)
+    end = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(0), tzinfo=tz)
+    return start, end
+
+
+@dataclass
+class Span:
+    """Something placed on the board's time axis, in percent of the axis."""
+
+    left: float
+    width: float
+    label: str = ""
+
+
+@dataclass
+class TechnicianRow:
+    technician: Technician
+    shift: Span | None = None
+    breaks: list[Span] = field(default_factory=list)
+    off: list[Span] = field(default_factory=list)
+    visits: list[tuple[Visit, Span]] = field(default_factory=list)
+
+
+def _span(
+    start: datetime.datetime, end: datetime.datetime, day: datetime.date, label: str = ""
+) -> Span:
+    tz = company_tz()
+    axis_start = datetime.datetime.combine(day, datetime.time(BOARD_START_HOUR), tzinfo=tz)
+    total = (BOARD_END_HOUR - BOARD_START_HOUR) * 3600
+    left = max(0.0, (start - axis_start).total_seconds() / total * 100)
+    right = min(100.0, (end - axis_start).total_seconds() / total * 100)
+    return Span(round(left, 3), round(max(0.0, right - left), 3), label)
+
+
+def _local(day: datetime.date, t: datetime.time) -> datetime.datetime:
+    return datetime.datetime.combine(day, t, tzinfo=company_tz())
+
+
+def visits_of_day(day: datetime.date) -> QuerySet[Visit]:
+    start, end = day_bounds(day)
+    return (
+        Visit.objects.filter(
+            planned_start__gte=start, planned_start__lt=end, technician__isnull=False
+        )
+        .exclude(status=Visit.Status.CANCELLED)
+        .select_related("ticket__customer", "ticket__site")
+        .prefetch_related("ticket__error_codes")
+        .order_by("planned_start")
+    )
+
+
+def board_rows(*, day: datetime.date, region: str = "") -> list[TechnicianRow]:
+    """One row per active technician with shift, break, time off and visits placed on the axis."""
+    start, end = day_bounds(day)
+    technicians = (
+        Technician.objects.filter(active=True)
+        .select_related("user")
+        .prefetch_related(
+            Prefetch(
+                "working_hours",
+                queryset=WorkingHours.objects.filter(weekday=day.weekday()),
+                to_attr="day_hours",
+            ),
+            Prefetch(
+                "time_off",
+                queryset=TimeOff.objects.filter(starts_at__lt=end, ends_at__gt=start),
+                to_attr="day_off",
+            ),
+        )
+    )
+    if region:
+        technicians = technicians.filter(region=region)
+    rows = {t.pk: TechnicianRow(t) for t in technicians}
+    for row in rows.values():
+        tech = row.technician
+        if tech.day_hours:
+            hours = tech.day_hours[0]
+            row.shift = _span(_local(day, hours.starts_at), _local(day, hours.ends_at), day)
+            if hours.break_starts_at and hours.break_ends_at:
+                row.breaks.append(
+                    _span(_local(day, hours.break_starts_at), _local(day, hours.break_ends_at), day)
+                )
+        for off in tech.day_off:
+            row.off.append(_span(max(off.starts_at, start), min(off.ends_at, end), day, off.reason))
+    for visit in visits_of_day(day).filter(technician__in=list(rows)):
+        rows[visit.technician_id].visits.append(
+            (visit, _span(visit.planned_start, visit.planned_end, day))
+        )
+    return list(rows.values())
+
+
+def queue(*, skill: str = "", area: str = "", priority: str = "") -> QuerySet[Visit]:
+    """Visits waiting for a technician, overdue SLA first, then by SLA due time."""
+    qs = (
+        Visit.objects.filter(
+            status=Visit.Status.UNASSIGNED, ticket__status__in=Ticket.OPEN_STATUSES
+        )
+        .select_related("ticket__customer", "ticket__site", "ticket__appliance__model")
+        .prefetch_related("ticket__error_codes", "ticket__required_skills")
+        .order_by("ticket__sla_due_at", "pk")
+    )
+    if skill:
+        qs = qs.filter(ticket__required_skills__code=skill)
+    if area:
+        qs = qs.filter(ticket__site__city=area)
+    if priority:
+        qs = qs.filter(ticket__priority=priority)
+    return qs
+
+
+def board_version() -> str:
+    """Changes whenever a visit or ticket changes anywhere (two aggregate queries).
+
+    Global on purpose: a visit moved away from the day changes the day's board too.
+    """
+    visits = Visit.objects.aggregate(last=Max("updated_at"), n=Count("pk"))
+    tickets = Ticket.objects.aggregate(last=Max("updated_at"))
+    parts = [visits["last"], visits["n"], tickets["last"]]
+    return "/".join(p.isoformat() if hasattr(p, "isoformat") else str(p) for p in parts)

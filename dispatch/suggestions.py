@@ -1,0 +1,211 @@
+"""Ranked technician suggestions for a visit on a day, each with its reason in words.
+
+Everything the ranking needs (skills, certifications, hours, time off and the day's visits of
+every technician) is loaded in a fixed number of queries; the rest is interval arithmetic.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from technicians.models import Certification, Technician, TimeOff, WorkingHours
+from tickets.models import Visit
+
+from .rules import missing_for
+from .selectors import company_tz, day_bounds
+from .travel import travel_source
+
+# How the three measures weigh against each other, in minutes of extra driving.
+LOAD_WEIGHT = 20  # one more visit that day costs as much as 20 minutes of driving
+FREE_WEIGHT = 1 / 6  # every hour still free afterwards is worth 10 minutes of driving
+
+
+@dataclass
+class Suggestion:
+    technician: Technician
+    start: datetime.datetime
+    window_end: datetime.datetime
+    extra_km: float
+    extra_minutes: float
+    free_minutes: int
+    load: int
+    score: float
+    reason: str
+
+
+@dataclass
+class Ineligible:
+    technician: Technician
+    reason: str
+
+
+def _day_data(day: datetime.date, technicians=None):
+    start, end = day_bounds(day)
+    qs = technicians if technicians is not None else Technician.objects.filter(active=True)
+    return qs.select_related("user").prefetch_related(
+        "skills",
+        Prefetch("certifications", queryset=Certification.objects.prefetch_related("skills")),
+        Prefetch(
+            "working_hours",
+            queryset=WorkingHours.objects.filter(weekday=day.weekday()),
+            to_attr="day_hours",
+        ),
+        Prefetch(
+            "time_off",
+            queryset=TimeOff.objects.filter(starts_at__lt=end, ends_at__gt=start),
+            to_attr="day_off",
+        ),
+        Prefetch(
+            "visits",
+            queryset=Visit.objects.filter(
+                status__in=Visit.BUSY_STATUSES, planned_start__gte=start, planned_start__lt=end
+            )
+            .select_related("ticket__site")
+            .order_by("planned_start"),
+            to_attr="day_visits",
+        ),
+    )
+
+
+def _free_gaps(tech, day, not_before):
+    """Free (start, end, from_point, to_point) gaps of the technician's day, in order."""
+    tz = company_tz()
+    hours = tech.day_hours[0]
+    home = (tech.home_latitude, tech.home_longitude)
+    shift_start = datetime.datetime.combine(day, hours.starts_at, tzinfo=tz)
+    shift_end = datetime.datetime.combine(day, hours.ends_at, tzinfo=tz)
+    blocks = [
+        (v.planned_start, v.planned_end, (v.ticket.site.latitude, v.ticket.site.longitude))
+        for v in tech.day_visits
+    ]
+    if hours.break_starts_at and hours.break_ends_at:
+        blocks.append(
+            (
+                datetime.datetime.combine(day, hours.break_starts_at, tzinfo=tz),
+                datetime.datetime.combine(day, hours.break_ends_at, tzinfo=tz),
+                None,
+            )
+        )
+    blocks += [(off.starts_at, off.ends_at, None) for off in tech.day_off]
+    blocks.sort(key=lambda b: b[0])
+    gaps, cursor, here = [], shift_start, home
+    for begin, end, where in blocks:
+        if begin > cursor:
+            gaps.append((cursor, min(begin, shift_end), here, where))
+        cursor = max(cursor, end)
+        here = where or here
+    if cursor < shift_end:
+        gaps.append((cursor, shift_end, here, home))
+    return [(max(a, not_before), b, p, q) for a, b, p, q in gaps if b > not_before]
+
+
+def _place(visit, gaps, travel, site):
+    """The earliest start in a gap where the visit and the drives around it fit."""
+    window_minutes = settings.FIELDSERVICE["ARRIVAL_WINDOW_MINUTES"]
+    for begin, end, before, after in gaps:
+        drive_in = travel.seconds(before, site)
+        drive_out = travel.seconds(site, after or before)
+        start = begin + datetime.timedelta(seconds=drive_in)
+        if visit.window_start is not None:
+            start = max(start, visit.window_start)
+        # Arrivals are promised on the quarter hour.
+        start += datetime.timedelta(
+            minutes=(-start.minute) % 15, seconds=-start.second, microseconds=-start.microsecond
+        )
+        finish = start + visit.duration + datetime.timedelta(seconds=drive_out)
+        if finish <= end and (visit.window_end is None or start <= visit.window_end):
+            direct = travel.seconds(before, after or before)
+            extra_s = drive_in + drive_out - direct
+            extra_km = (
+                travel.km(before, site)
+                + travel.km(site, after or before)
+                - travel.km(before, after or before)
+            )
+            return (
+                start,
+                start + datetime.timedelta(minutes=window_minutes),
+                extra_s,
+                extra_km,
+                (before, begin, end),
+            )
+    return None
+
+
+def suggest(
+    *, visit: Visit, day: datetime.date, technicians=None, now: datetime.datetime | None = None
+) -> tuple[list[Suggestion], list[Ineligible]]:
+    """Technicians who can do the visit that day, best first, and the others with why not."""
+    now = now or timezone.now()
+    travel = travel_source()
+    site = (visit.ticket.site.latitude, visit.ticket.site.longitude)
+    needed = list(visit.ticket.required_skills.all())
+    start_of_day, _end = day_bounds(day)
+    not_before = max(now, start_of_day)
+    ranked, ineligible = [], []
+    for tech in _day_data(day, technicians):
+        lacking, uncertified = missing_for(tech, needed, day)
+        if lacking:
+            ineligible.append(
+                Ineligible(
+                    tech, _("lacks %(skills)s") % {"skills": ", ".join(s.name for s in lacking)}
+                )
+            )
+            continue
+        if uncertified:
+            ineligible.append(
+                Ineligible(
+                    tech,
+                    _("no valid certification for %(skills)s")
+                    % {"skills": ", ".join(s.name for s in uncertified)},
+                )
+            )
+            continue
+        if not tech.day_hours:
+            ineligible.append(Ineligible(tech, _("does not work that day")))
+            continue
+        gaps = _free_gaps(tech, day, not_before)
+        placed = _place(visit, gaps, travel, site)
+        if placed is None:
+            ineligible.append(Ineligible(tech, _("no free time long enough that day")))
+            continue
+        start, window_end, extra_s, extra_km, (before, gap_start, gap_end) = placed
+        free = sum(int((b - a).total_seconds() // 60) for a, b, _p, _q in gaps)
+        free -= visit.duration_minutes + extra_s // 60
+        load = len(tech.day_visits)
+        score = extra_s / 60 + LOAD_WEIGHT * load - FREE_WEIGHT * free
+        ranked.append(
+            Suggestion(
+                tech,
+                start,
+                window_end,
+                round(extra_km, 1),
+                round(extra_s / 60, 1),
+                max(0, free),
+                load,
+                score,
+                _reason(tech, needed, before, site, travel, gap_start, gap_end, load),
+            )
+        )
+    ranked.sort(key=lambda s: (s.score, s.start))
+    return ranked, ineligible
+
+
+def _reason(tech, needed, before, site, travel, gap_start, gap_end, load) -> str:
+    tz = company_tz()
+    home = (tech.home_latitude, tech.home_longitude)
+    skills = ", ".join(s.name for s in needed) or _("the basics")
+    where = _("from home") if before == home else _("from the previous job")
+    return _("has %(skills)s, %(km).1f km %(where)s, free %(a)s-%(b)s, %(n)d visit(s) that day") % {
+        "skills": skills,
+        "km": travel.km(before, site),
+        "where": where,
+        "a": gap_start.astimezone(tz).strftime("%H:%M"),
+        "b": gap_end.astimezone(tz).strftime("%H:%M"),
+        "n": load,
+    }

@@ -1,0 +1,187 @@
+"""The dispatcher's pages: the day board, its queue, the ticket panel, suggestions, intake."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from fieldservice.errors import (
+    DomainError,
+    MissingCertification,
+    MissingSkill,
+    OutsideWorkingHours,
+)
+from fieldservice.roles import dispatcher_required
+from technicians.models import Skill, Technician
+from tickets import services as ticket_services
+from tickets.models import Ticket, Visit
+from tickets.selectors import tickets_for, visits_for
+
+from . import selectors, services
+from .forms import AssignForm, BoardFilterForm, TierForm
+from .suggestions import suggest
+
+OVERRIDABLE = (MissingSkill, MissingCertification, OutsideWorkingHours)
+
+
+def _board_context(request, day: datetime.date | None = None) -> dict:
+    form = BoardFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    day = day or filters.get("day") or timezone.localdate()
+    hours = range(selectors.BOARD_START_HOUR, selectors.BOARD_END_HOUR)
+    return {
+        "day": day,
+        "previous_day": day - datetime.timedelta(days=1),
+        "next_day": day + datetime.timedelta(days=1),
+        "today": timezone.localdate(),
+        "rows": selectors.board_rows(day=day),
+        "queue": selectors.queue(
+            skill=filters.get("skill") or "",
+            area=filters.get("area") or "",
+            priority=filters.get("priority") or "",
+        ),
+        "hours": hours,
+        "hour_width": 100 / len(hours),
+        "filters": form,
+        "skills": Skill.objects.order_by("name"),
+        "version": selectors.board_version(),
+        "now": timezone.now(),
+    }
+
+
+@dispatcher_required
+def board(request):
+    context = _board_context(request)
+    template = "dispatch/_board.html" if request.GET.get("partial") else "dispatch/board.html"
+    return render(request, template, context)
+
+
+@require_GET
+@dispatcher_required
+def board_version(request):
+    return JsonResponse({"version": selectors.board_version()})
+
+
+def _board_reply(request, day, *, error=None, override=None, status=200):
+    context = _board_context(request, day)
+    context.update(error=error, override=override)
+    return render(request, "dispatch/_board.html", context, status=status)
+
+
+@require_POST
+@dispatcher_required
+def assign(request):
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
+        return _board_reply(
+            request, None, error=_("Invalid request: %(e)s") % {"e": errors}, status=400
+        )
+    data = form.cleaned_data
+    visit = get_object_or_404(visits_for(request.user), pk=data["visit"])
+    technician = get_object_or_404(Technician, pk=data["technician"], active=True)
+    day = data["start"].date()
+    try:
+        services.assign_visit(
+            visit=visit,
+            technician=technician,
+            start=data["start"],
+            by=request.user,
+            override_reason=data["override_reason"],
+            expected_version=data["version"],
+        )
+    except DomainError as err:
+        override = data if isinstance(err, OVERRIDABLE) and not data["override_reason"] else None
+        return _board_reply(request, day, error=err.message, override=override, status=409)
+    return _board_reply(request, day)
+
+
+@require_POST
+@dispatcher_required
+def unassign(request, visit_id: int):
+    visit = get_object_or_404(visits_for(request.user), pk=visit_id)
+    day = timezone.localdate(visit.planned_start) if visit.planned_start else None
+    try:
+        services.unassign_visit(visit=visit, by=request.user, reason=request.POST.get("reason", ""))
+    except DomainError as err:
+        return _board_reply(request, day, error=err.message, status=409)
+    return _board_reply(request, day)
+
+
+def _panel(request, ticket: Ticket, *, error: str = "", status: int = 200):
+    ticket = (
+        tickets_for(request.user)
+        .prefetch_related(
+            "error_codes__parts",
+            "error_codes__skills",
+            "required_skills",
+            "events__by",
+            "visits__technician__user",
+        )
+        .get(pk=ticket.pk)
+    )
+    return render(
+        request,
+        "dispatch/_panel.html",
+        {
+            "ticket": ticket,
+            "error": error,
+            "tier_form": TierForm(),
+            "day": request.GET.get("day") or timezone.localdate().isoformat(),
+        },
+        status=status,
+    )
+
+
+@dispatcher_required
+def panel(request, ticket_id: int):
+    return _panel(request, get_object_or_404(tickets_for(request.user), pk=ticket_id))
+
+
+@require_POST
+@dispatcher_required
+def change_tier(request, ticket_id: int):
+    ticket = get_object_or_404(tickets_for(request.user), pk=ticket_id)
+    form = TierForm(request.POST)
+    if not form.is_valid():
+        return _panel(
+            request,
+            ticket,
+            error=" ".join(str(e) for errors in form.errors.values() for e in errors),
+            status=400,
+        )
+    change = (
+        ticket_services.escalate
+        if form.cleaned_data["direction"] == "up"
+        else ticket_services.deescalate
+    )
+    try:
+        change(ticket=ticket, by=request.user, reason=form.cleaned_data["reason"])
+    except DomainError as err:
+        return _panel(request, ticket, error=err.message, status=409)
+    return _panel(request, ticket)
+
+
+@dispatcher_required
+def suggestions(request, visit_id: int):
+    visit = get_object_or_404(
+        visits_for(request.user).filter(
+            status__in=[Visit.Status.UNASSIGNED, Visit.Status.SCHEDULED]
+        ),
+        pk=visit_id,
+    )
+    try:
+        day = datetime.date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        day = timezone.localdate()
+    ranked, ineligible = suggest(visit=visit, day=day)
+    return render(
+        request,
+        "dispatch/_suggestions.html",
+        {"visit": visit, "day": day, "ranked": ranked[:10], "ineligible": ineligible},
+    )

@@ -1,0 +1,221 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from dispatch.services import assign_visit
+from tests.conftest import at
+from tests.factories import (
+    ErrorCodeFactory,
+    SkillFactory,
+    TechnicianFactory,
+    TimeOffFactory,
+    new_visit,
+    open_ticket,
+)
+from tickets.models import Visit
+
+pytestmark = pytest.mark.django_db
+
+
+def board_url(day):
+    return f"{reverse('dispatch:board')}?day={day.isoformat()}"
+
+
+def test_board_is_for_dispatchers(client, technician, customer_user):
+    url = reverse("dispatch:board")
+    assert client.get(url).status_code == 302
+    for user in (technician.user, customer_user):
+        client.force_login(user)
+        assert client.get(url).status_code == 403
+
+
+def test_board_shows_rows_blocks_breaks_time_off_and_the_queue(dispatcher_client, next_monday):
+    tech = TechnicianFactory(user__first_name="Marco", user__last_name="Rossi")
+    TimeOffFactory(
+        technician=tech,
+        starts_at=at(next_monday, 15),
+        ends_at=at(next_monday, 17),
+        reason="Dentist",
+    )
+    ErrorCodeFactory(code="F05")
+    planned = assign_visit(
+        visit=new_visit(open_ticket(codes=["F05"])),
+        technician=tech,
+        start=at(next_monday, 10),
+        by=None,
+    )
+    waiting = new_visit(open_ticket(priority=1))
+
+    page = dispatcher_client.get(board_url(next_monday)).text
+
+    assert "Marco Rossi" in page
+    assert f'data-visit="{planned.pk}"' in page
+    assert "10:00-11:30" in page and "F05" in page  # hover title: times and codes
+    assert 'class="break"' in page and "Dentist" in page
+    assert f'data-visit="{waiting.pk}"' in page and "P1" in page
+
+
+def test_queue_puts_overdue_first_and_filters_by_priority(dispatcher_client, next_monday):
+    later = new_visit(open_ticket(priority=3))
+    overdue = new_visit(open_ticket(priority=2))
+    from tickets.models import Ticket
+
+    Ticket.objects.filter(pk=overdue.ticket_id).update(
+        sla_due_at=at(next_monday, 8) - datetime.timedelta(days=30)
+    )
+
+    page = dispatcher_client.get(board_url(next_monday)).text
+    only_p3 = dispatcher_client.get(board_url(next_monday) + "&priority=3").text
+
+    assert page.index(f'data-visit="{overdue.pk}"') < page.index(f'data-visit="{later.pk}"')
+    assert "overdue" in page
+    assert f'data-visit="{overdue.pk}"' not in only_p3.split('class="queue"')[1]
+
+
+def test_board_query_count_is_the_same_for_10_and_200_technicians(dispatcher_client, next_monday):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def board_queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert dispatcher_client.get(board_url(next_monday)).status_code == 200
+        return len(captured)
+
+    def add(n):
+        for tech in [TechnicianFactory() for _ in range(n)]:
+            assign_visit(visit=new_visit(), technician=tech, start=at(next_monday, 9), by=None)
+
+    add(10)
+    with_10 = board_queries()
+    add(190)
+    with_200 = board_queries()
+
+    assert with_10 == with_200
+    assert with_200 <= 16
+
+
+def test_dropping_a_queued_ticket_assigns_it(dispatcher_client, next_monday):
+    tech = TechnicianFactory()
+    visit = new_visit()
+
+    response = dispatcher_client.post(
+        reverse("dispatch:assign"),
+        {
+            "visit": visit.pk,
+            "technician": tech.pk,
+            "version": visit.version,
+            "start": f"{next_monday.isoformat()}T10:00",
+        },
+    )
+
+    assert response.status_code == 200
+    visit.refresh_from_db()
+    assert (visit.technician, visit.planned_start) == (tech, at(next_monday, 10))
+
+
+def test_refused_drop_shows_why_and_changes_nothing(dispatcher_client, next_monday):
+    tech = TechnicianFactory(user__first_name="Marco", user__last_name="Rossi")
+    assign_visit(visit=new_visit(), technician=tech, start=at(next_monday, 10), by=None)
+    other = new_visit()
+
+    response = dispatcher_client.post(
+        reverse("dispatch:assign"),
+        {"visit": other.pk, "technician": tech.pk, "start": f"{next_monday.isoformat()}T10:30"},
+    )
+
+    assert response.status_code == 409
+    assert "Marco Rossi already has a visit 10:00-11:30" in response.text
+    other.refresh_from_db()
+    assert other.status == Visit.Status.UNASSIGNED
+
+
+def test_missing_skill_offers_an_override_with_reason(dispatcher_client, next_monday):
+    gas = SkillFactory(code="gas", name="Gas boilers")
+    ErrorCodeFactory(code="F28", skills=[gas])
+    visit = new_visit(open_ticket(codes=["F28"]))
+    tech = TechnicianFactory()
+    data = {"visit": visit.pk, "technician": tech.pk, "start": f"{next_monday}T10:00"}
+
+    refused = dispatcher_client.post(reverse("dispatch:assign"), data)
+    forced = dispatcher_client.post(
+        reverse("dispatch:assign"), {**data, "override_reason": "only one free, supervised"}
+    )
+
+    assert refused.status_code == 409 and "Assign anyway" in refused.text
+    assert forced.status_code == 200
+    visit.refresh_from_db()
+    assert visit.technician == tech
+    assert visit.ticket.events.filter(kind="override").exists()
+
+
+def test_stale_drag_is_refused(dispatcher_client, next_monday):
+    tech = TechnicianFactory()
+    visit = new_visit()
+
+    response = dispatcher_client.post(
+        reverse("dispatch:assign"),
+        {
+            "visit": visit.pk,
+            "technician": tech.pk,
+            "version": visit.version + 5,
+            "start": f"{next_monday}T10:00",
+        },
+    )
+
+    assert response.status_code == 412 or response.status_code == 409
+    assert "changed since you loaded it" in response.text
+
+
+def test_bad_input_names_the_field(dispatcher_client):
+    response = dispatcher_client.post(reverse("dispatch:assign"), {"visit": "x"})
+
+    assert response.status_code == 400
+    assert "technician" in response.text and "start" in response.text
+
+
+def test_unassign_puts_the_visit_back_in_the_queue(dispatcher_client, next_monday):
+    visit = assign_visit(
+        visit=new_visit(), technician=TechnicianFactory(), start=at(next_monday, 9), by=None
+    )
+
+    response = dispatcher_client.post(reverse("dispatch:unassign", args=[visit.pk]))
+
+    assert response.status_code == 200
+    visit.refresh_from_db()
+    assert visit.status == Visit.Status.UNASSIGNED
+
+
+def test_board_version_changes_when_a_visit_changes(dispatcher_client, next_monday):
+    url = reverse("dispatch:board_version")
+    before = dispatcher_client.get(url).json()["version"]
+    assert dispatcher_client.get(url).json()["version"] == before
+
+    assign_visit(
+        visit=new_visit(), technician=TechnicianFactory(), start=at(next_monday, 9), by=None
+    )
+
+    assert dispatcher_client.get(url).json()["version"] != before
+
+
+def test_panel_shows_history_codes_and_escalates(dispatcher_client, dispatcher):
+    ErrorCodeFactory(code="F05", fix_steps="Clean the drain filter")
+    ticket = open_ticket(codes=["F05", "Z99"])
+
+    panel = dispatcher_client.get(reverse("dispatch:panel", args=[ticket.pk])).text
+    escalated = dispatcher_client.post(
+        reverse("dispatch:tier", args=[ticket.pk]), {"direction": "up", "reason": "board fault"}
+    )
+    no_reason = dispatcher_client.post(
+        reverse("dispatch:tier", args=[ticket.pk]), {"direction": "up", "reason": ""}
+    )
+
+    assert "Clean the drain filter" in panel and "Z99" in panel and "Opened" in panel
+    assert escalated.status_code == 200 and "Tier 2" in escalated.text
+    assert no_reason.status_code == 400 and "Say why" in no_reason.text
+    ticket.refresh_from_db()
+    assert ticket.tier == 2
+
+
+def test_panel_of_unknown_ticket_is_404(dispatcher_client):
+    assert dispatcher_client.get(reverse("dispatch:panel", args=[999999])).status_code == 404

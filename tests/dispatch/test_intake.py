@@ -1,0 +1,123 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import ApplianceFactory, ApplianceModelFactory, ErrorCodeFactory, SiteFactory
+from tickets.models import Ticket, Visit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_customer_search_by_name_phone_email_or_serial(dispatcher_client):
+    appliance = ApplianceFactory(
+        site__customer__name="Giulia Bianchi",
+        site__customer__phone="+390655512345",
+        serial_number="SN-778899",
+    )
+    url = reverse("dispatch:customer_search")
+
+    for q in ("bianchi", "55512345", appliance.site.customer.email, "SN-778899"):
+        page = dispatcher_client.get(url, {"q": q}).text
+        assert "Giulia Bianchi" in page, q
+        assert f'data-appliance="{appliance.pk}"' in page
+    assert "No customer found" in dispatcher_client.get(url, {"q": "zzzz"}).text
+
+
+def test_code_autocomplete_shows_cause_for_the_appliance_model(dispatcher_client):
+    appliance = ApplianceFactory()
+    ErrorCodeFactory(code="F05", probable_cause="Blocked drain pump filter")
+    ErrorCodeFactory(code="F06", probable_cause="Door lock")
+
+    page = dispatcher_client.get(
+        reverse("dispatch:code_search"), {"appliance": appliance.pk, "codes": "E21, f0"}
+    ).text
+
+    assert "F05" in page and "Blocked drain pump filter" in page and "F06" in page
+
+
+def test_preview_shows_coverage_with_why_and_sla(dispatcher_client):
+    appliance = ApplianceFactory(warranty_until=datetime.date(2099, 1, 1))
+
+    page = dispatcher_client.get(
+        reverse("dispatch:intake_preview"),
+        {
+            "kind": "repair",
+            "appliance": appliance.pk,
+            "codes": "E1, XX",
+            "priority": 2,
+            "channel": "phone",
+        },
+    ).text
+
+    assert "Warranty" in page and "Under warranty until 2099-01-01" in page
+    assert "SLA due" in page
+    assert "XX" in page  # unknown, kept and flagged
+
+
+def test_intake_opens_the_ticket_and_queues_a_visit(dispatcher_client, dispatcher):
+    appliance = ApplianceFactory()
+    ErrorCodeFactory(code="F05")
+
+    response = dispatcher_client.post(
+        reverse("dispatch:intake"),
+        {
+            "kind": "repair",
+            "appliance": appliance.pk,
+            "codes": "f 05, E99",
+            "description": "Water stays in the drum",
+            "channel": "phone",
+            "priority": 2,
+        },
+    )
+
+    assert response.status_code == 302
+    ticket = Ticket.objects.get()
+    assert ticket.reported_codes == ["f 05", "E99"]
+    assert ticket.unknown_codes == ["E99"]
+    assert ticket.created_by == dispatcher
+    assert ticket.visits.get().status == Visit.Status.UNASSIGNED
+
+
+def test_intake_without_an_appliance_says_so_beside_the_field(dispatcher_client):
+    response = dispatcher_client.post(
+        reverse("dispatch:intake"), {"kind": "repair", "channel": "phone", "priority": 3}
+    )
+
+    assert response.status_code == 400
+    assert "Find the customer and choose the appliance." in response.text
+    assert not Ticket.objects.exists()
+
+
+def test_intake_installation_needs_site_and_model(dispatcher_client):
+    site = SiteFactory()
+    model = ApplianceModelFactory()
+
+    missing = dispatcher_client.post(
+        reverse("dispatch:intake"),
+        {"kind": "installation", "site": site.pk, "channel": "web", "priority": 3},
+    )
+    done = dispatcher_client.post(
+        reverse("dispatch:intake"),
+        {
+            "kind": "installation",
+            "site": site.pk,
+            "appliance_model": model.pk,
+            "channel": "web",
+            "priority": 3,
+        },
+    )
+
+    assert missing.status_code == 400 and "Choose the model to install." in missing.text
+    assert done.status_code == 302
+    assert Ticket.objects.get().kind == "installation"
+
+
+def test_intake_with_unknown_appliance_is_refused(dispatcher_client):
+    response = dispatcher_client.post(
+        reverse("dispatch:intake"),
+        {"kind": "repair", "appliance": 999999, "channel": "phone", "priority": 3},
+    )
+
+    assert response.status_code == 400
+    assert "That appliance does not exist." in response.text
