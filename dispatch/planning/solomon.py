@@ -57,27 +57,44 @@ def distances(instance: Instance) -> np.ndarray:
     return np.sqrt((diff**2).sum(axis=2))
 
 
-def _solve_with_fleet(instance: Instance, scaled: np.ndarray, fleet: int,
-                     seconds: float) -> tuple[list[list[int]], int]:
+def _solve_with_fleet(
+    instance: Instance, scaled: np.ndarray, fleet: int, seconds: float
+) -> tuple[list[list[int]], int]:
     problem = vroom.Input()
     problem.set_durations_matrix("car", scaled)
     depot_open, depot_close = int(instance.ready[0] * SCALE), int(instance.due[0] * SCALE)
     for k in range(fleet):
-        problem.add_vehicle(vroom.Vehicle(
-            k + 1, start=0, end=0, capacity=[instance.capacity],
-            time_window=vroom.TimeWindow(depot_open, depot_close),
-            costs=vroom.VehicleCosts(fixed=VEHICLE_FIXED_COST)))
-    problem.add_job([
-        vroom.Job(c, location=c, default_service=int(round(instance.service[c] * SCALE)),
-                  delivery=[instance.demand[c]],
-                  time_windows=[vroom.TimeWindow(int(instance.ready[c] * SCALE),
-                                                 int(instance.due[c] * SCALE))])
-        for c in range(1, len(instance.demand))
-    ])
-    solution = problem.solve(exploration_level=5, nb_threads=2,
-                             timeout=datetime.timedelta(seconds=max(0.1, seconds))).to_dict()
-    routes = [[step["id"] for step in route["steps"] if step["type"] == "job"]
-              for route in solution.get("routes", [])]
+        problem.add_vehicle(
+            vroom.Vehicle(
+                k + 1,
+                start=0,
+                end=0,
+                capacity=[instance.capacity],
+                time_window=vroom.TimeWindow(depot_open, depot_close),
+                costs=vroom.VehicleCosts(fixed=VEHICLE_FIXED_COST),
+            )
+        )
+    problem.add_job(
+        [
+            vroom.Job(
+                c,
+                location=c,
+                default_service=int(round(instance.service[c] * SCALE)),
+                delivery=[instance.demand[c]],
+                time_windows=[
+                    vroom.TimeWindow(int(instance.ready[c] * SCALE), int(instance.due[c] * SCALE))
+                ],
+            )
+            for c in range(1, len(instance.demand))
+        ]
+    )
+    solution = problem.solve(
+        exploration_level=5, nb_threads=2, timeout=datetime.timedelta(seconds=max(0.1, seconds))
+    ).to_dict()
+    routes = [
+        [step["id"] for step in route["steps"] if step["type"] == "job"]
+        for route in solution.get("routes", [])
+    ]
     return [r for r in routes if r], len(solution.get("unassigned", []))
 
 
