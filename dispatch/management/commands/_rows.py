@@ -17,22 +17,27 @@ from django.db import connection
 from django.utils import timezone
 
 
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
 def _text(value) -> str:
     """One value in PostgreSQL's COPY text format."""
+    kind = type(value)
+    if kind is str:
+        return value.translate(_ESCAPES)
+    if kind is int or kind is float:
+        return str(value)
     if value is None:
         return "\\N"
-    if isinstance(value, bool):
+    if kind is bool:
         return "t" if value else "f"
     if isinstance(value, (dict, list)):
-        value = json.dumps(value)
-    elif isinstance(value, (datetime.date, datetime.time)):
-        value = value.isoformat()
-    elif isinstance(value, (int, float, Decimal)):
+        return json.dumps(value).translate(_ESCAPES)
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
         return str(value)
-    value = str(value)
-    return (
-        value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    )
+    return str(value).translate(_ESCAPES)
 
 
 class RowWriter:
