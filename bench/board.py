@@ -41,7 +41,6 @@ from tickets.models import Ticket, Visit  # noqa: E402
 def build(technicians: int, visits: int, day: datetime.date) -> None:
     rng = random.Random(7)
     tz = ZoneInfo("Europe/Rome")
-    call_command("migrate", verbosity=0)
     call_command("seed_demo", verbosity=0)  # catalog, customers and tickets to hang visits on
     users = User.objects.bulk_create(
         [User(username=f"bench-tech-{i}", first_name="Bench", last_name=str(i))
@@ -88,6 +87,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
     day = datetime.datetime.now(ZoneInfo("Europe/Rome")).date() + datetime.timedelta(days=30)
+    call_command("migrate", verbosity=0)
     if Visit.objects.filter(technician__region="Bench").count() < args.visits:
         build(args.technicians, args.visits, day)
     dispatcher = User.objects.get(username="dispatcher1")

@@ -27,12 +27,18 @@ def missing_for(
     technician: Technician, skills: list[Skill], on: datetime.date
 ) -> tuple[list[Skill], list[Skill]]:
     """(skills the technician lacks, skills they have but hold no valid certification for)."""
-    own = {s.pk for s in technician.skills.all()}
-    lacking = [s for s in skills if s.pk not in own]
     certified: set[int] = set()
     for cert in technician.certifications.all():
         if cert.is_valid_on(on):
             certified.update(s.pk for s in cert.skills.all())
+    return split_missing(skills, own={s.pk for s in technician.skills.all()}, certified=certified)
+
+
+def split_missing(
+    skills: list[Skill], *, own: set[int], certified: set[int]
+) -> tuple[list[Skill], list[Skill]]:
+    """The rule itself, on plain ids: lacking skills, and held skills lacking a licence."""
+    lacking = [s for s in skills if s.pk not in own]
     uncertified = [
         s for s in skills if s.pk in own and s.requires_certification and s.pk not in certified
     ]

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from technicians.models import Certification, Technician, TimeOff, WorkingHours
 from tickets.models import Visit
 
-from .rules import missing_for
+from .rules import split_missing
 from .selectors import company_tz, day_bounds
 from .travel import travel_source
 
@@ -45,32 +45,76 @@ class Ineligible:
     reason: str
 
 
-def _day_data(day: datetime.date, technicians=None):
+@dataclass(frozen=True)
+class Booked:
+    """A visit already on a technician's day, reduced to what the arithmetic needs."""
+
+    planned_start: datetime.datetime
+    planned_end: datetime.datetime
+    where: tuple[float, float]
+
+
+def _day_data(day: datetime.date, technicians=None) -> list[Technician]:
+    """Technicians with their day's hours, time off, bookings, skill ids and licensed skill ids.
+
+    Skills, licences and bookings come as plain id tuples: with hundreds of technicians, model
+    instances for each would cost more than all the arithmetic.
+    """
     start, end = day_bounds(day)
     qs = technicians if technicians is not None else Technician.objects.filter(active=True)
-    return qs.select_related("user").prefetch_related(
-        "skills",
-        Prefetch("certifications", queryset=Certification.objects.prefetch_related("skills")),
-        Prefetch(
-            "working_hours",
-            queryset=WorkingHours.objects.filter(weekday=day.weekday()),
-            to_attr="day_hours",
-        ),
-        Prefetch(
-            "time_off",
-            queryset=TimeOff.objects.filter(starts_at__lt=end, ends_at__gt=start),
-            to_attr="day_off",
-        ),
-        Prefetch(
-            "visits",
-            queryset=Visit.objects.filter(
-                status__in=Visit.BUSY_STATUSES, planned_start__gte=start, planned_start__lt=end
-            )
-            .select_related("ticket__site")
-            .order_by("planned_start"),
-            to_attr="day_visits",
-        ),
+    techs = list(
+        qs.select_related("user").prefetch_related(
+            Prefetch(
+                "working_hours",
+                queryset=WorkingHours.objects.filter(weekday=day.weekday()),
+                to_attr="day_hours",
+            ),
+            Prefetch(
+                "time_off",
+                queryset=TimeOff.objects.filter(starts_at__lt=end, ends_at__gt=start),
+                to_attr="day_off",
+            ),
+        )
     )
+    ids = [t.pk for t in techs]
+    own: dict[int, set[int]] = {}
+    for tech_id, skill_id in Technician.skills.through.objects.filter(
+        technician_id__in=ids
+    ).values_list("technician_id", "skill_id"):
+        own.setdefault(tech_id, set()).add(skill_id)
+    certified: dict[int, set[int]] = {}
+    for tech_id, skill_id in (
+        Certification.skills.through.objects.filter(
+            certification__technician_id__in=ids,
+            certification__expires_on__gte=day,
+        )
+        .exclude(certification__issued_on__gt=day)
+        .values_list("certification__technician_id", "skill_id")
+    ):
+        certified.setdefault(tech_id, set()).add(skill_id)
+    booked: dict[int, list[Booked]] = {}
+    for tech_id, begins, ends, lat, lon in (
+        Visit.objects.filter(
+            status__in=Visit.BUSY_STATUSES,
+            planned_start__gte=start,
+            planned_start__lt=end,
+            technician_id__in=ids,
+        )
+        .order_by("planned_start")
+        .values_list(
+            "technician_id",
+            "planned_start",
+            "planned_end",
+            "ticket__site__latitude",
+            "ticket__site__longitude",
+        )
+    ):
+        booked.setdefault(tech_id, []).append(Booked(begins, ends, (lat, lon)))
+    for tech in techs:
+        tech.day_visits = booked.get(tech.pk, [])
+        tech.own_skills = own.get(tech.pk, set())
+        tech.licensed_skills = certified.get(tech.pk, set())
+    return techs
 
 
 def _free_gaps(tech, day, not_before):
@@ -80,10 +124,7 @@ def _free_gaps(tech, day, not_before):
     home = (tech.home_latitude, tech.home_longitude)
     shift_start = datetime.datetime.combine(day, hours.starts_at, tzinfo=tz)
     shift_end = datetime.datetime.combine(day, hours.ends_at, tzinfo=tz)
-    blocks = [
-        (v.planned_start, v.planned_end, (v.ticket.site.latitude, v.ticket.site.longitude))
-        for v in tech.day_visits
-    ]
+    blocks = [(v.planned_start, v.planned_end, v.where) for v in tech.day_visits]
     if hours.break_starts_at and hours.break_ends_at:
         blocks.append(
             (
@@ -149,7 +190,9 @@ def suggest(
     not_before = max(now, start_of_day)
     ranked, ineligible = [], []
     for tech in _day_data(day, technicians):
-        lacking, uncertified = missing_for(tech, needed, day)
+        lacking, uncertified = split_missing(
+            needed, own=tech.own_skills, certified=tech.licensed_skills
+        )
         if lacking:
             ineligible.append(
                 Ineligible(

@@ -16,7 +16,6 @@ from decimal import Decimal
 from django.db import connection
 from django.utils import timezone
 
-
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
