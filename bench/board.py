@@ -43,16 +43,35 @@ def build(technicians: int, visits: int, day: datetime.date) -> None:
     tz = ZoneInfo("Europe/Rome")
     call_command("seed_demo", verbosity=0)  # catalog, customers and tickets to hang visits on
     users = User.objects.bulk_create(
-        [User(username=f"bench-tech-{i}", first_name="Bench", last_name=str(i))
-         for i in range(technicians)])
+        [
+            User(username=f"bench-tech-{i}", first_name="Bench", last_name=str(i))
+            for i in range(technicians)
+        ]
+    )
     techs = Technician.objects.bulk_create(
-        [Technician(user=u, home_latitude=41.9 + rng.uniform(-.1, .1),
-                    home_longitude=12.5 + rng.uniform(-.1, .1), region="Bench")
-         for u in users])
+        [
+            Technician(
+                user=u,
+                home_latitude=41.9 + rng.uniform(-0.1, 0.1),
+                home_longitude=12.5 + rng.uniform(-0.1, 0.1),
+                region="Bench",
+            )
+            for u in users
+        ]
+    )
     WorkingHours.objects.bulk_create(
-        [WorkingHours(technician=t, weekday=day.weekday(), starts_at=datetime.time(8),
-                      ends_at=datetime.time(18), break_starts_at=datetime.time(12),
-                      break_ends_at=datetime.time(13)) for t in techs])
+        [
+            WorkingHours(
+                technician=t,
+                weekday=day.weekday(),
+                starts_at=datetime.time(8),
+                ends_at=datetime.time(18),
+                break_starts_at=datetime.time(12),
+                break_ends_at=datetime.time(13),
+            )
+            for t in techs
+        ]
+    )
     tickets = list(Ticket.objects.all()[:visits])
     per_tech = max(1, visits // technicians)
     rows = []
@@ -60,11 +79,20 @@ def build(technicians: int, visits: int, day: datetime.date) -> None:
         tech = techs[n % technicians]
         slot = n // technicians % per_tech
         start = datetime.datetime.combine(day, datetime.time(8), tzinfo=tz) + datetime.timedelta(
-            minutes=50 * slot + (60 if 8 * 60 + 50 * slot >= 12 * 60 else 0))
-        rows.append(Visit(ticket=tickets[n % len(tickets)], technician=tech, status="scheduled",
-                          planned_start=start, planned_end=start + datetime.timedelta(minutes=45),
-                          window_start=start, window_end=start + datetime.timedelta(hours=2),
-                          duration_minutes=45))
+            minutes=50 * slot + (60 if 8 * 60 + 50 * slot >= 12 * 60 else 0)
+        )
+        rows.append(
+            Visit(
+                ticket=tickets[n % len(tickets)],
+                technician=tech,
+                status="scheduled",
+                planned_start=start,
+                planned_end=start + datetime.timedelta(minutes=45),
+                window_start=start,
+                window_end=start + datetime.timedelta(hours=2),
+                duration_minutes=45,
+            )
+        )
     Visit.objects.bulk_create(rows)
 
 
@@ -100,8 +128,10 @@ def main() -> None:
     queued = Visit.objects.filter(status="unassigned").select_related("ticket__site").first()
     suggest_ms, suggest_q = timed(lambda: suggest(visit=queued, day=day), args.repeat)
     active = Technician.objects.filter(active=True).count()
-    print(f"technicians active: {active}, visits that day: "
-          f"{Visit.objects.filter(technician__region='Bench').count()}")
+    print(
+        f"technicians active: {active}, visits that day: "
+        f"{Visit.objects.filter(technician__region='Bench').count()}"
+    )
     print(f"board page:  median {board_ms:7.1f} ms  ({board_q} queries)   target < 300 ms")
     print(f"suggestions: median {suggest_ms:7.1f} ms  ({suggest_q} queries)   target < 100 ms")
 

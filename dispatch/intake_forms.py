@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Appliance, ApplianceModel, Site
 from tickets.codes import split_codes
 from tickets.models import Ticket
+
+from .selectors import company_tz
 
 
 class IntakeForm(forms.Form):
@@ -45,6 +50,14 @@ class IntakeForm(forms.Form):
     priority = forms.TypedChoiceField(
         label=_("Priority"), coerce=int, choices=Ticket.Priority.choices, initial=3
     )
+    window_day = forms.DateField(
+        label=_("Customer's preferred day"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    window_from = forms.TimeField(
+        label=_("Arrival from"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
 
     def clean(self):
         data = super().clean()
@@ -61,4 +74,26 @@ class IntakeForm(forms.Form):
             site = appliance.site
         data["site"] = site
         data["code_list"] = split_codes(data.get("codes", ""))
+        data["window_start"] = data["window_end"] = None
+        day, start = data.get("window_day"), data.get("window_from")
+        if bool(day) != bool(start):
+            self.add_error("window_day", _("Give both the day and the arrival time, or neither."))
+        elif day and start:
+            data["window_start"] = datetime.datetime.combine(day, start, tzinfo=company_tz())
+            data["window_end"] = data["window_start"] + datetime.timedelta(
+                minutes=settings.FIELDSERVICE["ARRIVAL_WINDOW_MINUTES"]
+            )
         return data
+
+
+class NewApplianceForm(forms.Form):
+    site = forms.ModelChoiceField(
+        queryset=Site.objects.all(),
+        widget=forms.HiddenInput,
+        error_messages={"required": _("Choose the site first.")},
+    )
+    model = forms.ModelChoiceField(label=_("Model"), queryset=ApplianceModel.objects.all())
+    serial_number = forms.CharField(label=_("Serial number"), max_length=100)
+    purchased_on = forms.DateField(
+        label=_("Purchased on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

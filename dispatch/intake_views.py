@@ -7,15 +7,17 @@ from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from customers.models import Appliance, Customer
+from customers.services import register_appliance
 from fieldservice.errors import DomainError
 from fieldservice.roles import dispatcher_required
 from tickets.codes import catalog_for, normalize_code
 from tickets.selectors import assess_ticket
 
 from . import services
-from .intake_forms import IntakeForm
+from .intake_forms import IntakeForm, NewApplianceForm
 
 
 @dispatcher_required
@@ -35,12 +37,13 @@ def intake(request):
                 channel=data["channel"],
                 priority=data["priority"],
                 by=request.user,
+                window_start=data["window_start"],
+                window_end=data["window_end"],
             )
         except DomainError as err:
-            form.add_error(
-                getattr(err, "field", None) if getattr(err, "field", None) in form.fields else None,
-                err.message,
-            )
+            field = getattr(err, "field", None)
+            field = "window_day" if field in ("window_start", "window_end") else field
+            form.add_error(field if field in form.fields else None, err.message)
         else:
             messages.success(
                 request, _("%(number)s opened and queued.") % {"number": ticket.number}
@@ -51,6 +54,27 @@ def intake(request):
         "dispatch/intake.html",
         {"form": form},
         status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@require_POST
+@dispatcher_required
+def add_appliance(request):
+    """Register an appliance the caller has at the chosen site, without leaving the call."""
+    form = NewApplianceForm(request.POST)
+    appliance, error = None, ""
+    if form.is_valid():
+        try:
+            appliance = register_appliance(**form.cleaned_data)
+        except DomainError as err:
+            error = err.message
+    else:
+        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
+    return render(
+        request,
+        "dispatch/_new_appliance.html",
+        {"appliance": appliance, "error": error},
+        status=400 if error else 200,
     )
 
 

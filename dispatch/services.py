@@ -183,6 +183,8 @@ def take_call(
     description: str = "",
     channel: str = Ticket.Channel.PHONE,
     priority: int = Ticket.Priority.P3,
+    window_start: datetime.datetime | None = None,
+    window_end: datetime.datetime | None = None,
 ) -> Ticket:
     """Open a ticket from first line and put its first visit in the dispatch queue."""
     from tickets.services import create_visit, open_ticket
@@ -199,5 +201,5 @@ def take_call(
         priority=priority,
         by=by,
     )
-    create_visit(ticket=ticket, by=by)
+    create_visit(ticket=ticket, by=by, window_start=window_start, window_end=window_end)
     return ticket

@@ -121,3 +121,71 @@ def test_intake_with_unknown_appliance_is_refused(dispatcher_client):
 
     assert response.status_code == 400
     assert "That appliance does not exist." in response.text
+
+
+def test_intake_window_in_the_past_is_refused_beside_the_field(dispatcher_client):
+    appliance = ApplianceFactory()
+
+    response = dispatcher_client.post(
+        reverse("dispatch:intake"),
+        {
+            "kind": "repair",
+            "appliance": appliance.pk,
+            "channel": "phone",
+            "priority": 3,
+            "window_day": "2020-01-06",
+            "window_from": "10:00",
+        },
+    )
+
+    assert response.status_code == 400
+    assert "The arrival window is in the past." in response.text
+    assert not Ticket.objects.exists()
+
+
+def test_intake_with_a_preferred_window_puts_it_on_the_visit(dispatcher_client, next_monday):
+    from tests.conftest import at
+
+    appliance = ApplianceFactory()
+
+    dispatcher_client.post(
+        reverse("dispatch:intake"),
+        {
+            "kind": "repair",
+            "appliance": appliance.pk,
+            "channel": "phone",
+            "priority": 3,
+            "window_day": next_monday.isoformat(),
+            "window_from": "14:00",
+        },
+    )
+
+    visit = Visit.objects.get()
+    assert (visit.window_start, visit.window_end) == (at(next_monday, 14), at(next_monday, 16))
+
+
+def test_agent_adds_an_appliance_during_the_call(dispatcher_client):
+    site = SiteFactory()
+    model = ApplianceModelFactory(warranty_months=24)
+
+    added = dispatcher_client.post(
+        reverse("dispatch:add_appliance"),
+        {
+            "site": site.pk,
+            "model": model.pk,
+            "serial_number": " NEW-1 ",
+            "purchased_on": "2025-02-28",
+        },
+    )
+    again = dispatcher_client.post(
+        reverse("dispatch:add_appliance"),
+        {"site": site.pk, "model": model.pk, "serial_number": "NEW-1"},
+    )
+
+    assert added.status_code == 200
+    appliance = site.appliances.get()
+    assert appliance.serial_number == "NEW-1"
+    assert appliance.warranty_until == datetime.date(2027, 2, 28)
+    assert f'data-appliance="{appliance.pk}"' in added.text
+    assert again.status_code == 400 and "already registered" in again.text
+    assert site.appliances.count() == 1

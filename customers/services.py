@@ -1,0 +1,59 @@
+"""Writes on customers' records: sites and appliances."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from fieldservice.errors import InvalidInput
+
+from .models import Appliance, ApplianceModel, Site
+
+
+def warranty_end(*, model: ApplianceModel, purchased_on: datetime.date) -> datetime.date:
+    """Purchase date plus the model's warranty length in months (end of month clamps)."""
+    month = purchased_on.month - 1 + model.warranty_months
+    year, month = purchased_on.year + month // 12, month % 12 + 1
+    for day in (purchased_on.day, 30, 29, 28):
+        try:
+            return datetime.date(year, month, min(day, 31))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def register_appliance(
+    *,
+    site: Site,
+    model: ApplianceModel,
+    serial_number: str,
+    purchased_on: datetime.date | None = None,
+    warranty_until: datetime.date | None = None,
+) -> Appliance:
+    """Add an appliance at a site; the warranty follows from the model unless given."""
+    serial = serial_number.strip()
+    if not serial:
+        raise InvalidInput(
+            _("Give the serial number from the rating plate."), field="serial_number"
+        )
+    if purchased_on and purchased_on > datetime.date.today():  # noqa: DTZ011 - a calendar date
+        raise InvalidInput(_("The purchase date is in the future."), field="purchased_on")
+    if warranty_until is None and purchased_on is not None:
+        warranty_until = warranty_end(model=model, purchased_on=purchased_on)
+    try:
+        with transaction.atomic():
+            return Appliance.objects.create(
+                site=site,
+                model=model,
+                serial_number=serial,
+                installed_on=purchased_on,
+                warranty_until=warranty_until,
+            )
+    except IntegrityError as exc:
+        raise InvalidInput(
+            _("A %(model)s with serial number %(serial)s is already registered.")
+            % {"model": model, "serial": serial},
+            field="serial_number",
+        ) from exc
