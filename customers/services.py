@@ -57,3 +57,29 @@ def register_appliance(
             % {"model": model, "serial": serial},
             field="serial_number",
         ) from exc
+
+
+def add_site(
+    *,
+    customer,
+    address: str,
+    city: str,
+    latitude: float,
+    longitude: float,
+    postal_code: str = "",
+    access_notes: str = "",
+) -> Site:
+    """Add an address where the customer wants service."""
+    if not address.strip() or not city.strip():
+        raise InvalidInput(_("Give the street address and the city."), field="address")
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise InvalidInput(_("The coordinates are not on Earth."), field="latitude")
+    return Site.objects.create(
+        customer=customer,
+        address=address.strip(),
+        city=city.strip(),
+        postal_code=postal_code.strip(),
+        latitude=latitude,
+        longitude=longitude,
+        access_notes=access_notes,
+    )

@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from customers.models import Appliance, ApplianceModel, Site
+from customers.models import Appliance, ApplianceModel, Customer, Site
 from tickets.codes import split_codes
 from tickets.models import Ticket
 
@@ -97,3 +97,17 @@ class NewApplianceForm(forms.Form):
     purchased_on = forms.DateField(
         label=_("Purchased on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class NewSiteForm(forms.Form):
+    customer = forms.ModelChoiceField(
+        queryset=Customer.objects.all(),
+        widget=forms.HiddenInput,
+        error_messages={"required": _("Find the customer first.")},
+    )
+    address = forms.CharField(label=_("Street address"), max_length=250)
+    city = forms.CharField(label=_("City"), max_length=100)
+    postal_code = forms.CharField(label=_("Postal code"), max_length=20, required=False)
+    latitude = forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90)
+    longitude = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180)
+    access_notes = forms.CharField(label=_("Access notes"), required=False)

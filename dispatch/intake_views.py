@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from customers import services as customer_services
 from customers.models import Appliance, Customer
 from customers.services import register_appliance
 from fieldservice.errors import DomainError
@@ -17,7 +18,7 @@ from tickets.codes import catalog_for, normalize_code
 from tickets.selectors import assess_ticket
 
 from . import services
-from .intake_forms import IntakeForm, NewApplianceForm
+from .intake_forms import IntakeForm, NewApplianceForm, NewSiteForm
 
 
 @dispatcher_required
@@ -74,6 +75,30 @@ def add_appliance(request):
         request,
         "dispatch/_new_appliance.html",
         {"appliance": appliance, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@require_POST
+@dispatcher_required
+def add_site(request):
+    """Add an address for the found customer; it then shows among their sites to pick."""
+    form = NewSiteForm(request.POST)
+    site, error = None, ""
+    if form.is_valid():
+        try:
+            site = customer_services.add_site(**form.cleaned_data)
+        except DomainError as err:
+            error = err.message
+    else:
+        error = " ".join(
+            f"{form.fields[k].label}: {' '.join(v)}" if k in form.fields else " ".join(v)
+            for k, v in form.errors.items()
+        )
+    return render(
+        request,
+        "dispatch/_new_site.html",
+        {"site": site, "error": error},
         status=400 if error else 200,
     )
 

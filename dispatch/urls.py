@@ -15,6 +15,7 @@ urlpatterns = [
     path("tickets/<int:ticket_id>/tier/", views.change_tier, name="tier"),
     path("intake/", intake_views.intake, name="intake"),
     path("intake/appliances/", intake_views.add_appliance, name="add_appliance"),
+    path("intake/sites/", intake_views.add_site, name="add_site"),
     path("intake/customers/", intake_views.customer_search, name="customer_search"),
     path("intake/codes/", intake_views.code_search, name="code_search"),
     path("intake/preview/", intake_views.preview, name="intake_preview"),

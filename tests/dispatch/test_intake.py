@@ -189,3 +189,36 @@ def test_agent_adds_an_appliance_during_the_call(dispatcher_client):
     assert f'data-appliance="{appliance.pk}"' in added.text
     assert again.status_code == 400 and "already registered" in again.text
     assert site.appliances.count() == 1
+
+
+def test_agent_adds_a_site_for_the_customer(dispatcher_client):
+    from tests.factories import CustomerFactory
+
+    customer = CustomerFactory()
+
+    added = dispatcher_client.post(
+        reverse("dispatch:add_site"),
+        {
+            "customer": customer.pk,
+            "address": "Via Appia 12",
+            "city": "Rome",
+            "latitude": 41.85,
+            "longitude": 12.52,
+        },
+    )
+    bad = dispatcher_client.post(
+        reverse("dispatch:add_site"),
+        {
+            "customer": customer.pk,
+            "address": "Via Appia 14",
+            "city": "Rome",
+            "latitude": 141.85,
+            "longitude": 12.52,
+        },
+    )
+
+    assert added.status_code == 200
+    site = customer.sites.get()
+    assert f'data-site="{site.pk}"' in added.text
+    assert bad.status_code == 400 and "Latitude" in bad.text
+    assert customer.sites.count() == 1
