@@ -143,12 +143,9 @@ def _check_route(tech, route, visits, seen, speed, factor, report: Report) -> No
         if break_span is not None and not break_placed:
             b0, b1 = break_span
             length = b1 - b0
-            # The break fits this gap with the drive wholly before or wholly after it.
-            if (
-                prev_end <= b0
-                and b1 + leg <= next_start
-                or (prev_end + leg <= b0 and b1 <= next_start)
-            ):
+            # The break fits this gap if the drive fits around it: before, after, or split
+            # (pulling over to rest is not driving either).
+            if prev_end <= b0 and b1 <= next_start and (b0 - prev_end) + (next_start - b1) >= leg:
                 break_placed = True
                 gap_needed = leg + length
         if next_start - prev_end < gap_needed and has_visits:

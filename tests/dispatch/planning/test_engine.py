@@ -224,3 +224,34 @@ def test_bad_scenarios_are_refused_naming_the_field(mutate, message):
 
     with pytest.raises(ScenarioError, match=message.replace("[", r"\[").replace("]", r"\]")):
         parse(data)
+
+
+def test_checker_accepts_a_break_taken_midway_through_a_drive():
+    # 20 km apart: about 52 minutes of driving between 11:00 and 13:00, with a 45 minute
+    # break at 11:30 that splits the drive.
+    brk = {"earliest": "11:30", "latest": "11:30", "minutes": 45}
+    data = scenario(
+        [tech("t1", brk=brk)],
+        [
+            visit("a", north_km=0.5, window=("10:00", "10:00"), minutes=60),
+            visit("b", north_km=20.5, window=("12:58", "13:00"), minutes=30),
+        ],
+    )
+    plan = {
+        "routes": [
+            {
+                "technician": "t1",
+                "break": "11:30:00",
+                "stops": [{"visit": "a", "start": "10:00:00"}, {"visit": "b", "start": "12:58:00"}],
+            }
+        ],
+        "unassigned": [],
+        "solve_seconds": 0,
+    }
+    squeezed = copy.deepcopy(plan)
+    squeezed["routes"][0]["stops"][1]["start"] = "12:30:00"
+    data_squeezed = copy.deepcopy(data)
+    data_squeezed["visits"][1]["window"] = ["12:30", "13:00"]
+
+    assert check(data, plan).violations == []
+    assert any("break" in v or "drive" in v for v in check(data_squeezed, squeezed).violations)

@@ -1,0 +1,237 @@
+"""Benchmark: our planner against pyvroom and OR-Tools run directly, on generated days.
+
+For each size (technicians x visits) and time limit, the three plans are checked by the
+independent checker and compared by the objective: more P1, then P2, P3, P4, then less travel.
+Also prints the time to a first feasible plan and peak memory for 100 x 1,000.
+
+Usage: python bench/planner_fieldservice.py [--sizes 10x60,40x300,100x1000] [--limits 5,10,30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import vroom  # noqa: E402
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2  # noqa: E402
+
+from dispatch.planning import checker, generate  # noqa: E402
+from dispatch.planning.engine import solve_scenario  # noqa: E402
+from dispatch.planning.scenario import clock, parse  # noqa: E402
+from dispatch.travel import StraightLineTravel  # noqa: E402
+
+
+def _matrix(s):
+    points = [t.start for t in s.technicians] + [t.end for t in s.technicians]
+    points += [v.location for v in s.visits]
+    return StraightLineTravel(s.speed_kmh, s.road_factor).matrix(points)
+
+
+def vroom_direct(data: dict, limit: float) -> dict:
+    """pyvroom as a user would call it: linear priorities, skills, windows, breaks."""
+    s = parse(data)
+    n = len(s.technicians)
+    skill_ids: dict[str, int] = {}
+    problem = vroom.Input()
+    problem.set_durations_matrix("car", _matrix(s))
+    for i, t in enumerate(s.technicians):
+        breaks = (
+            [
+                vroom.Break(
+                    1,
+                    [vroom.TimeWindow(t.break_.earliest, t.break_.latest)],
+                    service=t.break_.seconds,
+                )
+            ]
+            if t.break_
+            else []
+        )
+        problem.add_vehicle(
+            vroom.Vehicle(
+                i + 1,
+                start=i,
+                end=n + i,
+                time_window=vroom.TimeWindow(*t.shift),
+                breaks=breaks,
+                skills={skill_ids.setdefault(k, len(skill_ids) + 1) for k in t.skills},
+            )
+        )
+    problem.add_job(
+        [
+            vroom.Job(
+                j + 1,
+                location=2 * n + j,
+                default_service=v.seconds,
+                priority=5 - v.priority,
+                skills={skill_ids.setdefault(k, len(skill_ids) + 1) for k in v.skills},
+                time_windows=[vroom.TimeWindow(*v.window)],
+            )
+            for j, v in enumerate(s.visits)
+        ]
+    )
+    solution = problem.solve(
+        exploration_level=5, nb_threads=2, timeout=datetime.timedelta(seconds=limit)
+    ).to_dict()
+    routes, served = [], set()
+    for route in solution["routes"]:
+        entry = {"technician": s.technicians[route["vehicle"] - 1].id, "stops": []}
+        for step in route["steps"]:
+            begins = step["arrival"] + step.get("waiting_time", 0)
+            if step["type"] == "job":
+                entry["stops"].append(
+                    {"visit": s.visits[step["id"] - 1].id, "start": clock(begins)}
+                )
+                served.add(step["id"] - 1)
+            elif step["type"] == "break":
+                entry["break"] = clock(begins)
+        if entry["stops"]:
+            routes.append(entry)
+    return {
+        "routes": routes,
+        "unassigned": [
+            {"visit": v.id, "reason": "left out"} for j, v in enumerate(s.visits) if j not in served
+        ],
+    }
+
+
+PENALTY = {1: 10**9, 2: 10**8, 3: 10**7, 4: 10**6}
+
+
+def ortools_direct(data: dict, limit: float) -> dict:
+    """OR-Tools routing: time dimension with windows and shifts, skills as allowed vehicles,
+    breaks as interval variables, priorities as drop penalties; guided local search."""
+    s = parse(data)
+    n, m = len(s.technicians), len(s.visits)
+    matrix = _matrix(s)
+    service = [0] * (2 * n) + [v.seconds for v in s.visits]
+    manager = pywrapcp.RoutingIndexManager(2 * n + m, n, list(range(n)), list(range(n, 2 * n)))
+    routing = pywrapcp.RoutingModel(manager)
+    flat = matrix.tolist()
+
+    def transit(a, b):
+        i, j = manager.IndexToNode(a), manager.IndexToNode(b)
+        return service[i] + flat[i][j]
+
+    def travel(a, b):
+        return flat[manager.IndexToNode(a)][manager.IndexToNode(b)]
+
+    routing.SetArcCostEvaluatorOfAllVehicles(routing.RegisterTransitCallback(travel))
+    callback = routing.RegisterTransitCallback(transit)
+    routing.AddDimension(callback, 24 * 3600, 24 * 3600, False, "Time")
+    time_dim = routing.GetDimensionOrDie("Time")
+    solver = routing.solver()
+    # Breaks may not overlap a visit: its service time, by routing index (not node).
+    by_index = [service[manager.IndexToNode(i)] for i in range(routing.Size())]
+    for k, t in enumerate(s.technicians):
+        time_dim.CumulVar(routing.Start(k)).SetRange(*t.shift)
+        time_dim.CumulVar(routing.End(k)).SetRange(*t.shift)
+        if t.break_:
+            interval = solver.FixedDurationIntervalVar(
+                t.break_.earliest, t.break_.latest, t.break_.seconds, False, f"break {k}"
+            )
+            time_dim.SetBreakIntervalsOfVehicle([interval], k, by_index)
+    for j, v in enumerate(s.visits):
+        index = manager.NodeToIndex(2 * n + j)
+        time_dim.CumulVar(index).SetRange(*v.window)
+        allowed = [k for k, t in enumerate(s.technicians) if v.skills <= t.skills]
+        # -1 is 'not performed', so a visit nobody can do is simply dropped.
+        routing.VehicleVar(index).SetValues([-1, *allowed])
+        routing.AddDisjunction([index], PENALTY[v.priority])
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.first_solution_strategy = (
+        routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
+    )
+    params.local_search_metaheuristic = (
+        routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+    )
+    params.time_limit.FromMilliseconds(int(limit * 1000))
+    solution = routing.SolveWithParameters(params)
+    routes, served = [], set()
+    if solution is not None:
+        breaks = {}
+        intervals = solution.IntervalVarContainer()
+        for i in range(intervals.Size()):
+            element = intervals.Element(i)
+            if element.PerformedValue():
+                breaks[int(element.Var().Name().split()[-1])] = element.StartValue()
+        for k, t in enumerate(s.technicians):
+            index, stops = routing.Start(k), []
+            while not routing.IsEnd(index):
+                node = manager.IndexToNode(index)
+                if node >= 2 * n:
+                    stops.append(
+                        {
+                            "visit": s.visits[node - 2 * n].id,
+                            "start": clock(solution.Min(time_dim.CumulVar(index))),
+                        }
+                    )
+                    served.add(node - 2 * n)
+                index = solution.Value(routing.NextVar(index))
+            if stops:
+                entry = {"technician": t.id, "stops": stops}
+                if k in breaks and t.break_:
+                    entry["break"] = clock(breaks[k])
+                routes.append(entry)
+    return {
+        "routes": routes,
+        "unassigned": [
+            {"visit": v.id, "reason": "left out"} for j, v in enumerate(s.visits) if j not in served
+        ],
+    }
+
+
+def describe(report) -> str:
+    p = report.planned
+    return (
+        f"P1 {p[1]:4d} P2 {p[2]:4d} P3 {p[3]:4d} P4 {p[4]:4d} travel "
+        f"{report.travel_seconds / 3600:7.1f} h{'' if report.ok else ' INVALID'}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="10x60,40x300,100x1000")
+    parser.add_argument("--limits", default="5,10,30")
+    args = parser.parse_args()
+    for size in args.sizes.split(","):
+        techs, visits = (int(x) for x in size.split("x"))
+        data = generate.day(techs, visits, seed=techs * 1000 + visits)
+        for limit in (float(x) for x in args.limits.split(",")):
+            print(f"\n{techs} technicians x {visits} visits, {limit:g} s", flush=True)
+            scores = {}
+            for name, run in (
+                ("ours", lambda d, t: solve_scenario(d, time_limit=t)),
+                ("pyvroom", vroom_direct),
+                ("or-tools", ortools_direct),
+            ):
+                started = time.monotonic()
+                plan = run(data, limit)
+                seconds = time.monotonic() - started
+                report = checker.check(data, plan)
+                scores[name] = report.score if report.ok else None
+                print(f"  {name:9s} {describe(report)}  ({seconds:5.1f} s)", flush=True)
+            valid = {k: v for k, v in scores.items() if v is not None}
+            best = max(valid, key=valid.get) if valid else "none"
+            ours_ok = scores["ours"] is not None and all(
+                scores["ours"] >= v for v in valid.values()
+            )
+            print(f"  best: {best}; ours at least as good as the others: {ours_ok}")
+    data = generate.day(100, 1000, seed=7)
+    started = time.monotonic()
+    first = solve_scenario(data, time_limit=1)
+    print(
+        f"\nfirst feasible plan for 100 x 1,000: {time.monotonic() - started:.1f} s, "
+        f"valid: {checker.check(data, first).ok}, peak memory "
+        f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""Generated field-service days for the planner's benchmark: technicians with mixed skills and
+breaks around a city, clustered visits with mixed windows and priorities, more work than fits."""
+
+from __future__ import annotations
+
+import random
+
+SKILLS = ["laundry", "refrigeration", "hvac", "gas", "printers", "pc", "network"]
+CENTRE = (41.90, 12.49)
+
+
+def day(technicians: int, visits: int, *, seed: int = 1) -> dict:
+    """A scenario with about 1.5 times the work the technicians can do."""
+    rng = random.Random(seed)
+    clusters = [
+        (CENTRE[0] + rng.uniform(-0.12, 0.12), CENTRE[1] + rng.uniform(-0.16, 0.16))
+        for _ in range(max(3, technicians // 3))
+    ]
+    techs = []
+    for i in range(technicians):
+        home = (CENTRE[0] + rng.uniform(-0.15, 0.15), CENTRE[1] + rng.uniform(-0.2, 0.2))
+        start = rng.choice(["07:30", "08:00", "08:00", "09:00"])
+        end = {"07:30": "16:30", "08:00": "17:00", "09:00": "18:00"}[start]
+        entry = {
+            "id": f"t{i}",
+            "start": list(home),
+            "end": list(home),
+            "shift": [start, end],
+            "skills": sorted(set(rng.sample(SKILLS, rng.randint(2, 4)))),
+        }
+        if rng.random() < 0.8:
+            entry["break"] = {"earliest": "12:00", "latest": "13:30", "minutes": 45}
+        techs.append(entry)
+    windows = [
+        ("08:00", "10:00"),
+        ("10:00", "12:00"),
+        ("13:00", "15:00"),
+        ("15:00", "17:00"),
+        ("08:00", "12:00"),
+        ("13:00", "17:00"),
+        ("08:00", "17:00"),
+    ]
+    jobs = []
+    for j in range(visits):
+        lat, lon = rng.choice(clusters)
+        window = rng.choice(windows)
+        job = {
+            "id": f"v{j}",
+            "location": [lat + rng.gauss(0, 0.01), lon + rng.gauss(0, 0.013)],
+            "window": list(window),
+            "minutes": rng.choice([45, 60, 60, 90, 120, 150]),
+            "skills": [rng.choice(SKILLS)] if rng.random() < 0.85 else [],
+            "priority": rng.choices([1, 2, 3, 4], [10, 25, 45, 20])[0],
+        }
+        jobs.append(job)
+    return {
+        "format": "fieldservice-scenario/1",
+        "date": "2026-12-07",
+        "timezone": "Europe/Rome",
+        "travel": {"speed_kmh": 30.0, "road_factor": 1.3},
+        "technicians": techs,
+        "visits": jobs,
+    }
