@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from technicians.models import Certification, Technician, TimeOff, WorkingHours
 from tickets.models import Visit
 
+from .gaps import Booked, Gap, earliest_fit, free_gaps
 from .rules import split_missing
 from .selectors import company_tz, day_bounds
 from .travel import travel_source
@@ -43,15 +44,6 @@ class Suggestion:
 class Ineligible:
     technician: Technician
     reason: str
-
-
-@dataclass(frozen=True)
-class Booked:
-    """A visit already on a technician's day, reduced to what the arithmetic needs."""
-
-    planned_start: datetime.datetime
-    planned_end: datetime.datetime
-    where: tuple[float, float]
 
 
 def _day_data(day: datetime.date, technicians=None) -> list[Technician]:
@@ -117,64 +109,27 @@ def _day_data(day: datetime.date, technicians=None) -> list[Technician]:
     return techs
 
 
-def _free_gaps(tech, day, not_before):
-    """Free (start, end, from_point, to_point) gaps of the technician's day, in order."""
-    tz = company_tz()
-    hours = tech.day_hours[0]
-    home = (tech.home_latitude, tech.home_longitude)
-    shift_start = datetime.datetime.combine(day, hours.starts_at, tzinfo=tz)
-    shift_end = datetime.datetime.combine(day, hours.ends_at, tzinfo=tz)
-    blocks = [(v.planned_start, v.planned_end, v.where) for v in tech.day_visits]
-    if hours.break_starts_at and hours.break_ends_at:
-        blocks.append(
-            (
-                datetime.datetime.combine(day, hours.break_starts_at, tzinfo=tz),
-                datetime.datetime.combine(day, hours.break_ends_at, tzinfo=tz),
-                None,
-            )
-        )
-    blocks += [(off.starts_at, off.ends_at, None) for off in tech.day_off]
-    blocks.sort(key=lambda b: b[0])
-    gaps, cursor, here = [], shift_start, home
-    for begin, end, where in blocks:
-        if begin > cursor:
-            gaps.append((cursor, min(begin, shift_end), here, where))
-        cursor = max(cursor, end)
-        here = where or here
-    if cursor < shift_end:
-        gaps.append((cursor, shift_end, here, home))
-    return [(max(a, not_before), b, p, q) for a, b, p, q in gaps if b > not_before]
-
-
-def _place(visit, gaps, travel, site):
-    """The earliest start in a gap where the visit and the drives around it fit."""
+def _place(visit, gaps: list[Gap], travel, site):
+    """The first gap where the visit fits: start, window end, extra driving, the gap."""
     window_minutes = settings.FIELDSERVICE["ARRIVAL_WINDOW_MINUTES"]
-    for begin, end, before, after in gaps:
-        drive_in = travel.seconds(before, site)
-        drive_out = travel.seconds(site, after or before)
-        start = begin + datetime.timedelta(seconds=drive_in)
-        if visit.window_start is not None:
-            start = max(start, visit.window_start)
-        # Arrivals are promised on the quarter hour.
-        start += datetime.timedelta(
-            minutes=(-start.minute) % 15, seconds=-start.second, microseconds=-start.microsecond
+    promised = (visit.window_start, visit.window_end) if visit.window_start else None
+    for gap in gaps:
+        start = earliest_fit(
+            gap, site=site, minutes=visit.duration_minutes, travel=travel, window=promised
         )
-        finish = start + visit.duration + datetime.timedelta(seconds=drive_out)
-        if finish <= end and (visit.window_end is None or start <= visit.window_end):
-            direct = travel.seconds(before, after or before)
-            extra_s = drive_in + drive_out - direct
-            extra_km = (
-                travel.km(before, site)
-                + travel.km(site, after or before)
-                - travel.km(before, after or before)
-            )
-            return (
-                start,
-                start + datetime.timedelta(minutes=window_minutes),
-                extra_s,
-                extra_km,
-                (before, begin, end),
-            )
+        if start is None:
+            continue
+        extra_s = (
+            travel.seconds(gap.before, site)
+            + travel.seconds(site, gap.after)
+            - travel.seconds(gap.before, gap.after)
+        )
+        extra_km = (
+            travel.km(gap.before, site)
+            + travel.km(site, gap.after)
+            - travel.km(gap.before, gap.after)
+        )
+        return start, start + datetime.timedelta(minutes=window_minutes), extra_s, extra_km, gap
     return None
 
 
@@ -212,13 +167,21 @@ def suggest(
         if not tech.day_hours:
             ineligible.append(Ineligible(tech, _("does not work that day")))
             continue
-        gaps = _free_gaps(tech, day, not_before)
+        gaps = free_gaps(
+            day=day,
+            hours=tech.day_hours[0],
+            booked=tech.day_visits,
+            time_off=tech.day_off,
+            home=(tech.home_latitude, tech.home_longitude),
+            not_before=not_before,
+        )
         placed = _place(visit, gaps, travel, site)
         if placed is None:
             ineligible.append(Ineligible(tech, _("no free time long enough that day")))
             continue
-        start, window_end, extra_s, extra_km, (before, gap_start, gap_end) = placed
-        free = sum(int((b - a).total_seconds() // 60) for a, b, _p, _q in gaps)
+        start, window_end, extra_s, extra_km, gap = placed
+        before, gap_start, gap_end = gap.before, gap.start, gap.end
+        free = sum(int((g.end - g.start).total_seconds() // 60) for g in gaps)
         free -= visit.duration_minutes + extra_s // 60
         load = len(tech.day_visits)
         score = extra_s / 60 + LOAD_WEIGHT * load - FREE_WEIGHT * free

@@ -54,3 +54,7 @@ class MissingCertification(DomainError):
 class StaleVersion(DomainError):
     code = "stale_version"
     status = 412
+
+
+class WindowTaken(DomainError):
+    code = "window_taken"

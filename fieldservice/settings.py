@@ -208,6 +208,10 @@ FIELDSERVICE = {
     # How travel time is estimated; a road-network service can replace the default class.
     "TRAVEL_SOURCE": "dispatch.travel.StraightLineTravel",
     "TRAVEL_OPTIONS": {"speed_kmh": 35.0, "road_factor": 1.3},
+    # Customers may move or cancel a visit up to this many hours before its window.
+    "CHANGE_CUTOFF_HOURS": env.int("CHANGE_CUTOFF_HOURS", default=24),
+    # How long the move-or-cancel link in a confirmation stays valid.
+    "BOOKING_LINK_DAYS": env.int("BOOKING_LINK_DAYS", default=30),
 }
 
 LOGGING = {

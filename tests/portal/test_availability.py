@@ -1,0 +1,113 @@
+import datetime
+
+import pytest
+
+from dispatch.availability import free_windows
+from dispatch.services import assign_visit
+from tests.conftest import at
+from tests.factories import (
+    CertificationFactory,
+    SiteFactory,
+    SkillFactory,
+    TechnicianFactory,
+    TimeOffFactory,
+    new_visit,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def starts(windows, day):
+    return [w.start for w in windows if w.start.date() == day]
+
+
+def test_windows_follow_working_hours_break_and_bookings(next_monday):
+    tech = TechnicianFactory()  # 08-17, break 12-13, every day
+    assign_visit(visit=new_visit(), technician=tech, start=at(next_monday, 10), by=None)
+
+    windows = free_windows(
+        skills=[],
+        minutes=90,
+        site=SiteFactory(),
+        first_day=next_monday,
+        days=1,
+        now=at(next_monday, 0),
+    )
+
+    # 08-10: a 90-minute job from 08:00 ends 09:30 before the 10:00 visit; 10-12 taken until
+    # 11:30, then too short before the break; 12-14: arrive 13:00 after the break; 14-16;
+    # 16-18 is after 17:00 - 1:30.
+    assert starts(windows, next_monday) == [
+        at(next_monday, 8),
+        at(next_monday, 12),
+        at(next_monday, 14),
+    ]
+
+
+def test_no_window_without_the_skill_or_a_valid_licence(next_monday):
+    gas = SkillFactory(code="gas", requires_certification=True)
+    lapsed = TechnicianFactory(skills=[gas])
+    CertificationFactory(
+        technician=lapsed, skills=[gas], expires_on=next_monday - datetime.timedelta(days=1)
+    )
+    TechnicianFactory()  # no gas skill at all
+
+    assert (
+        free_windows(
+            skills=[gas],
+            minutes=60,
+            site=SiteFactory(),
+            first_day=next_monday,
+            days=1,
+            now=at(next_monday, 0),
+        )
+        == []
+    )
+
+
+def test_time_off_and_travel_time_are_respected(next_monday):
+    tech = TechnicianFactory(home_latitude=41.90)
+    TimeOffFactory(technician=tech, starts_at=at(next_monday, 0), ends_at=at(next_monday, 13))
+    far_site = SiteFactory(latitude=42.25)  # about 39 km north: over an hour's drive each way
+
+    windows = free_windows(
+        skills=[], minutes=60, site=far_site, first_day=next_monday, days=1, now=at(next_monday, 0)
+    )
+
+    # Free from 13:00: arrive ~14:30, work to 15:30, drive back by ~17:00 -> just fits 14-16.
+    assert starts(windows, next_monday) == [at(next_monday, 14)]
+
+
+def test_windows_start_two_hours_from_now_at_the_earliest(next_monday):
+    TechnicianFactory()
+
+    windows = free_windows(
+        skills=[],
+        minutes=60,
+        site=SiteFactory(),
+        first_day=next_monday,
+        days=1,
+        now=at(next_monday, 9),
+    )
+
+    assert starts(windows, next_monday)[0] == at(next_monday, 12)
+
+
+def test_query_count_does_not_grow_with_visits(next_monday, django_assert_max_num_queries):
+    techs = [TechnicianFactory() for _ in range(5)]
+    for day in range(5):
+        for tech in techs:
+            assign_visit(
+                visit=new_visit(),
+                technician=tech,
+                start=at(next_monday + datetime.timedelta(days=day), 8),
+                by=None,
+            )
+    site = SiteFactory()
+
+    with django_assert_max_num_queries(7):
+        windows = free_windows(
+            skills=[], minutes=60, site=site, first_day=next_monday, days=14, now=at(next_monday, 0)
+        )
+
+    assert windows
