@@ -10,7 +10,13 @@ from django.shortcuts import render
 
 @login_required
 def home(request):
-    """Where each role starts; later apps link their pages from here."""
+    """Where each role starts: dispatchers on the board, customers in the portal."""
+    from django.shortcuts import redirect
+
+    from . import roles
+
+    if roles.has_role(request.user, roles.CUSTOMER):
+        return redirect("portal:home")
     return render(request, "home.html")
 
 

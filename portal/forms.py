@@ -1,0 +1,96 @@
+"""The customer's forms: each names what is wrong beside the field."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import Appliance, ApplianceModel, Site
+from tickets.codes import split_codes
+from tickets.models import Ticket
+
+
+class SignUpForm(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=200)
+    email = forms.EmailField(label=_("Email"))
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
+    address = forms.CharField(label=_("Street address"), max_length=250)
+    city = forms.CharField(label=_("City"), max_length=100, initial="Rome")
+    latitude = forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90, initial=41.9028)
+    longitude = forms.FloatField(
+        label=_("Longitude"), min_value=-180, max_value=180, initial=12.4964
+    )
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        password_validation.validate_password(password)
+        return password
+
+
+class ApplianceForm(forms.Form):
+    site = forms.ModelChoiceField(label=_("Address"), queryset=Site.objects.none())
+    model = forms.ModelChoiceField(label=_("Model"), queryset=ApplianceModel.objects.all())
+    serial_number = forms.CharField(label=_("Serial number"), max_length=100)
+    purchased_on = forms.DateField(
+        label=_("Purchase date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, customer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = customer.sites.all()
+
+
+class BookingForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What do you need?"),
+        choices=[
+            (Ticket.Kind.REPAIR, _("A repair")),
+            (Ticket.Kind.INSTALLATION, _("An installation")),
+            (Ticket.Kind.MAINTENANCE, _("Maintenance")),
+        ],
+    )
+    appliance = forms.ModelChoiceField(
+        label=_("Which appliance?"), required=False, queryset=Appliance.objects.none()
+    )
+    site = forms.ModelChoiceField(
+        label=_("Where? (installations)"), required=False, queryset=Site.objects.none()
+    )
+    model = forms.ModelChoiceField(
+        label=_("Model to install"), required=False, queryset=ApplianceModel.objects.all()
+    )
+    codes = forms.CharField(label=_("Code on the display, if any"), required=False, max_length=100)
+    description = forms.CharField(
+        label=_("What is wrong?"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    window = forms.DateTimeField(
+        required=False,
+        widget=forms.HiddenInput,
+        input_formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z"],
+    )
+
+    def __init__(self, *args, customer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["appliance"].queryset = Appliance.objects.filter(
+            site__customer=customer
+        ).select_related("model", "site")
+        self.fields["site"].queryset = customer.sites.all()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == Ticket.Kind.INSTALLATION:
+            if not data.get("site"):
+                self.add_error("site", _("Choose where to install it."))
+            if not data.get("model"):
+                self.add_error("model", _("Choose the model to install."))
+        elif not data.get("appliance"):
+            self.add_error("appliance", _("Choose the appliance, or add it first."))
+        else:
+            data["site"] = data["appliance"].site
+        data["code_list"] = split_codes(data.get("codes", ""))
+        window = data.get("window")
+        if window is not None and window < datetime.datetime.now(datetime.UTC):
+            self.add_error("window", _("That window is in the past. Choose another one."))
+        return data

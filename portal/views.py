@@ -1,0 +1,194 @@
+"""The customer's pages: sign-up, appliances, booking in free windows, following the job."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from customers.services import register_appliance
+from dispatch import availability
+from fieldservice.errors import DomainError, WindowTaken
+from fieldservice.roles import customer_required
+from tickets.codes import catalog_for, normalize_code
+from tickets.models import Visit
+from tickets.selectors import tickets_for
+
+from . import selectors, services
+from .forms import ApplianceForm, BookingForm, SignUpForm
+
+
+def _customer(request):
+    customer = getattr(request.user, "customer", None)
+    if customer is None:
+        raise Http404
+    return customer
+
+
+@customer_required
+def home(request):
+    customer = _customer(request)
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "customer": customer,
+            "tickets": selectors.tickets_of(customer),
+            "appliances": customer.sites.prefetch_related("appliances__model"),
+        },
+    )
+
+
+def sign_up(request):
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            customer = services.sign_up(**form.cleaned_data)
+        except DomainError as err:
+            form.add_error(getattr(err, "field", None), err.message)
+        else:
+            login(request, customer.user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome! Add your appliance, then book a visit."))
+            return redirect("portal:add_appliance")
+    return render(request, "portal/signup.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@customer_required
+def add_appliance(request):
+    customer = _customer(request)
+    form = ApplianceForm(request.POST or None, customer=customer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            register_appliance(**form.cleaned_data)
+        except DomainError as err:
+            form.add_error(getattr(err, "field", None), err.message)
+        else:
+            messages.success(request, _("Appliance added."))
+            return redirect("portal:book")
+    return render(
+        request, "portal/appliance_form.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@customer_required
+def code_search(request):
+    """What a code on the display means, for the customer's chosen appliance."""
+    customer = _customer(request)
+    appliance = customer.sites.model.objects.none()
+    appliance = (
+        services.Appliance.objects.filter(
+            site__customer=customer, pk=request.GET.get("appliance") or 0
+        )
+        .select_related("model")
+        .first()
+    )
+    codes = []
+    typed = normalize_code(request.GET.get("codes", ""))
+    if appliance is not None and typed:
+        codes = catalog_for(appliance.model).filter(normalized_code__startswith=typed)[:5]
+    return render(request, "portal/_codes.html", {"codes": codes})
+
+
+@customer_required
+def book(request):
+    customer = _customer(request)
+    form = BookingForm(request.POST or request.GET or None, customer=customer)
+    windows = []
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        if request.method == "POST" and data.get("window"):
+            try:
+                ticket, visit = services.book_visit(
+                    customer=customer,
+                    site=data["site"],
+                    kind=data["kind"],
+                    appliance=data["appliance"],
+                    appliance_model=data["model"],
+                    codes=data["code_list"],
+                    description=data["description"],
+                    window_start=data["window"],
+                    by=request.user,
+                )
+            except WindowTaken as err:
+                messages.error(request, err.message)
+            except DomainError as err:
+                form.add_error(getattr(err, "field", None), err.message)
+            else:
+                messages.success(request, _("Booked! We will confirm by email."))
+                return redirect("portal:ticket", ticket_id=ticket.pk)
+        if not form.errors:
+            model = data["appliance"].model if data["appliance"] else data["model"]
+            windows = availability.by_day(
+                availability.free_windows(
+                    skills=services.job_skills(
+                        appliance=data["appliance"], model=data["model"], codes=data["code_list"]
+                    ),
+                    minutes=services.job_minutes(kind=data["kind"], model=model),
+                    site=data["site"],
+                )
+            )
+    return render(
+        request,
+        "portal/book.html",
+        {"form": form, "windows": windows},
+        status=400 if form.errors else 200,
+    )
+
+
+def _report_url(visit: Visit) -> str | None:
+    try:
+        return reverse("tech:report", args=[visit.pk])
+    except NoReverseMatch:
+        return None  # the technician's service report is not built yet
+
+
+@customer_required
+def ticket(request, ticket_id: int):
+    ticket = get_object_or_404(tickets_for(request.user), pk=ticket_id)
+    visits = [
+        (v, selectors.eta(v), services.booking_token(v), _report_url(v))
+        for v in ticket.visits.select_related("technician__user")
+    ]
+    return render(request, "portal/ticket.html", {"ticket": ticket, "visits": visits})
+
+
+def manage(request, token: str):
+    """Move or cancel one booking from the link in the confirmation, without logging in."""
+    try:
+        visit = services.visit_from_token(token)
+    except DomainError as err:
+        return render(request, "portal/manage.html", {"error": err.message}, status=400)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "cancel":
+                services.cancel_booking(visit=visit)
+                messages.success(request, _("Your visit is cancelled."))
+            else:
+                start = BookingForm.base_fields["window"].clean(request.POST.get("window"))
+                services.reschedule_booking(visit=visit, window_start=start)
+                messages.success(request, _("Your visit is moved."))
+        except DomainError as err:
+            messages.error(request, err.message)
+        except ValidationError:
+            messages.error(request, _("Choose one of the offered windows."))
+        return redirect("portal:manage", token=token)
+    ticket = visit.ticket
+    model = ticket.appliance.model if ticket.appliance_id else ticket.appliance_model
+    windows = []
+    if visit.status in (Visit.Status.SCHEDULED, Visit.Status.UNASSIGNED):
+        windows = availability.by_day(
+            availability.free_windows(
+                skills=list(ticket.required_skills.all()),
+                minutes=visit.duration_minutes,
+                site=ticket.site,
+            )
+        )
+    return render(
+        request,
+        "portal/manage.html",
+        {"visit": visit, "ticket": ticket, "model": model, "windows": windows},
+    )

@@ -1,0 +1,178 @@
+import datetime
+
+import pytest
+from django.contrib.auth.models import User
+from django.urls import reverse
+
+from portal import services
+from tests.conftest import at
+from tests.factories import (
+    ApplianceFactory,
+    ApplianceModelFactory,
+    CustomerFactory,
+    TechnicianFactory,
+    UserFactory,
+)
+from tickets.models import Ticket, Visit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def customer(customer_user):
+    return customer_user.customer
+
+
+@pytest.fixture
+def portal(client, customer_user):
+    client.force_login(customer_user)
+    return client
+
+
+def test_sign_up_creates_login_customer_and_site(client):
+    response = client.post(
+        reverse("portal:signup"),
+        {
+            "name": "Giulia Bianchi",
+            "email": "Giulia@Example.com",
+            "password": "a-long-pass-42",
+            "address": "Via Roma 1",
+            "city": "Rome",
+            "latitude": 41.9,
+            "longitude": 12.5,
+        },
+    )
+
+    assert response.status_code == 302
+    user = User.objects.get(username="giulia@example.com")
+    assert user.groups.filter(name="customer").exists()
+    assert user.customer.sites.get().address == "Via Roma 1"
+
+
+def test_sign_up_twice_or_with_a_weak_password_says_why(client):
+    UserFactory(username="taken@example.com", email="taken@example.com")
+    data = {
+        "name": "X",
+        "email": "taken@example.com",
+        "password": "a-long-pass-42",
+        "address": "Via Roma 1",
+        "city": "Rome",
+        "latitude": 41.9,
+        "longitude": 12.5,
+    }
+
+    taken = client.post(reverse("portal:signup"), data)
+    weak = client.post(
+        reverse("portal:signup"), {**data, "email": "new@example.com", "password": "123"}
+    )
+
+    assert taken.status_code == 400 and "exists already" in taken.text
+    assert weak.status_code == 400 and "too short" in weak.text
+    assert not User.objects.filter(username="new@example.com").exists()
+
+
+def test_customer_adds_an_appliance_with_warranty_from_the_model(portal, customer):
+    from tests.factories import SiteFactory
+
+    site = SiteFactory(customer=customer)
+    model = ApplianceModelFactory(warranty_months=24)
+
+    response = portal.post(
+        reverse("portal:add_appliance"),
+        {"site": site.pk, "model": model.pk, "serial_number": "WM-1", "purchased_on": "2026-01-15"},
+    )
+
+    assert response.status_code == 302
+    assert site.appliances.get().warranty_until == datetime.date(2028, 1, 15)
+
+
+def test_booking_offers_windows_then_books_one(portal, customer, next_monday):
+    TechnicianFactory()
+    appliance = ApplianceFactory(site__customer=customer)
+    params = {"kind": "repair", "appliance": appliance.pk, "description": "leaks"}
+
+    page = portal.get(reverse("portal:book"), params)
+    later = next_monday + datetime.timedelta(days=1)
+    window = at(later, 10).isoformat()
+    booked = portal.post(reverse("portal:book"), {**params, "window": window})
+
+    assert page.status_code == 200 and "Choose an arrival window" in page.text
+    assert booked.status_code == 302
+    ticket = Ticket.objects.get()
+    assert booked["Location"] == reverse("portal:ticket", args=[ticket.pk])
+    visit = ticket.visits.get()
+    assert visit.status == Visit.Status.SCHEDULED and visit.window_start == at(later, 10)
+
+
+def test_booking_a_taken_window_says_so_and_shows_the_next(portal, customer, next_monday):
+    TechnicianFactory(weekdays=[2])
+    appliance = ApplianceFactory(site__customer=customer)
+
+    response = portal.post(
+        reverse("portal:book"),
+        {"kind": "repair", "appliance": appliance.pk, "window": at(next_monday, 10).isoformat()},
+        follow=True,
+    )
+
+    assert "no longer free" in response.text
+    assert "Choose an arrival window" in response.text
+    assert not Ticket.objects.exists()
+
+
+def test_another_customers_ticket_is_404(portal, next_monday):
+    TechnicianFactory()
+    other = ApplianceFactory(site__customer=CustomerFactory())
+    ticket, _ = services.book_visit(
+        customer=other.site.customer,
+        site=other.site,
+        kind="repair",
+        appliance=other,
+        window_start=at(next_monday + datetime.timedelta(days=1), 10),
+    )
+
+    assert portal.get(reverse("portal:ticket", args=[ticket.pk])).status_code == 404
+
+
+def test_tracking_page_shows_window_and_first_name(portal, customer, next_monday):
+    TechnicianFactory(user__first_name="Marco")
+    appliance = ApplianceFactory(site__customer=customer)
+    ticket, _ = services.book_visit(
+        customer=customer,
+        site=appliance.site,
+        kind="repair",
+        appliance=appliance,
+        window_start=at(next_monday + datetime.timedelta(days=1), 10),
+    )
+
+    page = portal.get(reverse("portal:ticket", args=[ticket.pk])).text
+
+    assert "Your technician: Marco" in page and "Change or cancel" in page
+
+
+def test_signed_link_moves_the_visit_without_logging_in(client, next_monday):
+    TechnicianFactory()
+    appliance = ApplianceFactory()
+    day = next_monday + datetime.timedelta(days=7)
+    _, visit = services.book_visit(
+        customer=appliance.site.customer,
+        site=appliance.site,
+        kind="repair",
+        appliance=appliance,
+        window_start=at(day, 10),
+    )
+    url = reverse("portal:manage", args=[services.booking_token(visit)])
+
+    page = client.get(url)
+    moved = client.post(url, {"window": at(day, 14).isoformat()}, follow=True)
+
+    assert page.status_code == 200 and "Move it to" in page.text
+    assert "Your visit is moved." in moved.text
+    visit.refresh_from_db()
+    assert visit.window_start == at(day, 14)
+    assert client.get(reverse("portal:home")).status_code == 302  # the link logs nobody in
+
+
+def test_tampered_link_grants_nothing(client):
+    page = client.get(reverse("portal:manage", args=["not-a-real-token"]))
+
+    assert page.status_code == 400 and "not valid" in page.text
