@@ -1,0 +1,56 @@
+"""A new customer books an installation from a phone, then moves it by the emailed link."""
+
+import pytest
+from playwright.sync_api import expect
+
+from portal import services
+from tests.factories import ApplianceModelFactory, TechnicianFactory
+from tickets.models import Ticket, Visit
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_sign_up_add_book_track_and_reschedule_by_link(page, browser, live_server, artifacts):
+    TechnicianFactory(user__first_name="Marco")
+    model = ApplianceModelFactory(manufacturer="Bosch", model_number="WAN28208IT")
+    page.set_viewport_size({"width": 390, "height": 844})
+
+    page.goto(f"{live_server.url}/portal/signup/")
+    page.fill("#id_name", "Giulia Bianchi")
+    page.fill("#id_email", "giulia@example.com")
+    page.fill("#id_password", "a-long-pass-42")
+    page.fill("#id_address", "Via Roma 1")
+    page.click("main button[type=submit]")
+
+    # Add the washing machine, then book its installation at the same address.
+    page.select_option("#id_site", index=1)
+    page.select_option("#id_model", str(model.pk))
+    page.fill("#id_serial_number", "WM-0001")
+    page.click("main button[type=submit]")
+    expect(page.locator("h1")).to_have_text("Book a visit")
+    page.select_option("#id_kind", "installation")
+    page.select_option("#id_site", index=1)
+    page.select_option("#id_model", str(model.pk))
+    page.click("#job button[type=submit]")
+    expect(page.get_by_test_id("windows")).to_be_visible()
+    page.screenshot(path=str(artifacts / "portal-windows.png"), full_page=True)
+    # A window three days out: moving it later stays before the 24-hour cut-off.
+    page.locator(".window-row").nth(2).locator("button.window").first.click()
+
+    expect(page.locator(".messages")).to_contain_text("Booked!")
+    expect(page.locator("main")).to_contain_text("Your technician: Marco")
+    page.screenshot(path=str(artifacts / "portal-tracking.png"), full_page=True)
+    ticket = Ticket.objects.get(channel="portal")
+    visit = ticket.visits.get()
+    assert ticket.kind == "installation" and visit.status == Visit.Status.SCHEDULED
+    first_window = visit.window_start
+
+    # The link from the confirmation works in a fresh browser with nobody logged in.
+    stranger = browser.new_context(viewport={"width": 390, "height": 844})
+    anonymous = stranger.new_page()
+    anonymous.goto(f"{live_server.url}/portal/b/{services.booking_token(visit)}/")
+    anonymous.locator("button.window").last.click()
+    expect(anonymous.locator(".messages")).to_contain_text("Your visit is moved.")
+    visit.refresh_from_db()
+    assert visit.window_start > first_window
+    stranger.close()
