@@ -19,7 +19,7 @@ from customers.models import Site
 from technicians.models import Certification, Skill, Technician, TimeOff, WorkingHours
 from tickets.models import Visit
 
-from .gaps import Booked, earliest_fit, free_gaps
+from .gaps import Booked, SiteTravel, earliest_fit, free_gaps
 from .rules import split_missing
 from .selectors import company_tz
 from .travel import travel_source
@@ -116,15 +116,20 @@ def free_windows(
     window_minutes: int | None = None,
     now: datetime.datetime | None = None,
     first_day: datetime.date | None = None,
+    all_offers: bool = False,
 ) -> list[Window]:
-    """Arrival windows over the coming days that some able technician can really keep."""
+    """Arrival windows over the coming days that some able technician can really keep.
+
+    One technician is enough to offer a window; `all_offers` lists every technician who could
+    keep it (a booking tries them in order), which costs more and so is asked for one day only.
+    """
     tz = company_tz()
     now = now or timezone.now()
     window_minutes = window_minutes or settings.FIELDSERVICE["ARRIVAL_WINDOW_MINUTES"]
     first = first_day or now.astimezone(tz).date()
     last = first + datetime.timedelta(days=days - 1)
-    travel = travel_source()
     where = (site.latitude, site.longitude)
+    travel = SiteTravel(travel_source(), where)
     earliest = now + LEAD_TIME
     techs = _load(first, last)
     result = []
@@ -166,6 +171,8 @@ def free_windows(
                     if arrival is not None:
                         window.offers.append((arrival, tech_id))
                         break
+                if window.offers and not all_offers:
+                    break
             if window.offers:
                 window.offers.sort()
                 result.append(window)

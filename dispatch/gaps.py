@@ -83,6 +83,11 @@ def earliest_fit(
     quarter_hours: bool = True,
 ) -> datetime.datetime | None:
     """The earliest arrival in the gap (and window) leaving time for the job and both drives."""
+    job = datetime.timedelta(minutes=minutes)
+    if gap.end - (max(gap.start, window[0]) if window else gap.start) < job:
+        return None  # too short even before driving: skip the travel arithmetic
+    if window is not None and gap.start > window[1]:
+        return None
     start = gap.start + datetime.timedelta(seconds=travel.seconds(gap.before, site))
     if window is not None:
         start = max(start, window[0])
@@ -94,3 +99,20 @@ def earliest_fit(
         return None
     finish = start + datetime.timedelta(minutes=minutes, seconds=travel.seconds(site, gap.after))
     return start if finish <= gap.end else None
+
+
+class SiteTravel:
+    """Travel to and from one site, remembered per point: a search asks the same legs often."""
+
+    def __init__(self, travel, site: Point) -> None:
+        self.travel, self.site = travel, site
+        self._seconds: dict[tuple[Point, Point], int] = {}
+
+    def seconds(self, a: Point, b: Point) -> int:
+        key = (a, b)
+        if key not in self._seconds:
+            self._seconds[key] = self.travel.seconds(a, b)
+        return self._seconds[key]
+
+    def km(self, a: Point, b: Point) -> float:
+        return self.travel.km(a, b)
