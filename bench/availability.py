@@ -41,13 +41,30 @@ def build(first: datetime.date) -> None:
     call_command("seed_demo", verbosity=0)
     Technician.objects.update(active=False)  # only the benchmark's 50 count
     users = User.objects.bulk_create([User(username=f"avail-{i}") for i in range(50)])
-    techs = Technician.objects.bulk_create([
-        Technician(user=u, home_latitude=41.9 + rng.uniform(-.1, .1),
-                   home_longitude=12.5 + rng.uniform(-.1, .1)) for u in users])
-    WorkingHours.objects.bulk_create([
-        WorkingHours(technician=t, weekday=d, starts_at=datetime.time(8),
-                     ends_at=datetime.time(17), break_starts_at=datetime.time(12),
-                     break_ends_at=datetime.time(13)) for t in techs for d in range(5)])
+    techs = Technician.objects.bulk_create(
+        [
+            Technician(
+                user=u,
+                home_latitude=41.9 + rng.uniform(-0.1, 0.1),
+                home_longitude=12.5 + rng.uniform(-0.1, 0.1),
+            )
+            for u in users
+        ]
+    )
+    WorkingHours.objects.bulk_create(
+        [
+            WorkingHours(
+                technician=t,
+                weekday=d,
+                starts_at=datetime.time(8),
+                ends_at=datetime.time(17),
+                break_starts_at=datetime.time(12),
+                break_ends_at=datetime.time(13),
+            )
+            for t in techs
+            for d in range(5)
+        ]
+    )
     tickets = list(Ticket.objects.all()[:200])
     visits, n = [], 0
     for offset in range(14):
@@ -59,11 +76,17 @@ def build(first: datetime.date) -> None:
                 if n >= 1000:
                     break
                 start = datetime.datetime.combine(day, datetime.time(slot), tzinfo=TZ)
-                visits.append(Visit(ticket=tickets[n % len(tickets)], technician=tech,
-                                    status="scheduled", planned_start=start,
-                                    planned_end=start + datetime.timedelta(minutes=90),
-                                    window_start=start,
-                                    window_end=start + datetime.timedelta(hours=2)))
+                visits.append(
+                    Visit(
+                        ticket=tickets[n % len(tickets)],
+                        technician=tech,
+                        status="scheduled",
+                        planned_start=start,
+                        planned_end=start + datetime.timedelta(minutes=90),
+                        window_start=start,
+                        window_end=start + datetime.timedelta(hours=2),
+                    )
+                )
                 n += 1
     Visit.objects.bulk_create(visits)
 
@@ -82,8 +105,10 @@ def main() -> None:
             times.append((time.perf_counter() - started) * 1000)
     busy = Visit.objects.filter(technician__user__username__startswith="avail-").count()
     print(f"technicians: 50, visits in the 14 days: {busy}, windows offered: {len(windows)}")
-    print(f"free-window search: median {statistics.median(times):.1f} ms "
-          f"({len(captured)} queries)   target < 150 ms")
+    print(
+        f"free-window search: median {statistics.median(times):.1f} ms "
+        f"({len(captured)} queries)   target < 150 ms"
+    )
 
 
 if __name__ == "__main__":

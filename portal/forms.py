@@ -6,6 +6,7 @@ import datetime
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Appliance, ApplianceModel, Site
@@ -38,9 +39,18 @@ class ApplianceForm(forms.Form):
         label=_("Purchase date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args, customer, **kwargs):
+    def __init__(self, *args, customer, model_query: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = customer.sites.all()
+        if model_query:
+            # Find the model by manufacturer or model number, as printed on the rating plate.
+            words = model_query.split()
+            models = ApplianceModel.objects.all()
+            for word in words:
+                models = models.filter(
+                    Q(manufacturer__icontains=word) | Q(model_number__icontains=word)
+                )
+            self.fields["model"].queryset = models
 
 
 class BookingForm(forms.Form):

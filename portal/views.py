@@ -60,7 +60,8 @@ def sign_up(request):
 @customer_required
 def add_appliance(request):
     customer = _customer(request)
-    form = ApplianceForm(request.POST or None, customer=customer)
+    query = request.GET.get("q", "").strip()
+    form = ApplianceForm(request.POST or None, customer=customer, model_query=query)
     if request.method == "POST" and form.is_valid():
         try:
             register_appliance(**form.cleaned_data)

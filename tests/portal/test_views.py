@@ -176,3 +176,43 @@ def test_tampered_link_grants_nothing(client):
     page = client.get(reverse("portal:manage", args=["not-a-real-token"]))
 
     assert page.status_code == 400 and "not valid" in page.text
+
+
+def test_model_search_by_manufacturer_or_number(portal):
+    ApplianceModelFactory(manufacturer="Bosch", model_number="WAN28208IT")
+    ApplianceModelFactory(manufacturer="LG", model_number="F4WV709P1E")
+
+    page = portal.get(reverse("portal:add_appliance"), {"q": "bosch wan28"}).text
+
+    assert "WAN28208IT" in page and "F4WV709P1E" not in page
+
+
+def test_password_reset_by_email(client, customer_user, mailoutbox):
+    customer_user.email = "giulia@example.com"
+    customer_user.save()
+
+    response = client.post(reverse("password_reset"), {"email": "giulia@example.com"})
+
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1
+    link = next(line for line in mailoutbox[0].body.splitlines() if "/reset/" in line)
+    form = client.get(link.strip(), follow=True)
+    done = client.post(
+        form.wsgi_request.path,
+        {"new_password1": "another-pass-77", "new_password2": "another-pass-77"},
+    )
+    assert done.status_code == 302
+    customer_user.refresh_from_db()
+    assert customer_user.check_password("another-pass-77")
+
+
+def test_login_is_locked_after_repeated_failures(client, customer_user, settings):
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 3
+    for _ in range(3):
+        client.post(reverse("login"), {"username": "customer", "password": "wrong"})
+
+    locked = client.post(reverse("login"), {"username": "customer", "password": "pw-secret-123"})
+
+    assert locked.status_code in (403, 429)
+    assert "_auth_user_id" not in client.session
