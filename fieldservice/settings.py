@@ -174,6 +174,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# The outbox sweeper, every minute in UTC (reminders are rows with a due time, not ETA tasks).
+CELERY_BEAT_SCHEDULE = {
+    "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 60.0},
+}
 CELERY_TASK_ROUTES = {
     "notifications.tasks.*": {"queue": "notifications"},
     "dispatch.tasks.*": {"queue": "planning"},
@@ -212,6 +216,13 @@ FIELDSERVICE = {
     "CHANGE_CUTOFF_HOURS": env.int("CHANGE_CUTOFF_HOURS", default=24),
     # How long the move-or-cancel link in a confirmation stays valid.
     "BOOKING_LINK_DAYS": env.int("BOOKING_LINK_DAYS", default=30),
+    # Where links in messages point.
+    "PUBLIC_URL": env.str("PUBLIC_URL", default="http://127.0.0.1:8000"),
+    "NOTIFICATIONS": {
+        "REMINDER_EVENING_HOUR": env.int("REMINDER_EVENING_HOUR", default=18),
+        "REMINDER_HOURS_BEFORE": env.int("REMINDER_HOURS_BEFORE", default=2),
+        "MAX_ATTEMPTS": 6,
+    },
 }
 
 LOGGING = {

@@ -1,0 +1,35 @@
+"""iCalendar invitations for visits: one UID per visit, SEQUENCE from the visit's version, so a
+customer's calendar moves or removes the same event."""
+
+from __future__ import annotations
+
+import icalendar
+from django.conf import settings
+
+from tickets.models import Visit
+
+
+def visit_uid(visit: Visit) -> str:
+    return f"visit-{visit.pk}@fieldservice"
+
+
+def invitation(visit: Visit, *, sequence: int, cancel: bool = False) -> bytes:
+    """An .ics with the arrival window as the event, in the site's time zone (VTIMEZONE)."""
+    tz = visit.ticket.site.timezone
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//Field service//dispatch//EN")
+    cal.add("version", "2.0")
+    cal.add("method", "CANCEL" if cancel else "REQUEST")
+    event = icalendar.Event()
+    event.add("uid", visit_uid(visit))
+    event.add("sequence", sequence)
+    event.add("dtstamp", visit.updated_at)
+    event.add("dtstart", visit.window_start.astimezone(tz))
+    event.add("dtend", visit.window_end.astimezone(tz))
+    event.add("summary", f"Service visit {visit.ticket.number}")
+    event.add("location", str(visit.ticket.site))
+    event.add("status", "CANCELLED" if cancel else "CONFIRMED")
+    event.add("organizer", f"mailto:{settings.DEFAULT_FROM_EMAIL.split('<')[-1].rstrip('>')}")
+    cal.add_component(event)
+    cal.add_missing_timezones()
+    return cal.to_ical()

@@ -1,0 +1,136 @@
+"""The words of every message, in the languages of our first customers (en, it, es, bg).
+
+Plain format strings keep the four languages side by side for translators; the UI's own strings
+go through gettext as usual.
+"""
+
+from __future__ import annotations
+
+TEXTS: dict[str, dict[str, tuple[str, str]]] = {
+    "booking_confirmed": {
+        "en": (
+            "Your visit {number} is booked",
+            "Hello {name},\n\nyour visit is booked for {window}.\nTechnician: {technician}.\n"
+            "Address: {address}.\n\nTo move or cancel it: {manage_url}",
+        ),
+        "it": (
+            "La visita {number} è prenotata",
+            "Gentile {name},\n\nla visita è prenotata per {window}.\nTecnico: {technician}.\n"
+            "Indirizzo: {address}.\n\nPer spostarla o annullarla: {manage_url}",
+        ),
+        "es": (
+            "Su visita {number} está reservada",
+            "Hola {name}:\n\nsu visita está reservada para {window}.\nTécnico: {technician}."
+            "\nDirección: {address}.\n\nPara cambiarla o cancelarla: {manage_url}",
+        ),
+        "bg": (
+            "Посещението {number} е запазено",
+            "Здравейте, {name},\n\nпосещението е запазено за {window}.\nТехник: {technician}."
+            "\nАдрес: {address}.\n\nЗа промяна или отказ: {manage_url}",
+        ),
+    },
+    "visit_scheduled": {
+        "en": (
+            "Visit {number} scheduled",
+            "Hello {name},\n\nwe will come {window}.\n"
+            "Technician: {technician}.\n\nTo move or cancel it: {manage_url}",
+        ),
+        "it": (
+            "Visita {number} programmata",
+            "Gentile {name},\n\nverremo {window}.\n"
+            "Tecnico: {technician}.\n\nPer spostarla o annullarla: {manage_url}",
+        ),
+        "es": (
+            "Visita {number} programada",
+            "Hola {name}:\n\niremos {window}.\n"
+            "Técnico: {technician}.\n\nPara cambiarla o cancelarla: {manage_url}",
+        ),
+        "bg": (
+            "Посещение {number} е насрочено",
+            "Здравейте, {name},\n\nще дойдем {window}.\n"
+            "Техник: {technician}.\n\nЗа промяна или отказ: {manage_url}",
+        ),
+    },
+    "visit_moved": {
+        "en": (
+            "Visit {number} moved",
+            "Hello {name},\n\nyour visit is now {window}.\nTechnician: {technician}.",
+        ),
+        "it": (
+            "Visita {number} spostata",
+            "Gentile {name},\n\nla visita è ora {window}.\nTecnico: {technician}.",
+        ),
+        "es": (
+            "Visita {number} cambiada",
+            "Hola {name}:\n\nsu visita es ahora {window}.\nTécnico: {technician}.",
+        ),
+        "bg": (
+            "Посещение {number} е преместено",
+            "Здравейте, {name},\n\nпосещението вече е {window}.\nТехник: {technician}.",
+        ),
+    },
+    "visit_cancelled": {
+        "en": ("Visit {number} cancelled", "Hello {name},\n\nthe visit of {window} is cancelled."),
+        "it": (
+            "Visita {number} annullata",
+            "Gentile {name},\n\nla visita del {window} è annullata.",
+        ),
+        "es": (
+            "Visita {number} cancelada",
+            "Hola {name}:\n\nla visita del {window} está cancelada.",
+        ),
+        "bg": (
+            "Посещение {number} е отменено",
+            "Здравейте, {name},\n\nпосещението {window} е отменено.",
+        ),
+    },
+    "reminder": {
+        "en": ("Reminder: visit {number}", "Hello {name},\n\na reminder: we will come {window}."),
+        "it": (
+            "Promemoria: visita {number}",
+            "Gentile {name},\n\nle ricordiamo che verremo {window}.",
+        ),
+        "es": (
+            "Recordatorio: visita {number}",
+            "Hola {name}:\n\nle recordamos que iremos {window}.",
+        ),
+        "bg": (
+            "Напомняне: посещение {number}",
+            "Здравейте, {name},\n\nнапомняме, че ще дойдем {window}.",
+        ),
+    },
+    "en_route": {
+        "en": (
+            "Your technician is on the way",
+            "Hello {name},\n\n{technician} is on the way, expected at {eta}.",
+        ),
+        "it": (
+            "Il tecnico è in arrivo",
+            "Gentile {name},\n\n{technician} è in arrivo, previsto alle {eta}.",
+        ),
+        "es": (
+            "Su técnico está en camino",
+            "Hola {name}:\n\n{technician} está en camino, llegada prevista a las {eta}.",
+        ),
+        "bg": (
+            "Техникът е на път",
+            "Здравейте, {name},\n\n{technician} е на път, очаква се в {eta}.",
+        ),
+    },
+    "completed": {
+        "en": ("Visit {number} completed", "Hello {name},\n\nthe visit is completed. Thank you."),
+        "it": ("Visita {number} completata", "Gentile {name},\n\nla visita è completata. Grazie."),
+        "es": ("Visita {number} completada", "Hola {name}:\n\nla visita está completada. Gracias."),
+        "bg": (
+            "Посещение {number} е приключено",
+            "Здравейте, {name},\n\nпосещението приключи. Благодарим.",
+        ),
+    },
+}
+
+
+def render(kind: str, language: str, values: dict[str, str]) -> tuple[str, str]:
+    """Subject and text body; English when the language has no text yet."""
+    texts = TEXTS[kind]
+    subject, body = texts.get(language) or texts["en"]
+    return subject.format(**values), body.format(**values)

@@ -1,0 +1,66 @@
+"""Subscriptions to other apps' domain events: each writes outbox rows in the same transaction."""
+
+from __future__ import annotations
+
+from django.dispatch import receiver
+
+from portal import events as portal_events
+from portal.services import booking_token
+from tickets import events
+from tickets.models import Visit
+
+from . import services
+from .models import Notification
+
+Kind = Notification.Kind
+
+
+def _manage_url(visit: Visit) -> str:
+    from django.conf import settings
+
+    base = settings.FIELDSERVICE.get("PUBLIC_URL", "http://127.0.0.1:8000")
+    return f"{base}/portal/b/{booking_token(visit)}/"
+
+
+@receiver(events.visit_scheduled, dispatch_uid="notifications.visit_scheduled")
+def on_visit_scheduled(sender, visit: Visit, **kwargs) -> None:
+    services.notify_customer(visit=visit, kind=Kind.VISIT_SCHEDULED, manage_url=_manage_url(visit))
+    services.schedule_reminders(visit)
+
+
+@receiver(portal_events.booking_confirmed, dispatch_uid="notifications.booking_confirmed")
+def on_booking_confirmed(sender, ticket, visit: Visit, **kwargs) -> None:
+    # The booking assigned the visit a moment ago in this transaction: that "scheduled"
+    # message becomes the confirmation, so a booking sends exactly one email.
+    turned = Notification.objects.filter(
+        visit=visit, kind=Kind.VISIT_SCHEDULED, status=Notification.Status.PENDING
+    ).update(
+        kind=Kind.BOOKING_CONFIRMED,
+        payload={"sequence": visit.version, "manage_url": _manage_url(visit)},
+    )
+    if not turned:
+        services.notify_customer(
+            visit=visit, kind=Kind.BOOKING_CONFIRMED, manage_url=_manage_url(visit)
+        )
+
+
+@receiver(events.visit_moved, dispatch_uid="notifications.visit_moved")
+def on_visit_moved(sender, visit: Visit, previous, **kwargs) -> None:
+    services.notify_customer(visit=visit, kind=Kind.VISIT_MOVED)
+    services.schedule_reminders(visit)
+
+
+@receiver(events.visit_cancelled, dispatch_uid="notifications.visit_cancelled")
+def on_visit_cancelled(sender, visit: Visit, previous, **kwargs) -> None:
+    services.notify_customer(visit=visit, kind=Kind.VISIT_CANCELLED)
+    Notification.objects.filter(
+        visit=visit, kind=Kind.REMINDER, status=Notification.Status.PENDING
+    ).update(status=Notification.Status.CANCELLED)
+
+
+@receiver(events.visit_status_changed, dispatch_uid="notifications.visit_status_changed")
+def on_visit_status(sender, visit: Visit, from_status, to_status, **kwargs) -> None:
+    if to_status == Visit.Status.EN_ROUTE:
+        services.notify_customer(visit=visit, kind=Kind.EN_ROUTE)
+    elif to_status == Visit.Status.COMPLETED:
+        services.notify_customer(visit=visit, kind=Kind.COMPLETED)
