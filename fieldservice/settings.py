@@ -222,6 +222,8 @@ FIELDSERVICE = {
         "REMINDER_EVENING_HOUR": env.int("REMINDER_EVENING_HOUR", default=18),
         "REMINDER_HOURS_BEFORE": env.int("REMINDER_HOURS_BEFORE", default=2),
         "MAX_ATTEMPTS": 6,
+        # First retry delay; it doubles with every attempt.
+        "RETRY_BASE_SECONDS": env.int("NOTIFY_RETRY_BASE_SECONDS", default=30),
     },
 }
 

@@ -159,7 +159,9 @@ def deliver(*, notification_id: int) -> bool:
         _message(notification).send()
     except Exception as exc:  # noqa: BLE001 - any failure is recorded and retried
         retry = notification.attempts < _config("MAX_ATTEMPTS", 6)
-        backoff = datetime.timedelta(seconds=30 * 2 ** (notification.attempts - 1))
+        backoff = datetime.timedelta(
+            seconds=_config("RETRY_BASE_SECONDS", 30) * 2 ** (notification.attempts - 1)
+        )
         Notification.objects.filter(pk=notification_id).update(
             status=Notification.Status.PENDING if retry else Notification.Status.FAILED,
             due_at=timezone.now() + backoff,

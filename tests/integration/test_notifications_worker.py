@@ -1,0 +1,154 @@
+"""Notifications on the real parts: Redis, a Celery worker process and an SMTP server."""
+
+from __future__ import annotations
+
+import datetime
+import email
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import icalendar
+import pytest
+from aiosmtpd.controller import Controller
+from django.db import connection
+
+from fieldservice.celery import app as celery_app
+from notifications import services
+from notifications.models import Notification
+from portal import services as portal
+from tests.conftest import at
+from tests.factories import ApplianceFactory, TechnicianFactory
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps what it receives, refusing the first `refuse` tries."""
+
+    def __init__(self, refuse: int = 0) -> None:
+        self.messages: list[email.message.Message] = []
+        self.refuse = refuse
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        if self.refuse > 0:
+            self.refuse -= 1
+            return "451 Try again later"
+        self.messages.append(email.message_from_bytes(envelope.content))
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(condition, seconds: float = 40.0, poll=None):
+    """Poll a condition until it holds or the deadline passes (no fixed sleeps)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        if poll is not None:
+            poll()
+        time.sleep(0.2)
+    return condition()
+
+
+@pytest.fixture
+def smtp():
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield inbox, controller.port
+    controller.stop()
+
+
+@pytest.fixture
+def worker(smtp):
+    if not os.environ.get("REDIS_URL"):
+        pytest.fail("REDIS_URL is not set: run the suite with make test")
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "fieldservice.settings",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp[1]}",
+        "NOTIFY_RETRY_BASE_SECONDS": "0",
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "fieldservice",
+            "worker",
+            "-Q",
+            "notifications,planning,celery",
+            "--pool=solo",
+            "-l",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    celery_app.conf.task_always_eager = False
+    try:
+        yield process
+    finally:
+        celery_app.conf.task_always_eager = True
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def book(day_offset: int = 8):
+    TechnicianFactory(user__first_name="Marco")
+    appliance = ApplianceFactory()
+    day = datetime.date.today() + datetime.timedelta(days=day_offset)  # noqa: DTZ011
+    return portal.book_visit(
+        customer=appliance.site.customer,
+        site=appliance.site,
+        kind="repair",
+        appliance=appliance,
+        window_start=at(day, 10),
+    )
+
+
+def test_a_booking_reaches_the_smtp_server_once_with_an_invitation(smtp, worker):
+    inbox, _ = smtp
+
+    ticket, visit = book()
+
+    assert wait_for(lambda: len(inbox.messages) >= 1)
+    assert wait_for(lambda: Notification.objects.filter(status="sent").count() == 1, 10)
+    assert len(inbox.messages) == 1
+    message = inbox.messages[0]
+    assert ticket.number in message["Subject"]
+    ics = next(part for part in message.walk() if part.get_content_type() == "text/calendar")
+    event = next(iter(icalendar.Calendar.from_ical(ics.get_payload(decode=True)).walk("VEVENT")))
+    assert str(event["uid"]) == f"visit-{visit.pk}@fieldservice"
+
+
+def test_a_refusing_mail_server_is_retried_until_it_accepts(smtp, worker):
+    inbox, _ = smtp
+    inbox.refuse = 2
+
+    book()
+
+    # The sweeper (Celery beat, every minute, in production) hands the retries back out.
+    assert wait_for(lambda: len(inbox.messages) == 1, 60, poll=services.sweep)
+    row = Notification.objects.get(kind="booking_confirmed")
+    assert wait_for(lambda: Notification.objects.get(pk=row.pk).status == "sent", 10)
+    assert Notification.objects.get(pk=row.pk).attempts == 3
