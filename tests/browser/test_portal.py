@@ -26,7 +26,7 @@ def test_sign_up_add_book_track_and_reschedule_by_link(page, browser, live_serve
     page.select_option("#id_site", index=1)
     page.select_option("#id_model", str(model.pk))
     page.fill("#id_serial_number", "WM-0001")
-    page.click("main button[type=submit]")
+    page.click("#appliance-form button[type=submit]")
     expect(page.locator("h1")).to_have_text("Book a visit")
     page.select_option("#id_kind", "installation")
     page.select_option("#id_site", index=1)
