@@ -47,7 +47,7 @@ def _enqueue_on_commit(notification: Notification) -> None:
         # If the broker is down, the row stays pending and the sweeper sends it later.
         def send() -> None:
             try:
-                deliver_notification.delay(notification.pk)
+                deliver_notification.apply_async((notification.pk,), retry=False)
             except Exception:  # noqa: BLE001 - the outbox row is the source of truth
                 log.warning(
                     "broker unavailable; notification %s waits for the sweeper", notification.pk

@@ -152,3 +152,56 @@ def test_a_refusing_mail_server_is_retried_until_it_accepts(smtp, worker):
     row = Notification.objects.get(kind="booking_confirmed")
     assert wait_for(lambda: Notification.objects.get(pk=row.pk).status == "sent", 10)
     assert Notification.objects.get(pk=row.pk).attempts == 3
+
+
+def _redis(command: list[str]) -> None:
+    port = os.environ["REDIS_URL"].rsplit(":", 1)[1].split("/")[0]
+    folder = os.environ["FIELDSERVICE_SERVICES_DIR"]
+    if command == ["stop"]:
+        subprocess.run(
+            ["redis-cli", "-p", port, "shutdown", "nosave"], check=False, capture_output=True
+        )
+    else:
+        subprocess.run(
+            [
+                "redis-server",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                port,
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "yes",
+                "--pidfile",
+                f"{folder}/redis.pid",
+                "--logfile",
+                f"{folder}/redis.log",
+                "--dir",
+                folder,
+            ],
+            check=True,
+        )
+        assert wait_for(
+            lambda: (
+                subprocess.run(["redis-cli", "-p", port, "ping"], capture_output=True).returncode
+                == 0
+            ),
+            10,
+        )
+
+
+def test_bookings_during_a_broker_outage_all_get_their_confirmation(smtp, worker):
+    inbox, _ = smtp
+    _redis(["stop"])
+    try:
+        booked = [book(day_offset=8 + i % 5) for i in range(20)]
+    finally:
+        _redis(["start"])
+
+    assert len(booked) == 20  # every booking succeeded while the broker was down
+    assert Notification.objects.filter(kind="booking_confirmed", status="pending").count() == 20
+    assert wait_for(lambda: len(inbox.messages) == 20, 90, poll=services.sweep)
+    assert Notification.objects.filter(kind="booking_confirmed", status="sent").count() == 20
