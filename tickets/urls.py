@@ -1,6 +1,12 @@
-"""The technician's phone pages (/tech/)."""
+"""The technician's phone pages, under /tech/."""
 
-from django.urls import path  # noqa: F401 - patterns are added as the pages land
+from django.urls import path
+
+from . import tech_views
 
 app_name = "tech"
-urlpatterns: list = []
+urlpatterns = [
+    path("", tech_views.today, name="today"),
+    path("visits/<int:visit_id>/", tech_views.job, name="job"),
+    path("visits/<int:visit_id>/step/", tech_views.step, name="step"),
+]

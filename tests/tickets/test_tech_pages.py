@@ -1,0 +1,123 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from dispatch.services import assign_visit
+from tests.factories import ErrorCodeFactory, PartFactory, TechnicianFactory, new_visit, open_ticket
+from tickets.models import Visit
+
+pytestmark = pytest.mark.django_db
+
+
+def later_today(hours: int) -> datetime.datetime:
+    """A start later today within working hours, or tomorrow morning if the day is over."""
+    from tests.conftest import ROME
+
+    now = timezone.now().astimezone(ROME)
+    day = now.date() if now.hour < 8 else now.date() + datetime.timedelta(days=1)
+    return datetime.datetime.combine(day, datetime.time(8 + hours), tzinfo=ROME)
+
+
+@pytest.fixture
+def tech_client(client, technician):
+    client.force_login(technician.user)
+    return client
+
+
+def test_today_lists_my_visits_in_order_with_what_to_bring(tech_client, technician):
+    code = ErrorCodeFactory(code="F05", probable_cause="Blocked filter")
+    code.parts.add(PartFactory(name="Drain pump"))
+    late = assign_visit(visit=new_visit(), technician=technician, start=later_today(5), by=None)
+    early = assign_visit(
+        visit=new_visit(open_ticket(codes=["F05"])),
+        technician=technician,
+        start=later_today(1),
+        by=None,
+    )
+    other = assign_visit(
+        visit=new_visit(), technician=TechnicianFactory(), start=later_today(1), by=None
+    )
+
+    page = tech_client.get(reverse("tech:today")).text
+
+    assert page.index(f"/tech/visits/{early.pk}/") < page.index(f"/tech/visits/{late.pk}/")
+    assert f"/tech/visits/{other.pk}/" not in page
+    assert "Blocked filter" in page and "Drain pump" in page and "tel:" in page
+
+
+def test_another_technicians_visit_is_404(tech_client):
+    theirs = assign_visit(
+        visit=new_visit(), technician=TechnicianFactory(), start=later_today(1), by=None
+    )
+
+    assert tech_client.get(reverse("tech:job", args=[theirs.pk])).status_code == 404
+    assert (
+        tech_client.post(reverse("tech:step", args=[theirs.pk]), {"to": "en_route"}).status_code
+        == 404
+    )
+    theirs.refresh_from_db()
+    assert theirs.status == Visit.Status.SCHEDULED
+
+
+def test_one_tap_steps_record_times(tech_client, technician):
+    visit = assign_visit(visit=new_visit(), technician=technician, start=later_today(1), by=None)
+    url = reverse("tech:step", args=[visit.pk])
+
+    for to in ("en_route", "on_site", "completed"):
+        visit.refresh_from_db()
+        assert tech_client.post(url, {"to": to, "version": visit.version}).status_code == 302
+
+    visit.refresh_from_db()
+    assert visit.status == Visit.Status.COMPLETED
+    assert visit.en_route_at <= visit.actual_start <= visit.actual_end
+
+
+def test_a_stale_tap_is_refused_with_a_message(tech_client, technician):
+    visit = assign_visit(visit=new_visit(), technician=technician, start=later_today(1), by=None)
+
+    response = tech_client.post(
+        reverse("tech:step", args=[visit.pk]),
+        {"to": "en_route", "version": visit.version - 1},
+        follow=True,
+    )
+
+    assert "changed since you loaded it" in response.text
+    visit.refresh_from_db()
+    assert visit.status == Visit.Status.SCHEDULED
+
+
+def test_today_query_count_does_not_grow_with_visits(tech_client, technician):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            tech_client.get(reverse("tech:today"))
+        return len(captured)
+
+    ErrorCodeFactory(code="F05")
+    assign_visit(
+        visit=new_visit(open_ticket(codes=["F05"])),
+        technician=technician,
+        start=later_today(0),
+        by=None,
+    )
+    few = count()
+    for hour in (2, 5, 7):
+        assign_visit(
+            visit=new_visit(open_ticket(codes=["F05"])),
+            technician=technician,
+            start=later_today(hour),
+            by=None,
+        )
+    many = count()
+
+    assert few == many
+
+
+def test_pages_are_for_technicians_only(client, dispatcher, customer_user):
+    for user in (dispatcher, customer_user):
+        client.force_login(user)
+        assert client.get(reverse("tech:today")).status_code == 403
