@@ -224,6 +224,11 @@ FIELDSERVICE = {
     "BOOKING_LINK_DAYS": env.int("BOOKING_LINK_DAYS", default=30),
     # Where links in messages point.
     "PUBLIC_URL": env.str("PUBLIC_URL", default="http://127.0.0.1:8000"),
+    # SMS: notifications.sms.ConsoleBackend, FileBackend (var/sms.jsonl) or HttpGatewayBackend.
+    "SMS_BACKEND": env.str("SMS_BACKEND", default="notifications.sms.FileBackend"),
+    "SMS_FILE": str(VAR_DIR / "sms.jsonl"),
+    "SMS_GATEWAY_URL": env.str("SMS_GATEWAY_URL", default=""),
+    "SMS_GATEWAY_TOKEN": env.str("SMS_GATEWAY_TOKEN", default=""),
     "NOTIFICATIONS": {
         "REMINDER_EVENING_HOUR": env.int("REMINDER_EVENING_HOUR", default=18),
         "REMINDER_HOURS_BEFORE": env.int("REMINDER_HOURS_BEFORE", default=2),

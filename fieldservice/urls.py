@@ -17,4 +17,5 @@ urlpatterns = [
     path("dispatch/", include("dispatch.urls")),
     path("tech/", include("tickets.urls")),
     path("portal/", include("portal.urls")),
+    path("notifications/", include("notifications.urls")),
 ]

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import Notification
+from .models import Notification, Preference
 
 
 @admin.register(Notification)
@@ -18,3 +18,10 @@ class NotificationAdmin(admin.ModelAdmin):
     def resend(self, request, queryset):
         for notification in queryset.filter(status__in=["failed", "cancelled"]):
             services.resend(notification=notification)
+
+
+@admin.register(Preference)
+class PreferenceAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "email", "sms", "quiet_from", "quiet_until"]
+    list_filter = ["email", "sms"]
+    raw_id_fields = ["customer", "technician"]

@@ -62,3 +62,42 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.recipient}"
+
+
+class Preference(models.Model):
+    """How a customer or a technician wants to hear from us."""
+
+    customer = models.OneToOneField(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+    )
+    technician = models.OneToOneField(
+        "technicians.Technician",
+        verbose_name=_("technician"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+    )
+    email = models.BooleanField(_("by email"), default=True)
+    sms = models.BooleanField(_("by SMS"), default=False)
+    quiet_from = models.TimeField(_("quiet from"), null=True, blank=True)
+    quiet_until = models.TimeField(_("quiet until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(customer__isnull=False, technician__isnull=True)
+                | models.Q(customer__isnull=True, technician__isnull=False),
+                name="preference_of_one_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.customer or self.technician)

@@ -13,17 +13,20 @@ import logging
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.html import escape, linebreaks
+from django.utils.translation import gettext
 
 from dispatch.travel import travel_source
+from fieldservice.errors import InvalidInput
 from tickets.models import Visit
 
-from . import calendar, messages
-from .models import Notification
+from . import calendar, messages, sms
+from .models import Notification, Preference
 
 log = logging.getLogger(__name__)
 
@@ -56,23 +59,64 @@ def _enqueue_on_commit(notification: Notification) -> None:
         transaction.on_commit(send)
 
 
+def _after_quiet_hours(due: datetime.datetime, preference, tz: ZoneInfo) -> datetime.datetime:
+    """Move a message out of the recipient's quiet hours (local time, may span midnight)."""
+    if preference is None or not preference.quiet_from or not preference.quiet_until:
+        return due
+    local = due.astimezone(tz)
+    start, end = preference.quiet_from, preference.quiet_until
+    t = local.time()
+    inside = start <= t < end if start < end else (t >= start or t < end)
+    if not inside:
+        return due
+    day = local.date() + datetime.timedelta(days=1 if start > end and t >= start else 0)
+    return datetime.datetime.combine(day, end, tzinfo=tz)
+
+
 def notify_customer(
     *, visit: Visit, kind: str, due_at: datetime.datetime | None = None, **payload
 ) -> Notification | None:
-    """One email to the visit's customer. The caller is inside the change's transaction."""
+    """Messages to the visit's customer on the channels they chose. The caller is inside the
+    change's transaction. Returns the email notification, if any."""
     customer = visit.ticket.customer
-    if not customer.email:
-        return None
-    notification = Notification.objects.create(
-        kind=kind,
-        recipient=customer.email,
-        language=customer.language or "en",
-        visit=visit,
-        payload={"sequence": visit.version, **payload},
-        due_at=due_at or timezone.now(),
-    )
-    _enqueue_on_commit(notification)
-    return notification
+    preference = Preference.objects.filter(customer=customer).first()
+    tz = ZoneInfo(str(visit.ticket.site.timezone))
+    due = _after_quiet_hours(due_at or timezone.now(), preference, tz)
+    created = None
+    wants_email = preference.email if preference else True
+    wants_sms = preference.sms if preference else False
+    for channel, address, wanted in (
+        (Notification.Channel.EMAIL, customer.email, wants_email),
+        (Notification.Channel.SMS, str(customer.phone or ""), wants_sms),
+    ):
+        if not wanted or not address:
+            continue
+        notification = Notification.objects.create(
+            kind=kind,
+            channel=channel,
+            recipient=address,
+            language=customer.language or "en",
+            visit=visit,
+            payload={"sequence": visit.version, **payload},
+            due_at=due,
+        )
+        _enqueue_on_commit(notification)
+        if channel == Notification.Channel.EMAIL:
+            created = notification
+    return created
+
+
+def unsubscribe_token(customer) -> str:
+    return signing.dumps({"customer": customer.pk}, salt="notifications.unsubscribe")
+
+
+def unsubscribe(*, token: str) -> None:
+    """Stop email to the customer the signed token names (works without logging in)."""
+    try:
+        data = signing.loads(token, salt="notifications.unsubscribe")
+    except signing.BadSignature as exc:
+        raise InvalidInput(gettext("This unsubscribe link is not valid.")) from exc
+    Preference.objects.update_or_create(customer_id=data["customer"], defaults={"email": False})
 
 
 def schedule_reminders(visit: Visit) -> None:
@@ -129,6 +173,9 @@ def _values(notification: Notification) -> dict[str, str]:
 
 def _message(notification: Notification) -> EmailMultiAlternatives:
     subject, body = messages.render(notification.kind, notification.language, _values(notification))
+    base = settings.FIELDSERVICE.get("PUBLIC_URL", "")
+    token = unsubscribe_token(notification.visit.ticket.customer)
+    body += f"\n\n--\n{base}/notifications/unsubscribe/{token}/"
     email = EmailMultiAlternatives(
         subject, body, settings.DEFAULT_FROM_EMAIL, [notification.recipient]
     )
@@ -156,7 +203,13 @@ def deliver(*, notification_id: int) -> bool:
         "visit__ticket__customer", "visit__ticket__site", "visit__technician__user"
     ).get(pk=notification_id)
     try:
-        _message(notification).send()
+        if notification.channel == Notification.Channel.SMS:
+            subject, _body = messages.render(
+                notification.kind, notification.language, _values(notification)
+            )
+            sms.backend().send(to=notification.recipient, text=subject)
+        else:
+            _message(notification).send()
     except Exception as exc:  # noqa: BLE001 - any failure is recorded and retried
         retry = notification.attempts < _config("MAX_ATTEMPTS", 6)
         backoff = datetime.timedelta(
