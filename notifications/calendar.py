@@ -33,3 +33,25 @@ def invitation(visit: Visit, *, sequence: int, cancel: bool = False) -> bytes:
     cal.add_component(event)
     cal.add_missing_timezones()
     return cal.to_ical()
+
+
+def feed(visits, *, tz, name: str) -> bytes:
+    """A subscription calendar of visits at their planned times, in the technician's zone."""
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//Field service//technician feed//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", f"Visits: {name}")
+    for visit in visits:
+        event = icalendar.Event()
+        event.add("uid", visit_uid(visit))
+        event.add("sequence", visit.version)
+        event.add("dtstamp", visit.updated_at)
+        event.add("dtstart", visit.planned_start.astimezone(tz))
+        event.add("dtend", visit.planned_end.astimezone(tz))
+        event.add("summary", f"{visit.ticket.number} {visit.ticket.customer}")
+        event.add("location", str(visit.ticket.site))
+        codes = ", ".join(c.code for c in visit.ticket.error_codes.all())
+        event.add("description", f"{visit.get_status_display()}. {codes}".strip())
+        cal.add_component(event)
+    cal.add_missing_timezones()
+    return cal.to_ical()

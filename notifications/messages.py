@@ -126,6 +126,52 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
             "Здравейте, {name},\n\nпосещението приключи. Благодарим.",
         ),
     },
+    "tech_change": {
+        "en": ("Schedule change: {number}", "{change}: {number}, {window}, {address}."),
+        "it": ("Modifica al programma: {number}", "{change}: {number}, {window}, {address}."),
+        "es": ("Cambio en la agenda: {number}", "{change}: {number}, {window}, {address}."),
+        "bg": ("Промяна в графика: {number}", "{change}: {number}, {window}, {address}."),
+    },
+    "tech_schedule": {
+        "en": ("Your visits on {day}", "Hello {name},\n\nyour visits on {day}:\n{lines}"),
+        "it": ("Le visite del {day}", "Ciao {name},\n\nle visite del {day}:\n{lines}"),
+        "es": ("Sus visitas del {day}", "Hola {name}:\n\nsus visitas del {day}:\n{lines}"),
+        "bg": ("Посещенията за {day}", "Здравей, {name},\n\nпосещенията за {day}:\n{lines}"),
+    },
+    "sla_at_risk": {
+        "en": (
+            "SLA at risk: {number}",
+            "{number} ({name}) is due at {due} and no visit is under way.",
+        ),
+        "it": (
+            "SLA a rischio: {number}",
+            "{number} ({name}) scade alle {due} e nessuna visita è in corso.",
+        ),
+        "es": (
+            "SLA en riesgo: {number}",
+            "{number} ({name}) vence a las {due} y no hay visita en curso.",
+        ),
+        "bg": ("SLA в риск: {number}", "{number} ({name}) изтича в {due} и няма посещение в ход."),
+    },
+    "running_late": {
+        "en": (
+            "Running late: {number}",
+            "{technician} is not on site for {number}; the window ended at {window_end}.",
+        ),
+        "it": (
+            "In ritardo: {number}",
+            "{technician} non è sul posto per {number}; la finestra è finita alle {window_end}.",
+        ),
+        "es": (
+            "Con retraso: {number}",
+            "{technician} no está en el sitio para {number}; la "
+            "ventana terminó a las {window_end}.",
+        ),
+        "bg": (
+            "Закъснение: {number}",
+            "{technician} не е на място за {number}; прозорецът изтече в {window_end}.",
+        ),
+    },
 }
 
 

@@ -28,6 +28,10 @@ class Notification(models.Model):
         REMINDER = "reminder", _("Reminder")
         EN_ROUTE = "en_route", _("Technician on the way")
         COMPLETED = "completed", _("Visit completed")
+        TECH_CHANGE = "tech_change", _("Change to the technician's day")
+        TECH_SCHEDULE = "tech_schedule", _("Technician's next-day schedule")
+        SLA_AT_RISK = "sla_at_risk", _("SLA about to be missed")
+        RUNNING_LATE = "running_late", _("Visit running late")
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     channel = models.CharField(
@@ -44,6 +48,10 @@ class Notification(models.Model):
         related_name="notifications",
     )
     payload = models.JSONField(_("payload"), default=dict, blank=True)
+    # Rows the sweeper writes (schedules, alerts) carry a key so each is written only once.
+    dedupe_key = models.CharField(
+        _("dedupe key"), max_length=120, unique=True, null=True, blank=True
+    )
     due_at = models.DateTimeField(_("due"), db_index=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
@@ -101,3 +109,23 @@ class Preference(models.Model):
 
     def __str__(self) -> str:
         return str(self.customer or self.technician)
+
+
+class CalendarFeed(models.Model):
+    """A technician's private calendar subscription: the secret token is the URL."""
+
+    technician = models.OneToOneField(
+        "technicians.Technician",
+        verbose_name=_("technician"),
+        on_delete=models.CASCADE,
+        related_name="calendar_feed",
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return str(self.technician)

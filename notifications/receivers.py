@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.dispatch import receiver
+from django.utils.translation import gettext as _
 
 from portal import events as portal_events
 from portal.services import booking_token
@@ -26,6 +29,12 @@ def _manage_url(visit: Visit) -> str:
 def on_visit_scheduled(sender, visit: Visit, **kwargs) -> None:
     services.notify_customer(visit=visit, kind=Kind.VISIT_SCHEDULED, manage_url=_manage_url(visit))
     services.schedule_reminders(visit)
+    services.notify_technician(
+        technician=visit.technician,
+        visit=visit,
+        change=_("Added"),
+        planned_start=visit.planned_start,
+    )
 
 
 @receiver(portal_events.booking_confirmed, dispatch_uid="notifications.booking_confirmed")
@@ -48,14 +57,56 @@ def on_booking_confirmed(sender, ticket, visit: Visit, **kwargs) -> None:
 def on_visit_moved(sender, visit: Visit, previous, **kwargs) -> None:
     services.notify_customer(visit=visit, kind=Kind.VISIT_MOVED)
     services.schedule_reminders(visit)
+    services.notify_technician(
+        technician=visit.technician,
+        visit=visit,
+        change=_("Moved"),
+        planned_start=visit.planned_start,
+    )
+    before = _previous_technician(previous)
+    if before is not None and before != visit.technician:
+        services.notify_technician(
+            technician=before,
+            visit=visit,
+            change=_("Removed"),
+            planned_start=_previous_start(previous),
+        )
 
 
 @receiver(events.visit_cancelled, dispatch_uid="notifications.visit_cancelled")
 def on_visit_cancelled(sender, visit: Visit, previous, **kwargs) -> None:
     services.notify_customer(visit=visit, kind=Kind.VISIT_CANCELLED)
+    services.notify_technician(
+        technician=visit.technician,
+        visit=visit,
+        change=_("Cancelled"),
+        planned_start=visit.planned_start,
+    )
     Notification.objects.filter(
         visit=visit, kind=Kind.REMINDER, status=Notification.Status.PENDING
     ).update(status=Notification.Status.CANCELLED)
+
+
+@receiver(events.visit_unassigned, dispatch_uid="notifications.visit_unassigned")
+def on_visit_unassigned(sender, visit: Visit, previous, **kwargs) -> None:
+    services.notify_technician(
+        technician=_previous_technician(previous),
+        visit=visit,
+        change=_("Removed"),
+        planned_start=_previous_start(previous),
+    )
+
+
+def _previous_technician(previous):
+    from technicians.models import Technician
+
+    pk = (previous or {}).get("technician_id")
+    return Technician.objects.select_related("user").filter(pk=pk).first() if pk else None
+
+
+def _previous_start(previous):
+    value = (previous or {}).get("planned_start")
+    return datetime.datetime.fromisoformat(value) if value else None
 
 
 @receiver(events.visit_status_changed, dispatch_uid="notifications.visit_status_changed")

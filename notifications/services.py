@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import secrets
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -26,11 +27,20 @@ from fieldservice.errors import InvalidInput
 from tickets.models import Visit
 
 from . import calendar, messages, sms
-from .models import Notification, Preference
+from .models import CalendarFeed, Notification, Preference
 
 log = logging.getLogger(__name__)
 
 Kind = Notification.Kind
+CUSTOMER_KINDS = {
+    Kind.BOOKING_CONFIRMED,
+    Kind.VISIT_SCHEDULED,
+    Kind.VISIT_MOVED,
+    Kind.VISIT_CANCELLED,
+    Kind.REMINDER,
+    Kind.EN_ROUTE,
+    Kind.COMPLETED,
+}
 CALENDAR_KINDS = {
     Kind.BOOKING_CONFIRMED,
     Kind.VISIT_SCHEDULED,
@@ -149,17 +159,36 @@ def _window_text(visit: Visit) -> str:
     return f"{start:%Y-%m-%d %H:%M}-{end:%H:%M}"
 
 
+_DEFAULTS = {
+    "number": "",
+    "name": "",
+    "window": "-",
+    "technician": "-",
+    "address": "",
+    "eta": "-",
+    "manage_url": "",
+    "change": "",
+    "day": "",
+    "lines": "",
+    "due": "",
+    "window_end": "",
+}
+
+
 def _values(notification: Notification) -> dict[str, str]:
+    if notification.kind not in CUSTOMER_KINDS:
+        # Messages to staff carry their words in the payload, fixed when they were written.
+        return {**_DEFAULTS, **{k: str(v) for k, v in notification.payload.items()}}
     visit = notification.visit
     ticket = visit.ticket
     tech = visit.technician
     values = {
+        **_DEFAULTS,
         "number": ticket.number,
         "name": ticket.customer.name,
         "window": notification.payload.get("window") or _window_text(visit),
         "technician": tech.user.first_name if tech else "-",
         "address": str(ticket.site),
-        "eta": "-",
         "manage_url": notification.payload.get("manage_url", ""),
     }
     if notification.kind == Kind.EN_ROUTE and visit.en_route_at and tech:
@@ -172,15 +201,23 @@ def _values(notification: Notification) -> dict[str, str]:
 
 
 def _message(notification: Notification) -> EmailMultiAlternatives:
+    """The email. Every copy of one notification carries the same Message-ID, so a mail client
+    shows a redelivery (a worker killed between the server's OK and our bookkeeping) once."""
     subject, body = messages.render(notification.kind, notification.language, _values(notification))
-    base = settings.FIELDSERVICE.get("PUBLIC_URL", "")
-    token = unsubscribe_token(notification.visit.ticket.customer)
-    body += f"\n\n--\n{base}/notifications/unsubscribe/{token}/"
+    if notification.kind in CUSTOMER_KINDS:
+        base = settings.FIELDSERVICE.get("PUBLIC_URL", "")
+        token = unsubscribe_token(notification.visit.ticket.customer)
+        body += f"\n\n--\n{base}/notifications/unsubscribe/{token}/"
     email = EmailMultiAlternatives(
         subject, body, settings.DEFAULT_FROM_EMAIL, [notification.recipient]
     )
     email.attach_alternative(linebreaks(escape(body)), "text/html")
-    if notification.kind in CALENDAR_KINDS and notification.visit.window_start:
+    email.extra_headers["Message-ID"] = f"<notification-{notification.pk}@fieldservice>"
+    if (
+        notification.kind in CALENDAR_KINDS
+        and notification.visit is not None
+        and notification.visit.window_start
+    ):
         ics = calendar.invitation(
             notification.visit,
             sequence=notification.payload.get("sequence", 0),
@@ -235,6 +272,8 @@ def sweep(*, now: datetime.datetime | None = None, stale_after: int = 600) -> in
     from .tasks import deliver_notification
 
     now = now or timezone.now()
+    write_next_day_schedules(now=now)
+    write_dispatcher_alerts(now=now)
     Notification.objects.filter(
         status=Notification.Status.SENDING,
         claimed_at__lt=now - datetime.timedelta(seconds=stale_after),
@@ -256,3 +295,212 @@ def resend(*, notification: Notification) -> None:
     )
     notification.refresh_from_db()
     _enqueue_on_commit(notification)
+
+
+# -- staff messages -------------------------------------------------------------------------
+
+
+def _staff_language() -> str:
+    return settings.LANGUAGE_CODE
+
+
+def _local(moment: datetime.datetime, tz) -> str:
+    return moment.astimezone(ZoneInfo(str(tz))).strftime("%Y-%m-%d %H:%M")
+
+
+def notify_technician(
+    *, technician, visit: Visit, change: str, planned_start: datetime.datetime | None
+) -> Notification | None:
+    """Tell a technician about a change to today's or tomorrow's schedule (their local days)."""
+    email = technician.user.email if technician else ""
+    if not email or planned_start is None:
+        return None
+    tz = ZoneInfo(str(technician.timezone))
+    today = timezone.now().astimezone(tz).date()
+    if planned_start.astimezone(tz).date() not in (today, today + datetime.timedelta(days=1)):
+        return None
+    notification = Notification.objects.create(
+        kind=Kind.TECH_CHANGE,
+        recipient=email,
+        language=_staff_language(),
+        visit=visit,
+        due_at=timezone.now(),
+        payload={
+            "number": visit.ticket.number,
+            "change": change,
+            "window": _local(planned_start, tz),
+            "address": str(visit.ticket.site),
+            "name": technician.user.first_name,
+        },
+    )
+    _enqueue_on_commit(notification)
+    return notification
+
+
+def write_next_day_schedules(*, now: datetime.datetime) -> int:
+    """After the evening hour (each technician's local time), one message per technician with
+    visits tomorrow, listing them; written once per technician and day."""
+    from technicians.models import Technician
+
+    hour = _config("SCHEDULE_EVENING_HOUR", 19)
+    rows = []
+    wanted: dict[int, tuple] = {}
+    for tech in (
+        Technician.objects.filter(active=True).exclude(user__email="").select_related("user")
+    ):
+        tz = ZoneInfo(str(tech.timezone))
+        local = now.astimezone(tz)
+        if local.hour < hour:
+            continue
+        tomorrow = local.date() + datetime.timedelta(days=1)
+        wanted[tech.pk] = (
+            tech,
+            tz,
+            tomorrow,
+            datetime.datetime.combine(local.date(), datetime.time(hour), tzinfo=tz),
+        )
+    if not wanted:
+        return 0
+    keys = {f"schedule:{pk}:{w[2]}" for pk, w in wanted.items()}
+    done = set(
+        Notification.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True)
+    )
+    todo = {pk: w for pk, w in wanted.items() if f"schedule:{pk}:{w[2]}" not in done}
+    if not todo:
+        return 0
+    days = {w[2] for w in todo.values()}
+    lines: dict[int, list[str]] = {}
+    for visit in (
+        Visit.objects.filter(
+            technician__in=list(todo), status__in=Visit.BUSY_STATUSES, planned_start__date__in=days
+        )
+        .select_related("ticket__site", "ticket__customer")
+        .order_by("planned_start")
+    ):
+        tech, tz, tomorrow, _ = todo[visit.technician_id]
+        if visit.planned_start.astimezone(tz).date() == tomorrow:
+            lines.setdefault(visit.technician_id, []).append(
+                f"{visit.planned_start.astimezone(tz):%H:%M} {visit.ticket.number} "
+                f"{visit.ticket.customer}, {visit.ticket.site}"
+            )
+    for pk, (tech, _tz, tomorrow, due) in todo.items():
+        if pk not in lines:
+            continue
+        rows.append(
+            Notification(
+                kind=Kind.TECH_SCHEDULE,
+                recipient=tech.user.email,
+                language=_staff_language(),
+                due_at=due,
+                dedupe_key=f"schedule:{pk}:{tomorrow}",
+                payload={
+                    "name": tech.user.first_name,
+                    "day": tomorrow.isoformat(),
+                    "lines": "\n".join(lines[pk]),
+                },
+            )
+        )
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+def write_dispatcher_alerts(*, now: datetime.datetime) -> int:
+    """SLAs about to be missed and visits running late, each alert written once per dispatcher."""
+    from django.contrib.auth.models import User
+
+    from tickets.models import Ticket
+
+    dispatchers = list(
+        User.objects.filter(groups__name="dispatcher", is_active=True)
+        .exclude(email="")
+        .values_list("pk", "email")
+    )
+    if not dispatchers:
+        return 0
+    margin = datetime.timedelta(minutes=_config("SLA_ALERT_MINUTES", 60))
+    tz = settings.TIME_ZONE
+    alerts = []
+    at_risk = (
+        Ticket.objects.filter(
+            status__in=Ticket.OPEN_STATUSES,
+            sla_paused_at__isnull=True,
+            sla_due_at__gt=now,
+            sla_due_at__lte=now + margin,
+        )
+        .exclude(visits__status__in=[Visit.Status.EN_ROUTE, Visit.Status.ON_SITE])
+        .select_related("customer")
+        .distinct()[:500]
+    )
+    for ticket in at_risk:
+        for pk, email in dispatchers:
+            alerts.append(
+                Notification(
+                    kind=Kind.SLA_AT_RISK,
+                    recipient=email,
+                    language=_staff_language(),
+                    due_at=now,
+                    dedupe_key=f"sla:{ticket.pk}:{ticket.sla_due_at:%Y%m%d%H%M}:{pk}",
+                    payload={
+                        "number": ticket.number,
+                        "name": str(ticket.customer),
+                        "due": _local(ticket.sla_due_at, tz),
+                    },
+                )
+            )
+    late = Visit.objects.filter(
+        status__in=[Visit.Status.SCHEDULED, Visit.Status.EN_ROUTE],
+        window_end__lt=now,
+        window_end__gte=now - datetime.timedelta(days=1),
+    ).select_related("ticket", "technician__user")[:500]
+    for visit in late:
+        for pk, email in dispatchers:
+            alerts.append(
+                Notification(
+                    kind=Kind.RUNNING_LATE,
+                    recipient=email,
+                    language=_staff_language(),
+                    due_at=now,
+                    visit=visit,
+                    dedupe_key=f"late:{visit.pk}:{visit.version}:{pk}",
+                    payload={
+                        "number": visit.ticket.number,
+                        "technician": str(visit.technician) if visit.technician else "-",
+                        "window_end": _local(visit.window_end, tz),
+                    },
+                )
+            )
+    Notification.objects.bulk_create(alerts, ignore_conflicts=True)
+    return len(alerts)
+
+
+# -- technicians' calendar feeds ---------------------------------------------------------
+
+
+def issue_feed(*, technician) -> CalendarFeed:
+    """A new secret feed URL for the technician; any earlier one stops working."""
+    feed, _created = CalendarFeed.objects.update_or_create(
+        technician=technician, defaults={"token": secrets.token_urlsafe(32)}
+    )
+    return feed
+
+
+def revoke_feed(*, technician) -> None:
+    CalendarFeed.objects.filter(technician=technician).delete()
+
+
+def feed_calendar(feed: CalendarFeed) -> bytes:
+    """The technician's visits from a week ago to a month ahead, as an iCalendar feed."""
+    tech = feed.technician
+    tz = ZoneInfo(str(tech.timezone))
+    now = timezone.now()
+    visits = (
+        Visit.objects.filter(
+            technician=tech,
+            planned_start__gte=now - datetime.timedelta(days=7),
+            planned_start__lte=now + datetime.timedelta(days=31),
+        )
+        .exclude(status=Visit.Status.CANCELLED)
+        .select_related("ticket__site", "ticket__customer")
+        .prefetch_related("ticket__error_codes")
+    )
+    return calendar.feed(visits, tz=tz, name=str(tech))

@@ -1,0 +1,122 @@
+import datetime
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from dispatch.services import assign_visit, unassign_visit
+from notifications import services
+from notifications.models import CalendarFeed, Notification
+from tests.factories import TechnicianFactory, UserFactory, new_visit
+from tickets.models import Ticket
+
+pytestmark = pytest.mark.django_db
+ROME = ZoneInfo("Europe/Rome")
+
+
+def tomorrow_at(hour: int) -> datetime.datetime:
+    day = timezone.now().astimezone(ROME).date() + datetime.timedelta(days=1)
+    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=ROME)
+
+
+def test_technician_hears_of_changes_to_tomorrow_only(next_monday):
+    tech = TechnicianFactory(user__email="marco@example.com")
+    soon = assign_visit(visit=new_visit(), technician=tech, start=tomorrow_at(9), by=None)
+    far = next_monday + datetime.timedelta(days=14)
+    assign_visit(
+        visit=new_visit(),
+        technician=tech,
+        start=datetime.datetime.combine(far, datetime.time(9), tzinfo=ROME),
+        by=None,
+    )
+    unassign_visit(visit=soon, by=None)
+
+    changes = list(
+        Notification.objects.filter(kind="tech_change", recipient="marco@example.com").values_list(
+            "payload__change", flat=True
+        )
+    )
+
+    assert changes == ["Added", "Removed"]
+
+
+def test_next_day_schedule_is_written_once_after_the_evening_hour():
+    tech = TechnicianFactory(user__email="marco@example.com")
+    visit = assign_visit(visit=new_visit(), technician=tech, start=tomorrow_at(9), by=None)
+    today = timezone.now().astimezone(ROME).date()
+    before = datetime.datetime.combine(today, datetime.time(18, 59), tzinfo=ROME)
+    after = datetime.datetime.combine(today, datetime.time(19, 1), tzinfo=ROME)
+
+    assert services.write_next_day_schedules(now=before) == 0
+    assert services.write_next_day_schedules(now=after) == 1
+    assert services.write_next_day_schedules(now=after) == 0
+
+    row = Notification.objects.get(kind="tech_schedule")
+    assert visit.ticket.number in row.payload["lines"]
+    assert row.due_at == datetime.datetime.combine(today, datetime.time(19), tzinfo=ROME)
+
+
+def test_dispatchers_are_alerted_once_for_an_sla_at_risk_and_a_late_visit():
+    UserFactory(role="dispatcher", email="desk@example.com")
+    visit = assign_visit(
+        visit=new_visit(), technician=TechnicianFactory(), start=tomorrow_at(9), by=None
+    )
+    now = visit.window_end + datetime.timedelta(minutes=5)
+    Ticket.objects.filter(pk=visit.ticket_id).update(
+        sla_due_at=now + datetime.timedelta(minutes=30)
+    )
+
+    first = services.write_dispatcher_alerts(now=now)
+    services.write_dispatcher_alerts(now=now)
+
+    kinds = sorted(
+        Notification.objects.filter(recipient="desk@example.com").values_list("kind", flat=True)
+    )
+    assert first == 2
+    assert kinds == ["running_late", "sla_at_risk"]
+
+
+def test_calendar_feed_lists_the_technicians_visits_and_can_be_revoked(client):
+    tech = TechnicianFactory()
+    visit = assign_visit(visit=new_visit(), technician=tech, start=tomorrow_at(9), by=None)
+    feed = services.issue_feed(technician=tech)
+    url = reverse("notifications:feed", args=[feed.token])
+
+    response = client.get(url)
+    events = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
+    services.revoke_feed(technician=tech)
+
+    assert response["Content-Type"].startswith("text/calendar")
+    assert [str(e["uid"]) for e in events] == [f"visit-{visit.pk}@fieldservice"]
+    assert events[0].decoded("dtstart") == tomorrow_at(9)
+    assert client.get(url).status_code == 404
+    assert not CalendarFeed.objects.exists()
+
+
+def test_a_new_feed_address_retires_the_old_one(client):
+    tech = TechnicianFactory()
+    old = services.issue_feed(technician=tech).token
+    client.force_login(tech.user)
+
+    client.post(reverse("notifications:manage_feed"))
+
+    assert client.get(reverse("notifications:feed", args=[old])).status_code == 404
+    new = CalendarFeed.objects.get(technician=tech).token
+    assert client.get(reverse("notifications:feed", args=[new])).status_code == 200
+
+
+def test_every_copy_of_a_message_has_the_same_message_id(mailoutbox):
+    visit = assign_visit(
+        visit=new_visit(), technician=TechnicianFactory(), start=tomorrow_at(9), by=None
+    )
+    row = Notification.objects.filter(kind="visit_scheduled").first()
+
+    services.deliver(notification_id=row.pk)
+    Notification.objects.filter(pk=row.pk).update(status="pending")  # as after a lost worker
+    services.deliver(notification_id=row.pk)
+
+    ids = {m.extra_headers["Message-ID"] for m in mailoutbox if m.to == [row.recipient]}
+    assert ids == {f"<notification-{row.pk}@fieldservice>"}
+    assert visit.pk == row.visit_id
