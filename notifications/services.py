@@ -315,6 +315,9 @@ def notify_technician(
     email = technician.user.email if technician else ""
     if not email or planned_start is None:
         return None
+    preference = Preference.objects.filter(technician=technician).first()
+    if preference is not None and not preference.email:
+        return None
     tz = ZoneInfo(str(technician.timezone))
     today = timezone.now().astimezone(tz).date()
     if planned_start.astimezone(tz).date() not in (today, today + datetime.timedelta(days=1)):
@@ -324,7 +327,7 @@ def notify_technician(
         recipient=email,
         language=_staff_language(),
         visit=visit,
-        due_at=timezone.now(),
+        due_at=_after_quiet_hours(timezone.now(), preference, tz),
         payload={
             "number": visit.ticket.number,
             "change": change,

@@ -205,3 +205,76 @@ def test_bookings_during_a_broker_outage_all_get_their_confirmation(smtp, worker
     assert Notification.objects.filter(kind="booking_confirmed", status="pending").count() == 20
     assert wait_for(lambda: len(inbox.messages) == 20, 90, poll=services.sweep)
     assert Notification.objects.filter(kind="booking_confirmed", status="sent").count() == 20
+
+
+def _start_worker(smtp_port: int):
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "fieldservice.settings",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
+        "NOTIFY_RETRY_BASE_SECONDS": "0",
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "fieldservice",
+            "worker",
+            "-Q",
+            "notifications,planning,celery",
+            "--pool=solo",
+            "-l",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def test_killing_the_worker_mid_batch_loses_nothing(smtp, worker):
+    """SIGKILL the worker after some of 200 messages went out, start another: all 200 arrive.
+
+    Delivery is at least once: a message the SMTP server accepted a moment before the kill can
+    go out again, with the same Message-ID, which mail clients show once."""
+    inbox, port = smtp
+    _, visit = book()
+    Notification.objects.all().delete()
+    rows = Notification.objects.bulk_create(
+        [
+            Notification(
+                kind="reminder",
+                recipient=f"c{i}@example.com",
+                visit=visit,
+                due_at=datetime.datetime.now(datetime.UTC),
+            )
+            for i in range(200)
+        ]
+    )
+    services.sweep()
+
+    assert wait_for(lambda: len(inbox.messages) >= 30, 60)
+    worker.kill()  # SIGKILL: no chance to finish or acknowledge
+    worker.wait(timeout=10)
+    assert len(inbox.messages) < 200, "the batch finished before the kill"
+    replacement = _start_worker(port)
+    try:
+        assert wait_for(
+            lambda: Notification.objects.filter(status="sent").count() == 200,
+            120,
+            poll=lambda: services.sweep(stale_after=5),
+        )
+    finally:
+        replacement.terminate()
+        replacement.wait(timeout=20)
+
+    ids = [m["Message-ID"] for m in inbox.messages]
+    expected = {f"<notification-{row.pk}@fieldservice>" for row in rows}
+    assert set(ids) == expected
+    assert len(ids) - len(set(ids)) <= 1  # at most the one in flight at the kill

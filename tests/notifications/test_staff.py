@@ -120,3 +120,14 @@ def test_every_copy_of_a_message_has_the_same_message_id(mailoutbox):
     ids = {m.extra_headers["Message-ID"] for m in mailoutbox if m.to == [row.recipient]}
     assert ids == {f"<notification-{row.pk}@fieldservice>"}
     assert visit.pk == row.visit_id
+
+
+def test_a_technician_who_turned_email_off_gets_none():
+    from notifications.models import Preference
+
+    tech = TechnicianFactory(user__email="marco@example.com")
+    Preference.objects.create(technician=tech, email=False)
+
+    assign_visit(visit=new_visit(), technician=tech, start=tomorrow_at(9), by=None)
+
+    assert not Notification.objects.filter(recipient="marco@example.com").exists()
