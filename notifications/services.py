@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.html import escape, linebreaks
 from django.utils.translation import gettext
@@ -61,6 +61,9 @@ def _enqueue_on_commit(notification: Notification) -> None:
         def send() -> None:
             try:
                 deliver_notification.apply_async((notification.pk,), retry=False)
+                Notification.objects.filter(pk=notification.pk, queued_at=None).update(
+                    queued_at=timezone.now()
+                )
             except Exception:  # noqa: BLE001 - the outbox row is the source of truth
                 log.warning(
                     "broker unavailable; notification %s waits for the sweeper", notification.pk
@@ -255,6 +258,7 @@ def deliver(*, notification_id: int) -> bool:
         Notification.objects.filter(pk=notification_id).update(
             status=Notification.Status.PENDING if retry else Notification.Status.FAILED,
             due_at=timezone.now() + backoff,
+            queued_at=None,
             last_error=f"{type(exc).__name__}: {exc}"[:2000],
         )
         log.warning(
@@ -267,8 +271,12 @@ def deliver(*, notification_id: int) -> bool:
     return True
 
 
-def sweep(*, now: datetime.datetime | None = None, stale_after: int = 600) -> int:
-    """Hand every due pending row to a worker; put back rows whose worker died mid-send."""
+def sweep(
+    *, now: datetime.datetime | None = None, stale_after: int = 600, requeue_after: int = 300
+) -> int:
+    """Hand due pending rows to a worker, once, and again only if still pending after
+    `requeue_after` seconds (a lost task or a broker outage); put back rows whose worker died
+    mid-send. Returns how many rows were handed out."""
     from .tasks import deliver_notification
 
     now = now or timezone.now()
@@ -277,21 +285,35 @@ def sweep(*, now: datetime.datetime | None = None, stale_after: int = 600) -> in
     Notification.objects.filter(
         status=Notification.Status.SENDING,
         claimed_at__lt=now - datetime.timedelta(seconds=stale_after),
-    ).update(status=Notification.Status.PENDING)
+    ).update(status=Notification.Status.PENDING, queued_at=None)
     due = list(
-        Notification.objects.filter(
-            status=Notification.Status.PENDING, due_at__lte=now
-        ).values_list("pk", flat=True)[:5000]
+        Notification.objects.filter(status=Notification.Status.PENDING, due_at__lte=now)
+        .filter(
+            Q(queued_at__isnull=True)
+            | Q(queued_at__lt=now - datetime.timedelta(seconds=requeue_after))
+        )
+        .values_list("pk", flat=True)[:5000]
     )
+    handed = 0
     for pk in due:
-        deliver_notification.delay(pk)
-    return len(due)
+        try:
+            deliver_notification.apply_async((pk,), retry=False)
+        except Exception:  # noqa: BLE001 - broker down: the rows wait for the next sweep
+            log.warning("broker unavailable; %s notifications wait", len(due) - handed)
+            break
+        handed += 1
+        Notification.objects.filter(pk=pk).update(queued_at=now)
+    return handed
 
 
 def resend(*, notification: Notification) -> None:
     """Back office: try a failed notification again, now."""
     Notification.objects.filter(pk=notification.pk).update(
-        status=Notification.Status.PENDING, attempts=0, due_at=timezone.now(), last_error=""
+        status=Notification.Status.PENDING,
+        attempts=0,
+        due_at=timezone.now(),
+        last_error="",
+        queued_at=None,
     )
     notification.refresh_from_db()
     _enqueue_on_commit(notification)

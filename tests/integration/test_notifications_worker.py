@@ -203,7 +203,9 @@ def test_bookings_during_a_broker_outage_all_get_their_confirmation(smtp, worker
 
     assert len(booked) == 20  # every booking succeeded while the broker was down
     assert Notification.objects.filter(kind="booking_confirmed", status="pending").count() == 20
-    assert wait_for(lambda: len(inbox.messages) == 20, 90, poll=services.sweep)
+    assert wait_for(
+        lambda: len(inbox.messages) == 20, 90, poll=lambda: services.sweep(requeue_after=5)
+    )
     assert Notification.objects.filter(kind="booking_confirmed", status="sent").count() == 20
 
 
@@ -268,7 +270,7 @@ def test_killing_the_worker_mid_batch_loses_nothing(smtp, worker):
         assert wait_for(
             lambda: Notification.objects.filter(status="sent").count() == 200,
             120,
-            poll=lambda: services.sweep(stale_after=5),
+            poll=lambda: services.sweep(stale_after=5, requeue_after=5),
         )
     finally:
         replacement.terminate()
