@@ -141,10 +141,12 @@ def book(request):
 
 
 def _report_url(visit: Visit) -> str | None:
+    if visit.status not in (Visit.Status.COMPLETED, Visit.Status.CANNOT_COMPLETE):
+        return None
     try:
         return reverse("tech:report", args=[visit.pk])
     except NoReverseMatch:
-        return None  # the technician's service report is not built yet
+        return None
 
 
 @customer_required

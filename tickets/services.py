@@ -422,3 +422,113 @@ def _create_follow_up(visit: Visit, *, by: User | None) -> Visit:
     )
     events.visit_created.send(sender=Visit, visit=follow_up)
     return follow_up
+
+
+# -- the technician's job record ---------------------------------------------------------
+# Each write takes the phone's idempotency key: a replay returns the first record unchanged.
+
+
+def _recordable(visit: Visit) -> None:
+    if visit.status not in (VS.EN_ROUTE, VS.ON_SITE, VS.COMPLETED, VS.CANNOT_COMPLETE):
+        raise TransitionNotAllowed(
+            _("Record work once you are on the way or on site (the visit is %(s)s).")
+            % {"s": visit.get_status_display()}
+        )
+
+
+def _existing(model, client_key: str):
+    return model.objects.filter(client_key=client_key).first() if client_key else None
+
+
+@transaction.atomic
+def record_entry(
+    *, visit: Visit, text: str, kind: str = "work", by: User | None, client_key: str = ""
+):
+    """A diagnostic, finding or work note on the visit."""
+    from .models import JobEntry
+
+    if (found := _existing(JobEntry, client_key)) is not None:
+        return found
+    _recordable(visit)
+    if not text.strip():
+        raise InvalidInput(_("Write what was done or found."), field="text")
+    if kind not in JobEntry.Kind.values:
+        raise InvalidInput(_("Unknown kind of note."), field="kind")
+    return JobEntry.objects.create(
+        visit=visit, kind=kind, text=text.strip(), by=by, client_key=client_key or None
+    )
+
+
+@transaction.atomic
+def use_part(*, visit: Visit, part, quantity: int, client_key: str = ""):
+    """A catalog part fitted on the visit."""
+    from .models import PartUsed
+
+    if (found := _existing(PartUsed, client_key)) is not None:
+        return found
+    _recordable(visit)
+    if not 1 <= quantity <= 999:
+        raise InvalidInput(_("The quantity must be 1 to 999."), field="quantity")
+    return PartUsed.objects.create(
+        visit=visit, part=part, quantity=quantity, client_key=client_key or None
+    )
+
+
+@transaction.atomic
+def offer_option(*, visit: Visit, description: str, price, client_key: str = ""):
+    """A repair option offered to the customer, with its price."""
+    from .models import RepairOption
+
+    if (found := _existing(RepairOption, client_key)) is not None:
+        return found
+    _recordable(visit)
+    if not description.strip():
+        raise InvalidInput(_("Describe the repair offered."), field="description")
+    if price is None or price < 0:
+        raise InvalidInput(_("The price cannot be negative."), field="price")
+    return RepairOption.objects.create(
+        visit=visit, description=description.strip(), price=price, client_key=client_key or None
+    )
+
+
+@transaction.atomic
+def decide_option(*, option, chosen: bool):
+    """The customer chose this option (the others are declined) or declined it."""
+    from .models import RepairOption
+
+    option = RepairOption.objects.select_for_update().get(pk=option.pk)
+    _recordable(option.visit)
+    if chosen:
+        option.visit.repair_options.exclude(pk=option.pk).update(
+            decision=RepairOption.Decision.DECLINED
+        )
+    option.decision = RepairOption.Decision.CHOSEN if chosen else RepairOption.Decision.DECLINED
+    option.save(update_fields=["decision"])
+    return option
+
+
+@transaction.atomic
+def sign_visit(*, visit: Visit, signed_by: str, png: bytes):
+    """Store the customer's drawn signature (PNG) with the visit."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image, UnidentifiedImageError
+
+    from .models import Signature
+
+    _recordable(visit)
+    if not signed_by.strip():
+        raise InvalidInput(_("Write the name of who signs."), field="signed_by")
+    try:
+        image = Image.open(io.BytesIO(png))
+        image.verify()
+    except (UnidentifiedImageError, OSError) as exc:
+        raise InvalidInput(_("The signature is not a valid image."), field="signature") from exc
+    if image.format != "PNG":
+        raise InvalidInput(_("The signature must be a PNG image."), field="signature")
+    signature, _created = Signature.objects.update_or_create(
+        visit=visit, defaults={"signed_by": signed_by.strip()}
+    )
+    signature.image.save(f"visit-{visit.pk}.png", ContentFile(png), save=True)
+    return signature

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from fieldservice.errors import DomainError
+from fieldservice.errors import DomainError, InvalidInput
 from fieldservice.roles import technician_required
 
 from . import services, tech_selectors
-from .models import Visit
+from .models import RepairOption, Visit
 from .selectors import visits_for
+from .tech_forms import JobRecordForm
 
 STEPS = {"en_route": _("On my way"), "on_site": _("Arrived"), "completed": _("Done")}
 
@@ -56,3 +63,95 @@ def step(request, visit_id: int):
     except DomainError as err:
         messages.error(request, err.message)
     return redirect("tech:job", visit_id=visit.pk)
+
+
+def _job_redirect(visit_id: int):
+    return redirect("tech:job", visit_id=visit_id)
+
+
+@require_POST
+@technician_required
+def record(request, visit_id: int):
+    """One form per kind of record on the job page; each calls its service."""
+    visit = get_object_or_404(visits_for(request.user), pk=visit_id)
+    form = JobRecordForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return _job_redirect(visit.pk)
+    data = form.cleaned_data
+    key = data["client_key"]
+    try:
+        what = data["what"]
+        if what == "note":
+            services.record_entry(
+                visit=visit,
+                text=data["text"],
+                kind=data["kind"] or "work",
+                by=request.user,
+                client_key=key,
+            )
+        elif what == "part":
+            if data["part"] is None:
+                raise InvalidInput(_("Choose the part from the catalog."), field="part")
+            services.use_part(
+                visit=visit, part=data["part"], quantity=data["quantity"] or 1, client_key=key
+            )
+        elif what == "option":
+            services.offer_option(
+                visit=visit, description=data["text"], price=data["price"], client_key=key
+            )
+        elif what in ("choose", "decline"):
+            option = get_object_or_404(RepairOption, pk=data["option"], visit=visit)
+            services.decide_option(option=option, chosen=what == "choose")
+        elif what == "sign":
+            services.sign_visit(
+                visit=visit, signed_by=data["text"], png=_png_from_data_url(data["signature"])
+            )
+    except DomainError as err:
+        messages.error(request, err.message)
+    return _job_redirect(visit.pk)
+
+
+def _png_from_data_url(value: str) -> bytes:
+    prefix = "data:image/png;base64,"
+    if not value.startswith(prefix):
+        raise InvalidInput(_("Draw the signature first."), field="signature")
+    try:
+        return base64.b64decode(value[len(prefix) :], validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise InvalidInput(_("The signature could not be read."), field="signature") from exc
+
+
+def report(request, visit_id: int):
+    """The service report: what was found, done, used, chosen and signed. HTML, or PDF with
+    ?format=pdf. For the visit's technician, dispatchers and the customer who owns it."""
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('login')}?next={request.path}")
+    visit = get_object_or_404(
+        visits_for(request.user).prefetch_related("entries", "parts_used__part", "repair_options"),
+        pk=visit_id,
+    )
+    signature = visit.signature if hasattr(visit, "signature") else None
+    signature_src = ""
+    if signature is not None and signature.image:
+        # Inline, so the PDF needs no second request for the image.
+        with signature.image.open("rb") as handle:
+            signature_src = "data:image/png;base64," + base64.b64encode(handle.read()).decode()
+    html = render_to_string(
+        "tech/report.html",
+        {
+            "visit": visit,
+            "ticket": visit.ticket,
+            "signature": signature,
+            "signature_src": signature_src,
+        },
+        request=request,
+    )
+    if request.GET.get("format") != "pdf":
+        return HttpResponse(html)
+    from weasyprint import HTML  # imported here: it needs Debian's pango, only for PDFs
+
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="report-{visit.ticket.number}.pdf"'
+    return response

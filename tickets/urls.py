@@ -9,4 +9,6 @@ urlpatterns = [
     path("", tech_views.today, name="today"),
     path("visits/<int:visit_id>/", tech_views.job, name="job"),
     path("visits/<int:visit_id>/step/", tech_views.step, name="step"),
+    path("visits/<int:visit_id>/record/", tech_views.record, name="record"),
+    path("visits/<int:visit_id>/report/", tech_views.report, name="report"),
 ]

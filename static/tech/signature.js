@@ -1,0 +1,32 @@
+// The customer signs with a finger on the canvas; the PNG goes with the form.
+(function () {
+  "use strict";
+  const canvas = document.getElementById("signature-pad");
+  if (!canvas) return;
+  const pen = canvas.getContext("2d");
+  pen.lineWidth = 2.5;
+  pen.lineCap = "round";
+  let drawing = false;
+  let drawn = false;
+  function at(event) {
+    const box = canvas.getBoundingClientRect();
+    return [event.clientX - box.left, event.clientY - box.top];
+  }
+  canvas.addEventListener("pointerdown", (event) => {
+    drawing = true;
+    pen.beginPath();
+    pen.moveTo(...at(event));
+  });
+  canvas.addEventListener("pointermove", (event) => {
+    if (!drawing) return;
+    pen.lineTo(...at(event));
+    pen.stroke();
+    drawn = true;
+  });
+  ["pointerup", "pointerleave"].forEach((name) => canvas.addEventListener(name, () => {
+    drawing = false;
+  }));
+  document.getElementById("sign-form").addEventListener("submit", () => {
+    document.getElementById("signature-data").value = drawn ? canvas.toDataURL("image/png") : "";
+  });
+})();

@@ -1,0 +1,130 @@
+import base64
+import io
+
+import pytest
+from django.urls import reverse
+from PIL import Image
+
+from dispatch.services import assign_visit
+from fieldservice.errors import InvalidInput, TransitionNotAllowed
+from tests.factories import ApplianceFactory, PartFactory, new_visit, open_ticket
+from tests.tickets.test_tech_pages import later_today
+from tickets import services
+from tickets.models import JobEntry, PartUsed, RepairOption
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def on_site(technician):
+    visit = assign_visit(visit=new_visit(), technician=technician, start=later_today(1), by=None)
+    visit = services.transition_visit(visit=visit, to="en_route", by=None)
+    return services.transition_visit(visit=visit, to="on_site", by=None)
+
+
+def png_data_url() -> str:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), "white").save(buffer, "PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def test_notes_parts_and_options_are_recorded_once_per_key(client, technician, on_site):
+    client.force_login(technician.user)
+    url = reverse("tech:record", args=[on_site.pk])
+    part = PartFactory(name="Drain pump")
+
+    for _ in range(2):  # the phone replays: same keys, recorded once
+        client.post(
+            url, {"what": "note", "kind": "finding", "text": "Pump blocked", "client_key": "k-note"}
+        )
+        client.post(url, {"what": "part", "part": part.pk, "quantity": 2, "client_key": "k-part"})
+        client.post(
+            url, {"what": "option", "text": "Replace pump", "price": "85.00", "client_key": "k-opt"}
+        )
+
+    assert JobEntry.objects.get().text == "Pump blocked"
+    assert PartUsed.objects.get().quantity == 2
+    option = RepairOption.objects.get()
+    client.post(url, {"what": "choose", "option": option.pk})
+    option.refresh_from_db()
+    assert option.decision == RepairOption.Decision.CHOSEN
+
+
+def test_nothing_is_recorded_before_the_technician_sets_off(technician):
+    visit = assign_visit(visit=new_visit(), technician=technician, start=later_today(1), by=None)
+
+    with pytest.raises(TransitionNotAllowed, match="on the way"):
+        services.record_entry(visit=visit, text="early", by=None)
+
+
+def test_signature_is_stored_as_a_png_and_junk_is_refused(client, technician, on_site):
+    client.force_login(technician.user)
+    url = reverse("tech:record", args=[on_site.pk])
+
+    junk = client.post(
+        url,
+        {
+            "what": "sign",
+            "text": "Giulia",
+            "signature": "data:image/png;base64," + base64.b64encode(b"not an image").decode(),
+        },
+        follow=True,
+    )
+    client.post(url, {"what": "sign", "text": "Giulia Bianchi", "signature": png_data_url()})
+
+    assert "not a valid image" in junk.text
+    on_site.refresh_from_db()
+    assert on_site.signature.signed_by == "Giulia Bianchi"
+    with on_site.signature.image.open("rb") as handle:
+        assert handle.read(8) == b"\x89PNG\r\n\x1a\n"
+
+
+def test_report_for_the_technician_the_owner_and_nobody_else(client, technician):
+    from django.contrib.auth.models import Group
+
+    from tests.factories import CustomerFactory, UserFactory
+
+    owner = UserFactory(username="owner", role="customer")
+    customer = CustomerFactory(user=owner)
+    appliance = ApplianceFactory(site__customer=customer)
+    visit = assign_visit(
+        visit=new_visit(open_ticket(appliance=appliance)),
+        technician=technician,
+        start=later_today(1),
+        by=None,
+    )
+    visit = services.transition_visit(visit=visit, to="en_route", by=None)
+    visit = services.transition_visit(visit=visit, to="on_site", by=None)
+    services.record_entry(visit=visit, text="Filter cleaned", by=None)
+    services.sign_visit(
+        visit=visit, signed_by="Giulia", png=base64.b64decode(png_data_url().split(",", 1)[1])
+    )
+    services.transition_visit(visit=visit, to="completed", by=None)
+    url = reverse("tech:report", args=[visit.pk])
+
+    client.force_login(technician.user)
+    as_tech = client.get(url)
+    client.force_login(owner)
+    as_owner = client.get(url)
+    pdf = client.get(url, {"format": "pdf"})
+    stranger = UserFactory(username="other-customer", role="customer")
+    CustomerFactory(user=stranger)
+    client.force_login(stranger)
+    as_stranger = client.get(url)
+
+    assert "Filter cleaned" in as_tech.text and "data:image/png;base64," in as_tech.text
+    assert as_owner.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert as_stranger.status_code == 404
+    assert Group.objects.filter(name="customer").exists()
+
+
+def test_quantity_out_of_range_is_refused(on_site):
+    with pytest.raises(InvalidInput, match="1 to 999"):
+        services.use_part(visit=on_site, part=PartFactory(), quantity=0)
+    assert not PartUsed.objects.exists()
