@@ -550,3 +550,25 @@ class Signature(models.Model):
 
     def __str__(self) -> str:
         return self.signed_by
+
+
+class VisitPhoto(models.Model):
+    """A photo taken on the visit, resized on the server with its metadata (GPS too) removed."""
+
+    visit = models.ForeignKey(
+        Visit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="photos"
+    )
+    image = models.ImageField(_("image"), upload_to="photos/%Y/%m/")
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    client_key = models.CharField(
+        _("client key"), max_length=64, unique=True, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return self.caption or self.image.name

@@ -532,3 +532,33 @@ def sign_visit(*, visit: Visit, signed_by: str, png: bytes):
     )
     signature.image.save(f"visit-{visit.pk}.png", ContentFile(png), save=True)
     return signature
+
+
+PHOTO_MAX_PIXELS = 1600
+
+
+@transaction.atomic
+def add_photo(*, visit: Visit, upload, caption: str = "", client_key: str = ""):
+    """Resize to at most 1600 px, turn upright, and re-encode without metadata (no GPS)."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    from .models import VisitPhoto
+
+    if (found := _existing(VisitPhoto, client_key)) is not None:
+        return found
+    _recordable(visit)
+    try:
+        image = Image.open(upload)
+        image = ImageOps.exif_transpose(image)
+    except (UnidentifiedImageError, OSError) as exc:
+        raise InvalidInput(_("The photo is not an image we can read."), field="photo") from exc
+    image.thumbnail((PHOTO_MAX_PIXELS, PHOTO_MAX_PIXELS))
+    clean = io.BytesIO()
+    # A fresh RGB image carries no EXIF, so location and device data stay on the phone.
+    image.convert("RGB").save(clean, "JPEG", quality=85)
+    photo = VisitPhoto(visit=visit, caption=caption.strip()[:200], client_key=client_key or None)
+    photo.image.save(f"visit-{visit.pk}.jpg", ContentFile(clean.getvalue()), save=True)
+    return photo

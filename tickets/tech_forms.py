@@ -17,6 +17,7 @@ class JobRecordForm(forms.Form):
             ("choose", "choose"),
             ("decline", "decline"),
             ("sign", "sign"),
+            ("photo", "photo"),
         ]
     )
     client_key = forms.CharField(required=False, max_length=64)

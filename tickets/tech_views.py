@@ -103,6 +103,12 @@ def record(request, visit_id: int):
         elif what in ("choose", "decline"):
             option = get_object_or_404(RepairOption, pk=data["option"], visit=visit)
             services.decide_option(option=option, chosen=what == "choose")
+        elif what == "photo":
+            if "photo" not in request.FILES:
+                raise InvalidInput(_("Choose a photo."), field="photo")
+            services.add_photo(
+                visit=visit, upload=request.FILES["photo"], caption=data["text"], client_key=key
+            )
         elif what == "sign":
             services.sign_visit(
                 visit=visit, signed_by=data["text"], png=_png_from_data_url(data["signature"])

@@ -128,3 +128,30 @@ def test_quantity_out_of_range_is_refused(on_site):
     with pytest.raises(InvalidInput, match="1 to 999"):
         services.use_part(visit=on_site, part=PartFactory(), quantity=0)
     assert not PartUsed.objects.exists()
+
+
+def test_photos_are_resized_and_lose_their_gps_data(client, technician, on_site):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (41.0, 54.0, 0.0)}  # GPSInfo: where the photo was taken
+    raw = io.BytesIO()
+    Image.new("RGB", (4000, 3000), "gray").save(raw, "JPEG", exif=exif.tobytes())
+    assert Image.open(io.BytesIO(raw.getvalue())).getexif().get(0x8825)
+    client.force_login(technician.user)
+
+    client.post(
+        reverse("tech:record", args=[on_site.pk]),
+        {
+            "what": "photo",
+            "text": "Pump",
+            "client_key": "k-photo",
+            "photo": SimpleUploadedFile("p.jpg", raw.getvalue(), content_type="image/jpeg"),
+        },
+    )
+
+    photo = on_site.photos.get()
+    with photo.image.open("rb") as handle:
+        stored = Image.open(io.BytesIO(handle.read()))
+    assert max(stored.size) == 1600
+    assert not stored.getexif()
