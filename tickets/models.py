@@ -572,3 +572,28 @@ class VisitPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.caption or self.image.name
+
+
+class SyncAction(models.Model):
+    """An action the phone sent (possibly again, after a lost answer): its key and result.
+
+    A replay with the same key gets the stored result and records nothing twice.
+    """
+
+    key = models.CharField(_("key"), max_length=64, unique=True)
+    technician = models.ForeignKey(
+        Technician, verbose_name=_("technician"), on_delete=models.CASCADE, related_name="+"
+    )
+    visit = models.ForeignKey(
+        Visit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=20)
+    result = models.JSONField(_("result"), default=dict)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("synced action")
+        verbose_name_plural = _("synced actions")
+
+    def __str__(self) -> str:
+        return self.key

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -17,6 +18,7 @@ from fieldservice.errors import DomainError, InvalidInput
 from fieldservice.roles import technician_required
 
 from . import services, tech_selectors
+from . import sync as tech_sync
 from .models import RepairOption, Visit
 from .selectors import visits_for
 from .tech_forms import JobRecordForm
@@ -161,3 +163,24 @@ def report(request, visit_id: int):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="report-{visit.ticket.number}.pdf"'
     return response
+
+
+@require_POST
+@technician_required
+def sync(request):
+    """The phone's outbox, replayed in order (JSON in, one result per action out)."""
+    try:
+        body = json.loads(request.body or b"{}")
+        actions = body["actions"]
+        if not isinstance(actions, list) or len(actions) > 200:
+            raise ValueError
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse(
+            {"detail": _('Send {"actions": [...]}, at most 200 at a time.')}, status=400
+        )
+    results = tech_sync.replay(
+        technician=request.user.technician,
+        user=request.user,
+        actions=[a for a in actions if isinstance(a, dict)],
+    )
+    return JsonResponse({"results": results})

@@ -7,6 +7,7 @@ from . import tech_views
 app_name = "tech"
 urlpatterns = [
     path("", tech_views.today, name="today"),
+    path("sync/", tech_views.sync, name="sync"),
     path("visits/<int:visit_id>/", tech_views.job, name="job"),
     path("visits/<int:visit_id>/step/", tech_views.step, name="step"),
     path("visits/<int:visit_id>/record/", tech_views.record, name="record"),

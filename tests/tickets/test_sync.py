@@ -1,0 +1,99 @@
+import json
+
+import pytest
+from django.urls import reverse
+
+from dispatch.services import assign_visit
+from tests.factories import TechnicianFactory, new_visit
+from tests.tickets.test_tech_pages import later_today
+from tickets.models import JobEntry, Visit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def visit(technician):
+    return assign_visit(visit=new_visit(), technician=technician, start=later_today(1), by=None)
+
+
+@pytest.fixture
+def phone(client, technician):
+    client.force_login(technician.user)
+
+    def send(*actions):
+        response = client.post(
+            reverse("tech:sync"),
+            json.dumps({"actions": list(actions)}),
+            content_type="application/json",
+        )
+        assert response.status_code == 200, response.content
+        return [r["status"] for r in response.json()["results"]], response.json()["results"]
+
+    return send
+
+
+def test_offline_actions_replay_in_order_and_only_once(phone, visit):
+    actions = [
+        {
+            "key": "a1",
+            "type": "step",
+            "visit": visit.pk,
+            "version": visit.version,
+            "to": "en_route",
+        },
+        {"key": "a2", "type": "note", "visit": visit.pk, "text": "Gate code 1234"},
+    ]
+
+    first, _ = phone(*actions)
+    again, _ = phone(*actions)  # the answer was lost: the phone sends everything again
+
+    assert first == ["ok", "ok"]
+    assert again == ["duplicate", "duplicate"]
+    visit.refresh_from_db()
+    assert visit.status == Visit.Status.EN_ROUTE
+    assert JobEntry.objects.filter(visit=visit).count() == 1
+
+
+def test_a_visit_moved_meanwhile_is_a_conflict_that_says_what_changed(phone, visit, technician):
+    stale = visit.version
+    assign_visit(visit=visit, technician=technician, start=later_today(5), by=None)
+
+    statuses, results = phone(
+        {"key": "b1", "type": "step", "visit": visit.pk, "version": stale, "to": "en_route"}
+    )
+    forced, _ = phone(
+        {
+            "key": "b2",
+            "type": "step",
+            "visit": visit.pk,
+            "version": stale,
+            "to": "en_route",
+            "force": True,
+        }
+    )
+
+    assert statuses == ["conflict"]
+    assert "changed while you were offline" in results[0]["message"]
+    assert results[0]["visit"]["version"] == stale + 1
+    assert forced == ["ok"]
+
+
+def test_a_visit_taken_away_is_reported_not_dropped(phone, visit):
+    assign_visit(visit=visit, technician=TechnicianFactory(), start=later_today(1), by=None)
+
+    statuses, results = phone({"key": "c1", "type": "note", "visit": visit.pk, "text": "x"})
+
+    assert statuses == ["conflict"]
+    assert "no longer on your schedule" in results[0]["message"]
+    assert not JobEntry.objects.exists()
+
+
+def test_bad_actions_get_a_message(phone, visit, client):
+    statuses, results = phone(
+        {"type": "note"}, {"key": "d1", "type": "note", "visit": visit.pk, "text": "too early"}
+    )
+
+    assert statuses == ["error", "error"]
+    assert "on the way" in results[1]["message"]
+    bad = client.post(reverse("tech:sync"), "nonsense", content_type="application/json")
+    assert bad.status_code == 400
