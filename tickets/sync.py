@@ -75,6 +75,20 @@ def _apply(action: dict, visit: Visit, user) -> None:
         services.sign_visit(visit=visit, signed_by=str(action.get("text", "")), png=png)
 
 
+def _own_change(technician, visit: Visit, based_on: int) -> bool:
+    """True when every change since `based_on` came from this technician's own synced actions
+    (a note queued after "on my way" was based on the version before it)."""
+    produced = {based_on}
+    for result in (
+        SyncAction.objects.filter(technician=technician, visit=visit)
+        .order_by("pk")
+        .values_list("result", flat=True)
+    ):
+        if result.get("based_on") in produced:
+            produced.add(result["visit"]["version"])
+    return visit.version in produced
+
+
 def replay(*, technician, user, actions: list[dict]) -> list[dict]:
     """Apply the phone's actions in order; one result per action."""
     results = []
@@ -106,7 +120,12 @@ def replay(*, technician, user, actions: list[dict]) -> list[dict]:
             )
             continue
         based_on = action.get("version")
-        if based_on is not None and int(based_on) != visit.version and not action.get("force"):
+        if (
+            based_on is not None
+            and int(based_on) != visit.version
+            and not action.get("force")
+            and not _own_change(technician, visit, int(based_on))
+        ):
             results.append(
                 {
                     "key": key,
@@ -129,7 +148,12 @@ def replay(*, technician, user, actions: list[dict]) -> list[dict]:
             with transaction.atomic():
                 _apply(action, visit, user)
                 visit.refresh_from_db()
-                result = {"key": key, "status": "ok", "visit": _visit_state(visit)}
+                result = {
+                    "key": key,
+                    "status": "ok",
+                    "visit": _visit_state(visit),
+                    "based_on": based_on,
+                }
                 SyncAction.objects.create(
                     key=key, technician=technician, visit=visit, kind=kind, result=result
                 )

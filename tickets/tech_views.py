@@ -7,6 +7,7 @@ import binascii
 import json
 
 from django.contrib import messages
+from django.contrib.staticfiles import finders
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -184,3 +185,13 @@ def sync(request):
         actions=[a for a in actions if isinstance(a, dict)],
     )
     return JsonResponse({"results": results})
+
+
+def service_worker(request):
+    """The service worker, served under /tech/ so that its scope covers the app."""
+    path = finders.find("tech/sw.js")
+    with open(path, encoding="utf-8") as handle:
+        response = HttpResponse(handle.read(), content_type="application/javascript")
+    response["Service-Worker-Allowed"] = "/tech/"
+    response["Cache-Control"] = "no-cache"
+    return response

@@ -97,3 +97,17 @@ def test_bad_actions_get_a_message(phone, visit, client):
     assert "on the way" in results[1]["message"]
     bad = client.post(reverse("tech:sync"), "nonsense", content_type="application/json")
     assert bad.status_code == 400
+
+
+def test_later_offline_actions_based_on_the_same_version_are_not_conflicts(phone, visit):
+    version = visit.version
+
+    statuses, _ = phone(
+        {"key": "e1", "type": "step", "visit": visit.pk, "version": version, "to": "en_route"},
+        {"key": "e2", "type": "note", "visit": visit.pk, "version": version, "text": "Parked"},
+        {"key": "e3", "type": "step", "visit": visit.pk, "version": version, "to": "on_site"},
+    )
+
+    assert statuses == ["ok", "ok", "ok"]
+    visit.refresh_from_db()
+    assert visit.status == Visit.Status.ON_SITE

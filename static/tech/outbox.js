@@ -1,0 +1,127 @@
+// The phone's outbox: every action on a job is stored in IndexedDB first, then sent in order
+// to /tech/sync/ (on load, when the connection returns, and by "Sync now"). Each action has a
+// key, so a replay never records twice; a conflict (the visit changed meanwhile) is shown and
+// the technician decides. Nothing is dropped silently.
+(function () {
+  "use strict";
+  const DB = "fieldservice-outbox";
+  let syncing = false;
+
+  function open() {
+    return new Promise((resolve, reject) => {
+      const request = indexedDB.open(DB, 1);
+      request.onupgradeneeded = () => {
+        request.result.createObjectStore("actions", { keyPath: "seq", autoIncrement: true });
+        request.result.createObjectStore("conflicts", { keyPath: "key" });
+      };
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+  }
+
+  async function tx(store, mode, work) {
+    const db = await open();
+    return new Promise((resolve, reject) => {
+      const t = db.transaction(store, mode);
+      const result = work(t.objectStore(store));
+      t.oncomplete = () => resolve(result && "result" in result ? result.result : result);
+      t.onerror = () => reject(t.error);
+    });
+  }
+
+  const all = (store) => tx(store, "readonly", (s) => s.getAll());
+  const put = (store, value) => tx(store, "readwrite", (s) => s.put(value));
+  const remove = (store, key) => tx(store, "readwrite", (s) => s.delete(key));
+
+  function csrf() {
+    const match = document.cookie.match(/csrftoken=([^;]+)/);
+    return match ? match[1] : "";
+  }
+
+  async function show() {
+    const waiting = await all("actions");
+    const conflicts = await all("conflicts");
+    const counter = document.getElementById("outbox-count");
+    if (counter) counter.textContent = String(waiting.length);
+    const list = document.getElementById("outbox-conflicts");
+    if (!list) return;
+    list.innerHTML = "";
+    for (const conflict of conflicts) {
+      const item = document.createElement("li");
+      item.textContent = conflict.message + " ";
+      const again = document.createElement("button");
+      again.textContent = list.dataset.applyLabel;
+      again.onclick = async () => {
+        await remove("conflicts", conflict.key);
+        await put("actions", { ...conflict.action, key: conflict.key + "-forced", force: true });
+        sync();
+      };
+      const drop = document.createElement("button");
+      drop.textContent = list.dataset.dropLabel;
+      drop.onclick = async () => { await remove("conflicts", conflict.key); show(); };
+      item.append(again, drop);
+      list.append(item);
+    }
+  }
+
+  async function sync() {
+    if (syncing || !navigator.onLine) { show(); return; }
+    syncing = true;
+    try {
+      const waiting = await all("actions");
+      if (!waiting.length) return;
+      const response = await fetch("/tech/sync/", {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
+        body: JSON.stringify({ actions: waiting.map(({ seq, ...action }) => action) }),
+      });
+      if (!response.ok) return;  // try again later; nothing is removed
+      const { results } = await response.json();
+      let changed = false;
+      for (let i = 0; i < results.length; i += 1) {
+        const result = results[i];
+        const action = waiting[i];
+        if (result.status === "conflict" || result.status === "error") {
+          await put("conflicts", { key: action.key, message: result.message, action });
+        } else {
+          changed = true;
+        }
+        await remove("actions", action.seq);
+      }
+      if (changed && !(await all("conflicts")).length) window.location.reload();
+    } catch (error) {
+      // Offline or the server is away: the actions stay queued.
+    } finally {
+      syncing = false;
+      show();
+    }
+  }
+
+  document.addEventListener("submit", async (event) => {
+    const form = event.target.closest("form[data-offline]");
+    if (!form) return;
+    event.preventDefault();
+    const data = Object.fromEntries(new FormData(form));
+    if (event.submitter && event.submitter.name) data[event.submitter.name] = event.submitter.value;
+    if (form.id === "sign-form") {
+      data.signature = document.getElementById("signature-data").value;
+    }
+    delete data.csrfmiddlewaretoken;
+    const action = { ...data, type: data.what, key: crypto.randomUUID(),
+                     visit: Number(form.dataset.visit) };
+    delete action.what;
+    if (action.version) action.version = Number(action.version);
+    await put("actions", action);
+    form.reset();
+    sync();
+  });
+
+  window.addEventListener("online", sync);
+  document.addEventListener("click", (event) => {
+    if (event.target.closest("[data-sync-now]")) sync();
+  });
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("/tech/sw.js", { scope: "/tech/" }).catch(() => {});
+  }
+  sync();
+})();
