@@ -20,7 +20,7 @@ from fieldservice.roles import technician_required
 
 from . import services, tech_selectors
 from . import sync as tech_sync
-from .models import RepairOption, Visit
+from .models import JobEntry, Part, RepairOption, Visit
 from .selectors import visits_for
 from .tech_forms import JobRecordForm
 
@@ -41,7 +41,16 @@ def job(request, visit_id: int):
     return render(
         request,
         "tech/job.html",
-        {"visit": visit, "steps": STEPS, "outcomes": Visit.Outcome.choices[1:]},
+        {
+            "visit": visit,
+            "steps": STEPS,
+            "outcomes": Visit.Outcome.choices[1:],
+            "parts": Part.objects.order_by("name"),
+            "kinds": JobEntry.Kind.choices,
+            "entries": visit.entries.all(),
+            "parts_used": visit.parts_used.select_related("part"),
+            "options": visit.repair_options.all(),
+        },
     )
 
 

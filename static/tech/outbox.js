@@ -103,8 +103,8 @@
     event.preventDefault();
     const data = Object.fromEntries(new FormData(form));
     if (event.submitter && event.submitter.name) data[event.submitter.name] = event.submitter.value;
-    if (form.id === "sign-form") {
-      data.signature = document.getElementById("signature-data").value;
+    if (form.id === "sign-form" && window.fieldserviceSignature) {
+      data.signature = window.fieldserviceSignature();
     }
     delete data.csrfmiddlewaretoken;
     const action = { ...data, type: data.what, key: crypto.randomUUID(),

@@ -26,7 +26,9 @@
   ["pointerup", "pointerleave"].forEach((name) => canvas.addEventListener(name, () => {
     drawing = false;
   }));
+  // Read by the form's own submit and by the offline outbox alike.
+  window.fieldserviceSignature = () => (drawn ? canvas.toDataURL("image/png") : "");
   document.getElementById("sign-form").addEventListener("submit", () => {
-    document.getElementById("signature-data").value = drawn ? canvas.toDataURL("image/png") : "";
+    document.getElementById("signature-data").value = window.fieldserviceSignature();
   });
 })();
