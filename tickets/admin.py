@@ -4,7 +4,21 @@ from django.utils.translation import gettext_lazy as _
 from fieldservice.errors import DomainError
 
 from . import services
-from .models import BusinessCalendar, ErrorCode, Holiday, Part, Ticket, TicketEvent, Visit
+from .models import (
+    BusinessCalendar,
+    ErrorCode,
+    Holiday,
+    JobEntry,
+    Part,
+    PartUsed,
+    RepairOption,
+    Signature,
+    SyncAction,
+    Ticket,
+    TicketEvent,
+    Visit,
+    VisitPhoto,
+)
 
 
 class HolidayInline(admin.TabularInline):
@@ -117,3 +131,51 @@ class HolidayAdmin(admin.ModelAdmin):
     list_display = ["date", "name", "calendar"]
     list_filter = ["calendar"]
     date_hierarchy = "date"
+
+
+@admin.register(JobEntry)
+class JobEntryAdmin(admin.ModelAdmin):
+    list_display = ["visit", "kind", "text", "by", "at"]
+    list_filter = ["kind"]
+    search_fields = ["text", "=visit__id"]
+    list_select_related = ["visit", "by"]
+    raw_id_fields = ["visit", "by"]
+
+
+@admin.register(PartUsed)
+class PartUsedAdmin(admin.ModelAdmin):
+    list_display = ["visit", "part", "quantity"]
+    search_fields = ["part__sku", "part__name", "=visit__id"]
+    list_select_related = ["visit", "part"]
+    raw_id_fields = ["visit", "part"]
+
+
+@admin.register(RepairOption)
+class RepairOptionAdmin(admin.ModelAdmin):
+    list_display = ["visit", "description", "price", "decision"]
+    list_filter = ["decision"]
+    search_fields = ["description", "=visit__id"]
+    raw_id_fields = ["visit"]
+
+
+@admin.register(Signature)
+class SignatureAdmin(admin.ModelAdmin):
+    list_display = ["visit", "signed_by", "at"]
+    search_fields = ["signed_by", "=visit__id"]
+    raw_id_fields = ["visit"]
+
+
+@admin.register(VisitPhoto)
+class VisitPhotoAdmin(admin.ModelAdmin):
+    list_display = ["visit", "caption", "at"]
+    search_fields = ["caption", "=visit__id"]
+    raw_id_fields = ["visit"]
+
+
+@admin.register(SyncAction)
+class SyncActionAdmin(admin.ModelAdmin):
+    list_display = ["key", "technician", "visit", "kind", "at"]
+    list_filter = ["kind"]
+    search_fields = ["key", "=visit__id"]
+    raw_id_fields = ["technician", "visit"]
+    readonly_fields = ["result"]

@@ -116,6 +116,14 @@
     sync();
   });
 
+  // On the day's list, fetch each job page once so the service worker keeps it for offline use.
+  if (navigator.onLine && document.getElementById("outbox-count") && !document.querySelector(
+    "form[data-offline]")) {
+    document.querySelectorAll("a[href^='/tech/visits/']").forEach((link) => {
+      fetch(link.href, { credentials: "same-origin" }).catch(() => {});
+    });
+  }
+
   window.addEventListener("online", sync);
   document.addEventListener("click", (event) => {
     if (event.target.closest("[data-sync-now]")) sync();
