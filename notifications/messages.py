@@ -118,12 +118,46 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
         ),
     },
     "completed": {
-        "en": ("Visit {number} completed", "Hello {name},\n\nthe visit is completed. Thank you."),
-        "it": ("Visita {number} completata", "Gentile {name},\n\nla visita è completata. Grazie."),
-        "es": ("Visita {number} completada", "Hola {name}:\n\nla visita está completada. Gracias."),
+        "en": (
+            "Visit {number} completed",
+            "Hello {name},\n\nthe visit is completed. Thank you.\n\nService report: {report_url}",
+        ),
+        "it": (
+            "Visita {number} completata",
+            "Gentile {name},\n\nla visita è completata. "
+            "Grazie.\n\nRapporto di intervento: {report_url}",
+        ),
+        "es": (
+            "Visita {number} completada",
+            "Hola {name}:\n\nla visita está completada. "
+            "Gracias.\n\nInforme de servicio: {report_url}",
+        ),
         "bg": (
             "Посещение {number} е приключено",
-            "Здравейте, {name},\n\nпосещението приключи. Благодарим.",
+            "Здравейте, {name},\n\nпосещението "
+            "приключи. Благодарим.\n\nСервизен протокол: {report_url}",
+        ),
+    },
+    "follow_up": {
+        "en": (
+            "Visit {number}: we need to come back",
+            "Hello {name},\n\nwe could not finish "
+            "today ({reason}). We will come back and will send you the new time.",
+        ),
+        "it": (
+            "Visita {number}: dobbiamo tornare",
+            "Gentile {name},\n\noggi non abbiamo "
+            "potuto finire ({reason}). Torneremo e le invieremo il nuovo orario.",
+        ),
+        "es": (
+            "Visita {number}: tenemos que volver",
+            "Hola {name}:\n\nhoy no pudimos "
+            "terminar ({reason}). Volveremos y le enviaremos la nueva hora.",
+        ),
+        "bg": (
+            "Посещение {number}: ще дойдем отново",
+            "Здравейте, {name},\n\nднес не "
+            "успяхме да приключим ({reason}). Ще дойдем отново и ще ви изпратим новия час.",
         ),
     },
     "tech_change": {

@@ -28,6 +28,7 @@ class Notification(models.Model):
         REMINDER = "reminder", _("Reminder")
         EN_ROUTE = "en_route", _("Technician on the way")
         COMPLETED = "completed", _("Visit completed")
+        FOLLOW_UP = "follow_up", _("Follow-up visit needed")
         TECH_CHANGE = "tech_change", _("Change to the technician's day")
         TECH_SCHEDULE = "tech_schedule", _("Technician's next-day schedule")
         SLA_AT_RISK = "sla_at_risk", _("SLA about to be missed")

@@ -115,3 +115,9 @@ def on_visit_status(sender, visit: Visit, from_status, to_status, **kwargs) -> N
         services.notify_customer(visit=visit, kind=Kind.EN_ROUTE)
     elif to_status == Visit.Status.COMPLETED:
         services.notify_customer(visit=visit, kind=Kind.COMPLETED)
+    elif to_status == Visit.Status.CANNOT_COMPLETE and visit.outcome in (
+        Visit.Outcome.NEEDS_PARTS,
+        Visit.Outcome.CUSTOMER_ABSENT,
+        Visit.Outcome.NEEDS_WORKSHOP,
+    ):
+        services.notify_customer(visit=visit, kind=Kind.FOLLOW_UP)

@@ -40,6 +40,7 @@ CUSTOMER_KINDS = {
     Kind.REMINDER,
     Kind.EN_ROUTE,
     Kind.COMPLETED,
+    Kind.FOLLOW_UP,
 }
 CALENDAR_KINDS = {
     Kind.BOOKING_CONFIRMED,
@@ -163,6 +164,8 @@ def _window_text(visit: Visit) -> str:
 
 
 _DEFAULTS = {
+    "report_url": "",
+    "reason": "",
     "number": "",
     "name": "",
     "window": "-",
@@ -194,6 +197,11 @@ def _values(notification: Notification) -> dict[str, str]:
         "address": str(ticket.site),
         "manage_url": notification.payload.get("manage_url", ""),
     }
+    if notification.kind == Kind.COMPLETED:
+        base = settings.FIELDSERVICE.get("PUBLIC_URL", "")
+        values["report_url"] = f"{base}/tech/visits/{visit.pk}/report/"
+    if notification.kind == Kind.FOLLOW_UP:
+        values["reason"] = str(visit.get_outcome_display()).lower()
     if notification.kind == Kind.EN_ROUTE and visit.en_route_at and tech:
         seconds = travel_source().seconds(
             (tech.home_latitude, tech.home_longitude), (ticket.site.latitude, ticket.site.longitude)

@@ -165,3 +165,33 @@ def test_en_route_message_gives_an_eta(booked, mailoutbox, django_capture_on_com
 
     assert mailoutbox[-1].subject == "Il tecnico è in arrivo"
     assert "previsto alle" in mailoutbox[-1].body
+
+
+def test_completion_links_the_report_and_cannot_complete_announces_a_follow_up(
+    booked, mailoutbox, django_capture_on_commit_callbacks
+):
+    visit, _ = booked
+    second = new_visit(visit.ticket)
+    assign_visit(
+        visit=second,
+        technician=visit.technician,
+        start=visit.planned_start + datetime.timedelta(hours=3),
+        by=None,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        for step in ("en_route", "on_site"):
+            visit = tickets.transition_visit(visit=visit, to=step, by=None)
+        tickets.transition_visit(
+            visit=visit, to="cannot_complete", by=None, outcome="needs_parts", reason="pump"
+        )
+
+    follow_up = mailoutbox[-1]
+    assert follow_up.subject.startswith(f"Visita {visit.ticket.number}: dobbiamo tornare")
+    assert "oggi non abbiamo potuto finire" in follow_up.body
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for step in ("en_route", "on_site", "completed"):
+            second = tickets.transition_visit(visit=second, to=step, by=None)
+    done = mailoutbox[-1]
+    assert done.subject == f"Visita {visit.ticket.number} completata"
+    assert f"/tech/visits/{second.pk}/report/" in done.body
