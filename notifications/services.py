@@ -537,3 +537,31 @@ def feed_calendar(feed: CalendarFeed) -> bytes:
         .prefetch_related("ticket__error_codes")
     )
     return calendar.feed(visits, tz=tz, name=str(tech))
+
+
+def set_preferences(
+    *,
+    customer=None,
+    technician=None,
+    email: bool,
+    sms: bool,
+    quiet_from: datetime.time | None,
+    quiet_until: datetime.time | None,
+) -> Preference:
+    """A customer's or technician's own choice of channels and quiet hours."""
+    if (customer is None) == (technician is None):
+        raise InvalidInput(gettext("Preferences belong to one customer or one technician."))
+    if (quiet_from is None) != (quiet_until is None):
+        raise InvalidInput(
+            gettext("Give both ends of the quiet hours, or neither."), field="quiet_from"
+        )
+    if quiet_from is not None and quiet_from == quiet_until:
+        raise InvalidInput(
+            gettext("Quiet hours must not start and end at the same time."), field="quiet_from"
+        )
+    owner = {"customer": customer} if customer is not None else {"technician": technician}
+    preference, _created = Preference.objects.update_or_create(
+        **owner,
+        defaults={"email": email, "sms": sms, "quiet_from": quiet_from, "quiet_until": quiet_until},
+    )
+    return preference

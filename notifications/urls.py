@@ -9,4 +9,5 @@ urlpatterns = [
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("feed/<str:token>.ics", views.feed, name="feed"),
     path("feed/", views.manage_feed, name="manage_feed"),
+    path("preferences/", views.preferences, name="preferences"),
 ]

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from fieldservice import roles
 from fieldservice.errors import DomainError
 from fieldservice.roles import technician_required
 
 from . import services
-from .models import CalendarFeed
+from .models import CalendarFeed, Preference
 
 
 def unsubscribe(request, token: str):
@@ -45,3 +50,52 @@ def manage_feed(request):
     else:
         services.issue_feed(technician=request.user.technician)
     return redirect("tech:today")
+
+
+class PreferenceForm(forms.Form):
+    email = forms.BooleanField(label=_("By email"), required=False)
+    sms = forms.BooleanField(label=_("By SMS"), required=False)
+    quiet_from = forms.TimeField(
+        label=_("Quiet from"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    quiet_until = forms.TimeField(
+        label=_("Quiet until"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+
+
+@login_required
+def preferences(request):
+    """How the signed-in customer or technician wants to hear from us."""
+    owner = {}
+    if roles.has_role(request.user, roles.CUSTOMER) and hasattr(request.user, "customer"):
+        owner = {"customer": request.user.customer}
+    elif roles.has_role(request.user, roles.TECHNICIAN) and hasattr(request.user, "technician"):
+        owner = {"technician": request.user.technician}
+    if not owner:
+        raise Http404
+    current = Preference.objects.filter(**owner).first()
+    initial = (
+        {
+            "email": current.email,
+            "sms": current.sms,
+            "quiet_from": current.quiet_from,
+            "quiet_until": current.quiet_until,
+        }
+        if current
+        else {"email": True}
+    )
+    form = PreferenceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_preferences(**owner, **form.cleaned_data)
+        except DomainError as err:
+            form.add_error(getattr(err, "field", None), err.message)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("notifications:preferences")
+    return render(
+        request,
+        "notifications/preferences.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )

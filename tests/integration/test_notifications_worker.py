@@ -140,6 +140,23 @@ def test_a_booking_reaches_the_smtp_server_once_with_an_invitation(smtp, worker)
     event = next(iter(icalendar.Calendar.from_ical(ics.get_payload(decode=True)).walk("VEVENT")))
     assert str(event["uid"]) == f"visit-{visit.pk}@fieldservice"
 
+    # Moving the visit sends an update of the same event with a higher SEQUENCE.
+    from dispatch.services import assign_visit
+
+    assign_visit(
+        visit=visit,
+        technician=visit.technician,
+        start=visit.planned_start + datetime.timedelta(hours=4),
+        by=None,
+    )
+    assert wait_for(lambda: len(inbox.messages) == 2)
+    update = next(
+        part for part in inbox.messages[1].walk() if part.get_content_type() == "text/calendar"
+    )
+    moved = next(iter(icalendar.Calendar.from_ical(update.get_payload(decode=True)).walk("VEVENT")))
+    assert str(moved["uid"]) == str(event["uid"])
+    assert int(moved["sequence"]) > int(event["sequence"])
+
 
 def test_a_refusing_mail_server_is_retried_until_it_accepts(smtp, worker):
     inbox, _ = smtp

@@ -77,3 +77,26 @@ def test_a_tampered_unsubscribe_link_changes_nothing(client, visit):
 
     assert response.status_code == 400
     assert not Preference.objects.exists()
+
+
+def test_customers_and_technicians_set_their_own_preferences(client, customer_user, technician):
+    url = reverse("notifications:preferences")
+    client.force_login(customer_user)
+
+    saved = client.post(url, {"sms": "on", "quiet_from": "22:00", "quiet_until": "07:00"})
+    half = client.post(url, {"email": "on", "quiet_from": "22:00"})
+
+    assert saved.status_code == 302
+    preference = Preference.objects.get(customer=customer_user.customer)
+    assert (preference.email, preference.sms) == (False, True)
+    assert preference.quiet_from == datetime.time(22)
+    assert half.status_code == 400 and "both ends" in half.text
+    client.force_login(technician.user)
+    client.post(url, {"email": "on"})
+    assert Preference.objects.get(technician=technician).email is True
+
+
+def test_someone_without_a_customer_or_technician_record_gets_404(client, dispatcher):
+    client.force_login(dispatcher)
+
+    assert client.get(reverse("notifications:preferences")).status_code == 404
