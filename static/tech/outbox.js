@@ -64,36 +64,64 @@
     }
   }
 
+  async function send(batch) {
+    // Photos go as files to the job's record endpoint (idempotent by the same key); the rest
+    // as JSON to /tech/sync/. Either way one result per action, in order.
+    if (batch.length === 1 && batch[0].type === "photo") {
+      const action = batch[0];
+      const form = new FormData();
+      form.append("what", "photo");
+      form.append("client_key", action.key);
+      form.append("text", action.text || "");
+      form.append("photo", action.photo);
+      const response = await fetch(`/tech/visits/${action.visit}/record/`, {
+        method: "POST", credentials: "same-origin", body: form,
+        headers: { "X-CSRFToken": csrf() },
+      });
+      if (!response.ok) throw new Error("photo upload failed");
+      return [{ key: action.key, status: "ok" }];
+    }
+    const response = await fetch("/tech/sync/", {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
+      body: JSON.stringify({ actions: batch.map(({ seq, ...action }) => action) }),
+    });
+    if (!response.ok) throw new Error("sync failed");
+    return (await response.json()).results;
+  }
+
   async function sync() {
     if (syncing || !navigator.onLine) { show(); return; }
     syncing = true;
+    let changed = false;
     try {
       const waiting = await all("actions");
-      if (!waiting.length) return;
-      const response = await fetch("/tech/sync/", {
-        method: "POST", credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
-        body: JSON.stringify({ actions: waiting.map(({ seq, ...action }) => action) }),
-      });
-      if (!response.ok) return;  // try again later; nothing is removed
-      const { results } = await response.json();
-      let changed = false;
-      for (let i = 0; i < results.length; i += 1) {
-        const result = results[i];
-        const action = waiting[i];
-        if (result.status === "conflict" || result.status === "error") {
-          await put("conflicts", { key: action.key, message: result.message, action });
-        } else {
-          changed = true;
-        }
-        await remove("actions", action.seq);
+      // Runs of plain actions go together; each photo alone, keeping the order.
+      const batches = [];
+      for (const action of waiting) {
+        const last = batches[batches.length - 1];
+        if (action.type === "photo" || !last || last[0].type === "photo") batches.push([action]);
+        else last.push(action);
       }
-      if (changed && !(await all("conflicts")).length) window.location.reload();
+      for (const batch of batches) {
+        const results = await send(batch);
+        for (let i = 0; i < results.length; i += 1) {
+          const result = results[i];
+          const action = batch[i];
+          if (result.status === "conflict" || result.status === "error") {
+            await put("conflicts", { key: action.key, message: result.message, action });
+          } else {
+            changed = true;
+          }
+          await remove("actions", action.seq);
+        }
+      }
     } catch (error) {
-      // Offline or the server is away: the actions stay queued.
+      // Offline or the server is away: what was not answered stays queued.
     } finally {
       syncing = false;
-      show();
+      await show();
+      if (changed && !(await all("conflicts")).length) window.location.reload();
     }
   }
 
@@ -107,6 +135,8 @@
       data.signature = window.fieldserviceSignature();
     }
     delete data.csrfmiddlewaretoken;
+    if (data.photo instanceof File && !data.photo.size) delete data.photo;
+    if (data.what === "photo" && !data.photo) return;
     const action = { ...data, type: data.what, key: crypto.randomUUID(),
                      visit: Number(form.dataset.visit) };
     delete action.what;

@@ -21,6 +21,16 @@ def phone(browser, live_server, login, technician):
     context.close()
 
 
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), "orange").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
 def step(page, label):
     with page.expect_navigation():
         page.get_by_role("button", name=label, exact=True).click()
@@ -66,7 +76,10 @@ def test_a_whole_job_online(phone, live_server, artifacts, settings, tmp_path, t
     assert visit.signature.signed_by == "Giulia Bianchi"
 
 
-def test_offline_work_arrives_once_and_a_moved_visit_is_a_conflict(phone, live_server, technician):
+def test_offline_work_arrives_once_and_a_moved_visit_is_a_conflict(
+    phone, live_server, technician, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
     context, page = phone
     visit = assign_visit(visit=new_visit(), technician=technician, start=later_today(1), by=None)
     page.goto(f"{live_server.url}/tech/visits/{visit.pk}/")
@@ -76,13 +89,18 @@ def test_offline_work_arrives_once_and_a_moved_visit_is_a_conflict(phone, live_s
     page.get_by_role("button", name="On my way", exact=True).click()
     page.fill("textarea[name=text]", "No signal in the basement")
     page.get_by_role("button", name="Add note").click()
-    expect(page.get_by_test_id("outbox-count")).to_have_text("2")
+    page.set_input_files(
+        "input[name=photo]", files=[{"name": "pump.png", "mimeType": "image/png", "buffer": _png()}]
+    )
+    page.get_by_role("button", name="Add photo").click()
+    expect(page.get_by_test_id("outbox-count")).to_have_text("3")
     context.set_offline(False)  # the browser fires "online": the outbox is sent
 
     expect(page.get_by_test_id("visit-status")).to_have_text("En route", timeout=10_000)
     visit.refresh_from_db()
     assert visit.status == Visit.Status.EN_ROUTE
     assert JobEntry.objects.filter(visit=visit).count() == 1
+    assert visit.photos.count() == 1
 
     # Offline on the next job while the dispatcher moves it: the technician is told.
     other = assign_visit(visit=new_visit(), technician=technician, start=later_today(5), by=None)
