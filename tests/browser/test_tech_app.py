@@ -115,3 +115,21 @@ def test_offline_work_arrives_once_and_a_moved_visit_is_a_conflict(
     )
     other.refresh_from_db()
     assert other.status == Visit.Status.SCHEDULED
+
+
+def test_the_day_stays_readable_without_a_connection(phone, live_server, technician):
+    context, page = phone
+    visit = assign_visit(visit=new_visit(), technician=technician, start=later_today(1), by=None)
+    page.goto(f"{live_server.url}/tech/")
+    # The service worker takes over and the list fetches each job page for it to keep.
+    page.evaluate("navigator.serviceWorker.ready")
+    page.reload()
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    with page.expect_response(lambda r: f"/tech/visits/{visit.pk}/" in r.url):
+        page.reload()
+
+    context.set_offline(True)
+    page.goto(f"{live_server.url}/tech/visits/{visit.pk}/")
+
+    expect(page.locator("h1")).to_have_text(str(visit.ticket.customer))
+    expect(page.get_by_role("button", name="On my way", exact=True)).to_be_visible()
