@@ -1,15 +1,17 @@
-"""Writes on customers' records: sites and appliances."""
+"""Writes on customers' records: the customer, sites and appliances."""
 
 from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from fieldservice.errors import InvalidInput
 
-from .models import Appliance, ApplianceModel, Site
+from .models import Appliance, ApplianceModel, Customer, Site
 
 
 def warranty_end(*, model: ApplianceModel, purchased_on: datetime.date) -> datetime.date:
@@ -83,3 +85,56 @@ def add_site(
         longitude=longitude,
         access_notes=access_notes,
     )
+
+
+def _clean_contact(*, name: str, email: str, phone) -> tuple[str, str]:
+    name = name.strip()
+    if not name:
+        raise InvalidInput(_("Give the customer's name."), field="name")
+    email = email.strip().lower()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            raise InvalidInput(_("That email address is not valid."), field="email") from exc
+    if phone and not getattr(phone, "is_valid", lambda: True)():
+        raise InvalidInput(_("That phone number is not valid."), field="phone")
+    return name, email
+
+
+def create_customer(
+    *, name: str, email: str = "", phone=None, kind: str = "person", language: str = "en"
+) -> Customer:
+    """A new customer taken on the phone or from an integration, without a portal login."""
+    name, email = _clean_contact(name=name, email=email, phone=phone)
+    if kind not in Customer.Kind.values:
+        raise InvalidInput(_("Unknown kind of customer: %(k)s.") % {"k": kind}, field="kind")
+    return Customer.objects.create(
+        name=name, email=email, phone=phone or "", kind=kind, language=language
+    )
+
+
+def update_customer(*, customer: Customer, **changes) -> Customer:
+    """Change a customer's name, contact details or language."""
+    allowed = {"name", "email", "phone", "language", "kind"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise InvalidInput(
+            _("These fields cannot be changed: %(f)s.") % {"f": ", ".join(sorted(unknown))},
+            field=sorted(unknown)[0],
+        )
+    merged = {
+        "name": customer.name,
+        "email": customer.email,
+        "phone": customer.phone,
+        **changes,
+    }
+    name, email = _clean_contact(name=merged["name"], email=merged["email"], phone=merged["phone"])
+    if "kind" in changes and changes["kind"] not in Customer.Kind.values:
+        raise InvalidInput(_("Unknown kind of customer."), field="kind")
+    customer.name, customer.email = name, email
+    for field in ("phone", "language", "kind"):
+        if field in changes:
+            setattr(customer, field, changes[field] or "")
+    customer.save()
+    return customer

@@ -139,11 +139,18 @@ def _assign(visit, technician, start, by, override_reason, expected_version) -> 
 
 
 @transaction.atomic
-def unassign_visit(*, visit: Visit, by: User | None, reason: str = "") -> Visit:
+def unassign_visit(
+    *, visit: Visit, by: User | None, reason: str = "", expected_version: int | None = None
+) -> Visit:
     """Take a scheduled visit off its technician's day; it goes back to the queue."""
     ticket = locks.lock_ticket(visit.ticket_id)
     visit = locks.lock_visit(visit.pk)
     visit.ticket = ticket
+    if expected_version is not None and visit.version != expected_version:
+        raise StaleVersion(
+            _("The visit changed since you loaded it (version %(have)s, now %(now)s).")
+            % {"have": expected_version, "now": visit.version}
+        )
     previous = _snapshot(visit)
     if visit.status != Visit.Status.SCHEDULED:
         raise DomainError(

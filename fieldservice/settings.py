@@ -45,9 +45,11 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "phonenumber_field",
     "axes",
+    "fieldservice",
     "customers",
     "technicians",
     "tickets",
@@ -189,18 +191,60 @@ CELERY_TASK_ROUTES = {
     "dispatch.tasks.*": {"queue": "planning"},
 }
 
+# The API's throttles count here; point CACHE_URL at Redis when several web processes serve.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "fieldservice.access.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PERMISSION_CLASSES": ["fieldservice.access.RolePermission"],
+    "DEFAULT_SCHEMA_CLASS": "fieldservice.api.ApiSchema",
+    "DEFAULT_PAGINATION_CLASS": "fieldservice.access.CursorPagination",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "fieldservice.access.AnonThrottle",
+        "fieldservice.access.UserThrottle",
+    ],
+    # Read when each request is throttled, so tests and deployments can change them.
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_THROTTLE_ANON", default="60/min"),
+        "user": env.str("API_THROTTLE_USER", default="6000/min"),
+        "login": env.str("API_THROTTLE_LOGIN", default="10/min"),
+    },
+    "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "fieldservice.api.exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Field-service dispatch API",
+    "DESCRIPTION": (
+        "Tickets, visits, customers and their appliances, the catalog, bookings in free arrival "
+        "windows and the dispatcher's actions. Authenticate with `Authorization: Bearer <token>` "
+        "(tokens from POST /api/v1/auth/token/ or the admin) or with the pages' session. Errors "
+        "come as one problem shape: type, title, status, detail and field errors. Ticket and "
+        "visit details carry an ETag: send it back as If-Match to change them safely (a PATCH "
+        "of a visit requires it). A POST with an Idempotency-Key replays its first answer."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "TicketStatus": "tickets.models.Ticket.Status",
+        "VisitStatus": "tickets.models.Visit.Status",
+        "TicketKind": "tickets.models.Ticket.Kind",
+        "TicketEventKind": "tickets.models.TicketEvent.Kind",
+        "CustomerKind": "customers.models.Customer.Kind",
+        "ApplianceCategory": "customers.models.ApplianceModel.Category",
+        "VisitOutcome": "tickets.models.Visit.Outcome",
+    },
 }
 
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

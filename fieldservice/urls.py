@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("api/", include("fieldservice.api_urls")),
     path("dispatch/plan/", include("dispatch.plan_urls")),
     path("dispatch/", include("dispatch.urls")),
     path("tech/", include("tickets.urls")),

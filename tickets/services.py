@@ -17,7 +17,7 @@ from fieldservice.errors import InvalidInput, StaleVersion, TransitionNotAllowed
 from . import events, locks
 from .models import Ticket, TicketEvent, Visit
 from .selectors import assess_ticket
-from .sla import load_calendar, resumed_due
+from .sla import load_calendar, resumed_due, sla_due
 from .transitions import ticket_can, visit_can
 
 if TYPE_CHECKING:
@@ -194,6 +194,47 @@ def transition_ticket(
     return ticket
 
 
+@transaction.atomic
+def update_ticket(
+    *,
+    ticket: Ticket,
+    by: User | None,
+    description: str | None = None,
+    priority: int | None = None,
+) -> Ticket:
+    """Change an open ticket's description or priority; a new priority moves the SLA due time
+    as if the ticket had been opened with it."""
+    ticket = locks.lock_ticket(ticket.pk)
+    if not ticket.is_open:
+        raise TransitionNotAllowed(
+            _("A %(status)s ticket cannot be changed.") % {"status": ticket.get_status_display()}
+        )
+    if description is not None:
+        ticket.description = description
+    if priority is not None and priority != ticket.priority:
+        if priority not in Ticket.Priority.values:
+            raise InvalidInput(_("Priority goes from 1 (urgent) to 4."), field="priority")
+        old = ticket.priority
+        ticket.priority = priority
+        if ticket.sla_paused_at is None:
+            ticket.sla_due_at = sla_due(
+                opened_at=ticket.created_at,
+                priority=priority,
+                contract=ticket.contract,
+                calendar=load_calendar(),
+            )
+        record(
+            ticket,
+            by=by,
+            kind=TicketEvent.Kind.NOTE,
+            from_value=f"P{old}",
+            to_value=f"P{priority}",
+            reason=_("Priority changed"),
+        )
+    ticket.save()
+    return ticket
+
+
 def _change_tier(ticket: Ticket, *, to: int, by: User | None, reason: str) -> Ticket:
     if not reason.strip():
         raise InvalidInput(_("Say why the tier changes."), field="reason")
@@ -304,6 +345,73 @@ def set_visit_status(visit: Visit, to: str, *, by: User | None, reason: str = ""
     if to == VS.CANCELLED:
         events.visit_cancelled.send(sender=Visit, visit=visit, previous={"status": previous})
     events.visit_status_changed.send(sender=Visit, visit=visit, from_status=previous, to_status=to)
+
+
+@transaction.atomic
+def update_visit(
+    *,
+    visit: Visit,
+    by: User | None,
+    expected_version: int | None = None,
+    window: tuple[datetime.datetime | None, datetime.datetime | None] | None = None,
+    duration_minutes: int | None = None,
+    locked: bool | None = None,
+    pinned: bool | None = None,
+) -> Visit:
+    """Change a visit that has not started: its arrival window, its length (unassigned only:
+    on a technician's day a new length could overlap the next visit), and the planner's lock
+    and pin. A new window for a scheduled visit is a move the customer hears of."""
+    visit = locks.lock_visit(visit.pk)
+    if expected_version is not None and visit.version != expected_version:
+        raise StaleVersion(
+            _("The visit changed since you loaded it (version %(have)s, now %(now)s).")
+            % {"have": expected_version, "now": visit.version}
+        )
+    if visit.status not in (VS.UNASSIGNED, VS.SCHEDULED):
+        raise TransitionNotAllowed(
+            _("A visit that is %(status)s cannot be changed.")
+            % {"status": visit.get_status_display()}
+        )
+    previous = {
+        "technician_id": visit.technician_id,
+        "planned_start": visit.planned_start.isoformat() if visit.planned_start else None,
+        "window_start": visit.window_start.isoformat() if visit.window_start else None,
+        "window_end": visit.window_end.isoformat() if visit.window_end else None,
+        "status": visit.status,
+    }
+    moved = False
+    if window is not None:
+        validate_window(*window)
+        moved = (visit.window_start, visit.window_end) != window
+        visit.window_start, visit.window_end = window
+    if duration_minutes is not None and duration_minutes != visit.duration_minutes:
+        if visit.status != VS.UNASSIGNED:
+            raise InvalidInput(
+                _("Unassign the visit to change its length, then assign it again."),
+                field="duration_minutes",
+            )
+        if not 5 <= duration_minutes <= 12 * 60:
+            raise InvalidInput(
+                _("A visit lasts from 5 minutes to 12 hours."), field="duration_minutes"
+            )
+        visit.duration_minutes = duration_minutes
+    if locked is not None:
+        visit.locked = locked
+    if pinned is not None:
+        visit.pinned = pinned
+    visit.version += 1
+    visit.save()
+    if moved and visit.status == VS.SCHEDULED:
+        record(
+            visit.ticket,
+            by=by,
+            kind=TicketEvent.Kind.NOTE,
+            to_value=visit.window_start.isoformat(),
+            reason=_("Arrival window changed"),
+            visit=visit.pk,
+        )
+        events.visit_moved.send(sender=Visit, visit=visit, previous=previous)
+    return visit
 
 
 def _has_other_active_visits(visit: Visit) -> bool:

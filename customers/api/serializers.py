@@ -1,0 +1,121 @@
+"""Customers' records as the API shows them (output) and takes them (input)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from phonenumber_field.serializerfields import PhoneNumberField
+from rest_framework import serializers
+
+from fieldservice.api import ScopedPrimaryKeyField
+
+from ..models import Appliance, ApplianceModel, Customer, ServiceContract, Site
+from ..selectors import customers_for, sites_for
+
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
+
+
+class CustomerSerializer(serializers.ModelSerializer):
+    phone = serializers.CharField(read_only=True, help_text="E.164 phone number, or empty.")
+
+    class Meta:
+        model = Customer
+        fields = ["id", "kind", "name", "email", "phone", "language", "created_at"]
+
+
+class CustomerInSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200, help_text="The person's or company's name.")
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    phone = PhoneNumberField(
+        required=False, allow_blank=True, default="", help_text="Phone number, E.164 or local."
+    )
+    kind = serializers.ChoiceField(choices=Customer.Kind.choices, default=Customer.Kind.PERSON)
+    language = serializers.ChoiceField(
+        choices=LANGUAGES, default="en", help_text="Language of the messages sent to them."
+    )
+
+
+class SiteSerializer(serializers.ModelSerializer):
+    timezone = serializers.CharField(source="timezone.key", read_only=True)
+
+    class Meta:
+        model = Site
+        fields = [
+            "id",
+            "customer",
+            "label",
+            "address",
+            "city",
+            "postal_code",
+            "country",
+            "latitude",
+            "longitude",
+            "timezone",
+            "access_notes",
+        ]
+
+
+class SiteInSerializer(serializers.Serializer):
+    customer = ScopedPrimaryKeyField(
+        scope=customers_for,
+        queryset=Customer.objects.all(),
+        required=False,
+        help_text="Whose address; customers may leave it out for their own.",
+    )
+    address = serializers.CharField(max_length=250)
+    city = serializers.CharField(max_length=100)
+    postal_code = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    latitude = serializers.FloatField(min_value=-90, max_value=90)
+    longitude = serializers.FloatField(min_value=-180, max_value=180)
+    access_notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ApplianceModelSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ApplianceModel
+        fields = ["id", "manufacturer", "model_number", "name", "category", "warranty_months"]
+
+
+class ApplianceSerializer(serializers.ModelSerializer):
+    customer = serializers.IntegerField(source="site.customer_id", read_only=True)
+
+    class Meta:
+        model = Appliance
+        fields = [
+            "id",
+            "site",
+            "customer",
+            "model",
+            "serial_number",
+            "installed_on",
+            "warranty_until",
+            "contract",
+        ]
+
+
+class ApplianceInSerializer(serializers.Serializer):
+    site = ScopedPrimaryKeyField(
+        scope=sites_for, queryset=Site.objects.all(), help_text="Where the appliance stands."
+    )
+    model = serializers.PrimaryKeyRelatedField(queryset=ApplianceModel.objects.all())
+    serial_number = serializers.CharField(max_length=100)
+    purchased_on = serializers.DateField(required=False, allow_null=True, default=None)
+    warranty_until = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Leave out to follow the model's warranty from the purchase date.",
+    )
+
+
+class ContractSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ServiceContract
+        fields = [
+            "id",
+            "customer",
+            "number",
+            "starts_on",
+            "ends_on",
+            "response_hours",
+            "preventive_visits_per_year",
+        ]

@@ -1,0 +1,107 @@
+"""The dispatcher's actions over the API: ranked suggestions for a ticket, assigning a visit."""
+
+from __future__ import annotations
+
+import datetime
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from fieldservice.api import expected_version, idempotent, with_etag
+from fieldservice.errors import DomainError
+from tickets.api import serializers as ts
+from tickets.api.views import IDEMPOTENCY_KEY, IF_MATCH
+from tickets.models import Ticket, Visit
+from tickets.selectors import tickets_for, visits_for
+
+from .. import services
+from ..suggestions import suggest
+
+
+class SuggestionsQuery(serializers.Serializer):
+    date = serializers.DateField(help_text="The day to place the visit on (YYYY-MM-DD).")
+
+
+class TicketSuggestionsViewSet(viewsets.GenericViewSet):
+    """Ranked technicians for a ticket's visit on a day, as on the board."""
+
+    allowed_roles = {"suggestions": frozenset({"dispatcher"})}
+    queryset = Ticket.objects.none()
+    serializer_class = ts.SuggestionsSerializer
+    pagination_class = None
+    filter_backends = []
+
+    def get_queryset(self):
+        return tickets_for(self.request.user)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("date", datetime.date, required=True, description="The day.")],
+        responses=ts.SuggestionsSerializer,
+    )
+    @action(detail=True, methods=["get"])
+    def suggestions(self, request, pk=None):
+        """Technicians who can do the ticket's next open visit that day, best first, each with
+        the reason; the others with why not."""
+        ticket = self.get_object()
+        query = SuggestionsQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        waiting = list(
+            ticket.visits.filter(status__in=[Visit.Status.UNASSIGNED, Visit.Status.SCHEDULED])
+            .select_related("ticket__site")
+            .order_by("pk")
+        )
+        unassigned = [v for v in waiting if v.status == Visit.Status.UNASSIGNED]
+        visit = (unassigned or waiting or [None])[0]
+        if visit is None:
+            raise DomainError("The ticket has no visit waiting to be placed.")
+        day = query.validated_data["date"]
+        ranked, ineligible = suggest(visit=visit, day=day)
+        body = {"visit": visit.pk, "date": day, "ranked": ranked, "ineligible": ineligible}
+        return Response(ts.SuggestionsSerializer(body).data)
+
+
+class VisitAssignViewSet(viewsets.GenericViewSet):
+    """Put a visit on a technician's day, move it, or take it off."""
+
+    allowed_roles = {"assign": frozenset({"dispatcher"})}
+    queryset = Visit.objects.none()
+    serializer_class = ts.AssignSerializer
+
+    def get_queryset(self):
+        return visits_for(self.request.user)
+
+    @extend_schema(
+        request=ts.AssignSerializer,
+        responses=ts.VisitSerializer,
+        parameters=[IF_MATCH, IDEMPOTENCY_KEY],
+    )
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def assign(self, request, pk=None):
+        """Assign (or move) the visit to a technician at a start time, with the same checks as
+        the board; `technician: null` unassigns it. A refused override reason is a 409."""
+        visit = self.get_object()
+        version = expected_version(request, visit)
+        data = ts.AssignSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        data = data.validated_data
+        if data["technician"] is None:
+            visit = services.unassign_visit(
+                visit=visit,
+                by=request.user,
+                reason=data["override_reason"],
+                expected_version=version,
+            )
+        else:
+            visit = services.assign_visit(
+                visit=visit,
+                technician=data["technician"],
+                start=data["start"],
+                by=request.user,
+                override_reason=data["override_reason"],
+                expected_version=version,
+            )
+        visit.refresh_from_db()
+        return with_etag(Response(ts.VisitSerializer(visit).data), visit)
