@@ -9,7 +9,7 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from .access import ANY_ROLE, LoginThrottle
+from .access import ANY_ROLE, LoginThrottle, TokenAuthentication
 from .models import ApiToken
 
 
@@ -74,7 +74,8 @@ class LoginViewSet(viewsets.GenericViewSet):
     """Exchange a username and password for a token (throttled, and locked out after repeated
     failures like the login page)."""
 
-    authentication_classes = []
+    # Only so a refusal is a 401 with WWW-Authenticate; nobody needs to be signed in here.
+    authentication_classes = [TokenAuthentication]
     permission_classes = [AllowAny]
     throttle_classes = [LoginThrottle]
     serializer_class = LoginSerializer

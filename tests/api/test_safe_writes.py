@@ -1,0 +1,212 @@
+"""ETag/If-Match, Idempotency-Key replays, the problem shape and the writes through services."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from fieldservice.models import ApiToken, IdempotencyRecord
+from tests.conftest import at
+from tickets.models import Ticket, TicketEvent, Visit
+
+pytestmark = pytest.mark.django_db
+
+
+def visit_url(world, side="mine"):
+    return reverse("v1:visit-detail", kwargs={"pk": getattr(world, side)["visit"]})
+
+
+def test_visit_detail_has_an_etag_that_a_patch_must_send(world):
+    client = world.clients["dispatcher"]
+    url = visit_url(world)
+    etag = client.get(url)["ETag"]
+
+    missing = client.patch(url, {"locked": True}, format="json")
+    stale = client.patch(url, {"locked": True}, format="json", HTTP_IF_MATCH='"visit-1-v0"')
+    fresh = client.patch(url, {"locked": True}, format="json", HTTP_IF_MATCH=etag)
+
+    assert missing.status_code == 428
+    assert missing.json()["type"] == "precondition_required"
+    assert stale.status_code == 412
+    assert fresh.status_code == 200, fresh.content
+    assert fresh.json()["locked"] is True
+    assert fresh["ETag"] != etag
+    # The old ETag is now stale, and a stale write changes nothing.
+    again = client.patch(url, {"pinned": True}, format="json", HTTP_IF_MATCH=etag)
+    assert again.status_code == 412
+    assert Visit.objects.get(pk=world.mine["visit"]).pinned is False
+
+
+def test_stale_if_match_on_an_action_changes_nothing(world):
+    client = world.clients["dispatcher"]
+    url = reverse("v1:ticket-detail", kwargs={"pk": world.mine["ticket"]})
+    etag = client.get(url)["ETag"]
+    client.patch(url, {"description": "Noisy drum"}, format="json", HTTP_IF_MATCH=etag)
+    escalate = reverse("v1:ticket-escalate", kwargs={"pk": world.mine["ticket"]})
+
+    response = client.post(escalate, {"reason": "Needs tier 2"}, format="json", HTTP_IF_MATCH=etag)
+
+    assert response.status_code == 412
+    assert Ticket.objects.get(pk=world.mine["ticket"]).tier == 1
+    fresh = client.get(url)["ETag"]
+    ok = client.post(escalate, {"reason": "Needs tier 2"}, format="json", HTTP_IF_MATCH=fresh)
+    assert ok.status_code == 200
+    assert ok.json()["tier"] == 2
+
+
+def test_transition_with_a_stale_version_is_412_and_the_visit_stays(world):
+    client = world.clients["technician"]
+    url = reverse("v1:visit-transition", kwargs={"pk": world.mine["visit"]})
+    etag = client.get(visit_url(world))["ETag"]
+    Visit.objects.filter(pk=world.mine["visit"]).update(version=99)  # somebody else changed it
+
+    response = client.post(url, {"to": "en_route"}, format="json", HTTP_IF_MATCH=etag)
+
+    assert response.status_code == 412
+    assert response.json()["type"] == "stale_version"
+    assert Visit.objects.get(pk=world.mine["visit"]).status == Visit.Status.SCHEDULED
+
+
+def test_technician_goes_en_route_through_the_api(world):
+    client = world.clients["technician"]
+    url = reverse("v1:visit-transition", kwargs={"pk": world.mine["visit"]})
+
+    response = client.post(url, {"to": "en_route"}, format="json")
+
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "en_route"
+    assert response["ETag"].endswith(f'-v{response.json()["version"]}"')
+
+
+def test_booking_replayed_with_the_same_key_creates_nothing_new(world):
+    client = world.clients["customer"]
+    body = {
+        "site": world.mine["site"],
+        "appliance": world.mine["appliance"],
+        "kind": "repair",
+        "window_start": at(world.day, 14).isoformat(),
+    }
+    url = reverse("v1:booking-list")
+    before = Ticket.objects.count()
+
+    first = client.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="phone-42")
+    replay = client.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="phone-42")
+    other = client.post(
+        url, {**body, "kind": "maintenance"}, format="json", HTTP_IDEMPOTENCY_KEY="phone-42"
+    )
+
+    assert first.status_code == 201, first.content
+    assert replay.status_code == 201
+    assert replay.json() == first.json()
+    assert replay["Idempotent-Replayed"] == "true"
+    assert replay["ETag"] == first["ETag"]
+    assert other.status_code == 422
+    assert other.json()["type"] == "idempotency_key_reused"
+    assert Ticket.objects.count() == before + 1
+    assert IdempotencyRecord.objects.count() == 1
+
+
+def test_idempotency_keys_belong_to_one_user(world):
+    body = {"name": "CRM"}
+    url = reverse("v1:token-list")
+
+    a = world.clients["dispatcher"].post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="k")
+    b = world.clients["customer"].post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="k")
+
+    assert (a.status_code, b.status_code) == (201, 201)
+    assert a.json()["id"] != b.json()["id"]
+
+
+def test_a_refused_write_is_not_stored_so_a_retry_runs_again(world):
+    client = world.clients["dispatcher"]
+    url = reverse("v1:ticket-escalate", kwargs={"pk": world.mine["ticket"]})
+
+    refused = client.post(url, {"reason": ""}, format="json", HTTP_IDEMPOTENCY_KEY="esc-1")
+    retried = client.post(url, {"reason": "Tier 2"}, format="json", HTTP_IDEMPOTENCY_KEY="esc-1")
+
+    assert refused.status_code == 400
+    assert retried.status_code == 200
+    assert TicketEvent.objects.filter(ticket_id=world.mine["ticket"], kind="escalated").count() == 1
+
+
+def test_bad_input_is_a_400_problem_naming_the_fields(world):
+    client = world.clients["dispatcher"]
+
+    response = client.post(
+        reverse("v1:ticket-list"),
+        {"customer": world.mine["customer"], "site": "x", "priority": 9},
+        format="json",
+    )
+
+    body = response.json()
+    assert response.status_code == 400
+    assert body["type"] == "invalid_input"
+    assert body["status"] == 400
+    assert {"site", "priority"} <= set(body["errors"])
+    assert body["detail"]
+
+
+def test_a_domain_refusal_is_a_409_problem_with_the_reason(world):
+    client = world.clients["dispatcher"]
+    theirs = world.objs["b"]["visit"]
+    url = reverse("v1:visit-assign-assign", kwargs={"pk": world.mine["visit"]})
+
+    response = client.post(
+        url,
+        {"technician": world.theirs["technician"], "start": theirs.planned_start.isoformat()},
+        format="json",
+    )
+
+    assert response.status_code == 409, response.content
+    assert response.json()["type"] == "technician_busy"
+    assert Visit.objects.get(pk=world.mine["visit"]).technician_id == world.mine["technician"]
+
+
+def test_dispatcher_assigns_and_unassigns_through_the_api(world):
+    client = world.clients["dispatcher"]
+    url = reverse("v1:visit-assign-assign", kwargs={"pk": world.mine["visit"]})
+
+    moved = client.post(
+        url,
+        {"technician": world.theirs["technician"], "start": at(world.day, 14).isoformat()},
+        format="json",
+    )
+    off = client.post(url, {"technician": None}, format="json")
+
+    assert moved.status_code == 200, moved.content
+    assert moved.json()["technician"] == world.theirs["technician"]
+    assert off.status_code == 200, off.content
+    assert off.json()["status"] == "unassigned"
+
+
+def test_tokens_are_stored_hashed_and_revocation_stops_them(world, client):
+    response = client.post(
+        reverse("v1:login-list"),
+        {"username": "disp", "password": "pw-secret-123", "name": "CRM"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    key = response.json()["token"]
+    token = ApiToken.objects.get(pk=response.json()["id"])
+    assert key not in (token.key_digest, token.prefix)
+    assert not ApiToken.objects.filter(key_digest=key).exists()
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    assert client.get(reverse("v1:ticket-list"), **auth).status_code == 200
+
+    revoke = client.delete(reverse("v1:token-detail", kwargs={"pk": token.pk}), **auth)
+
+    assert revoke.status_code == 204
+    after = client.get(reverse("v1:ticket-list"), **auth)
+    assert after.status_code == 401
+    assert after.json()["type"] == "authentication_failed"
+
+
+def test_wrong_password_is_401_and_names_nothing_else(world, client):
+    response = client.post(
+        reverse("v1:login-list"),
+        {"username": "disp", "password": "wrong"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 401
+    assert "token" not in response.json()
