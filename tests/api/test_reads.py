@@ -1,0 +1,104 @@
+"""Lists: filters, cursor pages, a fixed query count; the schema and its docs; throttling."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.conf import settings
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from tests import factories
+from tickets.models import Ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def test_ticket_list_filters_by_status_priority_and_updated_since(world):
+    client = world.clients["dispatcher"]
+    urgent = factories.open_ticket(priority=1)
+    url = reverse("v1:ticket-list")
+
+    by_priority = client.get(url, {"priority": 1}).json()["results"]
+    by_status = client.get(url, {"status": "scheduled"}).json()["results"]
+    since = client.get(
+        url, {"updated_since": (timezone.now() + datetime.timedelta(hours=1)).isoformat()}
+    )
+
+    assert [t["id"] for t in by_priority] == [urgent.pk]
+    assert {t["id"] for t in by_status} == {world.mine["ticket"], world.theirs["ticket"]}
+    assert since.json()["results"] == []
+
+
+def test_a_bad_filter_value_is_a_400_naming_it(world):
+    response = world.clients["dispatcher"].get(reverse("v1:ticket-list"), {"status": "lost"})
+
+    assert response.status_code == 400
+    assert "status" in response.json()["errors"]
+
+
+def test_lists_come_in_cursor_pages(world):
+    client = world.clients["dispatcher"]
+    for _ in range(3):
+        factories.open_ticket()
+
+    first = client.get(reverse("v1:ticket-list"), {"page_size": 2}).json()
+    second = client.get(first["next"]).json()
+
+    assert len(first["results"]) == 2
+    ids = [t["id"] for t in first["results"] + second["results"]]
+    assert len(ids) == len(set(ids)) == min(4, Ticket.objects.count())
+
+
+@pytest.mark.parametrize("route", ["v1:ticket-list", "v1:visit-list", "v1:customer-list"])
+def test_list_query_count_does_not_grow_with_rows(world, route, django_assert_max_num_queries):
+    client = world.clients["dispatcher"]
+    with django_assert_max_num_queries(12) as few:
+        client.get(reverse(route), {"page_size": 50})
+    for _ in range(15):
+        factories.open_ticket()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse(route), {"page_size": 50})
+    assert response.status_code == 200
+
+
+def test_schema_documents_the_error_answers(client):
+    schema = client.get(reverse("api-schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    doc = schema.json()
+
+    patch = doc["paths"]["/api/v1/visits/{id}/"]["patch"]
+    post = doc["paths"]["/api/v1/bookings/"]["post"]
+    assert {"400", "404", "409", "412", "422", "428", "429"} <= set(patch["responses"])
+    assert {"400", "404", "409", "412", "422", "429"} <= set(post["responses"])
+    assert any(p["name"] == "If-Match" and p["required"] for p in patch["parameters"])
+    assert "Problem" in doc["components"]["schemas"]
+
+
+def test_docs_page_serves_swagger_from_our_own_static_files(client):
+    response = client.get(reverse("api-docs"))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "drf_spectacular_sidecar/swagger-ui-dist" in html
+    assert "cdn.jsdelivr.net" not in html
+
+
+def test_password_logins_are_throttled(client):
+    url = reverse("v1:login-list")
+    rates = {"anon": "1000/min", "user": "1000/min", "login": "3/min"}
+    with override_settings(
+        REST_FRAMEWORK={
+            **settings.REST_FRAMEWORK,
+            "DEFAULT_THROTTLE_RATES": rates,
+        }
+    ):
+        answers = [
+            client.post(url, {"username": "x", "password": "y"}, content_type="application/json")
+            for _ in range(4)
+        ]
+
+    assert [a.status_code for a in answers] == [401, 401, 401, 429]
+    assert answers[-1].json()["type"] == "throttled"
+    assert "Retry-After" in answers[-1]
