@@ -253,6 +253,7 @@ class ApiSchema(AutoSchema):
         codes = _SAFE_ERRORS if self.method in ("GET", "HEAD", "OPTIONS") else _WRITE_ERRORS
         if self.method == "PATCH" and getattr(self.view, "if_match_required", False):
             codes = (*codes, "428")
+        codes = (*codes, *getattr(self.view, "extra_error_codes", ()))
         for code in codes:
             if code not in responses:
                 body = self._get_response_for_code(ProblemSerializer, code)

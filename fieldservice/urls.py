@@ -20,3 +20,4 @@ urlpatterns = [
     path("portal/", include("portal.urls")),
     path("notifications/", include("notifications.urls")),
 ]
+handler404 = "fieldservice.views.not_found"

@@ -1,4 +1,4 @@
-"""Pages that belong to no app: the landing page and a liveness probe."""
+"""Pages that belong to no app: the landing page, a liveness probe and the 404 answer."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.views.defaults import page_not_found
 
 
 @login_required
@@ -25,3 +26,16 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def not_found(request, exception=None):
+    """A path nobody routes: the problem shape under /api/, Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        body = {
+            "type": "not_found",
+            "title": "Not found",
+            "status": 404,
+            "detail": "No such address in the API.",
+        }
+        return JsonResponse(body, status=404)
+    return page_not_found(request, exception)

@@ -28,6 +28,7 @@ class TicketSuggestionsViewSet(viewsets.GenericViewSet):
     """Ranked technicians for a ticket's visit on a day, as on the board."""
 
     allowed_roles = {"suggestions": frozenset({"dispatcher"})}
+    extra_error_codes = ("409",)  # the ticket has no visit to place
     queryset = Ticket.objects.none()
     serializer_class = ts.SuggestionsSerializer
     pagination_class = None

@@ -146,6 +146,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             )
         return self._answer(ticket)
 
+    @extend_schema(responses=s.TicketEventSerializer(many=True))
     @action(detail=True, methods=["get"], filterset_class=None, ordering_fields=["id"])
     def events(self, request, pk=None):
         """The ticket's history, oldest first."""
