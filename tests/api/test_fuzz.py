@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 import schemathesis
-from schemathesis import checks
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from schemathesis import checks
 
 from fieldservice.models import ApiToken
 
