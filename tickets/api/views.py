@@ -75,7 +75,12 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     queryset = Ticket.objects.none()
 
     def get_queryset(self):
-        return tickets_for(self.request.user).prefetch_related("error_codes", "required_skills")
+        # The API shows related objects by id: no joins, only the two many-to-many lists.
+        return (
+            tickets_for(self.request.user)
+            .select_related(None)
+            .prefetch_related("error_codes", "required_skills")
+        )
 
     def get_serializer_class(self):
         return {
@@ -183,7 +188,7 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     queryset = Visit.objects.none()
 
     def get_queryset(self):
-        return visits_for(self.request.user)
+        return visits_for(self.request.user).select_related(None)
 
     def get_serializer_class(self):
         return {
