@@ -184,7 +184,8 @@ KEPT_HEADERS = ("ETag", "Location")
 def idempotent(view_method):
     """For POST handlers: with an Idempotency-Key, the first successful answer is stored in the
     same transaction as the write, and a retry with the same key and body gets it back without
-    writing again. The same key with another body is a 422."""
+    writing again, even one sent while the first is still running. The same key with another
+    body is a 422."""
 
     @wraps(view_method)
     def wrapper(self, request, *args, **kwargs):
@@ -201,18 +202,21 @@ def idempotent(view_method):
             return _replay(found, fingerprint)
         try:
             with transaction.atomic():
+                # The key's row goes in first: a concurrent retry with the same key waits on
+                # the unique index until this transaction ends, then replays its answer (or,
+                # if this one failed and rolled back, runs itself).
+                record = IdempotencyRecord.objects.create(
+                    user=request.user, key=key, fingerprint=fingerprint, status_code=0
+                )
                 response = view_method(self, request, *args, **kwargs)
                 if 200 <= response.status_code < 300:
-                    IdempotencyRecord.objects.create(
-                        user=request.user,
-                        key=key,
-                        fingerprint=fingerprint,
-                        status_code=response.status_code,
-                        body=json.loads(json.dumps(response.data, cls=DjangoJSONEncoder)),
-                        headers={h: response[h] for h in KEPT_HEADERS if h in response},
-                    )
+                    record.status_code = response.status_code
+                    record.body = json.loads(json.dumps(response.data, cls=DjangoJSONEncoder))
+                    record.headers = {h: response[h] for h in KEPT_HEADERS if h in response}
+                    record.save(update_fields=["status_code", "body", "headers"])
+                else:
+                    record.delete()
         except IntegrityError:
-            # A concurrent request with the same key won; its write stands and ours rolled back.
             found = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
             if found is None:
                 raise
