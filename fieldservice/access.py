@@ -90,3 +90,11 @@ class CursorPagination(pagination.CursorPagination):
     ordering = "-pk"
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_paginated_response_schema(self, schema):
+        body = super().get_paginated_response_schema(schema)
+        props = body["properties"]
+        props["next"]["description"] = "The next page's address, or null on the last page."
+        props["previous"]["description"] = "The previous page's address, or null on the first."
+        props["results"] = {**props["results"], "description": "This page's rows."}
+        return body

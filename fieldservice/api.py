@@ -250,6 +250,13 @@ class ApiSchema(AutoSchema):
     """AutoSchema plus the problem answers each method can give, so conformance checks hold
     for refusals and conflicts too."""
 
+    def _get_serializer_field_meta(self, field, direction):
+        # Every field described: its help text, else its label (the model field's verbose name).
+        meta = super()._get_serializer_field_meta(field, direction)
+        if "description" not in meta and field.label:
+            meta["description"] = str(field.label)
+        return meta
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         if direction != "response":

@@ -102,3 +102,22 @@ def test_password_logins_are_throttled(client):
     assert [a.status_code for a in answers] == [401, 401, 401, 429]
     assert answers[-1].json()["type"] == "throttled"
     assert "Retry-After" in answers[-1]
+
+
+def test_every_operation_and_field_in_the_schema_is_described(client):
+    doc = client.get(reverse("api-schema"), {"format": "json"}).json()
+
+    undescribed_ops = [
+        f"{method.upper()} {path}"
+        for path, item in doc["paths"].items()
+        for method, op in item.items()
+        if not op.get("description") and not op.get("summary")
+    ]
+    undescribed_fields = [
+        f"{name}.{prop}"
+        for name, component in doc["components"]["schemas"].items()
+        for prop, spec in component.get("properties", {}).items()
+        if not spec.get("description")
+    ]
+    assert undescribed_ops == []
+    assert undescribed_fields == []
