@@ -11,27 +11,23 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fieldservice.errors import DomainError, InvalidInput, StaleVersion, TechnicianBusy
+from fieldservice.errors import DomainError, InvalidInput, TechnicianBusy
 from technicians.models import Technician
 from tickets import events, locks
 from tickets.models import Ticket, TicketEvent, Visit
-from tickets.services import record, set_ticket_status, set_visit_status
+from tickets.services import (
+    ensure_version,
+    record,
+    set_ticket_status,
+    set_visit_status,
+    visit_snapshot,
+)
 from tickets.transitions import ticket_can
 
 from . import rules
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser as User
-
-
-def _snapshot(visit: Visit) -> dict[str, object]:
-    return {
-        "technician_id": visit.technician_id,
-        "planned_start": visit.planned_start.isoformat() if visit.planned_start else None,
-        "window_start": visit.window_start.isoformat() if visit.window_start else None,
-        "window_end": visit.window_end.isoformat() if visit.window_end else None,
-        "status": visit.status,
-    }
 
 
 def assign_visit(
@@ -67,11 +63,7 @@ def _assign(visit, technician, start, by, override_reason, expected_version) -> 
     ticket = locks.lock_ticket(visit.ticket_id)
     visit = locks.lock_visit(visit.pk)
     visit.ticket = ticket
-    if expected_version is not None and visit.version != expected_version:
-        raise StaleVersion(
-            _("The visit changed since you loaded it (version %(have)s, now %(now)s).")
-            % {"have": expected_version, "now": visit.version}
-        )
+    ensure_version(visit, expected_version)
     if visit.status not in (Visit.Status.UNASSIGNED, Visit.Status.SCHEDULED):
         raise DomainError(
             _("A visit that is %(status)s cannot be moved.")
@@ -96,7 +88,7 @@ def _assign(visit, technician, start, by, override_reason, expected_version) -> 
     rules.ensure_not_off(technician, start, end)
     rules.ensure_free(technician, start, end, ignoring=visit)
 
-    previous = _snapshot(visit)
+    previous = visit_snapshot(visit)
     was_scheduled = visit.status == Visit.Status.SCHEDULED
     window = datetime.timedelta(minutes=settings.FIELDSERVICE["ARRIVAL_WINDOW_MINUTES"])
     if visit.window_start is None or not (visit.window_start <= start <= visit.window_end):
@@ -146,12 +138,8 @@ def unassign_visit(
     ticket = locks.lock_ticket(visit.ticket_id)
     visit = locks.lock_visit(visit.pk)
     visit.ticket = ticket
-    if expected_version is not None and visit.version != expected_version:
-        raise StaleVersion(
-            _("The visit changed since you loaded it (version %(have)s, now %(now)s).")
-            % {"have": expected_version, "now": visit.version}
-        )
-    previous = _snapshot(visit)
+    ensure_version(visit, expected_version)
+    previous = visit_snapshot(visit)
     if visit.status != Visit.Status.SCHEDULED:
         raise DomainError(
             _("Only a scheduled visit can be unassigned; this one is %(status)s.")

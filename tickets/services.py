@@ -347,6 +347,26 @@ def set_visit_status(visit: Visit, to: str, *, by: User | None, reason: str = ""
     events.visit_status_changed.send(sender=Visit, visit=visit, from_status=previous, to_status=to)
 
 
+def ensure_version(visit: Visit, expected_version: int | None) -> None:
+    """StaleVersion when the caller read another version of the visit. Caller holds its lock."""
+    if expected_version is not None and visit.version != expected_version:
+        raise StaleVersion(
+            _("The visit changed since you loaded it (version %(have)s, now %(now)s).")
+            % {"have": expected_version, "now": visit.version}
+        )
+
+
+def visit_snapshot(visit: Visit) -> dict[str, object]:
+    """Where and when a visit was, as the visit_moved/unassigned/cancelled events carry it."""
+    return {
+        "technician_id": visit.technician_id,
+        "planned_start": visit.planned_start.isoformat() if visit.planned_start else None,
+        "window_start": visit.window_start.isoformat() if visit.window_start else None,
+        "window_end": visit.window_end.isoformat() if visit.window_end else None,
+        "status": visit.status,
+    }
+
+
 @transaction.atomic
 def update_visit(
     *,
@@ -362,23 +382,13 @@ def update_visit(
     on a technician's day a new length could overlap the next visit), and the planner's lock
     and pin. A new window for a scheduled visit is a move the customer hears of."""
     visit = locks.lock_visit(visit.pk)
-    if expected_version is not None and visit.version != expected_version:
-        raise StaleVersion(
-            _("The visit changed since you loaded it (version %(have)s, now %(now)s).")
-            % {"have": expected_version, "now": visit.version}
-        )
+    ensure_version(visit, expected_version)
     if visit.status not in (VS.UNASSIGNED, VS.SCHEDULED):
         raise TransitionNotAllowed(
             _("A visit that is %(status)s cannot be changed.")
             % {"status": visit.get_status_display()}
         )
-    previous = {
-        "technician_id": visit.technician_id,
-        "planned_start": visit.planned_start.isoformat() if visit.planned_start else None,
-        "window_start": visit.window_start.isoformat() if visit.window_start else None,
-        "window_end": visit.window_end.isoformat() if visit.window_end else None,
-        "status": visit.status,
-    }
+    previous = visit_snapshot(visit)
     moved = False
     if window is not None:
         validate_window(*window)
@@ -449,11 +459,7 @@ def transition_visit(
     ticket = locks.lock_ticket(visit.ticket_id)
     visit = locks.lock_visit(visit.pk)
     visit.ticket = ticket
-    if expected_version is not None and visit.version != expected_version:
-        raise StaleVersion(
-            _("The visit changed since you loaded it (version %(have)s, now %(now)s).")
-            % {"have": expected_version, "now": visit.version}
-        )
+    ensure_version(visit, expected_version)
     if to == VS.CANNOT_COMPLETE and outcome not in (
         Visit.Outcome.NEEDS_PARTS,
         Visit.Outcome.CUSTOMER_ABSENT,
