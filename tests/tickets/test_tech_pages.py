@@ -121,3 +121,12 @@ def test_pages_are_for_technicians_only(client, dispatcher, customer_user):
     for user in (dispatcher, customer_user):
         client.force_login(user)
         assert client.get(reverse("tech:today")).status_code == 403
+
+
+def test_today_has_a_plain_title_and_the_calendar_section_once(tech_client):
+    page = tech_client.get(reverse("tech:today")).text
+
+    title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "<" not in title
+    assert "My day" in title
+    assert page.count("Calendar on your phone") == 1
