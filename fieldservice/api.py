@@ -20,7 +20,8 @@ from rest_framework import (
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .errors import DomainError
+from . import roles
+from .errors import DomainError, InvalidInput
 from .models import IdempotencyRecord
 
 # ---------------------------------------------------------------------------------------------
@@ -110,6 +111,29 @@ def exception_handler(exc, context):
 
 # ---------------------------------------------------------------------------------------------
 # Safe writes.
+
+
+def valid_input(view, serializer_class=None, *, data=None, **kwargs) -> dict:
+    """The request body (or `data`) checked by `serializer_class` (the view's own by default)
+    in the view's context; bad input raises the 400 problem naming the fields."""
+    serializer_class = serializer_class or view.get_serializer_class()
+    serializer = serializer_class(
+        data=view.request.data if data is None else data,
+        context=view.get_serializer_context(),
+        **kwargs,
+    )
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def acting_customer(request, named, *, missing: str):
+    """The customer a request acts for: a dispatcher must name one (`missing` says so when
+    they did not); anyone else acts for themselves, whatever they named."""
+    if not roles.has_role(request.user, roles.DISPATCHER):
+        return request.user.customer
+    if named is None:
+        raise InvalidInput(missing, field="customer")
+    return named
 
 
 def etag_of(obj) -> str:

@@ -10,6 +10,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from .access import ANY_ROLE, LoginThrottle, TokenAuthentication
+from .api import valid_input
 from .models import ApiToken
 
 
@@ -59,9 +60,8 @@ class TokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @extend_schema(request=TokenInSerializer, responses={201: NewTokenSerializer})
     def create(self, request):
         """Make a token for an integration; the secret is in this answer only."""
-        data = TokenInSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        token, key = ApiToken.issue(user=request.user, name=data.validated_data["name"])
+        data = valid_input(self, TokenInSerializer)
+        token, key = ApiToken.issue(user=request.user, name=data["name"])
         return Response(_new_token_body(token, key), status=status.HTTP_201_CREATED)
 
     def destroy(self, request, pk=None):
@@ -82,14 +82,9 @@ class LoginViewSet(viewsets.GenericViewSet):
 
     @extend_schema(request=LoginSerializer, responses={201: NewTokenSerializer})
     def create(self, request):
-        data = LoginSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        user = authenticate(
-            request._request,
-            username=data.validated_data["username"],
-            password=data.validated_data["password"],
-        )
+        data = valid_input(self, LoginSerializer)
+        user = authenticate(request._request, username=data["username"], password=data["password"])
         if user is None or not user.is_active:
             raise exceptions.AuthenticationFailed(_("Wrong username or password."))
-        token, key = ApiToken.issue(user=user, name=data.validated_data["name"])
+        token, key = ApiToken.issue(user=user, name=data["name"])
         return Response(_new_token_body(token, key), status=status.HTTP_201_CREATED)

@@ -8,8 +8,7 @@ from rest_framework.response import Response
 
 from fieldservice import roles
 from fieldservice.access import ANY_ROLE, DISPATCHERS
-from fieldservice.api import idempotent
-from fieldservice.errors import InvalidInput
+from fieldservice.api import acting_customer, idempotent, valid_input
 
 from .. import selectors, services
 from ..models import Appliance, ApplianceModel, Customer, ServiceContract, Site
@@ -52,23 +51,16 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @idempotent
     def create(self, request):
         """Add a customer (dispatchers)."""
-        data = self._valid(request.data)
+        data = valid_input(self, s.CustomerInSerializer)
         customer = services.create_customer(**data)
         return Response(s.CustomerSerializer(customer).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, pk=None):
         """Change name, contact details or language (dispatchers; customers their own)."""
         customer = self.get_object()
-        data = self._valid(request.data, partial=True)
+        data = valid_input(self, s.CustomerInSerializer, partial=True)
         customer = services.update_customer(customer=customer, **data)
         return Response(s.CustomerSerializer(customer).data)
-
-    def _valid(self, data, partial=False):
-        serializer = s.CustomerInSerializer(
-            data=data, partial=partial, context=self.get_serializer_context()
-        )
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
 
 
 class SiteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -89,15 +81,10 @@ class SiteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @idempotent
     def create(self, request):
         """Add an address; a customer adds their own, a dispatcher names the customer."""
-        serializer = s.SiteInSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        customer = data.pop("customer", None)
-        if roles.has_role(request.user, roles.DISPATCHER):
-            if customer is None:
-                raise InvalidInput("Name the customer whose address this is.", field="customer")
-        else:
-            customer = request.user.customer
+        data = dict(valid_input(self, s.SiteInSerializer))
+        customer = acting_customer(
+            request, data.pop("customer", None), missing="Name the customer whose address this is."
+        )
         site = services.add_site(customer=customer, **data)
         return Response(s.SiteSerializer(site).data, status=status.HTTP_201_CREATED)
 
@@ -130,11 +117,7 @@ class ApplianceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @idempotent
     def create(self, request):
         """Register an appliance at one of the sites you may see."""
-        serializer = s.ApplianceInSerializer(
-            data=request.data, context=self.get_serializer_context()
-        )
-        serializer.is_valid(raise_exception=True)
-        appliance = services.register_appliance(**serializer.validated_data)
+        appliance = services.register_appliance(**valid_input(self, s.ApplianceInSerializer))
         return Response(s.ApplianceSerializer(appliance).data, status=status.HTTP_201_CREATED)
 
 

@@ -9,7 +9,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from fieldservice.api import expected_version, idempotent, with_etag
+from fieldservice.api import expected_version, idempotent, valid_input, with_etag
 from fieldservice.errors import DomainError
 from tickets.api import serializers as ts
 from tickets.api.views import IDEMPOTENCY_KEY, IF_MATCH
@@ -46,8 +46,7 @@ class TicketSuggestionsViewSet(viewsets.GenericViewSet):
         """Technicians who can do the ticket's next open visit that day, best first, each with
         the reason; the others with why not."""
         ticket = self.get_object()
-        query = SuggestionsQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
+        query = valid_input(self, SuggestionsQuery, data=request.query_params)
         waiting = list(
             ticket.visits.filter(status__in=[Visit.Status.UNASSIGNED, Visit.Status.SCHEDULED])
             .select_related("ticket__site")
@@ -57,7 +56,7 @@ class TicketSuggestionsViewSet(viewsets.GenericViewSet):
         visit = (unassigned or waiting or [None])[0]
         if visit is None:
             raise DomainError("The ticket has no visit waiting to be placed.")
-        day = query.validated_data["date"]
+        day = query["date"]
         ranked, ineligible = suggest(visit=visit, day=day)
         body = {"visit": visit.pk, "date": day, "ranked": ranked, "ineligible": ineligible}
         return Response(ts.SuggestionsSerializer(body).data)
@@ -85,9 +84,7 @@ class VisitAssignViewSet(viewsets.GenericViewSet):
         the board; `technician: null` unassigns it. A refused override reason is a 409."""
         visit = self.get_object()
         version = expected_version(request, visit)
-        data = ts.AssignSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        data = data.validated_data
+        data = valid_input(self, ts.AssignSerializer)
         if data["technician"] is None:
             visit = services.unassign_visit(
                 visit=visit,

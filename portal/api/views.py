@@ -10,8 +10,7 @@ from rest_framework.response import Response
 from customers.models import Appliance
 from dispatch import availability
 from fieldservice import roles
-from fieldservice.api import idempotent, with_etag
-from fieldservice.errors import InvalidInput
+from fieldservice.api import acting_customer, idempotent, valid_input, with_etag
 from tickets.api.views import IDEMPOTENCY_KEY
 from tickets.models import Visit
 from tickets.selectors import visits_for
@@ -44,12 +43,9 @@ class AvailabilityViewSet(viewsets.GenericViewSet):
         """Free windows for a job at a site: the skills come from the appliance's category and
         the codes, the length from the kind of job."""
         params = request.query_params.copy()
-        query = s.AvailabilityQuery(
-            data={**params.dict(), "codes": params.getlist("codes")},
-            context=self.get_serializer_context(),
+        data = valid_input(
+            self, s.AvailabilityQuery, data={**params.dict(), "codes": params.getlist("codes")}
         )
-        query.is_valid(raise_exception=True)
-        data = query.validated_data
         model = data["appliance"].model if data["appliance"] else data["appliance_model"]
         windows = availability.free_windows(
             skills=services.job_skills(
@@ -77,14 +73,10 @@ class BookingViewSet(viewsets.GenericViewSet):
     def create(self, request):
         """Open the ticket, create the visit in the window and give it to a technician who can
         keep it, all or nothing; a window just taken is a 409."""
-        data = s.BookingInSerializer(data=request.data, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        data = dict(data.validated_data)
-        customer = data.pop("customer", None)
-        if not roles.has_role(request.user, roles.DISPATCHER):
-            customer = request.user.customer
-        elif customer is None:
-            raise InvalidInput("Name the customer who books.", field="customer")
+        data = dict(valid_input(self, s.BookingInSerializer))
+        customer = acting_customer(
+            request, data.pop("customer", None), missing="Name the customer who books."
+        )
         ticket, visit = services.book_visit(customer=customer, by=request.user, **data)
         body = s.BookingSerializer({"ticket": ticket, "visit": visit}).data
         return with_etag(Response(body, status=status.HTTP_201_CREATED), visit)
@@ -99,10 +91,9 @@ class BookingViewSet(viewsets.GenericViewSet):
     def reschedule(self, request, pk=None):
         """Move the booked visit to another free window, up to the change cut-off."""
         visit = self.get_object()
-        data = s.RescheduleSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = valid_input(self, s.RescheduleSerializer)
         visit = services.reschedule_booking(
-            visit=visit, window_start=data.validated_data["window_start"], by=request.user
+            visit=visit, window_start=data["window_start"], by=request.user
         )
         return self._answer(visit)
 

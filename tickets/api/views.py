@@ -15,6 +15,7 @@ from fieldservice.api import (
     check_if_match,
     expected_version,
     idempotent,
+    valid_input,
     with_etag,
 )
 
@@ -91,11 +92,6 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             "events": s.TicketEventSerializer,
         }.get(self.action, s.TicketSerializer)
 
-    def _valid(self, **kwargs):
-        serializer = self.get_serializer(data=self.request.data, **kwargs)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
-
     def _answer(self, ticket: Ticket, code=status.HTTP_200_OK) -> Response:
         ticket = self.get_queryset().get(pk=ticket.pk)
         return with_etag(Response(s.TicketSerializer(ticket).data, status=code), ticket)
@@ -108,14 +104,14 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @idempotent
     def create(self, request):
         """Open a ticket: codes are matched, coverage and the SLA due time decided."""
-        ticket = services.open_ticket(**self._valid(), by=request.user)
+        ticket = services.open_ticket(**valid_input(self), by=request.user)
         return self._answer(ticket, status.HTTP_201_CREATED)
 
     @extend_schema(responses=s.TicketSerializer, parameters=[IF_MATCH])
     def partial_update(self, request, pk=None):
         """Change the description or the priority (which moves the SLA due time)."""
         found = self.get_object()
-        data = self._valid(partial=True)
+        data = valid_input(self, partial=True)
         with transaction.atomic():
             ticket = locks.lock_ticket(found.pk)
             check_if_match(request, ticket)
@@ -128,7 +124,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def escalate(self, request, pk=None):
         """Raise the ticket to the next support tier, or lower it, with a reason."""
         found = self.get_object()
-        data = self._valid()
+        data = valid_input(self)
         change = services.escalate if data["direction"] == "up" else services.deescalate
         with transaction.atomic():
             ticket = locks.lock_ticket(found.pk)
@@ -142,7 +138,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def transition(self, request, pk=None):
         """Move the ticket to another status its state machine allows."""
         found = self.get_object()
-        data = self._valid()
+        data = valid_input(self)
         with transaction.atomic():
             ticket = locks.lock_ticket(found.pk)
             check_if_match(request, ticket)
@@ -197,11 +193,6 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             "transition": s.VisitTransitionSerializer,
         }.get(self.action, s.VisitSerializer)
 
-    def _valid(self, **kwargs):
-        serializer = self.get_serializer(data=self.request.data, **kwargs)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
-
     @staticmethod
     def _answer(visit: Visit, code=status.HTTP_200_OK) -> Response:
         visit.refresh_from_db()
@@ -215,7 +206,7 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @idempotent
     def create(self, request):
         """Add an unassigned visit to an open ticket, with the arrival window if promised."""
-        data = self._valid()
+        data = valid_input(self)
         visit = services.create_visit(by=request.user, **data)
         return self._answer(visit, status.HTTP_201_CREATED)
 
@@ -225,7 +216,7 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         pin. If-Match is required."""
         visit = self.get_object()
         version = expected_version(request, visit, required=True)
-        data = dict(self._valid(partial=True))
+        data = dict(valid_input(self, partial=True))
         window = None
         if "window_start" in data:
             window = (data.pop("window_start"), data.pop("window_end"))
@@ -241,7 +232,7 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         """En route, on site, completed or cannot complete (with an outcome), or cancelled."""
         visit = self.get_object()
         version = expected_version(request, visit)
-        data = self._valid()
+        data = valid_input(self)
         visit = services.transition_visit(
             visit=visit, by=request.user, expected_version=version, **data
         )
