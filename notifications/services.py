@@ -464,44 +464,48 @@ def write_dispatcher_alerts(*, now: datetime.datetime) -> int:
         .select_related("customer")
         .distinct()[:500]
     )
-    for ticket in at_risk:
-        for pk, email in dispatchers:
-            alerts.append(
-                Notification(
-                    kind=Kind.SLA_AT_RISK,
-                    recipient=email,
-                    language=_staff_language(),
-                    due_at=now,
-                    dedupe_key=f"sla:{ticket.pk}:{ticket.sla_due_at:%Y%m%d%H%M}:{pk}",
-                    payload={
-                        "number": ticket.number,
-                        "name": str(ticket.customer),
-                        "due": _local(ticket.sla_due_at, tz),
-                    },
-                )
+
+    def alert(kind: str, key: str, payload: dict, visit: Visit | None = None) -> None:
+        # One row per dispatcher; the dedupe key ends with theirs so each hears it once.
+        alerts.extend(
+            Notification(
+                kind=kind,
+                recipient=email,
+                language=_staff_language(),
+                due_at=now,
+                visit=visit,
+                dedupe_key=f"{key}:{pk}",
+                payload=payload,
             )
+            for pk, email in dispatchers
+        )
+
+    for ticket in at_risk:
+        alert(
+            Kind.SLA_AT_RISK,
+            f"sla:{ticket.pk}:{ticket.sla_due_at:%Y%m%d%H%M}",
+            {
+                "number": ticket.number,
+                "name": str(ticket.customer),
+                "due": _local(ticket.sla_due_at, tz),
+            },
+        )
     late = Visit.objects.filter(
         status__in=[Visit.Status.SCHEDULED, Visit.Status.EN_ROUTE],
         window_end__lt=now,
         window_end__gte=now - datetime.timedelta(days=1),
     ).select_related("ticket", "technician__user")[:500]
     for visit in late:
-        for pk, email in dispatchers:
-            alerts.append(
-                Notification(
-                    kind=Kind.RUNNING_LATE,
-                    recipient=email,
-                    language=_staff_language(),
-                    due_at=now,
-                    visit=visit,
-                    dedupe_key=f"late:{visit.pk}:{visit.version}:{pk}",
-                    payload={
-                        "number": visit.ticket.number,
-                        "technician": str(visit.technician) if visit.technician else "-",
-                        "window_end": _local(visit.window_end, tz),
-                    },
-                )
-            )
+        alert(
+            Kind.RUNNING_LATE,
+            f"late:{visit.pk}:{visit.version}",
+            {
+                "number": visit.ticket.number,
+                "technician": str(visit.technician) if visit.technician else "-",
+                "window_end": _local(visit.window_end, tz),
+            },
+            visit=visit,
+        )
     Notification.objects.bulk_create(alerts, ignore_conflicts=True)
     return len(alerts)
 
