@@ -33,6 +33,16 @@ class World:
     spare_tokens: dict = field(default_factory=dict)
 
 
+def booking_body(world: World, hour: int = 14) -> dict:
+    """A repair of customer A's appliance, booked for `hour` on the world's day."""
+    return {
+        "site": world.mine["site"],
+        "appliance": world.mine["appliance"],
+        "kind": "repair",
+        "window_start": at(world.day, hour).isoformat(),
+    }
+
+
 def client_for(user) -> APIClient:
     client = APIClient()
     if user is not None:

@@ -7,11 +7,10 @@ import pytest
 from django.urls import reverse
 
 from fieldservice.models import IdempotencyRecord
-from tests.conftest import at
 from tests.dispatch.test_concurrency import _race
 from tickets.models import Ticket
 
-from .conftest import build_world, client_for
+from .conftest import booking_body, build_world, client_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,12 +18,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_concurrent_retries_with_one_key_book_once(next_monday):
     world = build_world(next_monday)
     user = world.users["customer"]
-    body = {
-        "site": world.mine["site"],
-        "appliance": world.mine["appliance"],
-        "kind": "repair",
-        "window_start": at(world.day, 14).isoformat(),
-    }
+    body = booking_body(world)
     url = reverse("v1:booking-list")
     before = Ticket.objects.count()
 

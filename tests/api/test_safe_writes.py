@@ -9,6 +9,8 @@ from fieldservice.models import ApiToken, IdempotencyRecord
 from tests.conftest import at
 from tickets.models import Ticket, TicketEvent, Visit
 
+from .conftest import booking_body
+
 pytestmark = pytest.mark.django_db
 
 
@@ -80,12 +82,7 @@ def test_technician_goes_en_route_through_the_api(world):
 
 def test_booking_replayed_with_the_same_key_creates_nothing_new(world):
     client = world.clients["customer"]
-    body = {
-        "site": world.mine["site"],
-        "appliance": world.mine["appliance"],
-        "kind": "repair",
-        "window_start": at(world.day, 14).isoformat(),
-    }
+    body = booking_body(world)
     url = reverse("v1:booking-list")
     before = Ticket.objects.count()
 
