@@ -96,6 +96,17 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         ticket = self.get_queryset().get(pk=ticket.pk)
         return with_etag(Response(s.TicketSerializer(ticket).data, status=code), ticket)
 
+    def _change(self, change) -> Response:
+        """Read the ticket (404 outside the user's scope) and its input (400), then under the
+        ticket's row lock check If-Match (412) and apply `change(ticket, data)`."""
+        found = self.get_object()
+        data = valid_input(self, partial=self.action == "partial_update")
+        with transaction.atomic():
+            ticket = locks.lock_ticket(found.pk)
+            check_if_match(self.request, ticket)
+            ticket = change(ticket, data)
+        return self._answer(ticket)
+
     def retrieve(self, request, pk=None):
         ticket = self.get_object()
         return with_etag(Response(s.TicketSerializer(ticket).data), ticket)
@@ -110,42 +121,32 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(responses=s.TicketSerializer, parameters=[IF_MATCH])
     def partial_update(self, request, pk=None):
         """Change the description or the priority (which moves the SLA due time)."""
-        found = self.get_object()
-        data = valid_input(self, partial=True)
-        with transaction.atomic():
-            ticket = locks.lock_ticket(found.pk)
-            check_if_match(request, ticket)
-            ticket = services.update_ticket(ticket=ticket, by=request.user, **data)
-        return self._answer(ticket)
+        return self._change(
+            lambda ticket, data: services.update_ticket(ticket=ticket, by=request.user, **data)
+        )
 
     @extend_schema(responses=s.TicketSerializer, parameters=[IF_MATCH, IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"])
     @idempotent
     def escalate(self, request, pk=None):
         """Raise the ticket to the next support tier, or lower it, with a reason."""
-        found = self.get_object()
-        data = valid_input(self)
-        change = services.escalate if data["direction"] == "up" else services.deescalate
-        with transaction.atomic():
-            ticket = locks.lock_ticket(found.pk)
-            check_if_match(request, ticket)
-            ticket = change(ticket=ticket, by=request.user, reason=data["reason"])
-        return self._answer(ticket)
+
+        def change(ticket, data):
+            tier = services.escalate if data["direction"] == "up" else services.deescalate
+            return tier(ticket=ticket, by=request.user, reason=data["reason"])
+
+        return self._change(change)
 
     @extend_schema(responses=s.TicketSerializer, parameters=[IF_MATCH, IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"])
     @idempotent
     def transition(self, request, pk=None):
         """Move the ticket to another status its state machine allows."""
-        found = self.get_object()
-        data = valid_input(self)
-        with transaction.atomic():
-            ticket = locks.lock_ticket(found.pk)
-            check_if_match(request, ticket)
-            ticket = services.transition_ticket(
+        return self._change(
+            lambda ticket, data: services.transition_ticket(
                 ticket=ticket, to=data["to"], by=request.user, reason=data["reason"]
             )
-        return self._answer(ticket)
+        )
 
     @extend_schema(responses=s.TicketEventSerializer(many=True))
     @action(detail=True, methods=["get"], filterset_class=None, ordering_fields=["id"])
