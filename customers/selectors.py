@@ -18,40 +18,38 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser as User
 
 
-def _scope(qs: QuerySet, user: User, *, own: str, visited: str | None) -> QuerySet:
-    if roles.has_role(user, roles.DISPATCHER):
-        return qs
-    if visited and roles.has_role(user, roles.TECHNICIAN) and hasattr(user, "technician"):
-        return qs.filter(**{visited: user.technician.pk}).distinct()
-    if roles.has_role(user, roles.CUSTOMER) and hasattr(user, "customer"):
-        return qs.filter(**{own: user.customer.pk})
-    return qs.none()
-
-
 def customers_for(user: User) -> QuerySet[Customer]:
-    return _scope(Customer.objects.all(), user, own="pk", visited="tickets__visits__technician")
+    return roles.scoped(
+        Customer.objects.all(),
+        user,
+        customer="pk",
+        technician="tickets__visits__technician",
+        distinct=True,
+    )
 
 
 def sites_for(user: User) -> QuerySet[Site]:
-    return _scope(
+    return roles.scoped(
         Site.objects.select_related("customer"),
         user,
-        own="customer",
-        visited="tickets__visits__technician",
+        customer="customer",
+        technician="tickets__visits__technician",
+        distinct=True,
     )
 
 
 def appliances_for(user: User) -> QuerySet[Appliance]:
-    return _scope(
+    return roles.scoped(
         Appliance.objects.select_related("model", "site__customer"),
         user,
-        own="site__customer",
-        visited="tickets__visits__technician",
+        customer="site__customer",
+        technician="tickets__visits__technician",
+        distinct=True,
     )
 
 
 def contracts_for(user: User) -> QuerySet[ServiceContract]:
     """Contracts are commercial: dispatchers and the customer who holds them, not technicians."""
-    return _scope(
-        ServiceContract.objects.select_related("customer"), user, own="customer", visited=None
+    return roles.scoped(
+        ServiceContract.objects.select_related("customer"), user, customer="customer"
     )

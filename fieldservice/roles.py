@@ -1,4 +1,5 @@
-"""The three roles (Django groups) and the checks pages and services use to tell them apart."""
+"""The three roles (Django groups), the checks pages and services use to tell them apart, and
+the one rule for which rows each role may see."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.db.models import QuerySet
 
 DISPATCHER = "dispatcher"
 TECHNICIAN = "technician"
@@ -28,6 +30,28 @@ def has_role(user: AbstractBaseUser | AnonymousUser | None, role: str) -> bool:
         cache = set(user.groups.values_list("name", flat=True))
         user._role_cache = cache
     return role in cache
+
+
+def scoped(
+    qs: QuerySet,
+    user: AbstractBaseUser | AnonymousUser | None,
+    *,
+    technician: str | None = None,
+    customer: str | None = None,
+    distinct: bool = False,
+) -> QuerySet:
+    """The rows of `qs` a user may see: all for dispatchers; for a technician those where the
+    lookup `technician` names them, for a customer those where `customer` does; none for a role
+    without a lookup or a user without a role. `distinct` when the technician's lookup crosses
+    a many-valued relation (a customer has many visits)."""
+    if has_role(user, DISPATCHER):
+        return qs
+    if technician and has_role(user, TECHNICIAN) and hasattr(user, "technician"):
+        mine = qs.filter(**{technician: user.technician.pk})
+        return mine.distinct() if distinct else mine
+    if customer and has_role(user, CUSTOMER) and hasattr(user, "customer"):
+        return qs.filter(**{customer: user.customer.pk})
+    return qs.none()
 
 
 def role_required(role: str):

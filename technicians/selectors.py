@@ -15,9 +15,6 @@ if TYPE_CHECKING:
 
 
 def technicians_for(user: User) -> QuerySet[Technician]:
-    qs = Technician.objects.select_related("user").prefetch_related("skills")
-    if roles.has_role(user, roles.DISPATCHER):
-        return qs
-    if roles.has_role(user, roles.TECHNICIAN) and hasattr(user, "technician"):
-        return qs.filter(pk=user.technician.pk)
-    return qs.none()
+    return roles.scoped(
+        Technician.objects.select_related("user").prefetch_related("skills"), user, technician="pk"
+    )

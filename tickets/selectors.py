@@ -62,25 +62,22 @@ def assess_ticket(
 def tickets_for(user: User) -> QuerySet[Ticket]:
     """The tickets a user may see: all for dispatchers, their own for customers, the ones
     behind their visits for technicians, none otherwise."""
-    qs = Ticket.objects.select_related("customer", "site", "appliance__model")
-    if roles.has_role(user, roles.DISPATCHER):
-        return qs
-    if roles.has_role(user, roles.TECHNICIAN) and hasattr(user, "technician"):
-        return qs.filter(visits__technician=user.technician).distinct()
-    if roles.has_role(user, roles.CUSTOMER) and hasattr(user, "customer"):
-        return qs.filter(customer=user.customer)
-    return qs.none()
+    return roles.scoped(
+        Ticket.objects.select_related("customer", "site", "appliance__model"),
+        user,
+        technician="visits__technician",
+        customer="customer",
+        distinct=True,
+    )
 
 
 def visits_for(user: User) -> QuerySet[Visit]:
     """The visits a user may see, scoped like tickets_for."""
-    qs = Visit.objects.select_related(
-        "ticket__customer", "ticket__site", "ticket__appliance__model", "technician__user"
+    return roles.scoped(
+        Visit.objects.select_related(
+            "ticket__customer", "ticket__site", "ticket__appliance__model", "technician__user"
+        ),
+        user,
+        technician="technician",
+        customer="ticket__customer",
     )
-    if roles.has_role(user, roles.DISPATCHER):
-        return qs
-    if roles.has_role(user, roles.TECHNICIAN) and hasattr(user, "technician"):
-        return qs.filter(technician=user.technician)
-    if roles.has_role(user, roles.CUSTOMER) and hasattr(user, "customer"):
-        return qs.filter(ticket__customer=user.customer)
-    return qs.none()
