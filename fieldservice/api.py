@@ -13,10 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
-from rest_framework import (
-    exceptions,
-    serializers,
-)
+from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -60,7 +57,8 @@ class ProblemSerializer(serializers.Serializer):
     )
 
 
-def _problem(*, code: str, title: str, status: int, detail: str, errors=None) -> dict:
+def problem(*, code: str, title: str, status: int, detail: str, errors=None) -> dict:
+    """The body of every error answer (ProblemSerializer's shape)."""
     body = {"type": code, "title": title, "status": status, "detail": detail}
     if errors:
         body["errors"] = errors
@@ -71,7 +69,7 @@ def exception_handler(exc, context):
     """Map domain errors to their status and every DRF error to the same problem shape."""
     if isinstance(exc, DomainError):
         field = getattr(exc, "field", None) or "non_field_errors"
-        body = _problem(
+        body = problem(
             code=exc.code,
             title=exc.__class__.__name__,
             status=exc.status,
@@ -90,7 +88,7 @@ def exception_handler(exc, context):
             "field": first[0],
             "message": first[1][0] if isinstance(first[1], list) and first[1] else first[1],
         }
-        response.data = _problem(
+        response.data = problem(
             code="invalid_input",
             title="Invalid input",
             status=response.status_code,
@@ -100,7 +98,7 @@ def exception_handler(exc, context):
     else:
         code = getattr(exc, "default_code", "error")
         detail = data.get("detail", "") if isinstance(data, dict) else str(data)
-        response.data = _problem(
+        response.data = problem(
             code=getattr(detail, "code", None) or code,
             title=code.replace("_", " ").capitalize(),
             status=response.status_code,
@@ -110,7 +108,7 @@ def exception_handler(exc, context):
 
 
 # ---------------------------------------------------------------------------------------------
-# Safe writes.
+# What a view reads from the request.
 
 
 def valid_input(view, serializer_class=None, *, data=None, **kwargs) -> dict:
@@ -134,6 +132,10 @@ def acting_customer(request, named, *, missing: str):
     if named is None:
         raise InvalidInput(missing, field="customer")
     return named
+
+
+# ---------------------------------------------------------------------------------------------
+# Safe writes.
 
 
 def etag_of(obj) -> str:

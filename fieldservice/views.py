@@ -31,11 +31,10 @@ def healthz(request):
 def not_found(request, exception=None):
     """A path nobody routes: the problem shape under /api/, Django's page elsewhere."""
     if request.path.startswith("/api/"):
-        body = {
-            "type": "not_found",
-            "title": "Not found",
-            "status": 404,
-            "detail": "No such address in the API.",
-        }
+        from .api import problem  # DRF loads only for API paths
+
+        body = problem(
+            code="not_found", title="Not found", status=404, detail="No such address in the API."
+        )
         return JsonResponse(body, status=404)
     return page_not_found(request, exception)
