@@ -121,3 +121,11 @@ def test_every_operation_and_field_in_the_schema_is_described(client):
     ]
     assert undescribed_ops == []
     assert undescribed_fields == []
+
+
+def test_an_unrouted_api_address_is_a_json_problem(client):
+    response = client.get("/api/v1/no-such-thing/")
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["type"] == "not_found"
