@@ -13,6 +13,7 @@ from customers import services as customer_services
 from customers.models import Appliance, Customer
 from customers.services import register_appliance
 from fieldservice.errors import DomainError
+from fieldservice.forms import errors_in_words
 from fieldservice.roles import dispatcher_required
 from tickets.codes import catalog_for, normalize_code
 from tickets.selectors import assess_ticket
@@ -70,7 +71,7 @@ def add_appliance(request):
         except DomainError as err:
             error = err.message
     else:
-        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        error = errors_in_words(form)
     return render(
         request,
         "dispatch/_new_appliance.html",

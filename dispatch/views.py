@@ -16,6 +16,7 @@ from fieldservice.errors import (
     MissingSkill,
     OutsideWorkingHours,
 )
+from fieldservice.forms import errors_in_words
 from fieldservice.roles import dispatcher_required
 from technicians.models import Skill, Technician
 from tickets import services as ticket_services
@@ -152,7 +153,7 @@ def change_tier(request, ticket_id: int):
         return _panel(
             request,
             ticket,
-            error=" ".join(str(e) for errors in form.errors.values() for e in errors),
+            error=errors_in_words(form),
             status=400,
         )
     change = (

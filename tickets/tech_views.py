@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from fieldservice.errors import DomainError, InvalidInput
+from fieldservice.forms import errors_in_words
 from fieldservice.roles import technician_required
 
 from . import services, tech_selectors
@@ -88,7 +89,7 @@ def record(request, visit_id: int):
     visit = get_object_or_404(visits_for(request.user), pk=visit_id)
     form = JobRecordForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, errors_in_words(form))
         return _job_redirect(visit.pk)
     data = form.cleaned_data
     key = data["client_key"]
