@@ -1,8 +1,10 @@
-"""Writing outbox rows for domain events, and delivering them exactly once.
+"""Writing outbox rows for domain events, and delivering them: never lost, sent once.
 
 Rows are written inside the transaction of the change (the receivers run there), handed to
 Celery on commit, and claimed with a conditional update before sending, so a task that runs
-twice sends once. Reminders and retries are rows with a due time picked up by the one-minute
+twice sends once. The one case that can repeat a message is a worker killed between the mail
+server's OK and the row's SENT mark (one UPDATE): the row is sent again after `stale_after`,
+with the same Message-ID. Reminders and retries are rows with a due time picked up by the one-minute
 sweeper, never delayed Celery tasks (Redis redelivers those past its visibility timeout).
 """
 
@@ -15,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -250,6 +252,7 @@ def deliver(*, notification_id: int) -> bool:
     notification = Notification.objects.select_related(
         "visit__ticket__customer", "visit__ticket__site", "visit__technician__user"
     ).get(pk=notification_id)
+    connection = None
     try:
         if notification.channel == Notification.Channel.SMS:
             subject, _body = messages.render(
@@ -257,7 +260,14 @@ def deliver(*, notification_id: int) -> bool:
             )
             sms.backend().send(to=notification.recipient, text=subject)
         else:
-            _message(notification).send()
+            # Our own connection, so the row is marked sent right after the server's OK to the
+            # message and before the goodbye: the window in which a killed worker leaves an
+            # accepted message unmarked (and so sent again) is one UPDATE long.
+            connection = get_connection()
+            connection.open()
+            email = _message(notification)
+            email.connection = connection
+            email.send()
     except Exception as exc:  # noqa: BLE001 - any failure is recorded and retried
         retry = notification.attempts < _config("MAX_ATTEMPTS", 6)
         backoff = datetime.timedelta(
@@ -273,10 +283,22 @@ def deliver(*, notification_id: int) -> bool:
             "notification %s failed (attempt %s): %s", notification_id, notification.attempts, exc
         )
         return False
-    Notification.objects.filter(pk=notification_id).update(
-        status=Notification.Status.SENT, sent_at=timezone.now(), last_error=""
-    )
-    return True
+    else:
+        Notification.objects.filter(pk=notification_id).update(
+            status=Notification.Status.SENT, sent_at=timezone.now(), last_error=""
+        )
+        return True
+    finally:
+        if connection is not None:
+            _close_quietly(connection)
+
+
+def _close_quietly(connection) -> None:
+    """Say goodbye to the mail server; the message is already accepted and marked sent."""
+    try:
+        connection.close()
+    except Exception as exc:  # noqa: BLE001 - a failed QUIT must not undo a sent message
+        log.info("closing the mail connection failed: %s", exc)
 
 
 def sweep(
