@@ -58,7 +58,7 @@ def _technicians(day: datetime.date, area: str, now: datetime.datetime) -> list[
     tz = _tz()
     qs = Technician.objects.filter(active=True, working_hours__weekday=day.weekday())
     if area:
-        qs = qs.filter(region=area)
+        qs = qs.filter(Q(region__iexact=area) | Q(region__istartswith=f"{area} "))
     qs = qs.select_related("user").prefetch_related(
         "skills", "certifications__skills", "working_hours", "time_off"
     )
@@ -110,7 +110,17 @@ def _technicians(day: datetime.date, area: str, now: datetime.datetime) -> list[
     return result
 
 
-def _visits_in_scope(day: datetime.date, tech_ids: set[int]):
+def _sites_in_area(area: str) -> Q:
+    """Visits of an area's sites. An area is a city ("Rome": every Rome region) or a
+    technician region named after its city ("Rome North": the sites of Rome)."""
+    cities = Q(ticket__site__city__iexact=area)
+    for end in range(len(area)):
+        if area[end] == " ":
+            cities |= Q(ticket__site__city__iexact=area[:end])
+    return cities
+
+
+def _visits_in_scope(day: datetime.date, tech_ids: set[int], area: str = ""):
     tz = _tz()
     day_start, day_end = _day_bounds(day, tz)
     busy = Q(
@@ -121,6 +131,10 @@ def _visits_in_scope(day: datetime.date, tech_ids: set[int]):
     )
     dated = Q(status=Visit.Status.UNASSIGNED, window_start__lt=day_end, window_end__gt=day_start)
     queued = Q(status=Visit.Status.UNASSIGNED, window_start__isnull=True)
+    if area:
+        # The area's technicians keep all their visits; waiting work is the area's own.
+        dated &= _sites_in_area(area)
+        queued &= _sites_in_area(area)
     return (
         Visit.objects.filter(busy | dated | queued, ticket__status__in=Ticket.OPEN_STATUSES)
         .select_related("ticket__site")
@@ -139,7 +153,7 @@ def build_scenario(
     tech_ids = {t["id"] for t in technicians}
     day_start, day_end = _day_bounds(day, tz)
     visits, versions = [], {}
-    for visit in _visits_in_scope(day, tech_ids):
+    for visit in _visits_in_scope(day, tech_ids, area):
         site = visit.ticket.site
         entry = {
             "id": visit.pk,

@@ -10,11 +10,13 @@ from dispatch.services import assign_visit
 from fieldservice.errors import StaleVersion
 from tests.conftest import at
 from tests.factories import (
+    ApplianceFactory,
     CertificationFactory,
     SkillFactory,
     TechnicianFactory,
     TimeOffFactory,
     new_visit,
+    open_ticket,
 )
 from tickets.models import Ticket, Visit
 
@@ -87,6 +89,32 @@ def _run(day, scenario, versions, plan):
         plan=plan,
         preview=day_plans.build_preview(scenario, plan),
     )
+
+
+def test_an_area_plans_its_own_technicians_and_waiting_work(next_monday):
+    north = TechnicianFactory(region="Rome North")
+    centre = TechnicianFactory(region="rome centre")
+    TechnicianFactory(region="Fiumicino")
+    in_rome = new_visit(open_ticket(appliance=ApplianceFactory(site__city="Rome")))
+    in_fiumicino = new_visit(open_ticket(appliance=ApplianceFactory(site__city="Fiumicino")))
+    # A visit the area's technician already has stays in the plan wherever it is.
+    theirs = assign_visit(
+        visit=new_visit(open_ticket(appliance=ApplianceFactory(site__city="Fiumicino"))),
+        technician=north,
+        start=at(next_monday, 9),
+        by=None,
+    )
+
+    by_city, _ = day_plans.build_scenario(day=next_monday, area="rome")
+    by_region, _ = day_plans.build_scenario(day=next_monday, area="Rome North")
+    everywhere, _ = day_plans.build_scenario(day=next_monday)
+
+    assert {t["id"] for t in by_city["technicians"]} == {north.pk, centre.pk}
+    assert {v["id"] for v in by_city["visits"]} == {in_rome.pk, theirs.pk}
+    assert {t["id"] for t in by_region["technicians"]} == {north.pk}
+    assert {v["id"] for v in by_region["visits"]} == {in_rome.pk, theirs.pk}
+    assert len(everywhere["technicians"]) == 3
+    assert {v["id"] for v in everywhere["visits"]} == {in_rome.pk, in_fiumicino.pk, theirs.pk}
 
 
 def test_preview_and_apply_add_move_and_leave_out(next_monday, dispatcher):

@@ -105,3 +105,21 @@ def test_bad_plan_request_changes_nothing(client, dispatcher):
         "Choose a valid day and time limit to plan."
     ]
     assert not PlanRun.objects.exists()
+
+
+def test_plan_this_day_carries_the_boards_area(client, dispatcher, next_monday):
+    client.force_login(dispatcher)
+
+    board = client.get("/dispatch/", {"day": next_monday.isoformat(), "area": "Rome North"})
+    plan_bar = board.text[board.text.index('class="plan-bar"') :]
+    assert 'name="area" value="Rome North"' in plan_bar[: plan_bar.index("</form>")]
+
+    response = client.post(
+        reverse("plan:request"),
+        {"day": next_monday.isoformat(), "area": " Rome North ", "time_limit": "1"},
+        follow=True,
+    )
+
+    run = PlanRun.objects.get()
+    assert run.area == "Rome North"
+    assert "Area: Rome North" in response.text
