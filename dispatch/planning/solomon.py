@@ -16,12 +16,14 @@ from __future__ import annotations
 import datetime
 import math
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pyvrp
 import vroom
+from pyvrp.exceptions import PenaltyBoundWarning
 from pyvrp.stop import MaxRuntime
 
 SCALE = 1000
@@ -174,15 +176,18 @@ def solve(instance: Instance, *, time_limit: float) -> tuple[list[list[int]], fl
         return time_limit - (time.monotonic() - started)
 
     model = _pyvrp_model(instance, scaled, len(best))
-    fleet = pyvrp.minimise_fleet(
-        model.data(), MaxRuntime(max(0.05, time_limit * FLEET_SHARE)), seed=SEED
-    ).num_available
-    if fleet < len(best) and left() > 0.05:
-        result = _pyvrp_model(instance, scaled, fleet).solve(
-            stop=MaxRuntime(left()), seed=SEED, display=False, collect_stats=False
-        )
-        if result.is_feasible():
-            return _customers(result.best), time.monotonic() - started
+    with warnings.catch_warnings():
+        # Trying fleets too small to be feasible is the point here, not a fault.
+        warnings.simplefilter("ignore", PenaltyBoundWarning)
+        fleet = pyvrp.minimise_fleet(
+            model.data(), MaxRuntime(max(0.05, time_limit * FLEET_SHARE)), seed=SEED
+        ).num_available
+        if fleet < len(best) and left() > 0.05:
+            result = _pyvrp_model(instance, scaled, fleet).solve(
+                stop=MaxRuntime(left()), seed=SEED, display=False, collect_stats=False
+            )
+            if result.is_feasible():
+                return _customers(result.best), time.monotonic() - started
     if left() > 0.05:
         start = pyvrp.Solution(model.data(), [[c - 1 for c in r] for r in best])
         result = model.solve(
