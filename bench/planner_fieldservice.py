@@ -1,10 +1,13 @@
-"""Benchmark: our planner against pyvroom and OR-Tools run directly, on generated days.
+"""Benchmark: our planner against pyvroom, OR-Tools and PyVRP run directly, on generated days.
 
-For each size (technicians x visits) and time limit, the three plans are checked by the
-independent checker and compared by the objective: more P1, then P2, P3, P4, then less travel.
+For each size (technicians x visits) and time limit, the plans are checked by the independent
+checker and compared by the objective: more P1, then P2, P3, P4, then less travel. PyVRP cannot
+express breaks, so its plans are invalid where a technician with a break works (shown with the
+count of violations); `--no-breaks` drops the breaks for a comparison on equal terms.
 Also prints the time to a first feasible plan and peak memory for 100 x 1,000.
 
 Usage: python bench/planner_fieldservice.py [--sizes 10x60,40x300,100x1000] [--limits 5,10,30]
+                                            [--no-breaks]
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import numpy as np  # noqa: E402
+import pyvrp  # noqa: E402
 import vroom  # noqa: E402
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2  # noqa: E402
 
@@ -187,11 +192,82 @@ def ortools_direct(data: dict, limit: float) -> dict:
     }
 
 
+PRIZE = {1: 10**7, 2: 10**6, 3: 10**5, 4: 10**4}
+PYVRP_MAX_VISITS = 500  # one distance matrix per skill set: ~1.2 GB at 100 x 1,000
+
+
+def pyvrp_direct(data: dict, limit: float) -> dict | None:
+    """PyVRP: optional clients with prizes by priority, a vehicle type per technician, skills as
+    one matrix profile per skill set (unreachable visits cost `FORBIDDEN`). Breaks cannot be
+    expressed, so its plans break the break rule wherever a technician with a break works."""
+    s = parse(data)
+    n, m = len(s.technicians), len(s.visits)
+    if m > PYVRP_MAX_VISITS:
+        return None
+    base = _matrix(s).astype(np.int64)  # rows: starts, ends, visits
+    forbidden = 10**9
+    sets = sorted({frozenset(t.skills) for t in s.technicians}, key=sorted)
+    matrices = []
+    for skills in sets:
+        matrix = base.copy()
+        for j, v in enumerate(s.visits):
+            if not v.skills <= skills:
+                matrix[:, 2 * n + j] = forbidden
+        np.fill_diagonal(matrix, 0)
+        matrices.append(matrix)
+    points = [t.start for t in s.technicians] + [t.end for t in s.technicians]
+    points += [v.location for v in s.visits]
+    locations = [pyvrp.Location(x=lon, y=lat) for lat, lon in points]
+    depots = [pyvrp.Depot(i) for i in range(2 * n)]
+    clients = [
+        pyvrp.Client(
+            2 * n + j,
+            service_duration=v.seconds,
+            tw_early=v.window[0],
+            tw_late=v.window[1],
+            prize=PRIZE[v.priority],
+            required=False,
+        )
+        for j, v in enumerate(s.visits)
+    ]
+    types = [
+        pyvrp.VehicleType(
+            1,
+            start_depot=k,
+            end_depot=n + k,
+            tw_early=t.shift[0],
+            tw_late=t.shift[1],
+            profile=sets.index(frozenset(t.skills)),
+        )
+        for k, t in enumerate(s.technicians)
+    ]
+    problem = pyvrp.ProblemData(locations, clients, depots, types, matrices, matrices)
+    result = pyvrp.solve(problem, stop=pyvrp.stop.MaxRuntime(limit), seed=1, display=False)
+    routes, served = [], set()
+    for route in result.best.routes():
+        tech = s.technicians[route.vehicle_type()]
+        stops = []
+        for activity in route.schedule():
+            if activity.is_client():
+                j = activity.idx
+                stops.append({"visit": s.visits[j].id, "start": clock(activity.start_time)})
+                served.add(j)
+        if stops:
+            routes.append({"technician": tech.id, "stops": stops})
+    return {
+        "routes": routes,
+        "unassigned": [
+            {"visit": v.id, "reason": "left out"} for j, v in enumerate(s.visits) if j not in served
+        ],
+    }
+
+
 def describe(report) -> str:
     p = report.planned
     return (
         f"P1 {p[1]:4d} P2 {p[2]:4d} P3 {p[3]:4d} P4 {p[4]:4d} travel "
-        f"{report.travel_seconds / 3600:7.1f} h{'' if report.ok else ' INVALID'}"
+        f"{report.travel_seconds / 3600:7.1f} h"
+        f"{'' if report.ok else f' INVALID ({len(report.violations)} violations)'}"
     )
 
 
@@ -199,10 +275,16 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10x60,40x300,100x1000")
     parser.add_argument("--limits", default="5,10,30")
+    parser.add_argument(
+        "--no-breaks", action="store_true", help="drop the breaks, which PyVRP cannot express"
+    )
     args = parser.parse_args()
     for size in args.sizes.split(","):
         techs, visits = (int(x) for x in size.split("x"))
         data = generate.day(techs, visits, seed=techs * 1000 + visits)
+        if args.no_breaks:
+            for tech in data["technicians"]:
+                tech.pop("break", None)
         for limit in (float(x) for x in args.limits.split(",")):
             print(f"\n{techs} technicians x {visits} visits, {limit:g} s", flush=True)
             scores = {}
@@ -210,10 +292,14 @@ def main() -> None:
                 ("ours", lambda d, t: solve_scenario(d, time_limit=t)),
                 ("pyvroom", vroom_direct),
                 ("or-tools", ortools_direct),
+                ("pyvrp", pyvrp_direct),
             ):
                 started = time.monotonic()
                 plan = run(data, limit)
                 seconds = time.monotonic() - started
+                if plan is None:
+                    print(f"  {name:9s} not run at this size", flush=True)
+                    continue
                 report = checker.check(data, plan)
                 scores[name] = report.score if report.ok else None
                 print(f"  {name:9s} {describe(report)}  ({seconds:5.1f} s)", flush=True)

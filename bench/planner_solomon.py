@@ -1,8 +1,12 @@
 """Benchmark: the planner engine on the 56 Solomon VRPTW instances against best-known results.
 
 Usage: python bench/planner_solomon.py [--time-limit 10] [--instances C101,R101] [--data DIR]
+                                       [--engine ours|vroom|pyvrp|ortools]
 Prints one line per instance and a table per family: share of instances at the best-known
 vehicle count, share within one vehicle, and the mean distance gap where the count matches.
+`--engine` runs one library alone on the same budget, for the comparison in docs/planner.md:
+VROOM with fleet reduction, PyVRP with its fleet minimisation, OR-Tools routing with a fixed
+cost per vehicle and guided local search.
 """
 
 from __future__ import annotations
@@ -12,12 +16,96 @@ import csv
 import os
 import statistics
 import sys
+import time
+import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import numpy as np  # noqa: E402
+import pyvrp  # noqa: E402
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2  # noqa: E402
+from pyvrp.stop import MaxRuntime  # noqa: E402
+
 from dispatch.planning import solomon  # noqa: E402
+
+
+def _scaled(instance) -> np.ndarray:
+    return np.ceil(solomon.distances(instance) * solomon.SCALE).astype(np.int64)
+
+
+def vroom_alone(instance, limit: float):
+    return solomon._vroom(instance, _scaled(instance), limit)
+
+
+def pyvrp_alone(instance, limit: float):
+    """PyVRP from the instance's fleet: 40% of the budget minimising it, then its search."""
+    scaled = _scaled(instance)
+    model = solomon._pyvrp_model(instance, scaled, instance.vehicles)
+    fleet = pyvrp.minimise_fleet(model.data(), MaxRuntime(limit * 0.4), seed=1).num_available
+    result = solomon._pyvrp_model(instance, scaled, fleet).solve(
+        stop=MaxRuntime(limit * 0.6), seed=1, display=False, collect_stats=False
+    )
+    if not result.is_feasible():
+        result = model.solve(stop=MaxRuntime(0.1), seed=1, display=False, collect_stats=False)
+    return solomon._customers(result.best)
+
+
+def ortools_alone(instance, limit: float):
+    scaled = _scaled(instance).tolist()
+    n = len(instance.demand)
+    service = [int(round(x * solomon.SCALE)) for x in instance.service]
+    manager = pywrapcp.RoutingIndexManager(n, instance.vehicles, 0)
+    routing = pywrapcp.RoutingModel(manager)
+
+    def dist(a, b):
+        return scaled[manager.IndexToNode(a)][manager.IndexToNode(b)]
+
+    def transit(a, b):
+        i = manager.IndexToNode(a)
+        return service[i] + scaled[i][manager.IndexToNode(b)]
+
+    routing.SetArcCostEvaluatorOfAllVehicles(routing.RegisterTransitCallback(dist))
+    routing.SetFixedCostOfAllVehicles(solomon.VEHICLE_FIXED_COST)
+    demand = routing.RegisterUnaryTransitCallback(lambda a: instance.demand[manager.IndexToNode(a)])
+    routing.AddDimensionWithVehicleCapacity(
+        demand, 0, [instance.capacity] * instance.vehicles, True, "Load"
+    )
+    horizon = int(instance.due[0] * solomon.SCALE)
+    routing.AddDimension(routing.RegisterTransitCallback(transit), horizon, horizon, False, "Time")
+    time_dim = routing.GetDimensionOrDie("Time")
+    for c in range(1, n):
+        time_dim.CumulVar(manager.NodeToIndex(c)).SetRange(
+            int(instance.ready[c] * solomon.SCALE), int(instance.due[c] * solomon.SCALE)
+        )
+    for k in range(instance.vehicles):
+        time_dim.CumulVar(routing.Start(k)).SetRange(0, horizon)
+        time_dim.CumulVar(routing.End(k)).SetRange(0, horizon)
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC
+    params.local_search_metaheuristic = (
+        routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+    )
+    params.time_limit.FromMilliseconds(int(limit * 1000))
+    solution = routing.SolveWithParameters(params)
+    routes = []
+    for k in range(instance.vehicles if solution else 0):
+        index, route = solution.Value(routing.NextVar(routing.Start(k))), []
+        while not routing.IsEnd(index):
+            route.append(manager.IndexToNode(index))
+            index = solution.Value(routing.NextVar(index))
+        if route:
+            routes.append(route)
+    return routes
+
+
+ENGINES = {
+    "ours": lambda instance, limit: solomon.solve(instance, time_limit=limit)[0],
+    "vroom": vroom_alone,
+    "pyvrp": pyvrp_alone,
+    "ortools": ortools_alone,
+}
 
 
 def default_data() -> Path:
@@ -30,10 +118,12 @@ def family(name: str) -> str:
 
 
 def main() -> None:
+    warnings.simplefilter("ignore", pyvrp.exceptions.PenaltyBoundWarning)
     parser = argparse.ArgumentParser()
     parser.add_argument("--time-limit", type=float, default=10.0)
     parser.add_argument("--instances", default="")
     parser.add_argument("--data", type=Path, default=default_data())
+    parser.add_argument("--engine", choices=sorted(ENGINES), default="ours")
     args = parser.parse_args()
     with open(args.data / "bks.csv") as handle:
         bks = {row["instance"]: row for row in csv.DictReader(handle)}
@@ -41,7 +131,9 @@ def main() -> None:
     results = []
     for name in names:
         instance = solomon.read(args.data / f"{name}.txt")
-        routes, seconds = solomon.solve(instance, time_limit=args.time_limit)
+        started = time.monotonic()
+        routes = ENGINES[args.engine](instance, args.time_limit)
+        seconds = time.monotonic() - started
         distance, violations = solomon.check(instance, routes)
         best_v, best_d = int(bks[name]["vehicles"]), float(bks[name]["distance"])
         gap = (distance - best_d) / best_d * 100
@@ -52,7 +144,7 @@ def main() -> None:
             f"  {'OK' if not violations else 'INVALID: ' + violations[0]}",
             flush=True,
         )
-    print(f"\nSolomon at {args.time_limit:g} s per instance")
+    print(f"\nSolomon at {args.time_limit:g} s per instance, engine: {args.engine}")
     print("family  n  at-best-vehicles  within+1  mean-gap-when-vehicles-match  mean-seconds")
     groups: dict[str, list] = {}
     for r in results:
