@@ -25,6 +25,7 @@ from tests.factories import ApplianceFactory, TechnicianFactory
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
 
 
 class Inbox:
@@ -253,6 +254,7 @@ def test_killing_the_worker_mid_batch_loses_nothing(smtp, worker):
 
     assert wait_for(lambda: len(inbox.messages) >= 30, 60)
     worker.kill()  # SIGKILL: no chance to finish or acknowledge
+    at_kill = len(inbox.messages)
     worker.wait(timeout=10)
     assert len(inbox.messages) < 200, "the batch finished before the kill"
     replacement = _start_worker(port)
@@ -269,4 +271,9 @@ def test_killing_the_worker_mid_batch_loses_nothing(smtp, worker):
     ids = [m["Message-ID"] for m in inbox.messages]
     expected = {f"<notification-{row.pk}@fieldservice>" for row in rows}
     assert set(ids) == expected
-    assert len(ids) - len(set(ids)) <= 1  # at most the one in flight at the kill
+    repeated = len(ids) - len(set(ids))
+    ARTIFACTS.mkdir(exist_ok=True)
+    with open(ARTIFACTS / "notification-kill.txt", "a") as log:
+        log.write(f"{len(set(ids))} of 200 arrived, {repeated} twice, killed after {at_kill}\n")
+    # At most the one accepted by the server in the instant before its row was marked sent.
+    assert repeated <= 1
