@@ -17,6 +17,7 @@ import datetime
 import resource
 import sys
 import time
+import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +27,7 @@ import numpy as np  # noqa: E402
 import pyvrp  # noqa: E402
 import vroom  # noqa: E402
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2  # noqa: E402
+from pyvrp.exceptions import PenaltyBoundWarning  # noqa: E402
 
 from dispatch.planning import checker, generate  # noqa: E402
 from dispatch.planning.engine import solve_scenario  # noqa: E402
@@ -242,7 +244,10 @@ def pyvrp_direct(data: dict, limit: float) -> dict | None:
         for k, t in enumerate(s.technicians)
     ]
     problem = pyvrp.ProblemData(locations, clients, depots, types, matrices, matrices)
-    result = pyvrp.solve(problem, stop=pyvrp.stop.MaxRuntime(limit), seed=1, display=False)
+    with warnings.catch_warnings():
+        # PyVRP warns when its penalties reach their bound on days it cannot fit: expected here.
+        warnings.simplefilter("ignore", PenaltyBoundWarning)
+        result = pyvrp.solve(problem, stop=pyvrp.stop.MaxRuntime(limit), seed=1, display=False)
     routes, served = [], set()
     for route in result.best.routes():
         tech = s.technicians[route.vehicle_type()]

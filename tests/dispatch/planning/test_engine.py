@@ -255,3 +255,28 @@ def test_checker_accepts_a_break_taken_midway_through_a_drive():
 
     assert check(data, plan).violations == []
     assert any("break" in v or "drive" in v for v in check(data_squeezed, squeezed).violations)
+
+
+def test_restarts_after_the_portfolio_rank_every_priority_above_the_next():
+    from dispatch.planning.engine import STARTS, _starts
+
+    starts = _starts(big_day=False)
+    fixed = [next(starts) for _ in STARTS]
+    restarts = [next(starts) for _ in range(200)]
+
+    assert fixed == list(STARTS)
+    assert len({tuple(w.values()) for w, _ in restarts}) > 100  # really different weightings
+    for weights, level in restarts:
+        assert weights[1] > weights[2] >= weights[3] >= weights[4] >= 0
+        assert level == 5
+    again = _starts(big_day=False)
+    assert [next(again) for _ in range(len(STARTS) + 200)] == fixed + restarts  # repeatable
+
+
+def test_a_tiny_day_does_not_wait_out_the_budget_once_restarts_find_nothing_better():
+    data = scenario([tech("t1"), tech("t2")], [visit("a"), visit("b", north_km=5.0)])
+
+    plan, report = plan_checked(data, time_limit=60.0)
+
+    assert report.planned[3] == 2
+    assert plan["solve_seconds"] < 30.0  # stopped after the fruitless restarts, not at 60 s
