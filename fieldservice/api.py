@@ -4,12 +4,15 @@ class that documents the error answers of every operation."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 from functools import wraps
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
@@ -250,6 +253,14 @@ def idempotent(view_method):
         return response
 
     return wrapper
+
+
+def purge_idempotency_records(*, now: datetime.datetime | None = None) -> int:
+    """Forget answers older than IDEMPOTENCY_KEY_HOURS (Celery beat runs this every hour): a
+    retry that late is a new request. Returns how many were removed."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(hours=settings.IDEMPOTENCY_KEY_HOURS)
+    removed, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    return removed
 
 
 # ---------------------------------------------------------------------------------------------

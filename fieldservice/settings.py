@@ -185,6 +185,10 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # The outbox sweeper, every minute in UTC (reminders are rows with a due time, not ETA tasks).
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 60.0},
+    "purge-idempotency-records": {
+        "task": "fieldservice.tasks.purge_idempotency_records",
+        "schedule": 3600.0,
+    },
 }
 CELERY_TASK_ROUTES = {
     "notifications.tasks.*": {"queue": "notifications"},
@@ -193,6 +197,9 @@ CELERY_TASK_ROUTES = {
 
 # The API's throttles count here; point CACHE_URL at Redis when several web processes serve.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
+# How long a POST's answer is kept for replay under its Idempotency-Key.
+IDEMPOTENCY_KEY_HOURS = env.int("IDEMPOTENCY_KEY_HOURS", default=24)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from customers.models import Site
+from fieldservice import api
 from fieldservice.models import ApiToken, IdempotencyRecord
+from fieldservice.tasks import purge_idempotency_records
 from tests.conftest import at
 from tickets.models import Ticket, TicketEvent, Visit
 
@@ -207,3 +213,24 @@ def test_wrong_password_is_401_and_names_nothing_else(world, client):
 
     assert response.status_code == 401
     assert "token" not in response.json()
+
+
+def test_idempotency_answers_are_forgotten_after_their_hours(world, settings):
+    settings.IDEMPOTENCY_KEY_HOURS = 24
+    client = world.clients["customer"]
+    url = reverse("v1:site-list")
+    body = {"address": "Via Roma 1", "city": "Rome", "latitude": 41.9, "longitude": 12.5}
+    client.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="old")
+    client.post(url, {**body, "address": "Via Po 2"}, format="json", HTTP_IDEMPOTENCY_KEY="new")
+    IdempotencyRecord.objects.filter(key="old").update(
+        created_at=timezone.now() - datetime.timedelta(hours=25)
+    )
+
+    assert purge_idempotency_records.apply().get() == 1
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new"]
+    assert api.purge_idempotency_records() == 0
+    # The forgotten key is a new request now: it runs again instead of replaying.
+    again = client.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="old")
+    assert again.status_code == 201, again.content
+    assert "Idempotent-Replayed" not in again
+    assert Site.objects.filter(address="Via Roma 1").count() == 2
