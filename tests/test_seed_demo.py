@@ -1,6 +1,6 @@
 import pytest
 from django.contrib.auth.models import User
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from customers.models import Customer
 from technicians.models import Technician
@@ -63,3 +63,36 @@ def test_scale_adds_blocks_without_touching_existing_ones():
 
     assert Ticket.objects.count() == 400
     assert Technician.objects.count() == 40
+
+
+@pytest.mark.django_db(transaction=True)
+def test_blocks_written_by_two_processes_make_a_whole_company_once():
+    call_command("seed_demo", "--scale", "3", "--workers", "2")
+    counts = (Ticket.objects.count(), Technician.objects.count(), Customer.objects.count())
+
+    call_command("seed_demo", "--scale", "3", "--workers", "2")
+
+    assert counts == (600, 60, 900)
+    assert (Ticket.objects.count(), Technician.objects.count(), Customer.objects.count()) == counts
+    last_of_each_block = User.objects.filter(username__endswith="-20")
+    assert set(last_of_each_block.values_list("username", flat=True)) == {
+        "tech0-20",
+        "tech1-20",
+        "tech2-20",
+    }
+    # Each ticket's status was written with its row and agrees with its visit.
+    for ticket in Ticket.objects.prefetch_related("visits"):
+        visits = list(ticket.visits.all())
+        expected = {
+            (): {"new"},
+            ("unassigned",): {"triaged"},
+            ("scheduled",): {"scheduled"},
+            ("completed",): {"resolved"},
+        }[tuple(v.status for v in visits)]
+        assert ticket.status in expected
+
+
+def test_workers_out_of_range_are_refused_by_name():
+    with pytest.raises(CommandError, match="--workers"):
+        call_command("seed_demo", "--workers", "0")
+    assert not Ticket.objects.exists()

@@ -82,8 +82,11 @@ class RowWriter:
         self._next_id[model] = first + count
         return list(range(first, first + count))
 
-    def add(self, model, **values) -> None:
-        self.rows[model].append({**self._template(model), **values})
+    def add(self, model, **values) -> dict:
+        """Buffer a row; the dict returned may still be changed until flush()."""
+        row = {**self._template(model), **values}
+        self.rows[model].append(row)
+        return row
 
     def flush(self) -> int:
         written = 0

@@ -9,6 +9,7 @@ nothing. Rows are written with COPY on PostgreSQL (bulk_create elsewhere), see _
 from __future__ import annotations
 
 import datetime
+import multiprocessing
 import random
 import time
 from zoneinfo import ZoneInfo
@@ -17,7 +18,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from customers.models import Appliance, ApplianceModel, Customer, ServiceContract, Site
@@ -33,6 +34,7 @@ from ._rows import RowWriter
 DEMO_PASSWORD = "demo-pass-123"  # noqa: S105 - printed for the demo logins on purpose
 TECHS, CUSTOMERS, APPLIANCES, TICKETS = 20, 300, 500, 200
 SLOTS = [datetime.time(8, 0), datetime.time(10, 0), datetime.time(13, 0), datetime.time(15, 0)]
+PARALLEL_FROM = 10  # blocks: below this, starting the writer processes costs more than it saves
 
 
 class Command(BaseCommand):
@@ -41,10 +43,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--scale", type=int, default=1, help="number of 200-ticket blocks")
         parser.add_argument("--seed", type=int, default=42)
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="processes writing blocks side by side (PostgreSQL only; default: 2 from "
+            f"{PARALLEL_FROM} blocks up)",
+        )
 
-    def handle(self, *args, scale: int, seed: int, **options):
+    def handle(self, *args, scale: int, seed: int, workers: int | None, **options):
         if scale < 1 or scale > 10_000:
             raise CommandError("--scale must be between 1 and 10000.")
+        if workers is not None and not 1 <= workers <= 8:
+            raise CommandError("--workers must be between 1 and 8.")
         started = time.monotonic()
         self.tz = ZoneInfo(settings.TIME_ZONE)
         self.password = make_password(DEMO_PASSWORD)  # hashed once, shared by demo users
@@ -52,16 +63,25 @@ class Command(BaseCommand):
             g.name: g
             for g in Group.objects.filter(name__in=["dispatcher", "technician", "customer"])
         }
+        self.seed = seed
         with transaction.atomic():
             self.catalog()
             self.staff()
         self.calendar = load_calendar()
+        existing = set(
+            User.objects.filter(username__startswith="tech", username__endswith="-01").values_list(
+                "username", flat=True
+            )
+        )
+        todo = [b for b in range(scale) if f"tech{b}-01" not in existing]
+        if workers is None:
+            workers = 2 if len(todo) >= PARALLEL_FROM else 1
+        # Side by side only on PostgreSQL, and never inside a caller's transaction (a test's),
+        # which other processes could not see.
+        if connection.vendor != "postgresql" or connection.in_atomic_block:
+            workers = 1
         made = 0
-        for block in range(scale):
-            if User.objects.filter(username=f"tech{block}-01").exists():
-                continue
-            with transaction.atomic():
-                self.block(block, random.Random(seed + block))
+        for _ in self._write(todo, workers):
             made += 1
             if made % 10 == 0:
                 self.stdout.write(f"  {made} blocks written...")
@@ -74,6 +94,24 @@ class Command(BaseCommand):
         self.stdout.write(f"Logins (password for all: {DEMO_PASSWORD}):")
         self.stdout.write("  dispatcher: dispatcher1   technician: tech0-01   customer: customer1")
         self.stdout.write("  admin (superuser): admin")
+
+    def _write(self, blocks: list[int], workers: int):
+        """Write the blocks, yielding each one's number once it is committed."""
+        if workers == 1:
+            for block in blocks:
+                yield self.write_block(block)
+            return
+        global _WRITER
+        _WRITER = self
+        connections.close_all()  # each process opens its own connection
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            yield from pool.imap_unordered(_write_block_in_worker, blocks)
+
+    def write_block(self, block: int) -> int:
+        """One block in one transaction: all of it or none, so a rerun finishes the job."""
+        with transaction.atomic():
+            self.block(block, random.Random(self.seed + block))
+        return block
 
     # -- the catalog and the office ------------------------------------------------------
     def catalog(self) -> None:
@@ -228,6 +266,7 @@ class Command(BaseCommand):
         general = [s for s in self.skills.values() if s.appliance_category]
         today = timezone.localdate()
         result = []
+        licences: list[tuple[int, int, datetime.date]] = []
         for i, (user_id, tech_id) in enumerate(zip(user_ids, tech_ids, strict=True)):
             username = f"tech{block}-{i + 1:02d}"
             rows.add(
@@ -281,22 +320,26 @@ class Command(BaseCommand):
                 expires = today + datetime.timedelta(
                     days=-20 if (i + skill.pk) % 8 == 0 else rng.randint(60, 900)
                 )
-                kind = {"gas": "gas", "electrical": "electrician"}.get(skill.code, "refrigerant")
-                (cert_id,) = rows.reserve(Certification, 1)
-                rows.add(
-                    Certification,
-                    id=cert_id,
-                    technician_id=tech_id,
-                    kind=kind,
-                    number=f"{kind[:3].upper()}-{tech_id:06d}",
-                    expires_on=expires,
-                )
-                rows.add(Certification.skills.through, certification_id=cert_id, skill_id=skill.pk)
+                licences.append((tech_id, skill.pk, expires))
                 if expires >= today:
                     certified.add(skill.pk)
             result.append(
                 (tech_id, {s.pk for s in own if not s.requires_certification} | certified)
             )
+        codes = {s.pk: s.code for s in self.skills.values()}
+        for cert_id, (tech_id, skill_id, expires) in zip(
+            rows.reserve(Certification, len(licences)), licences, strict=True
+        ):
+            kind = {"gas": "gas", "electrical": "electrician"}.get(codes[skill_id], "refrigerant")
+            rows.add(
+                Certification,
+                id=cert_id,
+                technician_id=tech_id,
+                kind=kind,
+                number=f"{kind[:3].upper()}-{tech_id:06d}",
+                expires_on=expires,
+            )
+            rows.add(Certification.skills.through, certification_id=cert_id, skill_id=skill_id)
         return result
 
     def _customers(self, rows, block, rng) -> list[Appliance]:
@@ -439,7 +482,7 @@ class Command(BaseCommand):
             )
             skills = {s.pk for c in picked for s in c.skills.all()}
             skills |= {s.pk for s in self.skills.values() if s.appliance_category == model.category}
-            rows.add(
+            ticket = rows.add(
                 Ticket,
                 id=ticket_id,
                 customer_id=site.customer_id,
@@ -471,7 +514,7 @@ class Command(BaseCommand):
             for skill in skills:
                 rows.add(Ticket.required_skills.through, ticket_id=ticket_id, skill_id=skill)
             rows.add(TicketEvent, ticket_id=ticket_id, kind="opened", to_value="new", at=opened)
-            plans.append((ticket_id, skills, kind, model.category))
+            plans.append((ticket, skills, kind, model.category))
         self._visits(rows, rng, plans, techs)
 
     def _visits(self, rows, rng, plans, techs) -> None:
@@ -482,8 +525,8 @@ class Command(BaseCommand):
         free = {(t, d, s): True for t, _ in techs for d in days for s in range(len(SLOTS))}
         now = timezone.now()
         window = datetime.timedelta(minutes=settings.FIELDSERVICE["ARRIVAL_WINDOW_MINUTES"])
-        statuses: dict[str, list[int]] = {}
-        for ticket_id, skills, kind, category in plans:
+        for ticket, skills, kind, category in plans:
+            ticket_id = ticket["id"]
             roll = rng.random()
             if roll < 0.2:
                 continue  # still new: nobody has looked at it
@@ -524,10 +567,14 @@ class Command(BaseCommand):
                     )
                     status = "resolved"
             rows.add(Visit, **visit)
-            statuses.setdefault(status, []).append(ticket_id)
+            ticket["status"] = status  # the row is still in the buffer: written with it
             rows.add(
                 TicketEvent, ticket_id=ticket_id, kind="status", from_value="new", to_value=status
             )
-        rows.flush()  # tickets must exist before their status changes
-        for status, ids in statuses.items():
-            Ticket.objects.filter(pk__in=ids).update(status=status)
+
+
+_WRITER: Command | None = None  # the command, handed to the forked block writers
+
+
+def _write_block_in_worker(block: int) -> int:
+    return _WRITER.write_block(block)
