@@ -1,5 +1,5 @@
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
 
 from customers.models import Customer
@@ -67,6 +67,8 @@ def test_scale_adds_blocks_without_touching_existing_ones():
 
 @pytest.mark.django_db(transaction=True)
 def test_blocks_written_by_two_processes_make_a_whole_company_once():
+    for role in ("dispatcher", "technician", "customer"):  # an earlier flush may have cleared them
+        Group.objects.get_or_create(name=role)
     call_command("seed_demo", "--scale", "3", "--workers", "2")
     counts = (Ticket.objects.count(), Technician.objects.count(), Customer.objects.count())
 
@@ -90,6 +92,14 @@ def test_blocks_written_by_two_processes_make_a_whole_company_once():
             ("completed",): {"resolved"},
         }[tuple(v.status for v in visits)]
         assert ticket.status in expected
+
+
+def test_missing_role_groups_are_named_instead_of_failing_halfway():
+    Group.objects.filter(name="dispatcher").delete()
+
+    with pytest.raises(CommandError, match="role groups"):
+        call_command("seed_demo")
+    assert not Ticket.objects.exists()
 
 
 def test_workers_out_of_range_are_refused_by_name():

@@ -63,6 +63,10 @@ class Command(BaseCommand):
             g.name: g
             for g in Group.objects.filter(name__in=["dispatcher", "technician", "customer"])
         }
+        if len(self.groups) < 3:
+            raise CommandError(
+                "The role groups (dispatcher, technician, customer) are missing: run migrate."
+            )
         self.seed = seed
         with transaction.atomic():
             self.catalog()
