@@ -255,10 +255,10 @@ def idempotent(view_method):
     return wrapper
 
 
-def purge_idempotency_records(*, now: datetime.datetime | None = None) -> int:
+def purge_idempotency_records() -> int:
     """Forget answers older than IDEMPOTENCY_KEY_HOURS (Celery beat runs this every hour): a
     retry that late is a new request. Returns how many were removed."""
-    cutoff = (now or timezone.now()) - datetime.timedelta(hours=settings.IDEMPOTENCY_KEY_HOURS)
+    cutoff = timezone.now() - datetime.timedelta(hours=settings.IDEMPOTENCY_KEY_HOURS)
     removed, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
     return removed
 

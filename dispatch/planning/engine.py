@@ -198,16 +198,18 @@ def _score(scenario: Scenario, routes: list[dict], matrix) -> tuple[int, ...]:
     return (planned[1], planned[2], planned[3], planned[4], -travel)
 
 
-def _starts(big_day: bool) -> Iterator[tuple[dict[int, int], int]]:
+def _starts(
+    portfolio: tuple[tuple[dict[int, int], int], ...], restart_level: int
+) -> Iterator[tuple[dict[int, int], int]]:
     """The fixed portfolio, then random weightings: each priority worth more than the next."""
-    yield from BIG_DAY_STARTS if big_day else STARTS
+    yield from portfolio
     rng = random.Random(SEED)
     while True:
         p1 = rng.randint(20, 100)
         p2 = rng.randint(max(1, p1 // 12), max(2, p1 // 2))
         p3 = rng.randint(1, max(1, p2 // 2))
         p4 = rng.randint(0, max(0, p3 // 2))
-        yield {1: p1, 2: p2, 3: p3, 4: p4}, 2 if big_day else 5
+        yield {1: p1, 2: p2, 3: p3, 4: p4}, restart_level
 
 
 def solve(
@@ -220,12 +222,12 @@ def solve(
     best_score = None
     if scenario.visits and scenario.technicians:
         big_day = len(scenario.visits) >= BIG_DAY
-        fixed = len(BIG_DAY_STARTS if big_day else STARTS)
+        portfolio = BIG_DAY_STARTS if big_day else STARTS
         fruitless = 0
-        for n, (weights, level) in enumerate(_starts(big_day)):
+        for n, (weights, level) in enumerate(_starts(portfolio, 2 if big_day else 5)):
             offset = time.monotonic() - started
             left = time_limit - offset
-            if n and left < MIN_START_SECONDS or fruitless >= MAX_FRUITLESS_RESTARTS:
+            if (n and left < MIN_START_SECONDS) or fruitless >= MAX_FRUITLESS_RESTARTS:
                 break
 
             def report(fraction: float, offset: float = offset, left: float = left) -> None:
@@ -240,7 +242,7 @@ def solve(
             if best_score is None or score > best_score:
                 best_routes, best_score = routes, score
                 fruitless = 0
-            elif n >= fixed:
+            elif n >= len(portfolio):
                 fruitless += 1
     served = {s["_job"] for r in best_routes for s in r["stops"]}
     for route in best_routes:

@@ -270,7 +270,7 @@ class Command(BaseCommand):
         general = [s for s in self.skills.values() if s.appliance_category]
         today = timezone.localdate()
         result = []
-        licences: list[tuple[int, int, datetime.date]] = []
+        licences: list[tuple[int, Skill, datetime.date]] = []
         for i, (user_id, tech_id) in enumerate(zip(user_ids, tech_ids, strict=True)):
             username = f"tech{block}-{i + 1:02d}"
             rows.add(
@@ -324,17 +324,16 @@ class Command(BaseCommand):
                 expires = today + datetime.timedelta(
                     days=-20 if (i + skill.pk) % 8 == 0 else rng.randint(60, 900)
                 )
-                licences.append((tech_id, skill.pk, expires))
+                licences.append((tech_id, skill, expires))
                 if expires >= today:
                     certified.add(skill.pk)
             result.append(
                 (tech_id, {s.pk for s in own if not s.requires_certification} | certified)
             )
-        codes = {s.pk: s.code for s in self.skills.values()}
-        for cert_id, (tech_id, skill_id, expires) in zip(
+        for cert_id, (tech_id, skill, expires) in zip(
             rows.reserve(Certification, len(licences)), licences, strict=True
         ):
-            kind = {"gas": "gas", "electrical": "electrician"}.get(codes[skill_id], "refrigerant")
+            kind = {"gas": "gas", "electrical": "electrician"}.get(skill.code, "refrigerant")
             rows.add(
                 Certification,
                 id=cert_id,
@@ -343,7 +342,7 @@ class Command(BaseCommand):
                 number=f"{kind[:3].upper()}-{tech_id:06d}",
                 expires_on=expires,
             )
-            rows.add(Certification.skills.through, certification_id=cert_id, skill_id=skill_id)
+            rows.add(Certification.skills.through, certification_id=cert_id, skill_id=skill.pk)
         return result
 
     def _customers(self, rows, block, rng) -> list[Appliance]:

@@ -6,6 +6,7 @@ import pytest
 
 from dispatch.planning import solve_scenario
 from dispatch.planning.checker import check
+from dispatch.planning.engine import STARTS, _starts
 from dispatch.planning.scenario import ScenarioError, parse
 
 BASE = (41.90, 12.50)
@@ -258,9 +259,7 @@ def test_checker_accepts_a_break_taken_midway_through_a_drive():
 
 
 def test_restarts_after_the_portfolio_rank_every_priority_above_the_next():
-    from dispatch.planning.engine import STARTS, _starts
-
-    starts = _starts(big_day=False)
+    starts = _starts(STARTS, restart_level=5)
     fixed = [next(starts) for _ in STARTS]
     restarts = [next(starts) for _ in range(200)]
 
@@ -269,7 +268,7 @@ def test_restarts_after_the_portfolio_rank_every_priority_above_the_next():
     for weights, level in restarts:
         assert weights[1] > weights[2] >= weights[3] >= weights[4] >= 0
         assert level == 5
-    again = _starts(big_day=False)
+    again = _starts(STARTS, restart_level=5)
     assert [next(again) for _ in range(len(STARTS) + 200)] == fixed + restarts  # repeatable
 
 
