@@ -103,6 +103,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    # A kept connection is checked before it is used again, so a database restart costs
+    # nobody an error.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -175,6 +178,9 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery closes the database connection around every task unless told to keep it for this many;
+# fieldservice.celery closes it the Django way instead (broken, or older than CONN_MAX_AGE).
+CELERY_DB_REUSE_MAX = 1_000
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
@@ -286,6 +292,8 @@ FIELDSERVICE = {
         "MAX_ATTEMPTS": 6,
         # First retry delay; it doubles with every attempt.
         "RETRY_BASE_SECONDS": env.int("NOTIFY_RETRY_BASE_SECONDS", default=30),
+        # A worker keeps its SMTP session open for this many messages, then reconnects.
+        "MESSAGES_PER_CONNECTION": env.int("NOTIFY_MESSAGES_PER_CONNECTION", default=100),
     },
 }
 

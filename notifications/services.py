@@ -13,11 +13,13 @@ from __future__ import annotations
 import datetime
 import logging
 import secrets
+import threading
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -261,14 +263,15 @@ def deliver(*, notification_id: int) -> bool:
             sms.backend().send(to=notification.recipient, text=subject)
         else:
             # Our own connection, so the row is marked sent right after the server's OK to the
-            # message and before the goodbye: the window in which a killed worker leaves an
+            # message, before any goodbye: the window in which a killed worker leaves an
             # accepted message unmarked (and so sent again) is one UPDATE long.
-            connection = get_connection()
-            connection.open()
+            connection = _mail_connection()
             email = _message(notification)
             email.connection = connection
             email.send()
     except Exception as exc:  # noqa: BLE001 - any failure is recorded and retried
+        if connection is not None:
+            _release_mail_connection(connection, broken=True)
         retry = notification.attempts < _config("MAX_ATTEMPTS", 6)
         backoff = datetime.timedelta(
             seconds=_config("RETRY_BASE_SECONDS", 30) * 2 ** (notification.attempts - 1)
@@ -287,14 +290,53 @@ def deliver(*, notification_id: int) -> bool:
         Notification.objects.filter(pk=notification_id).update(
             status=Notification.Status.SENT, sent_at=timezone.now(), last_error=""
         )
-        return True
-    finally:
         if connection is not None:
-            _close_quietly(connection)
+            _release_mail_connection(connection)
+        return True
 
 
-def _close_quietly(connection) -> None:
-    """Say goodbye to the mail server; the message is already accepted and marked sent."""
+# One open mail connection per worker thread, reused from message to message, instead of a new
+# SMTP session (connect, greeting, EHLO, goodbye) for each; a NOOP tells whether it still works.
+_mail = threading.local()
+
+
+def _mail_connection():
+    """The thread's open SMTP connection if the server still answers, else a new one."""
+    connection = getattr(_mail, "connection", None)
+    if connection is not None and not _answers(connection):
+        _release_mail_connection(connection, broken=True)
+        connection = None
+    if connection is None:
+        connection = get_connection()
+        connection.open()
+        if isinstance(connection, SMTPBackend):  # file and memory backends are not kept
+            _mail.connection, _mail.sent = connection, 0
+    return connection
+
+
+def close_mail_connection() -> None:
+    """Say goodbye on the thread's kept SMTP session, if any (a worker process shutting down)."""
+    connection = getattr(_mail, "connection", None)
+    if connection is not None:
+        _release_mail_connection(connection, broken=True)
+
+
+def _answers(connection) -> bool:
+    try:
+        return connection.connection.noop()[0] == 250
+    except Exception:  # noqa: BLE001 - a server that hung up or broke is simply replaced
+        return False
+
+
+def _release_mail_connection(connection, *, broken: bool = False) -> None:
+    """Keep the thread's connection for the next message, up to the configured number of
+    messages per session (servers limit them); close anything else. The message is already
+    accepted and marked sent (or recorded as failed), so a failed goodbye changes nothing."""
+    if getattr(_mail, "connection", None) is connection:
+        _mail.sent += 1
+        if not broken and _mail.sent < _config("MESSAGES_PER_CONNECTION", 100):
+            return
+        _mail.connection = None
     try:
         connection.close()
     except Exception as exc:  # noqa: BLE001 - a failed QUIT must not undo a sent message

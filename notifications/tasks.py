@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from celery import shared_task
+from celery.signals import worker_process_shutdown
 
 from . import services
 
@@ -15,3 +16,8 @@ def deliver_notification(notification_id: int) -> None:
 @shared_task
 def sweep_outbox() -> int:
     return services.sweep()
+
+
+@worker_process_shutdown.connect
+def close_mail_connection(**kwargs) -> None:
+    services.close_mail_connection()
