@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "phonenumber_field",
     "axes",
+    "health_check",
     "fieldservice",
     "customers",
     "technicians",
@@ -160,6 +161,8 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="filemail://")
 vars().update(EMAIL_CONFIG)
 if EMAIL_CONFIG["EMAIL_BACKEND"] == "django.core.mail.backends.filebased.EmailBackend":
     EMAIL_FILE_PATH = str(VAR_DIR / "outbox")
+# A monitor that cannot sign in reads /health/ with this bearer token (empty: staff only).
+HEALTH_CHECK_TOKEN = env.str("HEALTH_CHECK_TOKEN", default="")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Field Service <service@localhost>")
 
 # Celery: with no REDIS_URL, tasks run in-process (the embedded default of `make run`).
@@ -294,6 +297,8 @@ FIELDSERVICE = {
         "RETRY_BASE_SECONDS": env.int("NOTIFY_RETRY_BASE_SECONDS", default=30),
         # A worker keeps its SMTP session open for this many messages, then reconnects.
         "MESSAGES_PER_CONNECTION": env.int("NOTIFY_MESSAGES_PER_CONNECTION", default=100),
+        # /health/ reports the outbox unavailable when a due notification waited longer.
+        "HEALTH_MAX_WAIT_MINUTES": env.int("NOTIFY_HEALTH_MAX_WAIT_MINUTES", default=10),
     },
 }
 

@@ -347,3 +347,25 @@ def test_killing_the_worker_mid_batch_loses_nothing(smtp, worker):
     repeated = len(ids) - len(set(ids))
     _log(f"killed after {at_kill}: {len(set(ids))} of 200 arrived, {repeated} twice")
     assert repeated <= 1  # at most the message in flight in the one pool process
+
+
+def test_the_health_page_sees_the_broker_and_a_live_worker(smtp, worker, client):
+    from django.urls import reverse
+
+    from tests.factories import UserFactory
+
+    inbox, _ = smtp
+    _queue_reminders(1)
+    assert wait_for(lambda: len(inbox.messages) == 1, 60)  # the worker is up
+    client.force_login(UserFactory(is_staff=True))
+
+    up = client.get(reverse("health"), {"format": "json"}).json()
+    _stop(worker)
+    down = client.get(reverse("health"), {"format": "json"}).json()
+
+    checks = ("Database", "Cache", "Storage", "Mail", "OutboxBacklog", "Redis", "Ping")
+    assert {key.split("(")[0]: value for key, value in up.items() if "(" in key} == {
+        name: "OK" for name in checks
+    }
+    (ping,) = [value for key, value in down.items() if key.startswith("Ping(")]
+    assert ping == "Unavailable: Celery workers unavailable"
