@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import email
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,7 +13,6 @@ from pathlib import Path
 
 import icalendar
 import pytest
-from aiosmtpd.controller import Controller
 from django.db import connection
 
 from fieldservice.celery import app as celery_app
@@ -24,37 +21,11 @@ from notifications.models import Notification
 from portal import services as portal
 from tests.conftest import at
 from tests.factories import ApplianceFactory, TechnicianFactory
+from tests.mailserver import Inbox, MailServer
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps what it receives, refusing the first `refuse` tries."""
-
-    def __init__(self, refuse: int = 0) -> None:
-        self.messages: list[email.message.Message] = []
-        self.refuse = refuse
-        self.sessions = 0
-
-    async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: N802
-        self.sessions += 1
-        session.host_name = hostname
-        return responses
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
-        if self.refuse > 0:
-            self.refuse -= 1
-            return "451 Try again later"
-        self.messages.append(email.message_from_bytes(envelope.content))
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for(condition, seconds: float = 40.0, poll=None):
@@ -71,11 +42,9 @@ def wait_for(condition, seconds: float = 40.0, poll=None):
 
 @pytest.fixture
 def smtp():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield inbox, controller.port
-    controller.stop()
+    server = MailServer()
+    yield server.inbox, server.port
+    server.stop()
 
 
 @pytest.fixture

@@ -1,65 +1,20 @@
 """Delivery over a real SMTP server (aiosmtpd): one session carries many messages."""
 
-import socket
-
 import pytest
-from aiosmtpd.controller import Controller
 from django.utils import timezone
 
 from notifications import services
 from notifications.models import Notification
 from tests.factories import new_visit
+from tests.mailserver import MailServer
 
 pytestmark = pytest.mark.django_db
 
 
-class Server:
-    """Counts SMTP sessions and messages; refuses the next `refuse` messages."""
-
-    def __init__(self) -> None:
-        self.sessions = 0
-        self.messages: list[bytes] = []
-        self.refuse = 0
-
-    async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: N802
-        self.sessions += 1
-        session.host_name = hostname
-        return responses
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
-        if self.refuse > 0:
-            self.refuse -= 1
-            return "451 Try again later"
-        self.messages.append(envelope.content)
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Running:
-    """The server's handler and its listener, which a test may take down and bring back."""
-
-    def __init__(self, server: Server, port: int) -> None:
-        self.server, self.port = server, port
-        self.controller = None
-        self.start()
-
-    def start(self) -> None:
-        self.controller = Controller(self.server, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self) -> None:
-        self.controller.stop()
-
-
 @pytest.fixture
 def smtp(settings):
-    server = Server()
-    controller = Running(server, _free_port())
+    controller = MailServer()
+    server = controller.inbox
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
