@@ -209,8 +209,95 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 
+# SMS: one short text carrying what the recipient acts on (the time, the ETA, the link), not the
+# email's subject alone. Cyrillic needs UCS-2, 70 characters a segment, so every word counts.
+SMS_TEXTS: dict[str, dict[str, str]] = {
+    "booking_confirmed": {
+        "en": "Visit {number} booked: {window}. Move or cancel: {manage_url}",
+        "it": "Visita {number} prenotata: {window}. Spostarla o annullarla: {manage_url}",
+        "es": "Visita {number} reservada: {window}. Cambiarla o cancelarla: {manage_url}",
+        "bg": "Посещение {number} е запазено: {window}. Промяна или отказ: {manage_url}",
+    },
+    "visit_scheduled": {
+        "en": "Visit {number}: we will come {window}. Move or cancel: {manage_url}",
+        "it": "Visita {number}: verremo {window}. Spostarla o annullarla: {manage_url}",
+        "es": "Visita {number}: iremos {window}. Cambiarla o cancelarla: {manage_url}",
+        "bg": "Посещение {number}: ще дойдем {window}. Промяна или отказ: {manage_url}",
+    },
+    "visit_moved": {
+        "en": "Visit {number} moved to {window}.",
+        "it": "Visita {number} spostata a {window}.",
+        "es": "Visita {number} cambiada a {window}.",
+        "bg": "Посещение {number} е преместено за {window}.",
+    },
+    "visit_cancelled": {
+        "en": "Visit {number} of {window} is cancelled.",
+        "it": "La visita {number} del {window} è annullata.",
+        "es": "La visita {number} del {window} está cancelada.",
+        "bg": "Посещение {number} ({window}) е отменено.",
+    },
+    "reminder": {
+        "en": "Reminder: visit {number}, {window}.",
+        "it": "Promemoria: visita {number}, {window}.",
+        "es": "Recordatorio: visita {number}, {window}.",
+        "bg": "Напомняне: посещение {number}, {window}.",
+    },
+    "en_route": {
+        "en": "{technician} is on the way for visit {number}, expected at {eta}.",
+        "it": "{technician} è in arrivo per la visita {number}, previsto alle {eta}.",
+        "es": "{technician} está en camino para la visita {number}, llegada prevista: {eta}.",
+        "bg": "{technician} е на път за посещение {number}, очаква се в {eta}.",
+    },
+    "completed": {
+        "en": "Visit {number} completed. Thank you. Report: {report_url}",
+        "it": "Visita {number} completata. Grazie. Rapporto: {report_url}",
+        "es": "Visita {number} completada. Gracias. Informe: {report_url}",
+        "bg": "Посещение {number} приключи. Благодарим. Протокол: {report_url}",
+    },
+    "follow_up": {
+        "en": "Visit {number}: we need to come back ({reason}). We will send the new time.",
+        "it": "Visita {number}: dobbiamo tornare ({reason}). Le invieremo il nuovo orario.",
+        "es": "Visita {number}: tenemos que volver ({reason}). Le enviaremos la nueva hora.",
+        "bg": "Посещение {number}: ще дойдем отново ({reason}). Ще изпратим новия час.",
+    },
+    "tech_change": {
+        "en": "{change}: {number}, {window}, {address}.",
+        "it": "{change}: {number}, {window}, {address}.",
+        "es": "{change}: {number}, {window}, {address}.",
+        "bg": "{change}: {number}, {window}, {address}.",
+    },
+    "tech_schedule": {
+        "en": "Your visits on {day}:\n{lines}",
+        "it": "Le visite del {day}:\n{lines}",
+        "es": "Sus visitas del {day}:\n{lines}",
+        "bg": "Посещенията за {day}:\n{lines}",
+    },
+    "sla_at_risk": {
+        "en": "SLA at risk: {number} ({name}) is due at {due}, no visit under way.",
+        "it": "SLA a rischio: {number} ({name}) scade alle {due}, nessuna visita in corso.",
+        "es": "SLA en riesgo: {number} ({name}) vence a las {due}, sin visita en curso.",
+        "bg": "SLA в риск: {number} ({name}) изтича в {due}, няма посещение в ход.",
+    },
+    "running_late": {
+        "en": "Running late: {technician} not on site for {number}, window ended {window_end}.",
+        "it": "In ritardo: {technician} non è sul posto per {number}, finestra finita "
+        "alle {window_end}.",
+        "es": "Con retraso: {technician} no está en el sitio para {number}, la ventana terminó "
+        "a las {window_end}.",
+        "bg": "Закъснение: {technician} не е на място за {number}, прозорецът изтече в "
+        "{window_end}.",
+    },
+}
+
+
 def render(kind: str, language: str, values: dict[str, str]) -> tuple[str, str]:
     """Subject and text body; English when the language has no text yet."""
     texts = TEXTS[kind]
     subject, body = texts.get(language) or texts["en"]
     return subject.format(**values), body.format(**values)
+
+
+def render_sms(kind: str, language: str, values: dict[str, str]) -> str:
+    """The SMS text; English when the language has no text yet."""
+    texts = SMS_TEXTS[kind]
+    return (texts.get(language) or texts["en"]).format(**values)

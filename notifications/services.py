@@ -16,6 +16,7 @@ import secrets
 import threading
 from zoneinfo import ZoneInfo
 
+import phonenumbers
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -91,6 +92,16 @@ def _after_quiet_hours(due: datetime.datetime, preference, tz: ZoneInfo) -> date
     return datetime.datetime.combine(day, end, tzinfo=tz)
 
 
+def _channels(preference, *, email: str, phone) -> list[tuple[str, str]]:
+    """The channels a person chose, each with their address there; none they cannot be reached
+    on. Without a preference: email only."""
+    wanted = (
+        (Notification.Channel.EMAIL, email, preference.email if preference else True),
+        (Notification.Channel.SMS, str(phone or ""), preference.sms if preference else False),
+    )
+    return [(channel, address) for channel, address, want in wanted if want and address]
+
+
 def notify_customer(
     *, visit: Visit, kind: str, due_at: datetime.datetime | None = None, **payload
 ) -> Notification | None:
@@ -101,14 +112,7 @@ def notify_customer(
     tz = ZoneInfo(str(visit.ticket.site.timezone))
     due = _after_quiet_hours(due_at or timezone.now(), preference, tz)
     created = None
-    wants_email = preference.email if preference else True
-    wants_sms = preference.sms if preference else False
-    for channel, address, wanted in (
-        (Notification.Channel.EMAIL, customer.email, wants_email),
-        (Notification.Channel.SMS, str(customer.phone or ""), wants_sms),
-    ):
-        if not wanted or not address:
-            continue
+    for channel, address in _channels(preference, email=customer.email, phone=customer.phone):
         notification = Notification.objects.create(
             kind=kind,
             channel=channel,
@@ -257,10 +261,12 @@ def deliver(*, notification_id: int) -> bool:
     connection = None
     try:
         if notification.channel == Notification.Channel.SMS:
-            subject, _body = messages.render(
+            text = messages.render_sms(
                 notification.kind, notification.language, _values(notification)
             )
-            sms.backend().send(to=notification.recipient, text=subject)
+            sms.backend().send(
+                to=notification.recipient, text=text, key=f"notification-{notification.pk}"
+            )
         else:
             # Our own connection, so the row is marked sent right after the server's OK to the
             # message, before any goodbye: the window in which a killed worker leaves an
@@ -405,91 +411,107 @@ def _local(moment: datetime.datetime, tz) -> str:
 def notify_technician(
     *, technician, visit: Visit, change: str, planned_start: datetime.datetime | None
 ) -> Notification | None:
-    """Tell a technician about a change to today's or tomorrow's schedule (their local days)."""
-    email = technician.user.email if technician else ""
-    if not email or planned_start is None:
-        return None
-    preference = Preference.objects.filter(technician=technician).first()
-    if preference is not None and not preference.email:
+    """Tell a technician about a change to today's or tomorrow's schedule (their local days),
+    on the channels they chose. Returns the email notification, if any."""
+    if technician is None or planned_start is None:
         return None
     tz = ZoneInfo(str(technician.timezone))
     today = timezone.now().astimezone(tz).date()
     if planned_start.astimezone(tz).date() not in (today, today + datetime.timedelta(days=1)):
         return None
-    notification = Notification.objects.create(
-        kind=Kind.TECH_CHANGE,
-        recipient=email,
-        language=_staff_language(),
-        visit=visit,
-        due_at=_after_quiet_hours(timezone.now(), preference, tz),
-        payload={
-            "number": visit.ticket.number,
-            "change": change,
-            "window": _local(planned_start, tz),
-            "address": str(visit.ticket.site),
-            "name": technician.user.first_name,
-        },
-    )
-    _enqueue_on_commit(notification)
-    return notification
+    preference = Preference.objects.filter(technician=technician).first()
+    created = None
+    for channel, address in _channels(
+        preference, email=technician.user.email, phone=technician.phone
+    ):
+        notification = Notification.objects.create(
+            kind=Kind.TECH_CHANGE,
+            channel=channel,
+            recipient=address,
+            language=_staff_language(),
+            visit=visit,
+            due_at=_after_quiet_hours(timezone.now(), preference, tz),
+            payload={
+                "number": visit.ticket.number,
+                "change": change,
+                "window": _local(planned_start, tz),
+                "address": str(visit.ticket.site),
+                "name": technician.user.first_name,
+            },
+        )
+        _enqueue_on_commit(notification)
+        if channel == Notification.Channel.EMAIL:
+            created = notification
+    return created
 
 
 def write_next_day_schedules(*, now: datetime.datetime) -> int:
     """After the evening hour (each technician's local time), one message per technician with
-    visits tomorrow, listing them; written once per technician and day."""
+    visits tomorrow, listing them, on each channel they chose; written once per technician,
+    channel and day."""
     from technicians.models import Technician
 
     hour = _config("SCHEDULE_EVENING_HOUR", 19)
-    rows = []
-    wanted: dict[int, tuple] = {}
-    for tech in (
-        Technician.objects.filter(active=True).exclude(user__email="").select_related("user")
-    ):
+    evening: dict[int, tuple] = {}
+    for tech in Technician.objects.filter(active=True).select_related("user"):
         tz = ZoneInfo(str(tech.timezone))
         local = now.astimezone(tz)
         if local.hour < hour:
             continue
-        tomorrow = local.date() + datetime.timedelta(days=1)
-        wanted[tech.pk] = (
-            tech,
-            tz,
-            tomorrow,
-            datetime.datetime.combine(local.date(), datetime.time(hour), tzinfo=tz),
-        )
-    if not wanted:
+        due = datetime.datetime.combine(local.date(), datetime.time(hour), tzinfo=tz)
+        evening[tech.pk] = (tech, tz, local.date() + datetime.timedelta(days=1), due)
+    if not evening:
         return 0
-    keys = {f"schedule:{pk}:{w[2]}" for pk, w in wanted.items()}
-    done = set(
-        Notification.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True)
-    )
-    todo = {pk: w for pk, w in wanted.items() if f"schedule:{pk}:{w[2]}" not in done}
+    preferences = {p.technician_id: p for p in Preference.objects.filter(technician__in=evening)}
+    todo: dict[str, tuple] = {}  # dedupe key -> (technician's pk, channel, address)
+    for pk, (tech, _tz, tomorrow, _due) in evening.items():
+        for channel, address in _channels(
+            preferences.get(pk), email=tech.user.email, phone=tech.phone
+        ):
+            suffix = "" if channel == Notification.Channel.EMAIL else f":{channel}"
+            todo[f"schedule:{pk}:{tomorrow}{suffix}"] = (pk, channel, address)
+    for key in Notification.objects.filter(dedupe_key__in=todo).values_list(
+        "dedupe_key", flat=True
+    ):
+        del todo[key]
     if not todo:
         return 0
-    days = {w[2] for w in todo.values()}
+    techs = {pk for pk, _channel, _address in todo.values()}
+    # Each technician's tomorrow is a local day; the query takes the UTC span of them all.
+    starts = [
+        datetime.datetime.combine(evening[pk][2], datetime.time(), tzinfo=evening[pk][1])
+        for pk in techs
+    ]
     lines: dict[int, list[str]] = {}
     for visit in (
         Visit.objects.filter(
-            technician__in=list(todo), status__in=Visit.BUSY_STATUSES, planned_start__date__in=days
+            technician__in=techs,
+            status__in=Visit.BUSY_STATUSES,
+            planned_start__gte=min(starts),
+            planned_start__lt=max(starts) + datetime.timedelta(days=1, hours=1),
         )
         .select_related("ticket__site", "ticket__customer")
         .order_by("planned_start")
     ):
-        tech, tz, tomorrow, _ = todo[visit.technician_id]
+        _tech, tz, tomorrow, _due = evening[visit.technician_id]
         if visit.planned_start.astimezone(tz).date() == tomorrow:
             lines.setdefault(visit.technician_id, []).append(
                 f"{visit.planned_start.astimezone(tz):%H:%M} {visit.ticket.number} "
                 f"{visit.ticket.customer}, {visit.ticket.site}"
             )
-    for pk, (tech, _tz, tomorrow, due) in todo.items():
+    rows = []
+    for key, (pk, channel, address) in todo.items():
         if pk not in lines:
             continue
+        tech, tz, tomorrow, due = evening[pk]
         rows.append(
             Notification(
                 kind=Kind.TECH_SCHEDULE,
-                recipient=tech.user.email,
+                channel=channel,
+                recipient=address,
                 language=_staff_language(),
-                due_at=due,
-                dedupe_key=f"schedule:{pk}:{tomorrow}",
+                due_at=_after_quiet_hours(due, preferences.get(pk), tz),
+                dedupe_key=key,
                 payload={
                     "name": tech.user.first_name,
                     "day": tomorrow.isoformat(),
@@ -615,10 +637,13 @@ def set_preferences(
     sms: bool,
     quiet_from: datetime.time | None,
     quiet_until: datetime.time | None,
+    phone: str | None = None,
 ) -> Preference:
-    """A customer's or technician's own choice of channels and quiet hours."""
+    """A customer's or technician's own choice of channels and quiet hours, and the mobile
+    number SMS go to (None leaves it as it is, "" removes it)."""
     if (customer is None) == (technician is None):
         raise InvalidInput(gettext("Preferences belong to one customer or one technician."))
+    person = customer if customer is not None else technician
     if (quiet_from is None) != (quiet_until is None):
         raise InvalidInput(
             gettext("Give both ends of the quiet hours, or neither."), field="quiet_from"
@@ -627,9 +652,41 @@ def set_preferences(
         raise InvalidInput(
             gettext("Quiet hours must not start and end at the same time."), field="quiet_from"
         )
+    number = person.phone if phone is None else _mobile_number(phone)
+    if sms and not number:
+        raise InvalidInput(gettext("To get SMS, give your mobile number."), field="phone")
+    if sms and phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.FIXED_LINE:
+        raise InvalidInput(
+            gettext("This is a landline number, which cannot receive SMS: give a mobile one."),
+            field="phone",
+        )
     owner = {"customer": customer} if customer is not None else {"technician": technician}
-    preference, _created = Preference.objects.update_or_create(
-        **owner,
-        defaults={"email": email, "sms": sms, "quiet_from": quiet_from, "quiet_until": quiet_until},
-    )
+    with transaction.atomic():
+        if phone is not None and number != person.phone:
+            person.phone = number
+            person.save(update_fields=["phone"])
+        preference, _created = Preference.objects.update_or_create(
+            **owner,
+            defaults={
+                "email": email,
+                "sms": sms,
+                "quiet_from": quiet_from,
+                "quiet_until": quiet_until,
+            },
+        )
     return preference
+
+
+def _mobile_number(text: str):
+    """An E.164 number from what a person typed, or "" for nothing typed."""
+    from phonenumber_field.phonenumber import to_python
+
+    if not text.strip():
+        return ""
+    number = to_python(text.strip())
+    if number is None or not number.is_valid():
+        raise InvalidInput(
+            gettext("Enter the mobile number with its country code, like +39 312 345 6789."),
+            field="phone",
+        )
+    return number

@@ -55,6 +55,12 @@ def manage_feed(request):
 class PreferenceForm(forms.Form):
     email = forms.BooleanField(label=_("By email"), required=False)
     sms = forms.BooleanField(label=_("By SMS"), required=False)
+    phone = forms.CharField(
+        label=_("Mobile number"),
+        required=False,
+        max_length=32,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
     quiet_from = forms.TimeField(
         label=_("Quiet from"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
     )
@@ -84,10 +90,14 @@ def preferences(request):
         if current
         else {"email": True}
     )
+    phone = next(iter(owner.values())).phone
+    initial["phone"] = phone.as_international if phone else ""
     form = PreferenceForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.set_preferences(**owner, **form.cleaned_data)
+            # A form without the number field (an older page) leaves the number alone.
+            phone = form.cleaned_data["phone"] if "phone" in request.POST else None
+            services.set_preferences(**owner, **{**form.cleaned_data, "phone": phone})
         except DomainError as err:
             form.add_error(getattr(err, "field", None), err.message)
         else:

@@ -48,7 +48,7 @@ class CustomerFactory(CleanFactory):
 
     name = factory.Faker("name")
     email = factory.Sequence(lambda n: f"customer{n}@example.com")
-    phone = "+390612345678"
+    phone = "+393471234567"
 
 
 class SiteFactory(CleanFactory):

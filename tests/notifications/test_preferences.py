@@ -34,14 +34,20 @@ def test_sms_goes_out_through_the_configured_backend(visit, settings, tmp_path):
     }
     Preference.objects.create(customer=visit.ticket.customer, email=False, sms=True)
 
-    services.notify_customer(visit=visit, kind="visit_scheduled")
+    services.notify_customer(
+        visit=visit, kind="visit_scheduled", manage_url="https://fs.example/portal/b/t0k/"
+    )
     row = Notification.objects.get()
     assert services.deliver(notification_id=row.pk)
 
-    assert row.channel == "sms" and row.recipient == "+390612345678"
+    assert row.channel == "sms" and row.recipient == "+393471234567"
     (line,) = outbox.read_text().splitlines()
-    assert json.loads(line)["to"] == "+390612345678"
-    assert visit.ticket.number in json.loads(line)["text"]
+    sent = json.loads(line)
+    assert sent["to"] == "+393471234567"
+    # The text carries what the customer acts on, not the email's subject alone.
+    assert visit.ticket.number in sent["text"] and "10:00-12:00" in sent["text"]
+    assert "https://fs.example/portal/b/t0k/" in sent["text"]
+    assert sent["key"] == f"notification-{row.pk}"
 
 
 def test_quiet_hours_hold_a_message_until_they_end(visit):
@@ -100,3 +106,42 @@ def test_someone_without_a_customer_or_technician_record_gets_404(client, dispat
     client.force_login(dispatcher)
 
     assert client.get(reverse("notifications:preferences")).status_code == 404
+
+
+def test_sms_needs_a_valid_mobile_number_and_bad_ones_change_nothing(client, customer_user):
+    customer = customer_user.customer
+    customer.phone = ""
+    customer.save()
+    url = reverse("notifications:preferences")
+    client.force_login(customer_user)
+
+    missing = client.post(url, {"sms": "on", "phone": ""})
+    garbled = client.post(url, {"sms": "on", "phone": "12345"})
+    landline = client.post(url, {"sms": "on", "phone": "+39 06 1234 5678"})
+
+    assert missing.status_code == 400 and "give your mobile number" in missing.text
+    assert garbled.status_code == 400 and "country code" in garbled.text
+    assert landline.status_code == 400 and "landline" in landline.text
+    assert not Preference.objects.exists()
+    customer.refresh_from_db()
+    assert not customer.phone
+
+    saved = client.post(url, {"sms": "on", "phone": "+39 312 345 6789"})
+
+    assert saved.status_code == 302
+    customer.refresh_from_db()
+    assert str(customer.phone) == "+393123456789"
+    assert Preference.objects.get(customer=customer).sms is True
+    assert 'value="+39 312 345 6789"' in client.get(url).text
+
+
+def test_every_message_has_its_words_in_every_language_on_both_channels():
+    from notifications import messages
+    from notifications.services import _DEFAULTS
+
+    for kind in Notification.Kind.values:
+        for language in ("en", "it", "es", "bg"):
+            assert language in messages.TEXTS[kind] and language in messages.SMS_TEXTS[kind]
+            subject, body = messages.render(kind, language, _DEFAULTS)
+            assert subject.strip() and body.strip()
+            assert messages.render_sms(kind, language, _DEFAULTS).strip()

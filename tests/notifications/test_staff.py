@@ -131,3 +131,60 @@ def test_a_technician_who_turned_email_off_gets_none():
     assign_visit(visit=new_visit(), technician=tech, start=tomorrow_at(9), by=None)
 
     assert not Notification.objects.filter(recipient="marco@example.com").exists()
+
+
+def test_a_technician_on_sms_hears_of_changes_by_sms_only():
+    from notifications.models import Preference
+
+    tech = TechnicianFactory(user__email="marco@example.com", phone="+393123456789")
+    Preference.objects.create(technician=tech, email=False, sms=True)
+
+    visit = assign_visit(visit=new_visit(), technician=tech, start=tomorrow_at(9), by=None)
+
+    rows = Notification.objects.filter(kind="tech_change")
+    assert [(r.channel, r.recipient) for r in rows] == [("sms", "+393123456789")]
+    assert visit.ticket.number in rows[0].payload["number"]
+
+
+def test_next_day_schedule_follows_the_technicians_channels_and_quiet_hours():
+    from notifications.models import Preference
+
+    tech = TechnicianFactory(user__email="marco@example.com", phone="+393123456789")
+    Preference.objects.create(
+        technician=tech,
+        email=False,
+        sms=True,
+        quiet_from=datetime.time(18, 30),
+        quiet_until=datetime.time(21),
+    )
+    assign_visit(visit=new_visit(), technician=tech, start=tomorrow_at(9), by=None)
+    today = timezone.now().astimezone(ROME).date()
+    evening = datetime.datetime.combine(today, datetime.time(19, 30), tzinfo=ROME)
+
+    assert services.write_next_day_schedules(now=evening) == 1
+    assert services.write_next_day_schedules(now=evening) == 0
+
+    row = Notification.objects.get(kind="tech_schedule")
+    assert (row.channel, row.recipient) == ("sms", "+393123456789")
+    assert row.due_at == datetime.datetime.combine(today, datetime.time(21), tzinfo=ROME)
+
+
+def test_next_day_schedule_uses_the_technicians_own_tomorrow():
+    """A technician in Tokyo: a visit at 07:00 their tomorrow is still today in Rome."""
+    tokyo = ZoneInfo("Asia/Tokyo")
+    tech = TechnicianFactory(user__email="kenji@example.com", timezone="Asia/Tokyo")
+    today = timezone.now().astimezone(tokyo).date()
+    tomorrow = today + datetime.timedelta(days=1)
+    nine = datetime.datetime.combine(tomorrow, datetime.time(9), tzinfo=tokyo)
+    visit = assign_visit(visit=new_visit(), technician=tech, start=nine, by=None)
+    early = nine - datetime.timedelta(hours=2)  # before the shift: moved by hand, as an overtime
+    visit.__class__.objects.filter(pk=visit.pk).update(
+        planned_start=early, planned_end=early + datetime.timedelta(hours=1)
+    )
+    Notification.objects.all().delete()
+
+    evening = datetime.datetime.combine(today, datetime.time(20), tzinfo=tokyo)
+    assert services.write_next_day_schedules(now=evening) == 1
+
+    row = Notification.objects.get(kind="tech_schedule")
+    assert row.payload["lines"].startswith(f"07:00 {visit.ticket.number}")
