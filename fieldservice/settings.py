@@ -282,6 +282,7 @@ FIELDSERVICE = {
     "CHANGE_CUTOFF_HOURS": env.int("CHANGE_CUTOFF_HOURS", default=24),
     # How long the move-or-cancel link in a confirmation stays valid.
     "BOOKING_LINK_DAYS": env.int("BOOKING_LINK_DAYS", default=30),
+    "REPORT_LINK_DAYS": env.int("REPORT_LINK_DAYS", default=365),
     # Where links in messages point.
     "PUBLIC_URL": env.str("PUBLIC_URL", default="http://127.0.0.1:8000"),
     # SMS: notifications.sms.ConsoleBackend, FileBackend (var/sms.jsonl) or HttpGatewayBackend.

@@ -23,12 +23,15 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, linebreaks
 from django.utils.translation import gettext
 
 from dispatch.travel import travel_source
 from fieldservice.errors import InvalidInput
+from portal.services import report_token
+from tickets import reports
 from tickets.models import Visit
 
 from . import calendar, messages, sms
@@ -207,7 +210,7 @@ def _values(notification: Notification) -> dict[str, str]:
     }
     if notification.kind == Kind.COMPLETED:
         base = settings.FIELDSERVICE.get("PUBLIC_URL", "")
-        values["report_url"] = f"{base}/tech/visits/{visit.pk}/report/"
+        values["report_url"] = f"{base}{reverse('portal:report', args=[report_token(visit)])}"
     if notification.kind == Kind.FOLLOW_UP:
         values["reason"] = str(visit.get_outcome_display()).lower()
     if notification.kind == Kind.EN_ROUTE and visit.en_route_at and tech:
@@ -232,6 +235,13 @@ def _message(notification: Notification) -> EmailMultiAlternatives:
     )
     email.attach_alternative(linebreaks(escape(body)), "text/html")
     email.extra_headers["Message-ID"] = f"<notification-{notification.pk}@fieldservice>"
+    if notification.kind == Kind.COMPLETED:
+        visit = reports.with_report_data(Visit.objects.filter(pk=notification.visit_id)).get()
+        email.attach(
+            reports.filename(visit),
+            reports.as_pdf(visit, language=notification.language),
+            "application/pdf",
+        )
     if (
         notification.kind in CALENDAR_KINDS
         and notification.visit is not None

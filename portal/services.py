@@ -18,6 +18,7 @@ from dispatch import availability
 from dispatch.services import assign_visit
 from fieldservice.errors import DomainError, InvalidInput, TransitionNotAllowed, WindowTaken
 from technicians.models import Skill, Technician
+from tickets import reports
 from tickets import services as ticket_services
 from tickets.codes import match_codes
 from tickets.models import Ticket, Visit
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
 TOKEN_SALT = "portal.booking"  # noqa: S105 - a signing namespace, not a secret
+REPORT_SALT = "portal.report"
 
 
 @transaction.atomic
@@ -157,6 +159,30 @@ def visit_from_token(token: str) -> Visit:
     return Visit.objects.select_related(
         "ticket__site", "ticket__appliance__model", "ticket__appliance_model"
     ).get(pk=data["visit"])
+
+
+def report_token(visit: Visit) -> str:
+    """A signed link to the visit's service report, for a customer with or without a login."""
+    return signing.dumps({"visit": visit.pk}, salt=REPORT_SALT, compress=True)
+
+
+def report_from_token(token: str) -> Visit:
+    """The finished visit a report link names; a clear error for a bad or expired link."""
+    max_age = settings.FIELDSERVICE.get("REPORT_LINK_DAYS", 365) * 86400
+    try:
+        data = signing.loads(token, salt=REPORT_SALT, max_age=max_age)
+    except signing.SignatureExpired as exc:
+        raise InvalidInput(_("This link has expired. Log in to see your service reports.")) from exc
+    except signing.BadSignature as exc:
+        raise InvalidInput(_("This link is not valid.")) from exc
+    visit = (
+        reports.with_report_data(Visit.objects.filter(pk=data["visit"]))
+        .filter(status__in=[Visit.Status.COMPLETED, Visit.Status.CANNOT_COMPLETE])
+        .first()
+    )
+    if visit is None:
+        raise InvalidInput(_("This visit has no service report."))
+    return visit
 
 
 def _check_cutoff(visit: Visit) -> None:

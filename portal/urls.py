@@ -13,4 +13,5 @@ urlpatterns = [
     path("book/codes/", views.code_search, name="code_search"),
     path("tickets/<int:ticket_id>/", views.ticket, name="ticket"),
     path("b/<str:token>/", views.manage, name="manage"),
+    path("r/<str:token>/", views.report, name="report"),
 ]

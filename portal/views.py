@@ -14,6 +14,7 @@ from customers.services import register_appliance
 from dispatch import availability
 from fieldservice.errors import DomainError, WindowTaken
 from fieldservice.roles import customer_required
+from tickets import reports
 from tickets.codes import catalog_for, normalize_code
 from tickets.models import Visit
 from tickets.selectors import tickets_for
@@ -195,3 +196,13 @@ def manage(request, token: str):
         "portal/manage.html",
         {"visit": visit, "ticket": ticket, "model": model, "windows": windows},
     )
+
+
+def report(request, token: str):
+    """A finished visit's service report from the link in the completion message, without
+    logging in: the page, or the PDF with ?format=pdf."""
+    try:
+        visit = services.report_from_token(token)
+    except DomainError as err:
+        return render(request, "portal/manage.html", {"error": err.message}, status=400)
+    return reports.response(visit, pdf=request.GET.get("format") == "pdf")

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -19,7 +18,7 @@ from fieldservice.errors import DomainError, InvalidInput
 from fieldservice.forms import errors_in_words
 from fieldservice.roles import technician_required
 
-from . import services, tech_selectors
+from . import reports, services, tech_selectors
 from . import sync as tech_sync
 from .models import JobEntry, Part, RepairOption, Visit
 from .selectors import visits_for
@@ -146,34 +145,8 @@ def report(request, visit_id: int):
     ?format=pdf. For the visit's technician, dispatchers and the customer who owns it."""
     if not request.user.is_authenticated:
         return redirect(f"{reverse('login')}?next={request.path}")
-    visit = get_object_or_404(
-        visits_for(request.user).prefetch_related("entries", "parts_used__part", "repair_options"),
-        pk=visit_id,
-    )
-    signature = visit.signature if hasattr(visit, "signature") else None
-    signature_src = ""
-    if signature is not None and signature.image:
-        # Inline, so the PDF needs no second request for the image.
-        with signature.image.open("rb") as handle:
-            signature_src = "data:image/png;base64," + base64.b64encode(handle.read()).decode()
-    html = render_to_string(
-        "tech/report.html",
-        {
-            "visit": visit,
-            "ticket": visit.ticket,
-            "signature": signature,
-            "signature_src": signature_src,
-        },
-        request=request,
-    )
-    if request.GET.get("format") != "pdf":
-        return HttpResponse(html)
-    from weasyprint import HTML  # imported here: it needs Debian's pango, only for PDFs
-
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="report-{visit.ticket.number}.pdf"'
-    return response
+    visit = get_object_or_404(reports.with_report_data(visits_for(request.user)), pk=visit_id)
+    return reports.response(visit, pdf=request.GET.get("format") == "pdf")
 
 
 @require_POST

@@ -1,4 +1,5 @@
 import datetime
+import re
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -167,8 +168,8 @@ def test_en_route_message_gives_an_eta(booked, mailoutbox, django_capture_on_com
     assert "previsto alle" in mailoutbox[-1].body
 
 
-def test_completion_links_the_report_and_cannot_complete_announces_a_follow_up(
-    booked, mailoutbox, django_capture_on_commit_callbacks
+def test_completion_sends_the_report_and_cannot_complete_announces_a_follow_up(
+    booked, mailoutbox, django_capture_on_commit_callbacks, client
 ):
     visit, _ = booked
     second = new_visit(visit.ticket)
@@ -194,4 +195,21 @@ def test_completion_links_the_report_and_cannot_complete_announces_a_follow_up(
             second = tickets.transition_visit(visit=second, to=step, by=None)
     done = mailoutbox[-1]
     assert done.subject == f"Visita {visit.ticket.number} completata"
-    assert f"/tech/visits/{second.pk}/report/" in done.body
+    ((name, content, mimetype),) = done.attachments
+    assert (name, mimetype) == (f"report-{visit.ticket.number}.pdf", "application/pdf")
+    assert content.startswith(b"%PDF")
+    # The link works without logging in: many customers never made an account.
+    link = re.search(r"http://\S+(/portal/r/\S+/)", done.body).group(1)
+    page = client.get(link)
+    assert page.status_code == 200 and "Service report" in page.text
+    assert visit.ticket.number in page.text and str(second.technician) in page.text
+    assert client.get(link + "?format=pdf").content.startswith(b"%PDF")
+    assert client.get(link.replace("/r/", "/r/x")).status_code == 400
+
+
+def test_a_report_link_for_a_visit_not_finished_says_so(booked, client):
+    visit, _ = booked
+
+    page = client.get(f"/portal/r/{portal.report_token(visit)}/")
+
+    assert page.status_code == 400 and "no service report" in page.text
