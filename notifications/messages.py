@@ -290,6 +290,19 @@ SMS_TEXTS: dict[str, dict[str, str]] = {
 }
 
 
+# The last line of every customer email, before the unsubscribe link.
+UNSUBSCRIBE = {
+    "en": "To stop these emails",
+    "it": "Per non ricevere più queste email",
+    "es": "Para dejar de recibir estos correos",
+    "bg": "За да спрете тези имейли",
+}
+
+
+def unsubscribe_line(language: str) -> str:
+    return UNSUBSCRIBE.get(language) or UNSUBSCRIBE["en"]
+
+
 def render(kind: str, language: str, values: dict[str, str]) -> tuple[str, str]:
     """Subject and text body; English when the language has no text yet."""
     texts = TEXTS[kind]

@@ -23,9 +23,9 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import transaction
 from django.db.models import F, Q
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape, linebreaks
 from django.utils.translation import gettext
 
 from dispatch.travel import travel_source
@@ -226,14 +226,30 @@ def _message(notification: Notification) -> EmailMultiAlternatives:
     """The email. Every copy of one notification carries the same Message-ID, so a mail client
     shows a redelivery (a worker killed between the server's OK and our bookkeeping) once."""
     subject, body = messages.render(notification.kind, notification.language, _values(notification))
+    text, unsubscribe_url = body, ""
     if notification.kind in CUSTOMER_KINDS:
         base = settings.FIELDSERVICE.get("PUBLIC_URL", "")
         token = unsubscribe_token(notification.visit.ticket.customer)
-        body += f"\n\n--\n{base}/notifications/unsubscribe/{token}/"
+        unsubscribe_url = f"{base}{reverse('notifications:unsubscribe', args=[token])}"
+        text += f"\n\n--\n{messages.unsubscribe_line(notification.language)}: {unsubscribe_url}"
     email = EmailMultiAlternatives(
-        subject, body, settings.DEFAULT_FROM_EMAIL, [notification.recipient]
+        subject, text, settings.DEFAULT_FROM_EMAIL, [notification.recipient]
     )
-    email.attach_alternative(linebreaks(escape(body)), "text/html")
+    html = render_to_string(
+        "notifications/email.html",
+        {
+            "language": notification.language,
+            "subject": subject,
+            "body": body,
+            "unsubscribe_url": unsubscribe_url,
+            "unsubscribe_line": messages.unsubscribe_line(notification.language),
+        },
+    )
+    email.attach_alternative(html, "text/html")
+    if unsubscribe_url:
+        # One-click unsubscribe (RFC 8058), which the big mailbox providers ask senders for.
+        email.extra_headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+        email.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     email.extra_headers["Message-ID"] = f"<notification-{notification.pk}@fieldservice>"
     if notification.kind == Kind.COMPLETED:
         visit = reports.with_report_data(Visit.objects.filter(pk=notification.visit_id)).get()

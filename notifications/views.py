@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from fieldservice import roles
@@ -18,8 +19,10 @@ from . import services
 from .models import CalendarFeed, Preference
 
 
+@csrf_exempt  # the signed token is the credential, not a session; mail providers POST here
 def unsubscribe(request, token: str):
-    """GET shows a confirm button (mail scanners follow links); POST unsubscribes."""
+    """GET shows a confirm button (mail scanners follow links); POST unsubscribes, including
+    the one-click POST (RFC 8058) a mailbox provider sends for the List-Unsubscribe header."""
     if request.method == "POST":
         try:
             services.unsubscribe(token=token)

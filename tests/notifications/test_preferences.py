@@ -145,3 +145,34 @@ def test_every_message_has_its_words_in_every_language_on_both_channels():
             subject, body = messages.render(kind, language, _DEFAULTS)
             assert subject.strip() and body.strip()
             assert messages.render_sms(kind, language, _DEFAULTS).strip()
+
+
+def test_emails_have_clickable_links_escaped_names_and_a_one_click_unsubscribe(visit, mailoutbox):
+    from urllib.parse import urlparse
+
+    from django.test import Client
+
+    customer = visit.ticket.customer
+    customer.name = "<b>Rossi</b>"
+    customer.save()
+    row = services.notify_customer(
+        visit=visit, kind="visit_scheduled", manage_url="https://fs.example/portal/b/t0k/"
+    )
+    services.deliver(notification_id=row.pk)
+
+    (message,) = mailoutbox
+    ((html, mimetype),) = message.alternatives
+    assert mimetype == "text/html"
+    assert '<a href="https://fs.example/portal/b/t0k/"' in html
+    assert "&lt;b&gt;Rossi" in html and "<b>Rossi" not in html
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    url = message.extra_headers["List-Unsubscribe"].strip("<>")
+    assert url in message.body and url in html
+
+    # What a mailbox provider sends: a bare POST, no session, no CSRF token.
+    response = Client(enforce_csrf_checks=True).post(
+        urlparse(url).path, {"List-Unsubscribe": "One-Click"}
+    )
+
+    assert response.status_code == 200
+    assert Preference.objects.get(customer=customer).email is False
