@@ -9,6 +9,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from fieldservice import roles
 from fieldservice.errors import InvalidInput
 
 from .models import Appliance, ApplianceModel, Customer, Site
@@ -33,8 +34,16 @@ def register_appliance(
     serial_number: str,
     purchased_on: datetime.date | None = None,
     warranty_until: datetime.date | None = None,
+    by=None,
 ) -> Appliance:
-    """Add an appliance at a site; the warranty follows from the model unless given."""
+    """Add an appliance at a site; the warranty follows from the model unless given. Only the
+    service desk (or code acting for it, `by` None) gives a warranty end: a customer's would
+    decide for themselves that repairs are free."""
+    if warranty_until is not None and by is not None and not roles.has_role(by, roles.DISPATCHER):
+        raise InvalidInput(
+            _("Only the service desk sets a warranty end: give the purchase date instead."),
+            field="warranty_until",
+        )
     serial = serial_number.strip()
     if not serial:
         raise InvalidInput(

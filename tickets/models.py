@@ -436,6 +436,11 @@ class Visit(models.Model):
         return datetime.timedelta(minutes=self.duration_minutes)
 
 
+def KEY_PER_VISIT(model: str) -> models.UniqueConstraint:  # noqa: N802 - used like a constant
+    """A phone's idempotency key names one record of one visit; other visits' keys are apart."""
+    return models.UniqueConstraint(fields=["visit", "client_key"], name=f"{model}_key_per_visit")
+
+
 class JobEntry(models.Model):
     """What a technician records on a visit: a diagnostic, a finding or a note of work done.
 
@@ -460,14 +465,15 @@ class JobEntry(models.Model):
         related_name="+",
     )
     at = models.DateTimeField(_("at"), auto_now_add=True)
-    client_key = models.CharField(
-        _("client key"), max_length=64, unique=True, null=True, blank=True
+    client_key = models.CharField(  # noqa: DJ001 - NULL is "no key": NULLs never collide
+        _("client key"), max_length=64, null=True, blank=True
     )
 
     class Meta:
         verbose_name = _("job entry")
         verbose_name_plural = _("job entries")
         ordering = ["at", "pk"]
+        constraints = [KEY_PER_VISIT("jobentry")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.text[:40]}"
@@ -483,8 +489,8 @@ class PartUsed(models.Model):
         Part, verbose_name=_("part"), on_delete=models.PROTECT, related_name="+"
     )
     quantity = models.PositiveSmallIntegerField(_("quantity"), default=1)
-    client_key = models.CharField(
-        _("client key"), max_length=64, unique=True, null=True, blank=True
+    client_key = models.CharField(  # noqa: DJ001 - NULL is "no key": NULLs never collide
+        _("client key"), max_length=64, null=True, blank=True
     )
 
     class Meta:
@@ -493,7 +499,8 @@ class PartUsed(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(quantity__gte=1), name="part_quantity_positive"
-            )
+            ),
+            KEY_PER_VISIT("partused"),
         ]
 
     def __str__(self) -> str:
@@ -516,8 +523,8 @@ class RepairOption(models.Model):
     decision = models.CharField(
         _("decision"), max_length=10, choices=Decision.choices, default=Decision.OFFERED
     )
-    client_key = models.CharField(
-        _("client key"), max_length=64, unique=True, null=True, blank=True
+    client_key = models.CharField(  # noqa: DJ001 - NULL is "no key": NULLs never collide
+        _("client key"), max_length=64, null=True, blank=True
     )
 
     class Meta:
@@ -527,7 +534,8 @@ class RepairOption(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(price__gte=0), name="repair_price_not_negative"
-            )
+            ),
+            KEY_PER_VISIT("repairoption"),
         ]
 
     def __str__(self) -> str:
@@ -561,14 +569,15 @@ class VisitPhoto(models.Model):
     image = models.ImageField(_("image"), upload_to="photos/%Y/%m/")
     caption = models.CharField(_("caption"), max_length=200, blank=True)
     at = models.DateTimeField(_("at"), auto_now_add=True)
-    client_key = models.CharField(
-        _("client key"), max_length=64, unique=True, null=True, blank=True
+    client_key = models.CharField(  # noqa: DJ001 - NULL is "no key": NULLs never collide
+        _("client key"), max_length=64, null=True, blank=True
     )
 
     class Meta:
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
         ordering = ["at", "pk"]
+        constraints = [KEY_PER_VISIT("visitphoto")]
 
     def __str__(self) -> str:
         return self.caption or self.image.name
@@ -580,7 +589,7 @@ class SyncAction(models.Model):
     A replay with the same key gets the stored result and records nothing twice.
     """
 
-    key = models.CharField(_("key"), max_length=64, unique=True)
+    key = models.CharField(_("key"), max_length=64)
     technician = models.ForeignKey(
         Technician, verbose_name=_("technician"), on_delete=models.CASCADE, related_name="+"
     )
@@ -594,6 +603,10 @@ class SyncAction(models.Model):
     class Meta:
         verbose_name = _("synced action")
         verbose_name_plural = _("synced actions")
+        # Keys are the phone's: one technician's cannot collide with, or reveal, another's.
+        constraints = [
+            models.UniqueConstraint(fields=["technician", "key"], name="sync_key_per_technician")
+        ]
 
     def __str__(self) -> str:
         return self.key

@@ -550,8 +550,14 @@ def _recordable(visit: Visit) -> None:
         )
 
 
-def _existing(model, client_key: str):
-    return model.objects.filter(client_key=client_key).first() if client_key else None
+def _existing(model, visit: Visit, client_key: str):
+    """The record this visit's action with this key made already, if any. The visit's row is
+    locked first, so two copies of one action arriving at once are taken one after the other
+    and the second finds the first's record instead of failing on the unique key."""
+    if not client_key:
+        return None
+    list(Visit.objects.select_for_update().filter(pk=visit.pk).values_list("pk"))
+    return model.objects.filter(visit=visit, client_key=client_key).first()
 
 
 @transaction.atomic
@@ -561,7 +567,7 @@ def record_entry(
     """A diagnostic, finding or work note on the visit."""
     from .models import JobEntry
 
-    if (found := _existing(JobEntry, client_key)) is not None:
+    if (found := _existing(JobEntry, visit, client_key)) is not None:
         return found
     _recordable(visit)
     if not text.strip():
@@ -578,7 +584,7 @@ def use_part(*, visit: Visit, part, quantity: int, client_key: str = ""):
     """A catalog part fitted on the visit."""
     from .models import PartUsed
 
-    if (found := _existing(PartUsed, client_key)) is not None:
+    if (found := _existing(PartUsed, visit, client_key)) is not None:
         return found
     _recordable(visit)
     if not 1 <= quantity <= 999:
@@ -593,7 +599,7 @@ def offer_option(*, visit: Visit, description: str, price, client_key: str = "")
     """A repair option offered to the customer, with its price."""
     from .models import RepairOption
 
-    if (found := _existing(RepairOption, client_key)) is not None:
+    if (found := _existing(RepairOption, visit, client_key)) is not None:
         return found
     _recordable(visit)
     if not description.strip():
@@ -661,7 +667,7 @@ def add_photo(*, visit: Visit, upload, caption: str = "", client_key: str = ""):
 
     from .models import VisitPhoto
 
-    if (found := _existing(VisitPhoto, client_key)) is not None:
+    if (found := _existing(VisitPhoto, visit, client_key)) is not None:
         return found
     _recordable(visit)
     try:

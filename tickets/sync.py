@@ -161,7 +161,7 @@ def replay(*, technician, user, actions: list[dict]) -> list[dict]:
             result = {"key": key, "status": "error", "message": err.message}
         except IntegrityError:
             # The same key arrived twice at once: the other request recorded it.
-            stored = SyncAction.objects.get(key=key)
+            stored = SyncAction.objects.get(key=key, technician=technician)
             result = {**stored.result, "status": "duplicate"}
         results.append(result)
     return results

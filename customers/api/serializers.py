@@ -103,7 +103,8 @@ class ApplianceInSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         default=None,
-        help_text="Leave out to follow the model's warranty from the purchase date.",
+        help_text="Leave out to follow the model's warranty from the purchase date. "
+        "Dispatchers only: from anyone else it is a 400.",
     )
 
 

@@ -117,7 +117,9 @@ class ApplianceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @idempotent
     def create(self, request):
         """Register an appliance at one of the sites you may see."""
-        appliance = services.register_appliance(**valid_input(self, s.ApplianceInSerializer))
+        appliance = services.register_appliance(
+            **valid_input(self, s.ApplianceInSerializer), by=request.user
+        )
         return Response(s.ApplianceSerializer(appliance).data, status=status.HTTP_201_CREATED)
 
 

@@ -234,3 +234,26 @@ def test_idempotency_answers_are_forgotten_after_their_hours(world, settings):
     assert again.status_code == 201, again.content
     assert "Idempotent-Replayed" not in again
     assert Site.objects.filter(address="Via Roma 1").count() == 2
+
+
+def test_only_dispatchers_give_an_appliance_a_warranty_end(world):
+    from customers.models import Appliance
+
+    url = reverse("v1:appliance-list")
+
+    def body(serial: str) -> dict:
+        return {
+            "site": world.mine["site"],
+            "model": world.mine["appliance-model"],
+            "serial_number": serial,
+            "warranty_until": "2099-12-31",
+        }
+
+    customer = world.clients["customer"].post(url, body("FREE-1"), format="json")
+    desk = world.clients["dispatcher"].post(url, body("DESK-1"), format="json")
+
+    assert customer.status_code == 400
+    assert list(customer.json()["errors"]) == ["warranty_until"]
+    assert "purchase date" in customer.json()["detail"]
+    assert not Appliance.objects.filter(serial_number="FREE-1").exists()
+    assert desk.status_code == 201 and desk.json()["warranty_until"] == "2099-12-31"

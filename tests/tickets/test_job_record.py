@@ -7,7 +7,7 @@ from PIL import Image
 
 from dispatch.services import assign_visit
 from fieldservice.errors import InvalidInput, TransitionNotAllowed
-from tests.factories import ApplianceFactory, PartFactory, new_visit, open_ticket
+from tests.factories import ApplianceFactory, PartFactory, TechnicianFactory, new_visit, open_ticket
 from tests.tickets.test_tech_pages import later_today
 from tickets import services
 from tickets.models import JobEntry, PartUsed, RepairOption
@@ -155,3 +155,81 @@ def test_photos_are_resized_and_lose_their_gps_data(client, technician, on_site)
         stored = Image.open(io.BytesIO(handle.read()))
     assert max(stored.size) == 1600
     assert not stored.getexif()
+
+
+def test_two_technicians_phones_may_use_the_same_key(on_site):
+    colleague = TechnicianFactory()
+    theirs = assign_visit(visit=new_visit(), technician=colleague, start=later_today(2), by=None)
+    theirs = services.transition_visit(visit=theirs, to="en_route", by=None)
+
+    mine = services.record_entry(visit=on_site, text="mine", by=None, client_key="k")
+    other = services.record_entry(visit=theirs, text="theirs", by=None, client_key="k")
+
+    assert mine.pk != other.pk and other.text == "theirs"
+    assert services.record_entry(visit=on_site, text="again", by=None, client_key="k") == mine
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_copies_of_one_note_arriving_at_once_make_one_record(on_site):
+    """The phone replays its outbox on reconnect and on page load: both copies may arrive
+    together. The second waits for the first and gets its record, not a database error."""
+    import threading
+
+    from django.db import connection, transaction
+
+    recorded, errors = {}, []
+    first_done, release = threading.Event(), threading.Event()
+
+    def first():
+        try:
+            with transaction.atomic():
+                recorded["first"] = services.record_entry(
+                    visit=on_site, text="pump", by=None, client_key="twice"
+                )
+                first_done.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    def second():
+        try:
+            recorded["second"] = services.record_entry(
+                visit=on_site, text="pump", by=None, client_key="twice"
+            )
+        except Exception as exc:  # noqa: BLE001 - the failure is what the test reports
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    one = threading.Thread(target=first)
+    one.start()
+    assert first_done.wait(30)
+    two = threading.Thread(target=second)
+    two.start()
+    assert _a_session_waits_for_a_lock()
+    release.set()
+    one.join(30)
+    two.join(30)
+
+    assert errors == []
+    assert recorded["first"].pk == recorded["second"].pk
+    assert JobEntry.objects.filter(client_key="twice").count() == 1
+
+
+def _a_session_waits_for_a_lock(seconds: float = 30) -> bool:
+    """Poll PostgreSQL until some session waits on a lock (the second copy, held up)."""
+    import time
+
+    from django.db import connection
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
+            if cursor.fetchone()[0]:
+                return True
+        time.sleep(0.05)
+    return False

@@ -111,3 +111,28 @@ def test_later_offline_actions_based_on_the_same_version_are_not_conflicts(phone
     assert statuses == ["ok", "ok", "ok"]
     visit.refresh_from_db()
     assert visit.status == Visit.Status.ON_SITE
+
+
+def test_another_technicians_key_neither_reveals_their_visit_nor_drops_the_action(
+    phone, visit, technician
+):
+    from django.test import Client
+
+    colleague = TechnicianFactory()
+    theirs = assign_visit(visit=new_visit(), technician=colleague, start=later_today(1), by=None)
+    other_phone = Client()
+    other_phone.force_login(colleague.user)
+    step = {"key": "k", "type": "step", "to": "en_route"}
+    other_phone.post(
+        reverse("tech:sync"),
+        json.dumps({"actions": [{**step, "visit": theirs.pk}]}),
+        content_type="application/json",
+    )
+
+    statuses, results = phone({**step, "visit": visit.pk})
+
+    assert statuses == ["ok"]
+    assert results[0]["visit"]["technician"] == technician.pk
+    visit.refresh_from_db()
+    theirs.refresh_from_db()
+    assert visit.status == theirs.status == Visit.Status.EN_ROUTE
