@@ -27,9 +27,13 @@ class AssignForm(forms.Form):
 
 
 class TierForm(forms.Form):
-    direction = forms.ChoiceField(choices=[("up", _("Escalate")), ("down", _("De-escalate"))])
+    direction = forms.ChoiceField(
+        label=_("Direction"), choices=[("up", _("Escalate")), ("down", _("De-escalate"))]
+    )
     reason = forms.CharField(
-        max_length=500, error_messages={"required": _("Say why the tier changes.")}
+        label=_("Reason"),
+        max_length=500,
+        error_messages={"required": _("Say why the tier changes.")},
     )
 
 

@@ -88,6 +88,7 @@ class IntakeForm(forms.Form):
 
 class NewApplianceForm(forms.Form):
     site = forms.ModelChoiceField(
+        label=_("Site"),
         queryset=Site.objects.all(),
         widget=forms.HiddenInput,
         error_messages={"required": _("Choose the site first.")},
@@ -101,6 +102,7 @@ class NewApplianceForm(forms.Form):
 
 class NewSiteForm(forms.Form):
     customer = forms.ModelChoiceField(
+        label=_("Customer"),
         queryset=Customer.objects.all(),
         widget=forms.HiddenInput,
         error_messages={"required": _("Find the customer first.")},

@@ -92,10 +92,7 @@ def add_site(request):
         except DomainError as err:
             error = err.message
     else:
-        error = " ".join(
-            f"{form.fields[k].label}: {' '.join(v)}" if k in form.fields else " ".join(v)
-            for k, v in form.errors.items()
-        )
+        error = errors_in_words(form)
     return render(
         request,
         "dispatch/_new_site.html",
