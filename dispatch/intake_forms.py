@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from customers.models import Appliance, ApplianceModel, Customer, Site
 from tickets.codes import split_codes
 from tickets.models import Ticket
+from tickets.services import MAX_DAYS_AHEAD, too_far_ahead
 
 from .selectors import company_tz
 
@@ -78,6 +79,14 @@ class IntakeForm(forms.Form):
         day, start = data.get("window_day"), data.get("window_from")
         if bool(day) != bool(start):
             self.add_error("window_day", _("Give both the day and the arrival time, or neither."))
+        elif day and too_far_ahead(day):
+            # Refused here as well as by the service: the window's end is computed below, and
+            # near the calendar's end that addition overflows.
+            self.add_error(
+                "window_day",
+                _("The arrival window can be at most %(days)d days ahead.")
+                % {"days": MAX_DAYS_AHEAD},
+            )
         elif day and start:
             data["window_start"] = datetime.datetime.combine(day, start, tzinfo=company_tz())
             data["window_end"] = data["window_start"] + datetime.timedelta(

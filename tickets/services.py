@@ -269,6 +269,25 @@ def deescalate(*, ticket: Ticket, by: User | None, reason: str) -> Ticket:
     return _change_tier(ticket, to=ticket.tier - 1, by=by, reason=reason)
 
 
+# How far ahead a visit may be promised, assigned or planned. Further is a slip of the keyboard
+# (3000 for 2030), and near the calendar's end (9999-12-31) date arithmetic overflows.
+MAX_DAYS_AHEAD = 366
+
+
+def too_far_ahead(when: datetime.date | datetime.datetime) -> bool:
+    """Whether a day, or an aware instant, lies after the last day MAX_DAYS_AHEAD from today."""
+    last_day = timezone.localdate() + datetime.timedelta(days=MAX_DAYS_AHEAD)
+    if isinstance(when, datetime.datetime):
+        # Compare instants: converting one near the calendar's end to local time can overflow.
+        after_last_day = datetime.datetime.combine(
+            last_day + datetime.timedelta(days=1),
+            datetime.time(0),
+            tzinfo=timezone.get_current_timezone(),
+        )
+        return when >= after_last_day
+    return when > last_day
+
+
 def validate_window(
     window_start: datetime.datetime | None, window_end: datetime.datetime | None
 ) -> None:
@@ -280,6 +299,11 @@ def validate_window(
         raise InvalidInput(_("The arrival window must end after it starts."), field="window_end")
     if window_end <= timezone.now():
         raise InvalidInput(_("The arrival window is in the past."), field="window_start")
+    if too_far_ahead(window_start):
+        raise InvalidInput(
+            _("The arrival window can be at most %(days)d days ahead.") % {"days": MAX_DAYS_AHEAD},
+            field="window_start",
+        )
 
 
 @transaction.atomic

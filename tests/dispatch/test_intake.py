@@ -2,9 +2,14 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from dispatch.services import take_call
+from fieldservice.errors import InvalidInput
+from tests.conftest import at
 from tests.factories import ApplianceFactory, ApplianceModelFactory, ErrorCodeFactory, SiteFactory
 from tickets.models import Ticket, Visit
+from tickets.services import MAX_DAYS_AHEAD
 
 pytestmark = pytest.mark.django_db
 
@@ -141,6 +146,87 @@ def test_intake_window_in_the_past_is_refused_beside_the_field(dispatcher_client
     assert response.status_code == 400
     assert "The arrival window is in the past." in response.text
     assert not Ticket.objects.exists()
+
+
+def intake_with_window(client, day: str, time: str):
+    return client.post(
+        reverse("dispatch:intake"),
+        {
+            "kind": "repair",
+            "appliance": ApplianceFactory().pk,
+            "channel": "phone",
+            "priority": 3,
+            "window_day": day,
+            "window_from": time,
+        },
+    )
+
+
+def days_ahead(days: int) -> str:
+    return (timezone.localdate() + datetime.timedelta(days=days)).isoformat()
+
+
+@pytest.mark.parametrize(
+    ("day", "time"),
+    [
+        ("9999-12-31", "23:30"),
+        ("9999-12-31", "10:00"),
+        ("3000-06-01", "10:00"),
+        (days_ahead(MAX_DAYS_AHEAD + 1), "10:00"),
+    ],
+)
+def test_intake_refuses_a_window_more_than_a_year_ahead(dispatcher_client, day, time):
+    response = intake_with_window(dispatcher_client, day, time)
+
+    assert response.status_code == 400
+    assert f"The arrival window can be at most {MAX_DAYS_AHEAD} days ahead." in response.text
+    assert not Ticket.objects.exists()
+    assert not Visit.objects.exists()
+
+
+def test_intake_takes_a_window_on_the_last_day_ahead(dispatcher_client):
+    response = intake_with_window(dispatcher_client, days_ahead(MAX_DAYS_AHEAD), "10:00")
+
+    assert response.status_code == 302
+    assert Visit.objects.get().window_start.date().isoformat() == days_ahead(MAX_DAYS_AHEAD)
+
+
+def test_taking_a_call_refuses_a_window_too_far_ahead_whoever_calls(dispatcher):
+    """The service refuses what the form would: the API and other callers skip the form."""
+    appliance = ApplianceFactory()
+    start = at(timezone.localdate() + datetime.timedelta(days=MAX_DAYS_AHEAD + 1), 10)
+
+    with pytest.raises(InvalidInput) as refused:
+        take_call(
+            customer=appliance.site.customer,
+            site=appliance.site,
+            appliance=appliance,
+            kind="repair",
+            by=dispatcher,
+            window_start=start,
+            window_end=start + datetime.timedelta(hours=2),
+        )
+
+    assert refused.value.field == "window_start"
+    assert f"at most {MAX_DAYS_AHEAD} days ahead" in refused.value.message
+    assert not Ticket.objects.exists()
+
+
+def test_preview_with_a_window_at_the_end_of_the_calendar_shows_no_error(dispatcher_client):
+    appliance = ApplianceFactory()
+
+    response = dispatcher_client.get(
+        reverse("dispatch:intake_preview"),
+        {
+            "kind": "repair",
+            "appliance": appliance.pk,
+            "window_day": "9999-12-31",
+            "window_from": "23:30",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "SLA due" in response.text
 
 
 def test_intake_with_a_preferred_window_puts_it_on_the_visit(dispatcher_client, next_monday):
