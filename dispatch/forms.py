@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from .selectors import company_tz
+from .selectors import board_days, company_tz
 
 
 class AssignForm(forms.Form):
@@ -37,8 +38,24 @@ class TierForm(forms.Form):
     )
 
 
-class BoardFilterForm(forms.Form):
-    day = forms.DateField(required=False)
+class DayForm(forms.Form):
+    """The day a board page is about; none means today."""
+
+    day = forms.DateField(label=_("Day"), required=False)
+
+    def clean_day(self) -> datetime.date | None:
+        day = self.cleaned_data["day"]
+        first, last = board_days()
+        if day is not None and not first <= day <= last:
+            raise forms.ValidationError(
+                _("Choose a day from %(first)s to %(last)s."),
+                code="out_of_range",
+                params={"first": date_format(first), "last": date_format(last)},
+            )
+        return day
+
+
+class BoardFilterForm(DayForm):
     skill = forms.CharField(required=False, max_length=50)
     area = forms.CharField(required=False, max_length=100)
     priority = forms.TypedChoiceField(

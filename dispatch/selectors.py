@@ -8,15 +8,28 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Count, Max, Prefetch, QuerySet
+from django.utils import timezone
 
 from technicians.models import Technician, TimeOff, WorkingHours
 from tickets.models import Ticket, Visit
+from tickets.services import MAX_DAYS_AHEAD
 
 BOARD_START_HOUR, BOARD_END_HOUR = 7, 19  # the hours the board shows across
+BOARD_DAYS_BACK = 366  # older days are history, which each ticket's panel shows
 
 
 def company_tz() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
+
+
+def board_days() -> tuple[datetime.date, datetime.date]:
+    """The first and the last day the board (and its suggestions) can show: a year back, and
+    as far ahead as a visit can be assigned."""
+    today = timezone.localdate()
+    return (
+        today - datetime.timedelta(days=BOARD_DAYS_BACK),
+        today + datetime.timedelta(days=MAX_DAYS_AHEAD),
+    )
 
 
 def day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:

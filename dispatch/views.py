@@ -24,7 +24,7 @@ from tickets.models import Ticket, Visit
 from tickets.selectors import tickets_for, visits_for
 
 from . import selectors, services
-from .forms import AssignForm, BoardFilterForm, TierForm
+from .forms import AssignForm, BoardFilterForm, DayForm, TierForm
 from .suggestions import suggest
 
 OVERRIDABLE = (MissingSkill, MissingCertification, OutsideWorkingHours)
@@ -32,7 +32,9 @@ OVERRIDABLE = (MissingSkill, MissingCertification, OutsideWorkingHours)
 
 def _board_context(request, day: datetime.date | None = None) -> dict:
     form = BoardFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()
+    # What passed is used even if something else did not; the board view says what did not.
+    filters = getattr(form, "cleaned_data", {})
     day = day or filters.get("day") or timezone.localdate()
     hours = range(selectors.BOARD_START_HOUR, selectors.BOARD_END_HOUR)
     return {
@@ -59,6 +61,9 @@ def _board_context(request, day: datetime.date | None = None) -> dict:
 def board(request):
     context = _board_context(request)
     template = "dispatch/_board.html" if request.GET.get("partial") else "dispatch/board.html"
+    if context["filters"].errors:
+        context["error"] = errors_in_words(context["filters"])
+        return render(request, template, context, status=400)
     return render(request, template, context)
 
 
@@ -176,10 +181,15 @@ def suggestions(request, visit_id: int):
         ),
         pk=visit_id,
     )
-    try:
-        day = datetime.date.fromisoformat(request.GET.get("day", ""))
-    except ValueError:
-        day = timezone.localdate()
+    form = DayForm(request.GET)
+    if not form.is_valid():
+        return render(
+            request,
+            "dispatch/_suggestions.html",
+            {"visit": visit, "error": errors_in_words(form)},
+            status=400,
+        )
+    day = form.cleaned_data["day"] or timezone.localdate()
     ranked, ineligible = suggest(visit=visit, day=day)
     return render(
         request,

@@ -2,7 +2,10 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
+from dispatch.selectors import BOARD_DAYS_BACK, board_days
 from dispatch.services import assign_visit
 from tests.conftest import at
 from tests.factories import (
@@ -14,6 +17,7 @@ from tests.factories import (
     open_ticket,
 )
 from tickets.models import Visit
+from tickets.services import MAX_DAYS_AHEAD
 
 pytestmark = pytest.mark.django_db
 
@@ -165,6 +169,45 @@ def test_stale_drag_is_refused(dispatcher_client, next_monday):
 
     assert response.status_code == 412 or response.status_code == 409
     assert "changed since you loaded it" in response.text
+
+
+def days_from_today(days: int) -> str:
+    return (timezone.localdate() + datetime.timedelta(days=days)).isoformat()
+
+
+@pytest.mark.parametrize("partial", ["", "1"])
+@pytest.mark.parametrize(
+    "day",
+    [
+        "9999-12-31",
+        "0001-01-01",
+        days_from_today(MAX_DAYS_AHEAD + 1),
+        days_from_today(-BOARD_DAYS_BACK - 1),
+    ],
+)
+def test_board_refuses_a_day_outside_the_calendar_range(dispatcher_client, day, partial):
+    first, last = board_days()
+
+    response = dispatcher_client.get(reverse("dispatch:board"), {"day": day, "partial": partial})
+
+    assert response.status_code == 400
+    assert f"Day: Choose a day from {date_format(first)} to {date_format(last)}." in response.text
+    assert response.context["day"] == timezone.localdate()
+
+
+def test_board_with_a_malformed_day_says_so(dispatcher_client):
+    response = dispatcher_client.get(reverse("dispatch:board"), {"day": "31/31/2020"})
+
+    assert response.status_code == 400
+    assert "Day: Enter a valid date." in response.text
+
+
+@pytest.mark.parametrize("days", [MAX_DAYS_AHEAD, -BOARD_DAYS_BACK])
+def test_board_shows_the_first_and_last_day_of_its_range(dispatcher_client, days):
+    response = dispatcher_client.get(board_url(timezone.localdate() + datetime.timedelta(days)))
+
+    assert response.status_code == 200
+    assert 'data-testid="board-error"' not in response.text
 
 
 def test_bad_input_names_the_field(dispatcher_client):

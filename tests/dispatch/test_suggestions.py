@@ -79,6 +79,19 @@ def test_suggestions_page_offers_assign_buttons(client, dispatcher, next_monday)
     assert f"{next_monday.isoformat()}T08:" in page.text
 
 
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "yesterday"])
+def test_suggestions_refuse_a_day_the_board_cannot_show(client, dispatcher, day):
+    client.force_login(dispatcher)
+    visit = new_visit()
+    TechnicianFactory()
+
+    page = client.get(reverse("dispatch:suggestions", args=[visit.pk]), {"day": day})
+
+    assert page.status_code == 400
+    assert "Day: " in page.text
+    assert 'name="technician"' not in page.text
+
+
 def test_suggestions_query_count_does_not_grow(
     client, dispatcher, next_monday, django_assert_max_num_queries
 ):
