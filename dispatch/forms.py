@@ -23,6 +23,14 @@ class AssignForm(forms.Form):
 
     def clean_start(self) -> datetime.datetime:
         start = self.cleaned_data["start"]
+        first, last = board_days()
+        # The refusal shows the board of the start's day, so that day must be one it can show.
+        if not first <= start.date() <= last:
+            raise forms.ValidationError(
+                _("Choose a start from %(first)s to %(last)s."),
+                code="out_of_range",
+                params={"first": date_format(first), "last": date_format(last)},
+            )
         # The board speaks the company's local time; store it as an aware instant.
         return start.replace(tzinfo=company_tz())
 

@@ -16,10 +16,12 @@ from technicians.models import Technician
 from tickets import events, locks
 from tickets.models import Ticket, TicketEvent, Visit
 from tickets.services import (
+    MAX_DAYS_AHEAD,
     ensure_version,
     record,
     set_ticket_status,
     set_visit_status,
+    too_far_ahead,
     visit_snapshot,
 )
 from tickets.transitions import ticket_can
@@ -47,6 +49,11 @@ def assign_visit(
     """
     if timezone.is_naive(start):
         raise InvalidInput(_("The start time needs a time zone."), field="start")
+    if too_far_ahead(start):
+        raise InvalidInput(
+            _("A visit can be assigned at most %(days)d days ahead.") % {"days": MAX_DAYS_AHEAD},
+            field="start",
+        )
     try:
         with transaction.atomic():
             return _assign(visit, technician, start, by, override_reason.strip(), expected_version)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
@@ -17,11 +18,21 @@ from tickets.models import Ticket, Visit
 from tickets.selectors import tickets_for, visits_for
 
 from .. import services
+from ..selectors import board_days
 from ..suggestions import suggest
 
 
 class SuggestionsQuery(serializers.Serializer):
     date = serializers.DateField(help_text="The day to place the visit on (YYYY-MM-DD).")
+
+    def validate_date(self, day: datetime.date) -> datetime.date:
+        first, last = board_days()
+        if not first <= day <= last:
+            raise serializers.ValidationError(
+                _("Choose a day from %(first)s to %(last)s.")
+                % {"first": first.isoformat(), "last": last.isoformat()}
+            )
+        return day
 
 
 class TicketSuggestionsViewSet(viewsets.GenericViewSet):

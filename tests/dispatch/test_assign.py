@@ -6,6 +6,7 @@ from django.utils import timezone
 from dispatch.services import assign_visit, unassign_visit
 from fieldservice.errors import (
     DomainError,
+    InvalidInput,
     MissingCertification,
     MissingSkill,
     OutsideWorkingHours,
@@ -23,6 +24,7 @@ from tests.factories import (
     open_ticket,
 )
 from tickets.models import Ticket, TicketEvent, Visit
+from tickets.services import MAX_DAYS_AHEAD
 
 pytestmark = pytest.mark.django_db
 
@@ -190,6 +192,36 @@ def test_a_visit_in_the_past_cannot_be_assigned():
     yesterday = timezone.now() - datetime.timedelta(days=1)
     with pytest.raises(InvalidInput, match="before now"):
         assign_visit(visit=new_visit(), technician=TechnicianFactory(), start=yesterday, by=None)
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        at(timezone.localdate() + datetime.timedelta(days=MAX_DAYS_AHEAD + 1), 10),
+        datetime.datetime(3000, 1, 1, 10, tzinfo=datetime.UTC),
+        datetime.datetime(9999, 12, 31, 23, tzinfo=datetime.UTC),
+    ],
+)
+def test_assign_refuses_a_start_more_than_max_days_ahead(start):
+    visit = new_visit()
+
+    with pytest.raises(InvalidInput, match=f"at most {MAX_DAYS_AHEAD} days ahead") as refused:
+        assign_visit(visit=visit, technician=TechnicianFactory(), start=start, by=None)
+
+    assert refused.value.field == "start"
+    visit.refresh_from_db()
+    assert (visit.status, visit.planned_start) == (Visit.Status.UNASSIGNED, None)
+    assert not TicketEvent.objects.filter(kind=TicketEvent.Kind.ASSIGNED).exists()
+
+
+def test_assign_on_the_last_day_ahead_is_fine():
+    last_day = timezone.localdate() + datetime.timedelta(days=MAX_DAYS_AHEAD)
+
+    visit = assign_visit(
+        visit=new_visit(), technician=TechnicianFactory(), start=at(last_day, 10), by=None
+    )
+
+    assert visit.status == Visit.Status.SCHEDULED
 
 
 def test_unassign_returns_visit_and_ticket_to_the_queue(next_monday):

@@ -16,7 +16,7 @@ from tests.factories import (
     new_visit,
     open_ticket,
 )
-from tickets.models import Visit
+from tickets.models import TicketEvent, Visit
 from tickets.services import MAX_DAYS_AHEAD
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +24,10 @@ pytestmark = pytest.mark.django_db
 
 def board_url(day):
     return f"{reverse('dispatch:board')}?day={day.isoformat()}"
+
+
+def days_from_today(days: int) -> str:
+    return (timezone.localdate() + datetime.timedelta(days=days)).isoformat()
 
 
 def test_board_is_for_dispatchers(client, technician, customer_user):
@@ -118,6 +122,38 @@ def test_dropping_a_queued_ticket_assigns_it(dispatcher_client, next_monday):
     assert (visit.technician, visit.planned_start) == (tech, at(next_monday, 10))
 
 
+@pytest.mark.parametrize(
+    ("start", "reason"),
+    [
+        ("9999-12-31T23:00", "Choose a start from"),
+        ("9999-12-31T10:00", "Choose a start from"),
+        ("3000-01-01T10:00", "Choose a start from"),
+        ("0001-01-01T10:00", "Choose a start from"),
+        (f"{days_from_today(MAX_DAYS_AHEAD + 1)}T10:00", "Choose a start from"),
+    ],
+)
+def test_dropping_a_visit_beyond_the_boards_days_is_refused_and_writes_nothing(
+    dispatcher_client, start, reason
+):
+    tech = TechnicianFactory()
+    visit = new_visit()
+    events = TicketEvent.objects.count()
+
+    response = dispatcher_client.post(
+        reverse("dispatch:assign"), {"visit": visit.pk, "technician": tech.pk, "start": start}
+    )
+
+    assert response.status_code == 400
+    assert f"start: {reason}" in response.text
+    visit.refresh_from_db()
+    assert (visit.status, visit.planned_start, visit.version) == (
+        Visit.Status.UNASSIGNED,
+        None,
+        1,
+    )
+    assert TicketEvent.objects.count() == events
+
+
 def test_refused_drop_shows_why_and_changes_nothing(dispatcher_client, next_monday):
     tech = TechnicianFactory(user__first_name="Marco", user__last_name="Rossi")
     assign_visit(visit=new_visit(), technician=tech, start=at(next_monday, 10), by=None)
@@ -169,10 +205,6 @@ def test_stale_drag_is_refused(dispatcher_client, next_monday):
 
     assert response.status_code == 412 or response.status_code == 409
     assert "changed since you loaded it" in response.text
-
-
-def days_from_today(days: int) -> str:
-    return (timezone.localdate() + datetime.timedelta(days=days)).isoformat()
 
 
 @pytest.mark.parametrize("partial", ["", "1"])
