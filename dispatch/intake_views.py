@@ -126,10 +126,12 @@ def customer_search(request):
 @dispatcher_required
 def code_search(request):
     """The catalog codes of the chosen appliance's model that start like what is typed."""
+    raw_id = request.GET.get("appliance", "")
+    # Asked as the agent types: an id that is not one finds nothing, like an unknown one.
     appliance = (
-        Appliance.objects.select_related("model")
-        .filter(pk=request.GET.get("appliance") or 0)
-        .first()
+        Appliance.objects.select_related("model").filter(pk=int(raw_id)).first()
+        if raw_id.isascii() and raw_id.isdigit()
+        else None
     )
     typed = request.GET.get("codes", "").split(",")[-1]
     codes = []

@@ -41,6 +41,28 @@ def test_code_autocomplete_shows_cause_for_the_appliance_model(dispatcher_client
     assert "F05" in page and "Blocked drain pump filter" in page and "F06" in page
 
 
+@pytest.mark.parametrize("appliance", ["abc", "1.5", "-1", "\u00b2", "9" * 30, ""])
+def test_code_autocomplete_with_a_malformed_appliance_id_finds_nothing(
+    dispatcher_client, appliance
+):
+    ErrorCodeFactory(code="F05", probable_cause="Blocked drain pump filter")
+
+    response = dispatcher_client.get(
+        reverse("dispatch:code_search"), {"appliance": appliance, "codes": "F0"}
+    )
+
+    assert response.status_code == 200
+    assert "F05" not in response.text
+
+
+@pytest.mark.parametrize("appliance", ["abc", "1.5"])
+def test_preview_with_a_malformed_appliance_id_shows_nothing(dispatcher_client, appliance):
+    response = dispatcher_client.get(reverse("dispatch:intake_preview"), {"appliance": appliance})
+
+    assert response.status_code == 200
+    assert "SLA due" not in response.text
+
+
 def test_preview_shows_coverage_with_why_and_sla(dispatcher_client):
     appliance = ApplianceFactory(warranty_until=datetime.date(2099, 1, 1))
 
