@@ -26,7 +26,7 @@ from fieldservice.errors import DomainError, InvalidInput, StaleVersion
 from technicians.models import Technician
 from tickets import events, locks
 from tickets.models import Ticket, TicketEvent, Visit
-from tickets.services import record, set_ticket_status
+from tickets.services import MAX_DAYS_AHEAD, record, set_ticket_status, too_far_ahead
 from tickets.transitions import ticket_can
 
 from .models import PlanRun
@@ -214,6 +214,16 @@ def request_day_plan(
         raise InvalidInput(_("The time limit must be 1 to 120 seconds."), field="time_limit")
     if day < timezone.localdate():
         raise InvalidInput(_("A day in the past cannot be planned."), field="day")
+    if too_far_ahead(day):
+        raise InvalidInput(
+            _("A day more than %(days)d days ahead cannot be planned.") % {"days": MAX_DAYS_AHEAD},
+            field="day",
+        )
+    area_length = PlanRun._meta.get_field("area").max_length
+    if len(area) > area_length:
+        raise InvalidInput(
+            _("The area can be at most %(n)d characters long.") % {"n": area_length}, field="area"
+        )
     from .tasks import compute_day_plan_task
 
     with transaction.atomic():

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from dispatch import day_plans
 from dispatch.models import PlanRun
@@ -181,6 +182,29 @@ def test_a_day_in_the_past_cannot_be_planned():
 
     with pytest.raises(InvalidInput, match="past"):
         day_plans.request_day_plan(day=datetime.date(2020, 1, 6), by=None)
+    assert not PlanRun.objects.exists()
+
+
+def test_a_day_more_than_max_days_ahead_cannot_be_planned():
+    from fieldservice.errors import InvalidInput
+    from tickets.services import MAX_DAYS_AHEAD
+
+    too_far = timezone.localdate() + datetime.timedelta(days=MAX_DAYS_AHEAD + 1)
+
+    with pytest.raises(InvalidInput, match=f"more than {MAX_DAYS_AHEAD} days ahead") as refused:
+        day_plans.request_day_plan(day=too_far, by=None)
+
+    assert refused.value.field == "day"
+    assert not PlanRun.objects.exists()
+
+
+def test_an_area_longer_than_the_column_is_refused(next_monday):
+    from fieldservice.errors import InvalidInput
+
+    with pytest.raises(InvalidInput, match="at most 100 characters") as refused:
+        day_plans.request_day_plan(day=next_monday, area="R" * 101, by=None)
+
+    assert refused.value.field == "area"
     assert not PlanRun.objects.exists()
 
 

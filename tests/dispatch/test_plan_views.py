@@ -1,11 +1,16 @@
+import datetime
+
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import timezone
 
 from dispatch import day_plans
 from dispatch.models import PlanRun
 from dispatch.services import assign_visit
 from tests.conftest import at
 from tests.factories import TechnicianFactory, new_visit
+from tickets.services import MAX_DAYS_AHEAD
 
 pytestmark = pytest.mark.django_db
 
@@ -105,6 +110,46 @@ def test_bad_plan_request_changes_nothing(client, dispatcher):
         "Choose a valid day and time limit to plan."
     ]
     assert not PlanRun.objects.exists()
+
+
+def test_plan_request_refuses_an_area_longer_than_the_column(client, dispatcher, next_monday):
+    client.force_login(dispatcher)
+
+    response = client.post(
+        reverse("plan:request"),
+        {"day": next_monday.isoformat(), "area": "R" * 101, "time_limit": "5"},
+    )
+
+    assert response.status_code == 302
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "The area can be at most 100 characters long."
+    ]
+    assert not PlanRun.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "day",
+    [
+        "9999-12-31",
+        "3000-01-01",
+        (timezone.localdate() + datetime.timedelta(days=MAX_DAYS_AHEAD + 1)).isoformat(),
+    ],
+)
+def test_plan_request_refuses_a_day_more_than_max_days_ahead(
+    client, dispatcher, day, django_capture_on_commit_callbacks
+):
+    client.force_login(dispatcher)
+
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        response = client.post(reverse("plan:request"), {"day": day, "time_limit": "1"})
+
+    assert response.status_code == 302
+    assert response.url == "/dispatch/"
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        f"A day more than {MAX_DAYS_AHEAD} days ahead cannot be planned."
+    ]
+    assert not PlanRun.objects.exists()
+    assert queued == []
 
 
 def test_plan_this_day_carries_the_boards_area(client, dispatcher, next_monday):
