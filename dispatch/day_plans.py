@@ -219,6 +219,8 @@ def request_day_plan(
             _("A day more than %(days)d days ahead cannot be planned.") % {"days": MAX_DAYS_AHEAD},
             field="day",
         )
+    if "\x00" in area:
+        raise InvalidInput(_("The area contains a null character."), field="area")
     area_length = PlanRun._meta.get_field("area").max_length
     if len(area) > area_length:
         raise InvalidInput(

@@ -106,7 +106,8 @@ def customer_search(request):
     """Customers by name, email, phone or an appliance's serial number, as the agent types."""
     q = request.GET.get("q", "").strip()
     customers = []
-    if len(q) >= 2:
+    # PostgreSQL cannot compare text with a null character; nobody's name contains one.
+    if len(q) >= 2 and "\x00" not in q:
         digits = "".join(ch for ch in q if ch.isdigit())
         match = (
             Q(name__icontains=q)

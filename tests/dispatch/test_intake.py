@@ -29,6 +29,15 @@ def test_customer_search_by_name_phone_email_or_serial(dispatcher_client):
     assert "No customer found" in dispatcher_client.get(url, {"q": "zzzz"}).text
 
 
+def test_customer_search_with_a_null_character_finds_nobody(dispatcher_client):
+    ApplianceFactory(site__customer__name="Anna Rossi")
+
+    response = dispatcher_client.get(reverse("dispatch:customer_search"), {"q": "Anna\x00"})
+
+    assert response.status_code == 200
+    assert "Anna Rossi" not in response.text
+
+
 def test_code_autocomplete_shows_cause_for_the_appliance_model(dispatcher_client):
     appliance = ApplianceFactory()
     ErrorCodeFactory(code="F05", probable_cause="Blocked drain pump filter")

@@ -112,18 +112,25 @@ def test_bad_plan_request_changes_nothing(client, dispatcher):
     assert not PlanRun.objects.exists()
 
 
-def test_plan_request_refuses_an_area_longer_than_the_column(client, dispatcher, next_monday):
+@pytest.mark.parametrize(
+    ("area", "message"),
+    [
+        ("R" * 101, "The area can be at most 100 characters long."),
+        ("Rome\x00North", "The area contains a null character."),
+    ],
+)
+def test_plan_request_refuses_an_area_the_column_cannot_hold(
+    client, dispatcher, next_monday, area, message
+):
     client.force_login(dispatcher)
 
     response = client.post(
         reverse("plan:request"),
-        {"day": next_monday.isoformat(), "area": "R" * 101, "time_limit": "5"},
+        {"day": next_monday.isoformat(), "area": area, "time_limit": "5"},
     )
 
     assert response.status_code == 302
-    assert [str(m) for m in get_messages(response.wsgi_request)] == [
-        "The area can be at most 100 characters long."
-    ]
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [message]
     assert not PlanRun.objects.exists()
 
 
