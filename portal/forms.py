@@ -16,7 +16,8 @@ from tickets.models import Ticket
 
 class SignUpForm(forms.Form):
     name = forms.CharField(label=_("Your name"), max_length=200)
-    email = forms.EmailField(label=_("Email"))
+    # The email becomes the login name, which holds 150 characters.
+    email = forms.EmailField(label=_("Email"), max_length=150)
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
     address = forms.CharField(label=_("Street address"), max_length=250)
     city = forms.CharField(label=_("City"), max_length=100, initial="Rome")

@@ -46,6 +46,13 @@ def sign_up(
 ) -> Customer:
     """A new customer with a portal login and their first address."""
     email = email.strip().lower()
+    longest = User._meta.get_field("username").max_length
+    if len(email) > longest:
+        # The email becomes the login name, and that column holds no more.
+        raise InvalidInput(
+            _("The email address is too long: at most %(n)d characters.") % {"n": longest},
+            field="email",
+        )
     if User.objects.filter(username__iexact=email).exists():
         raise InvalidInput(
             _("An account with this email exists already: log in instead."), field="email"

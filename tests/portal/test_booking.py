@@ -2,6 +2,7 @@ import datetime
 import threading
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import connection
 
 from fieldservice.errors import InvalidInput, TransitionNotAllowed, WindowTaken
@@ -163,3 +164,20 @@ def test_twenty_customers_racing_for_the_last_window_one_wins(next_monday):
         == 1
     )
     assert datetime.timedelta(0) < won[0][1].planned_end - won[0][1].planned_start
+
+
+@pytest.mark.django_db
+def test_sign_up_refuses_an_email_longer_than_a_login_name():
+    with pytest.raises(InvalidInput, match="at most 150 characters") as refused:
+        services.sign_up(
+            email=("g" * 160) + "@example.com",
+            password="a-long-pass-42",
+            name="Giulia Bianchi",
+            address="Via Roma 1",
+            city="Rome",
+            latitude=41.9,
+            longitude=12.5,
+        )
+
+    assert refused.value.field == "email"
+    assert not User.objects.exists()

@@ -4,18 +4,40 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
+from customers.models import Appliance, Customer, Site
+from notifications.models import Notification, Preference
 from portal import services
 from tests.conftest import at
 from tests.factories import (
     ApplianceFactory,
     ApplianceModelFactory,
     CustomerFactory,
+    SiteFactory,
     TechnicianFactory,
     UserFactory,
 )
-from tickets.models import Ticket, Visit
+from tickets.models import Ticket, TicketEvent, Visit
 
 pytestmark = pytest.mark.django_db
+
+
+def rows() -> dict[str, int]:
+    """How many rows each table a portal page may write holds: bad input changes none."""
+    tables = (User, Customer, Site, Appliance, Ticket, TicketEvent, Visit, Notification, Preference)
+    return {table.__name__: table.objects.count() for table in tables}
+
+
+def signup_data(**changes) -> dict:
+    return {
+        "name": "Giulia Bianchi",
+        "email": "giulia@example.com",
+        "password": "a-long-pass-42",
+        "address": "Via Roma 1",
+        "city": "Rome",
+        "latitude": "41.9",
+        "longitude": "12.5",
+        **changes,
+    }
 
 
 @pytest.fixture
@@ -71,9 +93,18 @@ def test_sign_up_twice_or_with_a_weak_password_says_why(client):
     assert not User.objects.filter(username="new@example.com").exists()
 
 
-def test_customer_adds_an_appliance_with_warranty_from_the_model(portal, customer):
-    from tests.factories import SiteFactory
+def test_sign_up_with_an_email_longer_than_a_login_name_says_so(client):
+    email = ("g" * 160) + "@example.com"  # a valid address, longer than a username holds
+    before = rows()
 
+    response = client.post(reverse("portal:signup"), signup_data(email=email))
+
+    assert response.status_code == 400
+    assert "at most 150 characters" in " ".join(response.context["form"].errors["email"])
+    assert rows() == before
+
+
+def test_customer_adds_an_appliance_with_warranty_from_the_model(portal, customer):
     site = SiteFactory(customer=customer)
     model = ApplianceModelFactory(warranty_months=24)
 
