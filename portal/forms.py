@@ -54,6 +54,24 @@ class ApplianceForm(forms.Form):
             self.fields["model"].queryset = models
 
 
+class CodeSearchForm(forms.Form):
+    """What the booking page sends while the customer types a code from the display."""
+
+    appliance = forms.ModelChoiceField(
+        label=_("Which appliance?"),
+        required=False,
+        queryset=Appliance.objects.none(),
+        error_messages={"invalid_choice": _("Choose one of your appliances.")},
+    )
+    codes = forms.CharField(label=_("Code on the display, if any"), required=False, max_length=100)
+
+    def __init__(self, *args, customer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["appliance"].queryset = Appliance.objects.filter(
+            site__customer=customer
+        ).select_related("model")
+
+
 class BookingForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("What do you need?"),

@@ -20,7 +20,7 @@ from tickets.models import Visit
 from tickets.selectors import tickets_for
 
 from . import selectors, services
-from .forms import ApplianceForm, BookingForm, SignUpForm
+from .forms import ApplianceForm, BookingForm, CodeSearchForm, SignUpForm
 
 
 def _customer(request):
@@ -79,20 +79,15 @@ def add_appliance(request):
 @customer_required
 def code_search(request):
     """What a code on the display means, for the customer's chosen appliance."""
-    customer = _customer(request)
-    appliance = customer.sites.model.objects.none()
-    appliance = (
-        services.Appliance.objects.filter(
-            site__customer=customer, pk=request.GET.get("appliance") or 0
-        )
-        .select_related("model")
-        .first()
-    )
+    form = CodeSearchForm(request.GET, customer=_customer(request))
+    if not form.is_valid():
+        return render(request, "portal/_codes.html", {"form": form}, status=400)
+    appliance = form.cleaned_data["appliance"]
     codes = []
-    typed = normalize_code(request.GET.get("codes", ""))
+    typed = normalize_code(form.cleaned_data["codes"])
     if appliance is not None and typed:
         codes = catalog_for(appliance.model).filter(normalized_code__startswith=typed)[:5]
-    return render(request, "portal/_codes.html", {"codes": codes})
+    return render(request, "portal/_codes.html", {"form": form, "codes": codes})
 
 
 @customer_required

@@ -12,6 +12,7 @@ from tests.factories import (
     ApplianceFactory,
     ApplianceModelFactory,
     CustomerFactory,
+    ErrorCodeFactory,
     SiteFactory,
     TechnicianFactory,
     UserFactory,
@@ -115,6 +116,26 @@ def test_customer_adds_an_appliance_with_warranty_from_the_model(portal, custome
 
     assert response.status_code == 302
     assert site.appliances.get().warranty_until == datetime.date(2028, 1, 15)
+
+
+def test_code_search_explains_a_code_for_the_customers_appliance(portal, customer):
+    appliance = ApplianceFactory(site__customer=customer)
+    ErrorCodeFactory(code="F05", title="Drain fault")
+
+    response = portal.get(reverse("portal:code_search"), {"appliance": appliance.pk, "codes": "f0"})
+
+    assert response.status_code == 200
+    assert "F05" in response.text and "Drain fault" in response.text
+
+
+@pytest.mark.parametrize("appliance", ["abc", "1.5", "[]", "-1"])
+def test_code_search_with_a_malformed_appliance_id_is_refused_naming_the_appliance(
+    portal, appliance
+):
+    response = portal.get(reverse("portal:code_search"), {"appliance": appliance, "codes": "F0"})
+
+    assert response.status_code == 400
+    assert "Choose one of your appliances." in response.text
 
 
 def test_booking_offers_windows_then_books_one(portal, customer, next_monday):
