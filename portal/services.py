@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from customers.models import Appliance, ApplianceModel, Customer, Site
 from customers.services import add_site
 from dispatch import availability
+from dispatch.selectors import company_tz
 from dispatch.services import assign_visit
 from fieldservice.errors import DomainError, InvalidInput, TransitionNotAllowed, WindowTaken
 from technicians.models import Skill, Technician
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
 
 TOKEN_SALT = "portal.booking"  # noqa: S105 - a signing namespace, not a secret
 REPORT_SALT = "portal.report"
+# The furthest ahead a window can be booked: the longest search the availability API offers.
+BOOKING_HORIZON_DAYS = 28
 
 
 @transaction.atomic
@@ -84,6 +87,22 @@ def job_minutes(*, kind: str, model: ApplianceModel) -> int:
     return ticket_services.visit_minutes(kind=kind, category=model.category)
 
 
+def _ensure_offered(window_start: datetime.datetime | None) -> None:
+    """Refuse a window start the free-window search could not have offered: none at all, or a
+    day outside its horizon. Checked before anything converts the time to a local day, which
+    overflows for dates near the end of the calendar."""
+    if window_start is None:
+        raise InvalidInput(_("Choose one of the windows shown."), field="window")
+    tz = company_tz()
+    today = timezone.now().astimezone(tz).date()
+    first = datetime.datetime.combine(today, datetime.time(0), tzinfo=tz)
+    end = first + datetime.timedelta(days=BOOKING_HORIZON_DAYS)
+    if window_start.tzinfo is None or not first <= window_start < end:
+        raise InvalidInput(
+            _("That window is not offered: choose one of the windows shown."), field="window"
+        )
+
+
 def _assign_first_able(visit: Visit, offers, by) -> Visit:
     for arrival, technician_id in offers:
         try:
@@ -118,6 +137,7 @@ def book_visit(
     model = appliance.model if appliance is not None else appliance_model
     if model is None:
         raise InvalidInput(_("Choose the appliance or the model to install."), field="appliance")
+    _ensure_offered(window_start)
     skills = job_skills(appliance=appliance, model=model, codes=codes or [])
     minutes = job_minutes(kind=kind, model=model)
     offers = availability.offers_for(skills=skills, minutes=minutes, site=site, start=window_start)
@@ -209,6 +229,7 @@ def reschedule_booking(
 ) -> Visit:
     """Move a booked visit to another free window, with a technician who can keep it."""
     _check_cutoff(visit)
+    _ensure_offered(window_start)
     ticket = visit.ticket
     model = ticket.appliance.model if ticket.appliance_id else ticket.appliance_model
     skills = list(ticket.required_skills.all()) or job_skills(

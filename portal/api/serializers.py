@@ -10,6 +10,8 @@ from fieldservice.api import ScopedPrimaryKeyField
 from tickets.api.serializers import TicketSerializer, VisitSerializer
 from tickets.models import Ticket
 
+from ..services import BOOKING_HORIZON_DAYS
+
 
 class JobSerializer(serializers.Serializer):
     site = ScopedPrimaryKeyField(
@@ -46,7 +48,7 @@ class JobSerializer(serializers.Serializer):
 
 
 class AvailabilityQuery(JobSerializer):
-    days = serializers.IntegerField(min_value=1, max_value=28, default=14)
+    days = serializers.IntegerField(min_value=1, max_value=BOOKING_HORIZON_DAYS, default=14)
 
 
 class WindowSerializer(serializers.Serializer):

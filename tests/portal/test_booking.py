@@ -7,7 +7,7 @@ from django.db import connection
 
 from fieldservice.errors import InvalidInput, TransitionNotAllowed, WindowTaken
 from portal import events, services
-from tests.conftest import at
+from tests.conftest import ROME, at
 from tests.factories import ApplianceFactory, CustomerFactory, SiteFactory, TechnicianFactory
 from tickets.models import Ticket, Visit
 
@@ -181,3 +181,57 @@ def test_sign_up_refuses_an_email_longer_than_a_login_name():
 
     assert refused.value.field == "email"
     assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "window_start",
+    [
+        None,
+        datetime.datetime(9999, 12, 31, 23, tzinfo=datetime.UTC),
+        datetime.datetime(3000, 1, 6, 10, tzinfo=ROME),
+    ],
+)
+def test_booking_or_moving_outside_the_offered_days_is_invalid_input(next_monday, window_start):
+    TechnicianFactory()
+    appliance = ApplianceFactory()
+    job = {
+        "customer": appliance.site.customer,
+        "site": appliance.site,
+        "kind": "repair",
+        "appliance": appliance,
+    }
+    _, visit = services.book_visit(
+        **job, window_start=at(next_monday + datetime.timedelta(days=7), 10)
+    )
+
+    with pytest.raises(InvalidInput, match="window") as booking:
+        services.book_visit(**job, window_start=window_start)
+    with pytest.raises(InvalidInput, match="window") as moving:
+        services.reschedule_booking(visit=visit, window_start=window_start)
+
+    assert booking.value.field == moving.value.field == "window"
+    assert Ticket.objects.count() == Visit.objects.count() == 1
+    visit.refresh_from_db()
+    assert visit.window_start == at(next_monday + datetime.timedelta(days=7), 10)
+
+
+@pytest.mark.django_db
+def test_windows_can_be_booked_up_to_the_horizon_the_availability_api_searches():
+    TechnicianFactory()
+    appliance = ApplianceFactory()
+    today = datetime.datetime.now(ROME).date()
+    last = today + datetime.timedelta(days=services.BOOKING_HORIZON_DAYS - 1)
+    job = {
+        "customer": appliance.site.customer,
+        "site": appliance.site,
+        "kind": "repair",
+        "appliance": appliance,
+    }
+
+    _, visit = services.book_visit(**job, window_start=at(last, 10))
+    with pytest.raises(InvalidInput, match="not offered"):
+        services.book_visit(**job, window_start=at(last + datetime.timedelta(days=1), 10))
+
+    assert visit.window_start == at(last, 10)
+    assert Ticket.objects.count() == 1

@@ -171,6 +171,24 @@ def test_booking_a_taken_window_says_so_and_shows_the_next(portal, customer, nex
     assert not Ticket.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "window",
+    ["9999-12-31T10:00:00+0000", "9999-12-31T23:00+0000", "3000-01-06T10:00:00+01:00"],
+)
+def test_booking_a_window_far_beyond_those_offered_is_refused(portal, customer, window):
+    TechnicianFactory()
+    appliance = ApplianceFactory(site__customer=customer)
+    before = rows()
+
+    response = portal.post(
+        reverse("portal:book"), {"kind": "repair", "appliance": appliance.pk, "window": window}
+    )
+
+    assert response.status_code == 400
+    assert "That window is not offered" in " ".join(response.context["form"].errors["window"])
+    assert rows() == before
+
+
 def test_another_customers_ticket_is_404(portal, next_monday):
     TechnicianFactory()
     other = ApplianceFactory(site__customer=CustomerFactory())
