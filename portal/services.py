@@ -225,7 +225,7 @@ def _check_cutoff(visit: Visit) -> None:
 
 @transaction.atomic
 def reschedule_booking(
-    *, visit: Visit, window_start: datetime.datetime, by: AbstractBaseUser | None = None
+    *, visit: Visit, window_start: datetime.datetime | None, by: AbstractBaseUser | None = None
 ) -> Visit:
     """Move a booked visit to another free window, with a technician who can keep it."""
     _check_cutoff(visit)

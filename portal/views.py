@@ -161,6 +161,7 @@ def manage(request, token: str):
         visit = services.visit_from_token(token)
     except DomainError as err:
         return render(request, "portal/manage.html", {"error": err.message}, status=400)
+    status = 200
     if request.method == "POST":
         try:
             if request.POST.get("action") == "cancel":
@@ -172,9 +173,14 @@ def manage(request, token: str):
                 messages.success(request, _("Your visit is moved."))
         except DomainError as err:
             messages.error(request, err.message)
+            status = err.status
         except ValidationError:
-            messages.error(request, _("Choose one of the offered windows."))
-        return redirect("portal:manage", token=token)
+            messages.error(request, _("Choose one of the windows shown."))
+            status = 400
+        else:
+            return redirect("portal:manage", token=token)
+        # Nothing changed: show the page again with what was wrong.
+        visit.refresh_from_db()
     ticket = visit.ticket
     model = ticket.appliance.model if ticket.appliance_id else ticket.appliance_model
     windows = []
@@ -190,6 +196,7 @@ def manage(request, token: str):
         request,
         "portal/manage.html",
         {"visit": visit, "ticket": ticket, "model": model, "windows": windows},
+        status=status,
     )
 
 

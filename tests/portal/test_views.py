@@ -41,6 +41,20 @@ def signup_data(**changes) -> dict:
     }
 
 
+def booked_visit(next_monday: datetime.date) -> Visit:
+    """A repair booked a week after next Monday, well before the change cut-off."""
+    TechnicianFactory()
+    appliance = ApplianceFactory()
+    _, visit = services.book_visit(
+        customer=appliance.site.customer,
+        site=appliance.site,
+        kind="repair",
+        appliance=appliance,
+        window_start=at(next_monday + datetime.timedelta(days=7), 10),
+    )
+    return visit
+
+
 @pytest.fixture
 def customer(customer_user):
     return customer_user.customer
@@ -240,6 +254,34 @@ def test_signed_link_moves_the_visit_without_logging_in(client, next_monday):
     visit.refresh_from_db()
     assert visit.window_start == at(day, 14)
     assert client.get(reverse("portal:home")).status_code == 302  # the link logs nobody in
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({}, "Choose one of the windows shown."),
+        ({"action": "move"}, "Choose one of the windows shown."),
+        ({"window": ""}, "Choose one of the windows shown."),
+        ({"window": "garbage"}, "Choose one of the windows shown."),
+        ({"window": "9999-12-31T10:00:00+0000"}, "That window is not offered"),
+        ({"window": "3000-01-06T10:00:00+01:00"}, "That window is not offered"),
+    ],
+)
+def test_signed_link_without_an_offered_window_says_so_and_moves_nothing(
+    client, next_monday, data, message
+):
+    visit = booked_visit(next_monday)
+    url = reverse("portal:manage", args=[services.booking_token(visit)])
+    window_before = visit.window_start
+    before = rows()
+
+    response = client.post(url, data)
+
+    assert response.status_code == 400
+    assert message in " ".join(str(m) for m in response.context["messages"])
+    visit.refresh_from_db()
+    assert visit.window_start == window_before
+    assert rows() == before
 
 
 def test_tampered_link_grants_nothing(client):
