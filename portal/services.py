@@ -183,9 +183,16 @@ def visit_from_token(token: str) -> Visit:
         raise InvalidInput(_("This link has expired. Log in to manage your booking.")) from exc
     except signing.BadSignature as exc:
         raise InvalidInput(_("This link is not valid.")) from exc
-    return Visit.objects.select_related(
-        "ticket__site", "ticket__appliance__model", "ticket__appliance_model"
-    ).get(pk=data["visit"])
+    visit = (
+        Visit.objects.select_related(
+            "ticket__site", "ticket__appliance__model", "ticket__appliance_model"
+        )
+        .filter(pk=data["visit"])
+        .first()
+    )
+    if visit is None:
+        raise InvalidInput(_("This booking no longer exists."))
+    return visit
 
 
 def report_token(visit: Visit) -> str:

@@ -284,6 +284,29 @@ def test_signed_link_without_an_offered_window_says_so_and_moves_nothing(
     assert rows() == before
 
 
+def test_signed_link_of_a_deleted_visit_says_the_booking_no_longer_exists(client, next_monday):
+    visit = booked_visit(next_monday)
+    url = reverse("portal:manage", args=[services.booking_token(visit)])
+    visit.ticket.delete()
+
+    page = client.get(url)
+    moved = client.post(url, {"window": at(next_monday + datetime.timedelta(days=8), 10)})
+
+    assert page.status_code == 400 and "This booking no longer exists." in page.text
+    assert moved.status_code == 400 and "This booking no longer exists." in moved.text
+    assert not Visit.objects.exists()
+
+
+def test_report_link_of_a_deleted_visit_says_there_is_no_report(client, next_monday):
+    visit = booked_visit(next_monday)
+    url = reverse("portal:report", args=[services.report_token(visit)])
+    visit.ticket.delete()
+
+    page = client.get(url)
+
+    assert page.status_code == 400 and "This visit has no service report." in page.text
+
+
 def test_tampered_link_grants_nothing(client):
     page = client.get(reverse("portal:manage", args=["not-a-real-token"]))
 
