@@ -14,6 +14,10 @@ from fieldservice.errors import InvalidInput
 
 from .models import Appliance, ApplianceModel, Customer, Site
 
+# The earliest purchase date taken: anything before it is a slip (a date picker's 0001-01-01),
+# not an appliance still in service, and it would make a warranty end that means nothing.
+EARLIEST_PURCHASE = datetime.date(1980, 1, 1)
+
 
 def warranty_end(*, model: ApplianceModel, purchased_on: datetime.date) -> datetime.date:
     """Purchase date plus the model's warranty length in months (end of month clamps)."""
@@ -51,6 +55,12 @@ def register_appliance(
         )
     if purchased_on and purchased_on > datetime.date.today():  # noqa: DTZ011 - a calendar date
         raise InvalidInput(_("The purchase date is in the future."), field="purchased_on")
+    if purchased_on and purchased_on < EARLIEST_PURCHASE:
+        raise InvalidInput(
+            _("The purchase date cannot be before %(date)s.")
+            % {"date": EARLIEST_PURCHASE.isoformat()},
+            field="purchased_on",
+        )
     if warranty_until is None and purchased_on is not None:
         warranty_until = warranty_end(model=model, purchased_on=purchased_on)
     try:

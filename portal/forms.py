@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Appliance, ApplianceModel, Site
+from customers.services import EARLIEST_PURCHASE
 from tickets.codes import split_codes
 from tickets.models import Ticket
 
@@ -37,7 +38,9 @@ class ApplianceForm(forms.Form):
     model = forms.ModelChoiceField(label=_("Model"), queryset=ApplianceModel.objects.all())
     serial_number = forms.CharField(label=_("Serial number"), max_length=100)
     purchased_on = forms.DateField(
-        label=_("Purchase date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Purchase date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "min": EARLIEST_PURCHASE.isoformat()}),
     )
 
     def __init__(self, *args, customer, model_query: str = "", **kwargs):

@@ -35,3 +35,18 @@ def test_register_appliance_refuses_blank_serial_and_future_purchase():
             site=site, model=model, serial_number="X1", purchased_on=datetime.date(2099, 1, 1)
         )
     assert not site.appliances.exists()
+
+
+@pytest.mark.django_db
+def test_register_appliance_refuses_a_purchase_before_1980():
+    site, model = SiteFactory(), ApplianceModelFactory()
+
+    for slip in (datetime.date(1, 1, 1), datetime.date(1979, 12, 31)):
+        with pytest.raises(InvalidInput, match="cannot be before 1980-01-01") as refused:
+            register_appliance(site=site, model=model, serial_number="X1", purchased_on=slip)
+        assert refused.value.field == "purchased_on"
+    oldest = register_appliance(
+        site=site, model=model, serial_number="X1", purchased_on=datetime.date(1980, 1, 1)
+    )
+
+    assert list(site.appliances.all()) == [oldest]

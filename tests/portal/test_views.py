@@ -132,6 +132,31 @@ def test_customer_adds_an_appliance_with_warranty_from_the_model(portal, custome
     assert site.appliances.get().warranty_until == datetime.date(2028, 1, 15)
 
 
+@pytest.mark.parametrize(
+    ("purchased_on", "words"),
+    [
+        ("2999-01-01", "in the future"),
+        ("0001-01-01", "cannot be before 1980-01-01"),
+        ("32/13/2020", "valid date"),
+    ],
+)
+def test_adding_an_appliance_with_an_impossible_purchase_date_says_why(
+    portal, customer, purchased_on, words
+):
+    site = SiteFactory(customer=customer)
+    model = ApplianceModelFactory()
+    before = rows()
+
+    response = portal.post(
+        reverse("portal:add_appliance"),
+        {"site": site.pk, "model": model.pk, "serial_number": "SN1", "purchased_on": purchased_on},
+    )
+
+    assert response.status_code == 400
+    assert words in " ".join(response.context["form"].errors["purchased_on"])
+    assert rows() == before
+
+
 def test_code_search_explains_a_code_for_the_customers_appliance(portal, customer):
     appliance = ApplianceFactory(site__customer=customer)
     ErrorCodeFactory(code="F05", title="Drain fault")
