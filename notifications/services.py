@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from customers.models import Customer
 from dispatch.travel import travel_source
 from fieldservice.errors import InvalidInput
 from portal.services import report_token
@@ -141,7 +142,11 @@ def unsubscribe(*, token: str) -> None:
         data = signing.loads(token, salt="notifications.unsubscribe")
     except signing.BadSignature as exc:
         raise InvalidInput(gettext("This unsubscribe link is not valid.")) from exc
-    Preference.objects.update_or_create(customer_id=data["customer"], defaults={"email": False})
+    with transaction.atomic():
+        # Locked so the customer cannot be deleted between this check and the write.
+        if Customer.objects.select_for_update().filter(pk=data["customer"]).first() is None:
+            raise InvalidInput(gettext("This unsubscribe link is not valid."))
+        Preference.objects.update_or_create(customer_id=data["customer"], defaults={"email": False})
 
 
 def schedule_reminders(visit: Visit) -> None:

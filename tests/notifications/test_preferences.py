@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from notifications import services
 from notifications.models import Notification, Preference
-from tests.factories import new_visit
+from tests.factories import CustomerFactory, new_visit
 
 pytestmark = pytest.mark.django_db
 ROME = ZoneInfo("Europe/Rome")
@@ -82,6 +82,18 @@ def test_a_tampered_unsubscribe_link_changes_nothing(client, visit):
     response = client.post(reverse("notifications:unsubscribe", args=["forged"]))
 
     assert response.status_code == 400
+    assert not Preference.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_unsubscribe_link_of_a_deleted_customer_is_not_valid(client):
+    customer = CustomerFactory()
+    token = services.unsubscribe_token(customer)
+    customer.delete()
+
+    response = client.post(reverse("notifications:unsubscribe", args=[token]))
+
+    assert response.status_code == 400 and "not valid" in response.text
     assert not Preference.objects.exists()
 
 
