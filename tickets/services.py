@@ -4,12 +4,14 @@ TicketEvent and sends a domain event; pages, the API and tasks all call these.""
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
 
 from customers.models import Appliance, ApplianceModel, Customer, Site
 from fieldservice.errors import InvalidInput, StaleVersion, TransitionNotAllowed
@@ -22,6 +24,17 @@ from .transitions import ticket_can, visit_can
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser as User
+
+PRICE_LIMIT = Decimal("100000000")  # RepairOption.price: 10 digits, 2 of them decimals
+# What a broken or hostile image raises while it is read: an unknown or truncated file, a bad
+# checksum (verify() raises SyntaxError), or a header claiming billions of pixels.
+IMAGE_ERRORS = (
+    UnidentifiedImageError,
+    OSError,
+    SyntaxError,
+    ValueError,
+    Image.DecompressionBombError,
+)
 
 TS = Ticket.Status
 VS = Visit.Status
@@ -628,7 +641,13 @@ def offer_option(*, visit: Visit, description: str, price, client_key: str = "")
     _recordable(visit)
     if not description.strip():
         raise InvalidInput(_("Describe the repair offered."), field="description")
-    if price is None or price < 0:
+    if len(description.strip()) > 250:
+        raise InvalidInput(_("Describe the repair in at most 250 characters."), field="description")
+    if price is None:
+        raise InvalidInput(_("Give the price of the repair."), field="price")
+    if not price.is_finite() or price >= PRICE_LIMIT:
+        raise InvalidInput(_("The price must be below 100,000,000."), field="price")
+    if price < 0:
         raise InvalidInput(_("The price cannot be negative."), field="price")
     return RepairOption.objects.create(
         visit=visit, description=description.strip(), price=price, client_key=client_key or None
@@ -657,17 +676,18 @@ def sign_visit(*, visit: Visit, signed_by: str, png: bytes):
     import io
 
     from django.core.files.base import ContentFile
-    from PIL import Image, UnidentifiedImageError
 
     from .models import Signature
 
     _recordable(visit)
     if not signed_by.strip():
         raise InvalidInput(_("Write the name of who signs."), field="signed_by")
+    if len(signed_by.strip()) > 200:
+        raise InvalidInput(_("The name of who signs is at most 200 characters."), field="signed_by")
     try:
         image = Image.open(io.BytesIO(png))
         image.verify()
-    except (UnidentifiedImageError, OSError) as exc:
+    except IMAGE_ERRORS as exc:
         raise InvalidInput(_("The signature is not a valid image."), field="signature") from exc
     if image.format != "PNG":
         raise InvalidInput(_("The signature must be a PNG image."), field="signature")
@@ -687,22 +707,22 @@ def add_photo(*, visit: Visit, upload, caption: str = "", client_key: str = ""):
     import io
 
     from django.core.files.base import ContentFile
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    from PIL import ImageOps
 
     from .models import VisitPhoto
 
     if (found := _existing(VisitPhoto, visit, client_key)) is not None:
         return found
     _recordable(visit)
+    clean = io.BytesIO()
     try:
         image = Image.open(upload)
         image = ImageOps.exif_transpose(image)
-    except (UnidentifiedImageError, OSError) as exc:
+        image.thumbnail((PHOTO_MAX_PIXELS, PHOTO_MAX_PIXELS))
+        # A fresh RGB image carries no EXIF, so location and device data stay on the phone.
+        image.convert("RGB").save(clean, "JPEG", quality=85)
+    except IMAGE_ERRORS as exc:
         raise InvalidInput(_("The photo is not an image we can read."), field="photo") from exc
-    image.thumbnail((PHOTO_MAX_PIXELS, PHOTO_MAX_PIXELS))
-    clean = io.BytesIO()
-    # A fresh RGB image carries no EXIF, so location and device data stay on the phone.
-    image.convert("RGB").save(clean, "JPEG", quality=85)
     photo = VisitPhoto(visit=visit, caption=caption.strip()[:200], client_key=client_key or None)
     photo.image.save(f"visit-{visit.pk}.jpg", ContentFile(clean.getvalue()), save=True)
     return photo

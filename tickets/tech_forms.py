@@ -32,8 +32,118 @@ class JobRecordForm(forms.Form):
         required=False,
         min_value=1,
         max_value=999,
-        error_messages={"min_value": _("The quantity must be 1 to 999.")},
+        error_messages={
+            "invalid": _("The quantity must be a whole number from 1 to 999."),
+            "min_value": _("The quantity must be 1 to 999."),
+            "max_value": _("The quantity must be 1 to 999."),
+        },
     )
-    price = forms.DecimalField(required=False, max_digits=10, decimal_places=2)
+    price = forms.DecimalField(
+        required=False,
+        max_digits=10,
+        decimal_places=2,
+        error_messages={
+            "invalid": _("The price must be an amount like 120.50."),
+            "max_digits": _("The price must be below 100,000,000."),
+            "max_whole_digits": _("The price must be below 100,000,000."),
+            "max_decimal_places": _("The price has at most 2 decimals."),
+        },
+    )
     option = forms.IntegerField(required=False)
     signature = forms.CharField(required=False, max_length=2_000_000)
+
+
+class SyncActionForm(forms.Form):
+    """One action from the phone's outbox (JSON), checked field by field before anything is
+    written: a wrong type or value is refused with a message naming the field, never cast."""
+
+    key = forms.CharField(
+        max_length=64,
+        error_messages=dict(
+            required=_("Each action needs its key."),
+            max_length=_("The key is longer than 64 characters."),
+            null_characters_not_allowed=_("The key contains a null character."),
+        ),
+    )
+    type = forms.ChoiceField(
+        choices=[(k, k) for k in ("step", "note", "part", "option", "choose", "decline", "sign")],
+        error_messages=dict(
+            required=_("Each action needs its type."),
+            invalid_choice=_("Unknown type of action."),
+        ),
+    )
+    visit = forms.IntegerField(
+        min_value=1,
+        error_messages=dict(
+            required=_("Each action names its visit."),
+            invalid=_("The visit must be given by its number."),
+            min_value=_("The visit must be given by its number."),
+        ),
+    )
+    version = forms.IntegerField(
+        required=False,
+        min_value=0,
+        error_messages=dict(
+            invalid=_("The visit version must be a whole number."),
+            min_value=_("The visit version must be a whole number."),
+        ),
+    )
+    force = forms.BooleanField(required=False)
+    to = forms.CharField(required=False, max_length=20)
+    reason = forms.CharField(
+        required=False,
+        max_length=2000,
+        error_messages=dict(max_length=_("The reason is longer than 2000 characters.")),
+    )
+    outcome = forms.CharField(required=False, max_length=30)
+    text = forms.CharField(
+        required=False,
+        max_length=5000,
+        strip=False,
+        error_messages=dict(
+            max_length=_("The text is longer than 5000 characters."),
+            null_characters_not_allowed=_("The text contains a null character."),
+        ),
+    )
+    kind = forms.CharField(required=False, max_length=12)
+    part = forms.IntegerField(
+        required=False,
+        min_value=1,
+        error_messages=dict(invalid=_("Unknown part."), min_value=_("Unknown part.")),
+    )
+    quantity = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=999,
+        error_messages=dict(
+            invalid=_("The quantity must be a whole number from 1 to 999."),
+            min_value=_("The quantity must be a whole number from 1 to 999."),
+            max_value=_("The quantity must be a whole number from 1 to 999."),
+        ),
+    )
+    price = forms.DecimalField(
+        required=False,
+        max_digits=10,
+        decimal_places=2,
+        error_messages=dict(
+            invalid=_("The price must be an amount like 120.50."),
+            max_digits=_("The price must be below 100,000,000."),
+            max_whole_digits=_("The price must be below 100,000,000."),
+            max_decimal_places=_("The price has at most 2 decimals."),
+        ),
+    )
+    option = forms.IntegerField(
+        required=False,
+        min_value=1,
+        error_messages=dict(
+            invalid=_("Unknown repair option."), min_value=_("Unknown repair option.")
+        ),
+    )
+    signature = forms.CharField(
+        required=False,
+        max_length=2_000_000,
+        error_messages=dict(max_length=_("The signature image is too large.")),
+    )
+
+    def first_error(self) -> str:
+        return next(iter(self.errors.values()))[0]

@@ -59,10 +59,11 @@ def job(request, visit_id: int):
 def step(request, visit_id: int):
     visit = get_object_or_404(visits_for(request.user), pk=visit_id)
     to = request.POST.get("to", "")
-    try:
-        version = int(request.POST.get("version") or 0) or None
-    except ValueError:
-        version = None
+    raw = request.POST.get("version", "").strip()
+    if raw and not (raw.isascii() and raw.isdigit()):
+        messages.error(request, _("The visit version must be a whole number."))
+        return redirect("tech:job", visit_id=visit.pk)
+    version = int(raw or 0) or None  # none given: the step applies to the visit as it is
     try:
         services.transition_visit(
             visit=visit,
@@ -165,7 +166,7 @@ def sync(request):
     results = tech_sync.replay(
         technician=request.user.technician,
         user=request.user,
-        actions=[a for a in actions if isinstance(a, dict)],
+        actions=actions,  # one result per action, in order: the phone matches them by place
     )
     return JsonResponse({"results": results})
 

@@ -1,0 +1,220 @@
+"""The technician's app given bad input: the phone's sync, the record form and the status
+step. Each is refused with a message naming what is wrong (never a 500) and writes nothing;
+in a sync batch, one bad action costs neither the others nor their answers."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import struct
+import zlib
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from dispatch.services import assign_visit
+from tests.factories import PartFactory, new_visit
+from tests.tickets.test_tech_pages import later_today
+from tickets import services
+from tickets.models import (
+    JobEntry,
+    PartUsed,
+    RepairOption,
+    Signature,
+    SyncAction,
+    TicketEvent,
+    Visit,
+    VisitPhoto,
+)
+
+pytestmark = pytest.mark.django_db
+RECORDS = [JobEntry, PartUsed, RepairOption, Signature, SyncAction, TicketEvent, VisitPhoto]
+
+
+def counts() -> dict[str, int]:
+    return {m.__name__: m.objects.count() for m in RECORDS}
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def en_route(technician):
+    visit = assign_visit(visit=new_visit(), technician=technician, start=later_today(1), by=None)
+    return services.transition_visit(visit=visit, to="en_route", by=None)
+
+
+@pytest.fixture
+def tech(client, technician):
+    client.raise_request_exception = False  # a 500 is an answer to check, not a crash
+    client.force_login(technician.user)
+    return client
+
+
+def png_bytes() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), "white").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+
+def bomb_png() -> bytes:
+    """About 100 bytes whose header claims 30000 x 30000 pixels."""
+    header = struct.pack(">IIBBBBB", 30000, 30000, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", header)
+        + _chunk(b"IDAT", zlib.compress(b""))
+        + _chunk(b"IEND", b"")
+    )
+
+
+def broken_crc_png() -> bytes:
+    """A real PNG with one checksum byte of its image data flipped."""
+    data = bytearray(png_bytes())
+    i = data.find(b"IDAT")
+    length = struct.unpack(">I", data[i - 4 : i])[0]
+    data[i + 4 + length] ^= 0xFF
+    return bytes(data)
+
+
+def data_url(raw: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(raw).decode()
+
+
+def sync(client, *actions):
+    return client.post(
+        reverse("tech:sync"),
+        json.dumps({"actions": list(actions)}),
+        content_type="application/json",
+    )
+
+
+def refused(response, *words) -> str:
+    """The one action's error message, checked to name one of `words`."""
+    assert response.status_code == 200, response.status_code
+    (result,) = response.json()["results"]
+    assert result["status"] == "error", result
+    message = result["message"].lower()
+    assert any(w in message for w in words), message
+    return message
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("visit", "abc", ("visit",)),
+        ("visit", [1], ("visit",)),
+        ("version", "abc", ("version",)),
+        ("version", {"a": 1}, ("version",)),
+        ("type", ["note"], ("type",)),
+        ("key", "k\x001", ("key",)),
+        ("key", "", ("key",)),
+    ],
+)
+def test_a_sync_action_of_the_wrong_shape_is_refused_by_name(tech, en_route, field, value, words):
+    action = {"key": "k1", "type": "note", "visit": en_route.pk, "text": "hello", field: value}
+    before = counts()
+
+    refused(sync(tech, action), *words)
+
+    assert counts() == before
+
+
+@pytest.mark.parametrize(
+    ("extra", "words"),
+    [
+        ({"type": "part", "quantity": "two"}, ("quantity",)),
+        ({"type": "part", "quantity": "1e3"}, ("quantity",)),
+        ({"type": "part", "quantity": 2.7}, ("quantity",)),
+        ({"type": "part", "part": "pump"}, ("part",)),
+        ({"type": "choose", "option": "abc"}, ("option",)),
+        ({"type": "option", "text": "Replace pump", "price": "NaN"}, ("price",)),
+        ({"type": "option", "text": "Replace pump", "price": "Infinity"}, ("price",)),
+        ({"type": "option", "text": "Replace pump", "price": "1e20"}, ("price",)),
+        ({"type": "option", "text": "Replace pump"}, ("give the price",)),
+        ({"type": "option", "text": "x" * 300, "price": "10"}, ("250",)),
+        ({"type": "note", "text": "nul\x00byte"}, ("null character",)),
+        ({"type": "sign", "text": "x" * 300, "signature": data_url(png_bytes())}, ("200",)),
+        ({"type": "sign", "text": "Giulia", "signature": data_url(bomb_png())}, ("signature",)),
+        (
+            {"type": "sign", "text": "Giulia", "signature": data_url(broken_crc_png())},
+            ("signature",),
+        ),
+    ],
+)
+def test_a_sync_action_with_a_bad_value_is_refused_by_name(tech, en_route, extra, words):
+    action = {"key": "k1", "visit": en_route.pk, "part": PartFactory().pk, **extra}
+    before = counts()
+
+    refused(sync(tech, action), *words)
+
+    assert counts() == before
+
+
+def test_one_bad_action_costs_neither_the_others_nor_their_answers(tech, en_route):
+    part = PartFactory()
+
+    response = sync(
+        tech,
+        {"key": "good-1", "type": "note", "visit": en_route.pk, "text": "Gate code 1234"},
+        "not an action",
+        {"key": "bad-2", "type": "part", "visit": en_route.pk, "part": part.pk, "quantity": "x"},
+        {"key": "good-3", "type": "part", "visit": en_route.pk, "part": part.pk, "quantity": 2},
+    )
+
+    assert response.status_code == 200
+    assert [r["status"] for r in response.json()["results"]] == ["ok", "error", "error", "ok"]
+    assert JobEntry.objects.get(visit=en_route).text == "Gate code 1234"
+    assert PartUsed.objects.get(visit=en_route).quantity == 2
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        ({"what": "option", "text": "x" * 300, "price": "10"}, ("250",)),
+        ({"what": "option", "text": "Replace pump"}, ("give the price",)),
+        ({"what": "option", "text": "Replace pump", "price": ""}, ("give the price",)),
+        ({"what": "option", "text": "Replace pump", "price": "1e20"}, ("price",)),
+        ({"what": "sign", "text": "x" * 300, "signature": data_url(png_bytes())}, ("200",)),
+        ({"what": "sign", "text": "Giulia", "signature": data_url(bomb_png())}, ("signature",)),
+        (
+            {"what": "sign", "text": "Giulia", "signature": data_url(broken_crc_png())},
+            ("signature",),
+        ),
+        ({"what": "part", "quantity": "abc"}, ("quantity",)),
+        (
+            {"what": "photo", "photo": SimpleUploadedFile("x.png", bomb_png(), "image/png")},
+            ("photo",),
+        ),
+    ],
+)
+def test_the_record_form_refuses_bad_values_by_name(tech, en_route, data, words):
+    data = {"part": PartFactory().pk, **data}
+    before = counts()
+
+    response = tech.post(reverse("tech:record", args=[en_route.pk]), data, follow=True)
+
+    assert response.status_code == 200
+    text = " ".join(str(m) for m in response.context["messages"]).lower()
+    assert any(w in text for w in words), text
+    assert counts() == before
+
+
+def test_a_step_with_a_garbled_version_is_refused_not_applied(tech, en_route):
+    response = tech.post(
+        reverse("tech:step", args=[en_route.pk]), {"to": "on_site", "version": "abc"}, follow=True
+    )
+
+    en_route.refresh_from_db()
+    assert en_route.status == Visit.Status.EN_ROUTE
+    assert "version" in " ".join(str(m) for m in response.context["messages"]).lower()
