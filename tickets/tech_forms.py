@@ -8,6 +8,33 @@ from django.utils.translation import gettext_lazy as _
 from .models import Part
 
 
+def quantity_field() -> forms.IntegerField:
+    """How many of a part: a whole number from 1 to 999, in the page's form and the phone's."""
+    message = _("The quantity must be a whole number from 1 to 999.")
+    return forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=999,
+        error_messages={"invalid": message, "min_value": message, "max_value": message},
+    )
+
+
+def price_field() -> forms.DecimalField:
+    """A repair option's price, as RepairOption.price holds it (10 digits, 2 decimals)."""
+    too_big = _("The price must be below 100,000,000.")
+    return forms.DecimalField(
+        required=False,
+        max_digits=10,
+        decimal_places=2,
+        error_messages={
+            "invalid": _("The price must be an amount like 120.50."),
+            "max_digits": too_big,
+            "max_whole_digits": too_big,
+            "max_decimal_places": _("The price has at most 2 decimals."),
+        },
+    )
+
+
 class JobRecordForm(forms.Form):
     what = forms.ChoiceField(
         choices=[
@@ -28,27 +55,8 @@ class JobRecordForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": _("Unknown part.")},
     )
-    quantity = forms.IntegerField(
-        required=False,
-        min_value=1,
-        max_value=999,
-        error_messages={
-            "invalid": _("The quantity must be a whole number from 1 to 999."),
-            "min_value": _("The quantity must be 1 to 999."),
-            "max_value": _("The quantity must be 1 to 999."),
-        },
-    )
-    price = forms.DecimalField(
-        required=False,
-        max_digits=10,
-        decimal_places=2,
-        error_messages={
-            "invalid": _("The price must be an amount like 120.50."),
-            "max_digits": _("The price must be below 100,000,000."),
-            "max_whole_digits": _("The price must be below 100,000,000."),
-            "max_decimal_places": _("The price has at most 2 decimals."),
-        },
-    )
+    quantity = quantity_field()
+    price = price_field()
     option = forms.IntegerField(required=False)
     signature = forms.CharField(required=False, max_length=2_000_000)
 
@@ -111,27 +119,8 @@ class SyncActionForm(forms.Form):
         min_value=1,
         error_messages=dict(invalid=_("Unknown part."), min_value=_("Unknown part.")),
     )
-    quantity = forms.IntegerField(
-        required=False,
-        min_value=1,
-        max_value=999,
-        error_messages=dict(
-            invalid=_("The quantity must be a whole number from 1 to 999."),
-            min_value=_("The quantity must be a whole number from 1 to 999."),
-            max_value=_("The quantity must be a whole number from 1 to 999."),
-        ),
-    )
-    price = forms.DecimalField(
-        required=False,
-        max_digits=10,
-        decimal_places=2,
-        error_messages=dict(
-            invalid=_("The price must be an amount like 120.50."),
-            max_digits=_("The price must be below 100,000,000."),
-            max_whole_digits=_("The price must be below 100,000,000."),
-            max_decimal_places=_("The price has at most 2 decimals."),
-        ),
-    )
+    quantity = quantity_field()
+    price = price_field()
     option = forms.IntegerField(
         required=False,
         min_value=1,
