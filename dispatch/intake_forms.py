@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Appliance, ApplianceModel, Customer, Site
+from fieldservice.forms import SubmitOnceForm
 from tickets.codes import split_codes
 from tickets.models import Ticket
 from tickets.services import MAX_DAYS_AHEAD, too_far_ahead
@@ -16,7 +17,7 @@ from tickets.services import MAX_DAYS_AHEAD, too_far_ahead
 from .selectors import company_tz
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(SubmitOnceForm):
     kind = forms.ChoiceField(
         label=_("Kind of job"), choices=Ticket.Kind.choices, initial=Ticket.Kind.REPAIR
     )

@@ -41,6 +41,7 @@ def intake(request):
                 by=request.user,
                 window_start=data["window_start"],
                 window_end=data["window_end"],
+                client_key=data["client_key"],
             )
         except DomainError as err:
             field = getattr(err, "field", None)

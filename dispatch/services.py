@@ -187,10 +187,15 @@ def take_call(
     priority: int = Ticket.Priority.P3,
     window_start: datetime.datetime | None = None,
     window_end: datetime.datetime | None = None,
+    client_key: str = "",
 ) -> Ticket:
-    """Open a ticket from first line and put its first visit in the dispatch queue."""
-    from tickets.services import create_visit, open_ticket
+    """Open a ticket from first line and put its first visit in the dispatch queue. A second
+    copy of the same intake form (same `client_key`) gets the first one's ticket."""
+    from tickets.services import create_visit, open_ticket, ticket_sent_before
 
+    earlier = ticket_sent_before(customer=customer, client_key=client_key)
+    if earlier is not None:
+        return earlier
     ticket = open_ticket(
         customer=customer,
         site=site,
@@ -202,6 +207,7 @@ def take_call(
         channel=channel,
         priority=priority,
         by=by,
+        client_key=client_key,
     )
     create_visit(ticket=ticket, by=by, window_start=window_start, window_end=window_end)
     return ticket

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext as _
@@ -20,3 +22,19 @@ def errors_in_words(form: forms.Form) -> str:
             text = _("%(field)s: %(errors)s") % {"field": form[name].label, "errors": text}
         parts.append(text)
     return " ".join(parts)
+
+
+class SubmitOnceForm(forms.Form):
+    """A form that carries a key made when it is shown, so that sending it twice (a double
+    click, Back and send again, a retry after a lost answer) does its work once: the service
+    finds what the first copy made by the key. A bound form without a key (the search step
+    of a multi-step page) gets one, so the page it renders carries it on."""
+
+    client_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and not data.get("client_key"):
+            data = data.copy()
+            data["client_key"] = uuid.uuid4().hex
+        super().__init__(data, *args, **kwargs)
+        self.fields["client_key"].initial = uuid.uuid4().hex

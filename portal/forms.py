@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.models import Appliance, ApplianceModel, Site
 from customers.services import EARLIEST_PURCHASE
+from fieldservice.forms import SubmitOnceForm
 from tickets.codes import split_codes
 from tickets.models import Ticket
 
@@ -75,7 +76,7 @@ class CodeSearchForm(forms.Form):
         ).select_related("model")
 
 
-class BookingForm(forms.Form):
+class BookingForm(SubmitOnceForm):
     kind = forms.ChoiceField(
         label=_("What do you need?"),
         choices=[

@@ -129,11 +129,16 @@ def book_visit(
     codes: list[str] | None = None,
     description: str = "",
     by: AbstractBaseUser | None = None,
+    client_key: str = "",
 ) -> tuple[Ticket, Visit]:
     """Open the ticket, create its visit in the chosen window and give it to a technician who
-    can keep it, all or nothing. Raises WindowTaken when nobody can any more."""
+    can keep it, all or nothing. Raises WindowTaken when nobody can any more. A second copy
+    of the same booking form (same `client_key`) gets the first one's ticket and visit."""
     if site.customer_id != customer.pk:
         raise InvalidInput(_("Choose one of your own addresses."), field="site")
+    earlier = ticket_services.ticket_sent_before(customer=customer, client_key=client_key)
+    if earlier is not None:
+        return earlier, earlier.visits.order_by("pk").first()
     model = appliance.model if appliance is not None else appliance_model
     if model is None:
         raise InvalidInput(_("Choose the appliance or the model to install."), field="appliance")
@@ -157,6 +162,7 @@ def book_visit(
         channel=Ticket.Channel.PORTAL,
         priority=Ticket.Priority.P3,
         by=by,
+        client_key=client_key,
     )
     visit = ticket_services.create_visit(
         ticket=ticket,

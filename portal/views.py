@@ -109,6 +109,7 @@ def book(request):
                     description=data["description"],
                     window_start=data["window"],
                     by=request.user,
+                    client_key=data["client_key"],
                 )
             except WindowTaken as err:
                 messages.error(request, err.message)

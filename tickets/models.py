@@ -272,6 +272,12 @@ class Ticket(models.Model):
     created_at = models.DateTimeField(_("opened"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    # The key of the form that opened it (fieldservice.forms.SubmitOnceForm): a second copy
+    # of that form finds this ticket instead of opening another.
+    client_key = models.CharField(  # noqa: DJ001 - NULL is "no key": NULLs never collide
+        _("client key"), max_length=64, null=True, blank=True, editable=False
+    )
+
     class Meta:
         verbose_name = _("ticket")
         verbose_name_plural = _("tickets")
@@ -279,6 +285,9 @@ class Ticket(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(priority__in=[1, 2, 3, 4]), name="priority"),
             models.CheckConstraint(condition=models.Q(tier__in=[1, 2, 3]), name="tier"),
+            models.UniqueConstraint(
+                fields=["customer", "client_key"], name="ticket_key_per_customer"
+            ),
         ]
         indexes = [models.Index(fields=["status", "sla_due_at"])]
 

@@ -70,6 +70,16 @@ def visit_minutes(*, kind: str, category: str | None) -> int:
 
 
 @transaction.atomic
+def ticket_sent_before(*, customer: Customer, client_key: str) -> Ticket | None:
+    """The ticket that an earlier copy of the same form (same key) opened, if any. Locks the
+    customer's row first, so two copies arriving at once are taken one after the other and
+    the second finds the first's ticket. Call inside the transaction that would open one."""
+    if not client_key:
+        return None
+    list(Customer.objects.select_for_update().filter(pk=customer.pk).values_list("pk"))
+    return Ticket.objects.filter(customer=customer, client_key=client_key).first()
+
+
 def open_ticket(
     *,
     customer: Customer,
@@ -82,8 +92,10 @@ def open_ticket(
     channel: str = Ticket.Channel.PHONE,
     priority: int = Ticket.Priority.P3,
     by: User | None = None,
+    client_key: str = "",
 ) -> Ticket:
-    """Open a ticket: match its codes, decide coverage and the SLA due time, record it."""
+    """Open a ticket: match its codes, decide coverage and the SLA due time, record it.
+    `client_key` is the opening form's key (see ticket_sent_before)."""
     if site.customer_id != customer.pk:
         raise InvalidInput(_("The site does not belong to this customer."), field="site")
     if appliance is not None and appliance.site_id != site.pk:
@@ -126,6 +138,7 @@ def open_ticket(
         contract=assessment.coverage.contract,
         sla_due_at=assessment.sla_due_at,
         created_by=by if by is not None and by.is_authenticated else None,
+        client_key=client_key or None,
     )
     ticket.error_codes.set(assessment.codes.matched)
     ticket.required_skills.set(assessment.skills)

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -8,6 +9,7 @@ from dispatch.services import take_call
 from fieldservice.errors import InvalidInput
 from tests.conftest import at
 from tests.factories import ApplianceFactory, ApplianceModelFactory, ErrorCodeFactory, SiteFactory
+from tests.locks import a_session_waits_for_a_lock
 from tickets.models import Ticket, Visit
 from tickets.services import MAX_DAYS_AHEAD
 
@@ -339,3 +341,76 @@ def test_agent_adds_a_site_for_the_customer(dispatcher_client):
     assert f'data-site="{site.pk}"' in added.text
     assert bad.status_code == 400 and "Latitude" in bad.text
     assert customer.sites.count() == 1
+
+
+def test_an_intake_form_sent_twice_opens_one_ticket(dispatcher_client):
+    appliance = ApplianceFactory()
+    page = dispatcher_client.get(reverse("dispatch:intake"))
+    key = re.search(r'name="client_key" value="([0-9a-f]{32})"', page.text).group(1)
+    form = {
+        "kind": "repair",
+        "appliance": appliance.pk,
+        "channel": "phone",
+        "priority": 3,
+        "client_key": key,
+    }
+
+    first = dispatcher_client.post(reverse("dispatch:intake"), form)
+    second = dispatcher_client.post(reverse("dispatch:intake"), form)
+    fresh = dispatcher_client.get(reverse("dispatch:intake"))
+
+    assert first.status_code == second.status_code == 302
+    ticket = Ticket.objects.get()
+    assert ticket.visits.count() == 1
+    assert key not in fresh.text  # the next call gets a form of its own
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_copies_of_one_intake_at_once_open_one_ticket(dispatcher):
+    """The second copy waits for the first's transaction and then finds its ticket."""
+    import threading
+
+    from django.db import connection, transaction
+
+    appliance = ApplianceFactory()
+    call = {
+        "customer": appliance.site.customer,
+        "site": appliance.site,
+        "appliance": appliance,
+        "kind": "repair",
+        "by": dispatcher,
+        "client_key": "form-1",
+    }
+    opened, errors = {}, []
+    first_done, release = threading.Event(), threading.Event()
+
+    def first():
+        try:
+            with transaction.atomic():
+                opened["first"] = take_call(**call)
+                first_done.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    def second():
+        try:
+            opened["second"] = take_call(**call)
+        except Exception as exc:  # noqa: BLE001 - the failure is what the test reports
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    one = threading.Thread(target=first)
+    one.start()
+    assert first_done.wait(30)
+    two = threading.Thread(target=second)
+    two.start()
+    assert a_session_waits_for_a_lock()
+    release.set()
+    one.join(30)
+    two.join(30)
+
+    assert errors == []
+    assert opened["first"].pk == opened["second"].pk
+    assert Ticket.objects.count() == 1

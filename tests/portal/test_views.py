@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.contrib.auth.models import User
@@ -376,3 +377,20 @@ def test_login_is_locked_after_repeated_failures(client, customer_user, settings
 
     assert locked.status_code in (403, 429)
     assert "_auth_user_id" not in client.session
+
+
+def test_a_booking_sent_twice_books_once(portal, customer, next_monday):
+    """A double click on a window, or Back and send again: the page's key finds the first."""
+    TechnicianFactory()
+    appliance = ApplianceFactory(site__customer=customer)
+    params = {"kind": "repair", "appliance": appliance.pk, "description": "leaks"}
+    page = portal.get(reverse("portal:book"), params)
+    key = re.search(r'name="client_key" value="([0-9a-f]{32})"', page.text).group(1)
+    window = at(next_monday + datetime.timedelta(days=1), 10).isoformat()
+
+    first = portal.post(reverse("portal:book"), {**params, "window": window, "client_key": key})
+    second = portal.post(reverse("portal:book"), {**params, "window": window, "client_key": key})
+
+    ticket = Ticket.objects.get()
+    assert first["Location"] == second["Location"] == reverse("portal:ticket", args=[ticket.pk])
+    assert ticket.visits.count() == 1

@@ -8,6 +8,7 @@ from PIL import Image
 from dispatch.services import assign_visit
 from fieldservice.errors import InvalidInput, TransitionNotAllowed
 from tests.factories import ApplianceFactory, PartFactory, TechnicianFactory, new_visit, open_ticket
+from tests.locks import a_session_waits_for_a_lock
 from tests.tickets.test_tech_pages import later_today
 from tickets import services
 from tickets.models import JobEntry, PartUsed, RepairOption
@@ -206,7 +207,7 @@ def test_two_copies_of_one_note_arriving_at_once_make_one_record(on_site):
     assert first_done.wait(30)
     two = threading.Thread(target=second)
     two.start()
-    assert _a_session_waits_for_a_lock()
+    assert a_session_waits_for_a_lock()
     release.set()
     one.join(30)
     two.join(30)
@@ -214,22 +215,3 @@ def test_two_copies_of_one_note_arriving_at_once_make_one_record(on_site):
     assert errors == []
     assert recorded["first"].pk == recorded["second"].pk
     assert JobEntry.objects.filter(client_key="twice").count() == 1
-
-
-def _a_session_waits_for_a_lock(seconds: float = 30) -> bool:
-    """Poll PostgreSQL until some session waits on a lock (the second copy, held up)."""
-    import time
-
-    from django.db import connection
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity "
-                "WHERE wait_event_type = 'Lock' AND datname = current_database()"
-            )
-            if cursor.fetchone()[0]:
-                return True
-        time.sleep(0.05)
-    return False
