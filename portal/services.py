@@ -181,19 +181,28 @@ def booking_token(visit: Visit) -> str:
     return signing.dumps({"visit": visit.pk}, salt=TOKEN_SALT, compress=True)
 
 
-def visit_from_token(token: str) -> Visit:
-    max_age = settings.FIELDSERVICE.get("BOOKING_LINK_DAYS", 30) * 86400
+def _visit_id_from_link(token: str, *, salt: str, days: int, expired: str) -> int:
+    """The visit id a signed link names, or a message a person can read."""
     try:
-        data = signing.loads(token, salt=TOKEN_SALT, max_age=max_age)
+        return signing.loads(token, salt=salt, max_age=days * 86400)["visit"]
     except signing.SignatureExpired as exc:
-        raise InvalidInput(_("This link has expired. Log in to manage your booking.")) from exc
+        raise InvalidInput(expired) from exc
     except signing.BadSignature as exc:
         raise InvalidInput(_("This link is not valid.")) from exc
+
+
+def visit_from_token(token: str) -> Visit:
+    visit_id = _visit_id_from_link(
+        token,
+        salt=TOKEN_SALT,
+        days=settings.FIELDSERVICE.get("BOOKING_LINK_DAYS", 30),
+        expired=_("This link has expired. Log in to manage your booking."),
+    )
     visit = (
         Visit.objects.select_related(
             "ticket__site", "ticket__appliance__model", "ticket__appliance_model"
         )
-        .filter(pk=data["visit"])
+        .filter(pk=visit_id)
         .first()
     )
     if visit is None:
@@ -208,15 +217,14 @@ def report_token(visit: Visit) -> str:
 
 def report_from_token(token: str) -> Visit:
     """The finished visit a report link names; a clear error for a bad or expired link."""
-    max_age = settings.FIELDSERVICE.get("REPORT_LINK_DAYS", 365) * 86400
-    try:
-        data = signing.loads(token, salt=REPORT_SALT, max_age=max_age)
-    except signing.SignatureExpired as exc:
-        raise InvalidInput(_("This link has expired. Log in to see your service reports.")) from exc
-    except signing.BadSignature as exc:
-        raise InvalidInput(_("This link is not valid.")) from exc
+    visit_id = _visit_id_from_link(
+        token,
+        salt=REPORT_SALT,
+        days=settings.FIELDSERVICE.get("REPORT_LINK_DAYS", 365),
+        expired=_("This link has expired. Log in to see your service reports."),
+    )
     visit = (
-        reports.with_report_data(Visit.objects.filter(pk=data["visit"]))
+        reports.with_report_data(Visit.objects.filter(pk=visit_id))
         .filter(status__in=[Visit.Status.COMPLETED, Visit.Status.CANNOT_COMPLETE])
         .first()
     )

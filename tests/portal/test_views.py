@@ -394,3 +394,31 @@ def test_a_booking_sent_twice_books_once(portal, customer, next_monday):
     ticket = Ticket.objects.get()
     assert first["Location"] == second["Location"] == reverse("portal:ticket", args=[ticket.pk])
     assert ticket.visits.count() == 1
+
+
+def _signed_days_ago(days: int, *, salt: str, visit) -> str:
+    """A link as it was signed `days` ago (the signer's clock moved back, nothing else)."""
+    import time
+
+    from django.core import signing
+
+    class Then(signing.TimestampSigner):
+        def timestamp(self):
+            return signing.b62_encode(int(time.time()) - days * 86400)
+
+    return Then(salt=salt).sign_object({"visit": visit.pk}, compress=True)
+
+
+def test_links_past_their_days_say_they_expired_and_those_within_work(client, next_monday):
+    visit = booked_visit(next_monday)
+    old_booking = _signed_days_ago(31, salt=services.TOKEN_SALT, visit=visit)
+    fresh_booking = _signed_days_ago(29, salt=services.TOKEN_SALT, visit=visit)
+    old_report = _signed_days_ago(366, salt=services.REPORT_SALT, visit=visit)
+
+    expired = client.get(reverse("portal:manage", args=[old_booking]))
+    works = client.get(reverse("portal:manage", args=[fresh_booking]))
+    report = client.get(reverse("portal:report", args=[old_report]))
+
+    assert expired.status_code == 400 and "This link has expired." in expired.text
+    assert works.status_code == 200
+    assert report.status_code == 400 and "This link has expired." in report.text
