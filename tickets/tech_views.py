@@ -25,6 +25,17 @@ from .selectors import visits_for
 from .tech_forms import JobRecordForm
 
 STEPS = {"en_route": _("On my way"), "on_site": _("Arrived"), "completed": _("Done")}
+# The forward path of a visit. Offline, the page shows the status it was loaded with while
+# the phone may have moved the visit on, so every step after that status stays on the page.
+PATH = ["scheduled", "en_route", "on_site", "completed"]
+FINISHED = {Visit.Status.COMPLETED, Visit.Status.CANNOT_COMPLETE, Visit.Status.CANCELLED}
+
+
+def _steps_after(status: str) -> list[tuple[str, str]]:
+    if status in FINISHED:
+        return []
+    position = PATH.index(status) if status in PATH else 0
+    return [(to, label) for to, label in STEPS.items() if PATH.index(to) > position]
 
 
 @technician_required
@@ -43,7 +54,8 @@ def job(request, visit_id: int):
         "tech/job.html",
         {
             "visit": visit,
-            "steps": STEPS,
+            "steps": _steps_after(visit.status),
+            "finished": visit.status in FINISHED,
             "outcomes": Visit.Outcome.choices[1:],
             "parts": Part.objects.order_by("name"),
             "kinds": JobEntry.Kind.choices,

@@ -9,8 +9,13 @@
   let drawing = false;
   let drawn = false;
   function at(event) {
+    // The pad may be drawn narrower than its 340 pixels (a small phone): scale the finger's
+    // place on screen to the canvas's own pixels, or the ink lands away from the finger.
     const box = canvas.getBoundingClientRect();
-    return [event.clientX - box.left, event.clientY - box.top];
+    return [
+      (event.clientX - box.left) * (canvas.width / box.width),
+      (event.clientY - box.top) * (canvas.height / box.height),
+    ];
   }
   canvas.addEventListener("pointerdown", (event) => {
     drawing = true;

@@ -17,7 +17,8 @@ def test_wrong_password_shows_an_error_and_stays_on_login(page, live_server, dis
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", "dispatcher")
     page.fill("input[name=password]", "wrong")
-    page.click("button[type=submit]")
+    with page.expect_navigation():  # the answer to the POST, not the page still on screen
+        page.click("button[type=submit]")
 
     assert "/accounts/login/" in page.url
     assert page.locator(".errorlist").count() == 1
