@@ -9,7 +9,7 @@ from dispatch.services import take_call
 from fieldservice.errors import InvalidInput
 from tests.conftest import at
 from tests.factories import ApplianceFactory, ApplianceModelFactory, ErrorCodeFactory, SiteFactory
-from tests.locks import a_session_waits_for_a_lock
+from tests.locks import two_copies_at_once
 from tickets.models import Ticket, Visit
 from tickets.services import MAX_DAYS_AHEAD
 
@@ -368,10 +368,6 @@ def test_an_intake_form_sent_twice_opens_one_ticket(dispatcher_client):
 @pytest.mark.django_db(transaction=True)
 def test_two_copies_of_one_intake_at_once_open_one_ticket(dispatcher):
     """The second copy waits for the first's transaction and then finds its ticket."""
-    import threading
-
-    from django.db import connection, transaction
-
     appliance = ApplianceFactory()
     call = {
         "customer": appliance.site.customer,
@@ -381,36 +377,9 @@ def test_two_copies_of_one_intake_at_once_open_one_ticket(dispatcher):
         "by": dispatcher,
         "client_key": "form-1",
     }
-    opened, errors = {}, []
-    first_done, release = threading.Event(), threading.Event()
 
-    def first():
-        try:
-            with transaction.atomic():
-                opened["first"] = take_call(**call)
-                first_done.set()
-                release.wait(30)
-        finally:
-            connection.close()
+    first, second, errors, waited = two_copies_at_once(lambda: take_call(**call))
 
-    def second():
-        try:
-            opened["second"] = take_call(**call)
-        except Exception as exc:  # noqa: BLE001 - the failure is what the test reports
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    one = threading.Thread(target=first)
-    one.start()
-    assert first_done.wait(30)
-    two = threading.Thread(target=second)
-    two.start()
-    assert a_session_waits_for_a_lock()
-    release.set()
-    one.join(30)
-    two.join(30)
-
-    assert errors == []
-    assert opened["first"].pk == opened["second"].pk
+    assert waited and errors == []
+    assert first.pk == second.pk
     assert Ticket.objects.count() == 1

@@ -8,7 +8,7 @@ from PIL import Image
 from dispatch.services import assign_visit
 from fieldservice.errors import InvalidInput, TransitionNotAllowed
 from tests.factories import ApplianceFactory, PartFactory, TechnicianFactory, new_visit, open_ticket
-from tests.locks import a_session_waits_for_a_lock
+from tests.locks import two_copies_at_once
 from tests.tickets.test_tech_pages import later_today
 from tickets import services
 from tickets.models import JobEntry, PartUsed, RepairOption
@@ -174,44 +174,10 @@ def test_two_technicians_phones_may_use_the_same_key(on_site):
 def test_two_copies_of_one_note_arriving_at_once_make_one_record(on_site):
     """The phone replays its outbox on reconnect and on page load: both copies may arrive
     together. The second waits for the first and gets its record, not a database error."""
-    import threading
+    first, second, errors, waited = two_copies_at_once(
+        lambda: services.record_entry(visit=on_site, text="pump", by=None, client_key="twice")
+    )
 
-    from django.db import connection, transaction
-
-    recorded, errors = {}, []
-    first_done, release = threading.Event(), threading.Event()
-
-    def first():
-        try:
-            with transaction.atomic():
-                recorded["first"] = services.record_entry(
-                    visit=on_site, text="pump", by=None, client_key="twice"
-                )
-                first_done.set()
-                release.wait(30)
-        finally:
-            connection.close()
-
-    def second():
-        try:
-            recorded["second"] = services.record_entry(
-                visit=on_site, text="pump", by=None, client_key="twice"
-            )
-        except Exception as exc:  # noqa: BLE001 - the failure is what the test reports
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    one = threading.Thread(target=first)
-    one.start()
-    assert first_done.wait(30)
-    two = threading.Thread(target=second)
-    two.start()
-    assert a_session_waits_for_a_lock()
-    release.set()
-    one.join(30)
-    two.join(30)
-
-    assert errors == []
-    assert recorded["first"].pk == recorded["second"].pk
+    assert waited and errors == []
+    assert first.pk == second.pk
     assert JobEntry.objects.filter(client_key="twice").count() == 1
