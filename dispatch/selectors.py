@@ -14,6 +14,8 @@ from technicians.models import Technician, TimeOff, WorkingHours
 from tickets.models import Ticket, Visit
 from tickets.services import MAX_DAYS_AHEAD
 
+from .travel import travel_source
+
 BOARD_START_HOUR, BOARD_END_HOUR = 7, 19  # the hours the board shows across
 BOARD_DAYS_BACK = 366  # older days are history, which each ticket's panel shows
 
@@ -215,3 +217,32 @@ def board_version() -> str:
     tickets = Ticket.objects.aggregate(last=Max("updated_at"))
     parts = [visits["last"], visits["n"], tickets["last"]]
     return "/".join(p.isoformat() if hasattr(p, "isoformat") else str(p) for p in parts)
+
+
+def estimated_arrival(visit: Visit) -> datetime.datetime | None:
+    """When a technician who set off for `visit` should be there: the driving time from the
+    site of the visit they finished last before setting off that day, or from their home base
+    on the first trip (the phone does not report positions)."""
+    if not visit.en_route_at or visit.technician is None:
+        return None
+    tech, site = visit.technician, visit.ticket.site
+    tz = ZoneInfo(str(tech.timezone))
+    day_start = datetime.datetime.combine(
+        visit.en_route_at.astimezone(tz).date(), datetime.time(), tzinfo=tz
+    )
+    previous = (
+        Visit.objects.filter(
+            technician_id=tech.pk, actual_end__gte=day_start, actual_end__lte=visit.en_route_at
+        )
+        .exclude(pk=visit.pk)
+        .select_related("ticket__site")
+        .order_by("-actual_end")
+        .first()
+    )
+    origin = (
+        (previous.ticket.site.latitude, previous.ticket.site.longitude)
+        if previous is not None
+        else (tech.home_latitude, tech.home_longitude)
+    )
+    seconds = travel_source().seconds(origin, (site.latitude, site.longitude))
+    return visit.en_route_at + datetime.timedelta(seconds=seconds)

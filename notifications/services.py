@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from customers.models import Customer
-from dispatch.travel import travel_source
+from dispatch.selectors import estimated_arrival
 from fieldservice.errors import InvalidInput
 from portal.services import report_token
 from tickets import reports
@@ -218,11 +218,7 @@ def _values(notification: Notification) -> dict[str, str]:
         values["report_url"] = f"{base}{reverse('portal:report', args=[report_token(visit)])}"
     if notification.kind == Kind.FOLLOW_UP:
         values["reason"] = str(visit.get_outcome_display()).lower()
-    if notification.kind == Kind.EN_ROUTE and visit.en_route_at and tech:
-        seconds = travel_source().seconds(
-            (tech.home_latitude, tech.home_longitude), (ticket.site.latitude, ticket.site.longitude)
-        )
-        eta = visit.en_route_at + datetime.timedelta(seconds=seconds)
+    if notification.kind == Kind.EN_ROUTE and (eta := estimated_arrival(visit)) is not None:
         values["eta"] = eta.astimezone(ZoneInfo(str(ticket.site.timezone))).strftime("%H:%M")
     return values
 

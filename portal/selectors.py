@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from customers.models import Customer
-from dispatch.travel import travel_source
+from dispatch.selectors import estimated_arrival
 from tickets.models import Ticket, Visit
 
 
@@ -19,12 +19,7 @@ def tickets_of(customer: Customer):
 
 
 def eta(visit: Visit) -> datetime.datetime | None:
-    """When an en-route technician should arrive: left at en_route_at, drove from home base
-    (the phone app does not report positions)."""
-    if visit.status != Visit.Status.EN_ROUTE or not visit.en_route_at or not visit.technician:
+    """When the technician on the way to this visit should arrive; None unless en route."""
+    if visit.status != Visit.Status.EN_ROUTE:
         return None
-    tech, site = visit.technician, visit.ticket.site
-    seconds = travel_source().seconds(
-        (tech.home_latitude, tech.home_longitude), (site.latitude, site.longitude)
-    )
-    return visit.en_route_at + datetime.timedelta(seconds=seconds)
+    return estimated_arrival(visit)

@@ -1,0 +1,48 @@
+"""The arrival time promised to a customer while the technician drives to them."""
+
+import datetime
+
+import pytest
+
+from dispatch.selectors import estimated_arrival
+from dispatch.services import assign_visit
+from dispatch.travel import travel_source
+from tests.factories import ApplianceFactory, TechnicianFactory, new_visit, open_ticket
+from tests.tickets.test_tech_pages import later_today
+from tickets import services
+
+pytestmark = pytest.mark.django_db
+
+
+def visit_at(latitude: float, longitude: float, technician, hours: int):
+    appliance = ApplianceFactory(site__latitude=latitude, site__longitude=longitude)
+    visit = new_visit(open_ticket(appliance=appliance))
+    return assign_visit(visit=visit, technician=technician, start=later_today(hours), by=None)
+
+
+def drive(a: tuple[float, float], b: tuple[float, float]) -> datetime.timedelta:
+    return datetime.timedelta(seconds=travel_source().seconds(a, b))
+
+
+def test_the_eta_counts_from_home_first_then_from_the_job_just_finished():
+    tech = TechnicianFactory(home_latitude=41.80, home_longitude=12.40)
+    north = visit_at(42.05, 12.55, tech, 1)  # Monterotondo way
+    east = visit_at(41.95, 12.75, tech, 5)  # Tivoli way
+    home, north_site, east_site = (41.80, 12.40), (42.05, 12.55), (41.95, 12.75)
+
+    north = services.transition_visit(visit=north, to="en_route", by=None)
+    first = estimated_arrival(north)
+    for step in ("on_site", "completed"):
+        north = services.transition_visit(visit=north, to=step, by=None)
+    east = services.transition_visit(visit=east, to="en_route", by=None)
+    second = estimated_arrival(east)
+
+    assert first == north.en_route_at + drive(home, north_site)
+    assert second == east.en_route_at + drive(north_site, east_site)
+    assert drive(north_site, east_site) != drive(home, east_site)
+
+
+def test_no_eta_before_the_technician_sets_off():
+    visit = visit_at(42.05, 12.55, TechnicianFactory(), 1)
+
+    assert estimated_arrival(visit) is None
