@@ -104,3 +104,17 @@ def test_dragging_a_block_reschedules_it(page, live_server, login, dispatcher, n
     assert (local.hour, local.minute) == (14, 0)
     assert local.date() == next_monday
     assert visit.planned_end - visit.planned_start == datetime.timedelta(minutes=90)
+
+
+def test_a_refused_address_on_the_intake_page_says_why(page, live_server, login, dispatcher):
+    """The htmx forms answer a refusal with a 4xx and its message: the page must show it."""
+    page.set_viewport_size({"width": 1400, "height": 900})
+    login(page, "dispatcher")
+    page.goto(f"{live_server.url}/dispatch/intake/")
+    page.get_by_text("A new address for the found customer").click()
+
+    with page.expect_response(lambda r: "/dispatch/intake/sites/" in r.url) as answer:
+        page.get_by_role("button", name="Add address").click()
+
+    assert answer.value.status == 400
+    expect(page.locator("#new-site [role=alert]")).not_to_be_empty()
