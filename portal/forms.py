@@ -23,9 +23,19 @@ class SignUpForm(forms.Form):
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
     address = forms.CharField(label=_("Street address"), max_length=250)
     city = forms.CharField(label=_("City"), max_length=100, initial="Rome")
-    latitude = forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90, initial=41.9028)
+    # No default place: one filled in for everybody (the city centre) would send technicians
+    # and the planner to the wrong street. The page's "Use my location" button fills these.
+    latitude = forms.FloatField(
+        label=_("Latitude"),
+        min_value=-90,
+        max_value=90,
+        error_messages={"required": _("Press “Use my location”, or type the latitude.")},
+    )
     longitude = forms.FloatField(
-        label=_("Longitude"), min_value=-180, max_value=180, initial=12.4964
+        label=_("Longitude"),
+        min_value=-180,
+        max_value=180,
+        error_messages={"required": _("Press “Use my location”, or type the longitude.")},
     )
 
     def clean_password(self):

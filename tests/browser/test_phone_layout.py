@@ -85,6 +85,7 @@ def test_the_customers_pages_fit_a_small_phone(small_phone, customer_user, next_
         window_start=at(next_monday + datetime.timedelta(days=7), 10),
     )
 
+    assert small_phone(None, "/portal/signup/") == []
     assert small_phone("customer", "/portal/") == []
     assert small_phone(None, "/notifications/preferences/") == []
     assert small_phone(None, f"/portal/b/{portal.booking_token(visit)}/") == []

@@ -20,6 +20,12 @@ def test_sign_up_add_book_track_and_reschedule_by_link(page, browser, live_serve
     page.fill("#id_email", "giulia@example.com")
     page.fill("#id_password", "a-long-pass-42")
     page.fill("#id_address", "Via Roma 1")
+    # The address's place comes from the phone, at the customer's request.
+    page.context.grant_permissions(["geolocation"], origin=live_server.url)
+    page.context.set_geolocation({"latitude": 41.8986, "longitude": 12.4769})
+    page.get_by_role("button", name="Use my location").click()
+    expect(page.locator("#id_latitude")).to_have_value("41.898600")
+    expect(page.locator("#id_longitude")).to_have_value("12.476900")
     page.click("main button[type=submit]")
 
     # Add the washing machine, then book its installation at the same address.

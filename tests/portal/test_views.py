@@ -87,6 +87,26 @@ def test_sign_up_creates_login_customer_and_site(client):
     assert user.customer.sites.get().address == "Via Roma 1"
 
 
+def test_sign_up_without_the_addresss_place_asks_for_it_and_opens_nothing(client):
+    """No place is assumed (a city centre for everybody would misroute every technician)."""
+    page = client.get(reverse("portal:signup"))
+    response = client.post(
+        reverse("portal:signup"),
+        {
+            "name": "Giulia Bianchi",
+            "email": "giulia@example.com",
+            "password": "a-long-pass-42",
+            "address": "Via Roma 1",
+            "city": "Rome",
+        },
+    )
+
+    assert 'id="locate"' in page.text and 'name="latitude"' in page.text
+    assert 'name="latitude" value' not in page.text  # nothing filled in for the customer
+    assert response.status_code == 400 and "Use my location" in response.text
+    assert not User.objects.filter(username="giulia@example.com").exists()
+
+
 def test_sign_up_twice_or_with_a_weak_password_says_why(client):
     UserFactory(username="taken@example.com", email="taken@example.com")
     data = {
