@@ -1,4 +1,5 @@
-"""Row locks in one fixed order: technician, then ticket, then visits by primary key.
+"""Row locks in one fixed order: customer, then technician, then ticket, then visits by
+primary key.
 
 Every service that locks more than one of these takes them through here, in that order, so two
 services can never wait on each other. Callers must already be inside transaction.atomic().
@@ -6,9 +7,15 @@ services can never wait on each other. Callers must already be inside transactio
 
 from __future__ import annotations
 
+from customers.models import Customer
 from technicians.models import Technician
 
 from .models import Ticket, Visit
+
+
+def lock_customer(pk: int) -> Customer:
+    """Serialises what must happen once per customer (a form sent twice opens one ticket)."""
+    return Customer.objects.select_for_update().get(pk=pk)
 
 
 def lock_technician(pk: int) -> Technician:

@@ -69,17 +69,17 @@ def visit_minutes(*, kind: str, category: str | None) -> int:
     return int(by_category.get(kind, config["VISIT_MINUTES"].get(kind, 90)))
 
 
-@transaction.atomic
 def ticket_sent_before(*, customer: Customer, client_key: str) -> Ticket | None:
     """The ticket that an earlier copy of the same form (same key) opened, if any. Locks the
     customer's row first, so two copies arriving at once are taken one after the other and
     the second finds the first's ticket. Call inside the transaction that would open one."""
     if not client_key:
         return None
-    list(Customer.objects.select_for_update().filter(pk=customer.pk).values_list("pk"))
+    locks.lock_customer(customer.pk)
     return Ticket.objects.filter(customer=customer, client_key=client_key).first()
 
 
+@transaction.atomic
 def open_ticket(
     *,
     customer: Customer,
@@ -606,7 +606,7 @@ def _existing(model, visit: Visit, client_key: str):
     and the second finds the first's record instead of failing on the unique key."""
     if not client_key:
         return None
-    list(Visit.objects.select_for_update().filter(pk=visit.pk).values_list("pk"))
+    locks.lock_visit(visit.pk)
     return model.objects.filter(visit=visit, client_key=client_key).first()
 
 
