@@ -19,10 +19,7 @@ Kind = Notification.Kind
 
 
 def _manage_url(visit: Visit) -> str:
-    from django.conf import settings
-
-    base = settings.FIELDSERVICE.get("PUBLIC_URL", "http://127.0.0.1:8000")
-    return f"{base}/portal/b/{booking_token(visit)}/"
+    return services.public_url("portal:manage", booking_token(visit))
 
 
 @receiver(events.visit_scheduled, dispatch_uid="notifications.visit_scheduled")

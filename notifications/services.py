@@ -96,6 +96,11 @@ def _after_quiet_hours(due: datetime.datetime, preference, tz: ZoneInfo) -> date
     return datetime.datetime.combine(day, end, tzinfo=tz)
 
 
+def public_url(viewname: str, *args) -> str:
+    """A page's full address for a message (PUBLIC_URL, then the page's path)."""
+    return settings.FIELDSERVICE["PUBLIC_URL"] + reverse(viewname, args=args)
+
+
 def _channels(preference, *, email: str, phone) -> list[tuple[str, str]]:
     """The channels a person chose, each with their address there; none they cannot be reached
     on. Without a preference: email only."""
@@ -115,17 +120,22 @@ def notify_customer(
     preference = Preference.objects.filter(customer=customer).first()
     tz = ZoneInfo(str(visit.ticket.site.timezone))
     due = _after_quiet_hours(due_at or timezone.now(), preference, tz)
+    return _write(
+        _channels(preference, email=customer.email, phone=customer.phone),
+        kind=kind,
+        language=customer.language or "en",
+        visit=visit,
+        payload={"sequence": visit.version, **payload},
+        due_at=due,
+    )
+
+
+def _write(channels: list[tuple[str, str]], **fields) -> Notification | None:
+    """One outbox row per channel, each handed to Celery once the change commits. Returns the
+    email row, if any."""
     created = None
-    for channel, address in _channels(preference, email=customer.email, phone=customer.phone):
-        notification = Notification.objects.create(
-            kind=kind,
-            channel=channel,
-            recipient=address,
-            language=customer.language or "en",
-            visit=visit,
-            payload={"sequence": visit.version, **payload},
-            due_at=due,
-        )
+    for channel, address in channels:
+        notification = Notification.objects.create(channel=channel, recipient=address, **fields)
         _enqueue_on_commit(notification)
         if channel == Notification.Channel.EMAIL:
             created = notification
@@ -214,8 +224,7 @@ def _values(notification: Notification) -> dict[str, str]:
         "manage_url": notification.payload.get("manage_url", ""),
     }
     if notification.kind == Kind.COMPLETED:
-        base = settings.FIELDSERVICE.get("PUBLIC_URL", "")
-        values["report_url"] = f"{base}{reverse('portal:report', args=[report_token(visit)])}"
+        values["report_url"] = public_url("portal:report", report_token(visit))
     if notification.kind == Kind.FOLLOW_UP:
         values["reason"] = str(visit.get_outcome_display()).lower()
     if notification.kind == Kind.EN_ROUTE and (eta := estimated_arrival(visit)) is not None:
@@ -229,9 +238,8 @@ def _message(notification: Notification) -> EmailMultiAlternatives:
     subject, body = messages.render(notification.kind, notification.language, _values(notification))
     text, unsubscribe_url = body, ""
     if notification.kind in CUSTOMER_KINDS:
-        base = settings.FIELDSERVICE.get("PUBLIC_URL", "")
         token = unsubscribe_token(notification.visit.ticket.customer)
-        unsubscribe_url = f"{base}{reverse('notifications:unsubscribe', args=[token])}"
+        unsubscribe_url = public_url("notifications:unsubscribe", token)
         text += f"\n\n--\n{messages.unsubscribe_line(notification.language)}: {unsubscribe_url}"
     email = EmailMultiAlternatives(
         subject, text, settings.DEFAULT_FROM_EMAIL, [notification.recipient]
@@ -447,29 +455,20 @@ def notify_technician(
     if planned_start.astimezone(tz).date() not in (today, today + datetime.timedelta(days=1)):
         return None
     preference = Preference.objects.filter(technician=technician).first()
-    created = None
-    for channel, address in _channels(
-        preference, email=technician.user.email, phone=technician.phone
-    ):
-        notification = Notification.objects.create(
-            kind=Kind.TECH_CHANGE,
-            channel=channel,
-            recipient=address,
-            language=_staff_language(),
-            visit=visit,
-            due_at=_after_quiet_hours(timezone.now(), preference, tz),
-            payload={
-                "number": visit.ticket.number,
-                "change": change,
-                "window": _local(planned_start, tz),
-                "address": str(visit.ticket.site),
-                "name": technician.user.first_name,
-            },
-        )
-        _enqueue_on_commit(notification)
-        if channel == Notification.Channel.EMAIL:
-            created = notification
-    return created
+    return _write(
+        _channels(preference, email=technician.user.email, phone=technician.phone),
+        kind=Kind.TECH_CHANGE,
+        language=_staff_language(),
+        visit=visit,
+        due_at=_after_quiet_hours(timezone.now(), preference, tz),
+        payload={
+            "number": visit.ticket.number,
+            "change": change,
+            "window": _local(planned_start, tz),
+            "address": str(visit.ticket.site),
+            "name": technician.user.first_name,
+        },
+    )
 
 
 def write_next_day_schedules(*, now: datetime.datetime) -> int:
