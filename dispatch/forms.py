@@ -11,6 +11,17 @@ from django.utils.translation import gettext_lazy as _
 from .selectors import board_days, company_tz
 
 
+def _ensure_on_board(day: datetime.date, message: str) -> None:
+    """Refuse a day the board cannot show (selectors.board_days), naming the days it can."""
+    first, last = board_days()
+    if not first <= day <= last:
+        raise forms.ValidationError(
+            message,
+            code="out_of_range",
+            params={"first": date_format(first), "last": date_format(last)},
+        )
+
+
 class AssignForm(forms.Form):
     visit = forms.IntegerField(min_value=1)
     technician = forms.IntegerField(min_value=1)
@@ -23,14 +34,8 @@ class AssignForm(forms.Form):
 
     def clean_start(self) -> datetime.datetime:
         start = self.cleaned_data["start"]
-        first, last = board_days()
         # The refusal shows the board of the start's day, so that day must be one it can show.
-        if not first <= start.date() <= last:
-            raise forms.ValidationError(
-                _("Choose a start from %(first)s to %(last)s."),
-                code="out_of_range",
-                params={"first": date_format(first), "last": date_format(last)},
-            )
+        _ensure_on_board(start.date(), _("Choose a start from %(first)s to %(last)s."))
         # The board speaks the company's local time; store it as an aware instant.
         return start.replace(tzinfo=company_tz())
 
@@ -53,13 +58,8 @@ class DayForm(forms.Form):
 
     def clean_day(self) -> datetime.date | None:
         day = self.cleaned_data["day"]
-        first, last = board_days()
-        if day is not None and not first <= day <= last:
-            raise forms.ValidationError(
-                _("Choose a day from %(first)s to %(last)s."),
-                code="out_of_range",
-                params={"first": date_format(first), "last": date_format(last)},
-            )
+        if day is not None:
+            _ensure_on_board(day, _("Choose a day from %(first)s to %(last)s."))
         return day
 
 
