@@ -29,9 +29,9 @@ import vroom  # noqa: E402
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2  # noqa: E402
 from pyvrp.exceptions import PenaltyBoundWarning  # noqa: E402
 
-from dispatch.planning import checker, generate  # noqa: E402
-from dispatch.planning.engine import solve_scenario  # noqa: E402
-from dispatch.planning.scenario import clock, parse  # noqa: E402
+from dispatch.planner import checker, generate  # noqa: E402
+from dispatch.planner.engine import solve_scenario  # noqa: E402
+from dispatch.planner.scenario import clock, parse  # noqa: E402
 from dispatch.travel import StraightLineTravel  # noqa: E402
 
 

@@ -28,7 +28,7 @@ import pyvrp  # noqa: E402
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2  # noqa: E402
 from pyvrp.stop import MaxRuntime  # noqa: E402
 
-from dispatch.planning import solomon  # noqa: E402
+from dispatch.planner import solomon  # noqa: E402
 
 
 def _scaled(instance) -> np.ndarray:

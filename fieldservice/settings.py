@@ -53,10 +53,14 @@ INSTALLED_APPS = [
     "fieldservice",
     "customers",
     "technicians",
+    "catalog",
     "tickets",
     "dispatch",
+    "desk",
+    "fieldapp",
     "portal",
     "notifications",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -201,7 +205,7 @@ CELERY_BEAT_SCHEDULE = {
 }
 CELERY_TASK_ROUTES = {
     "notifications.tasks.*": {"queue": "notifications"},
-    "dispatch.tasks.*": {"queue": "planning"},
+    "dispatch.planner.tasks.*": {"queue": "planning"},
 }
 
 # The API's throttles count here; point CACHE_URL at Redis when several web processes serve.
@@ -212,19 +216,19 @@ IDEMPOTENCY_KEY_HOURS = env.int("IDEMPOTENCY_KEY_HOURS", default=24)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "fieldservice.access.TokenAuthentication",
+        "fieldservice.api.access.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["fieldservice.access.RolePermission"],
+    "DEFAULT_PERMISSION_CLASSES": ["fieldservice.api.access.RolePermission"],
     "DEFAULT_SCHEMA_CLASS": "fieldservice.api.ApiSchema",
-    "DEFAULT_PAGINATION_CLASS": "fieldservice.access.CursorPagination",
+    "DEFAULT_PAGINATION_CLASS": "fieldservice.api.access.CursorPagination",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_THROTTLE_CLASSES": [
-        "fieldservice.access.AnonThrottle",
-        "fieldservice.access.UserThrottle",
+        "fieldservice.api.access.AnonThrottle",
+        "fieldservice.api.access.UserThrottle",
     ],
     # Read when each request is throttled, so tests and deployments can change them.
     "DEFAULT_THROTTLE_RATES": {

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from customers.models import Appliance, ApplianceModel, Site
 from customers.services import EARLIEST_PURCHASE
 from fieldservice.forms import SubmitOnceForm
-from tickets.codes import split_codes
+from catalog.codes import split_codes
 from tickets.models import Ticket
 
 

@@ -21,7 +21,7 @@ from fieldservice.errors import DomainError, InvalidInput, TransitionNotAllowed,
 from technicians.models import Skill, Technician
 from tickets import reports
 from tickets import services as ticket_services
-from tickets.codes import match_codes
+from catalog.selectors import match_codes
 from tickets.models import Ticket, Visit
 
 from . import events

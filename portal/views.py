@@ -15,7 +15,8 @@ from dispatch import availability
 from fieldservice.errors import DomainError, WindowTaken
 from fieldservice.roles import customer_required
 from tickets import reports
-from tickets.codes import catalog_for, normalize_code
+from catalog.codes import normalize_code
+from catalog.selectors import catalog_for
 from tickets.models import Visit
 from tickets.selectors import tickets_for
 

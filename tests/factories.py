@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from customers.models import Appliance, ApplianceModel, Customer, ServiceContract, Site
 from technicians.models import Certification, Skill, Technician, TimeOff, WorkingHours
-from tickets.models import ErrorCode, Part, Ticket, Visit
+from catalog.models import ErrorCode, Part
+from tickets.models import Ticket, Visit
 
 
 class CleanFactory(factory.django.DjangoModelFactory):

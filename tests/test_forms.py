@@ -41,7 +41,7 @@ def test_adding_an_appliance_with_a_bad_value_names_the_field(client, dispatcher
     client.force_login(dispatcher)
     post = {"site": SiteFactory().pk, "model": ApplianceModelFactory().pk, "serial_number": "SN1"}
 
-    response = client.post(reverse("dispatch:add_appliance"), {**post, **data})
+    response = client.post(reverse("desk:add_appliance"), {**post, **data})
 
     assert response.status_code == 400
     assert label in response.text

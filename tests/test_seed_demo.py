@@ -4,7 +4,8 @@ from django.core.management import CommandError, call_command
 
 from customers.models import Customer
 from technicians.models import Technician
-from tickets.models import ErrorCode, Ticket, Visit
+from catalog.models import ErrorCode
+from tickets.models import Ticket, Visit
 
 pytestmark = pytest.mark.django_db
 

@@ -6,14 +6,11 @@ from fieldservice.errors import DomainError
 from . import services
 from .models import (
     BusinessCalendar,
-    ErrorCode,
     Holiday,
     JobEntry,
-    Part,
     PartUsed,
     RepairOption,
     Signature,
-    SyncAction,
     Ticket,
     TicketEvent,
     Visit,
@@ -30,21 +27,6 @@ class HolidayInline(admin.TabularInline):
 class BusinessCalendarAdmin(admin.ModelAdmin):
     list_display = ["name", "timezone", "opens_at", "closes_at", "workdays", "is_default"]
     inlines = [HolidayInline]
-
-
-@admin.register(Part)
-class PartAdmin(admin.ModelAdmin):
-    list_display = ["sku", "name", "unit_price"]
-    search_fields = ["sku", "name"]
-
-
-@admin.register(ErrorCode)
-class ErrorCodeAdmin(admin.ModelAdmin):
-    list_display = ["code", "title", "manufacturer", "category", "appliance_model"]
-    list_filter = ["category", "manufacturer", "skills"]
-    search_fields = ["code", "normalized_code", "title", "probable_cause"]
-    list_select_related = ["appliance_model"]
-    filter_horizontal = ["skills", "parts"]
 
 
 class TicketEventInline(admin.TabularInline):
@@ -170,12 +152,3 @@ class VisitPhotoAdmin(admin.ModelAdmin):
     list_display = ["visit", "caption", "at"]
     search_fields = ["caption", "=visit__id"]
     raw_id_fields = ["visit"]
-
-
-@admin.register(SyncAction)
-class SyncActionAdmin(admin.ModelAdmin):
-    list_display = ["key", "technician", "visit", "kind", "at"]
-    list_filter = ["kind"]
-    search_fields = ["key", "=visit__id"]
-    raw_id_fields = ["technician", "visit"]
-    readonly_fields = ["result"]

@@ -39,7 +39,7 @@ def as_html(visit: Visit, *, language: str | None = None) -> str:
         translation.override(language),
     ):
         return render_to_string(
-            "tech/report.html",
+            "tickets/report.html",
             {
                 "visit": visit,
                 "ticket": visit.ticket,

@@ -12,7 +12,7 @@ from customers.models import Appliance, ApplianceModel, Customer
 from fieldservice import roles
 from technicians.models import Skill
 
-from .codes import CodeMatch, match_codes
+from catalog.selectors import CodeMatch, match_codes
 from .coverage import CoverageDecision, decide_coverage
 from .models import Ticket, Visit
 from .sla import load_calendar, sla_due

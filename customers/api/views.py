@@ -7,7 +7,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
 from fieldservice import roles
-from fieldservice.access import ANY_ROLE, DISPATCHERS
+from fieldservice.api.access import ANY_ROLE, DISPATCHERS
 from fieldservice.api import acting_customer, idempotent, valid_input
 
 from .. import selectors, services

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework import viewsets
 
 from fieldservice import roles
-from fieldservice.access import ANY_ROLE
+from fieldservice.api.access import ANY_ROLE
 
 from ..models import Skill, Technician
 from ..selectors import technicians_for

@@ -22,7 +22,7 @@ def test_customer_search_by_name_phone_email_or_serial(dispatcher_client):
         site__customer__phone="+390655512345",
         serial_number="SN-778899",
     )
-    url = reverse("dispatch:customer_search")
+    url = reverse("desk:customer_search")
 
     for q in ("bianchi", "55512345", appliance.site.customer.email, "SN-778899"):
         page = dispatcher_client.get(url, {"q": q}).text
@@ -34,7 +34,7 @@ def test_customer_search_by_name_phone_email_or_serial(dispatcher_client):
 def test_customer_search_with_a_null_character_finds_nobody(dispatcher_client):
     ApplianceFactory(site__customer__name="Anna Rossi")
 
-    response = dispatcher_client.get(reverse("dispatch:customer_search"), {"q": "Anna\x00"})
+    response = dispatcher_client.get(reverse("desk:customer_search"), {"q": "Anna\x00"})
 
     assert response.status_code == 200
     assert "Anna Rossi" not in response.text
@@ -46,7 +46,7 @@ def test_code_autocomplete_shows_cause_for_the_appliance_model(dispatcher_client
     ErrorCodeFactory(code="F06", probable_cause="Door lock")
 
     page = dispatcher_client.get(
-        reverse("dispatch:code_search"), {"appliance": appliance.pk, "codes": "E21, f0"}
+        reverse("desk:code_search"), {"appliance": appliance.pk, "codes": "E21, f0"}
     ).text
 
     assert "F05" in page and "Blocked drain pump filter" in page and "F06" in page
@@ -59,7 +59,7 @@ def test_code_autocomplete_with_a_malformed_appliance_id_finds_nothing(
     ErrorCodeFactory(code="F05", probable_cause="Blocked drain pump filter")
 
     response = dispatcher_client.get(
-        reverse("dispatch:code_search"), {"appliance": appliance, "codes": "F0"}
+        reverse("desk:code_search"), {"appliance": appliance, "codes": "F0"}
     )
 
     assert response.status_code == 200
@@ -68,7 +68,7 @@ def test_code_autocomplete_with_a_malformed_appliance_id_finds_nothing(
 
 @pytest.mark.parametrize("appliance", ["abc", "1.5"])
 def test_preview_with_a_malformed_appliance_id_shows_nothing(dispatcher_client, appliance):
-    response = dispatcher_client.get(reverse("dispatch:intake_preview"), {"appliance": appliance})
+    response = dispatcher_client.get(reverse("desk:intake_preview"), {"appliance": appliance})
 
     assert response.status_code == 200
     assert "SLA due" not in response.text
@@ -78,7 +78,7 @@ def test_preview_shows_coverage_with_why_and_sla(dispatcher_client):
     appliance = ApplianceFactory(warranty_until=datetime.date(2099, 1, 1))
 
     page = dispatcher_client.get(
-        reverse("dispatch:intake_preview"),
+        reverse("desk:intake_preview"),
         {
             "kind": "repair",
             "appliance": appliance.pk,
@@ -98,7 +98,7 @@ def test_intake_opens_the_ticket_and_queues_a_visit(dispatcher_client, dispatche
     ErrorCodeFactory(code="F05")
 
     response = dispatcher_client.post(
-        reverse("dispatch:intake"),
+        reverse("desk:intake"),
         {
             "kind": "repair",
             "appliance": appliance.pk,
@@ -119,7 +119,7 @@ def test_intake_opens_the_ticket_and_queues_a_visit(dispatcher_client, dispatche
 
 def test_intake_without_an_appliance_says_so_beside_the_field(dispatcher_client):
     response = dispatcher_client.post(
-        reverse("dispatch:intake"), {"kind": "repair", "channel": "phone", "priority": 3}
+        reverse("desk:intake"), {"kind": "repair", "channel": "phone", "priority": 3}
     )
 
     assert response.status_code == 400
@@ -132,11 +132,11 @@ def test_intake_installation_needs_site_and_model(dispatcher_client):
     model = ApplianceModelFactory()
 
     missing = dispatcher_client.post(
-        reverse("dispatch:intake"),
+        reverse("desk:intake"),
         {"kind": "installation", "site": site.pk, "channel": "web", "priority": 3},
     )
     done = dispatcher_client.post(
-        reverse("dispatch:intake"),
+        reverse("desk:intake"),
         {
             "kind": "installation",
             "site": site.pk,
@@ -153,7 +153,7 @@ def test_intake_installation_needs_site_and_model(dispatcher_client):
 
 def test_intake_with_unknown_appliance_is_refused(dispatcher_client):
     response = dispatcher_client.post(
-        reverse("dispatch:intake"),
+        reverse("desk:intake"),
         {"kind": "repair", "appliance": 999999, "channel": "phone", "priority": 3},
     )
 
@@ -165,7 +165,7 @@ def test_intake_window_in_the_past_is_refused_beside_the_field(dispatcher_client
     appliance = ApplianceFactory()
 
     response = dispatcher_client.post(
-        reverse("dispatch:intake"),
+        reverse("desk:intake"),
         {
             "kind": "repair",
             "appliance": appliance.pk,
@@ -183,7 +183,7 @@ def test_intake_window_in_the_past_is_refused_beside_the_field(dispatcher_client
 
 def intake_with_window(client, day: str, time: str):
     return client.post(
-        reverse("dispatch:intake"),
+        reverse("desk:intake"),
         {
             "kind": "repair",
             "appliance": ApplianceFactory().pk,
@@ -249,7 +249,7 @@ def test_preview_with_a_window_at_the_end_of_the_calendar_shows_no_error(dispatc
     appliance = ApplianceFactory()
 
     response = dispatcher_client.get(
-        reverse("dispatch:intake_preview"),
+        reverse("desk:intake_preview"),
         {
             "kind": "repair",
             "appliance": appliance.pk,
@@ -268,7 +268,7 @@ def test_intake_with_a_preferred_window_puts_it_on_the_visit(dispatcher_client, 
     appliance = ApplianceFactory()
 
     dispatcher_client.post(
-        reverse("dispatch:intake"),
+        reverse("desk:intake"),
         {
             "kind": "repair",
             "appliance": appliance.pk,
@@ -288,7 +288,7 @@ def test_agent_adds_an_appliance_during_the_call(dispatcher_client):
     model = ApplianceModelFactory(warranty_months=24)
 
     added = dispatcher_client.post(
-        reverse("dispatch:add_appliance"),
+        reverse("desk:add_appliance"),
         {
             "site": site.pk,
             "model": model.pk,
@@ -297,7 +297,7 @@ def test_agent_adds_an_appliance_during_the_call(dispatcher_client):
         },
     )
     again = dispatcher_client.post(
-        reverse("dispatch:add_appliance"),
+        reverse("desk:add_appliance"),
         {"site": site.pk, "model": model.pk, "serial_number": "NEW-1"},
     )
 
@@ -316,7 +316,7 @@ def test_agent_adds_a_site_for_the_customer(dispatcher_client):
     customer = CustomerFactory()
 
     added = dispatcher_client.post(
-        reverse("dispatch:add_site"),
+        reverse("desk:add_site"),
         {
             "customer": customer.pk,
             "address": "Via Appia 12",
@@ -326,7 +326,7 @@ def test_agent_adds_a_site_for_the_customer(dispatcher_client):
         },
     )
     bad = dispatcher_client.post(
-        reverse("dispatch:add_site"),
+        reverse("desk:add_site"),
         {
             "customer": customer.pk,
             "address": "Via Appia 14",
@@ -345,7 +345,7 @@ def test_agent_adds_a_site_for_the_customer(dispatcher_client):
 
 def test_an_intake_form_sent_twice_opens_one_ticket(dispatcher_client):
     appliance = ApplianceFactory()
-    page = dispatcher_client.get(reverse("dispatch:intake"))
+    page = dispatcher_client.get(reverse("desk:intake"))
     key = re.search(r'name="client_key" value="([0-9a-f]{32})"', page.text).group(1)
     form = {
         "kind": "repair",
@@ -355,9 +355,9 @@ def test_an_intake_form_sent_twice_opens_one_ticket(dispatcher_client):
         "client_key": key,
     }
 
-    first = dispatcher_client.post(reverse("dispatch:intake"), form)
-    second = dispatcher_client.post(reverse("dispatch:intake"), form)
-    fresh = dispatcher_client.get(reverse("dispatch:intake"))
+    first = dispatcher_client.post(reverse("desk:intake"), form)
+    second = dispatcher_client.post(reverse("desk:intake"), form)
+    fresh = dispatcher_client.get(reverse("desk:intake"))
 
     assert first.status_code == second.status_code == 302
     ticket = Ticket.objects.get()

@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from fieldservice import roles
-from fieldservice.access import ANY_ROLE
+from fieldservice.api.access import ANY_ROLE
 from fieldservice.api import (
     check_if_match,
     expected_version,

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from dispatch.planning import checker, solomon
-from dispatch.planning.engine import solve_scenario
-from dispatch.planning.scenario import ScenarioError
+from dispatch.planner import checker, solomon
+from dispatch.planner.engine import solve_scenario
+from dispatch.planner.scenario import ScenarioError
 
 
 class Command(BaseCommand):

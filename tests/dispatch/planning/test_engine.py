@@ -4,10 +4,10 @@ import copy
 
 import pytest
 
-from dispatch.planning import solve_scenario
-from dispatch.planning.checker import check
-from dispatch.planning.engine import STARTS, _starts
-from dispatch.planning.scenario import ScenarioError, parse
+from dispatch.planner import solve_scenario
+from dispatch.planner.checker import check
+from dispatch.planner.engine import STARTS, _starts
+from dispatch.planner.scenario import ScenarioError, parse
 
 BASE = (41.90, 12.50)
 

@@ -6,8 +6,8 @@ import random
 import pytest
 from django.core.management import CommandError, call_command
 
-from dispatch.planning import generate, solomon
-from dispatch.planning.checker import check
+from dispatch.planner import generate, solomon
+from dispatch.planner.checker import check
 
 
 def test_a_scenario_file_gives_a_plan_file_the_checker_accepts(tmp_path, capsys):

@@ -1,0 +1,167 @@
+"""First-line intake: find the caller, type their codes, see coverage and SLA, open the ticket."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from customers import services as customer_services
+from customers.models import Appliance, Customer
+from customers.services import register_appliance
+from fieldservice.errors import DomainError
+from fieldservice.forms import errors_in_words
+from fieldservice.roles import dispatcher_required
+from catalog.codes import normalize_code
+from catalog.selectors import catalog_for
+from tickets.selectors import assess_ticket
+
+from dispatch import services
+from .forms import IntakeForm, NewApplianceForm, NewSiteForm
+
+
+@dispatcher_required
+def intake(request):
+    form = IntakeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ticket = services.take_call(
+                customer=data["site"].customer,
+                site=data["site"],
+                kind=data["kind"],
+                appliance=data["appliance"],
+                appliance_model=data["appliance_model"],
+                codes=data["code_list"],
+                description=data["description"],
+                channel=data["channel"],
+                priority=data["priority"],
+                by=request.user,
+                window_start=data["window_start"],
+                window_end=data["window_end"],
+                client_key=data["client_key"],
+            )
+        except DomainError as err:
+            field = getattr(err, "field", None)
+            field = "window_day" if field in ("window_start", "window_end") else field
+            form.add_error(field if field in form.fields else None, err.message)
+        else:
+            messages.success(
+                request, _("%(number)s opened and queued.") % {"number": ticket.number}
+            )
+            return redirect("desk:intake")
+    return render(
+        request,
+        "desk/intake.html",
+        {"form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@require_POST
+@dispatcher_required
+def add_appliance(request):
+    """Register an appliance the caller has at the chosen site, without leaving the call."""
+    form = NewApplianceForm(request.POST)
+    appliance, error = None, ""
+    if form.is_valid():
+        try:
+            appliance = register_appliance(**form.cleaned_data)
+        except DomainError as err:
+            error = err.message
+    else:
+        error = errors_in_words(form)
+    return render(
+        request,
+        "desk/_new_appliance.html",
+        {"appliance": appliance, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@require_POST
+@dispatcher_required
+def add_site(request):
+    """Add an address for the found customer; it then shows among their sites to pick."""
+    form = NewSiteForm(request.POST)
+    site, error = None, ""
+    if form.is_valid():
+        try:
+            site = customer_services.add_site(**form.cleaned_data)
+        except DomainError as err:
+            error = err.message
+    else:
+        error = errors_in_words(form)
+    return render(
+        request,
+        "desk/_new_site.html",
+        {"site": site, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@dispatcher_required
+def customer_search(request):
+    """Customers by name, email, phone or an appliance's serial number, as the agent types."""
+    q = request.GET.get("q", "").strip()
+    customers = []
+    # PostgreSQL cannot compare text with a null character; nobody's name contains one.
+    if len(q) >= 2 and "\x00" not in q:
+        digits = "".join(ch for ch in q if ch.isdigit())
+        match = (
+            Q(name__icontains=q)
+            | Q(email__icontains=q)
+            | Q(sites__appliances__serial_number__iexact=q)
+        )
+        if len(digits) >= 4:
+            match |= Q(phone__contains=digits)
+        customers = (
+            Customer.objects.filter(match)
+            .distinct()
+            .prefetch_related("sites__appliances__model")[:10]
+        )
+    return render(request, "desk/_customer_results.html", {"customers": customers, "q": q})
+
+
+@dispatcher_required
+def code_search(request):
+    """The catalog codes of the chosen appliance's model that start like what is typed."""
+    raw_id = request.GET.get("appliance", "")
+    # Asked as the agent types: an id that is not one finds nothing, like an unknown one.
+    appliance = (
+        Appliance.objects.select_related("model").filter(pk=int(raw_id)).first()
+        if raw_id.isascii() and raw_id.isdigit()
+        else None
+    )
+    typed = request.GET.get("codes", "").split(",")[-1]
+    codes = []
+    if appliance is not None:
+        codes = (
+            catalog_for(appliance.model)
+            .filter(normalized_code__startswith=normalize_code(typed))
+            .prefetch_related("skills", "parts")[:8]
+        )
+    return render(request, "desk/_code_results.html", {"codes": codes})
+
+
+@dispatcher_required
+def preview(request):
+    """Coverage (with why) and SLA due time for what is on the form, before saving."""
+    form = IntakeForm(request.GET)
+    form.is_valid()
+    data = form.cleaned_data
+    site = data.get("site")
+    assessment = None
+    if site is not None:
+        assessment = assess_ticket(
+            customer=site.customer,
+            appliance=data.get("appliance"),
+            appliance_model=data.get("appliance_model"),
+            codes=data.get("code_list", []),
+            priority=data.get("priority") or 3,
+            at=timezone.now(),
+        )
+    return render(request, "desk/_intake_preview.html", {"assessment": assessment})

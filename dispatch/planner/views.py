@@ -1,0 +1,66 @@
+"""Pages of the automatic day planner: request a plan, watch its progress, review, accept."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fieldservice.errors import DomainError, StaleVersion
+from fieldservice.roles import dispatcher_required
+
+from . import services as day_plans
+from ..models import PlanRun
+
+
+def _board_url(day: datetime.date) -> str:
+    return f"/dispatch/?day={day.isoformat()}"
+
+
+@require_POST
+@dispatcher_required
+def request_plan(request):
+    try:
+        day = datetime.date.fromisoformat(request.POST.get("day", ""))
+        time_limit = float(request.POST.get("time_limit") or 10)
+    except ValueError:
+        messages.error(request, _("Choose a valid day and time limit to plan."))
+        return redirect("/dispatch/")
+    try:
+        run = day_plans.request_day_plan(
+            day=day,
+            area=request.POST.get("area", "").strip(),
+            time_limit=time_limit,
+            by=request.user,
+        )
+    except DomainError as err:
+        messages.error(request, err.message)
+        # A refused day may be one the board cannot show either: go back to today's.
+        return redirect("/dispatch/" if getattr(err, "field", None) == "day" else _board_url(day))
+    return redirect("plan:detail", run_id=run.pk)
+
+
+@dispatcher_required
+def detail(request, run_id: int):
+    run = get_object_or_404(PlanRun, pk=run_id)
+    template = "dispatch/_plan_body.html" if request.htmx else "dispatch/plan.html"
+    return render(request, template, {"run": run, "board_url": _board_url(run.day)})
+
+
+@require_POST
+@dispatcher_required
+def apply(request, run_id: int):
+    run = get_object_or_404(PlanRun, pk=run_id)
+    try:
+        day_plans.apply_day_plan(run=run, by=request.user)
+    except StaleVersion as err:
+        messages.error(request, err.message)
+        return redirect("plan:detail", run_id=run.pk)
+    except DomainError as err:
+        messages.error(request, err.message)
+        return redirect("plan:detail", run_id=run.pk)
+    messages.success(request, _("The plan was applied."))
+    return redirect(_board_url(run.day))

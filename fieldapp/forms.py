@@ -1,0 +1,138 @@
+"""The technician's job-record form: one form, the `what` field says which record it is."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Part
+
+
+def quantity_field() -> forms.IntegerField:
+    """How many of a part: a whole number from 1 to 999, in the page's form and the phone's."""
+    message = _("The quantity must be a whole number from 1 to 999.")
+    return forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=999,
+        error_messages={"invalid": message, "min_value": message, "max_value": message},
+    )
+
+
+def price_field() -> forms.DecimalField:
+    """A repair option's price, as RepairOption.price holds it (10 digits, 2 decimals)."""
+    too_big = _("The price must be below 100,000,000.")
+    return forms.DecimalField(
+        required=False,
+        max_digits=10,
+        decimal_places=2,
+        error_messages={
+            "invalid": _("The price must be an amount like 120.50."),
+            "max_digits": too_big,
+            "max_whole_digits": too_big,
+            "max_decimal_places": _("The price has at most 2 decimals."),
+        },
+    )
+
+
+class JobRecordForm(forms.Form):
+    what = forms.ChoiceField(
+        choices=[
+            ("note", "note"),
+            ("part", "part"),
+            ("option", "option"),
+            ("choose", "choose"),
+            ("decline", "decline"),
+            ("sign", "sign"),
+            ("photo", "photo"),
+        ]
+    )
+    client_key = forms.CharField(required=False, max_length=64)
+    text = forms.CharField(required=False, max_length=5000)
+    kind = forms.CharField(required=False, max_length=12)
+    part = forms.ModelChoiceField(
+        queryset=Part.objects.all(),
+        required=False,
+        error_messages={"invalid_choice": _("Unknown part.")},
+    )
+    quantity = quantity_field()
+    price = price_field()
+    option = forms.IntegerField(required=False)
+    signature = forms.CharField(required=False, max_length=2_000_000)
+
+
+class SyncActionForm(forms.Form):
+    """One action from the phone's outbox (JSON), checked field by field before anything is
+    written: a wrong type or value is refused with a message naming the field, never cast."""
+
+    key = forms.CharField(
+        max_length=64,
+        error_messages=dict(
+            required=_("Each action needs its key."),
+            max_length=_("The key is longer than 64 characters."),
+            null_characters_not_allowed=_("The key contains a null character."),
+        ),
+    )
+    type = forms.ChoiceField(
+        choices=[(k, k) for k in ("step", "note", "part", "option", "choose", "decline", "sign")],
+        error_messages=dict(
+            required=_("Each action needs its type."),
+            invalid_choice=_("Unknown type of action."),
+        ),
+    )
+    visit = forms.IntegerField(
+        min_value=1,
+        error_messages=dict(
+            required=_("Each action names its visit."),
+            invalid=_("The visit must be given by its number."),
+            min_value=_("The visit must be given by its number."),
+        ),
+    )
+    version = forms.IntegerField(
+        required=False,
+        min_value=0,
+        error_messages=dict(
+            invalid=_("The visit version must be a whole number."),
+            min_value=_("The visit version must be a whole number."),
+        ),
+    )
+    force = forms.BooleanField(required=False)
+    to = forms.CharField(required=False, max_length=20)
+    reason = forms.CharField(
+        required=False,
+        max_length=2000,
+        error_messages=dict(max_length=_("The reason is longer than 2000 characters.")),
+    )
+    outcome = forms.CharField(required=False, max_length=30)
+    text = forms.CharField(
+        required=False,
+        max_length=5000,
+        strip=False,
+        error_messages=dict(
+            max_length=_("The text is longer than 5000 characters."),
+            null_characters_not_allowed=_("The text contains a null character."),
+        ),
+    )
+    kind = forms.CharField(required=False, max_length=12)
+    part = forms.IntegerField(
+        required=False,
+        min_value=1,
+        error_messages=dict(invalid=_("Unknown part."), min_value=_("Unknown part.")),
+    )
+    quantity = quantity_field()
+    price = price_field()
+    option = forms.IntegerField(
+        required=False,
+        min_value=1,
+        error_messages=dict(
+            invalid=_("Unknown repair option."), min_value=_("Unknown repair option.")
+        ),
+    )
+    signature = forms.CharField(
+        required=False,
+        max_length=2_000_000,
+        error_messages=dict(max_length=_("The signature image is too large.")),
+    )
+
+    def first_error(self) -> str:
+        return next(iter(self.errors.values()))[0]

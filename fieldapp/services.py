@@ -1,0 +1,165 @@
+"""Replaying the phone's offline outbox: actions in order, each once, conflicts reported.
+
+Every action carries the phone's key and the visit version it was based on. A key seen before
+returns its stored result. When the visit changed meanwhile (the dispatcher moved or cancelled
+it), the action is not applied: the answer says what changed, and the technician decides (send
+again with `force`, or drop it). Nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from fieldservice.errors import DomainError, InvalidInput
+
+from tickets import services
+from catalog.models import Part
+from tickets.models import RepairOption, Visit
+
+from .models import SyncAction
+from .forms import SyncActionForm
+
+log = logging.getLogger(__name__)
+
+
+def _visit_state(visit: Visit) -> dict:
+    return {
+        "version": visit.version,
+        "status": visit.status,
+        "status_label": str(visit.get_status_display()),
+        "planned_start": visit.planned_start.isoformat() if visit.planned_start else None,
+        "technician": visit.technician_id,
+    }
+
+
+def _apply(data: dict, visit: Visit, user) -> None:
+    """One checked action (SyncActionForm's cleaned data) through the services."""
+    kind = data["type"]
+    if kind == "step":
+        services.transition_visit(
+            visit=visit, to=data["to"], by=user, reason=data["reason"], outcome=data["outcome"]
+        )
+    elif kind == "note":
+        services.record_entry(visit=visit, text=data["text"], kind=data["kind"] or "work", by=user)
+    elif kind == "part":
+        part = Part.objects.filter(pk=data["part"]).first() if data["part"] else None
+        if part is None:
+            raise InvalidInput(_("Unknown part."), field="part")
+        services.use_part(visit=visit, part=part, quantity=data["quantity"] or 1)
+    elif kind == "option":
+        services.offer_option(visit=visit, description=data["text"], price=data["price"])
+    elif kind in ("choose", "decline"):
+        option = RepairOption.objects.filter(pk=data["option"] or 0, visit=visit).first()
+        if option is None:
+            raise InvalidInput(_("Unknown repair option."), field="option")
+        services.decide_option(option=option, chosen=kind == "choose")
+    elif kind == "sign":
+        try:
+            png = base64.b64decode(data["signature"].split(",", 1)[-1], validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise InvalidInput(_("The signature could not be read."), field="signature") from exc
+        services.sign_visit(visit=visit, signed_by=data["text"], png=png)
+
+
+def _own_change(technician, visit: Visit, based_on: int) -> bool:
+    """True when every change since `based_on` came from this technician's own synced actions
+    (a note queued after "on my way" was based on the version before it)."""
+    produced = {based_on}
+    for result in (
+        SyncAction.objects.filter(technician=technician, visit=visit)
+        .order_by("pk")
+        .values_list("result", flat=True)
+    ):
+        if result.get("based_on") in produced:
+            produced.add(result["visit"]["version"])
+    return visit.version in produced
+
+
+def replay(*, technician, user, actions: list) -> list[dict]:
+    """Apply the phone's actions in order; one result per action. An action that cannot be
+    applied gets an "error" result saying why, and the actions after it still run: the phone
+    keeps the failed one for the technician to send again or drop, so nothing is lost."""
+    return [_replay_one(technician, user, action) for action in actions]
+
+
+def _replay_one(technician, user, action) -> dict:
+    key = str(action.get("key", ""))[:64] if isinstance(action, dict) else ""
+    try:
+        return _replay(technician, user, action)
+    except DomainError as err:
+        return {"key": key, "status": "error", "message": err.message}
+    except Exception:  # noqa: BLE001 - one action's failure must not cost the others' answers
+        log.exception("sync action %r of technician %s failed", key, technician.pk)
+        return {
+            "key": key,
+            "status": "error",
+            "message": _(
+                "The server could not apply this action. It stays on your phone: "
+                "send it again later, or tell the office."
+            ),
+        }
+
+
+def _replay(technician, user, action) -> dict:
+    if not isinstance(action, dict):
+        raise InvalidInput(_("Each action is an object with its key and type."))
+    form = SyncActionForm(data=action)
+    if not form.is_valid():
+        raise InvalidInput(form.first_error())
+    data = form.cleaned_data
+    key, kind = data["key"], data["type"]
+    stored = SyncAction.objects.filter(key=key, technician=technician).first()
+    if stored is not None:
+        return {**stored.result, "status": "duplicate"}
+    visit = Visit.objects.filter(pk=data["visit"], technician=technician).first()
+    if visit is None:
+        # Moved to a colleague or unknown: the technician must hear of it, not lose it.
+        return {
+            "key": key,
+            "status": "conflict",
+            "message": _("This visit is no longer on your schedule."),
+        }
+    based_on = data["version"]
+    if (
+        based_on is not None
+        and based_on != visit.version
+        and not data["force"]
+        and not _own_change(technician, visit, based_on)
+    ):
+        return {
+            "key": key,
+            "status": "conflict",
+            "visit": _visit_state(visit),
+            "message": _(
+                "The visit changed while you were offline: it is now %(status)s, planned %(start)s."
+            )
+            % {
+                "status": visit.get_status_display(),
+                "start": visit.planned_start.strftime("%d/%m %H:%M")
+                if visit.planned_start
+                else "-",
+            },
+        }
+    try:
+        with transaction.atomic():
+            _apply(data, visit, user)
+            visit.refresh_from_db()
+            result = {
+                "key": key,
+                "status": "ok",
+                "visit": _visit_state(visit),
+                "based_on": based_on,
+            }
+            SyncAction.objects.create(
+                key=key, technician=technician, visit=visit, kind=kind, result=result
+            )
+    except IntegrityError:
+        # The same key arrived twice at once: the other request recorded it.
+        stored = SyncAction.objects.get(key=key, technician=technician)
+        return {**stored.result, "status": "duplicate"}
+    return result

@@ -1,0 +1,16 @@
+"""The technician's phone pages, under /tech/."""
+
+from django.urls import path
+
+from . import views as tech_views
+
+app_name = "tech"
+urlpatterns = [
+    path("", tech_views.today, name="today"),
+    path("sync/", tech_views.sync, name="sync"),
+    path("sw.js", tech_views.service_worker, name="service_worker"),
+    path("visits/<int:visit_id>/", tech_views.job, name="job"),
+    path("visits/<int:visit_id>/step/", tech_views.step, name="step"),
+    path("visits/<int:visit_id>/record/", tech_views.record, name="record"),
+    path("visits/<int:visit_id>/report/", tech_views.report, name="report"),
+]

@@ -1,0 +1,196 @@
+"""The technician's phone pages (/tech/): today's jobs in order, one job, one-tap status steps."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+
+from django.contrib import messages
+from django.contrib.staticfiles import finders
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from fieldservice.errors import DomainError, InvalidInput
+from fieldservice.forms import errors_in_words
+from fieldservice.roles import technician_required
+
+from tickets import reports, services
+from tickets.selectors import visits_for
+
+from . import selectors as tech_selectors
+from . import services as tech_sync
+from catalog.models import Part
+from tickets.models import JobEntry, RepairOption, Visit
+from .forms import JobRecordForm
+
+STEPS = {"en_route": _("On my way"), "on_site": _("Arrived"), "completed": _("Done")}
+# The forward path of a visit. Offline, the page shows the status it was loaded with while
+# the phone may have moved the visit on, so every step after that status stays on the page.
+PATH = ["scheduled", "en_route", "on_site", "completed"]
+FINISHED = {Visit.Status.COMPLETED, Visit.Status.CANNOT_COMPLETE, Visit.Status.CANCELLED}
+
+
+def _steps_after(status: str) -> list[tuple[str, str]]:
+    if status in FINISHED:
+        return []
+    position = PATH.index(status) if status in PATH else 0
+    return [(to, label) for to, label in STEPS.items() if PATH.index(to) > position]
+
+
+@technician_required
+def today(request):
+    visits = tech_selectors.day_visits(technician=request.user.technician)
+    return render(request, "fieldapp/today.html", {"visits": visits})
+
+
+@technician_required
+def job(request, visit_id: int):
+    visit = get_object_or_404(
+        visits_for(request.user).prefetch_related("ticket__error_codes__parts"), pk=visit_id
+    )
+    return render(
+        request,
+        "fieldapp/job.html",
+        {
+            "visit": visit,
+            "steps": _steps_after(visit.status),
+            "finished": visit.status in FINISHED,
+            "outcomes": Visit.Outcome.choices[1:],
+            "parts": Part.objects.order_by("name"),
+            "kinds": JobEntry.Kind.choices,
+            "entries": visit.entries.all(),
+            "parts_used": visit.parts_used.select_related("part"),
+            "options": visit.repair_options.all(),
+        },
+    )
+
+
+@require_POST
+@technician_required
+def step(request, visit_id: int):
+    visit = get_object_or_404(visits_for(request.user), pk=visit_id)
+    to = request.POST.get("to", "")
+    raw = request.POST.get("version", "").strip()
+    if raw and not (raw.isascii() and raw.isdigit()):
+        messages.error(request, _("The visit version must be a whole number."))
+        return redirect("tech:job", visit_id=visit.pk)
+    version = int(raw or 0) or None  # none given: the step applies to the visit as it is
+    try:
+        services.transition_visit(
+            visit=visit,
+            to=to,
+            by=request.user,
+            reason=request.POST.get("reason", ""),
+            outcome=request.POST.get("outcome", ""),
+            expected_version=version,
+        )
+    except DomainError as err:
+        messages.error(request, err.message)
+    return redirect("tech:job", visit_id=visit.pk)
+
+
+def _job_redirect(visit_id: int):
+    return redirect("tech:job", visit_id=visit_id)
+
+
+@require_POST
+@technician_required
+def record(request, visit_id: int):
+    """One form per kind of record on the job page; each calls its service."""
+    visit = get_object_or_404(visits_for(request.user), pk=visit_id)
+    form = JobRecordForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, errors_in_words(form))
+        return _job_redirect(visit.pk)
+    data = form.cleaned_data
+    key = data["client_key"]
+    try:
+        what = data["what"]
+        if what == "note":
+            services.record_entry(
+                visit=visit,
+                text=data["text"],
+                kind=data["kind"] or "work",
+                by=request.user,
+                client_key=key,
+            )
+        elif what == "part":
+            if data["part"] is None:
+                raise InvalidInput(_("Choose the part from the catalog."), field="part")
+            services.use_part(
+                visit=visit, part=data["part"], quantity=data["quantity"] or 1, client_key=key
+            )
+        elif what == "option":
+            services.offer_option(
+                visit=visit, description=data["text"], price=data["price"], client_key=key
+            )
+        elif what in ("choose", "decline"):
+            option = get_object_or_404(RepairOption, pk=data["option"], visit=visit)
+            services.decide_option(option=option, chosen=what == "choose")
+        elif what == "photo":
+            if "photo" not in request.FILES:
+                raise InvalidInput(_("Choose a photo."), field="photo")
+            services.add_photo(
+                visit=visit, upload=request.FILES["photo"], caption=data["text"], client_key=key
+            )
+        elif what == "sign":
+            services.sign_visit(
+                visit=visit, signed_by=data["text"], png=_png_from_data_url(data["signature"])
+            )
+    except DomainError as err:
+        messages.error(request, err.message)
+    return _job_redirect(visit.pk)
+
+
+def _png_from_data_url(value: str) -> bytes:
+    prefix = "data:image/png;base64,"
+    if not value.startswith(prefix):
+        raise InvalidInput(_("Draw the signature first."), field="signature")
+    try:
+        return base64.b64decode(value[len(prefix) :], validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise InvalidInput(_("The signature could not be read."), field="signature") from exc
+
+
+def report(request, visit_id: int):
+    """The service report: what was found, done, used, chosen and signed. HTML, or PDF with
+    ?format=pdf. For the visit's technician, dispatchers and the customer who owns it."""
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('login')}?next={request.path}")
+    visit = get_object_or_404(reports.with_report_data(visits_for(request.user)), pk=visit_id)
+    return reports.response(visit, pdf=request.GET.get("format") == "pdf")
+
+
+@require_POST
+@technician_required
+def sync(request):
+    """The phone's outbox, replayed in order (JSON in, one result per action out)."""
+    try:
+        body = json.loads(request.body or b"{}")
+        actions = body["actions"]
+        if not isinstance(actions, list) or len(actions) > 200:
+            raise ValueError
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse(
+            {"detail": _('Send {"actions": [...]}, at most 200 at a time.')}, status=400
+        )
+    results = tech_sync.replay(
+        technician=request.user.technician,
+        user=request.user,
+        actions=actions,  # one result per action, in order: the phone matches them by place
+    )
+    return JsonResponse({"results": results})
+
+
+def service_worker(request):
+    """The service worker, served under /tech/ so that its scope covers the app."""
+    path = finders.find("fieldapp/sw.js")
+    with open(path, encoding="utf-8") as handle:
+        response = HttpResponse(handle.read(), content_type="application/javascript")
+    response["Service-Worker-Allowed"] = "/tech/"
+    response["Cache-Control"] = "no-cache"
+    return response

@@ -1,0 +1,100 @@
+"""Who is asking and what they may do, for the API: bearer tokens, the roles each action
+allows, throttles and the cursor pagination. DRF loads these from settings while its own views
+module is importing, so this module imports no DRF view code."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework import authentication, exceptions, pagination, permissions, throttling
+
+from .. import roles
+from ..models import ApiToken, digest
+
+ANY_ROLE = frozenset({"dispatcher", "technician", "customer"})
+DISPATCHERS = frozenset({"dispatcher"})
+
+
+class RolePermission(permissions.BasePermission):
+    """The view's `allowed_roles` maps an action to the roles allowed to call it; an action it
+    does not name is for dispatchers only. Objects outside a user's scope are 404s by the view's
+    get_queryset()."""
+
+    message = "Your role may not do this."
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not user or not user.is_authenticated:
+            return False
+        allowed = getattr(view, "allowed_roles", {}).get(getattr(view, "action", None), DISPATCHERS)
+        return any(roles.has_role(user, role) for role in allowed)
+
+
+class TokenAuthentication(authentication.BaseAuthentication):
+    """`Authorization: Bearer <token>`; tokens are looked up by their SHA-256."""
+
+    keyword = "Bearer"
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).split()
+        if not header or header[0].lower() != self.keyword.lower().encode():
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed(_("Send the header as: Bearer <token>."))
+        try:
+            key = header[1].decode()
+        except UnicodeError as exc:
+            raise exceptions.AuthenticationFailed(_("The token has invalid characters.")) from exc
+        token = (
+            ApiToken.objects.active().select_related("user").filter(key_digest=digest(key)).first()
+        )
+        if token is None or not token.user.is_active:
+            raise exceptions.AuthenticationFailed(_("The token is not valid or was revoked."))
+        now = timezone.now()
+        # One write per few minutes at most, not one per request.
+        if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        return token.user, token
+
+    def authenticate_header(self, request):
+        return self.keyword
+
+
+class _SettingsRate:
+    """Read the rate from settings on each request, so a changed setting takes effect."""
+
+    def get_rate(self):
+        return settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][self.scope]
+
+
+class AnonThrottle(_SettingsRate, throttling.AnonRateThrottle):
+    pass
+
+
+class UserThrottle(_SettingsRate, throttling.UserRateThrottle):
+    pass
+
+
+class LoginThrottle(_SettingsRate, throttling.AnonRateThrottle):
+    """Token requests with a password, counted per client address."""
+
+    scope = "login"
+
+
+class CursorPagination(pagination.CursorPagination):
+    """Stable pages for lists that grow: newest first unless `ordering` says otherwise."""
+
+    ordering = "-pk"
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+    def get_paginated_response_schema(self, schema):
+        body = super().get_paginated_response_schema(schema)
+        props = body["properties"]
+        props["next"]["description"] = "The next page's address, or null on the last page."
+        props["previous"]["description"] = "The previous page's address, or null on the first."
+        props["results"] = {**props["results"], "description": "This page's rows."}
+        return body

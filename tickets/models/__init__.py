@@ -1,0 +1,19 @@
+"""Tickets, their visits, history and job records, and the SLA calendar."""
+
+from .calendar import BusinessCalendar, Holiday
+from .job_record import JobEntry, PartUsed, RepairOption, Signature, VisitPhoto
+from .tickets import Ticket, TicketEvent
+from .visits import Visit
+
+__all__ = [
+    "BusinessCalendar",
+    "Holiday",
+    "JobEntry",
+    "PartUsed",
+    "RepairOption",
+    "Signature",
+    "Ticket",
+    "TicketEvent",
+    "Visit",
+    "VisitPhoto",
+]
