@@ -8,13 +8,12 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from customers.models import Appliance, ApplianceModel, Customer, Site
-from fieldservice.forms import SubmitOnceForm
 from catalog.codes import split_codes
-from tickets.models import Ticket
-from tickets.services import MAX_DAYS_AHEAD, too_far_ahead
-
+from customers.models import Appliance, ApplianceModel, Customer, Site
 from dispatch.selectors import company_tz
+from fieldservice.forms import SubmitOnceForm
+from tickets.horizon import MAX_DAYS_AHEAD, too_far_ahead
+from tickets.models import Ticket
 
 
 class IntakeForm(SubmitOnceForm):

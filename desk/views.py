@@ -9,17 +9,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from catalog.codes import normalize_code
+from catalog.selectors import catalog_for
 from customers import services as customer_services
 from customers.models import Appliance, Customer
 from customers.services import register_appliance
+from dispatch import services
 from fieldservice.errors import DomainError
 from fieldservice.forms import errors_in_words
 from fieldservice.roles import dispatcher_required
-from catalog.codes import normalize_code
-from catalog.selectors import catalog_for
 from tickets.selectors import assess_ticket
 
-from dispatch import services
 from .forms import IntakeForm, NewApplianceForm, NewSiteForm
 
 

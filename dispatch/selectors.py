@@ -11,8 +11,8 @@ from django.db.models import Count, Max, Prefetch, QuerySet
 from django.utils import timezone
 
 from technicians.models import Technician, TimeOff, WorkingHours
+from tickets.horizon import MAX_DAYS_AHEAD
 from tickets.models import Ticket, Visit
-from tickets.services import MAX_DAYS_AHEAD
 
 from .travel import travel_source
 

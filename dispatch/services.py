@@ -14,14 +14,16 @@ from django.utils.translation import gettext as _
 from fieldservice.errors import DomainError, InvalidInput, TechnicianBusy
 from technicians.models import Technician
 from tickets import events, locks
+from tickets.horizon import MAX_DAYS_AHEAD, too_far_ahead
 from tickets.models import Ticket, TicketEvent, Visit
 from tickets.services import (
-    MAX_DAYS_AHEAD,
+    create_visit,
     ensure_version,
+    open_ticket,
     record,
     set_ticket_status,
     set_visit_status,
-    too_far_ahead,
+    ticket_sent_before,
     visit_snapshot,
 )
 from tickets.transitions import ticket_can
@@ -191,8 +193,6 @@ def take_call(
 ) -> Ticket:
     """Open a ticket from first line and put its first visit in the dispatch queue. A second
     copy of the same intake form (same `client_key`) gets the first one's ticket."""
-    from tickets.services import create_visit, open_ticket, ticket_sent_before
-
     earlier = ticket_sent_before(customer=customer, client_key=client_key)
     if earlier is not None:
         return earlier

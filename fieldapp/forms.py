@@ -5,8 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import Part
-
 
 def quantity_field() -> forms.IntegerField:
     """How many of a part: a whole number from 1 to 999, in the page's form and the phone's."""
@@ -50,10 +48,10 @@ class JobRecordForm(forms.Form):
     client_key = forms.CharField(required=False, max_length=64)
     text = forms.CharField(required=False, max_length=5000)
     kind = forms.CharField(required=False, max_length=12)
-    part = forms.ModelChoiceField(
-        queryset=Part.objects.all(),
+    part = forms.IntegerField(
         required=False,
-        error_messages={"invalid_choice": _("Unknown part.")},
+        min_value=1,
+        error_messages={"invalid": _("Unknown part."), "min_value": _("Unknown part.")},
     )
     quantity = quantity_field()
     price = price_field()

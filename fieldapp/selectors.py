@@ -8,9 +8,8 @@ from zoneinfo import ZoneInfo
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from technicians.models import Technician
-
 from catalog.models import ErrorCode
+from technicians.models import Technician
 from tickets.models import Visit
 
 

@@ -8,23 +8,35 @@ again with `force`, or drop it). Nothing is dropped silently.
 
 from __future__ import annotations
 
-import base64
-import binascii
+import datetime
 import logging
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fieldservice.errors import DomainError, InvalidInput
-
+from technicians.models import Technician
 from tickets import services
-from catalog.models import Part
-from tickets.models import RepairOption, Visit
+from tickets.models import Visit
 
-from .models import SyncAction
 from .forms import SyncActionForm
+from .models import SyncAction
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser as User
 
 log = logging.getLogger(__name__)
+
+
+def _local(moment: datetime.datetime | None, technician: Technician | None) -> str:
+    """A moment as the technician reads it: on their own clock (day/month hours:minutes)."""
+    if moment is None:
+        return "-"
+    tz = ZoneInfo(str(technician.timezone)) if technician is not None else None
+    return timezone.localtime(moment, tz).strftime("%d/%m %H:%M")
 
 
 def _visit_state(visit: Visit) -> dict:
@@ -37,33 +49,25 @@ def _visit_state(visit: Visit) -> dict:
     }
 
 
-def _apply(data: dict, visit: Visit, user) -> None:
+def _apply(data: dict, visit: Visit, user: User) -> None:
     """One checked action (SyncActionForm's cleaned data) through the services."""
-    kind = data["type"]
-    if kind == "step":
+    if data["type"] == "step":
         services.transition_visit(
             visit=visit, to=data["to"], by=user, reason=data["reason"], outcome=data["outcome"]
         )
-    elif kind == "note":
-        services.record_entry(visit=visit, text=data["text"], kind=data["kind"] or "work", by=user)
-    elif kind == "part":
-        part = Part.objects.filter(pk=data["part"]).first() if data["part"] else None
-        if part is None:
-            raise InvalidInput(_("Unknown part."), field="part")
-        services.use_part(visit=visit, part=part, quantity=data["quantity"] or 1)
-    elif kind == "option":
-        services.offer_option(visit=visit, description=data["text"], price=data["price"])
-    elif kind in ("choose", "decline"):
-        option = RepairOption.objects.filter(pk=data["option"] or 0, visit=visit).first()
-        if option is None:
-            raise InvalidInput(_("Unknown repair option."), field="option")
-        services.decide_option(option=option, chosen=kind == "choose")
-    elif kind == "sign":
-        try:
-            png = base64.b64decode(data["signature"].split(",", 1)[-1], validate=True)
-        except (binascii.Error, ValueError) as exc:
-            raise InvalidInput(_("The signature could not be read."), field="signature") from exc
-        services.sign_visit(visit=visit, signed_by=data["text"], png=png)
+        return
+    services.record_job(
+        visit=visit,
+        what=data["type"],
+        by=user,
+        text=data["text"],
+        kind=data["kind"],
+        part_id=data["part"],
+        quantity=data["quantity"],
+        price=data["price"],
+        option_id=data["option"],
+        signature=data["signature"],
+    )
 
 
 def _own_change(technician, visit: Visit, based_on: int) -> bool:
@@ -140,9 +144,7 @@ def _replay(technician, user, action) -> dict:
             )
             % {
                 "status": visit.get_status_display(),
-                "start": visit.planned_start.strftime("%d/%m %H:%M")
-                if visit.planned_start
-                else "-",
+                "start": _local(visit.planned_start, visit.technician),
             },
         }
     try:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 
 from django.contrib import messages
@@ -14,17 +12,16 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from fieldservice.errors import DomainError, InvalidInput
+from catalog.models import Part
+from fieldservice.errors import DomainError
 from fieldservice.forms import errors_in_words
 from fieldservice.roles import technician_required
-
 from tickets import reports, services
+from tickets.models import JobEntry, Visit
 from tickets.selectors import visits_for
 
 from . import selectors as tech_selectors
 from . import services as tech_sync
-from catalog.models import Part
-from tickets.models import JobEntry, RepairOption, Visit
 from .forms import JobRecordForm
 
 STEPS = {"en_route": _("On my way"), "on_site": _("Arrived"), "completed": _("Done")}
@@ -107,53 +104,24 @@ def record(request, visit_id: int):
         messages.error(request, errors_in_words(form))
         return _job_redirect(visit.pk)
     data = form.cleaned_data
-    key = data["client_key"]
     try:
-        what = data["what"]
-        if what == "note":
-            services.record_entry(
-                visit=visit,
-                text=data["text"],
-                kind=data["kind"] or "work",
-                by=request.user,
-                client_key=key,
-            )
-        elif what == "part":
-            if data["part"] is None:
-                raise InvalidInput(_("Choose the part from the catalog."), field="part")
-            services.use_part(
-                visit=visit, part=data["part"], quantity=data["quantity"] or 1, client_key=key
-            )
-        elif what == "option":
-            services.offer_option(
-                visit=visit, description=data["text"], price=data["price"], client_key=key
-            )
-        elif what in ("choose", "decline"):
-            option = get_object_or_404(RepairOption, pk=data["option"], visit=visit)
-            services.decide_option(option=option, chosen=what == "choose")
-        elif what == "photo":
-            if "photo" not in request.FILES:
-                raise InvalidInput(_("Choose a photo."), field="photo")
-            services.add_photo(
-                visit=visit, upload=request.FILES["photo"], caption=data["text"], client_key=key
-            )
-        elif what == "sign":
-            services.sign_visit(
-                visit=visit, signed_by=data["text"], png=_png_from_data_url(data["signature"])
-            )
+        services.record_job(
+            visit=visit,
+            what=data["what"],
+            by=request.user,
+            client_key=data["client_key"],
+            text=data["text"],
+            kind=data["kind"],
+            part_id=data["part"],
+            quantity=data["quantity"],
+            price=data["price"],
+            option_id=data["option"],
+            signature=data["signature"],
+            photo=request.FILES.get("photo"),
+        )
     except DomainError as err:
         messages.error(request, err.message)
     return _job_redirect(visit.pk)
-
-
-def _png_from_data_url(value: str) -> bytes:
-    prefix = "data:image/png;base64,"
-    if not value.startswith(prefix):
-        raise InvalidInput(_("Draw the signature first."), field="signature")
-    try:
-        return base64.b64decode(value[len(prefix) :], validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise InvalidInput(_("The signature could not be read."), field="signature") from exc
 
 
 def report(request, visit_id: int):

@@ -9,10 +9,10 @@ from django.contrib.auth import password_validation
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from catalog.codes import split_codes
 from customers.models import Appliance, ApplianceModel, Site
 from customers.services import EARLIEST_PURCHASE
 from fieldservice.forms import SubmitOnceForm
-from catalog.codes import split_codes
 from tickets.models import Ticket
 
 

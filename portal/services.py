@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from catalog.selectors import match_codes
 from customers.models import Appliance, ApplianceModel, Customer, Site
 from customers.services import add_site
 from dispatch import availability
@@ -21,7 +22,6 @@ from fieldservice.errors import DomainError, InvalidInput, TransitionNotAllowed,
 from technicians.models import Skill, Technician
 from tickets import reports
 from tickets import services as ticket_services
-from catalog.selectors import match_codes
 from tickets.models import Ticket, Visit
 
 from . import events

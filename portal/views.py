@@ -10,13 +10,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
+from catalog.codes import normalize_code
+from catalog.selectors import catalog_for
 from customers.services import register_appliance
 from dispatch import availability
 from fieldservice.errors import DomainError, WindowTaken
 from fieldservice.roles import customer_required
 from tickets import reports
-from catalog.codes import normalize_code
-from catalog.selectors import catalog_for
 from tickets.models import Visit
 from tickets.selectors import tickets_for
 

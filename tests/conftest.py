@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import transaction
 
 from tests import factories
-
-ROME = ZoneInfo("Europe/Rome")
+from tests.helpers import ROME, World, build_world
 
 
 @pytest.fixture
@@ -41,6 +40,29 @@ def next_monday() -> datetime.date:
     return today + datetime.timedelta(days=7 - today.weekday())
 
 
-def at(day: datetime.date, hour: int, minute: int = 0, tz: ZoneInfo = ROME) -> datetime.datetime:
-    """An aware local time on a day (Rome unless told)."""
-    return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=tz)
+@pytest.fixture
+def dispatcher_client(client, dispatcher):
+    client.force_login(dispatcher)
+    return client
+
+
+@pytest.fixture
+def world(db, next_monday) -> World:
+    return build_world(next_monday)
+
+
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker):
+    """One world for a whole module of read-mostly tests: built once inside a transaction that
+    is rolled back at the end; each test's own transaction nests inside it as a savepoint, so
+    what one test writes is gone before the next."""
+    today = datetime.datetime.now(ROME).date()
+    next_monday = today + datetime.timedelta(days=7 - today.weekday())
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield build_world(next_monday)
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)

@@ -8,9 +8,9 @@ import factory
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
+from catalog.models import ErrorCode, Part
 from customers.models import Appliance, ApplianceModel, Customer, ServiceContract, Site
 from technicians.models import Certification, Skill, Technician, TimeOff, WorkingHours
-from catalog.models import ErrorCode, Part
 from tickets.models import Ticket, Visit
 
 

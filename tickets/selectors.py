@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
+from catalog.selectors import CodeMatch, match_codes
 from customers.models import Appliance, ApplianceModel, Customer
 from fieldservice import roles
 from technicians.models import Skill
 
-from catalog.selectors import CodeMatch, match_codes
 from .coverage import CoverageDecision, decide_coverage
 from .models import Ticket, Visit
 from .sla import load_calendar, sla_due

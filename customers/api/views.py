@@ -7,8 +7,8 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
 from fieldservice import roles
-from fieldservice.api.access import ANY_ROLE, DISPATCHERS
 from fieldservice.api import acting_customer, idempotent, valid_input
+from fieldservice.api.access import ANY_ROLE, DISPATCHERS
 
 from .. import selectors, services
 from ..models import Appliance, ApplianceModel, Customer, ServiceContract, Site

@@ -25,8 +25,9 @@ from django.utils.translation import gettext as _
 from fieldservice.errors import DomainError, InvalidInput, StaleVersion
 from technicians.models import Technician
 from tickets import events, locks
+from tickets.horizon import MAX_DAYS_AHEAD, too_far_ahead
 from tickets.models import Ticket, TicketEvent, Visit
-from tickets.services import MAX_DAYS_AHEAD, record, set_ticket_status, too_far_ahead
+from tickets.services import record, set_ticket_status
 from tickets.transitions import ticket_can
 
 from ..models import PlanRun

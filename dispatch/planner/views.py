@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 from fieldservice.errors import DomainError, StaleVersion
 from fieldservice.roles import dispatcher_required
 
-from . import services as day_plans
 from ..models import PlanRun
+from . import services as day_plans
 
 
 def _board_url(day: datetime.date) -> str:

@@ -9,9 +9,9 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from .access import ANY_ROLE, LoginThrottle, TokenAuthentication
-from . import valid_input
 from ..models import ApiToken
+from . import valid_input
+from .access import ANY_ROLE, LoginThrottle, TokenAuthentication
 
 
 class TokenSerializer(serializers.ModelSerializer):

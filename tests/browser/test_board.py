@@ -6,7 +6,6 @@ import pytest
 from playwright.sync_api import expect
 
 from dispatch.services import assign_visit
-from tests.conftest import ROME, at
 from tests.factories import (
     ApplianceFactory,
     ErrorCodeFactory,
@@ -14,6 +13,7 @@ from tests.factories import (
     UserFactory,
     new_visit,
 )
+from tests.helpers import ROME, at
 from tickets.models import Ticket, Visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

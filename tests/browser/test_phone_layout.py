@@ -11,9 +11,8 @@ import pytest
 from dispatch.services import assign_visit
 from notifications.services import issue_feed
 from portal import services as portal
-from tests.conftest import at
 from tests.factories import ApplianceFactory, TechnicianFactory, new_visit
-from tests.tickets.test_tech_pages import later_today
+from tests.helpers import at, later_today
 from tickets import services as tickets
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

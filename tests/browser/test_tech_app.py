@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from dispatch.services import assign_visit
 from tests.factories import PartFactory, new_visit
-from tests.tickets.test_tech_pages import later_today
+from tests.helpers import later_today
 from tickets.models import JobEntry, PartUsed, Visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

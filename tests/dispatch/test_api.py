@@ -3,10 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from tests.api.conftest import client_for
 from tests.factories import TechnicianFactory, new_visit
+from tests.helpers import client_for
+from tickets.horizon import MAX_DAYS_AHEAD
 from tickets.models import TicketEvent, Visit
-from tickets.services import MAX_DAYS_AHEAD
 
 pytestmark = pytest.mark.django_db
 

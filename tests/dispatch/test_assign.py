@@ -13,7 +13,6 @@ from fieldservice.errors import (
     TechnicianBusy,
     TechnicianOff,
 )
-from tests.conftest import at
 from tests.factories import (
     CertificationFactory,
     ErrorCodeFactory,
@@ -23,8 +22,9 @@ from tests.factories import (
     new_visit,
     open_ticket,
 )
+from tests.helpers import at
+from tickets.horizon import MAX_DAYS_AHEAD
 from tickets.models import Ticket, TicketEvent, Visit
-from tickets.services import MAX_DAYS_AHEAD
 
 pytestmark = pytest.mark.django_db
 

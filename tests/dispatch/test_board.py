@@ -7,7 +7,6 @@ from django.utils.formats import date_format
 
 from dispatch.selectors import BOARD_DAYS_BACK, board_days
 from dispatch.services import assign_visit
-from tests.conftest import at
 from tests.factories import (
     ErrorCodeFactory,
     SkillFactory,
@@ -16,8 +15,9 @@ from tests.factories import (
     new_visit,
     open_ticket,
 )
+from tests.helpers import at
+from tickets.horizon import MAX_DAYS_AHEAD
 from tickets.models import TicketEvent, Visit
-from tickets.services import MAX_DAYS_AHEAD
 
 pytestmark = pytest.mark.django_db
 

@@ -1,40 +1,17 @@
 """Double booking is impossible, even when many dispatchers click at once (PostgreSQL)."""
 
 import datetime
-import threading
 
 import pytest
 from django.db import IntegrityError, connection, transaction
 
 from dispatch.services import assign_visit
 from fieldservice.errors import TechnicianBusy
-from tests.conftest import at
 from tests.factories import TechnicianFactory, new_visit
+from tests.helpers import at, race
 from tickets.models import Visit
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _race(jobs):
-    """Run each job in its own thread with its own connection, all released at once."""
-    barrier = threading.Barrier(len(jobs))
-    results: list[object] = [None] * len(jobs)
-
-    def run(index, job):
-        try:
-            barrier.wait()
-            results[index] = job()
-        except Exception as exc:  # noqa: BLE001 - the outcome is what the test inspects
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def test_postgres_is_the_database():
@@ -45,7 +22,7 @@ def test_twenty_concurrent_assignments_exactly_one_wins(next_monday):
     tech = TechnicianFactory()
     visits = [new_visit() for _ in range(20)]
 
-    results = _race(
+    results = race(
         [
             (lambda v=v: assign_visit(visit=v, technician=tech, start=at(next_monday, 10), by=None))
             for v in visits
@@ -63,7 +40,7 @@ def test_concurrent_back_to_back_assignments_both_succeed(next_monday):
     tech = TechnicianFactory()
     early, late = new_visit(), new_visit()
 
-    results = _race(
+    results = race(
         [
             lambda: assign_visit(visit=early, technician=tech, start=at(next_monday, 9), by=None),
             lambda: assign_visit(

@@ -8,7 +8,7 @@ from dispatch.selectors import estimated_arrival
 from dispatch.services import assign_visit
 from dispatch.travel import travel_source
 from tests.factories import ApplianceFactory, TechnicianFactory, new_visit, open_ticket
-from tests.tickets.test_tech_pages import later_today
+from tests.helpers import later_today
 from tickets import services
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,6 @@ from django.urls import reverse
 
 from dispatch.services import assign_visit
 from dispatch.suggestions import suggest
-from tests.conftest import at
 from tests.factories import (
     CertificationFactory,
     ErrorCodeFactory,
@@ -13,6 +12,7 @@ from tests.factories import (
     new_visit,
     open_ticket,
 )
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
 

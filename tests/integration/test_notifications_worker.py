@@ -19,8 +19,8 @@ from fieldservice.celery import app as celery_app
 from notifications import services
 from notifications.models import Notification
 from portal import services as portal
-from tests.conftest import at
 from tests.factories import ApplianceFactory, TechnicianFactory
+from tests.helpers import at
 from tests.mailserver import Inbox, MailServer
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]

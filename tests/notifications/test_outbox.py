@@ -10,8 +10,8 @@ from dispatch.services import assign_visit
 from notifications import services
 from notifications.models import Notification
 from portal import services as portal
-from tests.conftest import at
 from tests.factories import ApplianceFactory, TechnicianFactory, new_visit
+from tests.helpers import at
 from tickets import services as tickets
 
 pytestmark = pytest.mark.django_db

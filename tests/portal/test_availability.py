@@ -4,7 +4,6 @@ import pytest
 
 from dispatch.availability import free_windows
 from dispatch.services import assign_visit
-from tests.conftest import at
 from tests.factories import (
     CertificationFactory,
     SiteFactory,
@@ -13,6 +12,7 @@ from tests.factories import (
     TimeOffFactory,
     new_visit,
 )
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from django.db import connection
 
 from fieldservice.errors import InvalidInput, TransitionNotAllowed, WindowTaken
 from portal import events, services
-from tests.conftest import ROME, at
 from tests.factories import ApplianceFactory, CustomerFactory, SiteFactory, TechnicianFactory
+from tests.helpers import ROME, at
 from tickets.models import Ticket, Visit
 
 

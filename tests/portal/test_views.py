@@ -8,7 +8,6 @@ from django.urls import reverse
 from customers.models import Appliance, Customer, Site
 from notifications.models import Notification, Preference
 from portal import services
-from tests.conftest import at
 from tests.factories import (
     ApplianceFactory,
     ApplianceModelFactory,
@@ -18,6 +17,7 @@ from tests.factories import (
     TechnicianFactory,
     UserFactory,
 )
+from tests.helpers import at
 from tickets.models import Ticket, TicketEvent, Visit
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,7 @@ from PIL import Image
 from dispatch.services import assign_visit
 from fieldservice.errors import InvalidInput, TransitionNotAllowed
 from tests.factories import ApplianceFactory, PartFactory, TechnicianFactory, new_visit, open_ticket
-from tests.locks import two_copies_at_once
-from tests.tickets.test_tech_pages import later_today
+from tests.helpers import later_today, two_copies_at_once
 from tickets import services
 from tickets.models import JobEntry, PartUsed, RepairOption
 

@@ -10,7 +10,6 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from fieldservice import roles
-from fieldservice.api.access import ANY_ROLE
 from fieldservice.api import (
     check_if_match,
     expected_version,
@@ -18,6 +17,7 @@ from fieldservice.api import (
     valid_input,
     with_etag,
 )
+from fieldservice.api.access import ANY_ROLE
 
 from .. import locks, services
 from ..models import Ticket, TicketEvent, Visit

@@ -21,11 +21,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
+from catalog.models import ErrorCode, Part
 from customers.models import Appliance, ApplianceModel, Customer, ServiceContract, Site
 from demo import catalog as cat
 from technicians.models import Certification, Skill, Technician, WorkingHours
 from tickets.coverage import decide_coverage
-from catalog.models import ErrorCode, Part
 from tickets.models import BusinessCalendar, Holiday, Ticket, TicketEvent, Visit
 from tickets.services import visit_minutes
 from tickets.sla import load_calendar, sla_due

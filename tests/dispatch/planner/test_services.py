@@ -9,7 +9,6 @@ from dispatch import day_plans
 from dispatch.models import PlanRun
 from dispatch.services import assign_visit
 from fieldservice.errors import StaleVersion
-from tests.conftest import at
 from tests.factories import (
     ApplianceFactory,
     CertificationFactory,
@@ -19,6 +18,7 @@ from tests.factories import (
     new_visit,
     open_ticket,
 )
+from tests.helpers import at
 from tickets.models import Ticket, Visit
 
 pytestmark = pytest.mark.django_db
@@ -187,7 +187,7 @@ def test_a_day_in_the_past_cannot_be_planned():
 
 def test_a_day_more_than_max_days_ahead_cannot_be_planned():
     from fieldservice.errors import InvalidInput
-    from tickets.services import MAX_DAYS_AHEAD
+    from tickets.horizon import MAX_DAYS_AHEAD
 
     too_far = timezone.localdate() + datetime.timedelta(days=MAX_DAYS_AHEAD + 1)
 

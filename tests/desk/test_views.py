@@ -7,11 +7,10 @@ from django.utils import timezone
 
 from dispatch.services import take_call
 from fieldservice.errors import InvalidInput
-from tests.conftest import at
 from tests.factories import ApplianceFactory, ApplianceModelFactory, ErrorCodeFactory, SiteFactory
-from tests.locks import two_copies_at_once
+from tests.helpers import at, two_copies_at_once
+from tickets.horizon import MAX_DAYS_AHEAD
 from tickets.models import Ticket, Visit
-from tickets.services import MAX_DAYS_AHEAD
 
 pytestmark = pytest.mark.django_db
 

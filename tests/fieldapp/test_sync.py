@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from dispatch.services import assign_visit
 from tests.factories import TechnicianFactory, new_visit
-from tests.tickets.test_tech_pages import later_today
+from tests.helpers import later_today
 from tickets.models import JobEntry, Visit
 
 pytestmark = pytest.mark.django_db

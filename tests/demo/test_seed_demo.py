@@ -2,9 +2,9 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
 
+from catalog.models import ErrorCode
 from customers.models import Customer
 from technicians.models import Technician
-from catalog.models import ErrorCode
 from tickets.models import Ticket, Visit
 
 pytestmark = pytest.mark.django_db

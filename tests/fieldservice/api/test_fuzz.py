@@ -14,8 +14,7 @@ from hypothesis import strategies as st
 from schemathesis import checks
 
 from fieldservice.models import ApiToken
-
-from .conftest import build_world
+from tests.helpers import build_world
 
 ARTIFACT = Path(__file__).resolve().parents[2] / "test-artifacts" / "schemathesis.txt"
 EXAMPLES_PER_OPERATION = 20

@@ -8,9 +8,9 @@ from django.utils import timezone
 from dispatch import day_plans
 from dispatch.models import PlanRun
 from dispatch.services import assign_visit
-from tests.conftest import at
 from tests.factories import TechnicianFactory, new_visit
-from tickets.services import MAX_DAYS_AHEAD
+from tests.helpers import at
+from tickets.horizon import MAX_DAYS_AHEAD
 
 pytestmark = pytest.mark.django_db
 

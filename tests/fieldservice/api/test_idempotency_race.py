@@ -7,10 +7,8 @@ import pytest
 from django.urls import reverse
 
 from fieldservice.models import IdempotencyRecord
-from tests.dispatch.test_concurrency import _race
+from tests.helpers import booking_body, build_world, client_for, race
 from tickets.models import Ticket
-
-from .conftest import booking_body, build_world, client_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,7 +24,7 @@ def test_concurrent_retries_with_one_key_book_once(next_monday):
         response = client_for(user).post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="retry-7")
         return response.status_code, response.json()
 
-    results = _race([send] * 6)
+    results = race([send] * 6)
 
     assert [r for r in results if isinstance(r, Exception)] == []
     assert {status for status, _body in results} == {201}

@@ -12,10 +12,8 @@ from customers.models import Site
 from fieldservice import api
 from fieldservice.models import ApiToken, IdempotencyRecord
 from fieldservice.tasks import purge_idempotency_records
-from tests.conftest import at
+from tests.helpers import at, booking_body
 from tickets.models import Ticket, TicketEvent, Visit
-
-from .conftest import booking_body
 
 pytestmark = pytest.mark.django_db
 

@@ -1,9 +1,9 @@
 import pytest
 
-from customers.models import ApplianceModel
-from tests.factories import ApplianceModelFactory, ErrorCodeFactory, SkillFactory, open_ticket
 from catalog.codes import normalize_code, split_codes
 from catalog.selectors import match_codes
+from customers.models import ApplianceModel
+from tests.factories import ApplianceModelFactory, ErrorCodeFactory, SkillFactory, open_ticket
 
 
 @pytest.mark.parametrize("typed", ["E21", "e21", "e 21", " E-21 ", "e.21"])

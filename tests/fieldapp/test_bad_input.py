@@ -17,7 +17,7 @@ from PIL import Image
 
 from dispatch.services import assign_visit
 from tests.factories import PartFactory, new_visit
-from tests.tickets.test_tech_pages import later_today
+from tests.helpers import later_today
 from tickets import services
 from tickets.models import (
     JobEntry,

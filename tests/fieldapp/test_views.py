@@ -1,23 +1,12 @@
-import datetime
-
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from dispatch.services import assign_visit
 from tests.factories import ErrorCodeFactory, PartFactory, TechnicianFactory, new_visit, open_ticket
+from tests.helpers import later_today
 from tickets.models import Visit
 
 pytestmark = pytest.mark.django_db
-
-
-def later_today(hours: int) -> datetime.datetime:
-    """A start later today within working hours, or tomorrow morning if the day is over."""
-    from tests.conftest import ROME
-
-    now = timezone.now().astimezone(ROME)
-    day = now.date() if now.hour < 8 else now.date() + datetime.timedelta(days=1)
-    return datetime.datetime.combine(day, datetime.time(8 + hours), tzinfo=ROME)
 
 
 @pytest.fixture

@@ -1,26 +1,35 @@
-"""Two of everything, so every API test can ask for its own objects and another's."""
+"""What many test modules share: local times, a moment later today, API clients and the two-of-
+everything world, and harnesses that run calls at the same instant on separate connections."""
 
 from __future__ import annotations
 
 import datetime
+import threading
+import time
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
-import pytest
-from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from dispatch.services import assign_visit
 from fieldservice.models import ApiToken
 from tests import factories
-from tests.conftest import ROME, at
+
+ROME = ZoneInfo("Europe/Rome")
 
 
-@pytest.fixture(autouse=True)
-def _fresh_throttles():
-    cache.clear()
-    yield
-    cache.clear()
+def at(day: datetime.date, hour: int, minute: int = 0, tz: ZoneInfo = ROME) -> datetime.datetime:
+    """An aware local time on a day (Rome unless told)."""
+    return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=tz)
+
+
+def later_today(hours: int) -> datetime.datetime:
+    """A start later today within working hours, or tomorrow morning if the day is over."""
+    now = timezone.now().astimezone(ROME)
+    day = now.date() if now.hour < 8 else now.date() + datetime.timedelta(days=1)
+    return datetime.datetime.combine(day, datetime.time(8 + hours), tzinfo=ROME)
 
 
 @dataclass
@@ -111,23 +120,76 @@ def build_world(next_monday: datetime.date) -> World:
     return w
 
 
-@pytest.fixture
-def world(db, next_monday) -> World:
-    return build_world(next_monday)
+def race(jobs):
+    """Run each job in its own thread with its own connection, all released at once."""
+    barrier = threading.Barrier(len(jobs))
+    results: list[object] = [None] * len(jobs)
 
-
-@pytest.fixture(scope="module")
-def shared_world(django_db_setup, django_db_blocker):
-    """One world for a whole module of read-mostly tests: built once inside a transaction that
-    is rolled back at the end; each test's own transaction nests inside it as a savepoint, so
-    what one test writes is gone before the next."""
-    today = datetime.datetime.now(ROME).date()
-    next_monday = today + datetime.timedelta(days=7 - today.weekday())
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
+    def run(index, job):
         try:
-            yield build_world(next_monday)
+            barrier.wait()
+            results[index] = job()
+        except Exception as exc:  # noqa: BLE001 - the outcome is what the test inspects
+            results[index] = exc
         finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def a_session_waits_for_a_lock(seconds: float = 30) -> bool:
+    """Poll pg_stat_activity until some session of this database waits on a lock."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
+            if cursor.fetchone()[0]:
+                return True
+        time.sleep(0.05)  # a poll interval, not a wait for the race: the loop checks the state
+    return False
+
+
+def two_copies_at_once(call):
+    """Run `call` twice, the second copy starting while the first holds its transaction open,
+    as when a form or a phone's action arrives twice in the same instant.
+
+    Returns (first result, second result, errors of the second, whether the second was seen
+    waiting on a lock)."""
+    results, errors = {}, []
+    first_done, release = threading.Event(), threading.Event()
+
+    def first():
+        try:
+            with transaction.atomic():
+                results["first"] = call()
+                first_done.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    def second():
+        try:
+            results["second"] = call()
+        except Exception as exc:  # noqa: BLE001 - the failure is what the caller checks
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    one = threading.Thread(target=first)
+    one.start()
+    assert first_done.wait(30), "the first copy did not finish"
+    two = threading.Thread(target=second)
+    two.start()
+    waited = a_session_waits_for_a_lock()
+    release.set()
+    one.join(30)
+    two.join(30)
+    return results.get("first"), results.get("second"), errors, waited

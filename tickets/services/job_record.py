@@ -1,0 +1,227 @@
+"""The technician's job record on a visit: notes, parts fitted, repair options and the
+customer's choice, the signature and photos. Each write takes the phone's idempotency key: a
+replay returns the first record unchanged."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+from decimal import Decimal
+from typing import TYPE_CHECKING, TypeVar
+
+from django.core.files.base import ContentFile, File
+from django.db import transaction
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from catalog.models import Part
+from fieldservice.errors import InvalidInput, TransitionNotAllowed
+
+from .. import locks
+from ..models import JobEntry, PartUsed, RepairOption, Signature, Visit, VisitPhoto
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser as User
+
+PRICE_LIMIT = Decimal("100000000")  # RepairOption.price: 10 digits, 2 of them decimals
+# What a broken or hostile image raises while it is read: an unknown or truncated file, a bad
+# checksum (verify() raises SyntaxError), or a header claiming billions of pixels.
+IMAGE_ERRORS = (
+    UnidentifiedImageError,
+    OSError,
+    SyntaxError,
+    ValueError,
+    Image.DecompressionBombError,
+)
+VS = Visit.Status
+_Keyed = TypeVar("_Keyed", JobEntry, PartUsed, RepairOption, VisitPhoto)
+PNG_DATA_URL = "data:image/png;base64,"
+# What the job page and the phone may record; "step" (the visit's status) is transition_visit.
+RECORD_KINDS = ("note", "part", "option", "choose", "decline", "sign", "photo")
+
+
+def _recordable(visit: Visit) -> None:
+    if visit.status not in (VS.EN_ROUTE, VS.ON_SITE, VS.COMPLETED, VS.CANNOT_COMPLETE):
+        raise TransitionNotAllowed(
+            _("Record work once you are on the way or on site (the visit is %(s)s).")
+            % {"s": visit.get_status_display()}
+        )
+
+
+def _existing(model: type[_Keyed], visit: Visit, client_key: str) -> _Keyed | None:
+    """The record this visit's action with this key made already, if any. The visit's row is
+    locked first, so two copies of one action arriving at once are taken one after the other
+    and the second finds the first's record instead of failing on the unique key."""
+    if not client_key:
+        return None
+    locks.lock_visit(visit.pk)
+    return model.objects.filter(visit=visit, client_key=client_key).first()
+
+
+@transaction.atomic
+def record_entry(
+    *, visit: Visit, text: str, kind: str = "work", by: User | None, client_key: str = ""
+) -> JobEntry:
+    """A diagnostic, finding or work note on the visit."""
+    if (found := _existing(JobEntry, visit, client_key)) is not None:
+        return found
+    _recordable(visit)
+    if not text.strip():
+        raise InvalidInput(_("Write what was done or found."), field="text")
+    if kind not in JobEntry.Kind.values:
+        raise InvalidInput(_("Unknown kind of note."), field="kind")
+    return JobEntry.objects.create(
+        visit=visit, kind=kind, text=text.strip(), by=by, client_key=client_key or None
+    )
+
+
+@transaction.atomic
+def use_part(*, visit: Visit, part: Part, quantity: int, client_key: str = "") -> PartUsed:
+    """A catalog part fitted on the visit."""
+    if (found := _existing(PartUsed, visit, client_key)) is not None:
+        return found
+    _recordable(visit)
+    if not 1 <= quantity <= 999:
+        raise InvalidInput(_("The quantity must be 1 to 999."), field="quantity")
+    return PartUsed.objects.create(
+        visit=visit, part=part, quantity=quantity, client_key=client_key or None
+    )
+
+
+@transaction.atomic
+def offer_option(
+    *, visit: Visit, description: str, price: Decimal | None, client_key: str = ""
+) -> RepairOption:
+    """A repair option offered to the customer, with its price."""
+    if (found := _existing(RepairOption, visit, client_key)) is not None:
+        return found
+    _recordable(visit)
+    if not description.strip():
+        raise InvalidInput(_("Describe the repair offered."), field="description")
+    if len(description.strip()) > 250:
+        raise InvalidInput(_("Describe the repair in at most 250 characters."), field="description")
+    if price is None:
+        raise InvalidInput(_("Give the price of the repair."), field="price")
+    if not price.is_finite() or price >= PRICE_LIMIT:
+        raise InvalidInput(_("The price must be below 100,000,000."), field="price")
+    if price < 0:
+        raise InvalidInput(_("The price cannot be negative."), field="price")
+    return RepairOption.objects.create(
+        visit=visit, description=description.strip(), price=price, client_key=client_key or None
+    )
+
+
+@transaction.atomic
+def decide_option(*, option: RepairOption, chosen: bool) -> RepairOption:
+    """The customer chose this option (the others are declined) or declined it."""
+    option = RepairOption.objects.select_for_update().get(pk=option.pk)
+    _recordable(option.visit)
+    if chosen:
+        option.visit.repair_options.exclude(pk=option.pk).update(
+            decision=RepairOption.Decision.DECLINED
+        )
+    option.decision = RepairOption.Decision.CHOSEN if chosen else RepairOption.Decision.DECLINED
+    option.save(update_fields=["decision"])
+    return option
+
+
+@transaction.atomic
+def sign_visit(*, visit: Visit, signed_by: str, png: bytes) -> Signature:
+    """Store the customer's drawn signature (PNG) with the visit."""
+    _recordable(visit)
+    if not signed_by.strip():
+        raise InvalidInput(_("Write the name of who signs."), field="signed_by")
+    if len(signed_by.strip()) > 200:
+        raise InvalidInput(_("The name of who signs is at most 200 characters."), field="signed_by")
+    try:
+        image = Image.open(io.BytesIO(png))
+        image.verify()
+    except IMAGE_ERRORS as exc:
+        raise InvalidInput(_("The signature is not a valid image."), field="signature") from exc
+    if image.format != "PNG":
+        raise InvalidInput(_("The signature must be a PNG image."), field="signature")
+    signature, _created = Signature.objects.update_or_create(
+        visit=visit, defaults={"signed_by": signed_by.strip()}
+    )
+    signature.image.save(f"visit-{visit.pk}.png", ContentFile(png), save=True)
+    return signature
+
+
+PHOTO_MAX_PIXELS = 1600
+
+
+@transaction.atomic
+def add_photo(*, visit: Visit, upload: File, caption: str = "", client_key: str = "") -> VisitPhoto:
+    """Resize to at most 1600 px, turn upright, and re-encode without metadata (no GPS)."""
+    if (found := _existing(VisitPhoto, visit, client_key)) is not None:
+        return found
+    _recordable(visit)
+    clean = io.BytesIO()
+    try:
+        image = Image.open(upload)
+        image = ImageOps.exif_transpose(image)
+        image.thumbnail((PHOTO_MAX_PIXELS, PHOTO_MAX_PIXELS))
+        # A fresh RGB image carries no EXIF, so location and device data stay on the phone.
+        image.convert("RGB").save(clean, "JPEG", quality=85)
+    except IMAGE_ERRORS as exc:
+        raise InvalidInput(_("The photo is not an image we can read."), field="photo") from exc
+    photo = VisitPhoto(visit=visit, caption=caption.strip()[:200], client_key=client_key or None)
+    photo.image.save(f"visit-{visit.pk}.jpg", ContentFile(clean.getvalue()), save=True)
+    return photo
+
+
+def png_from_data_url(value: str) -> bytes:
+    """The PNG bytes of a drawn signature, sent as a data URL (or its bare base64 part)."""
+    encoded = value.removeprefix(PNG_DATA_URL).strip()
+    if not encoded:
+        raise InvalidInput(_("Draw the signature first."), field="signature")
+    try:
+        return base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise InvalidInput(_("The signature could not be read."), field="signature") from exc
+
+
+def record_job(
+    *,
+    visit: Visit,
+    what: str,
+    by: User | None,
+    client_key: str = "",
+    text: str = "",
+    kind: str = "",
+    part_id: int | None = None,
+    quantity: int | None = None,
+    price: Decimal | None = None,
+    option_id: int | None = None,
+    signature: str = "",
+    photo: File | None = None,
+) -> object:
+    """One entry of the job record, as the job page's form and the phone's offline sync both
+    send it: `what` says which (RECORD_KINDS), the other fields carry its values. Returns the
+    record made, or the one an earlier copy with the same `client_key` made."""
+    if what == "note":
+        return record_entry(
+            visit=visit, text=text, kind=kind or "work", by=by, client_key=client_key
+        )
+    if what == "part":
+        if not part_id:
+            raise InvalidInput(_("Choose the part from the catalog."), field="part")
+        part = Part.objects.filter(pk=part_id).first()
+        if part is None:
+            raise InvalidInput(_("Unknown part."), field="part")
+        return use_part(visit=visit, part=part, quantity=quantity or 1, client_key=client_key)
+    if what == "option":
+        return offer_option(visit=visit, description=text, price=price, client_key=client_key)
+    if what in ("choose", "decline"):
+        option = RepairOption.objects.filter(pk=option_id or 0, visit=visit).first()
+        if option is None:
+            raise InvalidInput(_("Unknown repair option."), field="option")
+        return decide_option(option=option, chosen=what == "choose")
+    if what == "photo":
+        if photo is None:
+            raise InvalidInput(_("Choose a photo."), field="photo")
+        return add_photo(visit=visit, upload=photo, caption=text, client_key=client_key)
+    if what == "sign":
+        return sign_visit(visit=visit, signed_by=text, png=png_from_data_url(signature))
+    raise InvalidInput(_("Unknown kind of record."), field="what")
