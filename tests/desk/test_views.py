@@ -262,7 +262,7 @@ def test_preview_with_a_window_at_the_end_of_the_calendar_shows_no_error(dispatc
 
 
 def test_intake_with_a_preferred_window_puts_it_on_the_visit(dispatcher_client, next_monday):
-    from tests.conftest import at
+    from tests.helpers import at
 
     appliance = ApplianceFactory()
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from PIL import Image
 
 from dispatch.services import assign_visit
+from fieldapp.models import SyncAction
 from tests.factories import PartFactory, new_visit
 from tests.helpers import later_today
 from tickets import services
@@ -24,7 +25,6 @@ from tickets.models import (
     PartUsed,
     RepairOption,
     Signature,
-    SyncAction,
     TicketEvent,
     Visit,
     VisitPhoto,

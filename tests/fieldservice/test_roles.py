@@ -40,7 +40,7 @@ def test_customer_sees_only_their_own_tickets(customer_user):
 
 def test_technician_sees_only_tickets_behind_their_visits(technician, next_monday):
     from dispatch.services import assign_visit
-    from tests.conftest import at
+    from tests.helpers import at
 
     mine = new_visit()
     assign_visit(visit=mine, technician=technician, start=at(next_monday, 9), by=None)

@@ -162,7 +162,7 @@ def test_new_visit_triages_the_ticket_and_takes_expected_minutes():
 
 def _scheduled_visit(next_monday):
     from dispatch.services import assign_visit
-    from tests.conftest import at
+    from tests.helpers import at
 
     visit = new_visit()
     tech = TechnicianFactory()

@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from dispatch import day_plans
 from dispatch.models import PlanRun
+from dispatch.planner import services as day_plans
 from dispatch.services import assign_visit
 from fieldservice.errors import StaleVersion
 from tests.factories import (

@@ -5,8 +5,8 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from dispatch import day_plans
 from dispatch.models import PlanRun
+from dispatch.planner import services as day_plans
 from dispatch.services import assign_visit
 from tests.factories import TechnicianFactory, new_visit
 from tests.helpers import at
