@@ -45,7 +45,7 @@ def intake(request):
                 client_key=data["client_key"],
             )
         except DomainError as err:
-            field = getattr(err, "field", None)
+            field = err.field
             field = "window_day" if field in ("window_start", "window_end") else field
             form.add_error(field if field in form.fields else None, err.message)
         else:

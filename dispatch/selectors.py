@@ -9,7 +9,9 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Count, Max, Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from fieldservice.errors import NothingToPlace
 from technicians.models import Technician, TimeOff, WorkingHours
 from tickets.horizon import MAX_DAYS_AHEAD
 from tickets.models import Ticket, Visit
@@ -246,3 +248,17 @@ def estimated_arrival(visit: Visit) -> datetime.datetime | None:
     )
     seconds = travel_source().seconds(origin, (site.latitude, site.longitude))
     return visit.en_route_at + datetime.timedelta(seconds=seconds)
+
+
+def visit_to_place(ticket: Ticket) -> Visit:
+    """The ticket's visit that suggestions are for: its first unassigned one, else its first
+    scheduled one (to move); NothingToPlace when it has neither."""
+    waiting = list(
+        ticket.visits.filter(status__in=[Visit.Status.UNASSIGNED, Visit.Status.SCHEDULED])
+        .select_related("ticket__site")
+        .order_by("pk")
+    )
+    unassigned = [v for v in waiting if v.status == Visit.Status.UNASSIGNED]
+    if not (unassigned or waiting):
+        raise NothingToPlace(_("The ticket has no visit waiting to be placed."))
+    return (unassigned or waiting)[0]

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fieldservice.errors import DomainError, InvalidInput, TechnicianBusy
+from fieldservice.errors import DomainError, InvalidInput, TechnicianBusy, TransitionNotAllowed
 from technicians.models import Technician
 from tickets import events, locks
 from tickets.horizon import MAX_DAYS_AHEAD, too_far_ahead
@@ -74,7 +74,7 @@ def _assign(visit, technician, start, by, override_reason, expected_version) -> 
     visit.ticket = ticket
     ensure_version(visit, expected_version)
     if visit.status not in (Visit.Status.UNASSIGNED, Visit.Status.SCHEDULED):
-        raise DomainError(
+        raise TransitionNotAllowed(
             _("A visit that is %(status)s cannot be moved.")
             % {"status": visit.get_status_display()}
         )
@@ -97,28 +97,7 @@ def _assign(visit, technician, start, by, override_reason, expected_version) -> 
     rules.ensure_not_off(technician, start, end)
     rules.ensure_free(technician, start, end, ignoring=visit)
 
-    previous = visit_snapshot(visit)
-    was_scheduled = visit.status == Visit.Status.SCHEDULED
-    window = datetime.timedelta(minutes=settings.FIELDSERVICE["ARRIVAL_WINDOW_MINUTES"])
-    if visit.window_start is None or not (visit.window_start <= start <= visit.window_end):
-        # A new time outside the promise makes a new promise; the customer hears of it.
-        visit.window_start, visit.window_end = start, start + window
-    visit.technician = technician
-    visit.planned_start, visit.planned_end = start, end
-    if was_scheduled:
-        visit.version += 1
-        visit.save()
-    else:
-        set_visit_status(visit, Visit.Status.SCHEDULED, by=by)
-    record(
-        ticket,
-        by=by,
-        kind=TicketEvent.Kind.ASSIGNED,
-        from_value=previous["technician_id"] or "",
-        to_value=technician.pk,
-        visit=visit.pk,
-        planned_start=start.isoformat(),
-    )
+    place_visit(visit=visit, technician=technician, start=start, by=by)
     if overridden:
         record(
             ticket,
@@ -128,6 +107,49 @@ def _assign(visit, technician, start, by, override_reason, expected_version) -> 
             visit=visit.pk,
             overridden=overridden,
         )
+    return visit
+
+
+def place_visit(
+    *,
+    visit: Visit,
+    technician: Technician,
+    start: datetime.datetime,
+    by: User | None,
+    reason: str = "",
+) -> None:
+    """Put a visit on a technician's day at `start`, the rules already checked: the planned
+    range, a new arrival window when `start` is outside the one promised, the history line,
+    the ticket scheduled, and the event the customer and technicians hear of. Shared by manual
+    assignment and the planner's apply.
+
+    The caller holds the technician's, the ticket's (set on `visit.ticket`) and the visit's
+    row locks; the visit in memory still says where it was before.
+    """
+    ticket = visit.ticket
+    previous = visit_snapshot(visit)
+    was_scheduled = visit.status == Visit.Status.SCHEDULED
+    window = datetime.timedelta(minutes=settings.FIELDSERVICE["ARRIVAL_WINDOW_MINUTES"])
+    if visit.window_start is None or not (visit.window_start <= start <= visit.window_end):
+        # A new time outside the promise makes a new promise; the customer hears of it.
+        visit.window_start, visit.window_end = start, start + window
+    visit.technician = technician
+    visit.planned_start, visit.planned_end = start, start + visit.duration
+    if was_scheduled:
+        visit.version += 1  # the row is locked, so a plain increment is safe
+        visit.save()
+    else:
+        set_visit_status(visit, Visit.Status.SCHEDULED, by=by)
+    record(
+        ticket,
+        by=by,
+        kind=TicketEvent.Kind.ASSIGNED,
+        from_value=previous["technician_id"] or "",
+        to_value=technician.pk,
+        reason=reason,
+        visit=visit.pk,
+        planned_start=start.isoformat(),
+    )
     if ticket.status != Ticket.Status.SCHEDULED and ticket_can(
         ticket.status, Ticket.Status.SCHEDULED
     ):
@@ -136,7 +158,32 @@ def _assign(visit, technician, start, by, override_reason, expected_version) -> 
         events.visit_moved.send(sender=Visit, visit=visit, previous=previous)
     else:
         events.visit_scheduled.send(sender=Visit, visit=visit)
-    return visit
+
+
+def take_off_day(*, visit: Visit, by: User | None, reason: str = "") -> None:
+    """Take a scheduled visit off its technician's day, back to the queue: the history line,
+    the ticket back to triaged when nothing else is planned for it, and the event. Shared by
+    unassignment and the planner's apply. The caller holds the ticket's (set on
+    `visit.ticket`) and the visit's row locks."""
+    ticket = visit.ticket
+    previous = visit_snapshot(visit)
+    visit.technician = None
+    visit.planned_start = visit.planned_end = None
+    set_visit_status(visit, Visit.Status.UNASSIGNED, by=by, reason=reason)
+    record(
+        ticket,
+        by=by,
+        kind=TicketEvent.Kind.UNASSIGNED,
+        from_value=previous["technician_id"] or "",
+        reason=reason,
+        visit=visit.pk,
+    )
+    if (
+        ticket.status == Ticket.Status.SCHEDULED
+        and not ticket.visits.filter(status__in=Visit.BUSY_STATUSES).exists()
+    ):
+        set_ticket_status(ticket, Ticket.Status.TRIAGED, by=by, reason=reason, now=timezone.now())
+    events.visit_unassigned.send(sender=Visit, visit=visit, previous=previous)
 
 
 @transaction.atomic
@@ -148,29 +195,12 @@ def unassign_visit(
     visit = locks.lock_visit(visit.pk)
     visit.ticket = ticket
     ensure_version(visit, expected_version)
-    previous = visit_snapshot(visit)
     if visit.status != Visit.Status.SCHEDULED:
-        raise DomainError(
+        raise TransitionNotAllowed(
             _("Only a scheduled visit can be unassigned; this one is %(status)s.")
             % {"status": visit.get_status_display()}
         )
-    visit.technician = None
-    visit.planned_start = visit.planned_end = None
-    set_visit_status(visit, Visit.Status.UNASSIGNED, by=by, reason=reason)
-    record(
-        ticket,
-        by=by,
-        kind=TicketEvent.Kind.UNASSIGNED,
-        from_value=previous["technician_id"],
-        reason=reason,
-        visit=visit.pk,
-    )
-    if (
-        ticket.status == Ticket.Status.SCHEDULED
-        and not ticket.visits.filter(status__in=Visit.BUSY_STATUSES).exists()
-    ):
-        set_ticket_status(ticket, Ticket.Status.TRIAGED, by=by, reason=reason, now=timezone.now())
-    events.visit_unassigned.send(sender=Visit, visit=visit, previous=previous)
+    take_off_day(visit=visit, by=by, reason=reason)
     return visit
 
 

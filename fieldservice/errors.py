@@ -9,10 +9,10 @@ class DomainError(Exception):
     code = "domain_error"
     status = 409
 
-    def __init__(self, message: str, **details: object) -> None:
+    def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
-        self.details = details
+        self.field = field  # the input at fault, when one is: pages show the message beside it
 
     def __str__(self) -> str:
         return self.message
@@ -21,10 +21,6 @@ class DomainError(Exception):
 class InvalidInput(DomainError):
     code = "invalid_input"
     status = 400
-
-    def __init__(self, message: str, *, field: str | None = None, **details: object) -> None:
-        super().__init__(message, **details)
-        self.field = field
 
 
 class TransitionNotAllowed(DomainError):
@@ -58,3 +54,18 @@ class StaleVersion(DomainError):
 
 class WindowTaken(DomainError):
     code = "window_taken"
+
+
+class NothingToPlace(DomainError):
+    code = "nothing_to_place"
+
+
+class PlanNotReady(DomainError):
+    code = "plan_not_ready"
+
+
+class PlanInvalid(DomainError):
+    """The planner's plan broke a rule the independent checker knows: a bug, never applied."""
+
+    code = "plan_invalid"
+    status = 500

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from portal import events as portal_events
 from portal.services import booking_token
+from technicians.models import Technician
 from tickets import events
 from tickets.models import Visit
 
@@ -38,16 +39,7 @@ def on_visit_scheduled(sender, visit: Visit, **kwargs) -> None:
 def on_booking_confirmed(sender, ticket, visit: Visit, **kwargs) -> None:
     # The booking assigned the visit a moment ago in this transaction: that "scheduled"
     # message becomes the confirmation, so a booking sends exactly one email.
-    turned = Notification.objects.filter(
-        visit=visit, kind=Kind.VISIT_SCHEDULED, status=Notification.Status.PENDING
-    ).update(
-        kind=Kind.BOOKING_CONFIRMED,
-        payload={"sequence": visit.version, "manage_url": _manage_url(visit)},
-    )
-    if not turned:
-        services.notify_customer(
-            visit=visit, kind=Kind.BOOKING_CONFIRMED, manage_url=_manage_url(visit)
-        )
+    services.confirm_booking(visit=visit, manage_url=_manage_url(visit))
 
 
 @receiver(events.visit_moved, dispatch_uid="notifications.visit_moved")
@@ -79,9 +71,7 @@ def on_visit_cancelled(sender, visit: Visit, previous, **kwargs) -> None:
         change=_("Cancelled"),
         planned_start=visit.planned_start,
     )
-    Notification.objects.filter(
-        visit=visit, kind=Kind.REMINDER, status=Notification.Status.PENDING
-    ).update(status=Notification.Status.CANCELLED)
+    services.cancel_reminders(visit)
 
 
 @receiver(events.visit_unassigned, dispatch_uid="notifications.visit_unassigned")
@@ -95,8 +85,6 @@ def on_visit_unassigned(sender, visit: Visit, previous, **kwargs) -> None:
 
 
 def _previous_technician(previous):
-    from technicians.models import Technician
-
     pk = (previous or {}).get("technician_id")
     return Technician.objects.select_related("user").filter(pk=pk).first() if pk else None
 

@@ -102,7 +102,7 @@ def preferences(request):
             phone = form.cleaned_data["phone"] if "phone" in request.POST else None
             services.set_preferences(**owner, **{**form.cleaned_data, "phone": phone})
         except DomainError as err:
-            form.add_error(getattr(err, "field", None), err.message)
+            form.add_error(err.field, err.message)
         else:
             messages.success(request, _("Saved."))
             return redirect("notifications:preferences")

@@ -51,7 +51,7 @@ def sign_up(request):
         try:
             customer = services.sign_up(**form.cleaned_data)
         except DomainError as err:
-            form.add_error(getattr(err, "field", None), err.message)
+            form.add_error(err.field, err.message)
         else:
             login(request, customer.user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome! Add your appliance, then book a visit."))
@@ -68,7 +68,7 @@ def add_appliance(request):
         try:
             register_appliance(**form.cleaned_data)
         except DomainError as err:
-            form.add_error(getattr(err, "field", None), err.message)
+            form.add_error(err.field, err.message)
         else:
             messages.success(request, _("Appliance added."))
             return redirect("portal:book")
@@ -115,7 +115,7 @@ def book(request):
             except WindowTaken as err:
                 messages.error(request, err.message)
             except DomainError as err:
-                form.add_error(getattr(err, "field", None), err.message)
+                form.add_error(err.field, err.message)
             else:
                 messages.success(request, _("Booked! We will confirm by email."))
                 return redirect("portal:ticket", ticket_id=ticket.pk)

@@ -26,6 +26,10 @@ def lock_ticket(pk: int) -> Ticket:
     return Ticket.objects.select_for_update().get(pk=pk)
 
 
+def lock_tickets(pks: list[int]) -> list[Ticket]:
+    return list(Ticket.objects.select_for_update().filter(pk__in=pks).order_by("pk"))
+
+
 def lock_visit(pk: int) -> Visit:
     """Lock a visit. Caller holds (or does not need) its technician's and ticket's locks."""
     return Visit.objects.select_for_update().get(pk=pk)

@@ -11,14 +11,13 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from fieldservice.api import expected_version, idempotent, valid_input, with_etag
-from fieldservice.errors import DomainError
 from tickets.api import serializers as ts
 from tickets.api.views import IDEMPOTENCY_KEY, IF_MATCH
 from tickets.models import Ticket, Visit
 from tickets.selectors import tickets_for, visits_for
 
 from .. import services
-from ..selectors import board_days
+from ..selectors import board_days, visit_to_place
 from ..suggestions import suggest
 
 
@@ -58,15 +57,7 @@ class TicketSuggestionsViewSet(viewsets.GenericViewSet):
         the reason; the others with why not."""
         ticket = self.get_object()
         query = valid_input(self, SuggestionsQuery, data=request.query_params)
-        waiting = list(
-            ticket.visits.filter(status__in=[Visit.Status.UNASSIGNED, Visit.Status.SCHEDULED])
-            .select_related("ticket__site")
-            .order_by("pk")
-        )
-        unassigned = [v for v in waiting if v.status == Visit.Status.UNASSIGNED]
-        visit = (unassigned or waiting or [None])[0]
-        if visit is None:
-            raise DomainError("The ticket has no visit waiting to be placed.")
+        visit = visit_to_place(ticket)
         day = query["date"]
         ranked, ineligible = suggest(visit=visit, day=day)
         body = {"visit": visit.pk, "date": day, "ranked": ranked, "ineligible": ineligible}

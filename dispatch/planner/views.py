@@ -39,7 +39,7 @@ def request_plan(request):
     except DomainError as err:
         messages.error(request, err.message)
         # A refused day may be one the board cannot show either: go back to today's.
-        return redirect("/dispatch/" if getattr(err, "field", None) == "day" else _board_url(day))
+        return redirect("/dispatch/" if err.field == "day" else _board_url(day))
     return redirect("plan:detail", run_id=run.pk)
 
 

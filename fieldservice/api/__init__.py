@@ -71,7 +71,7 @@ def problem(*, code: str, title: str, status: int, detail: str, errors=None) -> 
 def exception_handler(exc, context):
     """Map domain errors to their status and every DRF error to the same problem shape."""
     if isinstance(exc, DomainError):
-        field = getattr(exc, "field", None) or "non_field_errors"
+        field = exc.field or "non_field_errors"
         body = problem(
             code=exc.code,
             title=exc.__class__.__name__,

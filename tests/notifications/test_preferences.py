@@ -149,7 +149,7 @@ def test_sms_needs_a_valid_mobile_number_and_bad_ones_change_nothing(client, cus
 
 def test_every_message_has_its_words_in_every_language_on_both_channels():
     from notifications import messages
-    from notifications.services import _DEFAULTS
+    from notifications.services.delivery import _DEFAULTS
 
     for kind in Notification.Kind.values:
         for language in ("en", "it", "es", "bg"):

@@ -4,9 +4,8 @@ import copy
 
 import pytest
 
-from dispatch.planner import solve_scenario
 from dispatch.planner.checker import check
-from dispatch.planner.engine import STARTS, _starts
+from dispatch.planner.engine import STARTS, _starts, solve_scenario
 from dispatch.planner.scenario import ScenarioError, parse
 
 BASE = (41.90, 12.50)

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from dispatch.models import PlanRun
+from dispatch.planner import day, preview
 from dispatch.planner import services as day_plans
 from dispatch.services import assign_visit
 from fieldservice.errors import StaleVersion
@@ -43,7 +44,7 @@ def test_scenario_has_shift_break_and_only_certified_skills(next_monday):
     )
     TechnicianFactory(weekdays=[1, 2])  # does not work on Mondays
 
-    scenario, _ = day_plans.build_scenario(day=next_monday)
+    scenario, _ = day.build_scenario(day=next_monday)
 
     assert scenario["format"] == "fieldservice-scenario/1"
     assert len(scenario["technicians"]) == 2
@@ -58,7 +59,7 @@ def test_time_off_trims_the_shift(next_monday):
     tech = TechnicianFactory()
     TimeOffFactory(technician=tech, starts_at=at(next_monday, 6), ends_at=at(next_monday, 10))
 
-    scenario, _ = day_plans.build_scenario(day=next_monday)
+    scenario, _ = day.build_scenario(day=next_monday)
 
     assert _tech_entry(scenario, tech)["shift"] == ["10:00", "17:00"]
 
@@ -71,7 +72,7 @@ def test_scenario_keeps_locked_and_pinned_visits_on_their_technician(next_monday
     Visit.objects.filter(pk=pinned.pk).update(locked=True, pinned=True)
     free = new_visit()
 
-    scenario, versions = day_plans.build_scenario(day=next_monday)
+    scenario, versions = day.build_scenario(day=next_monday)
 
     assert _visit_entry(scenario, locked)["technician"] == tech.pk
     assert _visit_entry(scenario, locked)["window"] == ["09:00", "11:00"]
@@ -88,7 +89,7 @@ def _run(day, scenario, versions, plan):
         scenario=scenario,
         versions=versions,
         plan=plan,
-        preview=day_plans.build_preview(scenario, plan),
+        preview=preview.build_preview(scenario, plan),
     )
 
 
@@ -106,9 +107,9 @@ def test_an_area_plans_its_own_technicians_and_waiting_work(next_monday):
         by=None,
     )
 
-    by_city, _ = day_plans.build_scenario(day=next_monday, area="rome")
-    by_region, _ = day_plans.build_scenario(day=next_monday, area="Rome North")
-    everywhere, _ = day_plans.build_scenario(day=next_monday)
+    by_city, _ = day.build_scenario(day=next_monday, area="rome")
+    by_region, _ = day.build_scenario(day=next_monday, area="Rome North")
+    everywhere, _ = day.build_scenario(day=next_monday)
 
     assert {t["id"] for t in by_city["technicians"]} == {north.pk, centre.pk}
     assert {v["id"] for v in by_city["visits"]} == {in_rome.pk, theirs.pk}
@@ -125,7 +126,7 @@ def test_preview_and_apply_add_move_and_leave_out(next_monday, dispatcher):
     bumped = assign_visit(visit=new_visit(), technician=b, start=at(next_monday, 15), by=None)
     added.ticket.site.latitude = 41.95  # about 5.6 km north of the technicians' base
     added.ticket.site.save()
-    scenario, versions = day_plans.build_scenario(day=next_monday)
+    scenario, versions = day.build_scenario(day=next_monday)
     plan = {
         "routes": [
             {"technician": b.pk, "stops": [{"visit": moved.pk, "start": "09:00:00"}]},
@@ -158,7 +159,7 @@ def test_preview_and_apply_add_move_and_leave_out(next_monday, dispatcher):
 def test_apply_changes_nothing_when_a_visit_changed_since_the_preview(next_monday):
     tech = TechnicianFactory()
     waiting = new_visit()
-    scenario, versions = day_plans.build_scenario(day=next_monday)
+    scenario, versions = day.build_scenario(day=next_monday)
     plan = {
         "routes": [{"technician": tech.pk, "stops": [{"visit": waiting.pk, "start": "10:00:00"}]}],
         "unassigned": [],

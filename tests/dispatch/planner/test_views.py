@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dispatch.models import PlanRun
-from dispatch.planner import services as day_plans
+from dispatch.planner import day, preview
 from dispatch.services import assign_visit
 from tests.factories import TechnicianFactory, new_visit
 from tests.helpers import at
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def ready_run(next_monday):
     tech = TechnicianFactory()
     visit = new_visit()
-    scenario, versions = day_plans.build_scenario(day=next_monday)
+    scenario, versions = day.build_scenario(day=next_monday)
     plan = {
         "routes": [{"technician": tech.pk, "stops": [{"visit": visit.pk, "start": "10:00:00"}]}],
         "unassigned": [],
@@ -31,7 +31,7 @@ def ready_run(next_monday):
         scenario=scenario,
         versions=versions,
         plan=plan,
-        preview=day_plans.build_preview(scenario, plan),
+        preview=preview.build_preview(scenario, plan),
     )
     run.visit, run.tech = visit, tech
     return run

@@ -1,0 +1,171 @@
+"""A day of the database as a planner scenario (the `fieldservice-scenario/1` format that
+`manage.py plan_scenario` reads): the working technicians with their shifts, breaks and
+certified skills, and the visits in scope with their windows and the versions they were read at.
+"""
+
+from __future__ import annotations
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from technicians.models import Technician
+from tickets.models import Ticket, Visit
+
+FIXED = (Visit.Status.EN_ROUTE, Visit.Status.ON_SITE)
+MAX_QUEUE = 3000  # the queue is long on big days; the oldest, most urgent work goes first
+
+
+def company_tz() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def hhmm(moment: datetime.datetime, tz: ZoneInfo) -> str:
+    return moment.astimezone(tz).strftime("%H:%M")
+
+
+def _day_bounds(day: datetime.date, tz: ZoneInfo) -> tuple[datetime.datetime, datetime.datetime]:
+    start = datetime.datetime.combine(day, datetime.time(0), tzinfo=tz)
+    return start, datetime.datetime.combine(
+        day + datetime.timedelta(days=1), datetime.time(0), tzinfo=tz
+    )
+
+
+def _technicians(day: datetime.date, area: str, now: datetime.datetime) -> list[dict]:
+    tz = company_tz()
+    qs = Technician.objects.filter(active=True, working_hours__weekday=day.weekday())
+    if area:
+        qs = qs.filter(Q(region__iexact=area) | Q(region__istartswith=f"{area} "))
+    qs = qs.select_related("user").prefetch_related(
+        "skills", "certifications__skills", "working_hours", "time_off"
+    )
+    day_start, day_end = _day_bounds(day, tz)
+    result = []
+    for tech in qs.distinct():
+        hours = next(h for h in tech.working_hours.all() if h.weekday == day.weekday())
+        start = datetime.datetime.combine(day, hours.starts_at, tzinfo=tz)
+        end = datetime.datetime.combine(day, hours.ends_at, tzinfo=tz)
+        if day == now.astimezone(tz).date():
+            start = max(
+                start,
+                now.astimezone(tz).replace(second=0, microsecond=0) + datetime.timedelta(minutes=1),
+            )
+        for off in tech.time_off.all():
+            if off.ends_at <= day_start or off.starts_at >= day_end:
+                continue
+            # Keep the longer free part of the shift around the time off.
+            before = (start, min(end, off.starts_at))
+            after = (max(start, off.ends_at), end)
+            start, end = max((before, after), key=lambda span: span[1] - span[0])
+        if end <= start:
+            continue
+        certified = {
+            s.pk for c in tech.certifications.all() if c.is_valid_on(day) for s in c.skills.all()
+        }
+        skills = sorted(
+            s.code for s in tech.skills.all() if not s.requires_certification or s.pk in certified
+        )
+        home = [tech.home_latitude, tech.home_longitude]
+        entry = {
+            "id": tech.pk,
+            "start": home,
+            "end": home,
+            "shift": [hhmm(start, tz), hhmm(end, tz)],
+            "skills": skills,
+        }
+        if hours.break_starts_at and hours.break_ends_at:
+            minutes = (
+                datetime.datetime.combine(day, hours.break_ends_at)
+                - datetime.datetime.combine(day, hours.break_starts_at)
+            ).seconds // 60
+            entry["break"] = {
+                "earliest": hours.break_starts_at.strftime("%H:%M"),
+                "latest": hours.break_starts_at.strftime("%H:%M"),
+                "minutes": minutes,
+            }
+        result.append(entry)
+    return result
+
+
+def _sites_in_area(area: str) -> Q:
+    """Visits of an area's sites. An area is a city ("Rome": every Rome region) or a
+    technician region named after its city ("Rome North": the sites of Rome)."""
+    cities = Q(ticket__site__city__iexact=area)
+    for end in range(len(area)):
+        if area[end] == " ":
+            cities |= Q(ticket__site__city__iexact=area[:end])
+    return cities
+
+
+def _visits_in_scope(day: datetime.date, tech_ids: set[int], area: str = "") -> QuerySet[Visit]:
+    tz = company_tz()
+    day_start, day_end = _day_bounds(day, tz)
+    busy = Q(
+        status__in=Visit.BUSY_STATUSES,
+        planned_start__gte=day_start,
+        planned_start__lt=day_end,
+        technician__in=tech_ids,
+    )
+    dated = Q(status=Visit.Status.UNASSIGNED, window_start__lt=day_end, window_end__gt=day_start)
+    queued = Q(status=Visit.Status.UNASSIGNED, window_start__isnull=True)
+    if area:
+        # The area's technicians keep all their visits; waiting work is the area's own.
+        dated &= _sites_in_area(area)
+        queued &= _sites_in_area(area)
+    return (
+        Visit.objects.filter(busy | dated | queued, ticket__status__in=Ticket.OPEN_STATUSES)
+        .select_related("ticket__site")
+        .prefetch_related("ticket__required_skills")
+        .order_by("ticket__priority", "ticket__sla_due_at", "pk")[:MAX_QUEUE]
+    )
+
+
+def build_scenario(
+    *, day: datetime.date, area: str = "", now: datetime.datetime | None = None
+) -> tuple[dict, dict[str, int]]:
+    """The planner's scenario for a day, and the version of every visit it includes."""
+    tz = company_tz()
+    now = now or timezone.now()
+    technicians = _technicians(day, area, now)
+    tech_ids = {t["id"] for t in technicians}
+    day_start, day_end = _day_bounds(day, tz)
+    visits, versions = [], {}
+    for visit in _visits_in_scope(day, tech_ids, area):
+        site = visit.ticket.site
+        entry = {
+            "id": visit.pk,
+            "location": [site.latitude, site.longitude],
+            "minutes": visit.duration_minutes,
+            "skills": sorted(s.code for s in visit.ticket.required_skills.all()),
+            "priority": visit.ticket.priority,
+        }
+        if visit.status in FIXED or (visit.locked and visit.pinned):
+            entry["technician"] = visit.technician_id
+            entry["window"] = [hhmm(visit.planned_start, tz)] * 2
+        else:
+            if visit.locked:
+                entry["technician"] = visit.technician_id
+            if visit.window_start is not None:
+                start = max(visit.window_start, day_start)
+                end = min(visit.window_end, day_end - datetime.timedelta(minutes=1))
+                entry["window"] = [hhmm(start, tz), hhmm(end, tz)]
+            else:
+                entry["window"] = ["00:00", "23:59"]
+        visits.append(entry)
+        versions[str(visit.pk)] = visit.version
+    travel = settings.FIELDSERVICE.get("TRAVEL_OPTIONS", {})
+    scenario = {
+        "format": "fieldservice-scenario/1",
+        "date": day.isoformat(),
+        "timezone": settings.TIME_ZONE,
+        "travel": {
+            "speed_kmh": float(travel.get("speed_kmh", 35.0)),
+            "road_factor": float(travel.get("road_factor", 1.3)),
+        },
+        "technicians": technicians,
+        "visits": visits,
+    }
+    return scenario, versions

@@ -1,0 +1,105 @@
+"""What a plan changes against the schedule now: visits added, moved and left out, and the
+totals before and after (visits per priority, travel time and distance)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from technicians.models import Technician
+from tickets.models import Visit
+
+from ..travel import travel_source
+from .day import company_tz, hhmm
+
+
+def _route_totals(routes: dict[int, list[tuple[int, str]]], scenario: dict) -> dict:
+    """Travel seconds and km over routes {technician: [(visit, start HH:MM[:SS]), ...]}."""
+    source = travel_source()
+    homes = {t["id"]: tuple(t["start"]) for t in scenario["technicians"]}
+    where = {v["id"]: tuple(v["location"]) for v in scenario["visits"]}
+    seconds, km = 0, 0.0
+    for tech, stops in routes.items():
+        points = [homes[tech]] + [where[v] for v, _start in sorted(stops, key=lambda s: s[1])]
+        points.append(homes[tech])
+        for a, b in zip(points, points[1:], strict=False):
+            seconds += source.seconds(a, b)
+            km += source.km(a, b)
+    return {"travel_seconds": seconds, "travel_km": round(km, 1)}
+
+
+def build_preview(scenario: dict, plan: dict) -> dict:
+    """What the plan changes against the schedule now: added, moved, left out, totals."""
+    tz = company_tz()
+    ids = [v["id"] for v in scenario["visits"]]
+    current = {
+        v.pk: v
+        for v in Visit.objects.filter(pk__in=ids).select_related(
+            "ticket__site", "ticket__customer", "technician__user"
+        )
+    }
+    priority = {v["id"]: v["priority"] for v in scenario["visits"]}
+    names = {
+        t.pk: str(t)
+        for t in Technician.objects.filter(
+            pk__in=[t["id"] for t in scenario["technicians"]]
+        ).select_related("user")
+    }
+
+    before: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for visit in current.values():
+        if visit.status in Visit.BUSY_STATUSES and visit.technician_id in names:
+            before[visit.technician_id].append((visit.pk, hhmm(visit.planned_start, tz)))
+    after: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    added, moved, unchanged = [], [], 0
+    for route in plan.get("routes", []):
+        tech = int(route["technician"])
+        for stop in route.get("stops", []):
+            vid, start = int(stop["visit"]), stop["start"]
+            after[tech].append((vid, start))
+            visit = current[vid]
+            line = {
+                "visit": vid,
+                "ticket": visit.ticket.number,
+                "priority": priority[vid],
+                "customer": str(visit.ticket.customer),
+                "technician": names.get(tech, ""),
+                "start": start[:5],
+            }
+            if visit.status == Visit.Status.UNASSIGNED:
+                added.append(line)
+            elif visit.technician_id != tech or hhmm(visit.planned_start, tz) != start[:5]:
+                line["was"] = (
+                    f"{names.get(visit.technician_id, '?')} {hhmm(visit.planned_start, tz)}"
+                )
+                moved.append(line)
+            else:
+                unchanged += 1
+    left_out = []
+    for item in plan.get("unassigned", []):
+        visit = current[int(item["visit"])]
+        left_out.append(
+            {
+                "visit": visit.pk,
+                "ticket": visit.ticket.number,
+                "priority": priority[visit.pk],
+                "customer": str(visit.ticket.customer),
+                "reason": item.get("reason", ""),
+                "unschedules": visit.status == Visit.Status.SCHEDULED,
+            }
+        )
+
+    def per_priority(routes):
+        counts = {str(p): 0 for p in (1, 2, 3, 4)}
+        for stops in routes.values():
+            for vid, _start in stops:
+                counts[str(priority[vid])] += 1
+        return counts
+
+    return {
+        "added": added,
+        "moved": moved,
+        "left_out": left_out,
+        "unchanged": unchanged,
+        "before": {"planned": per_priority(before), **_route_totals(before, scenario)},
+        "after": {"planned": per_priority(after), **_route_totals(after, scenario)},
+    }

@@ -1,0 +1,66 @@
+"""A planning worker's part: solve a queued PlanRun with progress, check the plan with the
+independent checker, and store the preview."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fieldservice.errors import PlanInvalid
+
+from ..models import PlanRun
+from .checker import check
+from .day import build_scenario
+from .engine import solve_scenario
+from .preview import build_preview
+
+
+def solve(
+    scenario: dict, *, time_limit: float, progress: Callable[[float], None] | None = None
+) -> dict:
+    """Run the planner engine on a scenario and check its plan independently."""
+    plan = solve_scenario(scenario, time_limit=time_limit, progress=progress)
+    violations = check(scenario, plan).violations
+    if violations:
+        raise PlanInvalid(
+            _("The planner produced an invalid plan: %(v)s") % {"v": "; ".join(violations[:3])}
+        )
+    return plan
+
+
+def compute_day_plan(*, run_id: int) -> None:
+    """Solve a queued run; claimed with a conditional update so a second worker does nothing."""
+    if not PlanRun.objects.filter(pk=run_id, status=PlanRun.Status.QUEUED).update(
+        status=PlanRun.Status.RUNNING, progress=1
+    ):
+        return
+    run = PlanRun.objects.get(pk=run_id)
+    last = [0.0]
+
+    def progress(fraction: float) -> None:
+        # Progress is written at most twice a second: the page polls, the solver does not wait.
+        if time.monotonic() - last[0] >= 0.5:
+            last[0] = time.monotonic()
+            PlanRun.objects.filter(pk=run_id).update(progress=max(1, min(99, int(fraction * 100))))
+
+    try:
+        scenario, versions = build_scenario(day=run.day, area=run.area)
+        plan = solve(scenario, time_limit=run.time_limit, progress=progress)
+        preview = build_preview(scenario, plan)
+    except Exception as exc:  # noqa: BLE001 - the run records any failure for the dispatcher
+        PlanRun.objects.filter(pk=run_id).update(
+            status=PlanRun.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
+        raise
+    PlanRun.objects.filter(pk=run_id).update(
+        status=PlanRun.Status.READY,
+        progress=100,
+        scenario=scenario,
+        versions=versions,
+        plan=plan,
+        preview=preview,
+        finished_at=timezone.now(),
+    )

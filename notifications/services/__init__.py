@@ -1,0 +1,44 @@
+"""The outbox: rows written with the change that causes them, delivered once by a worker,
+swept every minute; staff digests, calendar feeds and each person's preferences.
+
+The one case that can repeat a message is a worker killed between the mail server's OK and the
+row's SENT mark (one UPDATE): the row is sent again after the sweeper's `stale_after`, with the
+same Message-ID.
+"""
+
+from .delivery import deliver
+from .digests import write_dispatcher_alerts, write_next_day_schedules
+from .feeds import feed_calendar, issue_feed, revoke_feed
+from .links import public_url, unsubscribe_token
+from .outbox import (
+    cancel_reminders,
+    confirm_booking,
+    notify_customer,
+    notify_technician,
+    resend,
+    schedule_reminders,
+)
+from .preferences import set_preferences, unsubscribe
+from .smtp import close_mail_connection
+from .sweeper import sweep
+
+__all__ = [
+    "cancel_reminders",
+    "close_mail_connection",
+    "confirm_booking",
+    "deliver",
+    "feed_calendar",
+    "issue_feed",
+    "notify_customer",
+    "notify_technician",
+    "public_url",
+    "resend",
+    "revoke_feed",
+    "schedule_reminders",
+    "set_preferences",
+    "sweep",
+    "unsubscribe",
+    "unsubscribe_token",
+    "write_dispatcher_alerts",
+    "write_next_day_schedules",
+]

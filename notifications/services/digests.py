@@ -1,0 +1,161 @@
+"""Messages to staff written by the sweeper: each technician's next-day schedule in their own
+evening, and dispatchers' alerts for SLAs about to be missed and visits running late."""
+
+from __future__ import annotations
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth.models import User
+
+from technicians.models import Technician
+from tickets.models import Ticket, Visit
+
+from ..models import Notification, Preference
+from .recipients import Kind, after_quiet_hours, channels_of, config, local_text, staff_language
+
+
+def write_next_day_schedules(*, now: datetime.datetime) -> int:
+    """After the evening hour (each technician's local time), one message per technician with
+    visits tomorrow, listing them, on each channel they chose; written once per technician,
+    channel and day."""
+    hour = config("SCHEDULE_EVENING_HOUR", 19)
+    evening: dict[int, tuple] = {}
+    for tech in Technician.objects.filter(active=True).select_related("user"):
+        tz = ZoneInfo(str(tech.timezone))
+        local = now.astimezone(tz)
+        if local.hour < hour:
+            continue
+        due = datetime.datetime.combine(local.date(), datetime.time(hour), tzinfo=tz)
+        evening[tech.pk] = (tech, tz, local.date() + datetime.timedelta(days=1), due)
+    if not evening:
+        return 0
+    preferences = {p.technician_id: p for p in Preference.objects.filter(technician__in=evening)}
+    todo: dict[str, tuple] = {}  # dedupe key -> (technician's pk, channel, address)
+    for pk, (tech, _tz, tomorrow, _due) in evening.items():
+        for channel, address in channels_of(
+            preferences.get(pk), email=tech.user.email, phone=tech.phone
+        ):
+            suffix = "" if channel == Notification.Channel.EMAIL else f":{channel}"
+            todo[f"schedule:{pk}:{tomorrow}{suffix}"] = (pk, channel, address)
+    for key in Notification.objects.filter(dedupe_key__in=todo).values_list(
+        "dedupe_key", flat=True
+    ):
+        del todo[key]
+    if not todo:
+        return 0
+    techs = {pk for pk, _channel, _address in todo.values()}
+    # Each technician's tomorrow is a local day; the query takes the UTC span of them all.
+    starts = [
+        datetime.datetime.combine(evening[pk][2], datetime.time(), tzinfo=evening[pk][1])
+        for pk in techs
+    ]
+    lines: dict[int, list[str]] = {}
+    for visit in (
+        Visit.objects.filter(
+            technician__in=techs,
+            status__in=Visit.BUSY_STATUSES,
+            planned_start__gte=min(starts),
+            planned_start__lt=max(starts) + datetime.timedelta(days=1, hours=1),
+        )
+        .select_related("ticket__site", "ticket__customer")
+        .order_by("planned_start")
+    ):
+        _tech, tz, tomorrow, _due = evening[visit.technician_id]
+        if visit.planned_start.astimezone(tz).date() == tomorrow:
+            lines.setdefault(visit.technician_id, []).append(
+                f"{visit.planned_start.astimezone(tz):%H:%M} {visit.ticket.number} "
+                f"{visit.ticket.customer}, {visit.ticket.site}"
+            )
+    rows = []
+    for key, (pk, channel, address) in todo.items():
+        if pk not in lines:
+            continue
+        tech, tz, tomorrow, due = evening[pk]
+        rows.append(
+            Notification(
+                kind=Kind.TECH_SCHEDULE,
+                channel=channel,
+                recipient=address,
+                language=staff_language(),
+                due_at=after_quiet_hours(due, preferences.get(pk), tz),
+                dedupe_key=key,
+                payload={
+                    "name": tech.user.first_name,
+                    "day": tomorrow.isoformat(),
+                    "lines": "\n".join(lines[pk]),
+                },
+            )
+        )
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+def write_dispatcher_alerts(*, now: datetime.datetime) -> int:
+    """SLAs about to be missed and visits running late, each alert written once per dispatcher."""
+    dispatchers = list(
+        User.objects.filter(groups__name="dispatcher", is_active=True)
+        .exclude(email="")
+        .values_list("pk", "email")
+    )
+    if not dispatchers:
+        return 0
+    margin = datetime.timedelta(minutes=config("SLA_ALERT_MINUTES", 60))
+    tz = settings.TIME_ZONE
+    alerts = []
+    at_risk = (
+        Ticket.objects.filter(
+            status__in=Ticket.OPEN_STATUSES,
+            sla_paused_at__isnull=True,
+            sla_due_at__gt=now,
+            sla_due_at__lte=now + margin,
+        )
+        .exclude(visits__status__in=[Visit.Status.EN_ROUTE, Visit.Status.ON_SITE])
+        .select_related("customer")
+        .distinct()[:500]
+    )
+
+    def alert(kind: str, key: str, payload: dict, visit: Visit | None = None) -> None:
+        # One row per dispatcher; the dedupe key ends with theirs so each hears it once.
+        alerts.extend(
+            Notification(
+                kind=kind,
+                recipient=email,
+                language=staff_language(),
+                due_at=now,
+                visit=visit,
+                dedupe_key=f"{key}:{pk}",
+                payload=payload,
+            )
+            for pk, email in dispatchers
+        )
+
+    for ticket in at_risk:
+        alert(
+            Kind.SLA_AT_RISK,
+            f"sla:{ticket.pk}:{ticket.sla_due_at:%Y%m%d%H%M}",
+            {
+                "number": ticket.number,
+                "name": str(ticket.customer),
+                "due": local_text(ticket.sla_due_at, tz),
+            },
+        )
+    late = Visit.objects.filter(
+        status__in=[Visit.Status.SCHEDULED, Visit.Status.EN_ROUTE],
+        window_end__lt=now,
+        window_end__gte=now - datetime.timedelta(days=1),
+    ).select_related("ticket", "technician__user")[:500]
+    for visit in late:
+        alert(
+            Kind.RUNNING_LATE,
+            f"late:{visit.pk}:{visit.version}",
+            {
+                "number": visit.ticket.number,
+                "technician": str(visit.technician) if visit.technician else "-",
+                "window_end": local_text(visit.window_end, tz),
+            },
+            visit=visit,
+        )
+    Notification.objects.bulk_create(alerts, ignore_conflicts=True)
+    return len(alerts)

@@ -1,0 +1,45 @@
+"""Technicians' private calendar feeds."""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from technicians.models import Technician
+from tickets.models import Visit
+
+from .. import calendar
+from ..models import CalendarFeed
+
+
+def issue_feed(*, technician: Technician) -> CalendarFeed:
+    """A new secret feed URL for the technician; any earlier one stops working."""
+    feed, _created = CalendarFeed.objects.update_or_create(
+        technician=technician, defaults={"token": secrets.token_urlsafe(32)}
+    )
+    return feed
+
+
+def revoke_feed(*, technician: Technician) -> None:
+    CalendarFeed.objects.filter(technician=technician).delete()
+
+
+def feed_calendar(feed: CalendarFeed) -> bytes:
+    """The technician's visits from a week ago to a month ahead, as an iCalendar feed."""
+    tech = feed.technician
+    tz = ZoneInfo(str(tech.timezone))
+    now = timezone.now()
+    visits = (
+        Visit.objects.filter(
+            technician=tech,
+            planned_start__gte=now - datetime.timedelta(days=7),
+            planned_start__lte=now + datetime.timedelta(days=31),
+        )
+        .exclude(status=Visit.Status.CANCELLED)
+        .select_related("ticket__site", "ticket__customer")
+        .prefetch_related("ticket__error_codes")
+    )
+    return calendar.feed(visits, tz=tz, name=str(tech))

@@ -1,0 +1,132 @@
+"""Writing outbox rows inside the transaction of the change that causes them, one per channel
+the recipient chose, each handed to a worker once the change commits."""
+
+from __future__ import annotations
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from technicians.models import Technician
+from tickets.models import Visit
+
+from ..models import Notification, Preference
+from .queue import enqueue_on_commit
+from .recipients import Kind, after_quiet_hours, channels_of, config, local_text, staff_language
+
+
+def notify_customer(
+    *, visit: Visit, kind: str, due_at: datetime.datetime | None = None, **payload: object
+) -> Notification | None:
+    """Messages to the visit's customer on the channels they chose. The caller is inside the
+    change's transaction. Returns the email notification, if any."""
+    customer = visit.ticket.customer
+    preference = Preference.objects.filter(customer=customer).first()
+    tz = ZoneInfo(str(visit.ticket.site.timezone))
+    due = after_quiet_hours(due_at or timezone.now(), preference, tz)
+    return _write(
+        channels_of(preference, email=customer.email, phone=customer.phone),
+        kind=kind,
+        language=customer.language or "en",
+        visit=visit,
+        payload={"sequence": visit.version, **payload},
+        due_at=due,
+    )
+
+
+def _write(channels: list[tuple[str, str]], **fields: object) -> Notification | None:
+    """One outbox row per channel, each handed to Celery once the change commits. Returns the
+    email row, if any."""
+    created = None
+    for channel, address in channels:
+        notification = Notification.objects.create(channel=channel, recipient=address, **fields)
+        enqueue_on_commit(notification)
+        if channel == Notification.Channel.EMAIL:
+            created = notification
+    return created
+
+
+def cancel_reminders(visit: Visit) -> None:
+    """The visit's pending reminders will not be sent."""
+    Notification.objects.filter(
+        visit=visit, kind=Kind.REMINDER, status=Notification.Status.PENDING
+    ).update(status=Notification.Status.CANCELLED)
+
+
+def confirm_booking(*, visit: Visit, manage_url: str) -> None:
+    """The one message of a booking: the visit was assigned a moment ago in this transaction,
+    so its pending "scheduled" message becomes the confirmation; without one, a new one."""
+    turned = Notification.objects.filter(
+        visit=visit, kind=Kind.VISIT_SCHEDULED, status=Notification.Status.PENDING
+    ).update(
+        kind=Kind.BOOKING_CONFIRMED,
+        payload={"sequence": visit.version, "manage_url": manage_url},
+    )
+    if not turned:
+        notify_customer(visit=visit, kind=Kind.BOOKING_CONFIRMED, manage_url=manage_url)
+
+
+def schedule_reminders(visit: Visit) -> None:
+    """Replace the visit's pending reminders: the evening before (local) and hours before."""
+    cancel_reminders(visit)
+    if not visit.window_start:
+        return
+    tz = ZoneInfo(str(visit.ticket.site.timezone))
+    local_day = visit.window_start.astimezone(tz).date()
+    # Local wall-clock time computed with zoneinfo: correct on daylight-saving change days.
+    evening = datetime.datetime.combine(
+        local_day - datetime.timedelta(days=1),
+        datetime.time(config("REMINDER_EVENING_HOUR", 18)),
+        tzinfo=tz,
+    )
+    before = visit.window_start - datetime.timedelta(hours=config("REMINDER_HOURS_BEFORE", 2))
+    now = timezone.now()
+    for due in (evening, before):
+        if due > now:
+            notify_customer(visit=visit, kind=Kind.REMINDER, due_at=due)
+
+
+def notify_technician(
+    *,
+    technician: Technician | None,
+    visit: Visit,
+    change: str,
+    planned_start: datetime.datetime | None,
+) -> Notification | None:
+    """Tell a technician about a change to today's or tomorrow's schedule (their local days),
+    on the channels they chose. Returns the email notification, if any."""
+    if technician is None or planned_start is None:
+        return None
+    tz = ZoneInfo(str(technician.timezone))
+    today = timezone.now().astimezone(tz).date()
+    if planned_start.astimezone(tz).date() not in (today, today + datetime.timedelta(days=1)):
+        return None
+    preference = Preference.objects.filter(technician=technician).first()
+    return _write(
+        channels_of(preference, email=technician.user.email, phone=technician.phone),
+        kind=Kind.TECH_CHANGE,
+        language=staff_language(),
+        visit=visit,
+        due_at=after_quiet_hours(timezone.now(), preference, tz),
+        payload={
+            "number": visit.ticket.number,
+            "change": change,
+            "window": local_text(planned_start, tz),
+            "address": str(visit.ticket.site),
+            "name": technician.user.first_name,
+        },
+    )
+
+
+def resend(*, notification: Notification) -> None:
+    """Back office: try a failed notification again, now."""
+    Notification.objects.filter(pk=notification.pk).update(
+        status=Notification.Status.PENDING,
+        attempts=0,
+        due_at=timezone.now(),
+        last_error="",
+        queued_at=None,
+    )
+    notification.refresh_from_db()
+    enqueue_on_commit(notification)

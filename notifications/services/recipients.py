@@ -1,0 +1,65 @@
+"""Who hears of what, where and when: the kinds of message, each person's channels, their
+quiet hours, and the settings that tune the outbox."""
+
+from __future__ import annotations
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+
+from ..models import Notification
+
+Kind = Notification.Kind
+CUSTOMER_KINDS = {
+    Kind.BOOKING_CONFIRMED,
+    Kind.VISIT_SCHEDULED,
+    Kind.VISIT_MOVED,
+    Kind.VISIT_CANCELLED,
+    Kind.REMINDER,
+    Kind.EN_ROUTE,
+    Kind.COMPLETED,
+    Kind.FOLLOW_UP,
+}
+CALENDAR_KINDS = {
+    Kind.BOOKING_CONFIRMED,
+    Kind.VISIT_SCHEDULED,
+    Kind.VISIT_MOVED,
+    Kind.VISIT_CANCELLED,
+}
+
+
+def config(name: str, default):
+    return settings.FIELDSERVICE.get("NOTIFICATIONS", {}).get(name, default)
+
+
+def after_quiet_hours(due: datetime.datetime, preference, tz: ZoneInfo) -> datetime.datetime:
+    """Move a message out of the recipient's quiet hours (local time, may span midnight)."""
+    if preference is None or not preference.quiet_from or not preference.quiet_until:
+        return due
+    local = due.astimezone(tz)
+    start, end = preference.quiet_from, preference.quiet_until
+    t = local.time()
+    inside = start <= t < end if start < end else (t >= start or t < end)
+    if not inside:
+        return due
+    day = local.date() + datetime.timedelta(days=1 if start > end and t >= start else 0)
+    return datetime.datetime.combine(day, end, tzinfo=tz)
+
+
+def channels_of(preference, *, email: str, phone) -> list[tuple[str, str]]:
+    """The channels a person chose, each with their address there; none they cannot be reached
+    on. Without a preference: email only."""
+    wanted = (
+        (Notification.Channel.EMAIL, email, preference.email if preference else True),
+        (Notification.Channel.SMS, str(phone or ""), preference.sms if preference else False),
+    )
+    return [(channel, address) for channel, address, want in wanted if want and address]
+
+
+def staff_language() -> str:
+    return settings.LANGUAGE_CODE
+
+
+def local_text(moment: datetime.datetime, tz) -> str:
+    return moment.astimezone(ZoneInfo(str(tz))).strftime("%Y-%m-%d %H:%M")
