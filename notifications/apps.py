@@ -7,4 +7,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401 - connects the domain-event subscriptions
+        # Django's place for what must load once the models have: the domain-event
+        # subscriptions, and the tasks, registered in every process so that the outbox's
+        # hand-out by task name finds them (in-process too, where no worker imports them).
+        from . import receivers, tasks  # noqa: F401

@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
+from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -193,3 +195,18 @@ def two_copies_at_once(call):
     one.join(30)
     two.join(30)
     return results.get("first"), results.get("second"), errors, waited
+
+
+def get_health(client, *args, **kwargs):
+    """GET /health/ from a thread of its own. The page is an async view, which the test client
+    runs with async_to_sync; once a browser test has run, Playwright's event loop occupies the
+    main thread for the rest of the session, and async_to_sync refuses to run beside it."""
+
+    def call():
+        try:
+            return client.get(reverse("health"), *args, **kwargs)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(call).result()

@@ -116,7 +116,7 @@ def _apply(run: PlanRun, by: User | None) -> None:
     # Clear every visit that moves first, so swaps between technicians never collide; the
     # objects in memory keep where they were, which the history and the messages tell.
     Visit.objects.filter(pk__in=moving + leaving, status=Visit.Status.SCHEDULED).update(
-        technician=None, planned_start=None, planned_end=None
+        status=Visit.Status.UNASSIGNED, technician=None, planned_start=None, planned_end=None
     )
     for pk in moving:
         visit, (tech, start) = visits[pk], targets[pk]

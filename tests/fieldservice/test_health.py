@@ -1,33 +1,16 @@
 """The operations health page: who may read it, and the outbox's wait."""
 
 import datetime
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connections
-from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import Notification
 from tests.factories import UserFactory, new_visit
+from tests.helpers import get_health
 
 # The checks run in threads with their own database connections: the rows must be committed.
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def get_health(client, *args, **kwargs):
-    """GET /health/ from a thread of its own. The page is an async view, which the test client
-    runs with async_to_sync; once a browser test has run, Playwright's event loop occupies the
-    main thread for the rest of the session, and async_to_sync refuses to run beside it."""
-
-    def call():
-        try:
-            return client.get(reverse("health"), *args, **kwargs)
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(call).result()
 
 
 @pytest.fixture

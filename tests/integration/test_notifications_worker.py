@@ -320,7 +320,7 @@ def test_killing_the_worker_mid_batch_loses_nothing(smtp, worker):
 
 def test_the_health_page_sees_the_broker_and_a_live_worker(smtp, worker, client):
     from tests.factories import UserFactory
-    from tests.test_health import get_health
+    from tests.helpers import get_health
 
     inbox, _ = smtp
     _queue_reminders(1)

@@ -213,3 +213,11 @@ def test_a_report_link_for_a_visit_not_finished_says_so(booked, client):
     page = client.get(f"/portal/r/{portal.report_token(visit)}/")
 
     assert page.status_code == 400 and "no service report" in page.text
+
+
+def test_the_outbox_hands_rows_to_the_registered_delivery_task():
+    from fieldservice.celery import app
+    from notifications import tasks
+    from notifications.services.queue import DELIVER_TASK
+
+    assert app.tasks[DELIVER_TASK].name == tasks.deliver_notification.name == DELIVER_TASK
