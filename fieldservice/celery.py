@@ -6,6 +6,7 @@ import os
 
 from celery import Celery
 from celery.signals import task_postrun, task_prerun
+from django.db import close_old_connections
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fieldservice.settings")
 
@@ -22,6 +23,4 @@ def close_old_database_connections(sender=None, **kwargs) -> None:
     would close it every time; CELERY_DB_REUSE_MAX in the settings stops that). Not for eager
     tasks, which run inside the caller's request and transaction."""
     if sender is not None and not getattr(sender.request, "is_eager", False):
-        from django.db import close_old_connections
-
         close_old_connections()

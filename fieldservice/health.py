@@ -12,6 +12,7 @@ import secrets
 from django.conf import settings
 from django.http import Http404
 from health_check.views import HealthCheckView
+from redis.asyncio import Redis
 
 from notifications.health import OutboxBacklog
 
@@ -26,8 +27,6 @@ def _checks() -> list:
         (OutboxBacklog, {"max_age": datetime.timedelta(minutes=minutes)}),
     ]
     if settings.REDIS_URL:
-        from redis.asyncio import Redis
-
         checks += [
             (
                 "health_check.contrib.redis.Redis",

@@ -5,17 +5,16 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.defaults import page_not_found
+
+from . import roles
+from .api import problem
 
 
 @login_required
 def home(request):
     """Where each role starts: dispatchers on the board, customers in the portal."""
-    from django.shortcuts import redirect
-
-    from . import roles
-
     if roles.has_role(request.user, roles.CUSTOMER):
         return redirect("portal:home")
     return render(request, "home.html")
@@ -31,8 +30,6 @@ def healthz(request):
 def not_found(request, exception=None):
     """A path nobody routes: the problem shape under /api/, Django's page elsewhere."""
     if request.path.startswith("/api/"):
-        from .api import problem  # DRF loads only for API paths
-
         body = problem(
             code="not_found", title="Not found", status=404, detail="No such address in the API."
         )

@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 
 from customers.models import Appliance, Customer, ServiceContract
 
+from .models import Ticket
+
 
 @dataclass(frozen=True)
 class CoverageDecision:
@@ -22,8 +24,6 @@ def decide_coverage(
 ) -> CoverageDecision:
     """Warranty while the appliance is under warranty, contract while an active contract of
     this customer covers it, otherwise billable."""
-    from .models import Ticket
-
     if appliance is None:
         return CoverageDecision(Ticket.Coverage.BILLABLE, _("No appliance registered yet."))
     if appliance.warranty_until and appliance.warranty_until >= on:

@@ -17,6 +17,8 @@ from django.conf import settings
 
 from customers.models import ServiceContract
 
+from .models import BusinessCalendar
+
 UTC = datetime.UTC
 _MAX_DAYS = 3660  # a calendar with no open day would loop forever; ten years is plenty
 
@@ -83,8 +85,6 @@ class Calendar:
 
 def load_calendar(calendar=None) -> Calendar:
     """The given BusinessCalendar row, the default one, or Mon-Fri 08-18 in TIME_ZONE."""
-    from .models import BusinessCalendar
-
     if calendar is None:
         calendar = BusinessCalendar.objects.filter(is_default=True).first()
     if calendar is None:

@@ -148,8 +148,7 @@ def etag_of(obj) -> str:
     version = getattr(obj, "version", None)
     if version is not None:
         return f'"{label}-{obj.pk}-v{version}"'
-    stamp = hashlib.sha256(obj.updated_at.isoformat().encode()).hexdigest()[:16]
-    return f'"{label}-{obj.pk}-{stamp}"'
+    return f'"{label}-{obj.pk}-{obj.change_stamp}"'
 
 
 def _if_match_tags(request, *, required: bool) -> list[str] | None:
@@ -162,14 +161,17 @@ def _if_match_tags(request, *, required: bool) -> list[str] | None:
     return None if "*" in tags else tags
 
 
-def check_if_match(request, obj, *, required: bool = False) -> None:
-    """412 when If-Match names another version of `obj`; 428 when required and absent.
-
-    Call it with the row locked (inside transaction.atomic), so nothing changes between the
-    check and the write."""
+def expected_stamp(request, obj, *, required: bool = False) -> str | None:
+    """The change stamp an If-Match names, for services that compare it under their locks;
+    None when the client sent none (or `*`). A tag for another object is 412."""
     tags = _if_match_tags(request, required=required)
-    if tags is not None and etag_of(obj) not in tags:
-        raise PreconditionFailed
+    if tags is None:
+        return None
+    prefix = f'"{obj._meta.model_name}-{obj.pk}-'
+    for tag in tags:
+        if tag.startswith(prefix) and tag.endswith('"'):
+            return tag[len(prefix) : -1]
+    raise PreconditionFailed
 
 
 def expected_version(request, obj, *, required: bool = False) -> int | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import django_filters
-from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -11,7 +10,7 @@ from rest_framework.response import Response
 
 from fieldservice import roles
 from fieldservice.api import (
-    check_if_match,
+    expected_stamp,
     expected_version,
     idempotent,
     valid_input,
@@ -19,7 +18,7 @@ from fieldservice.api import (
 )
 from fieldservice.api.access import ANY_ROLE
 
-from .. import locks, services
+from .. import services
 from ..models import Ticket, TicketEvent, Visit
 from ..selectors import tickets_for, visits_for
 from . import serializers as s
@@ -97,15 +96,12 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return with_etag(Response(s.TicketSerializer(ticket).data, status=code), ticket)
 
     def _change(self, change) -> Response:
-        """Read the ticket (404 outside the user's scope) and its input (400), then under the
-        ticket's row lock check If-Match (412) and apply `change(ticket, data)`."""
+        """Read the ticket (404 outside the user's scope), its input (400) and the change stamp
+        its If-Match names, then `change(ticket, data, stamp)`: the service compares the stamp
+        under the ticket's row lock (412)."""
         found = self.get_object()
         data = valid_input(self, partial=self.action == "partial_update")
-        with transaction.atomic():
-            ticket = locks.lock_ticket(found.pk)
-            check_if_match(self.request, ticket)
-            ticket = change(ticket, data)
-        return self._answer(ticket)
+        return self._answer(change(found, data, expected_stamp(self.request, found)))
 
     def retrieve(self, request, pk=None):
         ticket = self.get_object()
@@ -122,7 +118,9 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def partial_update(self, request, pk=None):
         """Change the description or the priority (which moves the SLA due time)."""
         return self._change(
-            lambda ticket, data: services.update_ticket(ticket=ticket, by=request.user, **data)
+            lambda ticket, data, stamp: services.update_ticket(
+                ticket=ticket, by=request.user, expected_stamp=stamp, **data
+            )
         )
 
     @extend_schema(responses=s.TicketSerializer, parameters=[IF_MATCH, IDEMPOTENCY_KEY])
@@ -131,9 +129,9 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def escalate(self, request, pk=None):
         """Raise the ticket to the next support tier, or lower it, with a reason."""
 
-        def change(ticket, data):
+        def change(ticket, data, stamp):
             tier = services.escalate if data["direction"] == "up" else services.deescalate
-            return tier(ticket=ticket, by=request.user, reason=data["reason"])
+            return tier(ticket=ticket, by=request.user, reason=data["reason"], expected_stamp=stamp)
 
         return self._change(change)
 
@@ -143,8 +141,12 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def transition(self, request, pk=None):
         """Move the ticket to another status its state machine allows."""
         return self._change(
-            lambda ticket, data: services.transition_ticket(
-                ticket=ticket, to=data["to"], by=request.user, reason=data["reason"]
+            lambda ticket, data, stamp: services.transition_ticket(
+                ticket=ticket,
+                to=data["to"],
+                by=request.user,
+                reason=data["reason"],
+                expected_stamp=stamp,
             )
         )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -150,6 +152,11 @@ class Ticket(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def change_stamp(self) -> str:
+        """Names the ticket's last change: an If-Match names it, the services compare it."""
+        return hashlib.sha256(self.updated_at.isoformat().encode()).hexdigest()[:16]
 
     @property
     def number(self) -> str:

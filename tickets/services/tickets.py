@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Appliance, ApplianceModel, Customer, Site
-from fieldservice.errors import InvalidInput, TransitionNotAllowed
+from fieldservice.errors import InvalidInput, StaleVersion, TransitionNotAllowed
 
 from .. import events, locks
 from ..models import Ticket, TicketEvent, Visit
@@ -111,6 +111,13 @@ def open_ticket(
     return ticket
 
 
+def ensure_unchanged(ticket: Ticket, expected_stamp: str | None) -> None:
+    """StaleVersion when the caller read the ticket before its last change. Caller holds its
+    lock."""
+    if expected_stamp is not None and ticket.change_stamp != expected_stamp:
+        raise StaleVersion(_("The ticket changed since you loaded it; load it again."))
+
+
 @transaction.atomic
 def transition_ticket(
     *,
@@ -119,11 +126,13 @@ def transition_ticket(
     by: User | None,
     reason: str = "",
     now: datetime.datetime | None = None,
+    expected_stamp: str | None = None,
 ) -> Ticket:
     """Move a ticket to another status, if its state machine allows it."""
     if to not in TS.values:
         raise InvalidInput(_("Unknown ticket status: %(s)s.") % {"s": to}, field="to")
     ticket = locks.lock_ticket(ticket.pk)
+    ensure_unchanged(ticket, expected_stamp)
     set_ticket_status(ticket, to, by=by, reason=reason, now=now or timezone.now())
     if to == TS.CANCELLED:
         for visit in locks.lock_visits(
@@ -144,10 +153,12 @@ def update_ticket(
     by: User | None,
     description: str | None = None,
     priority: int | None = None,
+    expected_stamp: str | None = None,
 ) -> Ticket:
     """Change an open ticket's description or priority; a new priority moves the SLA due time
     as if the ticket had been opened with it."""
     ticket = locks.lock_ticket(ticket.pk)
+    ensure_unchanged(ticket, expected_stamp)
     if not ticket.is_open:
         raise TransitionNotAllowed(
             _("A %(status)s ticket cannot be changed.") % {"status": ticket.get_status_display()}
@@ -195,18 +206,24 @@ def _change_tier(ticket: Ticket, *, to: int, by: User | None, reason: str) -> Ti
 
 
 @transaction.atomic
-def escalate(*, ticket: Ticket, by: User | None, reason: str) -> Ticket:
+def escalate(
+    *, ticket: Ticket, by: User | None, reason: str, expected_stamp: str | None = None
+) -> Ticket:
     """Raise the ticket one support tier (1 -> 2 -> 3)."""
     ticket = locks.lock_ticket(ticket.pk)
+    ensure_unchanged(ticket, expected_stamp)
     if ticket.tier >= Ticket.Tier.THIRD:
         raise TransitionNotAllowed(_("The ticket is already at tier 3."))
     return _change_tier(ticket, to=ticket.tier + 1, by=by, reason=reason)
 
 
 @transaction.atomic
-def deescalate(*, ticket: Ticket, by: User | None, reason: str) -> Ticket:
+def deescalate(
+    *, ticket: Ticket, by: User | None, reason: str, expected_stamp: str | None = None
+) -> Ticket:
     """Lower the ticket one support tier."""
     ticket = locks.lock_ticket(ticket.pk)
+    ensure_unchanged(ticket, expected_stamp)
     if ticket.tier <= Ticket.Tier.FIRST:
         raise TransitionNotAllowed(_("The ticket is already at tier 1."))
     return _change_tier(ticket, to=ticket.tier - 1, by=by, reason=reason)
