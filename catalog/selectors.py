@@ -62,3 +62,18 @@ def match_codes(typed: list[str], model: ApplianceModel | None) -> CodeMatch:
         else:
             result.unknown.append(raw)
     return result
+
+
+def codes_starting(*, model: ApplianceModel, typed: str, limit: int) -> QuerySet[ErrorCode]:
+    """The codes of an appliance model (and its family) that start like what is typed, each
+    once: the model's own entry wins over its family's for the same code."""
+    prefix = normalize_code(typed)
+    if not prefix:
+        return ErrorCode.objects.none()
+    found = catalog_for(model).filter(normalized_code__startswith=prefix)
+    own = found.filter(appliance_model=model).values("normalized_code")
+    return (
+        found.exclude(Q(appliance_model__isnull=True) & Q(normalized_code__in=own))
+        .order_by("normalized_code")
+        .prefetch_related("skills", "parts")[:limit]
+    )

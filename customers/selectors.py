@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from fieldservice import roles
 
@@ -52,4 +52,24 @@ def contracts_for(user: User) -> QuerySet[ServiceContract]:
     """Contracts are commercial: dispatchers and the customer who holds them, not technicians."""
     return roles.scoped(
         ServiceContract.objects.select_related("customer"), user, customer="customer"
+    )
+
+
+def search_customers(*, q: str, limit: int = 10) -> QuerySet[Customer]:
+    """Customers by name, email, phone or an appliance's serial number, as an agent types:
+    nothing for fewer than 2 characters (or a null character, which PostgreSQL cannot compare
+    and nobody's name contains)."""
+    q = q.strip()
+    if len(q) < 2 or "\x00" in q:
+        return Customer.objects.none()
+    match = (
+        Q(name__icontains=q) | Q(email__icontains=q) | Q(sites__appliances__serial_number__iexact=q)
+    )
+    digits = "".join(ch for ch in q if ch.isdigit())
+    if len(digits) >= 4:
+        match |= Q(phone__contains=digits)
+    return (
+        Customer.objects.filter(match)
+        .distinct()
+        .prefetch_related("sites__appliances__model")[:limit]
     )

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from catalog.codes import normalize_code
-from catalog.selectors import catalog_for
+from catalog.selectors import codes_starting
 from customers import services as customer_services
-from customers.models import Appliance, Customer
+from customers.models import Appliance
+from customers.selectors import search_customers
 from customers.services import register_appliance
 from dispatch import services
 from fieldservice.errors import DomainError
@@ -106,24 +105,9 @@ def add_site(request):
 @dispatcher_required
 def customer_search(request):
     """Customers by name, email, phone or an appliance's serial number, as the agent types."""
-    q = request.GET.get("q", "").strip()
-    customers = []
-    # PostgreSQL cannot compare text with a null character; nobody's name contains one.
-    if len(q) >= 2 and "\x00" not in q:
-        digits = "".join(ch for ch in q if ch.isdigit())
-        match = (
-            Q(name__icontains=q)
-            | Q(email__icontains=q)
-            | Q(sites__appliances__serial_number__iexact=q)
-        )
-        if len(digits) >= 4:
-            match |= Q(phone__contains=digits)
-        customers = (
-            Customer.objects.filter(match)
-            .distinct()
-            .prefetch_related("sites__appliances__model")[:10]
-        )
-    return render(request, "desk/_customer_results.html", {"customers": customers, "q": q})
+    q = request.GET.get("q", "")
+    customers = search_customers(q=q)
+    return render(request, "desk/_customer_results.html", {"customers": customers, "q": q.strip()})
 
 
 @dispatcher_required
@@ -137,13 +121,7 @@ def code_search(request):
         else None
     )
     typed = request.GET.get("codes", "").split(",")[-1]
-    codes = []
-    if appliance is not None:
-        codes = (
-            catalog_for(appliance.model)
-            .filter(normalized_code__startswith=normalize_code(typed))
-            .prefetch_related("skills", "parts")[:8]
-        )
+    codes = [] if appliance is None else codes_starting(model=appliance.model, typed=typed, limit=8)
     return render(request, "desk/_code_results.html", {"codes": codes})
 
 

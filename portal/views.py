@@ -10,8 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from catalog.codes import normalize_code
-from catalog.selectors import catalog_for
+from catalog.selectors import codes_starting
 from customers.services import register_appliance
 from dispatch import availability
 from fieldservice.errors import DomainError, WindowTaken
@@ -84,10 +83,11 @@ def code_search(request):
     if not form.is_valid():
         return render(request, "portal/_codes.html", {"form": form}, status=400)
     appliance = form.cleaned_data["appliance"]
-    codes = []
-    typed = normalize_code(form.cleaned_data["codes"])
-    if appliance is not None and typed:
-        codes = catalog_for(appliance.model).filter(normalized_code__startswith=typed)[:5]
+    codes = (
+        []
+        if appliance is None
+        else codes_starting(model=appliance.model, typed=form.cleaned_data["codes"], limit=5)
+    )
     return render(request, "portal/_codes.html", {"form": form, "codes": codes})
 
 

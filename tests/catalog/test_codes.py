@@ -1,7 +1,7 @@
 import pytest
 
 from catalog.codes import normalize_code, split_codes
-from catalog.selectors import match_codes
+from catalog.selectors import codes_starting, match_codes
 from customers.models import ApplianceModel
 from tests.factories import ApplianceModelFactory, ErrorCodeFactory, SkillFactory, open_ticket
 
@@ -63,3 +63,27 @@ def test_unknown_codes_are_kept_and_flagged_on_the_ticket():
     assert list(ticket.error_codes.all()) == [code]
     assert ticket.unknown_codes == ["ZZ9"]
     assert list(ticket.required_skills.all()) == [drain]
+
+
+@pytest.mark.django_db
+def test_codes_starting_lists_each_code_once_the_models_own_entry_first():
+    model = ApplianceModelFactory()
+    family = ErrorCodeFactory(
+        appliance_model=None,
+        manufacturer=model.manufacturer,
+        category=model.category,
+        code="E133",
+        title="Family",
+    )
+    own = ErrorCodeFactory(appliance_model=model, code="E-133", title="Own")
+    other = ErrorCodeFactory(
+        appliance_model=None,
+        manufacturer=model.manufacturer,
+        category=model.category,
+        code="E134",
+    )
+
+    found = list(codes_starting(model=model, typed="e13", limit=8))
+
+    assert found == [own, other]
+    assert family not in found
