@@ -9,23 +9,24 @@ import datetime
 import json
 import secrets
 
+from django.apps import apps
 from django.conf import settings
 from django.http import Http404
 from health_check.views import HealthCheckView
 from redis.asyncio import Redis
 
-from notifications.health import OutboxBacklog
-
 
 def _checks() -> list:
-    minutes = settings.FIELDSERVICE["NOTIFICATIONS"]["HEALTH_MAX_WAIT_MINUTES"]
+    """The checks every deployment has, then those the apps add: an app's config may list
+    its own in `health_checks()` (by dotted path, so this module imports no app)."""
     checks: list = [
         "health_check.checks.Database",
         "health_check.checks.Cache",
         "health_check.checks.Storage",
         ("health_check.checks.Mail", {"timeout": datetime.timedelta(seconds=5)}),
-        (OutboxBacklog, {"max_age": datetime.timedelta(minutes=minutes)}),
     ]
+    for config in apps.get_app_configs():
+        checks += getattr(config, "health_checks", list)()
     if settings.REDIS_URL:
         checks += [
             (
@@ -38,36 +39,38 @@ def _checks() -> list:
 
 
 class HealthView(HealthCheckView):
+    """The checks' results, plus the gauges that checks report (a check's `gauges()`: name ->
+    (help text, value)) as JSON fields and OpenMetrics gauges."""
+
     async def dispatch(self, request, *args, **kwargs):
         if not await _may_see(request):
             raise Http404("No such page.")
         self.checks = _checks()
         return await super().dispatch(request, *args, **kwargs)
 
-    def _outbox_wait(self) -> float | None:
+    def _gauges(self) -> dict[str, tuple[str, float | None]]:
+        gauges: dict[str, tuple[str, float | None]] = {}
         for result in self.results:
-            if isinstance(result.check, OutboxBacklog) and result.check.age is not None:
-                return round(result.check.age.total_seconds(), 1)
-        return None
+            gauges.update(getattr(result.check, "gauges", dict)())
+        return gauges
 
     def render_to_response_json(self, status):
         response = super().render_to_response_json(status)
         body = json.loads(response.content)
-        body["oldest_due_notification_wait_seconds"] = self._outbox_wait()
+        body.update({name: value for name, (_help, value) in self._gauges().items()})
         response.content = json.dumps(body)
         return response
 
     def render_to_response_openmetrics(self):
         response = super().render_to_response_openmetrics()
-        wait = self._outbox_wait() or 0.0
-        gauge = (
-            "# HELP fieldservice_oldest_due_notification_wait_seconds How long the oldest due "
-            "notification has waited to be sent\n"
-            "# TYPE fieldservice_oldest_due_notification_wait_seconds gauge\n"
-            f"fieldservice_oldest_due_notification_wait_seconds {wait}\n"
+        lines = "".join(
+            f"# HELP fieldservice_{name} {help_text}\n"
+            f"# TYPE fieldservice_{name} gauge\n"
+            f"fieldservice_{name} {value or 0.0}\n"
+            for name, (help_text, value) in self._gauges().items()
         )
         text = response.content.decode()
-        response.content = text.replace("# EOF\n", gauge + "# EOF\n").encode()
+        response.content = text.replace("# EOF\n", lines + "# EOF\n").encode()
         return response
 
 

@@ -1,4 +1,7 @@
+import datetime
+
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,3 +14,10 @@ class NotificationsConfig(AppConfig):
         # subscriptions, and the tasks, registered in every process so that the outbox's
         # hand-out by task name finds them (in-process too, where no worker imports them).
         from . import receivers, tasks  # noqa: F401
+
+    def health_checks(self) -> list:
+        """The outbox's check on the health page: a due notification waiting too long."""
+        minutes = settings.FIELDSERVICE["NOTIFICATIONS"]["HEALTH_MAX_WAIT_MINUTES"]
+        return [
+            ("notifications.health.OutboxBacklog", {"max_age": datetime.timedelta(minutes=minutes)})
+        ]

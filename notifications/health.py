@@ -38,6 +38,16 @@ class OutboxBacklog(HealthCheck):
     max_age: datetime.timedelta = datetime.timedelta(minutes=10)
     age: datetime.timedelta | None = dataclasses.field(default=None, repr=False, init=False)
 
+    def gauges(self) -> dict[str, tuple[str, float | None]]:
+        """What the health page reports beside the verdict, for monitors to graph."""
+        wait = None if self.age is None else round(self.age.total_seconds(), 1)
+        return {
+            "oldest_due_notification_wait_seconds": (
+                "How long the oldest due notification has waited to be sent",
+                wait,
+            )
+        }
+
     def run(self) -> None:
         try:
             self.age = oldest_pending_age()
