@@ -38,6 +38,7 @@ test-inner: lint
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 fmt: venv
 	$(VENV)/bin/ruff check --fix .
