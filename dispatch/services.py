@@ -72,7 +72,7 @@ def _assign(visit, technician, start, by, override_reason, expected_version) -> 
     ticket = locks.lock_ticket(visit.ticket_id)
     visit = locks.lock_visit(visit.pk)
     visit.ticket = ticket
-    ensure_version(visit, expected_version)
+    ensure_version(visit=visit, expected_version=expected_version)
     if visit.status not in (Visit.Status.UNASSIGNED, Visit.Status.SCHEDULED):
         raise TransitionNotAllowed(
             _("A visit that is %(status)s cannot be moved.")
@@ -100,7 +100,7 @@ def _assign(visit, technician, start, by, override_reason, expected_version) -> 
     place_visit(visit=visit, technician=technician, start=start, by=by)
     if overridden:
         record(
-            ticket,
+            ticket=ticket,
             by=by,
             kind=TicketEvent.Kind.OVERRIDE,
             reason=override_reason,
@@ -139,9 +139,9 @@ def place_visit(
         visit.version += 1  # the row is locked, so a plain increment is safe
         visit.save()
     else:
-        set_visit_status(visit, Visit.Status.SCHEDULED, by=by)
+        set_visit_status(visit=visit, to=Visit.Status.SCHEDULED, by=by)
     record(
-        ticket,
+        ticket=ticket,
         by=by,
         kind=TicketEvent.Kind.ASSIGNED,
         from_value=previous["technician_id"] or "",
@@ -153,7 +153,7 @@ def place_visit(
     if ticket.status != Ticket.Status.SCHEDULED and ticket_can(
         ticket.status, Ticket.Status.SCHEDULED
     ):
-        set_ticket_status(ticket, Ticket.Status.SCHEDULED, by=by, now=timezone.now())
+        set_ticket_status(ticket=ticket, to=Ticket.Status.SCHEDULED, by=by, now=timezone.now())
     if was_scheduled:
         events.visit_moved.send(sender=Visit, visit=visit, previous=previous)
     else:
@@ -169,9 +169,9 @@ def take_off_day(*, visit: Visit, by: User | None, reason: str = "") -> None:
     previous = visit_snapshot(visit)
     visit.technician = None
     visit.planned_start = visit.planned_end = None
-    set_visit_status(visit, Visit.Status.UNASSIGNED, by=by, reason=reason)
+    set_visit_status(visit=visit, to=Visit.Status.UNASSIGNED, by=by, reason=reason)
     record(
-        ticket,
+        ticket=ticket,
         by=by,
         kind=TicketEvent.Kind.UNASSIGNED,
         from_value=previous["technician_id"] or "",
@@ -182,7 +182,9 @@ def take_off_day(*, visit: Visit, by: User | None, reason: str = "") -> None:
         ticket.status == Ticket.Status.SCHEDULED
         and not ticket.visits.filter(status__in=Visit.BUSY_STATUSES).exists()
     ):
-        set_ticket_status(ticket, Ticket.Status.TRIAGED, by=by, reason=reason, now=timezone.now())
+        set_ticket_status(
+            ticket=ticket, to=Ticket.Status.TRIAGED, by=by, reason=reason, now=timezone.now()
+        )
     events.visit_unassigned.send(sender=Visit, visit=visit, previous=previous)
 
 
@@ -194,7 +196,7 @@ def unassign_visit(
     ticket = locks.lock_ticket(visit.ticket_id)
     visit = locks.lock_visit(visit.pk)
     visit.ticket = ticket
-    ensure_version(visit, expected_version)
+    ensure_version(visit=visit, expected_version=expected_version)
     if visit.status != Visit.Status.SCHEDULED:
         raise TransitionNotAllowed(
             _("Only a scheduled visit can be unassigned; this one is %(status)s.")

@@ -26,7 +26,7 @@ def _manage_url(visit: Visit) -> str:
 @receiver(events.visit_scheduled, dispatch_uid="notifications.visit_scheduled")
 def on_visit_scheduled(sender, visit: Visit, **kwargs) -> None:
     services.notify_customer(visit=visit, kind=Kind.VISIT_SCHEDULED, manage_url=_manage_url(visit))
-    services.schedule_reminders(visit)
+    services.schedule_reminders(visit=visit)
     services.notify_technician(
         technician=visit.technician,
         visit=visit,
@@ -45,7 +45,7 @@ def on_booking_confirmed(sender, ticket, visit: Visit, **kwargs) -> None:
 @receiver(events.visit_moved, dispatch_uid="notifications.visit_moved")
 def on_visit_moved(sender, visit: Visit, previous, **kwargs) -> None:
     services.notify_customer(visit=visit, kind=Kind.VISIT_MOVED)
-    services.schedule_reminders(visit)
+    services.schedule_reminders(visit=visit)
     services.notify_technician(
         technician=visit.technician,
         visit=visit,
@@ -71,7 +71,7 @@ def on_visit_cancelled(sender, visit: Visit, previous, **kwargs) -> None:
         change=_("Cancelled"),
         planned_start=visit.planned_start,
     )
-    services.cancel_reminders(visit)
+    services.cancel_reminders(visit=visit)
 
 
 @receiver(events.visit_unassigned, dispatch_uid="notifications.visit_unassigned")

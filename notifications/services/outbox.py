@@ -47,7 +47,7 @@ def _write(channels: list[tuple[str, str]], **fields: object) -> Notification | 
     return created
 
 
-def cancel_reminders(visit: Visit) -> None:
+def cancel_reminders(*, visit: Visit) -> None:
     """The visit's pending reminders will not be sent."""
     Notification.objects.filter(
         visit=visit, kind=Kind.REMINDER, status=Notification.Status.PENDING
@@ -67,9 +67,9 @@ def confirm_booking(*, visit: Visit, manage_url: str) -> None:
         notify_customer(visit=visit, kind=Kind.BOOKING_CONFIRMED, manage_url=manage_url)
 
 
-def schedule_reminders(visit: Visit) -> None:
+def schedule_reminders(*, visit: Visit) -> None:
     """Replace the visit's pending reminders: the evening before (local) and hours before."""
-    cancel_reminders(visit)
+    cancel_reminders(visit=visit)
     if not visit.window_start:
         return
     tz = ZoneInfo(str(visit.ticket.site.timezone))

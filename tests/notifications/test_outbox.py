@@ -106,7 +106,7 @@ def test_evening_reminder_is_local_time_on_a_daylight_saving_change(next_monday)
     visit.window_start = datetime.datetime(2027, 3, 29, 10, tzinfo=rome)
     visit.window_end = visit.window_start + datetime.timedelta(hours=2)
 
-    services.schedule_reminders(visit)
+    services.schedule_reminders(visit=visit)
 
     evening = Notification.objects.get(visit=visit, due_at__date=datetime.date(2027, 3, 28))
     assert evening.due_at.astimezone(rome).hour == 18

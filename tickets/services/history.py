@@ -11,8 +11,8 @@ if TYPE_CHECKING:
 
 
 def record(
-    ticket: Ticket,
     *,
+    ticket: Ticket,
     by: User | None,
     kind: str,
     from_value: object = "",

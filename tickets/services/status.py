@@ -24,7 +24,7 @@ VS = Visit.Status
 
 
 def set_ticket_status(
-    ticket: Ticket, to: str, *, by: User | None, reason: str = "", now: datetime.datetime
+    *, ticket: Ticket, to: str, by: User | None, reason: str = "", now: datetime.datetime
 ) -> None:
     """Change a ticket's status, pausing or resuming its SLA clock as needed.
 
@@ -38,7 +38,7 @@ def set_ticket_status(
     previous = ticket.status
     if to in Ticket.PAUSED_STATUSES and ticket.sla_paused_at is None:
         ticket.sla_paused_at = now
-        record(ticket, by=by, kind=TicketEvent.Kind.SLA, to_value="paused", reason=reason)
+        record(ticket=ticket, by=by, kind=TicketEvent.Kind.SLA, to_value="paused", reason=reason)
     elif to not in Ticket.PAUSED_STATUSES and ticket.sla_paused_at is not None:
         old_due = ticket.sla_due_at
         ticket.sla_due_at = resumed_due(
@@ -46,7 +46,7 @@ def set_ticket_status(
         )
         ticket.sla_paused_at = None
         record(
-            ticket,
+            ticket=ticket,
             by=by,
             kind=TicketEvent.Kind.SLA,
             from_value=old_due.isoformat(),
@@ -56,14 +56,19 @@ def set_ticket_status(
     ticket.status = to
     ticket.save(update_fields=["status", "sla_paused_at", "sla_due_at", "updated_at"])
     record(
-        ticket, by=by, kind=TicketEvent.Kind.STATUS, from_value=previous, to_value=to, reason=reason
+        ticket=ticket,
+        by=by,
+        kind=TicketEvent.Kind.STATUS,
+        from_value=previous,
+        to_value=to,
+        reason=reason,
     )
     events.ticket_status_changed.send(
         sender=Ticket, ticket=ticket, from_status=previous, to_status=to
     )
 
 
-def set_visit_status(visit: Visit, to: str, *, by: User | None, reason: str = "") -> None:
+def set_visit_status(*, visit: Visit, to: str, by: User | None, reason: str = "") -> None:
     """Change a visit's status and bump its version.
 
     The caller holds the ticket's and then the visit's row lock inside a transaction.
@@ -74,7 +79,7 @@ def set_visit_status(visit: Visit, to: str, *, by: User | None, reason: str = ""
     visit.version += 1  # the row is locked, so a plain increment is safe
     visit.save()
     record(
-        visit.ticket,
+        ticket=visit.ticket,
         by=by,
         kind=TicketEvent.Kind.VISIT,
         from_value=previous,

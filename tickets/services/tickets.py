@@ -100,7 +100,7 @@ def open_ticket(
     ticket.error_codes.set(assessment.codes.matched)
     ticket.required_skills.set(assessment.skills)
     record(
-        ticket,
+        ticket=ticket,
         by=by,
         kind=TicketEvent.Kind.OPENED,
         to_value=TS.NEW,
@@ -111,7 +111,7 @@ def open_ticket(
     return ticket
 
 
-def ensure_unchanged(ticket: Ticket, expected_stamp: str | None) -> None:
+def ensure_unchanged(*, ticket: Ticket, expected_stamp: str | None) -> None:
     """StaleVersion when the caller read the ticket before its last change. Caller holds its
     lock."""
     if expected_stamp is not None and ticket.change_stamp != expected_stamp:
@@ -132,8 +132,8 @@ def transition_ticket(
     if to not in TS.values:
         raise InvalidInput(_("Unknown ticket status: %(s)s.") % {"s": to}, field="to")
     ticket = locks.lock_ticket(ticket.pk)
-    ensure_unchanged(ticket, expected_stamp)
-    set_ticket_status(ticket, to, by=by, reason=reason, now=now or timezone.now())
+    ensure_unchanged(ticket=ticket, expected_stamp=expected_stamp)
+    set_ticket_status(ticket=ticket, to=to, by=by, reason=reason, now=now or timezone.now())
     if to == TS.CANCELLED:
         for visit in locks.lock_visits(
             list(
@@ -142,7 +142,7 @@ def transition_ticket(
                 )
             )
         ):
-            set_visit_status(visit, VS.CANCELLED, by=by, reason=reason)
+            set_visit_status(visit=visit, to=VS.CANCELLED, by=by, reason=reason)
     return ticket
 
 
@@ -158,7 +158,7 @@ def update_ticket(
     """Change an open ticket's description or priority; a new priority moves the SLA due time
     as if the ticket had been opened with it."""
     ticket = locks.lock_ticket(ticket.pk)
-    ensure_unchanged(ticket, expected_stamp)
+    ensure_unchanged(ticket=ticket, expected_stamp=expected_stamp)
     if not ticket.is_open:
         raise TransitionNotAllowed(
             _("A %(status)s ticket cannot be changed.") % {"status": ticket.get_status_display()}
@@ -178,7 +178,7 @@ def update_ticket(
                 calendar=load_calendar(),
             )
         record(
-            ticket,
+            ticket=ticket,
             by=by,
             kind=TicketEvent.Kind.NOTE,
             from_value=f"P{old}",
@@ -200,7 +200,7 @@ def _change_tier(ticket: Ticket, *, to: int, by: User | None, reason: str) -> Ti
     ticket.tier = to
     ticket.save(update_fields=["tier", "updated_at"])
     kind = TicketEvent.Kind.ESCALATED if to > previous else TicketEvent.Kind.DEESCALATED
-    record(ticket, by=by, kind=kind, from_value=previous, to_value=to, reason=reason)
+    record(ticket=ticket, by=by, kind=kind, from_value=previous, to_value=to, reason=reason)
     events.ticket_escalated.send(sender=Ticket, ticket=ticket, from_tier=previous, to_tier=to)
     return ticket
 
@@ -211,7 +211,7 @@ def escalate(
 ) -> Ticket:
     """Raise the ticket one support tier (1 -> 2 -> 3)."""
     ticket = locks.lock_ticket(ticket.pk)
-    ensure_unchanged(ticket, expected_stamp)
+    ensure_unchanged(ticket=ticket, expected_stamp=expected_stamp)
     if ticket.tier >= Ticket.Tier.THIRD:
         raise TransitionNotAllowed(_("The ticket is already at tier 3."))
     return _change_tier(ticket, to=ticket.tier + 1, by=by, reason=reason)
@@ -223,7 +223,7 @@ def deescalate(
 ) -> Ticket:
     """Lower the ticket one support tier."""
     ticket = locks.lock_ticket(ticket.pk)
-    ensure_unchanged(ticket, expected_stamp)
+    ensure_unchanged(ticket=ticket, expected_stamp=expected_stamp)
     if ticket.tier <= Ticket.Tier.FIRST:
         raise TransitionNotAllowed(_("The ticket is already at tier 1."))
     return _change_tier(ticket, to=ticket.tier - 1, by=by, reason=reason)

@@ -34,8 +34,10 @@ def visit_minutes(*, kind: str, category: str | None) -> int:
 
 
 def validate_window(
-    window_start: datetime.datetime | None, window_end: datetime.datetime | None
+    *, window_start: datetime.datetime | None, window_end: datetime.datetime | None
 ) -> None:
+    """Refuse, naming the field, an arrival window that is half given, reversed, past, or
+    more than MAX_DAYS_AHEAD days ahead."""
     if (window_start is None) != (window_end is None):
         raise InvalidInput(_("Give both ends of the arrival window."), field="window_start")
     if window_start is None:
@@ -62,7 +64,7 @@ def create_visit(
     follow_up_of: Visit | None = None,
 ) -> Visit:
     """Add an unassigned visit to an open ticket."""
-    validate_window(window_start, window_end)
+    validate_window(window_start=window_start, window_end=window_end)
     ticket = locks.lock_ticket(ticket.pk)
     if not ticket.is_open:
         raise TransitionNotAllowed(
@@ -80,9 +82,9 @@ def create_visit(
         follow_up_of=follow_up_of,
     )
     if ticket.status == TS.NEW:
-        set_ticket_status(ticket, TS.TRIAGED, by=by, now=timezone.now())
+        set_ticket_status(ticket=ticket, to=TS.TRIAGED, by=by, now=timezone.now())
     record(
-        ticket,
+        ticket=ticket,
         by=by,
         kind=TicketEvent.Kind.VISIT_CREATED,
         to_value=visit.pk,
@@ -92,7 +94,7 @@ def create_visit(
     return visit
 
 
-def ensure_version(visit: Visit, expected_version: int | None) -> None:
+def ensure_version(*, visit: Visit, expected_version: int | None) -> None:
     """StaleVersion when the caller read another version of the visit. Caller holds its lock."""
     if expected_version is not None and visit.version != expected_version:
         raise StaleVersion(
@@ -127,7 +129,7 @@ def update_visit(
     on a technician's day a new length could overlap the next visit), and the planner's lock
     and pin. A new window for a scheduled visit is a move the customer hears of."""
     visit = locks.lock_visit(visit.pk)
-    ensure_version(visit, expected_version)
+    ensure_version(visit=visit, expected_version=expected_version)
     if visit.status not in (VS.UNASSIGNED, VS.SCHEDULED):
         raise TransitionNotAllowed(
             _("A visit that is %(status)s cannot be changed.")
@@ -136,7 +138,7 @@ def update_visit(
     previous = visit_snapshot(visit)
     moved = False
     if window is not None:
-        validate_window(*window)
+        validate_window(window_start=window[0], window_end=window[1])
         moved = (visit.window_start, visit.window_end) != window
         visit.window_start, visit.window_end = window
     if duration_minutes is not None and duration_minutes != visit.duration_minutes:
@@ -158,7 +160,7 @@ def update_visit(
     visit.save()
     if moved and visit.status == VS.SCHEDULED:
         record(
-            visit.ticket,
+            ticket=visit.ticket,
             by=by,
             kind=TicketEvent.Kind.NOTE,
             to_value=visit.window_start.isoformat(),
@@ -204,7 +206,7 @@ def transition_visit(
     ticket = locks.lock_ticket(visit.ticket_id)
     visit = locks.lock_visit(visit.pk)
     visit.ticket = ticket
-    ensure_version(visit, expected_version)
+    ensure_version(visit=visit, expected_version=expected_version)
     if to == VS.CANNOT_COMPLETE and outcome not in (
         Visit.Outcome.NEEDS_PARTS,
         Visit.Outcome.CUSTOMER_ABSENT,
@@ -233,31 +235,31 @@ def transition_visit(
         visit.actual_end = now
         visit.outcome = outcome
         visit.outcome_notes = reason
-    set_visit_status(visit, to, by=by, reason=reason)
+    set_visit_status(visit=visit, to=to, by=by, reason=reason)
 
     if to == VS.ON_SITE and ticket.status != TS.IN_PROGRESS:
-        set_ticket_status(ticket, TS.IN_PROGRESS, by=by, now=now)
+        set_ticket_status(ticket=ticket, to=TS.IN_PROGRESS, by=by, now=now)
     elif to == VS.COMPLETED and not _has_other_active_visits(visit):
         _ensure_in_progress(ticket, by=by, now=now)
-        set_ticket_status(ticket, TS.RESOLVED, by=by, reason=reason, now=now)
+        set_ticket_status(ticket=ticket, to=TS.RESOLVED, by=by, reason=reason, now=now)
     elif to == VS.CANNOT_COMPLETE:
         _ensure_in_progress(ticket, by=by, now=now)
         if outcome == Visit.Outcome.NEEDS_PARTS:
-            set_ticket_status(ticket, TS.AWAITING_PARTS, by=by, reason=reason, now=now)
+            set_ticket_status(ticket=ticket, to=TS.AWAITING_PARTS, by=by, reason=reason, now=now)
             _create_follow_up(visit, by=by)
         elif outcome == Visit.Outcome.CUSTOMER_ABSENT:
-            set_ticket_status(ticket, TS.AWAITING_CUSTOMER, by=by, reason=reason, now=now)
+            set_ticket_status(ticket=ticket, to=TS.AWAITING_CUSTOMER, by=by, reason=reason, now=now)
             _create_follow_up(visit, by=by)
     elif (
         to == VS.CANCELLED and ticket.status == TS.SCHEDULED and not _has_other_active_visits(visit)
     ):
-        set_ticket_status(ticket, TS.TRIAGED, by=by, reason=reason, now=now)
+        set_ticket_status(ticket=ticket, to=TS.TRIAGED, by=by, reason=reason, now=now)
     return visit
 
 
 def _ensure_in_progress(ticket: Ticket, *, by: User | None, now: datetime.datetime) -> None:
     if ticket.status != TS.IN_PROGRESS and ticket_can(ticket.status, TS.IN_PROGRESS):
-        set_ticket_status(ticket, TS.IN_PROGRESS, by=by, now=now)
+        set_ticket_status(ticket=ticket, to=TS.IN_PROGRESS, by=by, now=now)
 
 
 def _create_follow_up(visit: Visit, *, by: User | None) -> Visit:
@@ -265,7 +267,7 @@ def _create_follow_up(visit: Visit, *, by: User | None) -> Visit:
         ticket=visit.ticket, duration_minutes=visit.duration_minutes, follow_up_of=visit
     )
     record(
-        visit.ticket,
+        ticket=visit.ticket,
         by=by,
         kind=TicketEvent.Kind.VISIT_CREATED,
         to_value=follow_up.pk,
