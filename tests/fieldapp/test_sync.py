@@ -1,4 +1,6 @@
+import datetime
 import json
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -136,3 +138,17 @@ def test_another_technicians_key_neither_reveals_their_visit_nor_drops_the_actio
     visit.refresh_from_db()
     theirs.refresh_from_db()
     assert visit.status == theirs.status == Visit.Status.EN_ROUTE
+
+
+def test_a_conflict_names_the_new_start_on_the_technicians_own_clock(phone, visit, technician):
+    stale = visit.version
+    moved = assign_visit(visit=visit, technician=technician, start=later_today(5), by=None)
+
+    _statuses, results = phone(
+        {"key": "c1", "type": "step", "visit": visit.pk, "version": stale, "to": "en_route"}
+    )
+
+    local = moved.planned_start.astimezone(ZoneInfo(str(technician.timezone)))
+    utc = moved.planned_start.astimezone(datetime.UTC)
+    assert local.hour != utc.hour  # Rome is never on UTC's clock
+    assert f"planned {local:%d/%m %H:%M}" in results[0]["message"]
