@@ -13,13 +13,13 @@ import logging
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fieldservice.errors import DomainError, InvalidInput
 from technicians.models import Technician
-from tickets import services
+from tickets import locks, services
 from tickets.models import Visit
 
 from .forms import SyncActionForm
@@ -116,6 +116,14 @@ def _replay(technician, user, action) -> dict:
     if not form.is_valid():
         raise InvalidInput(form.first_error())
     data = form.cleaned_data
+    with transaction.atomic():
+        # One technician's actions are applied one at a time: a copy of an action that arrives
+        # while the first is being applied waits here, then finds the first's result.
+        locks.lock_technician(technician.pk)
+        return _replay_locked(technician, user, data)
+
+
+def _replay_locked(technician: Technician, user: User, data: dict) -> dict:
     key, kind = data["key"], data["type"]
     stored = SyncAction.objects.filter(key=key, technician=technician).first()
     if stored is not None:
@@ -147,21 +155,8 @@ def _replay(technician, user, action) -> dict:
                 "start": _local(visit.planned_start, visit.technician),
             },
         }
-    try:
-        with transaction.atomic():
-            _apply(data, visit, user)
-            visit.refresh_from_db()
-            result = {
-                "key": key,
-                "status": "ok",
-                "visit": _visit_state(visit),
-                "based_on": based_on,
-            }
-            SyncAction.objects.create(
-                key=key, technician=technician, visit=visit, kind=kind, result=result
-            )
-    except IntegrityError:
-        # The same key arrived twice at once: the other request recorded it.
-        stored = SyncAction.objects.get(key=key, technician=technician)
-        return {**stored.result, "status": "duplicate"}
+    _apply(data, visit, user)
+    visit.refresh_from_db()
+    result = {"key": key, "status": "ok", "visit": _visit_state(visit), "based_on": based_on}
+    SyncAction.objects.create(key=key, technician=technician, visit=visit, kind=kind, result=result)
     return result
