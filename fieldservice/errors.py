@@ -23,6 +23,13 @@ class InvalidInput(DomainError):
     status = 400
 
 
+class NotAllowed(DomainError):
+    """The change is not this person's to make."""
+
+    code = "not_allowed"
+    status = 403
+
+
 class TransitionNotAllowed(DomainError):
     code = "transition_not_allowed"
 

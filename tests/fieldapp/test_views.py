@@ -119,3 +119,17 @@ def test_today_has_a_plain_title_and_the_calendar_section_once(tech_client):
     assert "<" not in title
     assert "My day" in title
     assert page.count("Calendar on your phone") == 1
+
+
+def test_the_step_form_does_not_let_a_technician_cancel_his_visit(tech_client, technician):
+    visit = assign_visit(visit=new_visit(), technician=technician, start=later_today(1), by=None)
+
+    response = tech_client.post(
+        reverse("tech:step", args=[visit.pk]),
+        {"to": "cancelled", "reason": "I don't feel like it", "version": visit.version},
+        follow=True,
+    )
+
+    assert "tell the dispatcher you cannot come" in response.text
+    visit.refresh_from_db()
+    assert visit.status == Visit.Status.SCHEDULED

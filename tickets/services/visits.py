@@ -10,7 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fieldservice.errors import InvalidInput, StaleVersion, TransitionNotAllowed
+from fieldservice import roles
+from fieldservice.errors import InvalidInput, NotAllowed, StaleVersion, TransitionNotAllowed
 
 from .. import events, locks
 from ..horizon import MAX_DAYS_AHEAD, too_far_ahead
@@ -171,6 +172,10 @@ def update_visit(
     return visit
 
 
+def _only_a_technician(user: User | None) -> bool:
+    return roles.has_role(user, roles.TECHNICIAN) and not roles.has_role(user, roles.DISPATCHER)
+
+
 def _has_other_active_visits(visit: Visit) -> bool:
     return (
         Visit.objects.filter(ticket_id=visit.ticket_id, status__in=Visit.BUSY_STATUSES)
@@ -221,6 +226,13 @@ def transition_visit(
         )
     if to == VS.CANCELLED and not reason.strip():
         raise InvalidInput(_("Say why the visit is cancelled."), field="reason")
+    if to == VS.CANCELLED and _only_a_technician(by):
+        raise NotAllowed(
+            _(
+                "Only the office or the customer can cancel a visit: "
+                "tell the dispatcher you cannot come."
+            )
+        )
 
     check_visit_transition(visit, to)
     if to == VS.EN_ROUTE:

@@ -255,3 +255,19 @@ def test_only_dispatchers_give_an_appliance_a_warranty_end(world):
     assert "purchase date" in customer.json()["detail"]
     assert not Appliance.objects.filter(serial_number="FREE-1").exists()
     assert desk.status_code == 201 and desk.json()["warranty_until"] == "2099-12-31"
+
+
+def test_a_technician_cannot_cancel_a_visit_through_the_api_but_a_dispatcher_can(world):
+    url = reverse("v1:visit-transition", kwargs={"pk": world.mine["visit"]})
+    body = {"to": "cancelled", "reason": "I don't feel like it"}
+
+    refused = world.clients["technician"].post(url, body, format="json")
+
+    assert refused.status_code == 403
+    assert "tell the dispatcher" in refused.json()["detail"]
+    assert Visit.objects.get(pk=world.mine["visit"]).status == Visit.Status.SCHEDULED
+    done = world.clients["dispatcher"].post(
+        url, {**body, "reason": "Customer moved"}, format="json"
+    )
+    assert done.status_code == 200, done.content
+    assert done.json()["status"] == "cancelled"
