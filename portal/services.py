@@ -19,6 +19,7 @@ from dispatch import availability
 from dispatch.selectors import company_tz
 from dispatch.services import assign_visit
 from fieldservice.errors import DomainError, InvalidInput, TransitionNotAllowed, WindowTaken
+from fieldservice.links import read_signed_id
 from technicians.models import Skill, Technician
 from tickets import reports
 from tickets import services as ticket_services
@@ -184,7 +185,7 @@ def booking_token(visit: Visit) -> str:
 def _visit_id_from_link(token: str, *, salt: str, days: int, expired: str) -> int:
     """The visit id a signed link names, or a message a person can read."""
     try:
-        return signing.loads(token, salt=salt, max_age=days * 86400)["visit"]
+        return read_signed_id(token, salt=salt, key="visit", max_age_days=days)
     except signing.SignatureExpired as exc:
         raise InvalidInput(expired) from exc
     except signing.BadSignature as exc:

@@ -13,6 +13,7 @@ from phonenumber_field.phonenumber import PhoneNumber, to_python
 
 from customers.models import Customer
 from fieldservice.errors import InvalidInput
+from fieldservice.links import read_signed_id
 from technicians.models import Technician
 
 from ..models import Preference
@@ -22,14 +23,14 @@ from .links import UNSUBSCRIBE_SALT
 def unsubscribe(*, token: str) -> None:
     """Stop email to the customer the signed token names (works without logging in)."""
     try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        customer_id = read_signed_id(token, salt=UNSUBSCRIBE_SALT, key="customer")
     except signing.BadSignature as exc:
         raise InvalidInput(gettext("This unsubscribe link is not valid.")) from exc
     with transaction.atomic():
         # Locked so the customer cannot be deleted between this check and the write.
-        if Customer.objects.select_for_update().filter(pk=data["customer"]).first() is None:
+        if Customer.objects.select_for_update().filter(pk=customer_id).first() is None:
             raise InvalidInput(gettext("This unsubscribe link is not valid."))
-        Preference.objects.update_or_create(customer_id=data["customer"], defaults={"email": False})
+        Preference.objects.update_or_create(customer_id=customer_id, defaults={"email": False})
 
 
 def set_preferences(

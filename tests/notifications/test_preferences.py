@@ -4,6 +4,7 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core import signing
 from django.urls import reverse
 
 from notifications import services
@@ -188,3 +189,14 @@ def test_emails_have_clickable_links_escaped_names_and_a_one_click_unsubscribe(v
 
     assert response.status_code == 200
     assert Preference.objects.get(customer=customer).email is False
+
+
+@pytest.mark.parametrize("contents", [["customer", 1], {"customer": "1"}, {}, 7])
+def test_a_signed_unsubscribe_link_with_malformed_contents_is_not_valid(client, contents):
+    token = signing.dumps(contents, salt="notifications.unsubscribe")
+
+    response = client.post(reverse("notifications:unsubscribe", args=[token]))
+
+    assert response.status_code == 400
+    assert "not valid" in response.text
+    assert not Preference.objects.exists()

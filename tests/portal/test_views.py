@@ -3,6 +3,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import User
+from django.core import signing
 from django.urls import reverse
 
 from customers.models import Appliance, Customer, Site
@@ -442,3 +443,16 @@ def test_links_past_their_days_say_they_expired_and_those_within_work(client, ne
     assert expired.status_code == 400 and "This link has expired." in expired.text
     assert works.status_code == 200
     assert report.status_code == 400 and "This link has expired." in report.text
+
+
+@pytest.mark.parametrize("contents", [["visit", 1], {"visit": "1"}, {"visit": None}, {}, "x"])
+@pytest.mark.parametrize(
+    ("name", "salt"), [("portal:manage", "portal.booking"), ("portal:report", "portal.report")]
+)
+def test_a_signed_link_with_malformed_contents_is_not_valid(client, name, salt, contents):
+    token = signing.dumps(contents, salt=salt, compress=True)
+
+    page = client.get(reverse(name, args=[token]))
+
+    assert page.status_code == 400
+    assert "not valid" in page.text
