@@ -111,7 +111,7 @@ def vroom_direct(data: dict, limit: float) -> dict:
 PENALTY = {1: 10**9, 2: 10**8, 3: 10**7, 4: 10**6}
 
 
-def ortools_direct(data: dict, limit: float) -> dict:
+def ortools_direct(data: dict, limit: float) -> dict:  # noqa: C901, PLR0915 - one solver end to end, as OR-Tools' examples are
     """OR-Tools routing: time dimension with windows and shifts, skills as allowed vehicles,
     breaks as interval variables, priorities as drop penalties; guided local search."""
     s = parse(data)

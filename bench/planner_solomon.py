@@ -55,7 +55,7 @@ def pyvrp_alone(instance, limit: float):
 def ortools_alone(instance, limit: float):
     scaled = _scaled(instance).tolist()
     n = len(instance.demand)
-    service = [int(round(x * solomon.SCALE)) for x in instance.service]
+    service = [round(x * solomon.SCALE) for x in instance.service]
     manager = pywrapcp.RoutingIndexManager(n, instance.vehicles, 0)
     routing = pywrapcp.RoutingModel(manager)
 

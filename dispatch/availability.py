@@ -107,6 +107,20 @@ def _able(tech: _Tech, skills: list[Skill], day: datetime.date) -> bool:
     return not lacking and not unlicensed
 
 
+def _day_windows(day, tz, minutes, *, not_before):
+    """The day's arrival windows of `minutes`, back to back from FIRST_WINDOW_HOUR to
+    LAST_WINDOW_END_HOUR, that start no sooner than `not_before`; none offered yet."""
+    windows = []
+    begin = datetime.datetime.combine(day, datetime.time(FIRST_WINDOW_HOUR), tzinfo=tz)
+    close = datetime.datetime.combine(day, datetime.time(LAST_WINDOW_END_HOUR), tzinfo=tz)
+    while begin + datetime.timedelta(minutes=minutes) <= close:
+        end = begin + datetime.timedelta(minutes=minutes)
+        if begin >= not_before:
+            windows.append(Window(begin, end))
+        begin = end
+    return windows
+
+
 def free_windows(
     *,
     skills: list[Skill],
@@ -135,14 +149,7 @@ def free_windows(
     result = []
     for offset in range(days):
         day = first + datetime.timedelta(days=offset)
-        day_windows = []
-        begin = datetime.datetime.combine(day, datetime.time(FIRST_WINDOW_HOUR), tzinfo=tz)
-        close = datetime.datetime.combine(day, datetime.time(LAST_WINDOW_END_HOUR), tzinfo=tz)
-        while begin + datetime.timedelta(minutes=window_minutes) <= close:
-            end = begin + datetime.timedelta(minutes=window_minutes)
-            if begin >= earliest:
-                day_windows.append(Window(begin, end))
-            begin = end
+        day_windows = _day_windows(day, tz, window_minutes, not_before=earliest)
         if not day_windows:
             continue
         gaps_by_tech = {}

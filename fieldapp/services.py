@@ -97,7 +97,7 @@ def _replay_one(technician, user, action) -> dict:
         return _replay(technician, user, action)
     except DomainError as err:
         return {"key": key, "status": "error", "message": err.message}
-    except Exception:  # noqa: BLE001 - one action's failure must not cost the others' answers
+    except Exception:  # one action's failure must not cost the others' answers
         log.exception("sync action %r of technician %s failed", key, technician.pk)
         return {
             "key": key,

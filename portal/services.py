@@ -65,7 +65,7 @@ def sign_up(
         username=email,
         email=email,
         password=password,
-        first_name=name.split()[0] if name.split() else "",
+        first_name=name.split(maxsplit=1)[0] if name.split() else "",
     )
     user.groups.add(Group.objects.get_or_create(name="customer")[0])
     customer = Customer.objects.create(name=name.strip(), email=email, phone=phone, user=user)

@@ -100,7 +100,7 @@ def book(request):
         data = form.cleaned_data
         if request.method == "POST" and data.get("window"):
             try:
-                ticket, visit = services.book_visit(
+                ticket, _visit = services.book_visit(
                     customer=customer,
                     site=data["site"],
                     kind=data["kind"],

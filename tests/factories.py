@@ -11,6 +11,7 @@ from django.utils import timezone
 from catalog.models import ErrorCode, Part
 from customers.models import Appliance, ApplianceModel, Customer, ServiceContract, Site
 from technicians.models import Certification, Skill, Technician, TimeOff, WorkingHours
+from tickets import services
 from tickets.models import Ticket, Visit
 
 
@@ -196,8 +197,6 @@ class TimeOffFactory(CleanFactory):
 
 def open_ticket(**kwargs) -> Ticket:
     """A ticket opened through the service, as every caller does."""
-    from tickets import services
-
     appliance = kwargs.pop("appliance", None) or ApplianceFactory()
     params = {
         "customer": appliance.site.customer,
@@ -211,6 +210,4 @@ def open_ticket(**kwargs) -> Ticket:
 
 
 def new_visit(ticket: Ticket | None = None, **kwargs) -> Visit:
-    from tickets import services
-
     return services.create_visit(ticket=ticket or open_ticket(), by=None, **kwargs)

@@ -51,7 +51,7 @@ def as_html(visit: Visit, *, language: str | None = None) -> str:
 
 
 def as_pdf(visit: Visit, *, language: str | None = None) -> bytes:
-    from weasyprint import HTML  # imported here: it needs Debian's pango, only for PDFs
+    from weasyprint import HTML  # noqa: PLC0415 - it needs Debian's pango, only for PDFs
 
     return HTML(string=as_html(visit, language=language)).write_pdf()
 

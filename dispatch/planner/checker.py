@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -115,27 +116,11 @@ def _check_route(tech, route, visits, seen, speed, factor, report: Report) -> No
         activities.append((begins, ends, visit["location"]))
     activities.append((shift_end, shift_end, tech["end"]))
 
-    brk = tech.get("break")
-    break_at = route.get("break")
     has_visits = len(activities) > 2
-    if brk and has_visits and break_at is None:
-        bad(f"technician {tid!r} has visits but takes no break")
-    if break_at is not None and not brk:
-        bad(f"technician {tid!r} takes a break they do not have")
-    break_span = None
-    if brk and break_at is not None:
-        b = _secs(break_at)
-        if not _secs(brk["earliest"]) <= b <= _secs(brk["latest"]):
-            bad(
-                f"technician {tid!r} starts the break at {break_at}, outside "
-                f"{brk['earliest']}-{brk['latest']}"
-            )
-        break_span = (b, b + int(brk["minutes"]) * 60)
+    break_span = _break_span(tech, route, has_visits, bad)
 
     break_placed = break_span is None
-    for (_, prev_end, here), (next_start, _, there) in zip(
-        activities, activities[1:], strict=False
-    ):
+    for (_, prev_end, here), (next_start, _, there) in pairwise(activities):
         leg = _travel(here, there, speed, factor)
         if has_visits:
             report.travel_seconds += leg
@@ -155,3 +140,24 @@ def _check_route(tech, route, visits, seen, speed, factor, report: Report) -> No
             )
     if not break_placed and has_visits:
         bad(f"technician {tid!r}'s break overlaps work or driving")
+
+
+def _break_span(tech, route, has_visits, bad):
+    """The route's break as (start, end) seconds, or None; reports a missing, unknown or
+    mistimed break."""
+    tid = tech["id"]
+    brk = tech.get("break")
+    break_at = route.get("break")
+    if brk and has_visits and break_at is None:
+        bad(f"technician {tid!r} has visits but takes no break")
+    if break_at is not None and not brk:
+        bad(f"technician {tid!r} takes a break they do not have")
+    if not (brk and break_at is not None):
+        return None
+    b = _secs(break_at)
+    if not _secs(brk["earliest"]) <= b <= _secs(brk["latest"]):
+        bad(
+            f"technician {tid!r} starts the break at {break_at}, outside "
+            f"{brk['earliest']}-{brk['latest']}"
+        )
+    return (b, b + int(brk["minutes"]) * 60)

@@ -13,6 +13,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Iterator
+from itertools import pairwise
 
 import vroom
 
@@ -192,7 +193,7 @@ def _score(scenario: Scenario, routes: list[dict], matrix) -> tuple[int, ...]:
     for route in routes:
         k = route["_vehicle"]
         points = [k] + [2 * n_tech + s["_job"] for s in route["stops"]] + [n_tech + k]
-        travel += int(sum(matrix[a][b] for a, b in zip(points, points[1:], strict=False)))
+        travel += int(sum(matrix[a][b] for a, b in pairwise(points)))
         for stop in route["stops"]:
             planned[scenario.visits[stop["_job"]].priority] += 1
     return (planned[1], planned[2], planned[3], planned[4], -travel)

@@ -4,6 +4,7 @@ totals before and after (visits per priority, travel time and distance)."""
 from __future__ import annotations
 
 from collections import defaultdict
+from itertools import pairwise
 
 from technicians.models import Technician
 from tickets.models import Visit
@@ -21,7 +22,7 @@ def _route_totals(routes: dict[int, list[tuple[int, str]]], scenario: dict) -> d
     for tech, stops in routes.items():
         points = [homes[tech]] + [where[v] for v, _start in sorted(stops, key=lambda s: s[1])]
         points.append(homes[tech])
-        for a, b in zip(points, points[1:], strict=False):
+        for a, b in pairwise(points):
             seconds += source.seconds(a, b)
             km += source.km(a, b)
     return {"travel_seconds": seconds, "travel_km": round(km, 1)}

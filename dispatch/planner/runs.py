@@ -50,7 +50,7 @@ def compute_day_plan(*, run_id: int) -> None:
         scenario, versions = build_scenario(day=run.day, area=run.area)
         plan = solve(scenario, time_limit=run.time_limit, progress=progress)
         preview = build_preview(scenario, plan)
-    except Exception as exc:  # noqa: BLE001 - the run records any failure for the dispatcher
+    except Exception as exc:  # the run records any failure for the dispatcher
         PlanRun.objects.filter(pk=run_id).update(
             status=PlanRun.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
         )

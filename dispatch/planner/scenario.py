@@ -100,36 +100,7 @@ def parse(data: dict) -> Scenario:
         if "id" not in t or t["id"] in seen:
             raise ScenarioError(f"{where}.id is missing or repeated")
         seen.add(t["id"])
-        shift = t.get("shift") or []
-        if len(shift) != 2:
-            raise ScenarioError(f"{where}.shift must be [start, end]")
-        start, end = seconds(shift[0], f"{where}.shift"), seconds(shift[1], f"{where}.shift")
-        if end < start:
-            raise ScenarioError(f"{where}.shift ends before it starts")
-        brk = None
-        if t.get("break"):
-            b = t["break"]
-            try:
-                minutes = int(b["minutes"])
-            except (KeyError, TypeError, ValueError):
-                raise ScenarioError(f"{where}.break.minutes must be a number") from None
-            brk = Break(
-                seconds(b.get("earliest"), f"{where}.break.earliest"),
-                seconds(b.get("latest"), f"{where}.break.latest"),
-                minutes * 60,
-            )
-            if brk.latest < brk.earliest or minutes < 0:
-                raise ScenarioError(f"{where}.break: latest before earliest or negative minutes")
-        scenario.technicians.append(
-            Technician(
-                t["id"],
-                _point(t.get("start"), f"{where}.start"),
-                _point(t.get("end"), f"{where}.end"),
-                (start, end),
-                frozenset(str(s) for s in t.get("skills") or []),
-                brk,
-            )
-        )
+        scenario.technicians.append(_technician(t, where))
     seen = set()
     tech_ids = {t.id for t in scenario.technicians}
     for i, v in enumerate(data.get("visits") or []):
@@ -137,31 +108,66 @@ def parse(data: dict) -> Scenario:
         if "id" not in v or v["id"] in seen:
             raise ScenarioError(f"{where}.id is missing or repeated")
         seen.add(v["id"])
-        window = v.get("window") or []
-        if len(window) != 2:
-            raise ScenarioError(f"{where}.window must be [from, to]")
-        a, b = seconds(window[0], f"{where}.window"), seconds(window[1], f"{where}.window")
-        if b < a:
-            raise ScenarioError(f"{where}.window ends before it starts")
-        try:
-            minutes, priority = int(v["minutes"]), int(v["priority"])
-        except (KeyError, TypeError, ValueError):
-            raise ScenarioError(f"{where} needs integer minutes and priority") from None
-        if minutes <= 0 or priority not in (1, 2, 3, 4):
-            raise ScenarioError(f"{where}: minutes must be positive and priority 1 to 4")
-        pinned = v.get("technician")
-        if pinned is not None and pinned not in tech_ids:
-            # Kept: the visit is reported as left out, with the reason, rather than refused.
-            pass
-        scenario.visits.append(
-            Visit(
-                v["id"],
-                _point(v.get("location"), f"{where}.location"),
-                (a, b),
-                minutes * 60,
-                frozenset(str(s) for s in v.get("skills") or []),
-                priority,
-                pinned,
-            )
-        )
+        scenario.visits.append(_visit(v, where, tech_ids))
     return scenario
+
+
+def _technician(t, where):
+    """One entry of `technicians`, validated; `where` names it in errors."""
+    shift = t.get("shift") or []
+    if len(shift) != 2:
+        raise ScenarioError(f"{where}.shift must be [start, end]")
+    start, end = seconds(shift[0], f"{where}.shift"), seconds(shift[1], f"{where}.shift")
+    if end < start:
+        raise ScenarioError(f"{where}.shift ends before it starts")
+    brk = None
+    if t.get("break"):
+        b = t["break"]
+        try:
+            minutes = int(b["minutes"])
+        except (KeyError, TypeError, ValueError):
+            raise ScenarioError(f"{where}.break.minutes must be a number") from None
+        brk = Break(
+            seconds(b.get("earliest"), f"{where}.break.earliest"),
+            seconds(b.get("latest"), f"{where}.break.latest"),
+            minutes * 60,
+        )
+        if brk.latest < brk.earliest or minutes < 0:
+            raise ScenarioError(f"{where}.break: latest before earliest or negative minutes")
+    return Technician(
+        t["id"],
+        _point(t.get("start"), f"{where}.start"),
+        _point(t.get("end"), f"{where}.end"),
+        (start, end),
+        frozenset(str(s) for s in t.get("skills") or []),
+        brk,
+    )
+
+
+def _visit(v, where, tech_ids):
+    """One entry of `visits`, validated; `where` names it in errors."""
+    window = v.get("window") or []
+    if len(window) != 2:
+        raise ScenarioError(f"{where}.window must be [from, to]")
+    a, b = seconds(window[0], f"{where}.window"), seconds(window[1], f"{where}.window")
+    if b < a:
+        raise ScenarioError(f"{where}.window ends before it starts")
+    try:
+        minutes, priority = int(v["minutes"]), int(v["priority"])
+    except (KeyError, TypeError, ValueError):
+        raise ScenarioError(f"{where} needs integer minutes and priority") from None
+    if minutes <= 0 or priority not in (1, 2, 3, 4):
+        raise ScenarioError(f"{where}: minutes must be positive and priority 1 to 4")
+    pinned = v.get("technician")
+    if pinned is not None and pinned not in tech_ids:
+        # Kept: the visit is reported as left out, with the reason, rather than refused.
+        pass
+    return Visit(
+        v["id"],
+        _point(v.get("location"), f"{where}.location"),
+        (a, b),
+        minutes * 60,
+        frozenset(str(s) for s in v.get("skills") or []),
+        priority,
+        pinned,
+    )

@@ -91,7 +91,7 @@ def _solve_with_fleet(
             vroom.Job(
                 c,
                 location=c,
-                default_service=int(round(instance.service[c] * SCALE)),
+                default_service=round(instance.service[c] * SCALE),
                 delivery=[instance.demand[c]],
                 time_windows=[
                     vroom.TimeWindow(int(instance.ready[c] * SCALE), int(instance.due[c] * SCALE))
@@ -143,7 +143,7 @@ def _pyvrp_model(instance: Instance, scaled: np.ndarray, fleet: int) -> pyvrp.Mo
         model.add_client(
             places[c],
             delivery=instance.demand[c],
-            service_duration=int(round(instance.service[c] * SCALE)),
+            service_duration=round(instance.service[c] * SCALE),
             tw_early=int(instance.ready[c] * SCALE),
             tw_late=int(instance.due[c] * SCALE),
         )

@@ -84,7 +84,8 @@ def test_intake_drag_refusal_and_live_update(
     drop_at(page, f'.queued[data-visit="{second.pk}"]', tech, 10, 30)
     expect(page.get_by_test_id("board-error")).to_contain_text("already has a visit 10:00-11:30")
     second.refresh_from_db()
-    assert second.status == Visit.Status.UNASSIGNED and second.technician is None
+    assert second.status == Visit.Status.UNASSIGNED
+    assert second.technician is None
     page.screenshot(path=str(artifacts / "board.png"), full_page=True)
     other.close()
 

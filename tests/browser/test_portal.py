@@ -48,7 +48,8 @@ def test_sign_up_add_book_track_and_reschedule_by_link(page, browser, live_serve
     page.screenshot(path=str(artifacts / "portal-tracking.png"), full_page=True)
     ticket = Ticket.objects.get(channel="portal")
     visit = ticket.visits.get()
-    assert ticket.kind == "installation" and visit.status == Visit.Status.SCHEDULED
+    assert ticket.kind == "installation"
+    assert visit.status == Visit.Status.SCHEDULED
     first_window = visit.window_start
 
     # The link from the confirmation works in a fresh browser with nobody logged in.

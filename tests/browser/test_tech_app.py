@@ -1,7 +1,10 @@
 """The technician's phone: a whole job online, then offline work that reaches the server once,
 and a conflict when the dispatcher moved the visit meanwhile."""
 
+import io
+
 import pytest
+from PIL import Image
 from playwright.sync_api import expect
 
 from dispatch.services import assign_visit
@@ -22,10 +25,6 @@ def phone(browser, live_server, login, technician):
 
 
 def _png() -> bytes:
-    import io
-
-    from PIL import Image
-
     buffer = io.BytesIO()
     Image.new("RGB", (64, 48), "orange").save(buffer, "PNG")
     return buffer.getvalue()
@@ -38,7 +37,7 @@ def step(page, label):
 
 def test_a_whole_job_online(phone, live_server, artifacts, settings, tmp_path, technician):
     settings.MEDIA_ROOT = tmp_path
-    context, page = phone
+    _context, page = phone
     visit = assign_visit(visit=new_visit(), technician=technician, start=later_today(1), by=None)
     PartFactory(name="Drain pump", sku="WM-1")
     PartFactory(name="Door lock", sku="WM-2")

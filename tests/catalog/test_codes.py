@@ -3,7 +3,13 @@ import pytest
 from catalog.codes import normalize_code, split_codes
 from catalog.selectors import codes_starting, match_codes
 from customers.models import ApplianceModel
-from tests.factories import ApplianceModelFactory, ErrorCodeFactory, SkillFactory, open_ticket
+from tests.factories import (
+    ApplianceFactory,
+    ApplianceModelFactory,
+    ErrorCodeFactory,
+    SkillFactory,
+    open_ticket,
+)
 
 
 @pytest.mark.parametrize("typed", ["E21", "e21", "e 21", " E-21 ", "e.21"])
@@ -53,7 +59,6 @@ def test_code_of_another_category_does_not_match():
 def test_unknown_codes_are_kept_and_flagged_on_the_ticket():
     drain = SkillFactory(code="drain", name="Drains")
     code = ErrorCodeFactory(code="E21", skills=[drain])
-    from tests.factories import ApplianceFactory
 
     appliance = ApplianceFactory(model__manufacturer="Whirlpool")
 

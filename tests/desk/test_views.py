@@ -7,7 +7,13 @@ from django.utils import timezone
 
 from dispatch.services import take_call
 from fieldservice.errors import InvalidInput
-from tests.factories import ApplianceFactory, ApplianceModelFactory, ErrorCodeFactory, SiteFactory
+from tests.factories import (
+    ApplianceFactory,
+    ApplianceModelFactory,
+    CustomerFactory,
+    ErrorCodeFactory,
+    SiteFactory,
+)
 from tests.helpers import at, two_copies_at_once
 from tickets.horizon import MAX_DAYS_AHEAD
 from tickets.models import Ticket, Visit
@@ -48,7 +54,9 @@ def test_code_autocomplete_shows_cause_for_the_appliance_model(dispatcher_client
         reverse("desk:code_search"), {"appliance": appliance.pk, "codes": "E21, f0"}
     ).text
 
-    assert "F05" in page and "Blocked drain pump filter" in page and "F06" in page
+    assert "F05" in page
+    assert "Blocked drain pump filter" in page
+    assert "F06" in page
 
 
 @pytest.mark.parametrize("appliance", ["abc", "1.5", "-1", "\u00b2", "9" * 30, ""])
@@ -87,7 +95,8 @@ def test_preview_shows_coverage_with_why_and_sla(dispatcher_client):
         },
     ).text
 
-    assert "Warranty" in page and "Under warranty until 2099-01-01" in page
+    assert "Warranty" in page
+    assert "Under warranty until 2099-01-01" in page
     assert "SLA due" in page
     assert "XX" in page  # unknown, kept and flagged
 
@@ -145,7 +154,8 @@ def test_intake_installation_needs_site_and_model(dispatcher_client):
         },
     )
 
-    assert missing.status_code == 400 and "Choose the model to install." in missing.text
+    assert missing.status_code == 400
+    assert "Choose the model to install." in missing.text
     assert done.status_code == 302
     assert Ticket.objects.get().kind == "installation"
 
@@ -262,8 +272,6 @@ def test_preview_with_a_window_at_the_end_of_the_calendar_shows_no_error(dispatc
 
 
 def test_intake_with_a_preferred_window_puts_it_on_the_visit(dispatcher_client, next_monday):
-    from tests.helpers import at
-
     appliance = ApplianceFactory()
 
     dispatcher_client.post(
@@ -305,13 +313,12 @@ def test_agent_adds_an_appliance_during_the_call(dispatcher_client):
     assert appliance.serial_number == "NEW-1"
     assert appliance.warranty_until == datetime.date(2027, 2, 28)
     assert f'data-appliance="{appliance.pk}"' in added.text
-    assert again.status_code == 400 and "already registered" in again.text
+    assert again.status_code == 400
+    assert "already registered" in again.text
     assert site.appliances.count() == 1
 
 
 def test_agent_adds_a_site_for_the_customer(dispatcher_client):
-    from tests.factories import CustomerFactory
-
     customer = CustomerFactory()
 
     added = dispatcher_client.post(
@@ -338,7 +345,8 @@ def test_agent_adds_a_site_for_the_customer(dispatcher_client):
     assert added.status_code == 200
     site = customer.sites.get()
     assert f'data-site="{site.pk}"' in added.text
-    assert bad.status_code == 400 and "Latitude" in bad.text
+    assert bad.status_code == 400
+    assert "Latitude" in bad.text
     assert customer.sites.count() == 1
 
 
@@ -379,6 +387,7 @@ def test_two_copies_of_one_intake_at_once_open_one_ticket(dispatcher):
 
     first, second, errors, waited = two_copies_at_once(lambda: take_call(**call))
 
-    assert waited and errors == []
+    assert waited
+    assert errors == []
     assert first.pk == second.pk
     assert Ticket.objects.count() == 1

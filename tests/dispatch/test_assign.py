@@ -25,6 +25,7 @@ from tests.factories import (
 from tests.helpers import at
 from tickets.horizon import MAX_DAYS_AHEAD
 from tickets.models import Ticket, TicketEvent, Visit
+from tickets.services import transition_visit
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +59,7 @@ def test_assign_schedules_visit_and_ticket_and_sets_window(next_monday):
 def test_assign_refuses_missing_skill_and_names_it(next_monday, gas_visit):
     tech = TechnicianFactory(user__first_name="Marco", user__last_name="Rossi")
 
-    with pytest.raises(MissingSkill, match="Marco Rossi lacks .*Gas boilers"):
+    with pytest.raises(MissingSkill, match=r"Marco Rossi lacks .*Gas boilers"):
         assign_visit(visit=gas_visit, technician=tech, start=at(next_monday, 10), by=None)
 
     gas_visit.refresh_from_db()
@@ -187,8 +188,6 @@ def test_moving_a_visit_does_not_clash_with_itself(next_monday):
 
 
 def test_a_visit_in_the_past_cannot_be_assigned():
-    from fieldservice.errors import InvalidInput
-
     yesterday = timezone.now() - datetime.timedelta(days=1)
     with pytest.raises(InvalidInput, match="before now"):
         assign_visit(visit=new_visit(), technician=TechnicianFactory(), start=yesterday, by=None)
@@ -237,8 +236,6 @@ def test_unassign_returns_visit_and_ticket_to_the_queue(next_monday):
 
 
 def test_an_en_route_visit_cannot_be_moved(next_monday):
-    from tickets.services import transition_visit
-
     tech = TechnicianFactory()
     visit = assign_visit(visit=new_visit(), technician=tech, start=at(next_monday, 9), by=None)
     transition_visit(visit=visit, to="en_route", by=None)

@@ -1,6 +1,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -17,7 +19,7 @@ from tests.factories import (
 )
 from tests.helpers import at
 from tickets.horizon import MAX_DAYS_AHEAD
-from tickets.models import TicketEvent, Visit
+from tickets.models import Ticket, TicketEvent, Visit
 
 pytestmark = pytest.mark.django_db
 
@@ -59,15 +61,18 @@ def test_board_shows_rows_blocks_breaks_time_off_and_the_queue(dispatcher_client
 
     assert "Marco Rossi" in page
     assert f'data-visit="{planned.pk}"' in page
-    assert "10:00-11:30" in page and "F05" in page  # hover title: times and codes
-    assert 'class="break"' in page and "Dentist" in page
-    assert f'data-visit="{waiting.pk}"' in page and "P1" in page
+    # hover title: times and codes
+    assert "10:00-11:30" in page
+    assert "F05" in page
+    assert 'class="break"' in page
+    assert "Dentist" in page
+    assert f'data-visit="{waiting.pk}"' in page
+    assert "P1" in page
 
 
 def test_queue_puts_overdue_first_and_filters_by_priority(dispatcher_client, next_monday):
     later = new_visit(open_ticket(priority=3))
     overdue = new_visit(open_ticket(priority=2))
-    from tickets.models import Ticket
 
     Ticket.objects.filter(pk=overdue.ticket_id).update(
         sla_due_at=at(next_monday, 8) - datetime.timedelta(days=30)
@@ -82,9 +87,6 @@ def test_queue_puts_overdue_first_and_filters_by_priority(dispatcher_client, nex
 
 
 def test_board_query_count_is_the_same_for_10_and_200_technicians(dispatcher_client, next_monday):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     def board_queries():
         with CaptureQueriesContext(connection) as captured:
             assert dispatcher_client.get(board_url(next_monday)).status_code == 200
@@ -182,7 +184,8 @@ def test_missing_skill_offers_an_override_with_reason(dispatcher_client, next_mo
         reverse("dispatch:assign"), {**data, "override_reason": "only one free, supervised"}
     )
 
-    assert refused.status_code == 409 and "Assign anyway" in refused.text
+    assert refused.status_code == 409
+    assert "Assign anyway" in refused.text
     assert forced.status_code == 200
     visit.refresh_from_db()
     assert visit.technician == tech
@@ -203,7 +206,7 @@ def test_stale_drag_is_refused(dispatcher_client, next_monday):
         },
     )
 
-    assert response.status_code == 412 or response.status_code == 409
+    assert response.status_code in {412, 409}
     assert "changed since you loaded it" in response.text
 
 
@@ -246,7 +249,8 @@ def test_bad_input_names_the_field(dispatcher_client):
     response = dispatcher_client.post(reverse("dispatch:assign"), {"visit": "x"})
 
     assert response.status_code == 400
-    assert "technician" in response.text and "start" in response.text
+    assert "technician" in response.text
+    assert "start" in response.text
 
 
 def test_unassign_puts_the_visit_back_in_the_queue(dispatcher_client, next_monday):
@@ -285,9 +289,13 @@ def test_panel_shows_history_codes_and_escalates(dispatcher_client, dispatcher):
         reverse("dispatch:tier", args=[ticket.pk]), {"direction": "up", "reason": ""}
     )
 
-    assert "Clean the drain filter" in panel and "Z99" in panel and "Opened" in panel
-    assert escalated.status_code == 200 and "Tier 2" in escalated.text
-    assert no_reason.status_code == 400 and "Say why" in no_reason.text
+    assert "Clean the drain filter" in panel
+    assert "Z99" in panel
+    assert "Opened" in panel
+    assert escalated.status_code == 200
+    assert "Tier 2" in escalated.text
+    assert no_reason.status_code == 400
+    assert "Say why" in no_reason.text
     ticket.refresh_from_db()
     assert ticket.tier == 2
 

@@ -3,6 +3,7 @@ import json
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from dispatch.services import assign_visit
@@ -118,8 +119,6 @@ def test_later_offline_actions_based_on_the_same_version_are_not_conflicts(phone
 def test_another_technicians_key_neither_reveals_their_visit_nor_drops_the_action(
     phone, visit, technician
 ):
-    from django.test import Client
-
     colleague = TechnicianFactory()
     theirs = assign_visit(visit=new_visit(), technician=colleague, start=later_today(1), by=None)
     other_phone = Client()

@@ -1,9 +1,12 @@
 """The pages that exist so far: login, home, health, and the back office for every model."""
 
+import datetime
+
 import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import (
     CertificationFactory,
@@ -84,10 +87,6 @@ def test_every_domain_model_is_in_the_back_office():
 
 
 def test_certification_expiry_filter(client):
-    import datetime
-
-    from django.utils import timezone
-
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     soon = CertificationFactory(expires_on=timezone.localdate() + datetime.timedelta(days=10))
     later = CertificationFactory(expires_on=timezone.localdate() + datetime.timedelta(days=200))

@@ -1,8 +1,10 @@
 import pytest
 from django.contrib.auth.models import Group
 
+from dispatch.services import assign_visit
 from fieldservice import roles
 from tests.factories import TechnicianFactory, UserFactory, new_visit, open_ticket
+from tests.helpers import at
 from tickets.selectors import tickets_for, visits_for
 
 pytestmark = pytest.mark.django_db
@@ -39,9 +41,6 @@ def test_customer_sees_only_their_own_tickets(customer_user):
 
 
 def test_technician_sees_only_tickets_behind_their_visits(technician, next_monday):
-    from dispatch.services import assign_visit
-    from tests.helpers import at
-
     mine = new_visit()
     assign_visit(visit=mine, technician=technician, start=at(next_monday, 9), by=None)
     theirs = new_visit()

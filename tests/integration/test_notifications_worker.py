@@ -15,12 +15,13 @@ import icalendar
 import pytest
 from django.db import connection
 
+from dispatch.services import assign_visit
 from fieldservice.celery import app as celery_app
 from notifications import services
 from notifications.models import Notification
 from portal import services as portal
-from tests.factories import ApplianceFactory, TechnicianFactory
-from tests.helpers import at
+from tests.factories import ApplianceFactory, TechnicianFactory, UserFactory
+from tests.helpers import at, get_health
 from tests.mailserver import Inbox, MailServer
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -88,7 +89,6 @@ def test_a_booking_reaches_the_smtp_server_once_with_an_invitation(smtp, worker)
     assert str(event["uid"]) == f"visit-{visit.pk}@fieldservice"
 
     # Moving the visit sends an update of the same event with a higher SEQUENCE.
-    from dispatch.services import assign_visit
 
     assign_visit(
         visit=visit,
@@ -176,7 +176,9 @@ def _redis(command: list[str]) -> None:
         )
         assert wait_for(
             lambda: (
-                subprocess.run(["redis-cli", "-p", port, "ping"], capture_output=True).returncode
+                subprocess.run(
+                    ["redis-cli", "-p", port, "ping"], capture_output=True, check=False
+                ).returncode
                 == 0
             ),
             10,
@@ -319,9 +321,6 @@ def test_killing_the_worker_mid_batch_loses_nothing(smtp, worker):
 
 
 def test_the_health_page_sees_the_broker_and_a_live_worker(smtp, worker, client):
-    from tests.factories import UserFactory
-    from tests.helpers import get_health
-
     inbox, _ = smtp
     _queue_reminders(1)
     assert wait_for(lambda: len(inbox.messages) == 1, 60)  # the worker is up

@@ -7,8 +7,10 @@ import pytest
 from django.utils import timezone
 
 from dispatch.services import assign_visit
-from notifications import services
+from fieldservice.celery import app
+from notifications import services, tasks
 from notifications.models import Notification
+from notifications.services.queue import DELIVER_TASK
 from portal import services as portal
 from tests.factories import ApplianceFactory, TechnicianFactory, new_visit
 from tests.helpers import at
@@ -19,7 +21,8 @@ pytestmark = pytest.mark.django_db
 
 def ics_of(message):
     ((name, content, mimetype),) = message.attachments
-    assert name == "invite.ics" and mimetype.startswith("text/calendar")
+    assert name == "invite.ics"
+    assert mimetype.startswith("text/calendar")
     event = next(c for c in icalendar.Calendar.from_ical(content).walk("VEVENT"))
     return icalendar.Calendar.from_ical(content), event
 
@@ -30,7 +33,7 @@ def booked(next_monday, django_capture_on_commit_callbacks):
     appliance = ApplianceFactory(site__customer__language="it")
     day = next_monday + datetime.timedelta(days=7)
     with django_capture_on_commit_callbacks(execute=True):
-        ticket, visit = portal.book_visit(
+        _ticket, visit = portal.book_visit(
             customer=appliance.site.customer,
             site=appliance.site,
             kind="repair",
@@ -46,7 +49,8 @@ def test_a_booking_sends_exactly_one_email_with_a_valid_invitation(booked, mailo
     assert len(mailoutbox) == 1
     message = mailoutbox[0]
     assert message.subject == f"La visita {visit.ticket.number} è prenotata"
-    assert "Tecnico: Marco" in message.body and "/portal/b/" in message.body
+    assert "Tecnico: Marco" in message.body
+    assert "/portal/b/" in message.body
     cal, event = ics_of(message)
     assert str(cal["method"]) == "REQUEST"
     assert str(event["uid"]) == f"visit-{visit.pk}@fieldservice"
@@ -201,8 +205,10 @@ def test_completion_sends_the_report_and_cannot_complete_announces_a_follow_up(
     # The link works without logging in: many customers never made an account.
     link = re.search(r"http://\S+(/portal/r/\S+/)", done.body).group(1)
     page = client.get(link)
-    assert page.status_code == 200 and "Service report" in page.text
-    assert visit.ticket.number in page.text and str(second.technician) in page.text
+    assert page.status_code == 200
+    assert "Service report" in page.text
+    assert visit.ticket.number in page.text
+    assert str(second.technician) in page.text
     assert client.get(link + "?format=pdf").content.startswith(b"%PDF")
     assert client.get(link.replace("/r/", "/r/x")).status_code == 400
 
@@ -212,12 +218,9 @@ def test_a_report_link_for_a_visit_not_finished_says_so(booked, client):
 
     page = client.get(f"/portal/r/{portal.report_token(visit)}/")
 
-    assert page.status_code == 400 and "no service report" in page.text
+    assert page.status_code == 400
+    assert "no service report" in page.text
 
 
 def test_the_outbox_hands_rows_to_the_registered_delivery_task():
-    from fieldservice.celery import app
-    from notifications import tasks
-    from notifications.services.queue import DELIVER_TASK
-
     assert app.tasks[DELIVER_TASK].name == tasks.deliver_notification.name == DELIVER_TASK

@@ -1,14 +1,17 @@
 import datetime
 import json
 import re
+from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import signing
+from django.test import Client
 from django.urls import reverse
 
-from notifications import services
+from notifications import messages, services
 from notifications.models import Notification, Preference
+from notifications.services.delivery import _DEFAULTS
 from tests.factories import CustomerFactory, new_visit
 
 pytestmark = pytest.mark.django_db
@@ -41,12 +44,14 @@ def test_sms_goes_out_through_the_configured_backend(visit, settings, tmp_path):
     row = Notification.objects.get()
     assert services.deliver(notification_id=row.pk)
 
-    assert row.channel == "sms" and row.recipient == "+393471234567"
+    assert row.channel == "sms"
+    assert row.recipient == "+393471234567"
     (line,) = outbox.read_text().splitlines()
     sent = json.loads(line)
     assert sent["to"] == "+393471234567"
     # The text carries what the customer acts on, not the email's subject alone.
-    assert visit.ticket.number in sent["text"] and "10:00-12:00" in sent["text"]
+    assert visit.ticket.number in sent["text"]
+    assert "10:00-12:00" in sent["text"]
     assert "https://fs.example/portal/b/t0k/" in sent["text"]
     assert sent["key"] == f"notification-{row.pk}"
 
@@ -73,8 +78,10 @@ def test_every_email_carries_an_unsubscribe_link_that_works_without_login(
     done = client.post(link)
     after = services.notify_customer(visit=visit, kind="visit_moved")
 
-    assert confirm.status_code == 200 and "Unsubscribe" in confirm.text
-    assert done.status_code == 200 and "no longer receive" in done.text
+    assert confirm.status_code == 200
+    assert "Unsubscribe" in confirm.text
+    assert done.status_code == 200
+    assert "no longer receive" in done.text
     assert after is None
     assert not Notification.objects.filter(kind="visit_moved").exists()
 
@@ -94,7 +101,8 @@ def test_unsubscribe_link_of_a_deleted_customer_is_not_valid(client):
 
     response = client.post(reverse("notifications:unsubscribe", args=[token]))
 
-    assert response.status_code == 400 and "not valid" in response.text
+    assert response.status_code == 400
+    assert "not valid" in response.text
     assert not Preference.objects.exists()
 
 
@@ -109,7 +117,8 @@ def test_customers_and_technicians_set_their_own_preferences(client, customer_us
     preference = Preference.objects.get(customer=customer_user.customer)
     assert (preference.email, preference.sms) == (False, True)
     assert preference.quiet_from == datetime.time(22)
-    assert half.status_code == 400 and "both ends" in half.text
+    assert half.status_code == 400
+    assert "both ends" in half.text
     client.force_login(technician.user)
     client.post(url, {"email": "on"})
     assert Preference.objects.get(technician=technician).email is True
@@ -132,9 +141,12 @@ def test_sms_needs_a_valid_mobile_number_and_bad_ones_change_nothing(client, cus
     garbled = client.post(url, {"sms": "on", "phone": "12345"})
     landline = client.post(url, {"sms": "on", "phone": "+39 06 1234 5678"})
 
-    assert missing.status_code == 400 and "give your mobile number" in missing.text
-    assert garbled.status_code == 400 and "country code" in garbled.text
-    assert landline.status_code == 400 and "landline" in landline.text
+    assert missing.status_code == 400
+    assert "give your mobile number" in missing.text
+    assert garbled.status_code == 400
+    assert "country code" in garbled.text
+    assert landline.status_code == 400
+    assert "landline" in landline.text
     assert not Preference.objects.exists()
     customer.refresh_from_db()
     assert not customer.phone
@@ -149,22 +161,17 @@ def test_sms_needs_a_valid_mobile_number_and_bad_ones_change_nothing(client, cus
 
 
 def test_every_message_has_its_words_in_every_language_on_both_channels():
-    from notifications import messages
-    from notifications.services.delivery import _DEFAULTS
-
     for kind in Notification.Kind.values:
         for language in ("en", "it", "es", "bg"):
-            assert language in messages.TEXTS[kind] and language in messages.SMS_TEXTS[kind]
+            assert language in messages.TEXTS[kind]
+            assert language in messages.SMS_TEXTS[kind]
             subject, body = messages.render(kind, language, _DEFAULTS)
-            assert subject.strip() and body.strip()
+            assert subject.strip()
+            assert body.strip()
             assert messages.render_sms(kind, language, _DEFAULTS).strip()
 
 
 def test_emails_have_clickable_links_escaped_names_and_a_one_click_unsubscribe(visit, mailoutbox):
-    from urllib.parse import urlparse
-
-    from django.test import Client
-
     customer = visit.ticket.customer
     customer.name = "<b>Rossi</b>"
     customer.save()
@@ -177,10 +184,12 @@ def test_emails_have_clickable_links_escaped_names_and_a_one_click_unsubscribe(v
     ((html, mimetype),) = message.alternatives
     assert mimetype == "text/html"
     assert '<a href="https://fs.example/portal/b/t0k/"' in html
-    assert "&lt;b&gt;Rossi" in html and "<b>Rossi" not in html
+    assert "&lt;b&gt;Rossi" in html
+    assert "<b>Rossi" not in html
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     url = message.extra_headers["List-Unsubscribe"].strip("<>")
-    assert url in message.body and url in html
+    assert url in message.body
+    assert url in html
 
     # What a mailbox provider sends: a bare POST, no session, no CSRF token.
     response = Client(enforce_csrf_checks=True).post(

@@ -8,6 +8,7 @@ import pytest
 
 from notifications import services
 from notifications.models import Notification, Preference
+from notifications.sms import HttpGatewayBackend
 from tests.factories import new_visit
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +24,7 @@ class Gateway(ThreadingHTTPServer):
 
 
 class GatewayHandler(BaseHTTPRequestHandler):
-    def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
+    def do_POST(self) -> None:  # the name http.server calls
         body = self.rfile.read(int(self.headers["Content-Length"]))
         self.server.requests.append({"headers": dict(self.headers), "body": json.loads(body)})
         self.send_response(self.server.status)
@@ -77,17 +78,17 @@ def test_a_refusing_gateway_is_retried_with_the_same_key_and_its_answer_recorded
     assert not services.deliver(notification_id=sms_row.pk)
 
     sms_row.refresh_from_db()
-    assert sms_row.status == "pending" and sms_row.attempts == 1
+    assert sms_row.status == "pending"
+    assert sms_row.attempts == 1
     assert "SMS gateway answered 503: busy, try later" in sms_row.last_error
     gateway.status = 200
     Notification.objects.filter(pk=sms_row.pk).update(due_at=sms_row.created_at)
     assert services.deliver(notification_id=sms_row.pk)
     keys = {r["headers"]["Idempotency-Key"] for r in gateway.requests}
-    assert len(gateway.requests) == 2 and keys == {f"notification-{sms_row.pk}"}
+    assert len(gateway.requests) == 2
+    assert keys == {f"notification-{sms_row.pk}"}
 
 
 def test_a_gateway_url_that_is_not_http_is_refused_clearly(settings):
-    from notifications.sms import HttpGatewayBackend
-
     with pytest.raises(ValueError, match="SMS_GATEWAY_URL must be an http"):
         HttpGatewayBackend(url="ftp://gateway.example/", token="t")

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from dispatch.services import assign_visit, unassign_visit
 from notifications import services
-from notifications.models import CalendarFeed, Notification
+from notifications.models import CalendarFeed, Notification, Preference
 from tests.factories import TechnicianFactory, UserFactory, new_visit
 from tickets.models import Ticket
 
@@ -123,8 +123,6 @@ def test_every_copy_of_a_message_has_the_same_message_id(mailoutbox):
 
 
 def test_a_technician_who_turned_email_off_gets_none():
-    from notifications.models import Preference
-
     tech = TechnicianFactory(user__email="marco@example.com")
     Preference.objects.create(technician=tech, email=False)
 
@@ -134,8 +132,6 @@ def test_a_technician_who_turned_email_off_gets_none():
 
 
 def test_a_technician_on_sms_hears_of_changes_by_sms_only():
-    from notifications.models import Preference
-
     tech = TechnicianFactory(user__email="marco@example.com", phone="+393123456789")
     Preference.objects.create(technician=tech, email=False, sms=True)
 
@@ -147,8 +143,6 @@ def test_a_technician_on_sms_hears_of_changes_by_sms_only():
 
 
 def test_next_day_schedule_follows_the_technicians_channels_and_quiet_hours():
-    from notifications.models import Preference
-
     tech = TechnicianFactory(user__email="marco@example.com", phone="+393123456789")
     Preference.objects.create(
         technician=tech,

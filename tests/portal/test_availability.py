@@ -1,6 +1,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from dispatch.availability import free_windows
 from dispatch.services import assign_visit
@@ -94,9 +96,6 @@ def test_windows_start_two_hours_from_now_at_the_earliest(next_monday):
 
 
 def test_query_count_is_the_same_for_few_and_many_visits(next_monday):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     techs = [TechnicianFactory() for _ in range(5)]
     site = SiteFactory()
 

@@ -5,9 +5,16 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import connection
 
+from dispatch.services import assign_visit
 from fieldservice.errors import InvalidInput, TransitionNotAllowed, WindowTaken
 from portal import events, services
-from tests.factories import ApplianceFactory, CustomerFactory, SiteFactory, TechnicianFactory
+from tests.factories import (
+    ApplianceFactory,
+    CustomerFactory,
+    SiteFactory,
+    TechnicianFactory,
+    new_visit,
+)
 from tests.helpers import ROME, at
 from tickets.models import Ticket, Visit
 
@@ -118,8 +125,6 @@ def test_signed_link_opens_only_its_visit_and_rejects_tampering(next_monday):
 def test_twenty_customers_racing_for_the_last_window_one_wins(next_monday):
     tech = TechnicianFactory(weekdays=[0])
     # Only 10:00-12:00 is left: the rest of Monday is already taken.
-    from dispatch.services import assign_visit
-    from tests.factories import new_visit
 
     for hour, minute in ((8, 30), (13, 0), (14, 30)):
         assign_visit(

@@ -2,12 +2,22 @@ import base64
 import io
 
 import pytest
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
 from dispatch.services import assign_visit
 from fieldservice.errors import InvalidInput, TransitionNotAllowed
-from tests.factories import ApplianceFactory, PartFactory, TechnicianFactory, new_visit, open_ticket
+from tests.factories import (
+    ApplianceFactory,
+    CustomerFactory,
+    PartFactory,
+    TechnicianFactory,
+    UserFactory,
+    new_visit,
+    open_ticket,
+)
 from tests.helpers import later_today, two_copies_at_once
 from tickets import services
 from tickets.models import JobEntry, PartUsed, RepairOption
@@ -85,10 +95,6 @@ def test_signature_is_stored_as_a_png_and_junk_is_refused(client, technician, on
 
 
 def test_report_for_the_technician_the_owner_and_nobody_else(client, technician):
-    from django.contrib.auth.models import Group
-
-    from tests.factories import CustomerFactory, UserFactory
-
     owner = UserFactory(username="owner", role="customer")
     customer = CustomerFactory(user=owner)
     appliance = ApplianceFactory(site__customer=customer)
@@ -117,9 +123,11 @@ def test_report_for_the_technician_the_owner_and_nobody_else(client, technician)
     client.force_login(stranger)
     as_stranger = client.get(url)
 
-    assert "Filter cleaned" in as_tech.text and "data:image/png;base64," in as_tech.text
+    assert "Filter cleaned" in as_tech.text
+    assert "data:image/png;base64," in as_tech.text
     assert as_owner.status_code == 200
-    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
     assert as_stranger.status_code == 404
     assert Group.objects.filter(name="customer").exists()
 
@@ -131,8 +139,6 @@ def test_quantity_out_of_range_is_refused(on_site):
 
 
 def test_photos_are_resized_and_lose_their_gps_data(client, technician, on_site):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     exif = Image.Exif()
     exif[0x8825] = {1: "N", 2: (41.0, 54.0, 0.0)}  # GPSInfo: where the photo was taken
     raw = io.BytesIO()
@@ -165,7 +171,8 @@ def test_two_technicians_phones_may_use_the_same_key(on_site):
     mine = services.record_entry(visit=on_site, text="mine", by=None, client_key="k")
     other = services.record_entry(visit=theirs, text="theirs", by=None, client_key="k")
 
-    assert mine.pk != other.pk and other.text == "theirs"
+    assert mine.pk != other.pk
+    assert other.text == "theirs"
     assert services.record_entry(visit=on_site, text="again", by=None, client_key="k") == mine
 
 
@@ -177,6 +184,7 @@ def test_two_copies_of_one_note_arriving_at_once_make_one_record(on_site):
         lambda: services.record_entry(visit=on_site, text="pump", by=None, client_key="twice")
     )
 
-    assert waited and errors == []
+    assert waited
+    assert errors == []
     assert first.pk == second.pk
     assert JobEntry.objects.filter(client_key="twice").count() == 1

@@ -3,7 +3,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from fieldservice.errors import InvalidInput, TransitionNotAllowed
+from dispatch.services import assign_visit
+from fieldservice.errors import InvalidInput, StaleVersion, TransitionNotAllowed
 from tests.factories import (
     ApplianceFactory,
     ApplianceModelFactory,
@@ -12,6 +13,7 @@ from tests.factories import (
     new_visit,
     open_ticket,
 )
+from tests.helpers import at
 from tickets import services
 from tickets.models import Ticket, TicketEvent, Visit
 from tickets.transitions import TICKET_TRANSITIONS, VISIT_TRANSITIONS
@@ -161,9 +163,6 @@ def test_new_visit_triages_the_ticket_and_takes_expected_minutes():
 
 
 def _scheduled_visit(next_monday):
-    from dispatch.services import assign_visit
-    from tests.helpers import at
-
     visit = new_visit()
     tech = TechnicianFactory()
     return assign_visit(visit=visit, technician=tech, start=at(next_monday, 9), by=None)
@@ -176,7 +175,9 @@ def test_visit_lifecycle_to_completion_resolves_the_ticket(next_monday):
         visit = services.transition_visit(visit=visit, to=step, by=None)
 
     visit.refresh_from_db()
-    assert visit.en_route_at and visit.actual_start and visit.actual_end
+    assert visit.en_route_at
+    assert visit.actual_start
+    assert visit.actual_end
     assert visit.outcome == Visit.Outcome.FIXED
     visit.ticket.refresh_from_db()
     assert visit.ticket.status == Ticket.Status.RESOLVED
@@ -247,8 +248,6 @@ def test_cannot_complete_needs_a_reason_code(next_monday):
 
 
 def test_stale_version_is_refused(next_monday):
-    from fieldservice.errors import StaleVersion
-
     visit = _scheduled_visit(next_monday)
 
     with pytest.raises(StaleVersion):

@@ -248,7 +248,21 @@ def transition_visit(
         visit.outcome = outcome
         visit.outcome_notes = reason
     set_visit_status(visit=visit, to=to, by=by, reason=reason)
+    _move_ticket_along(ticket, visit, to, outcome=outcome, reason=reason, by=by, now=now)
+    return visit
 
+
+def _move_ticket_along(
+    ticket: Ticket,
+    visit: Visit,
+    to: str,
+    *,
+    outcome: str,
+    reason: str,
+    by: User | None,
+    now: datetime.datetime,
+) -> None:
+    """The ticket's side of a visit's transition to `to`, as transition_visit describes it."""
     if to == VS.ON_SITE and ticket.status != TS.IN_PROGRESS:
         set_ticket_status(ticket=ticket, to=TS.IN_PROGRESS, by=by, now=now)
     elif to == VS.COMPLETED and not _has_other_active_visits(visit):
@@ -266,7 +280,6 @@ def transition_visit(
         to == VS.CANCELLED and ticket.status == TS.SCHEDULED and not _has_other_active_visits(visit)
     ):
         set_ticket_status(ticket=ticket, to=TS.TRIAGED, by=by, reason=reason, now=now)
-    return visit
 
 
 def _ensure_in_progress(ticket: Ticket, *, by: User | None, now: datetime.datetime) -> None:

@@ -18,7 +18,7 @@ from dispatch.planner.scenario import ScenarioError
 
 class Command(BaseCommand):
     help = "Plan a fieldservice-scenario/1 file, or a Solomon VRPTW instance."
-    requires_system_checks: list = []
+    requires_system_checks: list = []  # noqa: RUF012 - Django reads it, never changes it
 
     def add_arguments(self, parser):
         parser.add_argument("scenario", nargs="?", help="scenario JSON file")

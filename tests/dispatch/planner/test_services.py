@@ -9,7 +9,7 @@ from dispatch.models import PlanRun
 from dispatch.planner import day, preview
 from dispatch.planner import services as day_plans
 from dispatch.services import assign_visit
-from fieldservice.errors import StaleVersion
+from fieldservice.errors import InvalidInput, StaleVersion
 from tests.factories import (
     ApplianceFactory,
     CertificationFactory,
@@ -20,6 +20,7 @@ from tests.factories import (
     open_ticket,
 )
 from tests.helpers import at
+from tickets.horizon import MAX_DAYS_AHEAD
 from tickets.models import Ticket, Visit
 
 pytestmark = pytest.mark.django_db
@@ -179,17 +180,12 @@ def test_apply_changes_nothing_when_a_visit_changed_since_the_preview(next_monda
 
 
 def test_a_day_in_the_past_cannot_be_planned():
-    from fieldservice.errors import InvalidInput
-
     with pytest.raises(InvalidInput, match="past"):
         day_plans.request_day_plan(day=datetime.date(2020, 1, 6), by=None)
     assert not PlanRun.objects.exists()
 
 
 def test_a_day_more_than_max_days_ahead_cannot_be_planned():
-    from fieldservice.errors import InvalidInput
-    from tickets.horizon import MAX_DAYS_AHEAD
-
     too_far = timezone.localdate() + datetime.timedelta(days=MAX_DAYS_AHEAD + 1)
 
     with pytest.raises(InvalidInput, match=f"more than {MAX_DAYS_AHEAD} days ahead") as refused:
@@ -200,8 +196,6 @@ def test_a_day_more_than_max_days_ahead_cannot_be_planned():
 
 
 def test_an_area_longer_than_the_column_is_refused(next_monday):
-    from fieldservice.errors import InvalidInput
-
     with pytest.raises(InvalidInput, match="at most 100 characters") as refused:
         day_plans.request_day_plan(day=next_monday, area="R" * 101, by=None)
 

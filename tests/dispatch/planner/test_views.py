@@ -101,8 +101,6 @@ def test_accepting_a_stale_plan_says_so_and_offers_a_new_one(
 def test_bad_plan_request_changes_nothing(client, dispatcher):
     client.force_login(dispatcher)
 
-    from django.contrib.messages import get_messages
-
     response = client.post(reverse("plan:request"), {"day": "not-a-day"})
 
     assert response.status_code == 302

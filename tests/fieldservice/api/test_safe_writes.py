@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from customers.models import Site
+from customers.models import Appliance, Site
 from fieldservice import api
 from fieldservice.models import ApiToken, IdempotencyRecord
 from fieldservice.tasks import purge_idempotency_records
@@ -235,8 +235,6 @@ def test_idempotency_answers_are_forgotten_after_their_hours(world, settings):
 
 
 def test_only_dispatchers_give_an_appliance_a_warranty_end(world):
-    from customers.models import Appliance
-
     url = reverse("v1:appliance-list")
 
     def body(serial: str) -> dict:
@@ -254,7 +252,8 @@ def test_only_dispatchers_give_an_appliance_a_warranty_end(world):
     assert list(customer.json()["errors"]) == ["warranty_until"]
     assert "purchase date" in customer.json()["detail"]
     assert not Appliance.objects.filter(serial_number="FREE-1").exists()
-    assert desk.status_code == 201 and desk.json()["warranty_until"] == "2099-12-31"
+    assert desk.status_code == 201
+    assert desk.json()["warranty_until"] == "2099-12-31"
 
 
 def test_a_technician_cannot_cancel_a_visit_through_the_api_but_a_dispatcher_can(world):
