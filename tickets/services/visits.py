@@ -161,7 +161,7 @@ def update_visit(
             visit.ticket,
             by=by,
             kind=TicketEvent.Kind.NOTE,
-            to_value=visit.window_start.isoformat(),
+            to_value=visit.window_start.isoformat() if visit.window_start else "",
             reason=_("Arrival window changed"),
             visit=visit.pk,
         )
