@@ -15,7 +15,7 @@ from fieldservice import roles
 from .models import Appliance, Customer, ServiceContract, Site
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser as User
+    from django.contrib.auth.models import User
 
 
 def customers_for(user: User) -> QuerySet[Customer]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -13,6 +14,10 @@ from fieldservice import roles
 from fieldservice.errors import InvalidInput
 
 from .models import Appliance, ApplianceModel, Customer, Site
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from phonenumber_field.phonenumber import PhoneNumber
 
 # The earliest purchase date taken: anything before it is a slip (a date picker's 0001-01-01),
 # not an appliance still in service, and it would make a warranty end that means nothing.
@@ -38,7 +43,7 @@ def register_appliance(
     serial_number: str,
     purchased_on: datetime.date | None = None,
     warranty_until: datetime.date | None = None,
-    by=None,
+    by: User | None = None,
 ) -> Appliance:
     """Add an appliance at a site; the warranty follows from the model unless given. Only the
     service desk (or code acting for it, `by` None) gives a warranty end: a customer's would
@@ -82,7 +87,7 @@ def register_appliance(
 
 def add_site(
     *,
-    customer,
+    customer: Customer,
     address: str,
     city: str,
     latitude: float,
@@ -106,7 +111,7 @@ def add_site(
     )
 
 
-def _clean_contact(*, name: str, email: str, phone) -> tuple[str, str]:
+def _clean_contact(*, name: str, email: str, phone: PhoneNumber | str | None) -> tuple[str, str]:
     name = name.strip()
     if not name:
         raise InvalidInput(_("Give the customer's name."), field="name")
@@ -122,7 +127,12 @@ def _clean_contact(*, name: str, email: str, phone) -> tuple[str, str]:
 
 
 def create_customer(
-    *, name: str, email: str = "", phone=None, kind: str = "person", language: str = "en"
+    *,
+    name: str,
+    email: str = "",
+    phone: PhoneNumber | str | None = None,
+    kind: str = "person",
+    language: str = "en",
 ) -> Customer:
     """A new customer taken on the phone or from an integration, without a portal login."""
     name, email = _clean_contact(name=name, email=email, phone=phone)
@@ -133,7 +143,7 @@ def create_customer(
     )
 
 
-def update_customer(*, customer: Customer, **changes) -> Customer:
+def update_customer(*, customer: Customer, **changes: Any) -> Customer:
     """Change a customer's name, contact details or language."""
     allowed = {"name", "email", "phone", "language", "kind"}
     unknown = set(changes) - allowed

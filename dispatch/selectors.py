@@ -103,7 +103,7 @@ def visits_of_day(day: datetime.date) -> QuerySet[Visit]:
     ).exclude(status=Visit.Status.CANCELLED)
 
 
-def _blocks(day: datetime.date, technician_ids) -> dict[int, list[Block]]:
+def _blocks(day: datetime.date, technician_ids: list[int]) -> dict[int, list[Block]]:
     """The day's visits as blocks, per technician, in three queries whatever their number."""
     tz = company_tz()
     rows = list(
@@ -132,6 +132,8 @@ def _blocks(day: datetime.date, technician_ids) -> dict[int, list[Block]]:
     labels = dict(Visit.Status.choices)
     blocks: dict[int, list[Block]] = {}
     for pk, version, ticket, status, priority, minutes, customer, city, start, end, tech in rows:
+        assert start is not None
+        assert end is not None
         blocks.setdefault(tech, []).append(
             Block(
                 pk,
@@ -174,9 +176,9 @@ def board_rows(*, day: datetime.date, region: str = "") -> list[TechnicianRow]:
     )
     if region:
         technicians = technicians.filter(region=region)
-    rows = {t.pk: TechnicianRow(t) for t in technicians}
-    for row in rows.values():
-        tech = row.technician
+    rows: dict[int, TechnicianRow] = {}
+    for tech in technicians:
+        row = rows[tech.pk] = TechnicianRow(tech)
         if tech.day_hours:
             hours = tech.day_hours[0]
             row.shift = _span(_local(day, hours.starts_at), _local(day, hours.ends_at), day)

@@ -31,7 +31,9 @@ from tickets.transitions import ticket_can
 from . import rules
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser as User
+    from django.contrib.auth.models import User
+
+    from customers.models import Appliance, ApplianceModel, Customer, Site
 
 
 def assign_visit(
@@ -67,7 +69,14 @@ def assign_visit(
         ) from exc
 
 
-def _assign(visit, technician, start, by, override_reason, expected_version) -> Visit:
+def _assign(
+    visit: Visit,
+    technician: Technician,
+    start: datetime.datetime,
+    by: User | None,
+    override_reason: str,
+    expected_version: int | None,
+) -> Visit:
     technician = locks.lock_technician(technician.pk)
     ticket = locks.lock_ticket(visit.ticket_id)
     visit = locks.lock_visit(visit.pk)
@@ -130,7 +139,11 @@ def place_visit(
     previous = visit_snapshot(visit)
     was_scheduled = visit.status == Visit.Status.SCHEDULED
     window = datetime.timedelta(minutes=settings.FIELDSERVICE["ARRIVAL_WINDOW_MINUTES"])
-    if visit.window_start is None or not (visit.window_start <= start <= visit.window_end):
+    if (
+        visit.window_start is None
+        or visit.window_end is None
+        or not (visit.window_start <= start <= visit.window_end)
+    ):
         # A new time outside the promise makes a new promise; the customer hears of it.
         visit.window_start, visit.window_end = start, start + window
     visit.technician = technician
@@ -209,12 +222,12 @@ def unassign_visit(
 @transaction.atomic
 def take_call(
     *,
-    customer,
-    site,
+    customer: Customer,
+    site: Site,
     by: User | None,
     kind: str,
-    appliance=None,
-    appliance_model=None,
+    appliance: Appliance | None = None,
+    appliance_model: ApplianceModel | None = None,
     codes: list[str] | None = None,
     description: str = "",
     channel: str = Ticket.Channel.PHONE,

@@ -26,7 +26,7 @@ from .forms import SyncActionForm
 from .models import SyncAction
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser as User
+    from django.contrib.auth.models import User
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ def _apply(data: dict, visit: Visit, user: User) -> None:
     )
 
 
-def _own_change(technician, visit: Visit, based_on: int) -> bool:
+def _own_change(technician: Technician, visit: Visit, based_on: int) -> bool:
     """True when every change since `based_on` came from this technician's own synced actions
     (a note queued after "on my way" was based on the version before it)."""
     produced = {based_on}
@@ -84,14 +84,14 @@ def _own_change(technician, visit: Visit, based_on: int) -> bool:
     return visit.version in produced
 
 
-def replay(*, technician, user, actions: list) -> list[dict]:
+def replay(*, technician: Technician, user: User, actions: list[object]) -> list[dict]:
     """Apply the phone's actions in order; one result per action. An action that cannot be
     applied gets an "error" result saying why, and the actions after it still run: the phone
     keeps the failed one for the technician to send again or drop, so nothing is lost."""
     return [_replay_one(technician, user, action) for action in actions]
 
 
-def _replay_one(technician, user, action) -> dict:
+def _replay_one(technician: Technician, user: User, action: object) -> dict:
     key = str(action.get("key", ""))[:64] if isinstance(action, dict) else ""
     try:
         return _replay(technician, user, action)
@@ -109,7 +109,7 @@ def _replay_one(technician, user, action) -> dict:
         }
 
 
-def _replay(technician, user, action) -> dict:
+def _replay(technician: Technician, user: User, action: object) -> dict:
     if not isinstance(action, dict):
         raise InvalidInput(_("Each action is an object with its key and type."))
     form = SyncActionForm(data=action)

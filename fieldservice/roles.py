@@ -4,13 +4,13 @@ the one rule for which rows each role may see."""
 from __future__ import annotations
 
 from functools import wraps
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
     from django.db.models import QuerySet
 
 DISPATCHER = "dispatcher"
@@ -19,7 +19,7 @@ CUSTOMER = "customer"
 ROLES = (DISPATCHER, TECHNICIAN, CUSTOMER)
 
 
-def has_role(user: AbstractBaseUser | AnonymousUser | None, role: str) -> bool:
+def has_role(user: User | AnonymousUser | None, role: str) -> TypeGuard[User]:
     """True when the user is active and in the role's group (superusers act as dispatchers)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return False
@@ -28,13 +28,13 @@ def has_role(user: AbstractBaseUser | AnonymousUser | None, role: str) -> bool:
     cache = getattr(user, "_role_cache", None)
     if cache is None:
         cache = set(user.groups.values_list("name", flat=True))
-        user._role_cache = cache
+        user._role_cache = cache  # type: ignore[attr-defined]  # per-request, on the user object
     return role in cache
 
 
 def scoped(
     qs: QuerySet,
-    user: AbstractBaseUser | AnonymousUser | None,
+    user: User | AnonymousUser | None,
     *,
     technician: str | None = None,
     customer: str | None = None,

@@ -8,6 +8,7 @@ given, so `manage.py check --deploy` passes with no warnings.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -214,7 +215,7 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # How long a POST's answer is kept for replay under its Idempotency-Key.
 IDEMPOTENCY_KEY_HOURS = env.int("IDEMPOTENCY_KEY_HOURS", default=24)
 
-REST_FRAMEWORK = {
+REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "fieldservice.api.access.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",

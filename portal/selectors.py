@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from customers.models import Customer
 from dispatch.selectors import estimated_arrival
 from tickets.models import Ticket, Visit
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
-def tickets_of(customer: Customer):
+
+def tickets_of(customer: Customer) -> QuerySet[Ticket]:
     return (
         Ticket.objects.filter(customer=customer)
         .select_related("site", "appliance__model", "appliance_model")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.models import Group, User
@@ -27,9 +26,6 @@ from tickets.models import Ticket, Visit
 
 from . import events
 
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
-
 TOKEN_SALT = "portal.booking"  # noqa: S105 - a signing namespace, not a secret
 REPORT_SALT = "portal.report"
 # The furthest ahead a window can be booked: the longest search the availability API offers.
@@ -51,7 +47,7 @@ def sign_up(
     """A new customer with a portal login and their first address."""
     email = email.strip().lower()
     longest = User._meta.get_field("username").max_length
-    if len(email) > longest:
+    if longest is not None and len(email) > longest:
         # The email becomes the login name, and that column holds no more.
         raise InvalidInput(
             _("The email address is too long: at most %(n)d characters.") % {"n": longest},
@@ -78,6 +74,8 @@ def job_skills(
 ) -> list[Skill]:
     """The skills a job needs: the category's, and those of the matched error codes."""
     model = appliance.model if appliance is not None else model
+    if model is None:
+        raise InvalidInput(_("Choose the appliance or the model to install."), field="appliance")
     skills = {s.pk: s for s in Skill.objects.filter(appliance_category=model.category)}
     for code in match_codes(codes, model).matched:
         skills.update({s.pk: s for s in code.skills.all()})
@@ -104,7 +102,9 @@ def _ensure_offered(window_start: datetime.datetime | None) -> None:
         )
 
 
-def _assign_first_able(visit: Visit, offers, by) -> Visit:
+def _assign_first_able(
+    visit: Visit, offers: list[tuple[datetime.datetime, int]], by: User | None
+) -> Visit:
     for arrival, technician_id in offers:
         try:
             return assign_visit(
@@ -129,7 +129,7 @@ def book_visit(
     appliance_model: ApplianceModel | None = None,
     codes: list[str] | None = None,
     description: str = "",
-    by: AbstractBaseUser | None = None,
+    by: User | None = None,
     client_key: str = "",
 ) -> tuple[Ticket, Visit]:
     """Open the ticket, create its visit in the chosen window and give it to a technician who
@@ -139,7 +139,7 @@ def book_visit(
         raise InvalidInput(_("Choose one of your own addresses."), field="site")
     earlier = ticket_services.ticket_sent_before(customer=customer, client_key=client_key)
     if earlier is not None:
-        return earlier, earlier.visits.order_by("pk").first()
+        return earlier, earlier.visits.earliest("pk")
     model = appliance.model if appliance is not None else appliance_model
     if model is None:
         raise InvalidInput(_("Choose the appliance or the model to install."), field="appliance")
@@ -247,13 +247,14 @@ def _check_cutoff(visit: Visit) -> None:
 
 @transaction.atomic
 def reschedule_booking(
-    *, visit: Visit, window_start: datetime.datetime | None, by: AbstractBaseUser | None = None
+    *, visit: Visit, window_start: datetime.datetime | None, by: User | None = None
 ) -> Visit:
     """Move a booked visit to another free window, with a technician who can keep it."""
     _check_cutoff(visit)
     _ensure_offered(window_start)
+    assert window_start is not None  # refused just above
     ticket = visit.ticket
-    model = ticket.appliance.model if ticket.appliance_id else ticket.appliance_model
+    model = ticket.appliance.model if ticket.appliance is not None else ticket.appliance_model
     skills = list(ticket.required_skills.all()) or job_skills(
         appliance=ticket.appliance, model=model, codes=ticket.reported_codes
     )
@@ -272,7 +273,7 @@ def reschedule_booking(
 
 
 @transaction.atomic
-def cancel_booking(*, visit: Visit, by: AbstractBaseUser | None = None) -> Visit:
+def cancel_booking(*, visit: Visit, by: User | None = None) -> Visit:
     _check_cutoff(visit)
     ticket_services.transition_ticket(
         ticket=visit.ticket,

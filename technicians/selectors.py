@@ -11,7 +11,7 @@ from fieldservice import roles
 from .models import Technician
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser as User
+    from django.contrib.auth.models import User
 
 
 def technicians_for(user: User) -> QuerySet[Technician]:

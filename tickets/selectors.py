@@ -18,7 +18,7 @@ from .models import Ticket, Visit
 from .sla import load_calendar, sla_due
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser as User
+    from django.contrib.auth.models import User
 
 
 @dataclass

@@ -23,7 +23,7 @@ from .day import company_tz
 from .tasks import compute_day_plan_task
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser as User
+    from django.contrib.auth.models import User
 
 
 def request_day_plan(
@@ -42,7 +42,7 @@ def request_day_plan(
     if "\x00" in area:
         raise InvalidInput(_("The area contains a null character."), field="area")
     area_length = PlanRun._meta.get_field("area").max_length
-    if len(area) > area_length:
+    if area_length is not None and len(area) > area_length:
         raise InvalidInput(
             _("The area can be at most %(n)d characters long.") % {"n": area_length}, field="area"
         )
@@ -53,7 +53,8 @@ def request_day_plan(
             time_limit=time_limit,
             requested_by=by if by and by.is_authenticated else None,
         )
-        compute_day_plan_task.delay_on_commit(run.pk)
+        # Celery's Django fixup makes every task a DjangoTask; celery-types' shared_task says Task.
+        compute_day_plan_task.delay_on_commit(run.pk)  # type: ignore[attr-defined]
     return run
 
 

@@ -53,7 +53,8 @@ class ProblemSerializer(serializers.Serializer):
     title = serializers.CharField(help_text="A short summary of the kind of problem.")
     status = serializers.IntegerField(help_text="The HTTP status, repeated.")
     detail = serializers.CharField(help_text="What went wrong, in words a person can act on.")
-    errors = serializers.DictField(
+    # The metaclass takes declared fields out of the class, so `.errors` stays Serializer's.
+    errors = serializers.DictField(  # type: ignore[assignment]
         child=serializers.JSONField(),
         required=False,
         help_text="Field name to its messages, for bad input.",

@@ -66,6 +66,8 @@ class TokenAuthentication(authentication.BaseAuthentication):
 class _SettingsRate:
     """Read the rate from settings on each request, so a changed setting takes effect."""
 
+    scope: str | None  # the throttle's, which this mixes into
+
     def get_rate(self):
         return settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][self.scope]
 

@@ -55,6 +55,7 @@ class TokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     filter_backends = []
 
     def get_queryset(self):
+        assert self.request.user.is_authenticated  # RolePermission let only a signed-in user in
         return ApiToken.objects.filter(user=self.request.user)
 
     @extend_schema(request=TokenInSerializer, responses={201: NewTokenSerializer})

@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 
 def _window_text(visit: Visit) -> str:
     tz = ZoneInfo(str(visit.ticket.site.timezone))
-    if not visit.window_start:
+    if not visit.window_start or not visit.window_end:
         return "-"
     start, end = visit.window_start.astimezone(tz), visit.window_end.astimezone(tz)
     return f"{start:%Y-%m-%d %H:%M}-{end:%H:%M}"
@@ -59,6 +59,7 @@ def _values(notification: Notification) -> dict[str, str]:
         # Messages to staff carry their words in the payload, fixed when they were written.
         return {**_DEFAULTS, **{k: str(v) for k, v in notification.payload.items()}}
     visit = notification.visit
+    assert visit is not None  # every customer kind is about a visit
     ticket = visit.ticket
     tech = visit.technician
     values = {
@@ -85,6 +86,7 @@ def _message(notification: Notification) -> EmailMultiAlternatives:
     subject, body = messages.render(notification.kind, notification.language, _values(notification))
     text, unsubscribe_url = body, ""
     if notification.kind in CUSTOMER_KINDS:
+        assert notification.visit is not None  # every customer kind is about a visit
         token = unsubscribe_token(notification.visit.ticket.customer)
         unsubscribe_url = public_url("notifications:unsubscribe", token)
         text += f"\n\n--\n{messages.unsubscribe_line(notification.language)}: {unsubscribe_url}"
@@ -108,6 +110,7 @@ def _message(notification: Notification) -> EmailMultiAlternatives:
         email.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     email.extra_headers["Message-ID"] = f"<notification-{notification.pk}@fieldservice>"
     if notification.kind == Kind.COMPLETED:
+        assert notification.visit_id is not None  # a customer kind, so about a visit
         visit = reports.with_report_data(Visit.objects.filter(pk=notification.visit_id)).get()
         email.attach(
             reports.filename(visit),

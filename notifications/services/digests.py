@@ -42,6 +42,7 @@ def write_next_day_schedules(*, now: datetime.datetime) -> int:
     for key in Notification.objects.filter(dedupe_key__in=todo).values_list(
         "dedupe_key", flat=True
     ):
+        assert key is not None  # it matched one of todo's keys
         del todo[key]
     if not todo:
         return 0
@@ -62,6 +63,9 @@ def write_next_day_schedules(*, now: datetime.datetime) -> int:
         .select_related("ticket__site", "ticket__customer")
         .order_by("planned_start")
     ):
+        # The filter matched both: a technician among techs, a planned start in the span.
+        assert visit.technician_id is not None
+        assert visit.planned_start is not None
         _tech, tz, tomorrow, _due = evening[visit.technician_id]
         if visit.planned_start.astimezone(tz).date() == tomorrow:
             lines.setdefault(visit.technician_id, []).append(
@@ -103,7 +107,7 @@ def write_dispatcher_alerts(*, now: datetime.datetime) -> int:
         return 0
     margin = datetime.timedelta(minutes=config("SLA_ALERT_MINUTES", 60))
     tz = settings.TIME_ZONE
-    alerts = []
+    alerts: list[Notification] = []
     at_risk = (
         Ticket.objects.filter(
             status__in=Ticket.OPEN_STATUSES,
@@ -147,6 +151,7 @@ def write_dispatcher_alerts(*, now: datetime.datetime) -> int:
         window_end__gte=now - datetime.timedelta(days=1),
     ).select_related("ticket", "technician__user")[:500]
     for visit in late:
+        assert visit.window_end is not None  # window_end__lt matched it
         alert(
             Kind.RUNNING_LATE,
             f"late:{visit.pk}:{visit.version}",

@@ -11,7 +11,7 @@ from customers.models import Customer
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 
 
-def public_url(viewname: str, *args) -> str:
+def public_url(viewname: str, *args: object) -> str:
     """A page's full address for a message (PUBLIC_URL, then the page's path)."""
     return settings.FIELDSERVICE["PUBLIC_URL"] + reverse(viewname, args=args)
 

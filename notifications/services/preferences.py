@@ -48,6 +48,7 @@ def set_preferences(
     if (customer is None) == (technician is None):
         raise InvalidInput(gettext("Preferences belong to one customer or one technician."))
     person = customer if customer is not None else technician
+    assert person is not None  # exactly one of the two, checked above
     if (quiet_from is None) != (quiet_until is None):
         raise InvalidInput(
             gettext("Give both ends of the quiet hours, or neither."), field="quiet_from"
@@ -59,7 +60,11 @@ def set_preferences(
     number = person.phone if phone is None else _mobile_number(phone)
     if sms and not number:
         raise InvalidInput(gettext("To get SMS, give your mobile number."), field="phone")
-    if sms and phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.FIXED_LINE:
+    if (
+        sms
+        and isinstance(number, PhoneNumber)  # "" with SMS was refused just above
+        and phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.FIXED_LINE
+    ):
         raise InvalidInput(
             gettext("This is a landline number, which cannot receive SMS: give a mobile one."),
             field="phone",

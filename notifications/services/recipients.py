@@ -4,11 +4,19 @@ quiet hours, and the settings that tune the outbox."""
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
 from ..models import Notification
+
+if TYPE_CHECKING:
+    from phonenumber_field.phonenumber import PhoneNumber
+
+    from ..models import Preference
+
+T = TypeVar("T")
 
 Kind = Notification.Kind
 CUSTOMER_KINDS = {
@@ -29,11 +37,13 @@ CALENDAR_KINDS = {
 }
 
 
-def config(name: str, default):
+def config(name: str, default: T) -> T:
     return settings.FIELDSERVICE.get("NOTIFICATIONS", {}).get(name, default)
 
 
-def after_quiet_hours(due: datetime.datetime, preference, tz: ZoneInfo) -> datetime.datetime:
+def after_quiet_hours(
+    due: datetime.datetime, preference: Preference | None, tz: ZoneInfo
+) -> datetime.datetime:
     """Move a message out of the recipient's quiet hours (local time, may span midnight)."""
     if preference is None or not preference.quiet_from or not preference.quiet_until:
         return due
@@ -47,7 +57,9 @@ def after_quiet_hours(due: datetime.datetime, preference, tz: ZoneInfo) -> datet
     return datetime.datetime.combine(day, end, tzinfo=tz)
 
 
-def channels_of(preference, *, email: str, phone) -> list[tuple[str, str]]:
+def channels_of(
+    preference: Preference | None, *, email: str, phone: PhoneNumber | str | None
+) -> list[tuple[str, str]]:
     """The channels a person chose, each with their address there; none they cannot be reached
     on. Without a preference: email only."""
     wanted = (
@@ -61,5 +73,5 @@ def staff_language() -> str:
     return settings.LANGUAGE_CODE
 
 
-def local_text(moment: datetime.datetime, tz) -> str:
+def local_text(moment: datetime.datetime, tz: ZoneInfo | str) -> str:
     return moment.astimezone(ZoneInfo(str(tz))).strftime("%Y-%m-%d %H:%M")

@@ -41,7 +41,7 @@ def close_mail_connection() -> None:
 
 def _answers(connection: SMTPBackend) -> bool:
     try:
-        return connection.connection.noop()[0] == 250
+        return connection.connection is not None and connection.connection.noop()[0] == 250
     except Exception:  # noqa: BLE001 - a server that hung up or broke is simply replaced
         return False
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from ..models import Ticket, TicketEvent
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser as User
+    from django.contrib.auth.models import User
 
 
 def record(

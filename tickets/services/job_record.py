@@ -22,7 +22,7 @@ from .. import locks
 from ..models import JobEntry, PartUsed, RepairOption, Signature, Visit, VisitPhoto
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser as User
+    from django.contrib.auth.models import User
 
 PRICE_LIMIT = Decimal("100000000")  # RepairOption.price: 10 digits, 2 of them decimals
 # What a broken or hostile image raises while it is read: an unknown or truncated file, a bad
@@ -159,7 +159,7 @@ def add_photo(*, visit: Visit, upload: File, caption: str = "", client_key: str 
     _recordable(visit)
     clean = io.BytesIO()
     try:
-        image = Image.open(upload)
+        image: Image.Image = Image.open(upload)
         image = ImageOps.exif_transpose(image)
         image.thumbnail((PHOTO_MAX_PIXELS, PHOTO_MAX_PIXELS))
         # A fresh RGB image carries no EXIF, so location and device data stay on the phone.

@@ -17,7 +17,7 @@ from ..transitions import ticket_can, visit_can
 from .history import record
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser as User
+    from django.contrib.auth.models import User
 
 TS = Ticket.Status
 VS = Visit.Status

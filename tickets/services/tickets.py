@@ -20,7 +20,7 @@ from .history import record
 from .status import set_ticket_status, set_visit_status
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser as User
+    from django.contrib.auth.models import User
 
 TS = Ticket.Status
 VS = Visit.Status

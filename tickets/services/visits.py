@@ -21,7 +21,7 @@ from .history import record
 from .status import check_visit_transition, set_ticket_status, set_visit_status
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser as User
+    from django.contrib.auth.models import User
 
 TS = Ticket.Status
 VS = Visit.Status
@@ -41,7 +41,7 @@ def validate_window(
     more than MAX_DAYS_AHEAD days ahead."""
     if (window_start is None) != (window_end is None):
         raise InvalidInput(_("Give both ends of the arrival window."), field="window_start")
-    if window_start is None:
+    if window_start is None or window_end is None:
         return
     if window_end <= window_start:
         raise InvalidInput(_("The arrival window must end after it starts."), field="window_end")
@@ -74,7 +74,7 @@ def create_visit(
         )
     if duration_minutes is not None and not 5 <= duration_minutes <= 16 * 60:
         raise InvalidInput(_("A visit lasts 5 minutes to 16 hours."), field="duration_minutes")
-    category = ticket.appliance_model.category if ticket.appliance_model_id else None
+    category = ticket.appliance_model.category if ticket.appliance_model is not None else None
     visit = Visit.objects.create(
         ticket=ticket,
         window_start=window_start,
@@ -164,7 +164,7 @@ def update_visit(
             ticket=visit.ticket,
             by=by,
             kind=TicketEvent.Kind.NOTE,
-            to_value=visit.window_start.isoformat(),
+            to_value=visit.window_start.isoformat() if visit.window_start else "",
             reason=_("Arrival window changed"),
             visit=visit.pk,
         )
