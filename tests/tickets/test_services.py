@@ -257,3 +257,18 @@ def test_stale_version_is_refused(next_monday):
 
     visit.refresh_from_db()
     assert visit.status == Visit.Status.SCHEDULED
+
+
+def test_clearing_a_scheduled_visits_window_is_recorded_not_a_crash(next_monday):
+    visit = assign_visit(
+        visit=new_visit(), technician=TechnicianFactory(), start=at(next_monday, 9), by=None
+    )
+
+    services.update_visit(visit=visit, by=None, window=(None, None))
+
+    visit.refresh_from_db()
+    assert visit.window_start is None
+    assert visit.window_end is None
+    note = TicketEvent.objects.filter(ticket=visit.ticket, kind=TicketEvent.Kind.NOTE).last()
+    assert note.reason == "Arrival window changed"
+    assert note.to_value == ""
