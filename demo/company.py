@@ -67,7 +67,9 @@ class DemoCompany(Blocks):
         global _WRITER
         _WRITER = self
         connections.close_all()  # each process opens its own connection
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(
+            workers, initializer=_forget_inherited_connections
+        ) as pool:
             yield from pool.imap_unordered(_write_block_in_worker, blocks)
 
     def write_block(self, block: int) -> int:
@@ -215,6 +217,16 @@ class DemoCompany(Blocks):
 
 
 _WRITER: DemoCompany | None = None  # the company, handed to the forked block writers
+
+
+def _forget_inherited_connections() -> None:
+    """In a forked writer: drop every database connection copied from the parent without
+    closing it (closing would end the parent's session too), so the writer opens its own. The
+    parent closes its connections before forking, but after a browser test in the same process
+    one still reached the writers open, and two processes reading one socket failed with "no
+    results to fetch"."""
+    for conn in connections.all(initialized_only=True):
+        conn.connection = None
 
 
 def _write_block_in_worker(block: int) -> int:
