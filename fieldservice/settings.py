@@ -22,9 +22,19 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=True)
 
+# Anyone who knows this key can sign booking, report and unsubscribe links: it is only for a
+# development server that nobody else can reach.
+DEVELOPMENT_KEY = "dev-only-insecure-key-change-me-for-any-real-use"  # noqa: S105
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]", "testserver"}
+
 if DEBUG:
-    SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-change-me-for-any-real-use")
+    SECRET_KEY = env.str("SECRET_KEY", default="") or DEVELOPMENT_KEY
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+    if SECRET_KEY == DEVELOPMENT_KEY and not set(ALLOWED_HOSTS) <= LOOPBACK_HOSTS:
+        raise ImproperlyConfigured(
+            "The development SECRET_KEY serves only 127.0.0.1 and localhost: set SECRET_KEY to "
+            "serve " + ", ".join(sorted(set(ALLOWED_HOSTS) - LOOPBACK_HOSTS)) + "."
+        )
 else:
     try:
         SECRET_KEY = env.str("SECRET_KEY")
@@ -33,8 +43,10 @@ else:
         raise ImproperlyConfigured(
             "With DEBUG=0, SECRET_KEY and ALLOWED_HOSTS must be set in the environment."
         ) from exc
-    if len(SECRET_KEY) < 50:
-        raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters long.")
+    if len(SECRET_KEY) < 50 or SECRET_KEY == DEVELOPMENT_KEY:
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be at least 50 characters long and not the development key."
+        )
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -43,3 +43,13 @@ def test_production_mode_without_secret_key_fails_loudly():
 
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_the_development_key_refuses_to_serve_any_host_but_loopback():
+    result = _manage("check", DEBUG="1", SECRET_KEY="", ALLOWED_HOSTS="dispatch.example.com")
+    loopback = _manage("check", DEBUG="1", ALLOWED_HOSTS="127.0.0.1,localhost")
+
+    assert result.returncode != 0
+    assert "development SECRET_KEY serves only 127.0.0.1" in result.stderr
+    assert "dispatch.example.com" in result.stderr
+    assert loopback.returncode == 0, loopback.stderr
