@@ -24,7 +24,7 @@ DEBUG = env.bool("DEBUG", default=True)
 
 # Anyone who knows this key can sign booking, report and unsubscribe links: it is only for a
 # development server that nobody else can reach.
-DEVELOPMENT_KEY = "dev-only-insecure-key-change-me-for-any-real-use"  # noqa: S105
+DEVELOPMENT_KEY = "dev-only-insecure-key-change-me-for-any-real-use"
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]", "testserver"}
 
 if DEBUG:
