@@ -11,6 +11,8 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -r requirements-dev.txt
+	# The lint step as a git pre-commit hook, for developers (CI does not need it).
+	if git rev-parse --git-dir >/dev/null 2>&1; then $(VENV)/bin/pre-commit install >/dev/null; fi
 	touch $@
 
 # Front-end libraries from the npm registry, at the versions package-lock.json pins.
@@ -40,6 +42,8 @@ lint: venv
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
+	$(VENV)/bin/djlint templates --lint
+	$(VENV)/bin/djlint templates --check
 
 fmt: venv
 	$(VENV)/bin/ruff check --fix .

@@ -1,0 +1,318 @@
+"""Who may open which page: every URL pattern outside the API and the back office, for every
+role, on customer A's and technician A's objects. "Another customer" and "another technician"
+(B) ask for A's objects, so a page that leaks them shows up here. The pattern list comes from
+the URL resolver, so a new page without a row here fails the first test."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from asgiref.sync import iscoroutinefunction
+from django.contrib.auth.tokens import default_token_generator
+from django.db import connections
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from dispatch.models import PlanRun
+from dispatch.services import assign_visit
+from notifications.services import issue_feed, unsubscribe_token
+from portal.services import booking_token, report_token
+from tests import factories
+from tests.helpers import at
+from tickets.services import transition_visit
+
+ROLES = (
+    "anonymous",
+    "customer",
+    "customer_b",
+    "technician",
+    "technician_b",
+    "dispatcher",
+    "staff",
+)
+# The API has its own matrix (tests/fieldservice/api/test_permissions.py); the back office is
+# Django's admin, which checks is_staff and model permissions itself.
+SKIPPED_PREFIXES = ("api/", "admin/", "static/", "media/")
+
+
+def _row(
+    *,
+    anonymous=302,
+    customer=403,
+    customer_b=None,
+    technician=403,
+    technician_b=None,
+    dispatcher=403,
+    staff=403,
+):
+    """Expected status per role. By default a page needs a login (anonymous goes to the login
+    page) and a role nobody here has (403); B answers like A unless told."""
+    return {
+        "anonymous": anonymous,
+        "customer": customer,
+        "customer_b": customer if customer_b is None else customer_b,
+        "technician": technician,
+        "technician_b": technician if technician_b is None else technician_b,
+        "dispatcher": dispatcher,
+        "staff": staff,
+    }
+
+
+def _everyone(status):
+    return dict.fromkeys(ROLES, status)
+
+
+LOGGED_IN = _row(customer=200, technician=200, dispatcher=200, staff=200)
+
+# Pattern name -> expected status per role. Pages are fetched with GET; the names in POST_ONLY
+# are sent a POST with an empty body, so a role that may act gets as far as the view's answer to
+# missing input (400, or a redirect back with a message) and a role that may not is stopped
+# before anything is read. Objects in the URL are A's: customer A's ticket, technician A's visit.
+# Staff is an is_staff user without a role: the back office and the health page, nothing else.
+MATRIX = {
+    # Django's own account pages.
+    "login": _everyone(200),
+    "logout": _everyone(302),
+    "password_change": LOGGED_IN,
+    "password_change_done": LOGGED_IN,
+    "password_reset": _everyone(200),
+    "password_reset_done": _everyone(200),
+    # The link in a reset email: the token is the key, whoever follows it.
+    "password_reset_confirm": _everyone(302),
+    "password_reset_complete": _everyone(200),
+    # Customers start in the portal; everyone else signed in on the landing page.
+    "home": _row(customer=302, technician=200, dispatcher=200, staff=200),
+    "healthz": _everyone(200),
+    "health": _row(anonymous=404, customer=404, technician=404, dispatcher=404, staff=200),
+    # The first line's intake.
+    "desk:intake": _row(dispatcher=200),
+    "desk:add_appliance": _row(dispatcher=400),
+    "desk:add_site": _row(dispatcher=400),
+    "desk:customer_search": _row(dispatcher=200),
+    "desk:code_search": _row(dispatcher=200),
+    "desk:intake_preview": _row(dispatcher=200),
+    # The day planner.
+    "plan:request": _row(dispatcher=302),
+    "plan:detail": _row(dispatcher=200),
+    "plan:apply": _row(dispatcher=302),
+    # The day board and the ticket panel.
+    "dispatch:board": _row(dispatcher=200),
+    "dispatch:board_version": _row(dispatcher=200),
+    "dispatch:assign": _row(dispatcher=400),
+    "dispatch:unassign": _row(dispatcher=200),
+    "dispatch:suggestions": _row(dispatcher=200),
+    "dispatch:panel": _row(dispatcher=200),
+    "dispatch:tier": _row(dispatcher=400),
+    # The technician's phone: A's visit is a 404 for technician B.
+    "tech:today": _row(technician=200),
+    "tech:sync": _row(technician=400),
+    "tech:service_worker": _everyone(200),
+    "tech:job": _row(technician=200, technician_b=404),
+    "tech:step": _row(technician=302, technician_b=404),
+    "tech:record": _row(technician=302, technician_b=404),
+    # The finished visit's report: its technician, its customer and dispatchers.
+    "tech:report": _row(
+        customer=200, customer_b=404, technician=200, technician_b=404, dispatcher=200, staff=404
+    ),
+    # The customer portal: A's ticket is a 404 for customer B.
+    "portal:home": _row(customer=200),
+    "portal:signup": _everyone(200),
+    "portal:add_appliance": _row(customer=200),
+    "portal:book": _row(customer=200),
+    "portal:code_search": _row(customer=200),
+    "portal:ticket": _row(customer=200, customer_b=404),
+    # Signed links from A's emails: the token is the credential, so no login and no role.
+    "portal:manage": _everyone(200),
+    "portal:report": _everyone(200),
+    "notifications:unsubscribe": _everyone(200),
+    "notifications:feed": _everyone(200),
+    # Notifications' pages.
+    "notifications:manage_feed": _row(technician=302),
+    "notifications:preferences": _row(customer=200, technician=200, dispatcher=404, staff=404),
+}
+
+POST_ONLY = {
+    "logout",
+    "desk:add_appliance",
+    "desk:add_site",
+    "plan:request",
+    "plan:apply",
+    "dispatch:assign",
+    "dispatch:unassign",
+    "dispatch:tier",
+    "tech:sync",
+    "tech:step",
+    "tech:record",
+    "notifications:manage_feed",
+}
+# Where the URL itself is the key: a signed or secret token for A's object, given to A.
+TOKEN_LINKS = {
+    "password_reset_confirm",
+    "portal:manage",
+    "portal:report",
+    "notifications:unsubscribe",
+    "notifications:feed",
+}
+# Patterns whose URL names an object: A's, a plan run, or a signed link to one of A's.
+OBJECT_OF = {
+    "plan:detail",
+    "plan:apply",
+    "dispatch:unassign",
+    "dispatch:suggestions",
+    "dispatch:panel",
+    "dispatch:tier",
+    "tech:job",
+    "tech:step",
+    "tech:record",
+    "tech:report",
+    "portal:ticket",
+    *TOKEN_LINKS,
+}
+# Redirects that are the page's own answer, not the way to the login page.
+OWN_REDIRECTS = {"logout", "password_reset_confirm"}
+
+
+def page_patterns() -> dict[str, str]:
+    """Every named page outside the API, the back office and static files, read from the URL
+    resolver: namespaced name -> route. django.contrib.auth.urls repeats login and logout at the
+    paths mounted before it, where the first match answers, so a name counts once."""
+    found: dict[str, str] = {}
+
+    def walk(patterns, namespaces, prefix):
+        for p in patterns:
+            route = prefix + str(p.pattern)
+            if route.startswith(SKIPPED_PREFIXES):
+                continue
+            if isinstance(p, URLResolver):
+                inner = [*namespaces, p.namespace] if p.namespace else namespaces
+                walk(p.url_patterns, inner, route)
+            elif isinstance(p, URLPattern):
+                assert p.name, f"/{route} has no name, so it cannot have a row"
+                found.setdefault(":".join([*namespaces, p.name]), route)
+
+    walk(get_resolver().url_patterns, [], "")
+    return found
+
+
+def test_every_page_has_a_row():
+    patterns = set(page_patterns())
+    assert patterns, "no page patterns found"
+    assert patterns - set(MATRIX) == set(), "patterns without a row in the permission matrix"
+    assert set(MATRIX) - patterns == set(), "rows for patterns that do not exist"
+    assert set(MATRIX) >= POST_ONLY | OBJECT_OF | OWN_REDIRECTS
+
+
+def test_the_matrix_never_lets_a_wrong_role_or_another_owner_in():
+    """The rule the rows keep, so that no row can be "fixed" to what a leak answers: B never
+    gets a page about A's objects, and staff get only the health page and the pages open to
+    every signed-in user."""
+    for name, row in MATRIX.items():
+        if name in TOKEN_LINKS:
+            continue
+        if name in OBJECT_OF:
+            assert row["customer_b"] in (403, 404), name
+            assert row["technician_b"] in (403, 404), name
+        if row["staff"] == 200:
+            assert name == "health" or row["technician"] == row["dispatcher"] == 200, name
+
+
+@pytest.fixture(scope="module")
+def pages(shared_world, django_db_blocker):
+    """The module's world (see tests/conftest.py) with what the pages also need: a staff user,
+    a finished visit of A's with a report, a plan run, and A's links from emails."""
+    w = shared_world
+    with django_db_blocker.unblock():
+        a = w.objs["a"]
+        staff = factories.UserFactory(username="staff", is_staff=True)
+        done = factories.new_visit(
+            a["ticket"],
+            window_start=at(w.day, 14),
+            window_end=at(w.day, 16),
+            duration_minutes=60,
+        )
+        done = assign_visit(visit=done, technician=a["technician"], start=at(w.day, 14), by=None)
+        for step in ("en_route", "on_site", "completed"):
+            done = transition_visit(visit=done, to=step, by=None)
+        run = PlanRun.objects.create(day=w.day, requested_by=w.users["dispatcher"])
+        user_a = a["user"]
+        users = {
+            "anonymous": None,
+            "customer": user_a,
+            "customer_b": w.objs["b"]["user"],
+            "technician": a["technician"].user,
+            "technician_b": w.objs["b"]["technician"].user,
+            "dispatcher": w.users["dispatcher"],
+            "staff": staff,
+        }
+        visit = a["visit"]
+        kwargs = {
+            "plan:detail": {"run_id": run.pk},
+            "plan:apply": {"run_id": run.pk},
+            "dispatch:unassign": {"visit_id": visit.pk},
+            "dispatch:suggestions": {"visit_id": visit.pk},
+            "dispatch:panel": {"ticket_id": a["ticket"].pk},
+            "dispatch:tier": {"ticket_id": a["ticket"].pk},
+            "tech:job": {"visit_id": visit.pk},
+            "tech:step": {"visit_id": visit.pk},
+            "tech:record": {"visit_id": visit.pk},
+            "tech:report": {"visit_id": done.pk},
+            "portal:ticket": {"ticket_id": a["ticket"].pk},
+            "portal:manage": {"token": booking_token(visit)},
+            "portal:report": {"token": report_token(done)},
+            "notifications:unsubscribe": {"token": unsubscribe_token(a["customer"])},
+            "notifications:feed": {"token": issue_feed(technician=a["technician"]).token},
+            # For a user nobody here logs in as: a login changes last_login, which is part of
+            # the token, and the link would then answer "invalid" instead.
+            "password_reset_confirm": {
+                "uidb64": urlsafe_base64_encode(force_bytes(w.users["stranger"].pk)),
+                "token": default_token_generator.make_token(w.users["stranger"]),
+            },
+        }
+    return users, kwargs
+
+
+def _in_a_thread_sharing_the_connection(call):
+    """Run `call` on a thread of its own that uses this thread's database connection, so it
+    sees the module's world, which lives in a transaction not yet committed."""
+    connection = connections["default"]
+    connection.inc_thread_sharing()
+
+    def shared():
+        connections["default"] = connection
+        return call()
+
+    try:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(shared).result()
+    finally:
+        connection.dec_thread_sharing()
+
+
+CASES = [(name, role) for name in sorted(MATRIX) for role in ROLES]
+
+
+@pytest.mark.parametrize(("name", "role"), CASES)
+def test_role_on_a_page(pages, db, settings, name, role):
+    users, kwargs = pages
+    # The health page's broker and worker checks: tests/integration, with a real worker.
+    settings.REDIS_URL = ""
+    client = Client()
+    if users[role] is not None:
+        client.force_login(users[role])
+    url = reverse(name, kwargs=kwargs.get(name))
+    method = client.post if name in POST_ONLY else client.get
+
+    # The test client runs an async view with async_to_sync, which cannot run on the main thread
+    # once a browser test's event loop lives there (see tests/fieldservice/test_health.py).
+    if iscoroutinefunction(resolve(url).func):
+        response = _in_a_thread_sharing_the_connection(lambda: method(url))
+    else:
+        response = method(url)
+
+    expected = MATRIX[name][role]
+    assert response.status_code == expected, (url, response.content[:300])
+    if expected == 302 and role == "anonymous" and name not in OWN_REDIRECTS:
+        assert response["Location"].startswith(reverse("login")), response["Location"]
