@@ -55,7 +55,7 @@ def intake(request):
     return render(
         request,
         "desk/intake.html",
-        {"form": form},
+        {"form": form, "new_site": NewSiteForm(), "new_appliance": NewApplianceForm()},
         status=400 if form.is_bound and form.errors else 200,
     )
 

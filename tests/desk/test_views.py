@@ -391,3 +391,12 @@ def test_two_copies_of_one_intake_at_once_open_one_ticket(dispatcher):
     assert errors == []
     assert first.pk == second.pk
     assert Ticket.objects.count() == 1
+
+
+def test_the_intake_page_offers_the_fields_of_a_new_address_and_a_new_appliance(
+    dispatcher_client,
+):
+    page = dispatcher_client.get(reverse("desk:intake")).text
+
+    for name in ("address", "city", "latitude", "longitude", "serial_number", "purchased_on"):
+        assert f'name="{name}"' in page, name
