@@ -113,9 +113,38 @@ def test_a_refused_address_on_the_intake_page_says_why(page, live_server, login,
     login(page, "dispatcher")
     page.goto(f"{live_server.url}/dispatch/intake/")
     page.get_by_text("A new address for the found customer").click()
+    form = page.locator("#add-site")
+    form.locator("input[name=address]").fill("Via Appia 9")
+    form.locator("input[name=city]").fill("Roma")
+    form.locator("input[name=latitude]").fill("41.85")
+    form.locator("input[name=longitude]").fill("12.52")
 
+    # No customer was found first: the server refuses, and the page says so.
     with page.expect_response(lambda r: "/dispatch/intake/sites/" in r.url) as answer:
-        page.get_by_role("button", name="Add address").click()
+        form.get_by_role("button", name="Add address").click()
 
     assert answer.value.status == 400
-    expect(page.locator("#new-site [role=alert]")).not_to_be_empty()
+    expect(page.locator("#new-site [role=alert]")).to_contain_text("Find the customer first")
+
+
+def test_a_new_address_goes_to_the_customer_found_on_the_intake_page(
+    page, live_server, login, dispatcher
+):
+    appliance = ApplianceFactory(site__customer__name="Giulia Bianchi", serial_number="SN-77")
+    page.set_viewport_size({"width": 1400, "height": 900})
+    login(page, "dispatcher")
+    page.goto(f"{live_server.url}/dispatch/intake/")
+    page.fill("input[name=q]", "SN-77")
+    page.locator(f'input[data-appliance="{appliance.pk}"]').check()
+    page.get_by_text("A new address for the found customer").click()
+    form = page.locator("#add-site")
+    form.locator("input[name=address]").fill("Via Appia 9")
+    form.locator("input[name=city]").fill("Roma")
+    form.locator("input[name=latitude]").fill("41.85")
+    form.locator("input[name=longitude]").fill("12.52")
+
+    with page.expect_response(lambda r: "/dispatch/intake/sites/" in r.url) as answer:
+        form.get_by_role("button", name="Add address").click()
+
+    assert answer.value.status == 200
+    assert appliance.site.customer.sites.filter(address="Via Appia 9").exists()

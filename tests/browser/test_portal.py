@@ -60,4 +60,15 @@ def test_sign_up_add_book_track_and_reschedule_by_link(page, browser, live_serve
     expect(anonymous.locator(".messages")).to_contain_text("Your visit is moved.")
     visit.refresh_from_db()
     assert visit.window_start > first_window
+
+    # Cancelling asks first: saying no keeps the visit, saying yes cancels it.
+    anonymous.once("dialog", lambda dialog: dialog.dismiss())
+    anonymous.get_by_role("button", name="Cancel the visit").click()
+    visit.refresh_from_db()
+    assert visit.status == Visit.Status.SCHEDULED
+    anonymous.once("dialog", lambda dialog: dialog.accept())
+    anonymous.get_by_role("button", name="Cancel the visit").click()
+    expect(anonymous.locator(".messages")).to_be_visible()
+    visit.refresh_from_db()
+    assert visit.status == Visit.Status.CANCELLED
     stranger.close()

@@ -95,3 +95,17 @@ def test_certification_expiry_filter(client):
 
     assert soon.number in page.text
     assert later.number not in page.text
+
+
+def test_pages_carry_a_content_security_policy_without_inline_scripts_and_a_permissions_policy(
+    client,
+):
+    response = client.get("/accounts/login/")
+
+    policy = dict(
+        part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";")
+    )
+    assert policy["script-src"] == "'self'"
+    assert policy["frame-ancestors"] == "'none'"
+    assert "geolocation=(self)" in response["Permissions-Policy"]
+    assert "microphone=()" in response["Permissions-Policy"]

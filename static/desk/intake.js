@@ -1,0 +1,33 @@
+// The intake page: choosing a search result fills the hidden fields (the preview follows
+// through htmx), a listed code joins the typed ones, and the new-address and new-appliance
+// forms send the customer and site chosen above them.
+document.addEventListener("change", function (event) {
+  var pick = event.target.closest("input[data-pick]");
+  if (!pick) return;
+  document.getElementById("id_appliance").value = pick.dataset.appliance || "";
+  document.getElementById("id_site").value = pick.dataset.site || "";
+  document.getElementById("chosen").textContent = pick.dataset.label;
+});
+
+document.addEventListener("click", function (event) {
+  var code = event.target.closest("[data-code]");
+  if (!code) return;
+  var input = document.getElementById("id_codes");
+  var parts = input.value.split(",").slice(0, -1).map(function (s) { return s.trim(); });
+  parts.push(code.dataset.code);
+  input.value = parts.filter(Boolean).join(", ") + ", ";
+  input.focus();
+  document.getElementById("codes").innerHTML = "";
+  htmx.trigger("#intake", "change");
+});
+
+document.addEventListener("htmx:configRequest", function (event) {
+  var form = event.target.closest("form");
+  if (!form) return;
+  if (form.id === "add-site") {
+    var chosen = document.querySelector("input[data-customer]:checked, input[data-pick]:checked");
+    event.detail.parameters.customer = chosen ? chosen.dataset.customer : "";
+  } else if (form.id === "add-appliance") {
+    event.detail.parameters.site = document.getElementById("id_site").value;
+  }
+});
