@@ -18,7 +18,7 @@ from dispatch import availability
 from dispatch.selectors import company_tz
 from dispatch.services import assign_visit
 from fieldservice.errors import DomainError, InvalidInput, TransitionNotAllowed, WindowTaken
-from fieldservice.links import read_signed_id
+from fieldservice.links import owner_deactivated, read_signed_id
 from technicians.models import Skill, Technician
 from tickets import reports
 from tickets import services as ticket_services
@@ -201,13 +201,18 @@ def visit_from_token(token: str) -> Visit:
     )
     visit = (
         Visit.objects.select_related(
-            "ticket__site", "ticket__appliance__model", "ticket__appliance_model"
+            "ticket__site",
+            "ticket__appliance__model",
+            "ticket__appliance_model",
+            "ticket__customer__user",
         )
         .filter(pk=visit_id)
         .first()
     )
     if visit is None:
         raise InvalidInput(_("This booking no longer exists."))
+    if owner_deactivated(visit.ticket.customer.user):
+        raise InvalidInput(_("This link is not valid."))
     return visit
 
 
@@ -226,11 +231,14 @@ def report_from_token(token: str) -> Visit:
     )
     visit = (
         reports.with_report_data(Visit.objects.filter(pk=visit_id))
+        .select_related("ticket__customer__user")
         .filter(status__in=[Visit.Status.COMPLETED, Visit.Status.CANNOT_COMPLETE])
         .first()
     )
     if visit is None:
         raise InvalidInput(_("This visit has no service report."))
+    if owner_deactivated(visit.ticket.customer.user):
+        raise InvalidInput(_("This link is not valid."))
     return visit
 
 

@@ -8,7 +8,7 @@ same Message-ID.
 
 from .delivery import deliver
 from .digests import write_dispatcher_alerts, write_next_day_schedules
-from .feeds import feed_calendar, issue_feed, revoke_feed
+from .feeds import feed_calendar, issue_feed, open_feed, revoke_feed
 from .links import public_url, unsubscribe_token
 from .outbox import (
     cancel_reminders,
@@ -31,6 +31,7 @@ __all__ = [
     "issue_feed",
     "notify_customer",
     "notify_technician",
+    "open_feed",
     "public_url",
     "resend",
     "revoke_feed",
