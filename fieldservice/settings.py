@@ -212,6 +212,9 @@ CELERY_TASK_ROUTES = {
 # The API's throttles count here; point CACHE_URL at Redis when several web processes serve.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
+# How long an API token works after it is made (a password change revokes it sooner).
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)
+
 # How long a POST's answer is kept for replay under its Idempotency-Key.
 IDEMPOTENCY_KEY_HOURS = env.int("IDEMPOTENCY_KEY_HOURS", default=24)
 

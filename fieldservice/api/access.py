@@ -52,7 +52,9 @@ class TokenAuthentication(authentication.BaseAuthentication):
             ApiToken.objects.active().select_related("user").filter(key_digest=digest(key)).first()
         )
         if token is None or not token.user.is_active:
-            raise exceptions.AuthenticationFailed(_("The token is not valid or was revoked."))
+            raise exceptions.AuthenticationFailed(
+                _("The token is not valid, was revoked or has expired.")
+            )
         now = timezone.now()
         # One write per few minutes at most, not one per request.
         if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):

@@ -17,7 +17,7 @@ from .access import ANY_ROLE, LoginThrottle, TokenAuthentication
 class TokenSerializer(serializers.ModelSerializer):
     class Meta:
         model = ApiToken
-        fields = ["id", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+        fields = ["id", "name", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at"]
 
 
 class NewTokenSerializer(TokenSerializer):
@@ -42,7 +42,8 @@ def _new_token_body(token: ApiToken, key: str) -> dict:
 
 
 class TokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Your own API tokens. Revoking one stops it at once."""
+    """Your own API tokens, each with when it was last used and when it expires. Revoking one
+    stops it at once; changing or resetting your password revokes them all."""
 
     serializer_class = TokenSerializer
     allowed_roles = {

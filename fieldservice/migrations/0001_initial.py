@@ -79,6 +79,7 @@ class Migration(migrations.Migration):
                 ('key_digest', models.CharField(max_length=64, unique=True, verbose_name='SHA-256 of the token')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
                 ('last_used_at', models.DateTimeField(blank=True, null=True, verbose_name='last used')),
+                ('expires_at', models.DateTimeField(editable=False, verbose_name='expires')),
                 ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='revoked')),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL, verbose_name='user')),
             ],
