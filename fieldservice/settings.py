@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -209,8 +210,26 @@ CELERY_TASK_ROUTES = {
     "dispatch.planner.tasks.*": {"queue": "planning"},
 }
 
-# The API's throttles count here; point CACHE_URL at Redis when several web processes serve.
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
+def _next_database(url: str) -> str:
+    """The same Redis server, the database after the broker's: clearing the cache (FLUSHDB)
+    then never drops queued tasks."""
+    parts = urlsplit(url)
+    number = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{number + 1}"))
+
+
+# The API's throttles and the sign-in guards count here, so every web process must share it:
+# with REDIS_URL and no CACHE_URL, Redis; with neither, this process's memory (one process).
+if env.str("CACHE_URL", default="") or not REDIS_URL:
+    CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _next_database(REDIS_URL),
+        }
+    }
 
 # How long an API token works after it is made (a password change revokes it sooner).
 API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)
