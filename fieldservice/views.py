@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import connection, transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -12,6 +13,7 @@ from django.views.defaults import page_not_found
 
 from . import accounts, roles
 from .api import problem
+from .forms import SignInForm
 
 
 @login_required
@@ -37,6 +39,19 @@ def not_found(request, exception=None):
         )
         return JsonResponse(body, status=404)
     return page_not_found(request, exception)
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login page with the sign-in guards' answer: 429 for a throttled username (a
+    locked username and address gets axes' lockout page, also a 429)."""
+
+    form_class = SignInForm
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.has_error(NON_FIELD_ERRORS, code="throttled"):
+            response.status_code = 429
+        return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
