@@ -1,17 +1,28 @@
-"""The services of accounts that every app shares: what a new password ends and lifts."""
+"""The services of accounts that every app shares: one account per email address, and what a
+new password ends and lifts."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from . import logins
 from .models import ApiToken
 
-if TYPE_CHECKING:
-    from django.contrib.auth.models import User
+
+def email_taken(email: str, *, besides: User | None = None) -> bool:
+    """True when another account has this email address (in any case) or uses it as its login
+    name: an address belongs to one account, so a password reset reaches one person. The
+    database holds the same rule (a unique index on the lower-cased address)."""
+    email = email.strip()
+    if not email:
+        return False
+    others = User.objects.filter(Q(email__iexact=email) | Q(username__iexact=email))
+    if besides is not None and besides.pk is not None:
+        others = others.exclude(pk=besides.pk)
+    return others.exists()
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ import datetime
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core import signing
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +17,7 @@ from customers.services import add_site
 from dispatch import availability
 from dispatch.selectors import company_tz
 from dispatch.services import assign_visit
+from fieldservice.accounts import email_taken
 from fieldservice.errors import DomainError, InvalidInput, TransitionNotAllowed, WindowTaken
 from fieldservice.links import owner_deactivated, read_signed_id
 from technicians.models import Skill, Technician
@@ -53,16 +54,22 @@ def sign_up(
             _("The email address is too long: at most %(n)d characters.") % {"n": longest},
             field="email",
         )
-    if User.objects.filter(username__iexact=email).exists():
-        raise InvalidInput(
-            _("An account with this email exists already: log in instead."), field="email"
-        )
-    user = User.objects.create_user(
-        username=email,
-        email=email,
-        password=password,
-        first_name=name.split(maxsplit=1)[0] if name.split() else "",
+    # One account per address, whoever has it: the message names the field, not the account.
+    taken = InvalidInput(
+        _("An account with this email exists already: log in instead."), field="email"
     )
+    if email_taken(email):
+        raise taken
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                username=email,
+                email=email,
+                password=password,
+                first_name=name.split(maxsplit=1)[0] if name.split() else "",
+            )
+    except IntegrityError as exc:  # the same address signed up a moment ago, side by side
+        raise taken from exc
     user.groups.add(Group.objects.get_or_create(name="customer")[0])
     customer = Customer.objects.create(name=name.strip(), email=email, phone=phone, user=user)
     add_site(customer=customer, address=address, city=city, latitude=latitude, longitude=longitude)

@@ -54,6 +54,11 @@ def backwards(apps, schema_editor):
     ).delete()
 
 
+# One account per email address, in any case, so that a password reset reaches one person
+# (accounts without an address, like the first admin, may be many). On Django's auth_user,
+# which no model of ours declares, hence raw SQL; PostgreSQL and SQLite both take it.
+EMAIL_INDEX = "auth_user_email_lower_unique"
+
 
 class Migration(migrations.Migration):
 
@@ -108,4 +113,8 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(forwards, backwards),
+        migrations.RunSQL(
+            sql=f"CREATE UNIQUE INDEX {EMAIL_INDEX} ON auth_user (LOWER(email)) WHERE email <> ''",
+            reverse_sql=f"DROP INDEX {EMAIL_INDEX}",
+        ),
     ]
