@@ -13,6 +13,7 @@ from .links import public_url, unsubscribe_token
 from .outbox import (
     cancel_reminders,
     confirm_booking,
+    confirm_email_address,
     notify_customer,
     notify_technician,
     resend,
@@ -26,6 +27,7 @@ __all__ = [
     "cancel_reminders",
     "close_mail_connection",
     "confirm_booking",
+    "confirm_email_address",
     "deliver",
     "feed_calendar",
     "issue_feed",
