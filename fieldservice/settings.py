@@ -220,10 +220,12 @@ CELERY_TASK_ROUTES = {
 
 def _next_database(url: str) -> str:
     """The same Redis server, the database after the broker's: clearing the cache (FLUSHDB)
-    then never drops queued tasks."""
+    then never drops queued tasks. A URL that names no database number (a socket) is kept."""
     parts = urlsplit(url)
-    number = int(parts.path.strip("/") or 0)
-    return urlunsplit(parts._replace(path=f"/{number + 1}"))
+    number = parts.path.strip("/") or "0"
+    if not number.isdigit():
+        return url
+    return urlunsplit(parts._replace(path=f"/{int(number) + 1}"))
 
 
 # The API's throttles and the sign-in guards count here, so every web process must share it:

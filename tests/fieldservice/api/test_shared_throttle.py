@@ -63,12 +63,14 @@ def test_with_redis_and_no_cache_url_the_cache_is_redis_beside_the_broker():
     on_redis = _cache_settings(REDIS_URL="redis://10.0.0.5:6379/0")
     chosen = _cache_settings(REDIS_URL="redis://10.0.0.5:6379/0", CACHE_URL="dummycache://")
     alone = _cache_settings(REDIS_URL="")
+    socket = _cache_settings(REDIS_URL="unix:///run/redis/redis.sock")
 
     assert on_redis["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     # Not the broker's database, so clearing the cache never drops queued tasks.
     assert on_redis["LOCATION"] == "redis://10.0.0.5:6379/1"
     assert chosen["BACKEND"] == "django.core.cache.backends.dummy.DummyCache"
     assert alone["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert socket["LOCATION"] == "unix:///run/redis/redis.sock"  # no database number to move
 
 
 def test_two_web_processes_share_the_login_throttles_count(redis_url):
