@@ -1,20 +1,50 @@
-"""Tokens are created and revoked here too; the secret is shown once, after saving."""
+"""Tokens are created and revoked here too; the secret is shown once, after saving. Users keep
+Django's admin, with one email address per account."""
 
 from django.contrib import admin, messages
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .accounts import email_taken
 from .models import ApiToken, IdempotencyRecord, digest
+
+
+class UserChangeForm(auth_forms.UserChangeForm):
+    def clean_email(self):
+        email = self.cleaned_data.get("email", "")
+        if email_taken(email, besides=self.instance):
+            raise ValidationError(_("Another account has this email address."))
+        return email
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(auth_admin.UserAdmin):
+    form = UserChangeForm
 
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_display = [
+        "name",
+        "user",
+        "prefix",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+    ]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     list_select_related = ["user"]
     search_fields = ["name", "user__username", "prefix"]
-    fields = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
-    readonly_fields = ["prefix", "created_at", "last_used_at", "revoked_at"]
+    fields = ["user", "name", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at"]
+    readonly_fields = ["prefix", "created_at", "last_used_at", "expires_at", "revoked_at"]
     autocomplete_fields = ["user"]
     actions = ["revoke"]
 

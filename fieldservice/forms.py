@@ -5,8 +5,11 @@ from __future__ import annotations
 import uuid
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
+
+from . import logins
 
 
 def errors_in_words(form: forms.Form) -> str:
@@ -38,3 +41,13 @@ class SubmitOnceForm(forms.Form):
             data["client_key"] = uuid.uuid4().hex
         super().__init__(data, *args, **kwargs)
         self.fields["client_key"].initial = uuid.uuid4().hex
+
+
+class SignInForm(AuthenticationForm):
+    """The login page's form: a username throttled after many failures is told so, not told
+    its password is wrong."""
+
+    def get_invalid_login_error(self):
+        if getattr(self.request, "login_throttled", False):
+            return ValidationError(logins.throttle_message(), code="throttled")
+        return super().get_invalid_login_error()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -21,12 +22,14 @@ def digest(key: str) -> str:
 
 class ApiTokenQuerySet(models.QuerySet):
     def active(self):
-        return self.filter(revoked_at__isnull=True)
+        """Tokens that still open the API: neither revoked nor past their expiry."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
 
 
 class ApiToken(models.Model):
     """A secret an integration sends as `Authorization: Bearer <token>`; shown once, kept as
-    its hash, revocable by its owner and in the admin."""
+    its hash, revocable by its owner and in the admin, valid for API_TOKEN_DAYS, and revoked
+    when its owner's password changes."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -39,6 +42,7 @@ class ApiToken(models.Model):
     key_digest = models.CharField(_("SHA-256 of the token"), max_length=64, unique=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), editable=False)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
@@ -55,7 +59,13 @@ class ApiToken(models.Model):
     def issue(cls, *, user, name: str) -> tuple[ApiToken, str]:
         """Create a token; the returned key is the only time anyone sees it."""
         key = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, prefix=key[:10], key_digest=digest(key))
+        token = cls.objects.create(
+            user=user,
+            name=name,
+            prefix=key[:10],
+            key_digest=digest(key),
+            expires_at=timezone.now() + timedelta(days=settings.API_TOKEN_DAYS),
+        )
         return token, key
 
     def revoke(self) -> None:
@@ -65,7 +75,7 @@ class ApiToken(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and self.expires_at > timezone.now()
 
 
 class IdempotencyRecord(models.Model):

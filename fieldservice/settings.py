@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from csp.constants import NONE, SELF, UNSAFE_INLINE
@@ -158,7 +159,8 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    # django-axes' lock of a (username, address) pair, then the per-username throttle.
+    "fieldservice.logins.SignInGuard",
     "django.contrib.auth.backends.ModelBackend",
 ]
 
@@ -212,6 +214,12 @@ if EMAIL_CONFIG["EMAIL_BACKEND"] == "django.core.mail.backends.filebased.EmailBa
 HEALTH_CHECK_TOKEN = env.str("HEALTH_CHECK_TOKEN", default="")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Field Service <service@localhost>")
 
+# Reverse proxies in front of the web processes whose X-Forwarded-For and X-Forwarded-Proto are
+# believed; 0: none, the client talks to us directly and those headers are its own words.
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
+if TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
 # Celery: with no REDIS_URL, tasks run in-process (the embedded default of `make run`).
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -251,8 +259,31 @@ CELERY_TASK_ROUTES = {
     "dispatch.planner.tasks.*": {"queue": "planning"},
 }
 
-# The API's throttles count here; point CACHE_URL at Redis when several web processes serve.
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
+def _next_database(url: str) -> str:
+    """The same Redis server, the database after the broker's: clearing the cache (FLUSHDB)
+    then never drops queued tasks. A URL that names no database number (a socket) is kept."""
+    parts = urlsplit(url)
+    number = parts.path.strip("/") or "0"
+    if not number.isdigit():
+        return url
+    return urlunsplit(parts._replace(path=f"/{int(number) + 1}"))
+
+
+# The API's throttles and the sign-in guards count here, so every web process must share it:
+# with REDIS_URL and no CACHE_URL, Redis; with neither, this process's memory (one process).
+if env.str("CACHE_URL", default="") or not REDIS_URL:
+    CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _next_database(REDIS_URL),
+        }
+    }
+
+# How long an API token works after it is made (a password change revokes it sooner).
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)
 
 # How long a POST's answer is kept for replay under its Idempotency-Key.
 IDEMPOTENCY_KEY_HOURS = env.int("IDEMPOTENCY_KEY_HOURS", default=24)
@@ -279,6 +310,9 @@ REST_FRAMEWORK: dict[str, Any] = {
         "user": env.str("API_THROTTLE_USER", default="6000/min"),
         "login": env.str("API_THROTTLE_LOGIN", default="10/min"),
     },
+    # The client's address for throttles: behind TRUSTED_PROXIES proxies (axes reads it the same
+    # way, fieldservice.logins.client_address); with none, X-Forwarded-For is ignored.
+    "NUM_PROXIES": TRUSTED_PROXIES,
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "fieldservice.api.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -310,9 +344,23 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Signing in (fieldservice/logins.py): wrong passwords lock one username at one address, never
+# the username for everybody nor the address for everybody behind it. One switch for all guards.
+AXES_ENABLED = True
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# LOGIN_LOCKOUT_MINUTES, doubled with each further lock of the pair within a day.
+LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=15)
+AXES_COOLOFF_TIME = "fieldservice.logins.cool_off"
+# Each attempt expires by its own pair's cool-off (not everybody's by the caller's), and a try
+# during a lock does not restart it: the page can say when it ends.
+AXES_USE_ATTEMPT_EXPIRATION = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "fieldservice.logins.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "fieldservice.logins.client_address"
+# Per username from any address, counted in the shared cache: only slows down (429), never locks.
+LOGIN_USERNAME_FAILURE_LIMIT = env.int("LOGIN_USERNAME_FAILURE_LIMIT", default=20)
+LOGIN_USERNAME_WINDOW_MINUTES = env.int("LOGIN_USERNAME_WINDOW_MINUTES", default=15)
 
 # Business rules that a company configures.
 FIELDSERVICE = {
@@ -360,7 +408,6 @@ LOGGING = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 if not DEBUG:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

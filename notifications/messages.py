@@ -206,6 +206,28 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
             "{technician} не е на място за {number}; прозорецът изтече в {window_end}.",
         ),
     },
+    "confirm_email": {
+        "en": (
+            "Confirm your email address",
+            "Hello {name},\n\nto finish creating your account, confirm your email address: "
+            "{confirm_url}\n\nIf you did not sign up, ignore this message.",
+        ),
+        "it": (
+            "Confermi il suo indirizzo email",
+            "Gentile {name},\n\nper completare la registrazione confermi il suo indirizzo "
+            "email: {confirm_url}\n\nSe non si è registrato, ignori questo messaggio.",
+        ),
+        "es": (
+            "Confirme su dirección de correo",
+            "Hola {name}:\n\npara terminar de crear su cuenta, confirme su dirección de correo: "
+            "{confirm_url}\n\nSi no se registró, ignore este mensaje.",
+        ),
+        "bg": (
+            "Потвърдете имейл адреса си",
+            "Здравейте, {name},\n\nза да завършите регистрацията, потвърдете имейл адреса си: "
+            "{confirm_url}\n\nАко не сте се регистрирали, пренебрегнете това съобщение.",
+        ),
+    },
 }
 
 
@@ -286,6 +308,13 @@ SMS_TEXTS: dict[str, dict[str, str]] = {
         "a las {window_end}.",
         "bg": "Закъснение: {technician} не е на място за {number}, прозорецът изтече в "
         "{window_end}.",
+    },
+    # Sent by email only; here so every kind has its words on both channels.
+    "confirm_email": {
+        "en": "Confirm your email address: {confirm_url}",
+        "it": "Confermi il suo indirizzo email: {confirm_url}",
+        "es": "Confirme su dirección de correo: {confirm_url}",
+        "bg": "Потвърдете имейл адреса си: {confirm_url}",
     },
 }
 

@@ -8,7 +8,8 @@ from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from portal import events as portal_events
-from portal.services import booking_token
+from portal.models import SignUp
+from portal.services import booking_token, confirmation_token
 from technicians.models import Technician
 from tickets import events
 from tickets.models import Visit
@@ -40,6 +41,14 @@ def on_booking_confirmed(sender, ticket, visit: Visit, **kwargs) -> None:
     # The booking assigned the visit a moment ago in this transaction: that "scheduled"
     # message becomes the confirmation, so a booking sends exactly one email.
     services.confirm_booking(visit=visit, manage_url=_manage_url(visit))
+
+
+@receiver(portal_events.confirmation_requested, dispatch_uid="notifications.confirm_email")
+def on_confirmation_requested(sender, sign_up: SignUp, **kwargs) -> None:
+    services.confirm_email_address(
+        customer=sign_up.customer,
+        confirm_url=services.public_url("portal:confirm_email", confirmation_token(sign_up)),
+    )
 
 
 @receiver(events.visit_moved, dispatch_uid="notifications.visit_moved")

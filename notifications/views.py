@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -16,7 +16,7 @@ from fieldservice.errors import DomainError
 from fieldservice.roles import technician_required
 
 from . import services
-from .models import CalendarFeed, Preference
+from .models import Preference
 
 
 @csrf_exempt  # the signed token is the credential, not a session; mail providers POST here
@@ -36,9 +36,9 @@ def unsubscribe(request, token: str):
 
 def feed(request, token: str):
     """A technician's calendar feed: the secret token is the only key, so no login."""
-    calendar_feed = get_object_or_404(
-        CalendarFeed.objects.select_related("technician__user"), token=token
-    )
+    calendar_feed = services.open_feed(token=token)
+    if calendar_feed is None:
+        raise Http404
     return HttpResponse(
         services.feed_calendar(calendar_feed), content_type="text/calendar; charset=utf-8"
     )

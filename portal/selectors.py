@@ -9,6 +9,8 @@ from customers.models import Customer
 from dispatch.selectors import estimated_arrival
 from tickets.models import Ticket, Visit
 
+from .models import SignUp
+
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
@@ -27,3 +29,8 @@ def eta(visit: Visit) -> datetime.datetime | None:
     if visit.status != Visit.Status.EN_ROUTE:
         return None
     return estimated_arrival(visit)
+
+
+def awaiting_confirmation(customer: Customer) -> bool:
+    """True while a customer who signed up has not yet confirmed their email address."""
+    return SignUp.objects.filter(customer=customer, confirmed_at__isnull=True).exists()

@@ -1,4 +1,5 @@
-"""The customer's writes: sign-up, booking a visit in a free window, rescheduling, cancelling."""
+"""The customer's writes: sign-up and confirming its email address, booking a visit in a free
+window, rescheduling, cancelling."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import datetime
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core import signing
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,17 +18,31 @@ from customers.services import add_site
 from dispatch import availability
 from dispatch.selectors import company_tz
 from dispatch.services import assign_visit
-from fieldservice.errors import DomainError, InvalidInput, TransitionNotAllowed, WindowTaken
-from fieldservice.links import read_signed_id
+from fieldservice import roles
+from fieldservice.accounts import email_taken
+from fieldservice.errors import (
+    DomainError,
+    InvalidInput,
+    NotAllowed,
+    TransitionNotAllowed,
+    WindowTaken,
+)
+from fieldservice.links import owner_deactivated, read_signed_id
 from technicians.models import Skill, Technician
 from tickets import reports
 from tickets import services as ticket_services
 from tickets.models import Ticket, Visit
 
 from . import events
+from .models import SignUp
+from .selectors import awaiting_confirmation
 
 TOKEN_SALT = "portal.booking"  # noqa: S105 - a signing namespace, not a secret
 REPORT_SALT = "portal.report"
+CONFIRM_SALT = "portal.confirm-email"
+CONFIRM_LINK_DAYS = 7
+# A new confirmation email at most this often, so the button cannot flood a mailbox.
+RESEND_AFTER = datetime.timedelta(minutes=1)
 # The furthest ahead a window can be booked: the longest search the availability API offers.
 BOOKING_HORIZON_DAYS = 28
 
@@ -43,8 +58,10 @@ def sign_up(
     latitude: float,
     longitude: float,
     phone: str = "",
+    language: str = "",
 ) -> Customer:
-    """A new customer with a portal login and their first address."""
+    """A new customer with a portal login and their first address, and an email in their
+    language with the link that confirms the address: until they follow it they cannot book."""
     email = email.strip().lower()
     longest = User._meta.get_field("username").max_length
     if longest is not None and len(email) > longest:
@@ -53,20 +70,70 @@ def sign_up(
             _("The email address is too long: at most %(n)d characters.") % {"n": longest},
             field="email",
         )
-    if User.objects.filter(username__iexact=email).exists():
-        raise InvalidInput(
-            _("An account with this email exists already: log in instead."), field="email"
-        )
-    user = User.objects.create_user(
-        username=email,
-        email=email,
-        password=password,
-        first_name=name.split(maxsplit=1)[0] if name.split() else "",
+    # One account per address, whoever has it: the message names the field, not the account.
+    taken = InvalidInput(
+        _("An account with this email exists already: log in instead."), field="email"
     )
+    if email_taken(email):
+        raise taken
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                username=email,
+                email=email,
+                password=password,
+                first_name=name.split(maxsplit=1)[0] if name.split() else "",
+            )
+    except IntegrityError as exc:  # the same address signed up a moment ago, side by side
+        raise taken from exc
     user.groups.add(Group.objects.get_or_create(name="customer")[0])
-    customer = Customer.objects.create(name=name.strip(), email=email, phone=phone, user=user)
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    customer = Customer.objects.create(
+        name=name.strip(), email=email, phone=phone, user=user, language=language
+    )
     add_site(customer=customer, address=address, city=city, latitude=latitude, longitude=longitude)
+    pending = SignUp.objects.create(customer=customer, link_sent_at=timezone.now())
+    events.confirmation_requested.send(sender=SignUp, sign_up=pending)
     return customer
+
+
+def confirmation_token(sign_up: SignUp) -> str:
+    """The signed link, emailed at sign-up, that proves the customer reads that mailbox."""
+    return signing.dumps({"sign_up": sign_up.pk}, salt=CONFIRM_SALT)
+
+
+def confirm_email(*, token: str) -> SignUp:
+    """Mark the sign-up the link names as confirmed (again is fine: nothing changes)."""
+    try:
+        pk = read_signed_id(token, salt=CONFIRM_SALT, key="sign_up", max_age_days=CONFIRM_LINK_DAYS)
+    except signing.SignatureExpired as exc:
+        raise InvalidInput(_("This link has expired. Log in and ask for a new one.")) from exc
+    except signing.BadSignature as exc:
+        raise InvalidInput(_("This link is not valid.")) from exc
+    pending = SignUp.objects.select_related("customer__user").filter(pk=pk).first()
+    if pending is None or owner_deactivated(pending.customer.user):
+        raise InvalidInput(_("This link is not valid."))
+    SignUp.objects.filter(pk=pk, confirmed_at__isnull=True).update(confirmed_at=timezone.now())
+    pending.refresh_from_db()
+    return pending
+
+
+@transaction.atomic
+def resend_confirmation(*, customer: Customer) -> SignUp:
+    """Email the confirmation link again, at most once a minute."""
+    pending = SignUp.objects.select_for_update().filter(customer=customer).first()
+    if pending is None or pending.confirmed_at is not None:
+        raise InvalidInput(_("Your email address is confirmed already."))
+    now = timezone.now()
+    if now - pending.link_sent_at < RESEND_AFTER:
+        raise InvalidInput(
+            _("We sent the email a moment ago: wait a minute before asking again."),
+        )
+    pending.link_sent_at = now
+    pending.save(update_fields=["link_sent_at"])
+    events.confirmation_requested.send(sender=SignUp, sign_up=pending)
+    return pending
 
 
 def job_skills(
@@ -134,9 +201,13 @@ def book_visit(
 ) -> tuple[Ticket, Visit]:
     """Open the ticket, create its visit in the chosen window and give it to a technician who
     can keep it, all or nothing. Raises WindowTaken when nobody can any more. A second copy
-    of the same booking form (same `client_key`) gets the first one's ticket and visit."""
+    of the same booking form (same `client_key`) gets the first one's ticket and visit. A
+    customer who signed up books once their email address is confirmed (a dispatcher may
+    book for them before)."""
     if site.customer_id != customer.pk:
         raise InvalidInput(_("Choose one of your own addresses."), field="site")
+    if awaiting_confirmation(customer) and not roles.has_role(by, roles.DISPATCHER):
+        raise NotAllowed(_("Confirm your email address first: follow the link we emailed you."))
     earlier = ticket_services.ticket_sent_before(customer=customer, client_key=client_key)
     if earlier is not None:
         return earlier, earlier.visits.earliest("pk")
@@ -201,13 +272,18 @@ def visit_from_token(token: str) -> Visit:
     )
     visit = (
         Visit.objects.select_related(
-            "ticket__site", "ticket__appliance__model", "ticket__appliance_model"
+            "ticket__site",
+            "ticket__appliance__model",
+            "ticket__appliance_model",
+            "ticket__customer__user",
         )
         .filter(pk=visit_id)
         .first()
     )
     if visit is None:
         raise InvalidInput(_("This booking no longer exists."))
+    if owner_deactivated(visit.ticket.customer.user):
+        raise InvalidInput(_("This link is not valid."))
     return visit
 
 
@@ -226,11 +302,14 @@ def report_from_token(token: str) -> Visit:
     )
     visit = (
         reports.with_report_data(Visit.objects.filter(pk=visit_id))
+        .select_related("ticket__customer__user")
         .filter(status__in=[Visit.Status.COMPLETED, Visit.Status.CANNOT_COMPLETE])
         .first()
     )
     if visit is None:
         raise InvalidInput(_("This visit has no service report."))
+    if owner_deactivated(visit.ticket.customer.user):
+        raise InvalidInput(_("This link is not valid."))
     return visit
 
 

@@ -1,4 +1,5 @@
-"""The customer's pages: sign-up, appliances, booking in free windows, following the job."""
+"""The customer's pages: sign-up and its email confirmation, appliances, booking in free
+windows, following the job."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from catalog.selectors import codes_starting
 from customers.services import register_appliance
@@ -48,14 +50,44 @@ def sign_up(request):
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            customer = services.sign_up(**form.cleaned_data)
+            customer = services.sign_up(**form.cleaned_data, language=request.LANGUAGE_CODE)
         except DomainError as err:
             form.add_error(err.field, err.message)
         else:
             login(request, customer.user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Welcome! Add your appliance, then book a visit."))
+            messages.success(
+                request,
+                _(
+                    "Welcome! We emailed you a link: follow it to confirm your address. Add "
+                    "your appliance meanwhile; you can book once the address is confirmed."
+                ),
+            )
             return redirect("portal:add_appliance")
     return render(request, "portal/signup.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def confirm_email(request, token: str):
+    """The link from the sign-up email: works without logging in (another device, say)."""
+    try:
+        services.confirm_email(token=token)
+    except DomainError as err:
+        return render(request, "portal/confirm_email.html", {"error": err.message}, status=400)
+    return render(request, "portal/confirm_email.html", {"confirmed": True})
+
+
+@require_POST
+@customer_required
+def resend_confirmation(request):
+    customer = _customer(request)
+    try:
+        services.resend_confirmation(customer=customer)
+    except DomainError as err:
+        messages.error(request, err.message)
+    else:
+        messages.success(
+            request, _("We sent the email again to %(email)s.") % {"email": customer.email}
+        )
+    return redirect("portal:book")
 
 
 @customer_required
@@ -94,6 +126,8 @@ def code_search(request):
 @customer_required
 def book(request):
     customer = _customer(request)
+    if selectors.awaiting_confirmation(customer):
+        return render(request, "portal/confirm_email.html", {"email": customer.email}, status=403)
     form = BookingForm(request.POST or request.GET or None, customer=customer)
     windows = []
     if form.is_bound and form.is_valid():

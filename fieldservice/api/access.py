@@ -5,6 +5,7 @@ module is importing, so this module imports no DRF view code."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -52,7 +53,9 @@ class TokenAuthentication(authentication.BaseAuthentication):
             ApiToken.objects.active().select_related("user").filter(key_digest=digest(key)).first()
         )
         if token is None or not token.user.is_active:
-            raise exceptions.AuthenticationFailed(_("The token is not valid or was revoked."))
+            raise exceptions.AuthenticationFailed(
+                _("The token is not valid, was revoked or has expired.")
+            )
         now = timezone.now()
         # One write per few minutes at most, not one per request.
         if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
@@ -72,15 +75,55 @@ class _SettingsRate:
         return settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][self.scope]
 
 
-class AnonThrottle(_SettingsRate, throttling.AnonRateThrottle):
+class _SharedCount:
+    """Count each request with one atomic increment in the shared cache.
+
+    DRF's own throttles read a list of times, append and write it back: two web processes (or
+    two requests at the same instant) interleave and lose each other's hits, and with a cache in
+    each process's memory every worker counted alone. Here the first request opens a window of
+    the rate's period and each one after it increments the count (INCR on Redis), so however
+    many processes serve, no more than the rate gets through in a window.
+    """
+
+    cache: Any  # the throttle's, which this mixes into
+    duration: int
+    num_requests: int
+    key: str | None
+    now: float
+
+    def allow_request(self, request, view):
+        if getattr(self, "rate", None) is None:
+            return True
+        self.key = self.get_cache_key(request, view)  # type: ignore[attr-defined]
+        if self.key is None:
+            return True
+        self.now = self.timer()  # type: ignore[attr-defined]
+        if self.cache.add(self.key, 1, self.duration):
+            self.cache.set(f"{self.key}:opened", self.now, self.duration)
+            return True
+        try:
+            count = self.cache.incr(self.key)
+        except ValueError:  # the window closed between the two calls: this one opens the next
+            self.cache.set(self.key, 1, self.duration)
+            self.cache.set(f"{self.key}:opened", self.now, self.duration)
+            return True
+        return count <= self.num_requests
+
+    def wait(self):
+        """Seconds until the window closes, for Retry-After."""
+        opened = self.cache.get(f"{self.key}:opened", self.now)
+        return max(0.0, self.duration - (self.now - opened))
+
+
+class AnonThrottle(_SettingsRate, _SharedCount, throttling.AnonRateThrottle):
     pass
 
 
-class UserThrottle(_SettingsRate, throttling.UserRateThrottle):
+class UserThrottle(_SettingsRate, _SharedCount, throttling.UserRateThrottle):
     pass
 
 
-class LoginThrottle(_SettingsRate, throttling.AnonRateThrottle):
+class LoginThrottle(_SettingsRate, _SharedCount, throttling.AnonRateThrottle):
     """Token requests with a password, counted per client address."""
 
     scope = "login"

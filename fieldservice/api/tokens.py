@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -9,6 +10,7 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from ..logins import throttle_message
 from ..models import ApiToken
 from . import valid_input
 from .access import ANY_ROLE, LoginThrottle, TokenAuthentication
@@ -17,7 +19,7 @@ from .access import ANY_ROLE, LoginThrottle, TokenAuthentication
 class TokenSerializer(serializers.ModelSerializer):
     class Meta:
         model = ApiToken
-        fields = ["id", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+        fields = ["id", "name", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at"]
 
 
 class NewTokenSerializer(TokenSerializer):
@@ -42,7 +44,8 @@ def _new_token_body(token: ApiToken, key: str) -> dict:
 
 
 class TokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Your own API tokens. Revoking one stops it at once."""
+    """Your own API tokens, each with when it was last used and when it expires. Revoking one
+    stops it at once; changing or resetting your password revokes them all."""
 
     serializer_class = TokenSerializer
     allowed_roles = {
@@ -72,8 +75,9 @@ class TokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
 
 class LoginViewSet(viewsets.GenericViewSet):
-    """Exchange a username and password for a token (throttled, and locked out after repeated
-    failures like the login page)."""
+    """Exchange a username and password for a token (throttled per address, and guarded like
+    the login page: a username locked at this address, or throttled after many failures from
+    anywhere, gets a 429)."""
 
     # Only so a refusal is a 401 with WWW-Authenticate; nobody needs to be signed in here.
     authentication_classes = [TokenAuthentication]
@@ -85,6 +89,10 @@ class LoginViewSet(viewsets.GenericViewSet):
     def create(self, request):
         data = valid_input(self, LoginSerializer)
         user = authenticate(request._request, username=data["username"], password=data["password"])
+        if getattr(request._request, "login_throttled", False):
+            raise exceptions.Throttled(
+                wait=settings.LOGIN_USERNAME_WINDOW_MINUTES * 60, detail=throttle_message()
+            )
         if user is None or not user.is_active:
             raise exceptions.AuthenticationFailed(_("Wrong username or password."))
         token, key = ApiToken.issue(user=user, name=data["name"])

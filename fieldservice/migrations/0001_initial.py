@@ -54,6 +54,11 @@ def backwards(apps, schema_editor):
     ).delete()
 
 
+# One account per email address, in any case, so that a password reset reaches one person
+# (accounts without an address, like the first admin, may be many). On Django's auth_user,
+# which no model of ours declares, hence raw SQL; PostgreSQL and SQLite both take it.
+EMAIL_INDEX = "auth_user_email_lower_unique"
+
 
 class Migration(migrations.Migration):
 
@@ -79,6 +84,7 @@ class Migration(migrations.Migration):
                 ('key_digest', models.CharField(max_length=64, unique=True, verbose_name='SHA-256 of the token')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
                 ('last_used_at', models.DateTimeField(blank=True, null=True, verbose_name='last used')),
+                ('expires_at', models.DateTimeField(editable=False, verbose_name='expires')),
                 ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='revoked')),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL, verbose_name='user')),
             ],
@@ -107,4 +113,8 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(forwards, backwards),
+        migrations.RunSQL(
+            sql=f"CREATE UNIQUE INDEX {EMAIL_INDEX} ON auth_user (LOWER(email)) WHERE email <> ''",
+            reverse_sql=f"DROP INDEX {EMAIL_INDEX}",
+        ),
     ]

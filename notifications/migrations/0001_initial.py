@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
             name='Notification',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('booking_confirmed', 'Booking confirmed'), ('visit_scheduled', 'Visit scheduled'), ('visit_moved', 'Visit moved'), ('visit_cancelled', 'Visit cancelled'), ('reminder', 'Reminder'), ('en_route', 'Technician on the way'), ('completed', 'Visit completed'), ('follow_up', 'Follow-up visit needed'), ('tech_change', "Change to the technician's day"), ('tech_schedule', "Technician's next-day schedule"), ('sla_at_risk', 'SLA about to be missed'), ('running_late', 'Visit running late')], max_length=30, verbose_name='kind')),
+                ('kind', models.CharField(choices=[('booking_confirmed', 'Booking confirmed'), ('visit_scheduled', 'Visit scheduled'), ('visit_moved', 'Visit moved'), ('visit_cancelled', 'Visit cancelled'), ('reminder', 'Reminder'), ('en_route', 'Technician on the way'), ('completed', 'Visit completed'), ('follow_up', 'Follow-up visit needed'), ('tech_change', "Change to the technician's day"), ('tech_schedule', "Technician's next-day schedule"), ('sla_at_risk', 'SLA about to be missed'), ('running_late', 'Visit running late'), ('confirm_email', 'Email address to confirm')], max_length=30, verbose_name='kind')),
                 ('channel', models.CharField(choices=[('email', 'Email'), ('sms', 'SMS')], default='email', max_length=10, verbose_name='channel')),
                 ('recipient', models.CharField(max_length=254, verbose_name='recipient')),
                 ('language', models.CharField(default='en', max_length=8, verbose_name='language')),

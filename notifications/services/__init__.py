@@ -8,11 +8,12 @@ same Message-ID.
 
 from .delivery import deliver
 from .digests import write_dispatcher_alerts, write_next_day_schedules
-from .feeds import feed_calendar, issue_feed, revoke_feed
+from .feeds import feed_calendar, issue_feed, open_feed, revoke_feed
 from .links import public_url, unsubscribe_token
 from .outbox import (
     cancel_reminders,
     confirm_booking,
+    confirm_email_address,
     notify_customer,
     notify_technician,
     resend,
@@ -26,11 +27,13 @@ __all__ = [
     "cancel_reminders",
     "close_mail_connection",
     "confirm_booking",
+    "confirm_email_address",
     "deliver",
     "feed_calendar",
     "issue_feed",
     "notify_customer",
     "notify_technician",
+    "open_feed",
     "public_url",
     "resend",
     "revoke_feed",

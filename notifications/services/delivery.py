@@ -51,6 +51,7 @@ _DEFAULTS = {
     "lines": "",
     "due": "",
     "window_end": "",
+    "confirm_url": "",
 }
 
 

@@ -27,6 +27,17 @@ def revoke_feed(*, technician: Technician) -> None:
     CalendarFeed.objects.filter(technician=technician).delete()
 
 
+def open_feed(*, token: str) -> CalendarFeed | None:
+    """The feed a private URL names, or None. The URL is a credential that outlives nothing:
+    once the technician's login is deactivated, or the technician is marked inactive, it stops
+    answering, though nobody revoked it."""
+    return (
+        CalendarFeed.objects.select_related("technician__user")
+        .filter(token=token, technician__active=True, technician__user__is_active=True)
+        .first()
+    )
+
+
 def feed_calendar(feed: CalendarFeed) -> bytes:
     """The technician's visits from a week ago to a month ahead, as an iCalendar feed."""
     tech = feed.technician

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from customers.models import Customer
 from technicians.models import Technician
 from tickets.models import Visit
 
@@ -45,6 +46,19 @@ def _write(channels: list[tuple[str, str]], **fields: object) -> Notification | 
         if channel == Notification.Channel.EMAIL:
             created = notification
     return created
+
+
+def confirm_email_address(*, customer: Customer, confirm_url: str) -> Notification | None:
+    """The link that confirms a new account's address, by email in the customer's language
+    whatever their preferences: proving the mailbox is the point."""
+    return _write(
+        [(Notification.Channel.EMAIL, customer.email)],
+        kind=Kind.CONFIRM_EMAIL,
+        language=customer.language or "en",
+        visit=None,
+        payload={"name": customer.name, "confirm_url": confirm_url},
+        due_at=timezone.now(),
+    )
 
 
 def cancel_reminders(*, visit: Visit) -> None:

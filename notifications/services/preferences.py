@@ -13,7 +13,7 @@ from phonenumber_field.phonenumber import PhoneNumber, to_python
 
 from customers.models import Customer
 from fieldservice.errors import InvalidInput
-from fieldservice.links import read_signed_id
+from fieldservice.links import owner_deactivated, read_signed_id
 from technicians.models import Technician
 
 from ..models import Preference
@@ -21,14 +21,16 @@ from .links import UNSUBSCRIBE_SALT
 
 
 def unsubscribe(*, token: str) -> None:
-    """Stop email to the customer the signed token names (works without logging in)."""
+    """Stop email to the customer the signed token names (works without logging in, but not
+    once the customer's portal login is deactivated)."""
     try:
         customer_id = read_signed_id(token, salt=UNSUBSCRIBE_SALT, key="customer")
     except signing.BadSignature as exc:
         raise InvalidInput(gettext("This unsubscribe link is not valid.")) from exc
     with transaction.atomic():
         # Locked so the customer cannot be deleted between this check and the write.
-        if Customer.objects.select_for_update().filter(pk=customer_id).first() is None:
+        customer = Customer.objects.select_for_update().filter(pk=customer_id).first()
+        if customer is None or owner_deactivated(customer.user):
             raise InvalidInput(gettext("This unsubscribe link is not valid."))
         Preference.objects.update_or_create(customer_id=customer_id, defaults={"email": False})
 

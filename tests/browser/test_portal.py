@@ -1,8 +1,11 @@
 """A new customer books an installation from a phone, then moves it by the emailed link."""
 
+from urllib.parse import urlparse
+
 import pytest
 from playwright.sync_api import expect
 
+from notifications.models import Notification
 from portal import services
 from tests.factories import ApplianceModelFactory, TechnicianFactory
 from tickets.models import Ticket, Visit
@@ -27,6 +30,13 @@ def test_sign_up_add_book_track_and_reschedule_by_link(page, browser, live_serve
     expect(page.locator("#id_latitude")).to_have_value("41.898600")
     expect(page.locator("#id_longitude")).to_have_value("12.476900")
     page.click("main button[type=submit]")
+
+    # Booking waits for the address: follow the link the sign-up emailed.
+    expect(page.locator("h1")).to_have_text("Add an appliance")
+    link = Notification.objects.get(kind=Notification.Kind.CONFIRM_EMAIL).payload["confirm_url"]
+    page.goto(f"{live_server.url}{urlparse(link).path}")
+    expect(page.locator("h1")).to_have_text("Your email address is confirmed")
+    page.goto(f"{live_server.url}/portal/appliances/add/")
 
     # Add the washing machine, then book its installation at the same address.
     page.select_option("#id_site", index=1)

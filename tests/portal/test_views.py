@@ -470,3 +470,45 @@ def test_a_signed_link_with_malformed_contents_is_not_valid(client, name, salt, 
 
     assert page.status_code == 400
     assert "not valid" in page.text
+
+
+def _finished(visit: Visit) -> Visit:
+    Visit.objects.filter(pk=visit.pk).update(status=Visit.Status.COMPLETED)
+    visit.refresh_from_db()
+    return visit
+
+
+def test_booking_and_report_links_stop_when_the_customers_login_is_deactivated(client, next_monday):
+    visit = booked_visit(next_monday)
+    customer = visit.ticket.customer
+    customer.user = UserFactory(role="customer")
+    customer.save()
+    manage = reverse("portal:manage", args=[services.booking_token(visit)])
+    report = reverse("portal:report", args=[services.report_token(visit)])
+    customer.user.is_active = False
+    customer.user.save()
+
+    page = client.get(manage)
+    cancel = client.post(manage, {"action": "cancel"})
+    visit.refresh_from_db()
+    still_booked = visit.status
+    _finished(visit)
+    report_page = client.get(report)
+
+    assert page.status_code == cancel.status_code == report_page.status_code == 400
+    assert "This link is not valid." in page.text
+    assert "This link is not valid." in report_page.text
+    assert customer.name not in page.text + report_page.text
+    assert still_booked == Visit.Status.SCHEDULED
+
+
+def test_links_of_a_customer_without_a_login_keep_working(client, next_monday):
+    """A customer who only ever phoned has no login to deactivate: their links still work."""
+    visit = booked_visit(next_monday)
+    assert visit.ticket.customer.user is None
+
+    page = client.get(reverse("portal:manage", args=[services.booking_token(visit)]))
+    report = client.get(reverse("portal:report", args=[services.report_token(_finished(visit))]))
+
+    assert page.status_code == 200
+    assert report.status_code == 200
