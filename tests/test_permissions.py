@@ -13,13 +13,15 @@ from django.contrib.auth.tokens import default_token_generator
 from django.db import connections
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from dispatch.models import PlanRun
 from dispatch.services import assign_visit
 from notifications.services import issue_feed, unsubscribe_token
-from portal.services import booking_token, report_token
+from portal.models import SignUp
+from portal.services import booking_token, confirmation_token, report_token
 from tests import factories
 from tests.helpers import at
 from tickets.services import transition_visit
@@ -120,6 +122,8 @@ MATRIX = {
     # The customer portal: A's ticket is a 404 for customer B.
     "portal:home": _row(customer=200),
     "portal:signup": _everyone(200),
+    "portal:confirm_email": _everyone(200),
+    "portal:resend_confirmation": _row(customer=302),
     "portal:add_appliance": _row(customer=200),
     "portal:book": _row(customer=200),
     "portal:code_search": _row(customer=200),
@@ -147,10 +151,12 @@ POST_ONLY = {
     "tech:step",
     "tech:record",
     "notifications:manage_feed",
+    "portal:resend_confirmation",
 }
 # Where the URL itself is the key: a signed or secret token for A's object, given to A.
 TOKEN_LINKS = {
     "password_reset_confirm",
+    "portal:confirm_email",
     "portal:manage",
     "portal:report",
     "notifications:unsubscribe",
@@ -262,6 +268,16 @@ def pages(shared_world, django_db_blocker):
             "portal:ticket": {"ticket_id": a["ticket"].pk},
             "portal:manage": {"token": booking_token(visit)},
             "portal:report": {"token": report_token(done)},
+            "portal:confirm_email": {
+                "token": confirmation_token(
+                    # Confirmed already, so customer A may still book in the other rows.
+                    SignUp.objects.create(
+                        customer=a["customer"],
+                        link_sent_at=timezone.now(),
+                        confirmed_at=timezone.now(),
+                    )
+                )
+            },
             "notifications:unsubscribe": {"token": unsubscribe_token(a["customer"])},
             "notifications:feed": {"token": issue_feed(technician=a["technician"]).token},
             # For a user nobody here logs in as: a login changes last_login, which is part of
