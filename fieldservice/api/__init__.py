@@ -10,15 +10,18 @@ import json
 from functools import wraps
 
 from django.conf import settings
+from django.core import signals
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.log import log_response
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from .. import roles
 from ..errors import DomainError, InvalidInput
@@ -69,8 +72,36 @@ def problem(*, code: str, title: str, status: int, detail: str, errors=None) -> 
     return body
 
 
+def server_error_body() -> dict:
+    return problem(
+        code="server_error",
+        title="Server error",
+        status=500,
+        detail=_("Something went wrong on our side. Try again later; if it goes on, tell us."),
+    )
+
+
+def _unexpected(exc: Exception, context) -> Response:
+    """An error no rule expected: rolled back, logged with its traceback and reported as
+    Django reports its own 500s, and answered in the problem shape whatever DEBUG is."""
+    set_rollback()
+    request = context["request"]._request
+    signals.got_request_exception.send(sender=None, request=request)
+    response = Response(server_error_body(), status=500)
+    log_response(
+        "%s: %s",
+        "Internal Server Error",
+        request.path,
+        response=response,
+        request=request,
+        exception=exc,
+    )
+    return response
+
+
 def exception_handler(exc, context):
-    """Map domain errors to their status and every DRF error to the same problem shape."""
+    """Map domain errors to their status and every DRF error to the same problem shape; any
+    other error is a 500 problem."""
     if isinstance(exc, DomainError):
         field = exc.field or "non_field_errors"
         body = problem(
@@ -83,7 +114,7 @@ def exception_handler(exc, context):
         return Response(body, status=exc.status)
     response = drf_exception_handler(exc, context)
     if response is None:
-        return None
+        return _unexpected(exc, context)
     data = response.data
     if isinstance(exc, exceptions.ValidationError):
         errors = data if isinstance(data, dict) else {"non_field_errors": data}
