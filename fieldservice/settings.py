@@ -223,6 +223,12 @@ REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_PERMISSION_CLASSES": ["fieldservice.api.access.RolePermission"],
     "DEFAULT_SCHEMA_CLASS": "fieldservice.api.ApiSchema",
     "DEFAULT_PAGINATION_CLASS": "fieldservice.api.access.CursorPagination",
+    # DRF's JSON parser recurses once per bracket; ours refuses deep nesting.
+    "DEFAULT_PARSER_CLASSES": [
+        "fieldservice.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",

@@ -11,6 +11,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core import signals
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -26,6 +27,7 @@ from rest_framework.views import set_rollback
 from .. import roles
 from ..errors import DomainError, InvalidInput
 from ..models import IdempotencyRecord
+from .parsers import body_too_large
 
 # ---------------------------------------------------------------------------------------------
 # Errors: one problem shape.
@@ -102,6 +104,10 @@ def _unexpected(exc: Exception, context) -> Response:
 def exception_handler(exc, context):
     """Map domain errors to their status and every DRF error to the same problem shape; any
     other error is a 500 problem."""
+    if isinstance(exc, RequestDataTooBig):
+        exc = body_too_large()
+    elif isinstance(exc, SuspiciousOperation):
+        exc = exceptions.ParseError(_("The request could not be read."))
     if isinstance(exc, DomainError):
         field = exc.field or "non_field_errors"
         body = problem(
@@ -308,13 +314,14 @@ _ERROR_TEXT = {
     "406": "Cannot answer in the media type asked for.",
     "409": "A rule refused the change (busy technician, forbidden transition, window taken…).",
     "412": "If-Match names an older version: read the object again.",
+    "413": "The request body is larger than the server takes.",
     "415": "Send the body as JSON.",
     "422": "The Idempotency-Key was used before with a different request.",
     "428": "Send If-Match with the ETag you read.",
     "429": "Too many requests: wait and retry.",
 }
 _SAFE_ERRORS = ("400", "401", "403", "404", "406", "429")
-_WRITE_ERRORS = (*_SAFE_ERRORS, "409", "412", "415", "422")
+_WRITE_ERRORS = (*_SAFE_ERRORS, "409", "412", "413", "415", "422")
 
 
 class ApiSchema(AutoSchema):

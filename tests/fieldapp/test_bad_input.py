@@ -218,3 +218,29 @@ def test_a_step_with_a_garbled_version_is_refused_not_applied(tech, en_route):
     en_route.refresh_from_db()
     assert en_route.status == Visit.Status.EN_ROUTE
     assert "version" in " ".join(str(m) for m in response.context["messages"]).lower()
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["[" * 100_000 + "]" * 100_000, '{"actions": ' + "[" * 900 + "]" * 900 + "}"],
+    ids=["100000-deep", "900-deep"],
+)
+def test_a_sync_batch_nested_too_deep_is_refused_in_the_sync_shape(tech, en_route, body):
+    before = counts()
+
+    response = tech.post(reverse("tech:sync"), body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert "actions" in response.json()["detail"]
+    assert counts() == before
+
+
+def test_a_sync_batch_past_the_upload_limit_is_refused_in_the_sync_shape(tech, en_route, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    note = {"key": "k1", "type": "note", "visit": en_route.pk, "text": "x" * 2000}
+
+    response = sync(tech, note)
+
+    assert response.status_code == 400
+    assert "fewer actions" in response.json()["detail"]
+    assert counts()["JobEntry"] == 0

@@ -1,12 +1,16 @@
-"""The API under input meant to crash or overload it: date-times PostgreSQL cannot compare.
-Each is a 4xx problem naming what is wrong, and every error the API gives (404, 405 and 500
-too) is a problem, whatever DEBUG is."""
+"""The API under input meant to crash or overload it: date-times PostgreSQL cannot compare,
+bodies nested 100,000 deep or too large, forged cursors. Each is a 4xx problem naming what is
+wrong, and every error the API gives (404, 405 and 500 too) is a problem, whatever DEBUG is."""
 
 from __future__ import annotations
+
+import base64
 
 import django_filters
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from fieldservice.models import ApiToken
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +68,89 @@ def test_a_date_filter_with_the_widest_real_offset_is_read(world):
 
     assert response.status_code == 200
     assert {v["id"] for v in response.json()["results"]} >= {world.mine["visit"]}
+
+
+NESTED = "[" * 100_000 + "]" * 100_000
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        NESTED,
+        '{"username": "disp", "password": "x", "name": ' + NESTED + "}",
+        # Under the interpreter's recursion limit, but deep enough to break what walks it next.
+        '{"username": "disp", "password": "x", "name": ' + "[" * 900 + "]" * 900 + "}",
+    ],
+)
+def test_a_token_request_nested_too_deep_is_a_400_problem(client, body):
+    response = client.post(reverse("v1:login-list"), body, content_type="application/json")
+
+    assert is_problem(response, 400), response.content
+    assert ApiToken.objects.filter(name="API client").count() == 0
+
+
+def test_a_new_token_nested_too_deep_is_a_400_problem_even_with_an_idempotency_key(world):
+    client = world.clients["dispatcher"]
+    before = ApiToken.objects.count()
+
+    response = client.post(
+        reverse("v1:token-list"),
+        '{"name": ' + "[" * 900 + "]" * 900 + "}",
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="deep-1",
+    )
+
+    assert is_problem(response, 400), response.content
+    assert "32 levels" in response.json()["detail"]
+    assert ApiToken.objects.count() == before
+
+
+def test_a_body_past_the_upload_limit_is_a_413_problem(world, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    client = world.clients["dispatcher"]
+
+    response = client.post(
+        reverse("v1:token-list"), {"name": "x" * 2000}, format="json", HTTP_IDEMPOTENCY_KEY="k"
+    )
+
+    assert is_problem(response, 413), response.content
+    assert "1000 bytes" in response.json()["detail"]
+
+
+def cursor(raw: str) -> str:
+    return base64.b64encode(raw.encode()).decode()
+
+
+@pytest.mark.parametrize(
+    ("ordering", "forged"),
+    [
+        (None, "cD1qdW5r"),  # p=junk, as the attacker sent it
+        (None, cursor("p=1\x002")),
+        (None, "not base64!"),
+        (None, cursor("o=many&p=3")),
+        ("planned_start", cursor("p=junk")),
+        ("planned_start", cursor("p=2026-12-01 00:00:00+16:00")),
+        ("-updated_at", cursor("r=1&p=99999-01-01")),
+    ],
+)
+def test_a_forged_cursor_is_a_400_naming_it(world, ordering, forged):
+    params = {"cursor": forged, **({"ordering": ordering} if ordering else {})}
+
+    response = world.clients["dispatcher"].get(reverse("v1:visit-list"), params)
+
+    assert is_problem(response, 400), response.content
+    assert "cursor" in response.json()["errors"]
+
+
+def test_a_cursor_the_list_gave_out_still_reads_its_page(world):
+    client = world.clients["dispatcher"]
+    url = reverse("v1:visit-list")
+
+    first = client.get(url, {"page_size": 1, "ordering": "planned_start"}).json()
+    second = client.get(first["next"])
+
+    assert second.status_code == 200
+    assert second.json()["results"][0]["id"] != first["results"][0]["id"]
 
 
 @pytest.fixture(params=[False, True], ids=["DEBUG=0", "DEBUG=1"])
