@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from catalog.codes import split_codes
 from customers.models import Appliance, ApplianceModel, Site
 from customers.services import EARLIEST_PURCHASE
-from fieldservice.forms import SubmitOnceForm
+from fieldservice.forms import AwareDateTimeField, SubmitOnceForm
 from tickets.models import Ticket
 
 
@@ -108,7 +108,7 @@ class BookingForm(SubmitOnceForm):
     description = forms.CharField(
         label=_("What is wrong?"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    window = forms.DateTimeField(
+    window = AwareDateTimeField(
         required=False,
         widget=forms.HiddenInput,
         input_formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z"],

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions, pagination, permissions, throttling
 
 from .. import roles
+from ..forms import usable_offset
 from ..models import ApiToken, digest
-from .filters import usable_offset
 
 ANY_ROLE = frozenset({"dispatcher", "technician", "customer"})
 DISPATCHERS = frozenset({"dispatcher"})

@@ -1,34 +1,17 @@
-"""The API lists' date-time filter: ISO 8601 with a UTC offset PostgreSQL can compare.
-
-Python reads offsets up to 23:59, PostgreSQL refuses 16 hours or more with an error, so a
-filter passed them on as a 500. No place on Earth is further than 14 hours from UTC."""
+"""The API lists' date-time filter: ISO 8601 with a UTC offset PostgreSQL can compare
+(fieldservice.forms.usable_offset)."""
 
 from __future__ import annotations
 
-import datetime
-
 import django_filters
-from django import forms
-from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 
-MAX_UTC_OFFSET = datetime.timedelta(hours=14)
-
-
-def usable_offset(moment: datetime.datetime) -> bool:
-    """Whether a date-time is naive or at most MAX_UTC_OFFSET from UTC."""
-    offset = moment.utcoffset()
-    return offset is None or abs(offset) <= MAX_UTC_OFFSET
+from ..forms import check_offset
 
 
 class OffsetCheckedDateTimeField(IsoDateTimeField):
-    default_error_messages = {"utc_offset": _("Give a UTC offset from -14:00 to +14:00.")}
-
     def to_python(self, value):
-        moment = super().to_python(value)
-        if moment is not None and not usable_offset(moment):
-            raise forms.ValidationError(self.error_messages["utc_offset"], code="utc_offset")
-        return moment
+        return check_offset(super().to_python(value))
 
 
 class IsoDateTimeFilter(django_filters.IsoDateTimeFilter):
