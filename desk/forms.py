@@ -95,6 +95,12 @@ class IntakeForm(SubmitOnceForm):
         return data
 
 
+class CodeLookupForm(forms.Form):
+    """The codes typed so far, sent as the agent types them."""
+
+    codes = forms.CharField(label=_("Error codes on the display"), required=False, max_length=200)
+
+
 class NewApplianceForm(forms.Form):
     site = forms.ModelChoiceField(
         label=_("Site"),

@@ -44,6 +44,14 @@ class SignUpForm(forms.Form):
         return password
 
 
+class ModelSearchForm(forms.Form):
+    """The add-appliance page's search for a model, by what its rating plate says."""
+
+    q = forms.CharField(
+        label=_("Find the model (manufacturer or model number)"), required=False, max_length=100
+    )
+
+
 class ApplianceForm(forms.Form):
     site = forms.ModelChoiceField(label=_("Address"), queryset=Site.objects.none())
     model = forms.ModelChoiceField(label=_("Model"), queryset=ApplianceModel.objects.all())

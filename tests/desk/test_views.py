@@ -73,6 +73,23 @@ def test_code_autocomplete_with_a_malformed_appliance_id_finds_nothing(
     assert "F05" not in response.text
 
 
+@pytest.mark.parametrize(("codes", "words"), [("F\x000", "Null characters"), ("F" * 201, "200")])
+def test_code_autocomplete_postgresql_cannot_run_is_a_400_naming_the_field(
+    dispatcher_client, codes, words
+):
+    appliance = ApplianceFactory()
+    ErrorCodeFactory(code="F05", probable_cause="Blocked drain pump filter")
+
+    response = dispatcher_client.get(
+        reverse("desk:code_search"), {"appliance": appliance.pk, "codes": codes}
+    )
+
+    assert response.status_code == 400
+    assert "Error codes on the display" in response.text
+    assert words in response.text
+    assert "F05" not in response.text
+
+
 @pytest.mark.parametrize("appliance", ["abc", "1.5"])
 def test_preview_with_a_malformed_appliance_id_shows_nothing(dispatcher_client, appliance):
     response = dispatcher_client.get(reverse("desk:intake_preview"), {"appliance": appliance})

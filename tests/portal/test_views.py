@@ -406,6 +406,18 @@ def test_model_search_by_manufacturer_or_number(portal):
     assert "F4WV709P1E" not in page
 
 
+@pytest.mark.parametrize("q", ["Bo\x00sch", "W" * 101])
+def test_a_model_search_postgresql_cannot_run_is_a_400_naming_the_search(portal, q):
+    ApplianceModelFactory(manufacturer="Bosch", model_number="WAN28208IT")
+
+    response = portal.get(reverse("portal:add_appliance"), {"q": q})
+
+    assert response.status_code == 400
+    text = " ".join(str(m) for m in response.context["messages"])
+    assert "Find the model" in text
+    assert "WAN28208IT" in response.text  # the page still offers every model
+
+
 def test_password_reset_by_email(client, customer_user, mailoutbox):
     customer_user.email = "giulia@example.com"
     customer_user.save()

@@ -211,3 +211,34 @@ def test_an_unexpected_api_error_is_still_logged_and_raised_to_the_test_client(c
         client.get("/api/crash/")
 
     assert "Internal Server Error: /api/crash/" in caplog.text
+
+
+def string_query_parameters(client) -> list[tuple[str, str]]:
+    """(path, parameter) for every text query parameter of every list in the schema, but the
+    ordering, which ignores what it does not know."""
+    doc = client.get(reverse("api-schema"), {"format": "json"}).json()
+    return [
+        (path, p["name"])
+        for path, item in doc["paths"].items()
+        if "{" not in path and "get" in item
+        for p in item["get"].get("parameters", [])
+        if p["in"] == "query"
+        and p.get("schema", {}).get("type", p.get("schema", {}).get("items", {}).get("type"))
+        == "string"
+        and p["name"] != "ordering"
+    ]
+
+
+def test_a_null_character_in_any_text_filter_of_a_list_is_a_400_naming_it(world):
+    client = world.clients["dispatcher"]
+    parameters = string_query_parameters(client)
+
+    answers = {(path, name): client.get(path, {name: "a\x00b"}) for path, name in parameters}
+
+    assert len(parameters) >= 15
+    wrong = {
+        key: (r.status_code, r.content[:200])
+        for key, r in answers.items()
+        if not is_problem(r, 400) or key[1] not in r.json().get("errors", {})
+    }
+    assert wrong == {}
