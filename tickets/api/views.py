@@ -156,7 +156,9 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def events(self, request, pk=None):
         """The ticket's history, oldest first."""
         ticket = self.get_object()
-        events = TicketEvent.objects.filter(ticket=ticket).select_related("by").order_by("pk")
+        events = TicketEvent.objects.filter(ticket=ticket).select_related("by")
+        # The cursor pages order the rows themselves: newest first, unless told otherwise.
+        self.paginator.ordering = "pk"
         page = self.paginate_queryset(events)
         return self.get_paginated_response(s.TicketEventSerializer(page, many=True).data)
 
