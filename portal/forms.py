@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from catalog.codes import split_codes
 from customers.models import Appliance, ApplianceModel, Site
 from customers.services import EARLIEST_PURCHASE
+from fieldservice import texts
 from fieldservice.forms import AwareDateTimeField, SubmitOnceForm
 from tickets.models import Ticket
 
@@ -114,7 +115,10 @@ class BookingForm(SubmitOnceForm):
     )
     codes = forms.CharField(label=_("Code on the display, if any"), required=False, max_length=100)
     description = forms.CharField(
-        label=_("What is wrong?"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("What is wrong?"),
+        required=False,
+        max_length=texts.DESCRIPTION,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     window = AwareDateTimeField(
         required=False,

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.log import log_response
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import exceptions, serializers
@@ -349,6 +350,15 @@ class ApiSchema(AutoSchema):
                 body["description"] = _ERROR_TEXT[code]
                 responses[code] = body
         return responses
+
+
+def free_text(*, max_length: int, **kwargs) -> serializers.CharField:
+    """A free-text input (fieldservice.texts has the limits): its refusal names the limit."""
+    return serializers.CharField(
+        max_length=max_length,
+        error_messages={"max_length": gettext_lazy("At most {max_length} characters.")},
+        **kwargs,
+    )
 
 
 class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):

@@ -367,6 +367,48 @@ def test_agent_adds_a_site_for_the_customer(dispatcher_client):
     assert customer.sites.count() == 1
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("description", "x" * 5001, "at most 5000 characters"),
+        ("codes", "E1," * 100, "at most 200 characters"),
+        ("codes", ",".join(f"E{n}" for n in range(21)), "At most 20 error codes"),
+    ],
+)
+def test_intake_text_past_its_limit_is_refused_beside_the_field(
+    dispatcher_client, field, value, words
+):
+    appliance = ApplianceFactory()
+    body = {"kind": "repair", "appliance": appliance.pk, "channel": "phone", "priority": 3}
+
+    response = dispatcher_client.post(reverse("desk:intake"), {**body, field: value})
+
+    assert response.status_code == 400
+    assert words in " ".join(response.context["form"].errors[field])
+    assert not Ticket.objects.exists()
+
+
+def test_a_site_with_access_notes_past_their_limit_is_refused_naming_them(dispatcher_client):
+    customer = CustomerFactory()
+
+    response = dispatcher_client.post(
+        reverse("desk:add_site"),
+        {
+            "customer": customer.pk,
+            "address": "Via Appia 12",
+            "city": "Rome",
+            "latitude": 41.85,
+            "longitude": 12.52,
+            "access_notes": "x" * 1001,
+        },
+    )
+
+    assert response.status_code == 400
+    assert "Access notes" in response.text
+    assert "at most 1000 characters" in response.text
+    assert not customer.sites.exists()
+
+
 def test_an_intake_form_sent_twice_opens_one_ticket(dispatcher_client):
     appliance = ApplianceFactory()
     page = dispatcher_client.get(reverse("desk:intake"))

@@ -303,6 +303,33 @@ def test_images_within_the_limits_are_kept(tech, en_route, settings):
     assert Signature.objects.get(visit=en_route).signed_by == "Giulia"
 
 
+def test_a_step_with_a_reason_past_its_limit_is_refused_not_applied(tech, en_route):
+    on_site = services.transition_visit(visit=en_route, to="on_site", by=None)
+
+    response = tech.post(
+        reverse("tech:step", args=[on_site.pk]),
+        {"to": "completed", "reason": "x" * 2001},
+        follow=True,
+    )
+
+    on_site.refresh_from_db()
+    assert on_site.status == Visit.Status.ON_SITE
+    assert "At most 2000 characters" in " ".join(str(m) for m in response.context["messages"])
+
+
+def test_a_photo_caption_past_its_limit_is_refused_not_cut(tech, en_route):
+    photo = SimpleUploadedFile("x.jpg", jpeg_bytes(), "image/jpeg")
+
+    response = tech.post(
+        reverse("tech:record", args=[en_route.pk]),
+        {"what": "photo", "photo": photo, "text": "x" * 201},
+        follow=True,
+    )
+
+    assert "At most 200 characters" in " ".join(str(m) for m in response.context["messages"])
+    assert not VisitPhoto.objects.exists()
+
+
 def test_a_step_with_a_garbled_version_is_refused_not_applied(tech, en_route):
     response = tech.post(
         reverse("tech:step", args=[en_route.pk]), {"to": "on_site", "version": "abc"}, follow=True

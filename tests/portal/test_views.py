@@ -277,6 +277,24 @@ def test_booking_a_window_with_an_offset_no_place_has_is_refused_beside_it(
     assert rows() == before
 
 
+def test_a_booking_described_past_its_limit_is_refused_beside_the_field(
+    portal, customer, next_monday
+):
+    TechnicianFactory()
+    appliance = ApplianceFactory(site__customer=customer)
+    window = at(next_monday + datetime.timedelta(days=1), 10).isoformat()
+    before = rows()
+
+    response = portal.post(
+        reverse("portal:book"),
+        {"kind": "repair", "appliance": appliance.pk, "window": window, "description": "x" * 5001},
+    )
+
+    assert response.status_code == 400
+    assert "at most 5000 characters" in " ".join(response.context["form"].errors["description"])
+    assert rows() == before
+
+
 def test_another_customers_ticket_is_404(portal, next_monday):
     TechnicianFactory()
     other = ApplianceFactory(site__customer=CustomerFactory())

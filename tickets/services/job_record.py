@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from catalog.models import Part
+from fieldservice import texts
 from fieldservice.errors import InvalidInput, TransitionNotAllowed
 
 from .. import locks
@@ -72,6 +73,7 @@ def record_entry(
         raise InvalidInput(_("Write what was done or found."), field="text")
     if kind not in JobEntry.Kind.values:
         raise InvalidInput(_("Unknown kind of note."), field="kind")
+    texts.ensure_length(text.strip(), limit=texts.NOTE, field="text")
     return JobEntry.objects.create(
         visit=visit, kind=kind, text=text.strip(), by=by, client_key=client_key or None
     )
@@ -182,6 +184,7 @@ def add_photo(*, visit: Visit, upload: File, caption: str = "", client_key: str 
     if (found := _existing(VisitPhoto, visit, client_key)) is not None:
         return found
     _recordable(visit)
+    texts.ensure_length(caption.strip(), limit=texts.CAPTION, field="caption")
     max_mb = settings.FIELDSERVICE["PHOTO_MAX_MB"]
     if upload.size is not None and upload.size > max_mb * 1024 * 1024:
         raise InvalidInput(
@@ -204,7 +207,7 @@ def add_photo(*, visit: Visit, upload: File, caption: str = "", client_key: str 
         image.convert("RGB").save(clean, "JPEG", quality=85)
     except IMAGE_ERRORS as exc:
         raise InvalidInput(_("The photo is not an image we can read."), field="photo") from exc
-    photo = VisitPhoto(visit=visit, caption=caption.strip()[:200], client_key=client_key or None)
+    photo = VisitPhoto(visit=visit, caption=caption.strip(), client_key=client_key or None)
     photo.image.save(f"visit-{visit.pk}.jpg", ContentFile(clean.getvalue()), save=True)
     return photo
 

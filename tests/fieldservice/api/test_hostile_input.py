@@ -11,6 +11,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from fieldservice.models import ApiToken
+from tests.helpers import booking_body
 
 pytestmark = pytest.mark.django_db
 
@@ -242,3 +243,96 @@ def test_a_null_character_in_any_text_filter_of_a_list_is_a_400_naming_it(world)
         if not is_problem(r, 400) or key[1] not in r.json().get("errors", {})
     }
     assert wrong == {}
+
+
+def long_text_requests(world) -> list[tuple[str, str, str, dict, str, int]]:
+    """(role, method, url, body, field, limit) for every free-text input of the API."""
+    ticket, visit = world.mine["ticket"], world.mine["visit"]
+    new_ticket = {"customer": world.mine["customer"], "site": world.mine["site"]}
+    return [
+        ("dispatcher", "post", reverse("v1:ticket-list"), new_ticket, "description", 5000),
+        (
+            "dispatcher",
+            "patch",
+            reverse("v1:ticket-detail", kwargs={"pk": ticket}),
+            {},
+            "description",
+            5000,
+        ),
+        ("customer", "post", reverse("v1:booking-list"), booking_body(world), "description", 5000),
+        (
+            "dispatcher",
+            "post",
+            reverse("v1:ticket-escalate", kwargs={"pk": ticket}),
+            {},
+            "reason",
+            2000,
+        ),
+        (
+            "dispatcher",
+            "post",
+            reverse("v1:ticket-transition", kwargs={"pk": ticket}),
+            {"to": "cancelled"},
+            "reason",
+            2000,
+        ),
+        (
+            "dispatcher",
+            "post",
+            reverse("v1:visit-transition", kwargs={"pk": visit}),
+            {"to": "cancelled"},
+            "reason",
+            2000,
+        ),
+        (
+            "dispatcher",
+            "post",
+            reverse("v1:visit-assign-assign", kwargs={"pk": visit}),
+            {"technician": None},
+            "override_reason",
+            500,
+        ),
+        (
+            "customer",
+            "post",
+            reverse("v1:site-list"),
+            {"address": "Via Roma 1", "city": "Rome", "latitude": 41.9, "longitude": 12.5},
+            "access_notes",
+            1000,
+        ),
+    ]
+
+
+def test_every_free_text_input_of_the_api_names_its_limit(world):
+    wrong = {}
+    for role, method, url, body, field, limit in long_text_requests(world):
+        sent = {**body, field: "x" * (limit + 1)}
+        response = getattr(world.clients[role], method)(url, sent, format="json")
+        message = f"At most {limit} characters."
+        if not is_problem(response, 400) or message not in response.json().get("errors", {}).get(
+            field, []
+        ):
+            wrong[(url, field)] = (response.status_code, response.content[:300])
+
+    assert wrong == {}
+
+
+def test_a_description_of_2_mb_changes_nothing(world):
+    client = world.clients["dispatcher"]
+    url = reverse("v1:ticket-detail", kwargs={"pk": world.mine["ticket"]})
+
+    response = client.patch(url, {"description": "x" * 2_000_000}, format="json")
+
+    assert is_problem(response, 400)
+    assert client.get(url).json()["description"] == ""
+
+
+def test_an_email_longer_than_a_customer_holds_is_a_400_naming_it(world):
+    email = "g" * 250 + "@example.com"  # valid, and longer than Customer.email's 254
+
+    response = world.clients["dispatcher"].post(
+        reverse("v1:customer-list"), {"name": "Giulia", "email": email}, format="json"
+    )
+
+    assert is_problem(response, 400), response.content
+    assert "email" in response.json()["errors"]
