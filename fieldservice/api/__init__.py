@@ -262,7 +262,8 @@ def idempotent(view_method):
         key = request.headers.get("Idempotency-Key")
         if key is None or not request.user.is_authenticated:
             return view_method(self, request, *args, **kwargs)
-        if not key.strip() or len(key) > 255:
+        # A null character would reach PostgreSQL, which cannot compare it.
+        if not key.strip() or len(key) > 255 or "\x00" in key:
             raise exceptions.ValidationError(
                 {"Idempotency-Key": [_("Use a key of 1 to 255 characters.")]}
             )

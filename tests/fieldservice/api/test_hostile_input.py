@@ -10,6 +10,7 @@ import django_filters
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from customers.models import Customer
 from fieldservice.models import ApiToken
 from tests.helpers import booking_body
 
@@ -104,6 +105,19 @@ def test_a_new_token_nested_too_deep_is_a_400_problem_even_with_an_idempotency_k
     assert is_problem(response, 400), response.content
     assert "32 levels" in response.json()["detail"]
     assert ApiToken.objects.count() == before
+
+
+@pytest.mark.parametrize("key", ["phone\x0042", "k" * 256, " "])
+def test_an_idempotency_key_postgresql_cannot_hold_is_a_400_naming_it(world, key):
+    before = Customer.objects.count()
+
+    response = world.clients["dispatcher"].post(
+        reverse("v1:customer-list"), {"name": "Giulia"}, format="json", HTTP_IDEMPOTENCY_KEY=key
+    )
+
+    assert is_problem(response, 400), response.content
+    assert "Idempotency-Key" in response.json()["errors"]
+    assert Customer.objects.count() == before
 
 
 def test_a_body_past_the_upload_limit_is_a_413_problem(world, settings):
