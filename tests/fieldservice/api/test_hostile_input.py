@@ -8,6 +8,7 @@ import base64
 
 import django_filters
 import pytest
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from customers.models import Customer
@@ -191,6 +192,17 @@ def test_an_api_route_without_its_slash_is_redirected_for_get_and_told_for_post(
     assert got["Location"] == "/api/v1/visits/?status=scheduled"
     assert is_problem(posted, 404)
     assert "/api/v1/visits/" in posted.json()["detail"]
+
+
+def test_a_post_with_a_session_to_an_unrouted_api_address_is_a_404_problem(
+    client, dispatcher, debug
+):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(dispatcher)
+
+    response = client.post("/api/v1/bookings/-2.9e-261/cancel/")
+
+    assert is_problem(response, 404)
 
 
 def test_a_method_a_route_does_not_take_is_a_405_problem_whatever_debug_is(world, debug):
