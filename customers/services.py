@@ -10,7 +10,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from fieldservice import roles
+from fieldservice import roles, texts
 from fieldservice.errors import InvalidInput
 
 from .models import Appliance, ApplianceModel, Customer, Site
@@ -100,6 +100,7 @@ def add_site(
         raise InvalidInput(_("Give the street address and the city."), field="address")
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         raise InvalidInput(_("The coordinates are not on Earth."), field="latitude")
+    texts.ensure_length(access_notes, limit=texts.ACCESS_NOTES, field="access_notes")
     return Site.objects.create(
         customer=customer,
         address=address.strip(),

@@ -11,9 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from catalog.codes import split_codes
 from customers.models import Appliance, ApplianceModel, Customer, Site
 from dispatch.selectors import company_tz
+from fieldservice import texts
 from fieldservice.forms import SubmitOnceForm
 from tickets.horizon import MAX_DAYS_AHEAD, too_far_ahead
 from tickets.models import Ticket
+
+# What an agent types in the codes field: room for the most codes a ticket takes.
+CODES_TYPED = 200
 
 
 class IntakeForm(SubmitOnceForm):
@@ -40,10 +44,14 @@ class IntakeForm(SubmitOnceForm):
     codes = forms.CharField(
         label=_("Error codes on the display"),
         required=False,
+        max_length=CODES_TYPED,
         help_text=_("Separate several codes with commas."),
     )
     description = forms.CharField(
-        label=_("What is wrong"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("What is wrong"),
+        required=False,
+        max_length=texts.DESCRIPTION,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     channel = forms.ChoiceField(
         label=_("Channel"), choices=Ticket.Channel.choices, initial=Ticket.Channel.PHONE
@@ -95,6 +103,14 @@ class IntakeForm(SubmitOnceForm):
         return data
 
 
+class CodeLookupForm(forms.Form):
+    """The codes typed so far, sent as the agent types them."""
+
+    codes = forms.CharField(
+        label=_("Error codes on the display"), required=False, max_length=CODES_TYPED
+    )
+
+
 class NewApplianceForm(forms.Form):
     site = forms.ModelChoiceField(
         label=_("Site"),
@@ -121,4 +137,6 @@ class NewSiteForm(forms.Form):
     postal_code = forms.CharField(label=_("Postal code"), max_length=20, required=False)
     latitude = forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90)
     longitude = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180)
-    access_notes = forms.CharField(label=_("Access notes"), required=False)
+    access_notes = forms.CharField(
+        label=_("Access notes"), required=False, max_length=texts.ACCESS_NOTES
+    )

@@ -19,7 +19,7 @@ from fieldservice.forms import errors_in_words
 from fieldservice.roles import dispatcher_required
 from tickets.selectors import assess_ticket
 
-from .forms import IntakeForm, NewApplianceForm, NewSiteForm
+from .forms import CodeLookupForm, IntakeForm, NewApplianceForm, NewSiteForm
 
 
 @dispatcher_required
@@ -120,7 +120,13 @@ def code_search(request):
         if raw_id.isascii() and raw_id.isdigit()
         else None
     )
-    typed = request.GET.get("codes", "").split(",")[-1]
+    lookup = CodeLookupForm(request.GET)
+    if not lookup.is_valid():
+        # A null character PostgreSQL cannot compare, or more than any list of codes.
+        return render(
+            request, "desk/_code_results.html", {"error": errors_in_words(lookup)}, status=400
+        )
+    typed = lookup.cleaned_data["codes"].split(",")[-1]
     codes = [] if appliance is None else codes_starting(model=appliance.model, typed=typed, limit=8)
     return render(request, "desk/_code_results.html", {"codes": codes})
 

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fieldservice import texts
 from fieldservice.errors import DomainError, InvalidInput, TechnicianBusy, TransitionNotAllowed
 from technicians.models import Technician
 from tickets import events, locks
@@ -58,6 +59,7 @@ def assign_visit(
             _("A visit can be assigned at most %(days)d days ahead.") % {"days": MAX_DAYS_AHEAD},
             field="start",
         )
+    texts.ensure_length(override_reason, limit=texts.REASON, field="override_reason")
     try:
         with transaction.atomic():
             return _assign(visit, technician, start, by, override_reason.strip(), expected_version)
@@ -206,6 +208,7 @@ def unassign_visit(
     *, visit: Visit, by: User | None, reason: str = "", expected_version: int | None = None
 ) -> Visit:
     """Take a scheduled visit off its technician's day; it goes back to the queue."""
+    texts.ensure_length(reason, limit=texts.REASON, field="reason")
     ticket = locks.lock_ticket(visit.ticket_id)
     visit = locks.lock_visit(visit.pk)
     visit.ticket = ticket

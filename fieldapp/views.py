@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.contrib.staticfiles import finders
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from catalog.models import Part
+from fieldservice.api.parsers import parse_json
 from fieldservice.errors import DomainError
 from fieldservice.forms import errors_in_words
 from fieldservice.roles import technician_required
@@ -138,10 +138,15 @@ def report(request, visit_id: int):
 def sync(request):
     """The phone's outbox, replayed in order (JSON in, one result per action out)."""
     try:
-        body = json.loads(request.body or b"{}")
+        body = parse_json(request.body or b"{}")
         actions = body["actions"]
         if not isinstance(actions, list) or len(actions) > 200:
             raise ValueError
+    except RequestDataTooBig:
+        # Past DATA_UPLOAD_MAX_MEMORY_SIZE: answered here, or Django's HTML 400 page would be.
+        return JsonResponse(
+            {"detail": _("Send fewer actions at a time: this batch is too large.")}, status=400
+        )
     except (ValueError, KeyError, TypeError):
         return JsonResponse(
             {"detail": _('Send {"actions": [...]}, at most 200 at a time.')}, status=400

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django import forms
@@ -10,6 +11,10 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
 
 from . import logins
+
+# No place on Earth is further from UTC; Python reads offsets up to 23:59, and PostgreSQL
+# refuses 16 hours or more with an error (a 500) when such a date-time reaches a query.
+MAX_UTC_OFFSET = datetime.timedelta(hours=14)
 
 
 def errors_in_words(form: forms.Form) -> str:
@@ -25,6 +30,28 @@ def errors_in_words(form: forms.Form) -> str:
             text = _("%(field)s: %(errors)s") % {"field": form[name].label, "errors": text}
         parts.append(text)
     return " ".join(parts)
+
+
+def usable_offset(moment: datetime.datetime) -> bool:
+    """Whether a date-time is naive or at most MAX_UTC_OFFSET from UTC."""
+    offset = moment.utcoffset()
+    return offset is None or abs(offset) <= MAX_UTC_OFFSET
+
+
+def check_offset(moment: datetime.datetime | None) -> datetime.datetime | None:
+    """`moment`, or the ValidationError of a form field when its offset is not usable."""
+    if moment is not None and not usable_offset(moment):
+        raise forms.ValidationError(
+            _("Give a UTC offset from -14:00 to +14:00."), code="utc_offset"
+        )
+    return moment
+
+
+class AwareDateTimeField(forms.DateTimeField):
+    """A date-time field of a page, with a UTC offset PostgreSQL can compare."""
+
+    def to_python(self, value):
+        return check_offset(super().to_python(value))
 
 
 class SubmitOnceForm(forms.Form):

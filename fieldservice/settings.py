@@ -204,6 +204,11 @@ STORAGES = {
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "media"))
+# A request body's bytes outside its files (Django's default, 2.5 MB, named here): holds a
+# signature drawn on the job page and a phone's sync batch; past it the API answers 413 and the
+# sync its own refusal. Uploaded files past FILE_UPLOAD_MAX_MEMORY_SIZE (also 2.5 MB) go to a
+# temporary file, not memory; the photo's own limit is FIELDSERVICE["PHOTO_MAX_MB"].
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 
 # Mail: a file outbox in development, SMTP (EMAIL_URL=smtp://...) in production.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="filemail://")
@@ -296,6 +301,12 @@ REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_PERMISSION_CLASSES": ["fieldservice.api.access.RolePermission"],
     "DEFAULT_SCHEMA_CLASS": "fieldservice.api.ApiSchema",
     "DEFAULT_PAGINATION_CLASS": "fieldservice.api.access.CursorPagination",
+    # DRF's JSON parser recurses once per bracket; ours refuses deep nesting.
+    "DEFAULT_PARSER_CLASSES": [
+        "fieldservice.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
@@ -378,6 +389,13 @@ FIELDSERVICE = {
     # How long the move-or-cancel link in a confirmation stays valid.
     "BOOKING_LINK_DAYS": env.int("BOOKING_LINK_DAYS", default=30),
     "REPORT_LINK_DAYS": env.int("REPORT_LINK_DAYS", default=365),
+    # Uploaded images, checked before anything is decoded: bytes as sent, and the pixels the
+    # header claims (a 450 KB PNG can claim 12000 x 12000, over a gigabyte once decoded).
+    # Both stay well below Pillow's own bomb limit (89 megapixels).
+    "PHOTO_MAX_MB": env.int("PHOTO_MAX_MB", default=20),
+    "PHOTO_MAX_MEGAPIXELS": env.int("PHOTO_MAX_MEGAPIXELS", default=40),
+    "SIGNATURE_MAX_KB": env.int("SIGNATURE_MAX_KB", default=500),
+    "SIGNATURE_MAX_MEGAPIXELS": env.int("SIGNATURE_MAX_MEGAPIXELS", default=4),
     # Where links in messages point.
     "PUBLIC_URL": env.str("PUBLIC_URL", default="http://127.0.0.1:8000"),
     # SMS: notifications.sms.ConsoleBackend, FileBackend (var/sms.jsonl) or HttpGatewayBackend.

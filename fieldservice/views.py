@@ -1,5 +1,6 @@
-"""Pages that belong to no app: the landing page, a liveness probe, the 404 answer, and the
-password pages of Django with what a new password ends."""
+"""Pages that belong to no app: the landing page, a liveness probe, the error answers (the
+API's problem shape under /api/), and the password pages of Django with what a new password
+ends."""
 
 from __future__ import annotations
 
@@ -7,12 +8,15 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import connection, transaction
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.defaults import page_not_found
+from django.urls import Resolver404, resolve
+from django.utils.translation import gettext as _
+from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
 
 from . import accounts, roles
-from .api import problem
+from .api import problem, server_error_body
 from .forms import SignInForm
 
 
@@ -31,14 +35,71 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
 def not_found(request, exception=None):
     """A path nobody routes: the problem shape under /api/, Django's page elsewhere."""
-    if request.path.startswith("/api/"):
+    if _is_api(request):
         body = problem(
-            code="not_found", title="Not found", status=404, detail="No such address in the API."
+            code="not_found",
+            title="Not found",
+            status=404,
+            detail=_("No such address in the API."),
         )
         return JsonResponse(body, status=404)
-    return page_not_found(request, exception)
+    return defaults.page_not_found(request, exception)
+
+
+def _routed_with_a_slash(request) -> bool:
+    if request.path_info.endswith("/"):
+        return False
+    try:
+        match = resolve(f"{request.path_info}/")
+    except Resolver404:
+        return False
+    return match.func is not api_not_found
+
+
+@csrf_exempt  # it changes nothing, and a POST with a session must get the 404, not a 403 page
+def api_not_found(request, *args, **kwargs):
+    """Every address under /api/ that no route takes, also with DEBUG on (where Django would
+    answer its debug page rather than handler404). A route written without its final slash is
+    redirected for GET, as CommonMiddleware's APPEND_SLASH does; other methods are told."""
+    if _routed_with_a_slash(request):
+        if request.method in ("GET", "HEAD"):
+            return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
+        body = problem(
+            code="not_found",
+            title="Not found",
+            status=404,
+            detail=_("This address ends with a slash: %(path)s") % {"path": f"{request.path}/"},
+        )
+        return JsonResponse(body, status=404)
+    return not_found(request)
+
+
+def server_error(request):
+    """handler500: an error outside the API's views (their own are answered by its exception
+    handler), still as a problem under /api/."""
+    if _is_api(request):
+        return JsonResponse(server_error_body(), status=500)
+    return defaults.server_error(request)
+
+
+def bad_request(request, exception):
+    """handler400 (a body past DATA_UPLOAD_MAX_MEMORY_SIZE, a forged host...): a problem under
+    /api/."""
+    if _is_api(request):
+        body = problem(
+            code="bad_request",
+            title="Bad request",
+            status=400,
+            detail=_("The request could not be read."),
+        )
+        return JsonResponse(body, status=400)
+    return defaults.bad_request(request, exception)
 
 
 class LoginView(auth_views.LoginView):

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from catalog.codes import split_codes
 from customers.models import Appliance, ApplianceModel, Site
 from customers.services import EARLIEST_PURCHASE
-from fieldservice.forms import SubmitOnceForm
+from fieldservice import texts
+from fieldservice.forms import AwareDateTimeField, SubmitOnceForm
 from tickets.models import Ticket
 
 
@@ -42,6 +43,14 @@ class SignUpForm(forms.Form):
         password = self.cleaned_data["password"]
         password_validation.validate_password(password)
         return password
+
+
+class ModelSearchForm(forms.Form):
+    """The add-appliance page's search for a model, by what its rating plate says."""
+
+    q = forms.CharField(
+        label=_("Find the model (manufacturer or model number)"), required=False, max_length=100
+    )
 
 
 class ApplianceForm(forms.Form):
@@ -106,9 +115,12 @@ class BookingForm(SubmitOnceForm):
     )
     codes = forms.CharField(label=_("Code on the display, if any"), required=False, max_length=100)
     description = forms.CharField(
-        label=_("What is wrong?"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("What is wrong?"),
+        required=False,
+        max_length=texts.DESCRIPTION,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
-    window = forms.DateTimeField(
+    window = AwareDateTimeField(
         required=False,
         widget=forms.HiddenInput,
         input_formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z"],

@@ -244,6 +244,9 @@ def book_visit(
         duration_minutes=minutes,
     )
     visit = _assign_first_able(visit, offers, by)
+    # The visit's services changed the ticket's row (triaged, then scheduled) through their
+    # own locked copies: answer with the ticket as the booking left it.
+    ticket.refresh_from_db()
     events.booking_confirmed.send(sender=Visit, ticket=ticket, visit=visit)
     return ticket, visit
 

@@ -16,13 +16,14 @@ from catalog.selectors import codes_starting
 from customers.services import register_appliance
 from dispatch import availability
 from fieldservice.errors import DomainError, WindowTaken
+from fieldservice.forms import errors_in_words
 from fieldservice.roles import customer_required
 from tickets import reports
 from tickets.models import Visit
 from tickets.selectors import tickets_for
 
 from . import selectors, services
-from .forms import ApplianceForm, BookingForm, CodeSearchForm, SignUpForm
+from .forms import ApplianceForm, BookingForm, CodeSearchForm, ModelSearchForm, SignUpForm
 
 
 def _customer(request):
@@ -93,7 +94,11 @@ def resend_confirmation(request):
 @customer_required
 def add_appliance(request):
     customer = _customer(request)
-    query = request.GET.get("q", "").strip()
+    search = ModelSearchForm(request.GET)
+    if not search.is_valid():
+        # A null character PostgreSQL cannot compare, or a search longer than any model name.
+        messages.error(request, errors_in_words(search))
+    query = search.cleaned_data.get("q", "")
     form = ApplianceForm(request.POST or None, customer=customer, model_query=query)
     if request.method == "POST" and form.is_valid():
         try:
@@ -104,7 +109,10 @@ def add_appliance(request):
             messages.success(request, _("Appliance added."))
             return redirect("portal:book")
     return render(
-        request, "portal/appliance_form.html", {"form": form}, status=400 if form.errors else 200
+        request,
+        "portal/appliance_form.html",
+        {"form": form},
+        status=400 if form.errors or search.errors else 200,
     )
 
 

@@ -6,7 +6,8 @@ from django.conf import settings
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
-from fieldservice.api import ScopedPrimaryKeyField
+from fieldservice import texts
+from fieldservice.api import ScopedPrimaryKeyField, free_text
 
 from ..models import Appliance, ApplianceModel, Customer, ServiceContract, Site
 from ..selectors import customers_for, sites_for
@@ -24,7 +25,8 @@ class CustomerSerializer(serializers.ModelSerializer):
 
 class CustomerInSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200, help_text="The person's or company's name.")
-    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    # Customer.email holds 254 characters; Django's validator lets up to 320 through.
+    email = serializers.EmailField(max_length=254, required=False, allow_blank=True, default="")
     phone = PhoneNumberField(
         required=False, allow_blank=True, default="", help_text="Phone number, E.164 or local."
     )
@@ -66,7 +68,9 @@ class SiteInSerializer(serializers.Serializer):
     postal_code = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     latitude = serializers.FloatField(min_value=-90, max_value=90)
     longitude = serializers.FloatField(min_value=-180, max_value=180)
-    access_notes = serializers.CharField(required=False, allow_blank=True, default="")
+    access_notes = free_text(
+        max_length=texts.ACCESS_NOTES, required=False, allow_blank=True, default=""
+    )
 
 
 class ApplianceModelSerializer(serializers.ModelSerializer):

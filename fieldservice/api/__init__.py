@@ -10,19 +10,25 @@ import json
 from functools import wraps
 
 from django.conf import settings
+from django.core import signals
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.log import log_response
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from .. import roles
 from ..errors import DomainError, InvalidInput
 from ..models import IdempotencyRecord
+from .parsers import body_too_large
 
 # ---------------------------------------------------------------------------------------------
 # Errors: one problem shape.
@@ -69,8 +75,40 @@ def problem(*, code: str, title: str, status: int, detail: str, errors=None) -> 
     return body
 
 
+def server_error_body() -> dict:
+    return problem(
+        code="server_error",
+        title="Server error",
+        status=500,
+        detail=_("Something went wrong on our side. Try again later; if it goes on, tell us."),
+    )
+
+
+def _unexpected(exc: Exception, context) -> Response:
+    """An error no rule expected: rolled back, logged with its traceback and reported as
+    Django reports its own 500s, and answered in the problem shape whatever DEBUG is."""
+    set_rollback()
+    request = context["request"]._request
+    signals.got_request_exception.send(sender=None, request=request)
+    response = Response(server_error_body(), status=500)
+    log_response(
+        "%s: %s",
+        "Internal Server Error",
+        request.path,
+        response=response,
+        request=request,
+        exception=exc,
+    )
+    return response
+
+
 def exception_handler(exc, context):
-    """Map domain errors to their status and every DRF error to the same problem shape."""
+    """Map domain errors to their status and every DRF error to the same problem shape; any
+    other error is a 500 problem."""
+    if isinstance(exc, RequestDataTooBig):
+        exc = body_too_large()
+    elif isinstance(exc, SuspiciousOperation):
+        exc = exceptions.ParseError(_("The request could not be read."))
     if isinstance(exc, DomainError):
         field = exc.field or "non_field_errors"
         body = problem(
@@ -83,7 +121,7 @@ def exception_handler(exc, context):
         return Response(body, status=exc.status)
     response = drf_exception_handler(exc, context)
     if response is None:
-        return None
+        return _unexpected(exc, context)
     data = response.data
     if isinstance(exc, exceptions.ValidationError):
         errors = data if isinstance(data, dict) else {"non_field_errors": data}
@@ -224,7 +262,8 @@ def idempotent(view_method):
         key = request.headers.get("Idempotency-Key")
         if key is None or not request.user.is_authenticated:
             return view_method(self, request, *args, **kwargs)
-        if not key.strip() or len(key) > 255:
+        # A null character would reach PostgreSQL, which cannot compare it.
+        if not key.strip() or len(key) > 255 or "\x00" in key:
             raise exceptions.ValidationError(
                 {"Idempotency-Key": [_("Use a key of 1 to 255 characters.")]}
             )
@@ -277,13 +316,14 @@ _ERROR_TEXT = {
     "406": "Cannot answer in the media type asked for.",
     "409": "A rule refused the change (busy technician, forbidden transition, window taken…).",
     "412": "If-Match names an older version: read the object again.",
+    "413": "The request body is larger than the server takes.",
     "415": "Send the body as JSON.",
     "422": "The Idempotency-Key was used before with a different request.",
     "428": "Send If-Match with the ETag you read.",
     "429": "Too many requests: wait and retry.",
 }
 _SAFE_ERRORS = ("400", "401", "403", "404", "406", "429")
-_WRITE_ERRORS = (*_SAFE_ERRORS, "409", "412", "415", "422")
+_WRITE_ERRORS = (*_SAFE_ERRORS, "409", "412", "413", "415", "422")
 
 
 class ApiSchema(AutoSchema):
@@ -311,6 +351,15 @@ class ApiSchema(AutoSchema):
                 body["description"] = _ERROR_TEXT[code]
                 responses[code] = body
         return responses
+
+
+def free_text(*, max_length: int, **kwargs) -> serializers.CharField:
+    """A free-text input (fieldservice.texts has the limits): its refusal names the limit."""
+    return serializers.CharField(
+        max_length=max_length,
+        error_messages={"max_length": gettext_lazy("At most {max_length} characters.")},
+        **kwargs,
+    )
 
 
 class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):

@@ -4,15 +4,17 @@ module is importing, so this module imports no DRF view code."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions, pagination, permissions, throttling
 
 from .. import roles
+from ..forms import usable_offset
 from ..models import ApiToken, digest
 
 ANY_ROLE = frozenset({"dispatcher", "technician", "customer"})
@@ -130,11 +132,54 @@ class LoginThrottle(_SettingsRate, _SharedCount, throttling.AnonRateThrottle):
 
 
 class CursorPagination(pagination.CursorPagination):
-    """Stable pages for lists that grow: newest first unless `ordering` says otherwise."""
+    """Stable pages for lists that grow: newest first unless `ordering` says otherwise.
+
+    A cursor is base64 the client can forge: its position goes into the query, so it is read
+    as the ordering field's value first, and one that is not (`p=junk` for an id, a null
+    character, a date-time PostgreSQL cannot compare) is a 400 naming the cursor, like a
+    cursor that is not base64 at all (DRF's 404)."""
 
     ordering = "-pk"
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self._model = queryset.model
+        return super().paginate_queryset(queryset, request, view)
+
+    def _refuse_cursor(self):
+        return exceptions.ValidationError(
+            {self.cursor_query_param: [_("This cursor is not one the list gave out: start again.")]}
+        )
+
+    def decode_cursor(self, request):
+        try:
+            cursor = super().decode_cursor(request)
+        except exceptions.NotFound as exc:
+            raise self._refuse_cursor() from exc
+        if cursor is not None and cursor.position is not None:
+            try:
+                self._check_position(cursor.position)
+            except (ValidationError, ValueError, TypeError, OverflowError) as exc:
+                raise self._refuse_cursor() from exc
+        return cursor
+
+    def _check_position(self, position: object) -> None:
+        """ValueError (or the field's own error) unless `position` is a value of the field the
+        page is ordered by."""
+        position = str(position)
+        if "\x00" in position:
+            raise ValueError(position)
+        name = self.ordering[0].lstrip("-")
+        opts = self._model._meta
+        try:
+            field = opts.pk if name == "pk" else opts.get_field(name)
+        except FieldDoesNotExist:
+            return  # ordered across a relation: the query reads the value as it can
+        value = field.to_python(position)
+        if isinstance(value, datetime) and not usable_offset(value):
+            raise ValueError(position)
+        field.get_prep_value(value)
 
     def get_paginated_response_schema(self, schema):
         body = super().get_paginated_response_schema(schema)

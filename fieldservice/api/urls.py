@@ -1,10 +1,11 @@
 """/api/v1/: each app's API routes, the token endpoints, and the schema and its docs."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import SimpleRouter
 
+from .. import views
 from . import tokens
 
 router = SimpleRouter()
@@ -28,4 +29,6 @@ urlpatterns = [
         SpectacularSwaggerSplitView.as_view(url_name="api-schema", permission_classes=[AllowAny]),
         name="api-docs",
     ),
+    # Last: whatever no route above takes is the API's 404 problem, whatever DEBUG is.
+    re_path(r"", views.api_not_found),
 ]

@@ -6,7 +6,8 @@ from rest_framework import serializers
 
 from customers.models import Appliance, ApplianceModel, Customer, Site
 from customers.selectors import appliances_for, customers_for, sites_for
-from fieldservice.api import ScopedPrimaryKeyField
+from fieldservice import texts
+from fieldservice.api import ScopedPrimaryKeyField, free_text
 from tickets.api.serializers import TicketSerializer, VisitSerializer
 from tickets.models import Ticket
 
@@ -34,7 +35,10 @@ class JobSerializer(serializers.Serializer):
         help_text="The model to install, when no appliance is registered yet.",
     )
     codes = serializers.ListField(
-        child=serializers.CharField(max_length=30), required=False, default=list, max_length=20
+        child=serializers.CharField(max_length=texts.CODE),
+        required=False,
+        default=list,
+        max_length=texts.CODES,
     )
 
     def validate(self, attrs):
@@ -64,7 +68,9 @@ class BookingInSerializer(JobSerializer):
         help_text="Dispatchers name the customer; customers book for themselves.",
     )
     window_start = serializers.DateTimeField(help_text="The start of a window from availability.")
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    description = free_text(
+        max_length=texts.DESCRIPTION, required=False, allow_blank=True, default=""
+    )
 
 
 class BookingSerializer(serializers.Serializer):

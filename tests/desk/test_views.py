@@ -73,6 +73,23 @@ def test_code_autocomplete_with_a_malformed_appliance_id_finds_nothing(
     assert "F05" not in response.text
 
 
+@pytest.mark.parametrize(("codes", "words"), [("F\x000", "Null characters"), ("F" * 201, "200")])
+def test_code_autocomplete_postgresql_cannot_run_is_a_400_naming_the_field(
+    dispatcher_client, codes, words
+):
+    appliance = ApplianceFactory()
+    ErrorCodeFactory(code="F05", probable_cause="Blocked drain pump filter")
+
+    response = dispatcher_client.get(
+        reverse("desk:code_search"), {"appliance": appliance.pk, "codes": codes}
+    )
+
+    assert response.status_code == 400
+    assert "Error codes on the display" in response.text
+    assert words in response.text
+    assert "F05" not in response.text
+
+
 @pytest.mark.parametrize("appliance", ["abc", "1.5"])
 def test_preview_with_a_malformed_appliance_id_shows_nothing(dispatcher_client, appliance):
     response = dispatcher_client.get(reverse("desk:intake_preview"), {"appliance": appliance})
@@ -348,6 +365,48 @@ def test_agent_adds_a_site_for_the_customer(dispatcher_client):
     assert bad.status_code == 400
     assert "Latitude" in bad.text
     assert customer.sites.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("description", "x" * 5001, "at most 5000 characters"),
+        ("codes", "E1," * 100, "at most 200 characters"),
+        ("codes", ",".join(f"E{n}" for n in range(21)), "At most 20 error codes"),
+    ],
+)
+def test_intake_text_past_its_limit_is_refused_beside_the_field(
+    dispatcher_client, field, value, words
+):
+    appliance = ApplianceFactory()
+    body = {"kind": "repair", "appliance": appliance.pk, "channel": "phone", "priority": 3}
+
+    response = dispatcher_client.post(reverse("desk:intake"), {**body, field: value})
+
+    assert response.status_code == 400
+    assert words in " ".join(response.context["form"].errors[field])
+    assert not Ticket.objects.exists()
+
+
+def test_a_site_with_access_notes_past_their_limit_is_refused_naming_them(dispatcher_client):
+    customer = CustomerFactory()
+
+    response = dispatcher_client.post(
+        reverse("desk:add_site"),
+        {
+            "customer": customer.pk,
+            "address": "Via Appia 12",
+            "city": "Rome",
+            "latitude": 41.85,
+            "longitude": 12.52,
+            "access_notes": "x" * 1001,
+        },
+    )
+
+    assert response.status_code == 400
+    assert "Access notes" in response.text
+    assert "at most 1000 characters" in response.text
+    assert not customer.sites.exists()
 
 
 def test_an_intake_form_sent_twice_opens_one_ticket(dispatcher_client):

@@ -265,6 +265,22 @@ def test_unassign_puts_the_visit_back_in_the_queue(dispatcher_client, next_monda
     assert visit.status == Visit.Status.UNASSIGNED
 
 
+def test_unassign_with_a_reason_past_its_limit_is_refused_and_keeps_the_visit(
+    dispatcher_client, next_monday
+):
+    visit = assign_visit(
+        visit=new_visit(), technician=TechnicianFactory(), start=at(next_monday, 9), by=None
+    )
+
+    response = dispatcher_client.post(
+        reverse("dispatch:unassign", args=[visit.pk]), {"reason": "x" * 2001}
+    )
+
+    assert "At most 2000 characters" in response.text
+    visit.refresh_from_db()
+    assert visit.status == Visit.Status.SCHEDULED
+
+
 def test_board_version_changes_when_a_visit_changes(dispatcher_client, next_monday):
     url = reverse("dispatch:board_version")
     before = dispatcher_client.get(url).json()["version"]

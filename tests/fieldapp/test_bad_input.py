@@ -5,6 +5,7 @@ in a sync batch, one bad action costs neither the others nor their answers."""
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import json
 import struct
@@ -76,6 +77,45 @@ def bomb_png() -> bytes:
         + _chunk(b"IDAT", zlib.compress(b""))
         + _chunk(b"IEND", b"")
     )
+
+
+@functools.cache
+def huge_png(width: int = 12000, height: int = 12000) -> bytes:
+    """A real, complete PNG of width x height black pixels, one bit each: a few KB that
+    decode to `width * height` pixels (the attack's was 450 KB of RGB, over a gigabyte)."""
+    row = b"\x00" * (1 + (width + 7) // 8)  # filter byte, then the row's bits
+    pack = zlib.compressobj(9)
+    data = b"".join(pack.compress(row) for _ in range(height)) + pack.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", header)
+        + _chunk(b"IDAT", data)
+        + _chunk(b"IEND", b"")
+    )
+
+
+def claims_pixels_png(width: int = 12000, height: int = 12000) -> bytes:
+    """A PNG header claiming width x height RGB pixels with almost no data behind it: read
+    lazily it is refused for its size, decoded it would fail as truncated."""
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", header)
+        + _chunk(b"IDAT", zlib.compress(b"\x00" * 1000))
+        + _chunk(b"IEND", b"")
+    )
+
+
+def padded(raw: bytes, size: int) -> bytes:
+    """A valid image followed by junk up to `size` bytes: readers stop at the image's end."""
+    return raw + b"\x00" * (size - len(raw))
+
+
+def jpeg_bytes() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), "white").save(buffer, "JPEG")
+    return buffer.getvalue()
 
 
 def broken_crc_png() -> bytes:
@@ -150,6 +190,10 @@ def test_a_sync_action_of_the_wrong_shape_is_refused_by_name(tech, en_route, fie
             {"type": "sign", "text": "Giulia", "signature": data_url(broken_crc_png())},
             ("signature",),
         ),
+        (
+            {"type": "sign", "text": "Giulia", "signature": data_url(huge_png())},
+            ("4 megapixels",),
+        ),
     ],
 )
 def test_a_sync_action_with_a_bad_value_is_refused_by_name(tech, en_route, extra, words):
@@ -196,6 +240,28 @@ def test_one_bad_action_costs_neither_the_others_nor_their_answers(tech, en_rout
             {"what": "photo", "photo": SimpleUploadedFile("x.png", bomb_png(), "image/png")},
             ("photo",),
         ),
+        # 12000 x 12000: under Pillow's bomb limit, over ours; refused before decoding (the
+        # header-only one would otherwise fail as truncated, with another message).
+        (
+            {"what": "photo", "photo": SimpleUploadedFile("x.png", huge_png(), "image/png")},
+            ("40 megapixels",),
+        ),
+        (
+            {
+                "what": "photo",
+                "photo": SimpleUploadedFile("x.png", claims_pixels_png(), "image/png"),
+            },
+            ("40 megapixels",),
+        ),
+        ({"what": "sign", "text": "Giulia", "signature": data_url(huge_png())}, ("4 megapixels",)),
+        (
+            {"what": "sign", "text": "Giulia", "signature": data_url(claims_pixels_png())},
+            ("4 megapixels",),
+        ),
+        (
+            {"what": "sign", "text": "Giulia", "signature": data_url(padded(png_bytes(), 600_000))},
+            ("500 kb",),
+        ),
     ],
 )
 def test_the_record_form_refuses_bad_values_by_name(tech, en_route, data, words):
@@ -210,6 +276,60 @@ def test_the_record_form_refuses_bad_values_by_name(tech, en_route, data, words)
     assert counts() == before
 
 
+def test_a_photo_past_its_byte_limit_is_refused_by_name(tech, en_route, settings):
+    settings.FIELDSERVICE = {**settings.FIELDSERVICE, "PHOTO_MAX_MB": 1}
+    photo = SimpleUploadedFile("x.jpg", padded(jpeg_bytes(), 1_100_000), "image/jpeg")
+    before = counts()
+
+    response = tech.post(
+        reverse("tech:record", args=[en_route.pk]), {"what": "photo", "photo": photo}, follow=True
+    )
+
+    text = " ".join(str(m) for m in response.context["messages"])
+    assert "larger than 1 MB" in text
+    assert counts() == before
+
+
+def test_images_within_the_limits_are_kept(tech, en_route, settings):
+    settings.FIELDSERVICE = {**settings.FIELDSERVICE, "PHOTO_MAX_MB": 1}
+    url = reverse("tech:record", args=[en_route.pk])
+    photo = SimpleUploadedFile("x.jpg", padded(jpeg_bytes(), 1_000_000), "image/jpeg")
+    small = huge_png(2000, 2000)  # 4 megapixels: the signature's limit, not past it
+
+    tech.post(url, {"what": "photo", "photo": photo})
+    tech.post(url, {"what": "sign", "text": "Giulia", "signature": data_url(small)})
+
+    assert VisitPhoto.objects.filter(visit=en_route).count() == 1
+    assert Signature.objects.get(visit=en_route).signed_by == "Giulia"
+
+
+def test_a_step_with_a_reason_past_its_limit_is_refused_not_applied(tech, en_route):
+    on_site = services.transition_visit(visit=en_route, to="on_site", by=None)
+
+    response = tech.post(
+        reverse("tech:step", args=[on_site.pk]),
+        {"to": "completed", "reason": "x" * 2001},
+        follow=True,
+    )
+
+    on_site.refresh_from_db()
+    assert on_site.status == Visit.Status.ON_SITE
+    assert "At most 2000 characters" in " ".join(str(m) for m in response.context["messages"])
+
+
+def test_a_photo_caption_past_its_limit_is_refused_not_cut(tech, en_route):
+    photo = SimpleUploadedFile("x.jpg", jpeg_bytes(), "image/jpeg")
+
+    response = tech.post(
+        reverse("tech:record", args=[en_route.pk]),
+        {"what": "photo", "photo": photo, "text": "x" * 201},
+        follow=True,
+    )
+
+    assert "At most 200 characters" in " ".join(str(m) for m in response.context["messages"])
+    assert not VisitPhoto.objects.exists()
+
+
 def test_a_step_with_a_garbled_version_is_refused_not_applied(tech, en_route):
     response = tech.post(
         reverse("tech:step", args=[en_route.pk]), {"to": "on_site", "version": "abc"}, follow=True
@@ -218,3 +338,29 @@ def test_a_step_with_a_garbled_version_is_refused_not_applied(tech, en_route):
     en_route.refresh_from_db()
     assert en_route.status == Visit.Status.EN_ROUTE
     assert "version" in " ".join(str(m) for m in response.context["messages"]).lower()
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["[" * 100_000 + "]" * 100_000, '{"actions": ' + "[" * 900 + "]" * 900 + "}"],
+    ids=["100000-deep", "900-deep"],
+)
+def test_a_sync_batch_nested_too_deep_is_refused_in_the_sync_shape(tech, en_route, body):
+    before = counts()
+
+    response = tech.post(reverse("tech:sync"), body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert "actions" in response.json()["detail"]
+    assert counts() == before
+
+
+def test_a_sync_batch_past_the_upload_limit_is_refused_in_the_sync_shape(tech, en_route, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    note = {"key": "k1", "type": "note", "visit": en_route.pk, "text": "x" * 2000}
+
+    response = sync(tech, note)
+
+    assert response.status_code == 400
+    assert "fewer actions" in response.json()["detail"]
+    assert counts()["JobEntry"] == 0

@@ -6,7 +6,8 @@ from rest_framework import serializers
 
 from customers.models import Appliance, ApplianceModel, Customer, Site
 from customers.selectors import appliances_for, customers_for, sites_for
-from fieldservice.api import ScopedPrimaryKeyField
+from fieldservice import texts
+from fieldservice.api import ScopedPrimaryKeyField, free_text
 from technicians.models import Technician
 
 from ..models import Ticket, TicketEvent, Visit
@@ -63,19 +64,21 @@ class TicketInSerializer(serializers.Serializer):
     )
     kind = serializers.ChoiceField(choices=Ticket.Kind.choices, default=Ticket.Kind.REPAIR)
     codes = serializers.ListField(
-        child=serializers.CharField(max_length=30),
+        child=serializers.CharField(max_length=texts.CODE),
         required=False,
         default=list,
-        max_length=20,
+        max_length=texts.CODES,
         help_text="Error codes as the customer reads them off the display.",
     )
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    description = free_text(
+        max_length=texts.DESCRIPTION, required=False, allow_blank=True, default=""
+    )
     channel = serializers.ChoiceField(choices=Ticket.Channel.choices, default=Ticket.Channel.PHONE)
     priority = serializers.ChoiceField(choices=Ticket.Priority.choices, default=3)
 
 
 class TicketPatchSerializer(serializers.Serializer):
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = free_text(max_length=texts.DESCRIPTION, required=False, allow_blank=True)
     priority = serializers.ChoiceField(choices=Ticket.Priority.choices, required=False)
 
 
@@ -85,12 +88,12 @@ class EscalateSerializer(serializers.Serializer):
         default="up",
         help_text="up: to the next support tier; down: back one tier.",
     )
-    reason = serializers.CharField(max_length=2000, help_text="Why the tier changes.")
+    reason = free_text(max_length=texts.REASON, help_text="Why the tier changes.")
 
 
 class TicketTransitionSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=Ticket.Status.choices, help_text="The new status.")
-    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    reason = free_text(max_length=texts.REASON, required=False, allow_blank=True, default="")
 
 
 class TicketEventSerializer(serializers.ModelSerializer):
@@ -185,7 +188,7 @@ class AssignSerializer(serializers.Serializer):
     start = serializers.DateTimeField(
         required=False, allow_null=True, default=None, help_text="Planned start, with time zone."
     )
-    override_reason = serializers.CharField(
+    override_reason = free_text(
         required=False,
         allow_blank=True,
         default="",
@@ -201,7 +204,7 @@ class AssignSerializer(serializers.Serializer):
 
 class VisitTransitionSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=Visit.Status.choices, help_text="The new status.")
-    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    reason = free_text(max_length=texts.REASON, required=False, allow_blank=True, default="")
     outcome = serializers.ChoiceField(
         choices=Visit.Outcome.choices,
         required=False,

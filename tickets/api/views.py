@@ -17,6 +17,7 @@ from fieldservice.api import (
     with_etag,
 )
 from fieldservice.api.access import ANY_ROLE
+from fieldservice.api.filters import IsoDateTimeFilter
 
 from .. import services
 from ..models import Ticket, TicketEvent, Visit
@@ -54,10 +55,10 @@ class TicketFilter(django_filters.FilterSet):
     technician = django_filters.NumberFilter(
         field_name="visits__technician", distinct=True, help_text="Has a visit with them."
     )
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
-    sla_due_before = django_filters.IsoDateTimeFilter(field_name="sla_due_at", lookup_expr="lt")
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    created_after = IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    sla_due_before = IsoDateTimeFilter(field_name="sla_due_at", lookup_expr="lt")
+    updated_since = IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
         model = Ticket
@@ -155,20 +156,22 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def events(self, request, pk=None):
         """The ticket's history, oldest first."""
         ticket = self.get_object()
-        events = TicketEvent.objects.filter(ticket=ticket).select_related("by").order_by("pk")
+        events = TicketEvent.objects.filter(ticket=ticket).select_related("by")
+        # The cursor pages order the rows themselves: newest first, unless told otherwise.
+        self.paginator.ordering = "pk"
         page = self.paginate_queryset(events)
         return self.get_paginated_response(s.TicketEventSerializer(page, many=True).data)
 
 
 class VisitFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Visit.Status.choices)
-    date_from = django_filters.IsoDateTimeFilter(
+    date_from = IsoDateTimeFilter(
         field_name="planned_start", lookup_expr="gte", help_text="Planned to start from."
     )
-    date_to = django_filters.IsoDateTimeFilter(
+    date_to = IsoDateTimeFilter(
         field_name="planned_start", lookup_expr="lt", help_text="Planned to start before."
     )
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
         model = Visit

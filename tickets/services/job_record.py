@@ -8,14 +8,16 @@ import base64
 import binascii
 import io
 from decimal import Decimal
-from typing import TYPE_CHECKING, TypeVar
+from typing import IO, TYPE_CHECKING, TypeVar
 
+from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from catalog.models import Part
+from fieldservice import texts
 from fieldservice.errors import InvalidInput, TransitionNotAllowed
 
 from .. import locks
@@ -71,6 +73,7 @@ def record_entry(
         raise InvalidInput(_("Write what was done or found."), field="text")
     if kind not in JobEntry.Kind.values:
         raise InvalidInput(_("Unknown kind of note."), field="kind")
+    texts.ensure_length(text.strip(), limit=texts.NOTE, field="text")
     return JobEntry.objects.create(
         visit=visit, kind=kind, text=text.strip(), by=by, client_key=client_key or None
     )
@@ -126,16 +129,38 @@ def decide_option(*, option: RepairOption, chosen: bool) -> RepairOption:
     return option
 
 
+def _open_within(data: IO[bytes], *, megapixels: int, too_big: str, field: str) -> Image.Image:
+    """The image, opened lazily: Pillow reads only its header here, so one that claims more
+    than `megapixels` is refused (with the `too_big` message) before anything is decoded."""
+    image = Image.open(data)
+    width, height = image.size
+    if width * height > megapixels * 1_000_000:
+        raise InvalidInput(too_big % {"n": megapixels}, field=field)
+    return image
+
+
 @transaction.atomic
 def sign_visit(*, visit: Visit, signed_by: str, png: bytes) -> Signature:
-    """Store the customer's drawn signature (PNG) with the visit."""
+    """Store the customer's drawn signature (PNG) with the visit: at most SIGNATURE_MAX_KB
+    and SIGNATURE_MAX_MEGAPIXELS (settings.FIELDSERVICE), checked before it is decoded."""
     _recordable(visit)
     if not signed_by.strip():
         raise InvalidInput(_("Write the name of who signs."), field="signed_by")
     if len(signed_by.strip()) > 200:
         raise InvalidInput(_("The name of who signs is at most 200 characters."), field="signed_by")
+    max_kb = settings.FIELDSERVICE["SIGNATURE_MAX_KB"]
+    if len(png) > max_kb * 1024:
+        raise InvalidInput(
+            _("The signature image is larger than %(n)d KB: draw it again.") % {"n": max_kb},
+            field="signature",
+        )
     try:
-        image = Image.open(io.BytesIO(png))
+        image = _open_within(
+            io.BytesIO(png),
+            megapixels=settings.FIELDSERVICE["SIGNATURE_MAX_MEGAPIXELS"],
+            too_big=_("The signature image has more than %(n)d megapixels: draw it again."),
+            field="signature",
+        )
         image.verify()
     except IMAGE_ERRORS as exc:
         raise InvalidInput(_("The signature is not a valid image."), field="signature") from exc
@@ -153,20 +178,36 @@ PHOTO_MAX_PIXELS = 1600
 
 @transaction.atomic
 def add_photo(*, visit: Visit, upload: File, caption: str = "", client_key: str = "") -> VisitPhoto:
-    """Resize to at most 1600 px, turn upright, and re-encode without metadata (no GPS)."""
+    """Resize to at most 1600 px, turn upright, and re-encode without metadata (no GPS). At
+    most PHOTO_MAX_MB and PHOTO_MAX_MEGAPIXELS (settings.FIELDSERVICE), checked before it is
+    decoded."""
     if (found := _existing(VisitPhoto, visit, client_key)) is not None:
         return found
     _recordable(visit)
+    texts.ensure_length(caption.strip(), limit=texts.CAPTION, field="caption")
+    max_mb = settings.FIELDSERVICE["PHOTO_MAX_MB"]
+    if upload.size is not None and upload.size > max_mb * 1024 * 1024:
+        raise InvalidInput(
+            _("The photo is larger than %(n)d MB: send a smaller one.") % {"n": max_mb},
+            field="photo",
+        )
     clean = io.BytesIO()
     try:
-        image: Image.Image = Image.open(upload)
+        image: Image.Image = _open_within(
+            upload,
+            megapixels=settings.FIELDSERVICE["PHOTO_MAX_MEGAPIXELS"],
+            too_big=_("The photo has more than %(n)d megapixels: send a smaller one."),
+            field="photo",
+        )
+        # A JPEG is decoded at the smallest scale that still covers the thumbnail.
+        image.draft("RGB", (PHOTO_MAX_PIXELS, PHOTO_MAX_PIXELS))
         image = ImageOps.exif_transpose(image)
         image.thumbnail((PHOTO_MAX_PIXELS, PHOTO_MAX_PIXELS))
         # A fresh RGB image carries no EXIF, so location and device data stay on the phone.
         image.convert("RGB").save(clean, "JPEG", quality=85)
     except IMAGE_ERRORS as exc:
         raise InvalidInput(_("The photo is not an image we can read."), field="photo") from exc
-    photo = VisitPhoto(visit=visit, caption=caption.strip()[:200], client_key=client_key or None)
+    photo = VisitPhoto(visit=visit, caption=caption.strip(), client_key=client_key or None)
     photo.image.save(f"visit-{visit.pk}.jpg", ContentFile(clean.getvalue()), save=True)
     return photo
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Appliance, ApplianceModel, Customer, Site
+from fieldservice import texts
 from fieldservice.errors import InvalidInput, StaleVersion, TransitionNotAllowed
 
 from .. import events, locks
@@ -69,6 +70,8 @@ def open_ticket(
         )
     if kind != Ticket.Kind.INSTALLATION and appliance is None:
         raise InvalidInput(_("Choose the appliance that needs service."), field="appliance")
+    texts.ensure_length(description, limit=texts.DESCRIPTION, field="description")
+    _ensure_codes(codes or [])
 
     now = timezone.now()
     assessment = assess_ticket(
@@ -111,6 +114,15 @@ def open_ticket(
     return ticket
 
 
+def _ensure_codes(codes: list[str]) -> None:
+    if len(codes) > texts.CODES:
+        raise InvalidInput(
+            _("At most %(n)d error codes on one ticket.") % {"n": texts.CODES}, field="codes"
+        )
+    for code in codes:
+        texts.ensure_length(code, limit=texts.CODE, field="codes")
+
+
 def ensure_unchanged(*, ticket: Ticket, expected_stamp: str | None) -> None:
     """StaleVersion when the caller read the ticket before its last change. Caller holds its
     lock."""
@@ -131,6 +143,7 @@ def transition_ticket(
     """Move a ticket to another status, if its state machine allows it."""
     if to not in TS.values:
         raise InvalidInput(_("Unknown ticket status: %(s)s.") % {"s": to}, field="to")
+    texts.ensure_length(reason, limit=texts.REASON, field="reason")
     ticket = locks.lock_ticket(ticket.pk)
     ensure_unchanged(ticket=ticket, expected_stamp=expected_stamp)
     set_ticket_status(ticket=ticket, to=to, by=by, reason=reason, now=now or timezone.now())
@@ -164,6 +177,7 @@ def update_ticket(
             _("A %(status)s ticket cannot be changed.") % {"status": ticket.get_status_display()}
         )
     if description is not None:
+        texts.ensure_length(description, limit=texts.DESCRIPTION, field="description")
         ticket.description = description
     if priority is not None and priority != ticket.priority:
         if priority not in Ticket.Priority.values:
@@ -192,6 +206,7 @@ def update_ticket(
 def _change_tier(ticket: Ticket, *, to: int, by: User | None, reason: str) -> Ticket:
     if not reason.strip():
         raise InvalidInput(_("Say why the tier changes."), field="reason")
+    texts.ensure_length(reason, limit=texts.REASON, field="reason")
     if not ticket.is_open:
         raise TransitionNotAllowed(
             _("A %(status)s ticket cannot change tier.") % {"status": ticket.get_status_display()}

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fieldservice import roles
+from fieldservice import roles, texts
 from fieldservice.errors import InvalidInput, NotAllowed, StaleVersion, TransitionNotAllowed
 
 from .. import events, locks
@@ -207,6 +207,7 @@ def transition_visit(
         raise InvalidInput(
             _("Use assign or unassign to put a visit on or off a technician's day."), field="to"
         )
+    texts.ensure_length(reason, limit=texts.REASON, field="reason")
     now = at or timezone.now()
     ticket = locks.lock_ticket(visit.ticket_id)
     visit = locks.lock_visit(visit.pk)

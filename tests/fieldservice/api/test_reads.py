@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests import factories
-from tickets.models import Ticket
+from tickets.models import Ticket, TicketEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +50,25 @@ def test_lists_come_in_cursor_pages(world):
     assert len(first["results"]) == 2
     ids = [t["id"] for t in first["results"] + second["results"]]
     assert len(ids) == len(set(ids)) == min(4, Ticket.objects.count())
+
+
+def test_ticket_events_come_oldest_first_across_pages(world):
+    client = world.clients["dispatcher"]
+    ticket = world.mine["ticket"]
+    url = reverse("v1:ticket-events", kwargs={"pk": ticket})
+    recorded = list(
+        TicketEvent.objects.filter(ticket_id=ticket).order_by("at", "pk").values_list("pk", "kind")
+    )
+
+    page = client.get(url, {"page_size": 2}).json()
+    read = page["results"]
+    while page["next"]:
+        page = client.get(page["next"]).json()
+        read += page["results"]
+
+    assert len(recorded) > 2
+    assert recorded[0][1] == TicketEvent.Kind.OPENED
+    assert [(e["id"], e["kind"]) for e in read] == recorded
 
 
 @pytest.mark.parametrize("route", ["v1:ticket-list", "v1:visit-list", "v1:customer-list"])

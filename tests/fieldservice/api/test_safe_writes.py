@@ -107,6 +107,22 @@ def test_booking_replayed_with_the_same_key_creates_nothing_new(world):
     assert IdempotencyRecord.objects.count() == 1
 
 
+def test_a_booking_answers_with_the_ticket_as_the_booking_left_it_also_on_replay(world):
+    client = world.clients["customer"]
+    body = booking_body(world)
+    url = reverse("v1:booking-list")
+
+    first = client.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="phone-43")
+    replay = client.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="phone-43")
+
+    assert first.status_code == 201, first.content
+    ticket = first.json()["ticket"]
+    assert ticket["status"] == "scheduled"
+    read = client.get(reverse("v1:ticket-detail", kwargs={"pk": ticket["id"]})).json()
+    assert ticket == read
+    assert replay.json()["ticket"] == read
+
+
 def test_idempotency_keys_belong_to_one_user(world):
     body = {"name": "CRM"}
     url = reverse("v1:token-list")
