@@ -1,5 +1,6 @@
 import base64
 import io
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -188,3 +189,24 @@ def test_two_copies_of_one_note_arriving_at_once_make_one_record(on_site):
     assert errors == []
     assert first.pk == second.pk
     assert JobEntry.objects.filter(client_key="twice").count() == 1
+
+
+def test_stored_photos_and_signatures_have_names_nobody_can_guess(on_site):
+    png = io.BytesIO()
+    Image.new("RGB", (60, 20), "white").save(png, "PNG")
+    jpeg = io.BytesIO()
+    Image.new("RGB", (60, 20), "gray").save(jpeg, "JPEG")
+
+    signature = services.sign_visit(visit=on_site, signed_by="Giulia", png=png.getvalue())
+    photos = [
+        services.add_photo(
+            visit=on_site,
+            upload=SimpleUploadedFile("p.jpg", jpeg.getvalue(), content_type="image/jpeg"),
+            client_key=key,
+        )
+        for key in ("k1", "k2")
+    ]
+
+    names = [Path(f.image.name).stem for f in (signature, *photos)]
+    assert len(set(names)) == 3
+    assert all(not name.startswith("visit") and len(name) >= 32 for name in names)

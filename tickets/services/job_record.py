@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import binascii
 import io
+import secrets
 from decimal import Decimal
 from typing import IO, TYPE_CHECKING, TypeVar
 
@@ -169,7 +170,7 @@ def sign_visit(*, visit: Visit, signed_by: str, png: bytes) -> Signature:
     signature, _created = Signature.objects.update_or_create(
         visit=visit, defaults={"signed_by": signed_by.strip()}
     )
-    signature.image.save(f"visit-{visit.pk}.png", ContentFile(png), save=True)
+    signature.image.save(_unguessable_name("png"), ContentFile(png), save=True)
     return signature
 
 
@@ -208,8 +209,13 @@ def add_photo(*, visit: Visit, upload: File, caption: str = "", client_key: str 
     except IMAGE_ERRORS as exc:
         raise InvalidInput(_("The photo is not an image we can read."), field="photo") from exc
     photo = VisitPhoto(visit=visit, caption=caption.strip(), client_key=client_key or None)
-    photo.image.save(f"visit-{visit.pk}.jpg", ContentFile(clean.getvalue()), save=True)
+    photo.image.save(_unguessable_name("jpg"), ContentFile(clean.getvalue()), save=True)
     return photo
+
+
+def _unguessable_name(extension: str) -> str:
+    """A stored file's name that says nothing of its visit and cannot be guessed from another."""
+    return f"{secrets.token_urlsafe(24)}.{extension}"
 
 
 def png_from_data_url(value: str) -> bytes:
