@@ -112,6 +112,10 @@ else:
     # A kept connection is checked before it is used again, so a database restart costs
     # nobody an error.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A database that takes the connection but never answers fails the request, not hangs it.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=10)
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -166,6 +170,9 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="filemail://")
 vars().update(EMAIL_CONFIG)
 if EMAIL_CONFIG["EMAIL_BACKEND"] == "django.core.mail.backends.filebased.EmailBackend":
     EMAIL_FILE_PATH = str(VAR_DIR / "outbox")
+# Seconds an SMTP connection waits for the server, at connecting and at every answer: a mail
+# server that accepts and never answers fails the attempt (retried later), not holds a worker.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # A monitor that cannot sign in reads /health/ with this bearer token (empty: staff only).
 HEALTH_CHECK_TOKEN = env.str("HEALTH_CHECK_TOKEN", default="")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Field Service <service@localhost>")
@@ -191,7 +198,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_DB_REUSE_MAX = 1_000
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    # A broker that takes the connection but never answers fails a publish in seconds (the
+    # outbox row or plan run waits for its sweeper) instead of holding the request forever.
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
 # A broker outage must not hold up the request that wrote the outbox row: fail fast, and let
 # the sweeper hand the row out once the broker is back.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
