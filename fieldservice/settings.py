@@ -184,6 +184,9 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# Without a broker, tasks go to a thread of the web process (fieldservice.inprocess) rather
+# than run inside the request that sends them; it runs CELERY_BEAT_SCHEDULE as beat would.
+IN_PROCESS_WORKER = env.bool("IN_PROCESS_WORKER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "UTC"
 CELERY_ENABLE_UTC = True
