@@ -215,6 +215,8 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # The outbox sweeper, every minute in UTC (reminders are rows with a due time, not ETA tasks).
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 60.0},
+    # Plan runs that no worker picked up (or finished) are handed out again (or failed).
+    "requeue-plan-runs": {"task": "dispatch.planner.tasks.requeue_plan_runs", "schedule": 60.0},
     "purge-idempotency-records": {
         "task": "fieldservice.tasks.purge_idempotency_records",
         "schedule": 3600.0,
