@@ -80,15 +80,17 @@ def _start(run_id: int) -> None:
     try:
         _hand_out(run_id, now=timezone.now())
     except Exception as exc:  # noqa: BLE001 - whatever the broker raised, the run says so
-        log.warning("plan run %s could not be handed to a worker: %s", run_id, exc)
-        PlanRun.objects.filter(pk=run_id, status=PlanRun.Status.QUEUED).update(
+        # Still queued: the broker failed. Otherwise the task ran here (eager mode) and
+        # failed, and its run says so already.
+        if PlanRun.objects.filter(pk=run_id, status=PlanRun.Status.QUEUED).update(
             status=PlanRun.Status.NOT_STARTED,
             error=_(
                 "The planner could not be started: its task queue did not answer. Nothing "
                 "was planned; try again in a moment."
             ),
             finished_at=timezone.now(),
-        )
+        ):
+            log.warning("plan run %s could not be handed to a worker: %s", run_id, exc)
 
 
 def requeue_plan_runs(*, now: datetime.datetime | None = None, requeue_after: int = 300) -> int:
@@ -117,6 +119,8 @@ def requeue_plan_runs(*, now: datetime.datetime | None = None, requeue_after: in
         try:
             _hand_out(pk, now=now)
         except Exception:  # noqa: BLE001 - broker down: the runs wait for the next sweep
+            if not PlanRun.objects.filter(pk=pk, status=PlanRun.Status.QUEUED).exists():
+                continue  # the task ran here (eager mode) and failed; its run says so
             log.warning("broker unavailable; %s plan runs wait", len(lost) - handed)
             break
         handed += 1
