@@ -189,9 +189,12 @@ def free_windows(
 def offers_for(
     *, skills: list[Skill], minutes: int, site: Site, start: datetime.datetime
 ) -> list[tuple[datetime.datetime, int]]:
-    """Who can keep the window that starts at `start`, earliest arrival first."""
+    """Everyone who can keep the window that starts at `start`, earliest arrival first: a
+    booking tries them in turn, so one taken by a parallel booking leaves the others to try."""
     day = start.astimezone(company_tz()).date()
-    for window in free_windows(skills=skills, minutes=minutes, site=site, days=1, first_day=day):
+    for window in free_windows(
+        skills=skills, minutes=minutes, site=site, days=1, first_day=day, all_offers=True
+    ):
         if window.start == start:
             return window.offers
     return []

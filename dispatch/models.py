@@ -12,6 +12,8 @@ class PlanRun(models.Model):
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
+        # The task could not be handed to a worker (the broker was down): nothing ran.
+        NOT_STARTED = "not_started", _("Not started")
         RUNNING = "running", _("Planning")
         READY = "ready", _("Ready to review")
         APPLIED = "applied", _("Applied")
@@ -21,7 +23,7 @@ class PlanRun(models.Model):
     day = models.DateField(_("day"))
     area = models.CharField(_("area"), max_length=100, blank=True)
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+        _("status"), max_length=12, choices=Status.choices, default=Status.QUEUED
     )
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     time_limit = models.FloatField(_("time limit (s)"), default=10.0)
@@ -38,6 +40,10 @@ class PlanRun(models.Model):
     preview = models.JSONField(_("preview"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    # When last handed to a planning worker, and when one began: the sweeper's clues to a run
+    # that no worker picked up, or whose worker died.
+    queued_at = models.DateTimeField(_("handed to a worker"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:

@@ -1,5 +1,9 @@
 from django.apps import AppConfig
+from django.conf import settings
+from django.core.signals import request_started
 from django.utils.translation import gettext_lazy as _
+
+from .inprocess import worker
 
 
 class FieldserviceConfig(AppConfig):
@@ -13,3 +17,12 @@ class FieldserviceConfig(AppConfig):
     def ready(self) -> None:
         # The sign-in guards' signal receivers, connected once the models have loaded.
         from . import logins  # noqa: F401, PLC0415 - imported for its effect, in ready()
+
+        if settings.IN_PROCESS_WORKER:
+            # Started by the first request, not here: management commands (migrate, the
+            # runserver's reloader) load the apps too and need no worker or beat.
+            request_started.connect(_start_in_process_worker, dispatch_uid="in-process worker")
+
+
+def _start_in_process_worker(**kwargs) -> None:
+    worker.start()

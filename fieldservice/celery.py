@@ -3,14 +3,33 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from celery import Celery
+from celery.contrib.django.task import DjangoTask
 from celery.signals import task_postrun, task_prerun
+from celery.utils import uuid
+from django.conf import settings
 from django.db import close_old_connections
+
+from . import inprocess
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fieldservice.settings")
 
-app = Celery("fieldservice")
+
+class Task(DjangoTask):
+    """Every task of the project. With `settings.IN_PROCESS_WORKER` on (`make run`, no
+    broker), sending one hands it to the in-process worker instead of running it inside the
+    caller's request, as Celery's eager mode would (fieldservice.inprocess)."""
+
+    def apply_async(self, args=None, kwargs=None, task_id=None, *more: Any, **options: Any):
+        if getattr(settings, "IN_PROCESS_WORKER", False):
+            inprocess.worker.submit(self.name, args, kwargs)
+            return self.AsyncResult(task_id or uuid())
+        return super().apply_async(args, kwargs, task_id, *more, **options)
+
+
+app = Celery("fieldservice", task_cls=Task)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

@@ -155,6 +155,10 @@ else:
     # A kept connection is checked before it is used again, so a database restart costs
     # nobody an error.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A database that takes the connection but never answers fails the request, not hangs it.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=10)
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -215,6 +219,9 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="filemail://")
 vars().update(EMAIL_CONFIG)
 if EMAIL_CONFIG["EMAIL_BACKEND"] == "django.core.mail.backends.filebased.EmailBackend":
     EMAIL_FILE_PATH = str(VAR_DIR / "outbox")
+# Seconds an SMTP connection waits for the server, at connecting and at every answer: a mail
+# server that accepts and never answers fails the attempt (retried later), not holds a worker.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # A monitor that cannot sign in reads /health/ with this bearer token (empty: staff only).
 HEALTH_CHECK_TOKEN = env.str("HEALTH_CHECK_TOKEN", default="")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Field Service <service@localhost>")
@@ -232,6 +239,9 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# Without a broker, tasks go to a thread of the web process (fieldservice.inprocess) rather
+# than run inside the request that sends them; it runs CELERY_BEAT_SCHEDULE as beat would.
+IN_PROCESS_WORKER = env.bool("IN_PROCESS_WORKER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "UTC"
 CELERY_ENABLE_UTC = True
@@ -246,7 +256,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_DB_REUSE_MAX = 1_000
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    # A broker that takes the connection but never answers fails a publish in seconds (the
+    # outbox row or plan run waits for its sweeper) instead of holding the request forever.
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
 # A broker outage must not hold up the request that wrote the outbox row: fail fast, and let
 # the sweeper hand the row out once the broker is back.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
@@ -254,6 +270,8 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # The outbox sweeper, every minute in UTC (reminders are rows with a due time, not ETA tasks).
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 60.0},
+    # Plan runs that no worker picked up (or finished) are handed out again (or failed).
+    "requeue-plan-runs": {"task": "dispatch.planner.tasks.requeue_plan_runs", "schedule": 60.0},
     "purge-idempotency-records": {
         "task": "fieldservice.tasks.purge_idempotency_records",
         "schedule": 3600.0,

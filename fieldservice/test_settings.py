@@ -8,3 +8,6 @@ AXES_ENABLED = False
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 # Unit tests run tasks in-process; tests/integration starts a real worker on the real Redis.
 CELERY_TASK_ALWAYS_EAGER = True
+# Tasks run in the caller, as above, not in fieldservice.inprocess's thread, unless a test
+# turns it on for itself.
+IN_PROCESS_WORKER = False

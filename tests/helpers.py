@@ -3,6 +3,7 @@ everything world, and harnesses that run calls at the same instant on separate c
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import threading
 import time
@@ -16,6 +17,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from dispatch.services import assign_visit
+from fieldservice.celery import app as celery_app
 from fieldservice.models import ApiToken
 from tests import factories
 
@@ -210,3 +212,35 @@ def get_health(client, *args, **kwargs):
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(call).result()
+
+
+def wait_for(condition, seconds: float = 30.0) -> bool:
+    """Poll a condition until it holds or the deadline passes; whether it held."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)  # a poll interval: the loop checks the state, not the clock
+    return bool(condition())
+
+
+@contextlib.contextmanager
+def broker_at(url: str):
+    """Send tasks to the broker at `url` for a while, as a deployment with REDIS_URL does
+    (not in-process), with the project's transport options. Celery keeps its connection and
+    producer pools for the URL it first used, so they are dropped on the way in and out."""
+    conf = celery_app.conf
+    before = conf.broker_url, conf.task_always_eager
+
+    def forget_pools():
+        # Celery has no public reset for these.
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+
+    forget_pools()
+    conf.broker_url, conf.task_always_eager = url, False
+    try:
+        yield
+    finally:
+        conf.broker_url, conf.task_always_eager = before
+        forget_pools()

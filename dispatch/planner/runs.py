@@ -34,7 +34,7 @@ def solve(
 def compute_day_plan(*, run_id: int) -> None:
     """Solve a queued run; claimed with a conditional update so a second worker does nothing."""
     if not PlanRun.objects.filter(pk=run_id, status=PlanRun.Status.QUEUED).update(
-        status=PlanRun.Status.RUNNING, progress=1
+        status=PlanRun.Status.RUNNING, progress=1, started_at=timezone.now()
     ):
         return
     run = PlanRun.objects.get(pk=run_id)

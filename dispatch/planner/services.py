@@ -1,17 +1,25 @@
 """The automatic day planner, as the dispatcher uses it: `request_day_plan` records a PlanRun
 and hands it to a planning worker (runs.compute_day_plan); `apply_day_plan` applies the
-previewed plan in one transaction, or nothing at all if any visit changed since the preview.
+previewed plan in one transaction, or nothing at all if any visit changed since the preview;
+`requeue_plan_runs`, every minute, hands out again the runs that no worker picked up.
+
+The worker's task module imports these services, so they send its task by name.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
+import logging
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fieldservice.celery import app
 from fieldservice.errors import InvalidInput, PlanNotReady, StaleVersion
 from tickets import locks
 from tickets.horizon import MAX_DAYS_AHEAD, too_far_ahead
@@ -20,10 +28,12 @@ from tickets.models import Visit
 from ..models import PlanRun
 from ..services import place_visit, take_off_day
 from .day import company_tz
-from .tasks import compute_day_plan_task
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+
+PLAN_TASK = "dispatch.planner.tasks.compute_day_plan_task"
+log = logging.getLogger(__name__)
 
 
 def request_day_plan(
@@ -53,9 +63,68 @@ def request_day_plan(
             time_limit=time_limit,
             requested_by=by if by and by.is_authenticated else None,
         )
-        # Celery's Django fixup makes every task a DjangoTask; celery-types' shared_task says Task.
-        compute_day_plan_task.delay_on_commit(run.pk)  # type: ignore[attr-defined]
+        transaction.on_commit(functools.partial(_start, run.pk))
+    run.refresh_from_db()  # the hand-out has run unless an outer transaction is still open
     return run
+
+
+def _hand_out(run_id: int, *, now: datetime.datetime) -> None:
+    """Queue one run's planning now; raises when the broker cannot be reached."""
+    app.signature(PLAN_TASK, args=(run_id,)).apply_async(retry=False)
+    PlanRun.objects.filter(pk=run_id, status=PlanRun.Status.QUEUED).update(queued_at=now)
+
+
+def _start(run_id: int) -> None:
+    """Hand a new run to a worker, or mark it as not started with a message the page shows,
+    so that it offers to try again instead of polling a run nobody will plan."""
+    try:
+        _hand_out(run_id, now=timezone.now())
+    except Exception as exc:  # noqa: BLE001 - whatever the broker raised, the run says so
+        # Still queued: the broker failed. Otherwise the task ran here (eager mode) and
+        # failed, and its run says so already.
+        if PlanRun.objects.filter(pk=run_id, status=PlanRun.Status.QUEUED).update(
+            status=PlanRun.Status.NOT_STARTED,
+            error=_(
+                "The planner could not be started: its task queue did not answer. Nothing "
+                "was planned; try again in a moment."
+            ),
+            finished_at=timezone.now(),
+        ):
+            log.warning("plan run %s could not be handed to a worker: %s", run_id, exc)
+
+
+def requeue_plan_runs(*, now: datetime.datetime | None = None, requeue_after: int = 300) -> int:
+    """Hand out again the queued runs that no worker picked up within `requeue_after`
+    seconds (a task lost with the broker's data, a process that died before its hand-out, a
+    broker outage); fail, with a message, the running ones whose worker died, which no worker
+    can still be on after the task time limit. Returns how many runs were handed out."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(seconds=requeue_after)
+    PlanRun.objects.filter(
+        status=PlanRun.Status.RUNNING,
+        started_at__lt=now - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60),
+    ).update(
+        status=PlanRun.Status.FAILED,
+        error=_("The planner stopped before it finished (its worker was lost)."),
+        finished_at=now,
+    )
+    lost = list(
+        PlanRun.objects.filter(status=PlanRun.Status.QUEUED)
+        .filter(Q(queued_at__lt=cutoff) | Q(queued_at__isnull=True, created_at__lt=cutoff))
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:100]
+    )
+    handed = 0
+    for pk in lost:
+        try:
+            _hand_out(pk, now=now)
+        except Exception:  # noqa: BLE001 - broker down: the runs wait for the next sweep
+            if not PlanRun.objects.filter(pk=pk, status=PlanRun.Status.QUEUED).exists():
+                continue  # the task ran here (eager mode) and failed; its run says so
+            log.warning("broker unavailable; %s plan runs wait", len(lost) - handed)
+            break
+        handed += 1
+    return handed
 
 
 def apply_day_plan(*, run: PlanRun, by: User | None) -> PlanRun:

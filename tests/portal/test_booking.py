@@ -15,7 +15,7 @@ from tests.factories import (
     TechnicianFactory,
     new_visit,
 )
-from tests.helpers import ROME, at
+from tests.helpers import ROME, at, race
 from tickets.models import Ticket, Visit
 
 
@@ -240,3 +240,30 @@ def test_windows_can_be_booked_up_to_the_horizon_the_availability_api_searches()
 
     assert visit.window_start == at(last, 10)
     assert Ticket.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_customers_racing_for_a_window_ten_technicians_can_keep_ten_win(next_monday):
+    # Each technician can keep one 90-minute repair in the 10:00-12:00 window, no more.
+    technicians = [TechnicianFactory(weekdays=[0]) for _ in range(10)]
+    appliances = [ApplianceFactory(site=SiteFactory()) for _ in range(21)]
+
+    def booking(appliance):
+        return lambda: services.book_visit(
+            customer=appliance.site.customer,
+            site=appliance.site,
+            kind="repair",
+            appliance=appliance,
+            window_start=at(next_monday, 10),
+        )
+
+    results = race([booking(appliance) for appliance in appliances[:20]])
+
+    won = [r for r in results if isinstance(r, tuple)]
+    taken = [r for r in results if isinstance(r, WindowTaken)]
+    assert (len(won), len(taken)) == (10, 10), results
+    assert {visit.technician for _ticket, visit in won} == set(technicians)
+    assert Ticket.objects.filter(channel="portal").count() == 10
+    # A booking fails only when nobody able is free any more.
+    with pytest.raises(WindowTaken):
+        booking(appliances[20])()
