@@ -404,6 +404,8 @@ FIELDSERVICE = {
     "TRAVEL_OPTIONS": {"speed_kmh": 35.0, "road_factor": 1.3},
     # Customers may move or cancel a visit up to this many hours before its window.
     "CHANGE_CUTOFF_HOURS": env.int("CHANGE_CUTOFF_HOURS", default=24),
+    # The number customers call when a change is no longer possible online.
+    "COMPANY_PHONE": env.str("COMPANY_PHONE", default=""),
     # How long the move-or-cancel link in a confirmation stays valid.
     "BOOKING_LINK_DAYS": env.int("BOOKING_LINK_DAYS", default=30),
     "REPORT_LINK_DAYS": env.int("REPORT_LINK_DAYS", default=365),

@@ -316,15 +316,32 @@ def report_from_token(token: str) -> Visit:
     return visit
 
 
-def _check_cutoff(visit: Visit) -> None:
+def change_refusal(visit: Visit) -> str | None:
+    """Why the customer cannot move or cancel this visit online any more (its status, or the
+    change cut-off, with the company's number to call), or None when they can."""
     if visit.status not in (Visit.Status.SCHEDULED, Visit.Status.UNASSIGNED):
-        raise TransitionNotAllowed(_("This visit can no longer be changed."))
+        return str(_("This visit can no longer be changed."))
     hours = settings.FIELDSERVICE.get("CHANGE_CUTOFF_HOURS", 24)
     if visit.window_start and visit.window_start - timezone.now() < datetime.timedelta(hours=hours):
-        raise TransitionNotAllowed(
+        phone = settings.FIELDSERVICE.get("COMPANY_PHONE", "")
+        if phone:
+            return str(
+                _(
+                    "Changes are possible up to %(h)d hours before the visit. "
+                    "Please call us on %(phone)s."
+                )
+                % {"h": hours, "phone": phone}
+            )
+        return str(
             _("Changes are possible up to %(h)d hours before the visit. Please call us.")
             % {"h": hours}
         )
+    return None
+
+
+def _check_cutoff(visit: Visit) -> None:
+    if (refusal := change_refusal(visit)) is not None:
+        raise TransitionNotAllowed(refusal)
 
 
 @transaction.atomic

@@ -228,7 +228,8 @@ def manage(request, token: str):
     ticket = visit.ticket
     model = ticket.appliance.model if ticket.appliance_id else ticket.appliance_model
     windows = []
-    if visit.status in (Visit.Status.SCHEDULED, Visit.Status.UNASSIGNED):
+    refusal = services.change_refusal(visit)
+    if refusal is None:
         windows = availability.by_day(
             availability.free_windows(
                 skills=list(ticket.required_skills.all()),
@@ -239,7 +240,13 @@ def manage(request, token: str):
     return render(
         request,
         "portal/manage.html",
-        {"visit": visit, "ticket": ticket, "model": model, "windows": windows},
+        {
+            "visit": visit,
+            "ticket": ticket,
+            "model": model,
+            "windows": windows,
+            "refusal": refusal,
+        },
         status=status,
     )
 

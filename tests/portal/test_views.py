@@ -564,3 +564,47 @@ def test_links_of_a_customer_without_a_login_keep_working(client, next_monday):
 
     assert page.status_code == 200
     assert report.status_code == 200
+
+
+def _booked_link(next_monday, days_ahead: int):
+    technician = TechnicianFactory()
+    appliance = ApplianceFactory()
+    _, visit = services.book_visit(
+        customer=appliance.site.customer,
+        site=appliance.site,
+        kind="repair",
+        appliance=appliance,
+        window_start=at(next_monday + datetime.timedelta(days=days_ahead), 10),
+    )
+    return technician, visit, reverse("portal:manage", args=[services.booking_token(visit)])
+
+
+def test_past_the_cutoff_the_link_offers_no_button_that_would_fail_and_gives_the_number(
+    client, next_monday, settings
+):
+    _technician, _visit, url = _booked_link(next_monday, days_ahead=1)
+    settings.FIELDSERVICE = {
+        **settings.FIELDSERVICE,
+        "CHANGE_CUTOFF_HOURS": 24 * 30,
+        "COMPANY_PHONE": "+39 06 555 0101",
+    }
+
+    page = client.get(url).text
+
+    assert "Please call us on +39 06 555 0101" in page
+    assert "Cancel the visit" not in page
+    assert 'name="window"' not in page
+
+
+def test_cancel_is_offered_even_when_no_other_window_is_free(client, next_monday):
+    technician, visit, url = _booked_link(next_monday, days_ahead=7)
+    technician.active = False  # nobody left to move the visit to
+    technician.save()
+
+    page = client.get(url)
+
+    assert 'name="window"' not in page.text
+    assert "Cancel the visit" in page.text
+    assert client.post(url, {"action": "cancel"}).status_code == 302
+    visit.refresh_from_db()
+    assert visit.status == Visit.Status.CANCELLED
