@@ -11,8 +11,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fieldservice import texts
-from fieldservice.errors import DomainError, InvalidInput, TechnicianBusy, TransitionNotAllowed
+from fieldservice import roles, texts
+from fieldservice.errors import (
+    DomainError,
+    InvalidInput,
+    NotAllowed,
+    TechnicianBusy,
+    TransitionNotAllowed,
+)
 from technicians.models import Technician
 from tickets import events, locks
 from tickets.horizon import MAX_DAYS_AHEAD, too_far_ahead
@@ -29,6 +35,7 @@ from tickets.services import (
 )
 from tickets.transitions import ticket_can
 
+from . import events as dispatch_events
 from . import rules
 
 if TYPE_CHECKING:
@@ -175,11 +182,11 @@ def place_visit(
         events.visit_scheduled.send(sender=Visit, visit=visit)
 
 
-def take_off_day(*, visit: Visit, by: User | None, reason: str = "") -> None:
-    """Take a scheduled visit off its technician's day, back to the queue: the history line,
-    the ticket back to triaged when nothing else is planned for it, and the event. Shared by
-    unassignment and the planner's apply. The caller holds the ticket's (set on
-    `visit.ticket`) and the visit's row locks."""
+def take_off_day(*, visit: Visit, by: User | None, reason: str = "", **data: object) -> None:
+    """Take a scheduled visit off its technician's day, back to the queue: the history line
+    (with `data`), the ticket back to triaged when nothing else is planned for it, and the
+    event. Shared by unassignment, hand-back and the planner's apply. The caller holds the
+    ticket's (set on `visit.ticket`) and the visit's row locks."""
     ticket = visit.ticket
     previous = visit_snapshot(visit)
     visit.technician = None
@@ -192,6 +199,7 @@ def take_off_day(*, visit: Visit, by: User | None, reason: str = "") -> None:
         from_value=previous["technician_id"] or "",
         reason=reason,
         visit=visit.pk,
+        **data,
     )
     if (
         ticket.status == Ticket.Status.SCHEDULED
@@ -219,6 +227,49 @@ def unassign_visit(
             % {"status": visit.get_status_display()}
         )
     take_off_day(visit=visit, by=by, reason=reason)
+    return visit
+
+
+@transaction.atomic
+def hand_back_visit(
+    *, visit: Visit, by: User, reason: str, expected_version: int | None = None
+) -> Visit:
+    """The technician cannot come: a scheduled visit not yet started goes off their day and
+    back to the dispatch queue with the arrival window the customer was promised, the reason
+    in the ticket's history, and every active dispatcher alerted (visit_handed_back). The
+    customer is not told: the visit is not cancelled, only waiting for someone else.
+
+    For the visit's own technician, or a dispatcher acting on their word. Takes the
+    technician's, the ticket's and the visit's locks, in that order.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput(_("Say why you cannot come."), field="reason")
+    texts.ensure_length(reason, limit=texts.REASON, field="reason")
+    is_dispatcher = roles.has_role(by, roles.DISPATCHER)
+    if not is_dispatcher and not roles.has_role(by, roles.TECHNICIAN):
+        raise NotAllowed(_("Only the visit's technician or a dispatcher can hand it back."))
+    if visit.technician_id is None:
+        raise TransitionNotAllowed(_("The visit is on nobody's day."))
+    technician = locks.lock_technician(visit.technician_id)
+    ticket = locks.lock_ticket(visit.ticket_id)
+    visit = locks.lock_visit(visit.pk)
+    visit.ticket = ticket
+    if not is_dispatcher and technician.user_id != by.pk:
+        raise NotAllowed(_("Only the visit's technician or a dispatcher can hand it back."))
+    if visit.technician_id != technician.pk:
+        # Moved to a colleague between the read and the lock.
+        raise TransitionNotAllowed(_("The visit was moved meanwhile: load it again."))
+    ensure_version(visit=visit, expected_version=expected_version)
+    if visit.status != Visit.Status.SCHEDULED:
+        raise TransitionNotAllowed(
+            _("Only a scheduled visit not yet started can be handed back; this one is %(status)s.")
+            % {"status": visit.get_status_display()}
+        )
+    take_off_day(visit=visit, by=by, reason=reason, handed_back=technician.pk)
+    dispatch_events.visit_handed_back.send(
+        sender=Visit, visit=visit, technician=technician, reason=reason, by=by
+    )
     return visit
 
 

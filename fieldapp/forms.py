@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fieldservice import texts
+
 
 def quantity_field() -> forms.IntegerField:
     """How many of a part: a whole number from 1 to 999, in the page's form and the phone's."""
@@ -59,6 +61,20 @@ class JobRecordForm(forms.Form):
     signature = forms.CharField(required=False, max_length=2_000_000)
 
 
+class HandBackForm(forms.Form):
+    """The technician cannot come: the reason goes to the dispatcher."""
+
+    reason = forms.CharField(
+        label=_("Why you cannot come"),
+        max_length=texts.REASON,
+        error_messages=dict(
+            required=_("Say why you cannot come."),
+            max_length=_("At most %(limit_value)d characters (this has %(show_value)d)."),
+        ),
+    )
+    version = forms.IntegerField(required=False, min_value=0)
+
+
 class SyncActionForm(forms.Form):
     """One action from the phone's outbox (JSON), checked field by field before anything is
     written: a wrong type or value is refused with a message naming the field, never cast."""
@@ -72,7 +88,10 @@ class SyncActionForm(forms.Form):
         ),
     )
     type = forms.ChoiceField(
-        choices=[(k, k) for k in ("step", "note", "part", "option", "choose", "decline", "sign")],
+        choices=[
+            (k, k)
+            for k in ("step", "hand_back", "note", "part", "option", "choose", "decline", "sign")
+        ],
         error_messages=dict(
             required=_("Each action needs its type."),
             invalid_choice=_("Unknown type of action."),

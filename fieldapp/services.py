@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dispatch.services import hand_back_visit
 from fieldservice.errors import DomainError, InvalidInput
 from technicians.models import Technician
 from tickets import locks, services
@@ -55,6 +56,9 @@ def _apply(data: dict, visit: Visit, user: User) -> None:
         services.transition_visit(
             visit=visit, to=data["to"], by=user, reason=data["reason"], outcome=data["outcome"]
         )
+        return
+    if data["type"] == "hand_back":
+        hand_back_visit(visit=visit, by=user, reason=data["reason"])
         return
     services.record_job(
         visit=visit,

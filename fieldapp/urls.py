@@ -11,6 +11,7 @@ urlpatterns = [
     path("sw.js", tech_views.service_worker, name="service_worker"),
     path("visits/<int:visit_id>/", tech_views.job, name="job"),
     path("visits/<int:visit_id>/step/", tech_views.step, name="step"),
+    path("visits/<int:visit_id>/hand-back/", tech_views.hand_back, name="hand_back"),
     path("visits/<int:visit_id>/record/", tech_views.record, name="record"),
     path("visits/<int:visit_id>/report/", tech_views.report, name="report"),
 ]

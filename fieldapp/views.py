@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from catalog.models import Part
+from dispatch.services import hand_back_visit
 from fieldservice.api.parsers import parse_json
 from fieldservice.errors import DomainError
 from fieldservice.forms import errors_in_words
@@ -22,7 +23,7 @@ from tickets.selectors import visits_for
 
 from . import selectors as tech_selectors
 from . import services as tech_sync
-from .forms import JobRecordForm
+from .forms import HandBackForm, JobRecordForm
 
 STEPS = {"en_route": _("On my way"), "on_site": _("Arrived"), "completed": _("Done")}
 # The forward path of a visit. Offline, the page shows the status it was loaded with while
@@ -56,6 +57,7 @@ def job(request, visit_id: int):
             "visit": visit,
             "steps": _steps_after(visit.status),
             "finished": visit.status in FINISHED,
+            "can_hand_back": visit.status == Visit.Status.SCHEDULED,
             "outcomes": Visit.Outcome.choices[1:],
             "parts": Part.objects.order_by("name"),
             "kinds": JobEntry.Kind.choices,
@@ -88,6 +90,29 @@ def step(request, visit_id: int):
     except DomainError as err:
         messages.error(request, err.message)
     return redirect("tech:job", visit_id=visit.pk)
+
+
+@require_POST
+@technician_required
+def hand_back(request, visit_id: int):
+    """I cannot come: the visit goes back to the dispatcher with the reason."""
+    visit = get_object_or_404(visits_for(request.user), pk=visit_id)
+    form = HandBackForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, errors_in_words(form))
+        return _job_redirect(visit.pk)
+    try:
+        hand_back_visit(
+            visit=visit,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"] or None,
+        )
+    except DomainError as err:
+        messages.error(request, err.message)
+        return _job_redirect(visit.pk)
+    messages.success(request, _("The dispatcher has been told you cannot come."))
+    return redirect("tech:today")
 
 
 def _job_redirect(visit_id: int):

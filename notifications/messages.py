@@ -206,6 +206,30 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
             "{technician} не е на място за {number}; прозорецът изтече в {window_end}.",
         ),
     },
+    "handed_back": {
+        "en": (
+            "Cannot come: {number}",
+            "{technician} cannot come to {number} ({name}, {address}), promised {window}.\n"
+            "Reason: {reason}\n\nThe visit is back in the queue; the customer has not been told.",
+        ),
+        "it": (
+            "Non può venire: {number}",
+            "{technician} non può venire per {number} ({name}, {address}), promessa "
+            "{window}.\nMotivo: {reason}\n\nLa visita è tornata in coda; il cliente non è "
+            "stato avvisato.",
+        ),
+        "es": (
+            "No puede ir: {number}",
+            "{technician} no puede ir a {number} ({name}, {address}), prometida {window}.\n"
+            "Motivo: {reason}\n\nLa visita ha vuelto a la cola; el cliente no ha sido avisado.",
+        ),
+        "bg": (
+            "Не може да отиде: {number}",
+            "{technician} не може да отиде за {number} ({name}, {address}), обещано "
+            "{window}.\nПричина: {reason}\n\nПосещението е обратно в опашката; клиентът не "
+            "е уведомен.",
+        ),
+    },
     "confirm_email": {
         "en": (
             "Confirm your email address",
@@ -308,6 +332,12 @@ SMS_TEXTS: dict[str, dict[str, str]] = {
         "a las {window_end}.",
         "bg": "Закъснение: {technician} не е на място за {number}, прозорецът изтече в "
         "{window_end}.",
+    },
+    "handed_back": {
+        "en": "Cannot come: {technician} for {number}, {window}. {reason}",
+        "it": "Non può venire: {technician} per {number}, {window}. {reason}",
+        "es": "No puede ir: {technician} a {number}, {window}. {reason}",
+        "bg": "Не може: {technician} за {number}, {window}. {reason}",
     },
     # Sent by email only; here so every kind has its words on both channels.
     "confirm_email": {

@@ -33,6 +33,7 @@ class Notification(models.Model):
         TECH_SCHEDULE = "tech_schedule", _("Technician's next-day schedule")
         SLA_AT_RISK = "sla_at_risk", _("SLA about to be missed")
         RUNNING_LATE = "running_late", _("Visit running late")
+        HANDED_BACK = "handed_back", _("Technician cannot come")
         CONFIRM_EMAIL = "confirm_email", _("Email address to confirm")
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)

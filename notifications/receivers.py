@@ -7,6 +7,7 @@ import datetime
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
+from dispatch import events as dispatch_events
 from portal import events as portal_events
 from portal.models import SignUp
 from portal.services import booking_token, confirmation_token
@@ -91,6 +92,12 @@ def on_visit_unassigned(sender, visit: Visit, previous, **kwargs) -> None:
         change=_("Removed"),
         planned_start=_previous_start(previous),
     )
+
+
+@receiver(dispatch_events.visit_handed_back, dispatch_uid="notifications.visit_handed_back")
+def on_visit_handed_back(sender, visit: Visit, technician: Technician, reason: str, **kwargs):
+    # The customer hears nothing: their visit waits in the queue with the window promised.
+    services.alert_dispatchers_of_hand_back(visit=visit, technician=technician, reason=reason)
 
 
 def _previous_technician(previous):

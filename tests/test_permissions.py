@@ -114,6 +114,7 @@ MATRIX = {
     "tech:service_worker": _everyone(200),
     "tech:job": _row(technician=200, technician_b=404),
     "tech:step": _row(technician=302, technician_b=404),
+    "tech:hand_back": _row(technician=302, technician_b=404),
     "tech:record": _row(technician=302, technician_b=404),
     # The finished visit's report: its technician, its customer and dispatchers.
     "tech:report": _row(
@@ -149,6 +150,7 @@ POST_ONLY = {
     "dispatch:tier",
     "tech:sync",
     "tech:step",
+    "tech:hand_back",
     "tech:record",
     "notifications:manage_feed",
     "portal:resend_confirmation",
@@ -172,6 +174,7 @@ OBJECT_OF = {
     "dispatch:tier",
     "tech:job",
     "tech:step",
+    "tech:hand_back",
     "tech:record",
     "tech:report",
     "portal:ticket",
@@ -263,6 +266,7 @@ def pages(shared_world, django_db_blocker):
             "dispatch:tier": {"ticket_id": a["ticket"].pk},
             "tech:job": {"visit_id": visit.pk},
             "tech:step": {"visit_id": visit.pk},
+            "tech:hand_back": {"visit_id": visit.pk},
             "tech:record": {"visit_id": visit.pk},
             "tech:report": {"visit_id": done.pk},
             "portal:ticket": {"ticket_id": a["ticket"].pk},

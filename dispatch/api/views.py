@@ -1,4 +1,5 @@
-"""The dispatcher's actions over the API: ranked suggestions for a ticket, assigning a visit."""
+"""The dispatcher's actions over the API: ranked suggestions for a ticket, assigning a visit;
+and the technician's one: handing a visit back when they cannot come."""
 
 from __future__ import annotations
 
@@ -65,11 +66,17 @@ class TicketSuggestionsViewSet(viewsets.GenericViewSet):
 
 
 class VisitAssignViewSet(viewsets.GenericViewSet):
-    """Put a visit on a technician's day, move it, or take it off."""
+    """Put a visit on a technician's day, move it, or take it off; hand it back."""
 
-    allowed_roles = {"assign": frozenset({"dispatcher"})}
+    allowed_roles = {
+        "assign": frozenset({"dispatcher"}),
+        "hand_back": frozenset({"dispatcher", "technician"}),
+    }
     queryset = Visit.objects.none()
     serializer_class = ts.AssignSerializer
+
+    def get_serializer_class(self):
+        return ts.HandBackSerializer if self.action == "hand_back" else ts.AssignSerializer
 
     def get_queryset(self):
         return visits_for(self.request.user)
@@ -103,5 +110,29 @@ class VisitAssignViewSet(viewsets.GenericViewSet):
                 override_reason=data["override_reason"],
                 expected_version=version,
             )
+        visit.refresh_from_db()
+        return with_etag(Response(ts.VisitSerializer(visit).data), visit)
+
+    @extend_schema(
+        request=ts.HandBackSerializer,
+        responses=ts.VisitSerializer,
+        parameters=[IF_MATCH, IDEMPOTENCY_KEY],
+        description=(
+            "The technician cannot come (or a dispatcher says so for them): the scheduled visit "
+            "goes off their day, back to the queue with its promised window; the reason goes in "
+            "the ticket's history and to every dispatcher. The customer is not told. For the "
+            "visit's own technician and dispatchers; a visit under way is a 409."
+        ),
+    )
+    @action(detail=True, methods=["post"], url_path="hand-back")
+    @idempotent
+    def hand_back(self, request, pk=None):
+        """Hand a scheduled visit back to dispatch with the reason."""
+        visit = self.get_object()
+        version = expected_version(request, visit)
+        data = valid_input(self, ts.HandBackSerializer)
+        visit = services.hand_back_visit(
+            visit=visit, by=request.user, reason=data["reason"], expected_version=version
+        )
         visit.refresh_from_db()
         return with_etag(Response(ts.VisitSerializer(visit).data), visit)

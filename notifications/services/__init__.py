@@ -11,6 +11,7 @@ from .digests import write_dispatcher_alerts, write_next_day_schedules
 from .feeds import feed_calendar, issue_feed, open_feed, revoke_feed
 from .links import public_url, unsubscribe_token
 from .outbox import (
+    alert_dispatchers_of_hand_back,
     cancel_reminders,
     confirm_booking,
     confirm_email_address,
@@ -24,6 +25,7 @@ from .smtp import close_mail_connection
 from .sweeper import sweep
 
 __all__ = [
+    "alert_dispatchers_of_hand_back",
     "cancel_reminders",
     "close_mail_connection",
     "confirm_booking",

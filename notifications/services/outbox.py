@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from customers.models import Customer
@@ -131,6 +133,42 @@ def notify_technician(
             "name": technician.user.first_name,
         },
     )
+
+
+def alert_dispatchers_of_hand_back(*, visit: Visit, technician: Technician, reason: str) -> int:
+    """Tell every active dispatcher (by email) that `technician` cannot come to `visit`, now
+    back in the queue with its promised window, and why. Returns the rows written."""
+    tz = settings.TIME_ZONE
+    window = "-"
+    if visit.window_start is not None and visit.window_end is not None:
+        start, end = local_text(visit.window_start, tz), local_text(visit.window_end, tz)
+        window = f"{start} - {end[-5:] if end[:10] == start[:10] else end}"
+    payload = {
+        "number": visit.ticket.number,
+        "name": str(visit.ticket.customer),
+        "address": str(visit.ticket.site),
+        "technician": str(technician),
+        "window": window,
+        "reason": reason,
+    }
+    written = 0
+    for email in (
+        User.objects.filter(groups__name="dispatcher", is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .order_by("email")
+        .distinct()
+    ):
+        _write(
+            [(Notification.Channel.EMAIL, email)],
+            kind=Kind.HANDED_BACK,
+            language=staff_language(),
+            visit=visit,
+            due_at=timezone.now(),
+            payload=payload,
+        )
+        written += 1
+    return written
 
 
 def resend(*, notification: Notification) -> None:

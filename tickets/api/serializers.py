@@ -202,6 +202,13 @@ class AssignSerializer(serializers.Serializer):
         return attrs
 
 
+class HandBackSerializer(serializers.Serializer):
+    reason = free_text(
+        max_length=texts.REASON,
+        help_text="Why the technician cannot come; the dispatchers read it.",
+    )
+
+
 class VisitTransitionSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=Visit.Status.choices, help_text="The new status.")
     reason = free_text(max_length=texts.REASON, required=False, allow_blank=True, default="")

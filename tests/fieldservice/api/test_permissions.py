@@ -56,6 +56,7 @@ MATRIX = {
     ("visit-detail", "PATCH"): _row(428, 403, 403),
     ("visit-transition", "POST"): _row(400, 400, 403),
     ("visit-assign-assign", "POST"): _row(400, 403, 403),
+    ("visit-assign-hand-back", "POST"): _row(400, 400, 403),
     ("availability-list", "GET"): _row(400, 403, 400),
     ("booking-list", "POST"): _row(400, 403, 400),
     ("booking-reschedule", "POST"): _row(400, 403, 400),

@@ -1,0 +1,9 @@
+"""Domain events of dispatching, sent by dispatch's services inside their transaction.
+
+Lower apps (notifications) subscribe; dispatch never imports them. Every signal is sent with
+`sender` set to the model class.
+"""
+
+from django.dispatch import Signal
+
+visit_handed_back = Signal()  # visit, technician (who cannot come), reason, by
