@@ -128,7 +128,8 @@ def code_search(request):
         if appliance is None
         else codes_starting(model=appliance.model, typed=form.cleaned_data["codes"], limit=5)
     )
-    return render(request, "portal/_codes.html", {"form": form, "codes": codes})
+    typed = form.cleaned_data["codes"].strip() if appliance is not None else ""
+    return render(request, "portal/_codes.html", {"form": form, "codes": codes, "typed": typed})
 
 
 @customer_required

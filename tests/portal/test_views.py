@@ -608,3 +608,14 @@ def test_cancel_is_offered_even_when_no_other_window_is_free(client, next_monday
     assert client.post(url, {"action": "cancel"}).status_code == 302
     visit.refresh_from_db()
     assert visit.status == Visit.Status.CANCELLED
+
+
+def test_code_search_says_when_a_code_is_not_known(portal, customer):
+    appliance = ApplianceFactory(site__customer=customer)
+    ErrorCodeFactory(appliance_model=appliance.model, code="F05")
+
+    unknown = portal.get(reverse("portal:code_search"), {"appliance": appliance.pk, "codes": "Z9"})
+    known = portal.get(reverse("portal:code_search"), {"appliance": appliance.pk, "codes": "F0"})
+
+    assert "We do not know the code Z9" in unknown.text
+    assert "We do not know" not in known.text
