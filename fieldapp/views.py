@@ -192,3 +192,11 @@ def service_worker(request):
     response["Service-Worker-Allowed"] = "/tech/"
     response["Cache-Control"] = "no-cache"
     return response
+
+
+def offline(request):
+    """What the service worker shows offline when it has no copy for the signed-in user: the
+    same for everyone, with nothing of anyone's day in it (it is kept for all users)."""
+    response = render(request, "fieldapp/offline.html")
+    response["Cache-Control"] = "no-cache"
+    return response

@@ -112,6 +112,7 @@ MATRIX = {
     "tech:today": _row(technician=200),
     "tech:sync": _row(technician=400),
     "tech:service_worker": _everyone(200),
+    "tech:offline": _everyone(200),
     "tech:job": _row(technician=200, technician_b=404),
     "tech:step": _row(technician=302, technician_b=404),
     "tech:hand_back": _row(technician=302, technician_b=404),

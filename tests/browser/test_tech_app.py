@@ -8,7 +8,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from dispatch.services import assign_visit
-from tests.factories import PartFactory, new_visit
+from tests.factories import PartFactory, TechnicianFactory, new_visit
 from tests.helpers import later_today
 from tickets.models import JobEntry, PartUsed, Visit
 
@@ -132,3 +132,138 @@ def test_the_day_stays_readable_without_a_connection(phone, live_server, technic
 
     expect(page.locator("h1")).to_have_text(str(visit.ticket.customer))
     expect(page.get_by_role("button", name="On my way", exact=True)).to_be_visible()
+
+
+# Logging out ends what the phone kept (issue 26): the day list and the job pages carry
+# customers' names, addresses and phone numbers.
+
+
+A_PHONE = "+390612345678"
+
+
+def _a_visit(technician):
+    """Technician A's visit, for a customer whose phone number no other customer here has."""
+    visit = assign_visit(visit=new_visit(), technician=technician, start=later_today(1), by=None)
+    customer = visit.ticket.customer
+    customer.phone = A_PHONE
+    customer.save(update_fields=["phone"])
+    return visit
+
+
+def _kept_for_offline(page, live_server, visit):
+    """Loads the day until the service worker controls it and has fetched the job page."""
+    page.goto(f"{live_server.url}/tech/")
+    page.evaluate("navigator.serviceWorker.ready")
+    page.reload()
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    with page.expect_response(lambda r: f"/tech/visits/{visit.pk}/" in r.url):
+        page.reload()
+    page.goto(f"{live_server.url}/tech/visits/{visit.pk}/")
+    expect(page.locator("h1")).to_have_text(str(visit.ticket.customer))
+
+
+def _log_out(page, *, clears=True):
+    with page.expect_navigation(url=lambda url: "/accounts/login/" in url):
+        page.get_by_role("button", name="Log out").click()
+    if not clears:
+        return
+    # The login page drops the kept pages as it loads; wait until it has.
+    page.wait_for_function(
+        "caches.keys().then((keys) => !keys.some("
+        "(key) => /^fieldservice-tech-(pages|who)/.test(key)))"
+    )
+
+
+def _shows_nothing_of(page, visit):
+    ticket = visit.ticket
+    body = page.locator("body")
+    expect(body).not_to_contain_text(ticket.customer.name)
+    expect(body).not_to_contain_text(ticket.site.address)
+    assert A_PHONE not in page.content()
+
+
+def test_after_logout_the_day_is_not_readable_offline(phone, live_server, technician):
+    context, page = phone
+    visit = _a_visit(technician)
+    _kept_for_offline(page, live_server, visit)
+
+    _log_out(page)
+    context.set_offline(True)
+    for path in ("/tech/", f"/tech/visits/{visit.pk}/", f"/tech/visits/{visit.pk}/report/"):
+        page.goto(f"{live_server.url}{path}")
+        expect(page.get_by_test_id("offline-notice")).to_be_visible()
+        _shows_nothing_of(page, visit)
+
+
+@pytest.mark.parametrize("pages_clear", [True, False], ids=["cleared", "not-cleared"])
+def test_the_next_technician_on_the_phone_never_sees_the_last_ones_day(
+    phone, live_server, login, technician, pages_clear
+):
+    context, page = phone
+    if not pages_clear:
+        # As if logging out could not empty the caches (a session that ran out, a script
+        # that did not run): the worker's keying alone keeps A's pages from B.
+        context.add_init_script("CacheStorage.prototype.delete = () => Promise.resolve(false);")
+    visit = _a_visit(technician)
+    _kept_for_offline(page, live_server, visit)
+    _log_out(page, clears=pages_clear)
+
+    other = TechnicianFactory(user__username="tech-b")
+    own = assign_visit(visit=new_visit(), technician=other, start=later_today(2), by=None)
+    login(page, "tech-b")
+    _kept_for_offline(page, live_server, own)
+    context.set_offline(True)
+
+    page.goto(f"{live_server.url}/tech/")
+    expect(page.locator("body")).to_contain_text(own.ticket.customer.name)
+    _shows_nothing_of(page, visit)
+    page.goto(f"{live_server.url}/tech/visits/{visit.pk}/")
+    expect(page.get_by_test_id("offline-notice")).to_be_visible()
+    _shows_nothing_of(page, visit)
+
+
+def test_logout_asks_first_when_actions_wait_and_cancelling_keeps_them(
+    phone, live_server, technician
+):
+    _context, page = phone
+    visit = assign_visit(visit=new_visit(), technician=technician, start=later_today(1), by=None)
+    page.route("**/tech/sync/", lambda route: route.abort())  # the note cannot be sent
+    page.goto(f"{live_server.url}/tech/visits/{visit.pk}/")
+    page.fill("textarea[name=text]", "Written in the basement")
+    page.get_by_role("button", name="Add note").click()
+    expect(page.get_by_test_id("outbox-count")).to_have_text("1")
+    asked = []
+
+    def dismiss(dialog):
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", dismiss)
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_function(
+        "document.querySelector('form[data-logout]').dataset.leaving === undefined"
+    )
+
+    assert len(asked) == 1
+    assert "waiting to be sent: 1" in asked[0]
+    assert "/accounts/login/" not in page.url
+    page.reload()
+    expect(page.locator("h1")).to_have_text(str(visit.ticket.customer))  # still logged in
+    expect(page.get_by_test_id("outbox-count")).to_have_text("1")
+    assert not JobEntry.objects.filter(visit=visit).exists()
+
+    # Accepting logs out and empties the outbox: the next user does not send the note.
+    page.once("dialog", lambda dialog: dialog.accept())
+    _log_out(page)
+    count = page.evaluate(
+        """() => new Promise((resolve) => {
+             const request = indexedDB.open("fieldservice-outbox", 1);
+             request.onsuccess = () => {
+               const t = request.result.transaction("actions");
+               const counting = t.objectStore("actions").count();
+               counting.onsuccess = () => resolve(counting.result);
+             };
+           })"""
+    )
+    assert count == 0
+    assert not JobEntry.objects.filter(visit=visit).exists()

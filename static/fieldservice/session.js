@@ -1,0 +1,88 @@
+// What a phone keeps of a session ends with it (issue 26). The technician app's service worker
+// keeps pages (customers' names, addresses, phones) and the IndexedDB outbox keeps actions not
+// yet sent (outbox.js). Logging out empties both, after asking if actions are still waiting:
+// cancelling keeps the session and the actions. Every signed-out page (the login page after
+// logout, or after a session ran out) drops the kept pages too, in case logging out could
+// not: the outbox stays there, so work queued before a session ran out is not lost.
+(function () {
+  "use strict";
+  const OUTBOX = "fieldservice-outbox";
+  const STORES = ["actions", "conflicts"];
+
+  // Every cache of the app but its static files (scripts, styles, the offline notice).
+  function dropCaches() {
+    if (!("caches" in window)) return Promise.resolve();
+    return caches.keys().then((keys) => Promise.all(keys.filter(
+      (key) => key.startsWith("fieldservice-") && !key.includes("-static-"),
+    ).map((key) => caches.delete(key))));
+  }
+
+  // The outbox's database, or null when this browser has none (it is not created here).
+  function outbox() {
+    return new Promise((resolve) => {
+      if (!("indexedDB" in window)) { resolve(null); return; }
+      const request = indexedDB.open(OUTBOX);
+      request.onupgradeneeded = () => request.transaction.abort();
+      request.onsuccess = () => {
+        const db = request.result;
+        if (STORES.every((name) => db.objectStoreNames.contains(name))) resolve(db);
+        else { db.close(); resolve(null); }
+      };
+      request.onerror = () => resolve(null);
+    });
+  }
+
+  function inStores(db, mode, work) {
+    return new Promise((resolve, reject) => {
+      const t = db.transaction(STORES, mode);
+      const requests = STORES.map((name) => work(t.objectStore(name)));
+      t.oncomplete = () => resolve(requests.map((r) => r.result));
+      t.onerror = () => reject(t.error);
+      t.onabort = () => reject(t.error);
+    });
+  }
+
+  // Actions waiting to be sent and conflicts waiting for the technician's decision.
+  async function waiting() {
+    const db = await outbox();
+    if (!db) return 0;
+    try {
+      const counts = await inStores(db, "readonly", (store) => store.count());
+      return counts.reduce((sum, count) => sum + count, 0);
+    } finally {
+      db.close();
+    }
+  }
+
+  async function clearOutbox() {
+    const db = await outbox();
+    if (!db) return;
+    try {
+      await inStores(db, "readwrite", (store) => store.clear());
+    } finally {
+      db.close();
+    }
+  }
+
+  const within = (promise, ms) => Promise.race([
+    promise, new Promise((resolve) => { setTimeout(resolve, ms); })]);
+
+  document.addEventListener("submit", (event) => {
+    const form = event.target.closest("form[data-logout]");
+    if (!form) return;
+    event.preventDefault();
+    if (form.dataset.leaving) return;
+    form.dataset.leaving = "1";
+    waiting().catch(() => 0).then((count) => {
+      if (count && !window.confirm(form.dataset.pendingMessage.replace("%(count)s", count))) {
+        delete form.dataset.leaving;
+        return null;
+      }
+      // form.submit() sends the form without this handler seeing it again.
+      return within(Promise.all([clearOutbox(), dropCaches()]).catch(() => {}), 3000)
+        .then(() => form.submit());
+    });
+  });
+
+  if (document.body && "signedOut" in document.body.dataset) dropCaches().catch(() => {});
+})();
