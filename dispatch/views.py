@@ -21,7 +21,7 @@ from fieldservice.roles import dispatcher_required
 from technicians.models import Skill, Technician
 from tickets import services as ticket_services
 from tickets.models import Ticket, Visit
-from tickets.selectors import tickets_for, visits_for
+from tickets.selectors import history_lines, tickets_for, visits_for
 
 from . import selectors, services
 from .forms import AssignForm, BoardFilterForm, DayForm, TierForm
@@ -126,7 +126,6 @@ def _panel(request, ticket: Ticket, *, error: str = "", status: int = 200):
             "error_codes__parts",
             "error_codes__skills",
             "required_skills",
-            "events__by",
             "visits__technician__user",
         )
         .get(pk=ticket.pk)
@@ -136,6 +135,7 @@ def _panel(request, ticket: Ticket, *, error: str = "", status: int = 200):
         "dispatch/_panel.html",
         {
             "ticket": ticket,
+            "history": history_lines(ticket),
             "error": error,
             "tier_form": TierForm(),
             "day": request.GET.get("day") or timezone.localdate().isoformat(),

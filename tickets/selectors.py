@@ -5,16 +5,19 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from catalog.selectors import CodeMatch, match_codes
 from customers.models import Appliance, ApplianceModel, Customer
 from fieldservice import roles
-from technicians.models import Skill
+from technicians.models import Skill, Technician
 
 from .coverage import CoverageDecision, decide_coverage
-from .models import Ticket, Visit
+from .models import Ticket, TicketEvent, Visit
 from .sla import load_calendar, sla_due
 
 if TYPE_CHECKING:
@@ -81,3 +84,68 @@ def visits_for(user: User) -> QuerySet[Visit]:
         technician="technician",
         customer="ticket__customer",
     )
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    """One line of a ticket's history as a person reads it: names and local times, not ids."""
+
+    at: datetime.datetime
+    by: str
+    what: str
+    change: str
+    reason: str
+
+
+def history_lines(ticket: Ticket) -> list[HistoryLine]:
+    """The ticket's history, oldest first, each change in words: a technician by name, a
+    planned start or a due time on the site's clock, a status by its label. One query for the
+    events and one for the technicians they name, however long the history."""
+    events = list(TicketEvent.objects.filter(ticket=ticket).select_related("by").order_by("pk"))
+    named = {
+        int(value)
+        for event in events
+        if event.kind in (TicketEvent.Kind.ASSIGNED, TicketEvent.Kind.UNASSIGNED)
+        for value in (event.from_value, event.to_value)
+        if value.isdigit()
+    }
+    names = {t.pk: str(t) for t in Technician.objects.filter(pk__in=named).select_related("user")}
+    tz = ZoneInfo(str(ticket.site.timezone))
+    return [
+        HistoryLine(
+            at=event.at,
+            by=str(event.by or ""),
+            what=str(event.get_kind_display()),
+            change=_change_in_words(event, names, tz),
+            reason=event.reason,
+        )
+        for event in events
+    ]
+
+
+def _change_in_words(event: TicketEvent, names: dict[int, str], tz: ZoneInfo) -> str:
+    def value(raw: str) -> str:
+        if event.kind in (TicketEvent.Kind.ASSIGNED, TicketEvent.Kind.UNASSIGNED):
+            return names.get(int(raw), "?") if raw.isdigit() else str(_("the queue"))
+        if event.kind in (TicketEvent.Kind.STATUS, TicketEvent.Kind.OPENED) and raw:
+            return str(Ticket.Status(raw).label) if raw in Ticket.Status.values else raw
+        if event.kind == TicketEvent.Kind.VISIT and raw in Visit.Status.values:
+            return str(Visit.Status(raw).label)
+        return _local_time(raw, tz) or raw
+
+    if not (event.from_value or event.to_value):
+        return ""
+    change = f"{value(event.from_value)} → {value(event.to_value)}"
+    start = _local_time(str(event.data.get("planned_start") or ""), tz)
+    return f"{change}, {start}" if start else change
+
+
+def _local_time(raw: str, tz: ZoneInfo) -> str:
+    """An ISO date-time as "Thu 3 Dec 08:00" on the given clock; "" for anything else."""
+    try:
+        moment = datetime.datetime.fromisoformat(raw)
+    except ValueError:
+        return ""
+    if moment.tzinfo is None:
+        return ""
+    return date_format(moment.astimezone(tz), "D j M H:i")

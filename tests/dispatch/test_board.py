@@ -318,3 +318,21 @@ def test_panel_shows_history_codes_and_escalates(dispatcher_client, dispatcher):
 
 def test_panel_of_unknown_ticket_is_404(dispatcher_client):
     assert dispatcher_client.get(reverse("dispatch:panel", args=[999999])).status_code == 404
+
+
+def test_panel_history_names_the_technicians_and_the_local_times(
+    dispatcher_client, dispatcher, next_monday
+):
+    first = TechnicianFactory(user__first_name="Marco", user__last_name="Rossi")
+    second = TechnicianFactory(user__first_name="Anna", user__last_name="Verdi")
+    visit = assign_visit(
+        visit=new_visit(), technician=first, start=at(next_monday, 9), by=dispatcher
+    )
+    assign_visit(visit=visit, technician=second, start=at(next_monday, 14), by=dispatcher)
+
+    panel = dispatcher_client.get(reverse("dispatch:panel", args=[visit.ticket_id])).text
+
+    assert "the queue → Marco Rossi" in panel
+    assert "Marco Rossi → Anna Verdi" in panel
+    assert f"{at(next_monday, 14):%a} {next_monday.day} {at(next_monday, 14):%b} 14:00" in panel
+    assert f"→ {first.pk}" not in panel
