@@ -336,3 +336,12 @@ def test_panel_history_names_the_technicians_and_the_local_times(
     assert "Marco Rossi → Anna Verdi" in panel
     assert f"{at(next_monday, 14):%a} {next_monday.day} {at(next_monday, 14):%b} 14:00" in panel
     assert f"→ {first.pk}" not in panel
+
+
+def test_queue_cards_show_the_window_promised_to_the_customer(dispatcher_client, next_monday):
+    new_visit(window_start=at(next_monday, 8), window_end=at(next_monday, 10))
+
+    board = dispatcher_client.get(reverse("dispatch:board"), {"day": next_monday.isoformat()})
+
+    start = at(next_monday, 8)
+    assert f"Promised {start:%a} {next_monday.day} {start:%b} 08:00\u201310:00" in board.text
