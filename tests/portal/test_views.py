@@ -619,3 +619,27 @@ def test_code_search_says_when_a_code_is_not_known(portal, customer):
 
     assert "We do not know the code Z9" in unknown.text
     assert "We do not know" not in known.text
+
+
+def test_a_cancelled_request_on_the_home_page_shows_no_time_as_booked(
+    portal, customer, next_monday
+):
+    TechnicianFactory()
+    appliance = ApplianceFactory(site__customer=customer)
+    start = at(next_monday + datetime.timedelta(days=7), 10)
+    ticket, visit = services.book_visit(
+        customer=customer,
+        site=appliance.site,
+        kind="repair",
+        appliance=appliance,
+        window_start=start,
+    )
+    booked = portal.get(reverse("portal:home")).text
+    services.cancel_booking(visit=visit)
+
+    home = portal.get(reverse("portal:home")).text
+
+    shown = f"{start:%a} {start.day} {start:%b} 10:00"
+    assert shown in booked
+    assert ticket.number in home
+    assert shown not in home
