@@ -215,3 +215,19 @@ def _reason(tech, needed, before, site, travel, gap_start, gap_end, load) -> str
         "b": gap_end.astimezone(tz).strftime("%H:%M"),
         "n": load,
     }
+
+
+def first_days_someone_can(
+    *, visit: Visit, after: datetime.date, days: int = 14, limit: int = 3
+) -> list[tuple[datetime.date, Suggestion]]:
+    """For a visit nobody can take on `after`: the next days (up to `days` ahead) on which
+    someone can, each with its best suggestion, at most `limit` of them."""
+    found: list[tuple[datetime.date, Suggestion]] = []
+    for offset in range(1, days + 1):
+        day = after + datetime.timedelta(days=offset)
+        ranked, _ineligible = suggest(visit=visit, day=day)
+        if ranked:
+            found.append((day, ranked[0]))
+            if len(found) == limit:
+                break
+    return found

@@ -25,7 +25,7 @@ from tickets.selectors import history_lines, tickets_for, visits_for
 
 from . import selectors, services
 from .forms import AssignForm, BoardFilterForm, DayForm, TierForm
-from .suggestions import suggest
+from .suggestions import first_days_someone_can, suggest
 
 OVERRIDABLE = (MissingSkill, MissingCertification, OutsideWorkingHours)
 
@@ -191,8 +191,15 @@ def suggestions(request, visit_id: int):
         )
     day = form.cleaned_data["day"] or timezone.localdate()
     ranked, ineligible = suggest(visit=visit, day=day)
+    later = [] if ranked else first_days_someone_can(visit=visit, after=day)
     return render(
         request,
         "dispatch/_suggestions.html",
-        {"visit": visit, "day": day, "ranked": ranked[:10], "ineligible": ineligible},
+        {
+            "visit": visit,
+            "day": day,
+            "ranked": ranked[:10],
+            "ineligible": ineligible,
+            "later": later,
+        },
     )

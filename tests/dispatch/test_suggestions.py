@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -105,3 +107,19 @@ def test_suggestions_query_count_does_not_grow(
         client.get(
             reverse("dispatch:suggestions", args=[visit.pk]), {"day": next_monday.isoformat()}
         )
+
+
+def test_a_day_nobody_can_take_offers_the_first_days_someone_can(client, dispatcher, next_monday):
+    client.force_login(dispatcher)
+    visit = new_visit()
+    tech = TechnicianFactory(user__first_name="Marco", user__last_name="Rossi")
+    wednesday = next_monday + datetime.timedelta(days=2)
+    TimeOffFactory(technician=tech, starts_at=at(next_monday, 0), ends_at=at(wednesday, 0))
+
+    page = client.get(
+        reverse("dispatch:suggestions", args=[visit.pk]), {"day": next_monday.isoformat()}
+    )
+
+    assert "Nobody can take it that day." in page.text
+    assert f"?day={wednesday.isoformat()}" in page.text
+    assert f"{wednesday:%a} {wednesday.day} {wednesday:%b}: Marco Rossi 08:" in page.text
