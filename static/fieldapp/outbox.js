@@ -127,7 +127,8 @@
 
   document.addEventListener("submit", async (event) => {
     const form = event.target.closest("form[data-offline]");
-    if (!form) return;
+    // A form whose confirmation was declined (data-confirm, confirm.js) is not queued either.
+    if (!form || event.defaultPrevented) return;
     event.preventDefault();
     const data = Object.fromEntries(new FormData(form));
     if (event.submitter && event.submitter.name) data[event.submitter.name] = event.submitter.value;
