@@ -56,13 +56,14 @@ def on_confirmation_requested(sender, sign_up: SignUp, **kwargs) -> None:
 def on_visit_moved(sender, visit: Visit, previous, **kwargs) -> None:
     services.notify_customer(visit=visit, kind=Kind.VISIT_MOVED)
     services.schedule_reminders(visit=visit)
+    before = _previous_technician(previous)
     services.notify_technician(
         technician=visit.technician,
         visit=visit,
-        change=_("Moved"),
+        # Moved to someone else's day, it is new to them: "Added", as for a fresh assignment.
+        change=_("Moved") if before == visit.technician else _("Added"),
         planned_start=visit.planned_start,
     )
-    before = _previous_technician(previous)
     if before is not None and before != visit.technician:
         services.notify_technician(
             technician=before,

@@ -182,3 +182,21 @@ def test_next_day_schedule_uses_the_technicians_own_tomorrow():
 
     row = Notification.objects.get(kind="tech_schedule")
     assert row.payload["lines"].startswith(f"07:00 {visit.ticket.number}")
+
+
+def test_a_visit_moved_to_another_technician_is_added_for_him_and_removed_for_the_first():
+    marco = TechnicianFactory(user__email="marco@example.com")
+    anna = TechnicianFactory(user__email="anna@example.com")
+    visit = assign_visit(visit=new_visit(), technician=marco, start=tomorrow_at(9), by=None)
+    assign_visit(visit=visit, technician=marco, start=tomorrow_at(10), by=None)
+    assign_visit(visit=visit, technician=anna, start=tomorrow_at(14), by=None)
+
+    def changes(email):
+        return list(
+            Notification.objects.filter(kind="tech_change", recipient=email)
+            .order_by("pk")
+            .values_list("payload__change", flat=True)
+        )
+
+    assert changes("marco@example.com") == ["Added", "Moved", "Removed"]
+    assert changes("anna@example.com") == ["Added"]
