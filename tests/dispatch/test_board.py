@@ -345,3 +345,15 @@ def test_queue_cards_show_the_window_promised_to_the_customer(dispatcher_client,
 
     start = at(next_monday, 8)
     assert f"Promised {start:%a} {next_monday.day} {start:%b} 08:00\u201310:00" in board.text
+
+
+def test_two_technicians_with_one_name_are_told_apart_by_their_region(
+    dispatcher_client, next_monday
+):
+    TechnicianFactory(user__first_name="Marco", user__last_name="Rossi", region="Rome North")
+    TechnicianFactory(user__first_name="Marco", user__last_name="Rossi", region="Rome South")
+
+    board = dispatcher_client.get(reverse("dispatch:board"), {"day": next_monday.isoformat()})
+
+    assert '<small class="region">Rome North</small>' in board.text
+    assert '<small class="region">Rome South</small>' in board.text
