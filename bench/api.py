@@ -53,6 +53,7 @@ def start_gunicorn(port: int) -> subprocess.Popen:
         "DEBUG": "0",
         "SECRET_KEY": "bench-only-" + "x" * 50,
         "ALLOWED_HOSTS": "127.0.0.1",
+        "PUBLIC_URL": "http://127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",
         "API_THROTTLE_USER": "10000000/min",
         "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'bench'}",

@@ -50,6 +50,17 @@ else:
             "SECRET_KEY must be at least 50 characters long and not the development key."
         )
 
+# The address customers and staff reach the app at: every link in an email or SMS starts with
+# it. Production must say it; a development server defaults to its own loopback address.
+PUBLIC_URL = (
+    env.str("PUBLIC_URL", default="") or ("http://127.0.0.1:8000" if DEBUG else "")
+).rstrip("/")
+if not PUBLIC_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(
+        "PUBLIC_URL must be set to the app's address, like https://dispatch.example.com: "
+        "every link in a message starts with it."
+    )
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -418,7 +429,7 @@ FIELDSERVICE = {
     "SIGNATURE_MAX_KB": env.int("SIGNATURE_MAX_KB", default=500),
     "SIGNATURE_MAX_MEGAPIXELS": env.int("SIGNATURE_MAX_MEGAPIXELS", default=4),
     # Where links in messages point.
-    "PUBLIC_URL": env.str("PUBLIC_URL", default="http://127.0.0.1:8000"),
+    "PUBLIC_URL": PUBLIC_URL,
     # SMS: notifications.sms.ConsoleBackend, FileBackend (var/sms.jsonl) or HttpGatewayBackend.
     "SMS_BACKEND": env.str("SMS_BACKEND", default="notifications.sms.FileBackend"),
     "SMS_FILE": str(VAR_DIR / "sms.jsonl"),

@@ -197,6 +197,7 @@ def _production_settings(**changes: str) -> list[str]:
         DEBUG="0",
         SECRET_KEY="k" * 60,
         ALLOWED_HOSTS="dispatch.example.com",
+        PUBLIC_URL="https://dispatch.example.com",
         **changes,
     )
     code = (

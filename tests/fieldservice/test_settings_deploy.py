@@ -32,6 +32,7 @@ def test_check_deploy_is_clean_in_production_mode():
         DEBUG="0",
         SECRET_KEY="x7#kq2!vP9zL@m4wR8&tY1nB6^cF3hJ5sD0gA*eU-iO+pZ=" + "Q" * 10,
         ALLOWED_HOSTS="dispatch.example.com",
+        PUBLIC_URL="https://dispatch.example.com",
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
@@ -53,3 +54,16 @@ def test_the_development_key_refuses_to_serve_any_host_but_loopback():
     assert "development SECRET_KEY serves only 127.0.0.1" in result.stderr
     assert "dispatch.example.com" in result.stderr
     assert loopback.returncode == 0, loopback.stderr
+
+
+def test_production_mode_without_public_url_fails_loudly():
+    result = _manage(
+        "check",
+        DEBUG="0",
+        SECRET_KEY="x7#kq2!vP9zL@m4wR8&tY1nB6^cF3hJ5sD0gA*eU-iO+pZ=" + "Q" * 10,
+        ALLOWED_HOSTS="dispatch.example.com",
+        PUBLIC_URL="",
+    )
+
+    assert result.returncode != 0
+    assert "PUBLIC_URL must be set" in result.stderr
