@@ -22,6 +22,15 @@ from tickets.models import JobEntry, Ticket, TicketEvent, Visit, VisitPhoto
 
 pytestmark = pytest.mark.django_db
 WRITTEN = [Site, Ticket, TicketEvent, Visit, JobEntry, VisitPhoto]
+# Where the services keep the free text they take: the text at its limit must be found whole.
+STORED = [
+    (Ticket, "description"),
+    (TicketEvent, "reason"),
+    (Visit, "outcome_notes"),
+    (JobEntry, "text"),
+    (VisitPhoto, "caption"),
+    (Site, "access_notes"),
+]
 
 
 def rows() -> dict[str, int]:
@@ -114,11 +123,12 @@ CALLS = [
         texts.CAPTION,
     ),
     (
-        "override a missing skill",
+        # 21:00 is past the technician's working hours, so the override is used and kept.
+        "override the working hours",
         lambda text: assign_visit(
             visit=new_visit(),
             technician=TechnicianFactory(),
-            start=later_today(1),
+            start=later_today(13),
             by=None,
             override_reason=text,
         ),
@@ -161,7 +171,11 @@ def test_text_past_its_limit_is_refused_naming_the_field_and_the_limit(what, cal
 
 @pytest.mark.parametrize(("what", "call", "field", "limit"), CALLS, ids=IDS)
 def test_text_at_its_limit_is_kept(what, call, field, limit):
-    call("x" * limit)
+    text = "x" * limit
+
+    call(text)
+
+    assert any(model.objects.filter(**{column: text}).exists() for model, column in STORED), what
 
 
 def test_a_refused_description_writes_nothing():
