@@ -34,6 +34,13 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
+def hand_out(task_name: str, *args: object) -> None:
+    """Send a task by its registered name, now, without Celery's publish retries; raises when
+    the broker cannot be reached. By name, because a task module imports the services that
+    queue its work, and the services must not import it back."""
+    app.signature(task_name, args=args).apply_async(retry=False)
+
+
 @task_prerun.connect
 @task_postrun.connect
 def close_old_database_connections(sender=None, **kwargs) -> None:

@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fieldservice.celery import app
+from fieldservice.celery import hand_out
 from fieldservice.errors import InvalidInput, PlanNotReady, StaleVersion
 from tickets import locks
 from tickets.horizon import MAX_DAYS_AHEAD, too_far_ahead
@@ -70,7 +70,7 @@ def request_day_plan(
 
 def _hand_out(run_id: int, *, now: datetime.datetime) -> None:
     """Queue one run's planning now; raises when the broker cannot be reached."""
-    app.signature(PLAN_TASK, args=(run_id,)).apply_async(retry=False)
+    hand_out(PLAN_TASK, run_id)
     PlanRun.objects.filter(pk=run_id, status=PlanRun.Status.QUEUED).update(queued_at=now)
 
 

@@ -9,7 +9,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
-from fieldservice.celery import app
+from fieldservice import celery
 
 from ..models import Notification
 
@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 def hand_out(notification_id: int) -> None:
     """Queue one row's delivery now; raises when the broker cannot be reached."""
-    app.signature(DELIVER_TASK, args=(notification_id,)).apply_async(retry=False)
+    celery.hand_out(DELIVER_TASK, notification_id)
 
 
 def enqueue_on_commit(notification: Notification) -> None:
