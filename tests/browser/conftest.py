@@ -73,3 +73,31 @@ def login(live_server):
         page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
     return do
+
+
+AXE_SOURCE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    return AXE_SOURCE.read_text()
+
+
+@pytest.fixture
+def axe(axe_source):
+    """Run axe-core on a page as it stands and return its violations, each as
+    "rule (impact): the first offending element". Evaluated through the driver, not added as a
+    script tag, so the page's Content-Security-Policy stays as strict as in production."""
+
+    def run(page, *, within: str | None = None) -> list[str]:
+        page.evaluate(axe_source)
+        result = page.evaluate(
+            "async (within) => await axe.run(within ? document.querySelector(within) : document)",
+            within,
+        )
+        return [
+            f"{v['id']} ({v['impact']}): {v['nodes'][0]['target'] if v['nodes'] else ''}"
+            for v in result["violations"]
+        ]
+
+    return run

@@ -22,3 +22,8 @@ def test_wrong_password_shows_an_error_and_stays_on_login(page, live_server, dis
 
     assert "/accounts/login/" in page.url
     assert page.locator(".errorlist").count() == 1
+
+
+def test_the_login_page_passes_axe(page, live_server, axe):
+    page.goto(f"{live_server.url}/accounts/login/")
+    assert axe(page) == []
