@@ -153,6 +153,21 @@ def test_visit_with_window_in_the_past_is_refused():
     assert not ticket.visits.exists()
 
 
+@pytest.mark.parametrize("minutes", [4, 13 * 60])
+def test_a_visit_length_is_held_to_the_same_bounds_when_created_and_when_changed(minutes):
+    ticket = open_ticket()
+    with pytest.raises(InvalidInput, match="5 minutes to 12 hours") as created:
+        services.create_visit(ticket=ticket, by=None, duration_minutes=minutes)
+    visit = services.create_visit(ticket=ticket, by=None, duration_minutes=60)
+    with pytest.raises(InvalidInput, match="5 minutes to 12 hours") as changed:
+        services.update_visit(visit=visit, by=None, duration_minutes=minutes)
+
+    assert created.value.field == changed.value.field == "duration_minutes"
+    visit.refresh_from_db()
+    assert visit.duration_minutes == 60
+    assert ticket.visits.count() == 1
+
+
 def test_new_visit_triages_the_ticket_and_takes_expected_minutes():
     visit = new_visit()
 

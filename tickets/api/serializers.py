@@ -12,6 +12,7 @@ from technicians.models import Technician
 
 from ..models import Ticket, TicketEvent, Visit
 from ..selectors import tickets_for
+from ..services.visits import LONGEST_VISIT, SHORTEST_VISIT
 
 
 class TicketSerializer(serializers.ModelSerializer):
@@ -160,14 +161,20 @@ class VisitInSerializer(serializers.Serializer):
     window_start = serializers.DateTimeField(required=False, allow_null=True, default=None)
     window_end = serializers.DateTimeField(required=False, allow_null=True, default=None)
     duration_minutes = serializers.IntegerField(
-        required=False, allow_null=True, default=None, min_value=5, max_value=720
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=SHORTEST_VISIT,
+        max_value=LONGEST_VISIT,
     )
 
 
 class VisitPatchSerializer(serializers.Serializer):
     window_start = serializers.DateTimeField(required=False, allow_null=True)
     window_end = serializers.DateTimeField(required=False, allow_null=True)
-    duration_minutes = serializers.IntegerField(required=False, min_value=5, max_value=720)
+    duration_minutes = serializers.IntegerField(
+        required=False, min_value=SHORTEST_VISIT, max_value=LONGEST_VISIT
+    )
     locked = serializers.BooleanField(required=False, help_text="The planner keeps it where it is.")
     pinned = serializers.BooleanField(required=False, help_text="The planner keeps its time too.")
 

@@ -26,6 +26,19 @@ if TYPE_CHECKING:
 TS = Ticket.Status
 VS = Visit.Status
 
+# How long one visit may be planned to last, in minutes: the same on creation and on change.
+SHORTEST_VISIT = 5
+LONGEST_VISIT = 12 * 60
+
+
+def check_length(duration_minutes: int) -> None:
+    if not SHORTEST_VISIT <= duration_minutes <= LONGEST_VISIT:
+        raise InvalidInput(
+            _("A visit lasts from %(shortest)d minutes to %(longest)d hours.")
+            % {"shortest": SHORTEST_VISIT, "longest": LONGEST_VISIT // 60},
+            field="duration_minutes",
+        )
+
 
 def visit_minutes(*, kind: str, category: str | None) -> int:
     """Expected minutes of work by job kind and appliance category (configurable)."""
@@ -72,8 +85,8 @@ def create_visit(
             _("A %(status)s ticket cannot get a new visit.")
             % {"status": ticket.get_status_display()}
         )
-    if duration_minutes is not None and not 5 <= duration_minutes <= 16 * 60:
-        raise InvalidInput(_("A visit lasts 5 minutes to 16 hours."), field="duration_minutes")
+    if duration_minutes is not None:
+        check_length(duration_minutes)
     category = ticket.appliance_model.category if ticket.appliance_model is not None else None
     visit = Visit.objects.create(
         ticket=ticket,
@@ -148,10 +161,7 @@ def update_visit(
                 _("Unassign the visit to change its length, then assign it again."),
                 field="duration_minutes",
             )
-        if not 5 <= duration_minutes <= 12 * 60:
-            raise InvalidInput(
-                _("A visit lasts from 5 minutes to 12 hours."), field="duration_minutes"
-            )
+        check_length(duration_minutes)
         visit.duration_minutes = duration_minutes
     if locked is not None:
         visit.locked = locked
