@@ -22,9 +22,11 @@ from .forms import SignInForm
 
 @login_required
 def home(request):
-    """Where each role starts: dispatchers on the board, customers in the portal."""
-    if roles.has_role(request.user, roles.CUSTOMER):
-        return redirect("portal:home")
+    """Where each role starts (the login page comes here unless it was given ?next=): the
+    role's own page, or a welcome that says what to do for a user with no role yet."""
+    page = roles.landing(request.user)
+    if page is not None:
+        return redirect(page)
     return render(request, "home.html")
 
 
