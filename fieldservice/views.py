@@ -17,7 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from . import accounts, roles
 from .api import problem, server_error_body
-from .forms import SignInForm
+from .forms import PasswordResetForm, SignInForm
 
 
 @login_required
@@ -125,6 +125,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             response = super().form_valid(form)
             accounts.password_changed(user=form.user)
         return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's page; the link goes out through the outbox, and the next page is the same
+    whether the address has an account or not."""
+
+    form_class = PasswordResetForm
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

@@ -80,6 +80,13 @@ def test_login_goes_to_next_when_given_and_by_role_when_next_is_elsewhere(
     assert away.wsgi_request.path == reverse("dispatch:board")
 
 
+def test_the_login_page_offers_sign_up_and_a_forgotten_password(client):
+    page = client.get(reverse("login"))
+
+    assert f'href="{reverse("portal:signup")}">Create an account</a>' in page.text
+    assert f'href="{reverse("password_reset")}">Forgot your password?</a>' in page.text
+
+
 def test_healthz_answers(client):
     assert client.get(reverse("healthz")).json() == {"status": "ok"}
 
