@@ -38,6 +38,8 @@ def signup_data(**changes) -> dict:
         "password": "a-long-pass-42",
         "address": "Via Roma 1",
         "city": "Rome",
+        "postal_code": "00184",
+        "phone": "+39 312 345 6789",
         "latitude": "41.9",
         "longitude": "12.5",
         **changes,
@@ -78,6 +80,8 @@ def test_sign_up_creates_login_customer_and_site(client):
             "password": "a-long-pass-42",
             "address": "Via Roma 1",
             "city": "Rome",
+            "postal_code": "00184",
+            "phone": "+39 312 345 6789",
             "latitude": 41.9,
             "longitude": 12.5,
         },
@@ -100,6 +104,8 @@ def test_sign_up_without_the_addresss_place_asks_for_it_and_opens_nothing(client
             "password": "a-long-pass-42",
             "address": "Via Roma 1",
             "city": "Rome",
+            "postal_code": "00184",
+            "phone": "+39 312 345 6789",
         },
     )
 
@@ -119,6 +125,8 @@ def test_sign_up_twice_or_with_a_weak_password_says_why(client):
         "password": "a-long-pass-42",
         "address": "Via Roma 1",
         "city": "Rome",
+        "postal_code": "00184",
+        "phone": "+39 312 345 6789",
         "latitude": 41.9,
         "longitude": 12.5,
     }
