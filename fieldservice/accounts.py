@@ -4,11 +4,15 @@ new password ends and lifts."""
 from __future__ import annotations
 
 from django.contrib.auth.models import User
+from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
-from . import logins
+from . import events, logins
 from .models import ApiToken
 
 
@@ -37,3 +41,19 @@ def password_changed(*, user: User) -> int:
     )
     logins.forget_failures(user=user)
     return revoked
+
+
+@transaction.atomic
+def request_password_reset(*, user: User, language: str) -> None:
+    """Email the user the link that sets a new password, through the outbox (a domain event
+    notifications turns into a row), so the page answers alike whether the address has an
+    account or not and no mail server holds it up. `language` is the page's, for a user
+    whose own language is not known."""
+    path = reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    events.password_reset_requested.send(sender=User, user=user, reset_path=path, language=language)

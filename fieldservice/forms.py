@@ -7,10 +7,12 @@ import uuid
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from . import logins
+from . import accounts, logins
 
 # No place on Earth is further from UTC; Python reads offsets up to 23:59, and PostgreSQL
 # refuses 16 hours or more with an error (a 500) when such a date-time reaches a query.
@@ -78,3 +80,12 @@ class SignInForm(AuthenticationForm):
         if getattr(self.request, "login_throttled", False):
             return ValidationError(logins.throttle_message(), code="throttled")
         return super().get_invalid_login_error()
+
+
+class PasswordResetForm(DjangoPasswordResetForm):
+    """Django's form (the active accounts with a usable password and this address), whose
+    email goes through the outbox in the user's language instead of out from the request."""
+
+    def save(self, *args, **kwargs) -> None:  # the view's email options are not ours to use
+        for user in self.get_users(self.cleaned_data["email"]):
+            accounts.request_password_reset(user=user, language=get_language())

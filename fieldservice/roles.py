@@ -25,11 +25,31 @@ def has_role(user: User | AnonymousUser | None, role: str) -> TypeGuard[User]:
         return False
     if role == DISPATCHER and user.is_superuser:
         return True
+    return role in _groups(user)
+
+
+# Where each role starts after signing in, in this order for a user in several groups.
+LANDINGS = ((DISPATCHER, "dispatch:board"), (TECHNICIAN, "tech:today"), (CUSTOMER, "portal:home"))
+
+
+def landing(user: User | AnonymousUser | None) -> str | None:
+    """The name of the page a signed-in user starts on: their role's own (the board, My day,
+    the portal), the back office for staff in no role (superusers included, who act as
+    dispatchers but are the back office first), or None for a user with no role yet."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    for role, page in LANDINGS:
+        if role in _groups(user):
+            return page
+    return "admin:index" if user.is_staff else None
+
+
+def _groups(user: User) -> set[str]:
     cache = getattr(user, "_role_cache", None)
     if cache is None:
         cache = set(user.groups.values_list("name", flat=True))
         user._role_cache = cache  # type: ignore[attr-defined]  # per-request, on the user object
-    return role in cache
+    return cache
 
 
 def scoped(

@@ -11,12 +11,14 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    # Before Django's own: a new password revokes the user's API tokens.
+    # Before Django's own: a reset link goes through the outbox, a new password revokes the
+    # user's API tokens.
     path(
         "accounts/password_change/",
         views.PasswordChangeView.as_view(),
         name="password_change",
     ),
+    path("accounts/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "accounts/reset/<uidb64>/<token>/",
         views.PasswordResetConfirmView.as_view(),

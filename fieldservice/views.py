@@ -17,14 +17,16 @@ from django.views.decorators.csrf import csrf_exempt
 
 from . import accounts, roles
 from .api import problem, server_error_body
-from .forms import SignInForm
+from .forms import PasswordResetForm, SignInForm
 
 
 @login_required
 def home(request):
-    """Where each role starts: dispatchers on the board, customers in the portal."""
-    if roles.has_role(request.user, roles.CUSTOMER):
-        return redirect("portal:home")
+    """Where each role starts (the login page comes here unless it was given ?next=): the
+    role's own page, or a welcome that says what to do for a user with no role yet."""
+    page = roles.landing(request.user)
+    if page is not None:
+        return redirect(page)
     return render(request, "home.html")
 
 
@@ -123,6 +125,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             response = super().form_valid(form)
             accounts.password_changed(user=form.user)
         return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's page; the link goes out through the outbox, and the next page is the same
+    whether the address has an account or not."""
+
+    form_class = PasswordResetForm
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

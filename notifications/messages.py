@@ -252,6 +252,33 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
             "{confirm_url}\n\nАко не сте се регистрирали, пренебрегнете това съобщение.",
         ),
     },
+    "password_reset": {
+        "en": (
+            "Set a new password",
+            "Hello {name},\n\nsomeone, hopefully you, asked to set a new password for your "
+            "account. To choose it, open this link: {reset_url}\n\nThe link works once. If you "
+            "did not ask, ignore this message: your password stays as it is.",
+        ),
+        "it": (
+            "Imposti una nuova password",
+            "Gentile {name},\n\nqualcuno, speriamo lei, ha chiesto una nuova password per il "
+            "suo account. Per sceglierla apra questo link: {reset_url}\n\nIl link vale una "
+            "volta sola. Se non l'ha chiesto lei, ignori questo messaggio: la password resta "
+            "quella di prima.",
+        ),
+        "es": (
+            "Elija una nueva contraseña",
+            "Hola {name}:\n\nalguien, esperamos que usted, pidió una nueva contraseña para su "
+            "cuenta. Para elegirla, abra este enlace: {reset_url}\n\nEl enlace sirve una sola "
+            "vez. Si no la pidió, ignore este mensaje: su contraseña sigue igual.",
+        ),
+        "bg": (
+            "Задайте нова парола",
+            "Здравейте, {name},\n\nнякой, надяваме се вие, поиска нова парола за профила ви. "
+            "За да я изберете, отворете тази връзка: {reset_url}\n\nВръзката важи веднъж. Ако "
+            "не сте поискали, пренебрегнете това съобщение: паролата ви остава същата.",
+        ),
+    },
 }
 
 
@@ -345,6 +372,13 @@ SMS_TEXTS: dict[str, dict[str, str]] = {
         "it": "Confermi il suo indirizzo email: {confirm_url}",
         "es": "Confirme su dirección de correo: {confirm_url}",
         "bg": "Потвърдете имейл адреса си: {confirm_url}",
+    },
+    # Sent by email only; here so every kind has its words on both channels.
+    "password_reset": {
+        "en": "Set a new password: {reset_url}",
+        "it": "Imposti una nuova password: {reset_url}",
+        "es": "Elija una nueva contraseña: {reset_url}",
+        "bg": "Задайте нова парола: {reset_url}",
     },
 }
 

@@ -35,6 +35,7 @@ class Notification(models.Model):
         RUNNING_LATE = "running_late", _("Visit running late")
         HANDED_BACK = "handed_back", _("Technician cannot come")
         CONFIRM_EMAIL = "confirm_email", _("Email address to confirm")
+        PASSWORD_RESET = "password_reset", _("Password reset link")
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     channel = models.CharField(

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from dispatch import events as dispatch_events
+from fieldservice import events as account_events
 from portal import events as portal_events
 from portal.models import SignUp
 from portal.services import booking_token, confirmation_token
@@ -49,6 +51,15 @@ def on_confirmation_requested(sender, sign_up: SignUp, **kwargs) -> None:
     services.confirm_email_address(
         customer=sign_up.customer,
         confirm_url=services.public_url("portal:confirm_email", confirmation_token(sign_up)),
+    )
+
+
+@receiver(account_events.password_reset_requested, dispatch_uid="notifications.password_reset")
+def on_password_reset_requested(sender, user, reset_path: str, language: str, **kwargs) -> None:
+    services.send_password_reset(
+        user=user,
+        reset_url=settings.FIELDSERVICE["PUBLIC_URL"] + reset_path,
+        language=language,
     )
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.db.models import Q
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from catalog.codes import split_codes
@@ -21,9 +23,39 @@ class SignUpForm(forms.Form):
     name = forms.CharField(label=_("Your name"), max_length=200)
     # The email becomes the login name, which holds 150 characters.
     email = forms.EmailField(label=_("Email"), max_length=150)
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
-    address = forms.CharField(label=_("Street address"), max_length=250)
-    city = forms.CharField(label=_("City"), max_length=100, initial="Rome")
+    # Checked and stored as E.164 by the service; the technician calls it, SMS go to it.
+    phone = forms.CharField(
+        label=_("Phone number"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        error_messages={"required": _("Give a phone number, so the technician can call you.")},
+    )
+    # Each language in its own words; blank (a hand-made request) means the page's.
+    language = forms.ChoiceField(
+        label=_("Language for our messages"),
+        choices=[
+            (code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES
+        ],
+        required=False,
+    )
+    password = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    address = forms.CharField(
+        label=_("Street and number"),
+        max_length=250,
+        widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
+    )
+    postal_code = forms.CharField(
+        label=_("Postcode"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
+    )
+    city = forms.CharField(
+        label=_("City"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
+    )
     # No default place: one filled in for everybody (the city centre) would send technicians
     # and the planner to the wrong street. The page's "Use my location" button fills these.
     latitude = forms.FloatField(

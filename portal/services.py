@@ -11,6 +11,7 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from phonenumber_field.phonenumber import PhoneNumber, to_python
 
 from catalog.selectors import match_codes
 from customers.models import Appliance, ApplianceModel, Customer, Site
@@ -57,11 +58,13 @@ def sign_up(
     city: str,
     latitude: float,
     longitude: float,
-    phone: str = "",
+    phone: str,
+    postal_code: str = "",
     language: str = "",
 ) -> Customer:
-    """A new customer with a portal login and their first address, and an email in their
-    language with the link that confirms the address: until they follow it they cannot book."""
+    """A new customer with a portal login, their phone number (E.164) and their first address,
+    and an email in their language with the link that confirms the address: until they follow
+    it they cannot book."""
     email = email.strip().lower()
     longest = User._meta.get_field("username").max_length
     if longest is not None and len(email) > longest:
@@ -76,6 +79,7 @@ def sign_up(
     )
     if email_taken(email):
         raise taken
+    number = _phone_number(phone)
     try:
         with transaction.atomic():
             user = User.objects.create_user(
@@ -90,12 +94,36 @@ def sign_up(
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
     customer = Customer.objects.create(
-        name=name.strip(), email=email, phone=phone, user=user, language=language
+        name=name.strip(), email=email, phone=number, user=user, language=language
     )
-    add_site(customer=customer, address=address, city=city, latitude=latitude, longitude=longitude)
+    add_site(
+        customer=customer,
+        address=address,
+        postal_code=postal_code,
+        city=city,
+        latitude=latitude,
+        longitude=longitude,
+    )
     pending = SignUp.objects.create(customer=customer, link_sent_at=timezone.now())
     events.confirmation_requested.send(sender=SignUp, sign_up=pending)
     return customer
+
+
+def _phone_number(text: str) -> PhoneNumber:
+    """The number a customer typed, in E.164: with its country code, or Italian without one
+    (the country a new address gets)."""
+    if not text.strip():
+        raise InvalidInput(_("Give a phone number, so the technician can call you."), field="phone")
+    number = to_python(text.strip(), region=Site._meta.get_field("country").get_default())
+    if not isinstance(number, PhoneNumber) or not number.is_valid():
+        raise InvalidInput(
+            _(
+                "That phone number is not valid: type it with its country code, like "
+                "+39 312 345 6789."
+            ),
+            field="phone",
+        )
+    return number
 
 
 def confirmation_token(sign_up: SignUp) -> str:

@@ -48,10 +48,14 @@ def home(request):
 
 
 def sign_up(request):
-    form = SignUpForm(request.POST or None)
+    form = SignUpForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
     if request.method == "POST" and form.is_valid():
+        data = {
+            **form.cleaned_data,
+            "language": form.cleaned_data["language"] or request.LANGUAGE_CODE,
+        }
         try:
-            customer = services.sign_up(**form.cleaned_data, language=request.LANGUAGE_CODE)
+            customer = services.sign_up(**data)
         except DomainError as err:
             form.add_error(err.field, err.message)
         else:

@@ -7,8 +7,10 @@ import datetime
 import pytest
 from django.db import transaction
 
+from notifications import services as notifications
 from tests import factories
 from tests.helpers import ROME, World, build_world
+from tests.mailserver import MailServer
 
 
 @pytest.fixture
@@ -66,3 +68,17 @@ def shared_world(django_db_setup, django_db_blocker):
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def smtp(settings):
+    """The mail goes to a real SMTP server on loopback (tests/mailserver.py): (inbox, server)."""
+    controller = MailServer()
+    server = controller.inbox
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    yield server, controller
+    notifications.close_mail_connection()
+    controller.stop()

@@ -85,8 +85,9 @@ MATRIX = {
     # The link in a reset email: the token is the key, whoever follows it.
     "password_reset_confirm": _everyone(302),
     "password_reset_complete": _everyone(200),
-    # Customers start in the portal; everyone else signed in on the landing page.
-    "home": _row(customer=302, technician=200, dispatcher=200, staff=200),
+    # Each role is sent on to its own page (staff to the back office); only a user with no
+    # role stays, on the welcome (tests/fieldservice/test_pages.py).
+    "home": _row(customer=302, technician=302, dispatcher=302, staff=302),
     "healthz": _everyone(200),
     "health": _row(anonymous=404, customer=404, technician=404, dispatcher=404, staff=200),
     # The first line's intake.

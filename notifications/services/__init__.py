@@ -19,6 +19,7 @@ from .outbox import (
     notify_technician,
     resend,
     schedule_reminders,
+    send_password_reset,
 )
 from .preferences import set_preferences, unsubscribe
 from .smtp import close_mail_connection
@@ -40,6 +41,7 @@ __all__ = [
     "resend",
     "revoke_feed",
     "schedule_reminders",
+    "send_password_reset",
     "set_preferences",
     "sweep",
     "unsubscribe",

@@ -52,6 +52,7 @@ _DEFAULTS = {
     "due": "",
     "window_end": "",
     "confirm_url": "",
+    "reset_url": "",
 }
 
 

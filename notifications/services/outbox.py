@@ -63,6 +63,25 @@ def confirm_email_address(*, customer: Customer, confirm_url: str) -> Notificati
     )
 
 
+def send_password_reset(*, user: User, reset_url: str, language: str) -> Notification | None:
+    """The link that sets a new password, by email whatever the person's preferences (it
+    answers their own request), in their language: a customer's own, else that of the page
+    they asked from."""
+    customer = Customer.objects.filter(user=user).only("language").first()
+    if customer is not None and customer.language:
+        language = customer.language
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    return _write(
+        [(Notification.Channel.EMAIL, user.email)],
+        kind=Kind.PASSWORD_RESET,
+        language=language,
+        visit=None,
+        payload={"name": user.get_full_name() or user.get_username(), "reset_url": reset_url},
+        due_at=timezone.now(),
+    )
+
+
 def cancel_reminders(*, visit: Visit) -> None:
     """The visit's pending reminders will not be sent."""
     Notification.objects.filter(

@@ -22,7 +22,10 @@ def test_sign_up_add_book_track_and_reschedule_by_link(page, browser, live_serve
     page.fill("#id_name", "Giulia Bianchi")
     page.fill("#id_email", "giulia@example.com")
     page.fill("#id_password", "a-long-pass-42")
+    page.fill("#id_phone", "312 345 6789")
     page.fill("#id_address", "Via Roma 1")
+    page.fill("#id_postal_code", "00184")
+    page.fill("#id_city", "Rome")
     # The address's place comes from the phone, at the customer's request.
     page.context.grant_permissions(["geolocation"], origin=live_server.url)
     page.context.set_geolocation({"latitude": 41.8986, "longitude": 12.4769})

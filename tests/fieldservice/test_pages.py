@@ -1,4 +1,5 @@
-"""The pages that exist so far: login, home, health, and the back office for every model."""
+"""The pages that exist so far: login and where it lands each role, health, and the back office
+for every model."""
 
 import datetime
 
@@ -28,13 +29,62 @@ def test_home_needs_login(client):
     assert response["Location"].startswith(reverse("login"))
 
 
-def test_login_then_home(client, dispatcher):
-    response = client.post(
-        reverse("login"), {"username": "dispatcher", "password": "pw-secret-123"}
+def _log_in(client, username: str, **params):
+    return client.post(
+        reverse("login") + (f"?next={params['next']}" if "next" in params else ""),
+        {"username": username, "password": "pw-secret-123", **params},
+        follow=True,
     )
 
-    assert response.status_code == 302
-    assert "Back office" in client.get(reverse("home")).text
+
+@pytest.mark.parametrize(
+    ("who", "lands_on"),
+    [
+        ("dispatcher", "dispatch:board"),
+        ("technician", "tech:today"),
+        ("customer", "portal:home"),
+        ("staff", "admin:index"),
+        ("superuser", "admin:index"),
+    ],
+)
+def test_after_login_each_role_lands_on_its_own_page(
+    client, who, lands_on, dispatcher, technician, customer_user
+):
+    UserFactory(username="staff", is_staff=True)
+    UserFactory(username="superuser", is_staff=True, is_superuser=True)
+    username = {"technician": "tech", "customer": "customer"}.get(who, who)
+
+    response = _log_in(client, username)
+
+    assert response.status_code == 200
+    assert response.wsgi_request.path == reverse(lands_on)
+
+
+def test_a_user_with_no_role_is_welcomed_and_told_what_to_do(client, other_company_user):
+    response = _log_in(client, "stranger")
+
+    assert response.wsgi_request.path == reverse("home")
+    assert "Welcome" in response.text
+    assert "no role yet" in response.text
+    assert reverse("portal:signup") in response.text
+
+
+def test_login_goes_to_next_when_given_and_by_role_when_next_is_elsewhere(
+    client, technician, dispatcher
+):
+    job = _log_in(client, "tech", next="/tech/offline/")
+    client.logout()
+    away = _log_in(client, "dispatcher", next="https://evil.example.com/")
+
+    assert job.wsgi_request.path == "/tech/offline/"
+    assert away.wsgi_request.path == reverse("dispatch:board")
+
+
+def test_the_login_page_offers_sign_up_and_a_forgotten_password(client):
+    page = client.get(reverse("login"))
+
+    assert f'href="{reverse("portal:signup")}">Create an account</a>' in page.text
+    assert f'href="{reverse("password_reset")}">Forgot your password?</a>' in page.text
 
 
 def test_healthz_answers(client):

@@ -6,22 +6,8 @@ from django.utils import timezone
 from notifications import services
 from notifications.models import Notification
 from tests.factories import new_visit
-from tests.mailserver import MailServer
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def smtp(settings):
-    controller = MailServer()
-    server = controller.inbox
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    yield server, controller
-    services.close_mail_connection()
-    controller.stop()
 
 
 def _reminders(count: int) -> list[Notification]:

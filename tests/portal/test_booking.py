@@ -182,6 +182,7 @@ def test_sign_up_refuses_an_email_longer_than_a_login_name():
             city="Rome",
             latitude=41.9,
             longitude=12.5,
+            phone="+39 312 345 6789",
         )
 
     assert refused.value.field == "email"

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from customers.models import Customer, Site
 from fieldservice.errors import NotAllowed
 from notifications.models import Notification
 from portal import services
@@ -28,6 +29,8 @@ def signup_data(**changes) -> dict:
         "password": "a-long-pass-42",
         "address": "Via Roma 1",
         "city": "Rome",
+        "postal_code": "00184",
+        "phone": "+39 312 345 6789",
         "latitude": "41.9",
         "longitude": "12.5",
         **changes,
@@ -110,3 +113,62 @@ def test_a_forged_or_deactivated_accounts_confirmation_link_is_not_valid(client)
     assert "not valid" in forged.text
     assert "not valid" in closed.text
     assert SignUp.objects.get().confirmed_at is None
+
+
+def _rows() -> dict[str, int]:
+    """What a sign-up writes: bad input writes none of it."""
+    tables = (User, Customer, Site, SignUp, Notification)
+    return {table.__name__: table.objects.count() for table in tables}
+
+
+def test_sign_up_asks_for_the_address_a_phone_number_and_the_language(client):
+    page = client.get(reverse("portal:signup"), HTTP_ACCEPT_LANGUAGE="es")
+
+    for field in ("address", "postal_code", "city", "phone", "language"):
+        assert f'name="{field}"' in page.text
+    assert 'type="tel"' in page.text
+    assert '<option value="es" selected>español</option>' in page.text  # the page's, first
+    assert '<option value="bg">български</option>' in page.text
+    assert 'id="locate"' in page.text  # the place on the map, from the phone, as before
+
+
+def test_sign_up_stores_the_phone_in_e164_the_postcode_and_the_chosen_language(client):
+    response = client.post(
+        reverse("portal:signup"),
+        signup_data(phone="312 345 6789", language="bg"),  # Italian, typed without +39
+        HTTP_ACCEPT_LANGUAGE="it",
+    )
+
+    assert response.status_code == 302
+    customer = Customer.objects.get(email="giulia@example.com")
+    assert str(customer.phone) == "+393123456789"
+    assert customer.language == "bg"
+    site = customer.sites.get()
+    assert (site.address, site.postal_code, site.city) == ("Via Roma 1", "00184", "Rome")
+    assert Notification.objects.get(kind="confirm_email").language == "bg"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "says"),
+    [
+        ({"phone": ""}, "phone", "so the technician can call you"),
+        ({"phone": "12"}, "phone", "with its country code"),
+        ({"phone": "call me"}, "phone", "with its country code"),
+        ({"language": "fr"}, "language", "Select a valid choice"),
+        ({"postal_code": ""}, "postal_code", "required"),
+        ({"city": ""}, "city", "required"),
+    ],
+)
+def test_sign_up_with_bad_input_says_so_beside_the_field_and_creates_nothing(
+    client, changes, field, says
+):
+    before = _rows()
+
+    response = client.post(reverse("portal:signup"), signup_data(**changes))
+
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert list(errors) == [field]
+    assert says in " ".join(errors[field])
+    assert says in response.text  # shown on the page, beside the field
+    assert _rows() == before

@@ -20,6 +20,8 @@ def signup_data(**changes) -> dict:
         "password": "a-long-pass-42",
         "address": "Via Roma 1",
         "city": "Rome",
+        "postal_code": "00184",
+        "phone": "+39 312 345 6789",
         "latitude": "41.9",
         "longitude": "12.5",
         **changes,
