@@ -153,7 +153,7 @@ def job_minutes(*, kind: str, model: ApplianceModel) -> int:
     return ticket_services.visit_minutes(kind=kind, category=model.category)
 
 
-def _ensure_offered(window_start: datetime.datetime | None) -> None:
+def ensure_offered(window_start: datetime.datetime | None) -> None:
     """Refuse a window start the free-window search could not have offered: none at all, or a
     day outside its horizon. Checked before anything converts the time to a local day, which
     overflows for dates near the end of the calendar."""
@@ -214,7 +214,7 @@ def book_visit(
     model = appliance.model if appliance is not None else appliance_model
     if model is None:
         raise InvalidInput(_("Choose the appliance or the model to install."), field="appliance")
-    _ensure_offered(window_start)
+    ensure_offered(window_start)
     skills = job_skills(appliance=appliance, model=model, codes=codes or [])
     minutes = job_minutes(kind=kind, model=model)
     offers = availability.offers_for(skills=skills, minutes=minutes, site=site, start=window_start)
@@ -350,7 +350,7 @@ def reschedule_booking(
 ) -> Visit:
     """Move a booked visit to another free window, with a technician who can keep it."""
     _check_cutoff(visit)
-    _ensure_offered(window_start)
+    ensure_offered(window_start)
     assert window_start is not None  # refused just above
     ticket = visit.ticket
     model = ticket.appliance.model if ticket.appliance is not None else ticket.appliance_model
