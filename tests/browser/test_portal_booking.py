@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.factories import ApplianceFactory, ApplianceModelFactory, SiteFactory, TechnicianFactory
+from tests.helpers import ROME
 from tickets.models import Ticket
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -124,3 +125,28 @@ def test_show_free_times_with_nothing_filled_in_says_what_is_missing_beside_it(
     expect(page.locator("[data-field=model] .error")).to_have_text("Choose the model to install.")
     expect(page.locator("#id_appliance")).to_be_hidden()
     expect(page.locator("#id_kind")).to_have_value("installation")
+
+
+def test_the_confirmation_shows_appliance_address_description_and_window_once_each(
+    page, live_server, login, customer_user
+):
+    TechnicianFactory()
+    appliance = ApplianceFactory(
+        site__customer=customer_user.customer,
+        site__address="Via Appia 12",
+        model=ApplianceModelFactory(manufacturer="Bosch", model_number="WAN28208IT"),
+    )
+    login(page, "customer")
+    _repair_windows(page, live_server, appliance)
+    page.locator("button.window").first.click()
+    page.get_by_role("button", name="Confirm booking").click()
+    expect(page.locator(".messages")).to_contain_text("Booked!")
+
+    visit = Ticket.objects.get().visits.get()
+    start, end = visit.window_start.astimezone(ROME), visit.window_end.astimezone(ROME)
+    window = f"{start:%H:%M}\N{EN DASH}{end:%H:%M}"
+    text = page.locator("main").inner_text()
+    assert text.count("Bosch WAN28208IT") == 1, text
+    assert text.count("Via Appia 12") == 1, text
+    assert text.count("Water on the floor after each wash") == 1, text
+    assert text.count(window) == 1, text
