@@ -150,3 +150,26 @@ def test_the_confirmation_shows_appliance_address_description_and_window_once_ea
     assert text.count("Via Appia 12") == 1, text
     assert text.count("Water on the floor after each wash") == 1, text
     assert text.count(window) == 1, text
+
+
+def test_the_booking_and_tracking_pages_pass_axe(
+    page, live_server, login, customer_user, axe, rates
+):
+    TechnicianFactory()
+    appliance = ApplianceFactory(site__customer=customer_user.customer)
+    login(page, "customer")
+    found = {}
+
+    page.goto(f"{live_server.url}/portal/book/")
+    found["form"] = axe(page)
+    page.get_by_role("button", name="Show free times").click()
+    found["errors"] = axe(page)
+    _repair_windows(page, live_server, appliance)
+    found["windows"] = axe(page)
+    page.locator("button.window").first.click()
+    found["review"] = axe(page)
+    page.get_by_role("button", name="Confirm booking").click()
+    expect(page.locator(".messages")).to_contain_text("Booked!")
+    found["tracking"] = axe(page)
+
+    assert found == {step: [] for step in found}
