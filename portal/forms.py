@@ -56,8 +56,25 @@ class ModelSearchForm(forms.Form):
 
 
 class ApplianceForm(forms.Form):
+    """An appliance by its catalogue model, or, when the model is not in the list, described
+    (brand, model as printed, category) for the desk to match (customers.register_appliance
+    checks the description)."""
+
+    DESCRIBED = ("described_manufacturer", "described_model", "described_category")
+
     site = forms.ModelChoiceField(label=_("Address"), queryset=Site.objects.none())
-    model = forms.ModelChoiceField(label=_("Model"), queryset=ApplianceModel.objects.all())
+    model = forms.ModelChoiceField(
+        label=_("Model"), required=False, queryset=ApplianceModel.objects.all()
+    )
+    described_manufacturer = forms.CharField(label=_("Brand"), required=False, max_length=100)
+    described_model = forms.CharField(
+        label=_("Model, as printed on the rating plate"), required=False, max_length=100
+    )
+    described_category = forms.ChoiceField(
+        label=_("What kind of appliance?"),
+        required=False,
+        choices=[("", _("Choose…")), *ApplianceModel.Category.choices],
+    )
     serial_number = forms.CharField(label=_("Serial number"), max_length=100)
     purchased_on = forms.DateField(
         label=_("Purchase date"),
@@ -77,6 +94,12 @@ class ApplianceForm(forms.Form):
                     Q(manufacturer__icontains=word) | Q(model_number__icontains=word)
                 )
             self.fields["model"].queryset = models
+            if not models.exists():
+                # Nothing found: what they searched for is likely the model as printed.
+                self.fields["described_model"].initial = model_query
+
+    def described_fields(self):
+        return [self[name] for name in self.DESCRIBED]
 
 
 class CodeSearchForm(forms.Form):

@@ -111,7 +111,7 @@ def add_appliance(request):
     return render(
         request,
         "portal/appliance_form.html",
-        {"form": form},
+        {"form": form, "q": query},
         status=400 if form.errors or search.errors else 200,
     )
 
@@ -193,13 +193,14 @@ def _book(request, customer, data):
 
 
 def _free_windows(data):
-    model = data["appliance"].model if data["appliance"] else data["model"]
     return availability.by_day(
         availability.free_windows(
             skills=services.job_skills(
                 appliance=data["appliance"], model=data["model"], codes=data["code_list"]
             ),
-            minutes=services.job_minutes(kind=data["kind"], model=model),
+            minutes=services.job_minutes(
+                kind=data["kind"], appliance=data["appliance"], model=data["model"]
+            ),
             site=data["site"],
         )
     )

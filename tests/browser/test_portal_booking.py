@@ -173,3 +173,37 @@ def test_the_booking_and_tracking_pages_pass_axe(
     found["tracking"] = axe(page)
 
     assert found == {step: [] for step in found}
+
+
+def test_a_model_not_in_the_catalogue_is_described_then_booked(
+    page, live_server, login, customer_user, axe
+):
+    TechnicianFactory()
+    SiteFactory(customer=customer_user.customer, address="Via Appia 12")
+    ApplianceModelFactory(manufacturer="Bosch", model_number="WAN28208IT")
+    login(page, "customer")
+
+    page.goto(f"{live_server.url}/portal/appliances/add/")
+    page.fill("input[name=q]", "ZWF 7143 X")
+    page.get_by_role("button", name="Find").click()
+    describe = page.get_by_test_id("describe")
+    expect(describe.locator("#id_described_model")).to_have_value("ZWF 7143 X")
+    assert axe(page) == []
+    page.select_option("#id_site", index=1)
+    describe.get_by_label("Brand").fill("Zanussi")
+    describe.get_by_label("What kind of appliance?").select_option("washing_machine")
+    page.fill("#id_serial_number", "ZW-1")
+    page.click("#appliance-form button[type=submit]")
+
+    expect(page.locator("h1")).to_have_text("Book a visit")
+    appliance = customer_user.customer.sites.get().appliances.get()
+    assert (appliance.model, appliance.needs_matching) == (None, True)
+    page.select_option("#id_kind", "repair")
+    page.select_option("#id_appliance", label="Zanussi ZWF 7143 X #ZW-1")
+    page.get_by_role("button", name="Show free times").click()
+    page.locator("button.window").first.click()
+    expect(page.get_by_test_id("review")).to_contain_text("Zanussi ZWF 7143 X #ZW-1")
+    page.get_by_role("button", name="Confirm booking").click()
+
+    expect(page.locator(".messages")).to_contain_text("Booked!")
+    assert Ticket.objects.get().appliance == appliance
