@@ -43,6 +43,13 @@ def awaiting_confirmation(customer: Customer) -> bool:
     return SignUp.objects.filter(customer=customer, confirmed_at__isnull=True).exists()
 
 
+def final_before() -> datetime.datetime:
+    """Windows that start before this moment are inside the change cut-off: booked, they can
+    no longer be moved or cancelled online."""
+    hours = settings.FIELDSERVICE.get("CHANGE_CUTOFF_HOURS", 24)
+    return timezone.now() + datetime.timedelta(hours=hours)
+
+
 @dataclass(frozen=True)
 class BookingReview:
     """What booking this window will do, shown before the customer confirms it."""
@@ -108,7 +115,7 @@ def booking_review(
         description=description,
         window_start=window_start,
         window_end=window_start + datetime.timedelta(minutes=config["ARRIVAL_WINDOW_MINUTES"]),
-        final=window_start - now < datetime.timedelta(hours=cutoff_hours),
+        final=window_start < final_before(),
         cutoff_hours=cutoff_hours,
         coverage=assessment.coverage,
         rates=labour_rates() if billable else None,

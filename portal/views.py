@@ -3,6 +3,7 @@ windows, following the job."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
@@ -169,7 +170,13 @@ def book(request):
     return render(
         request,
         "portal/book.html",
-        {"form": form, "windows": windows, "review": review},
+        {
+            "form": form,
+            "windows": windows,
+            "review": review,
+            "final_before": selectors.final_before(),
+            "cutoff_hours": settings.FIELDSERVICE.get("CHANGE_CUTOFF_HOURS", 24),
+        },
         status=400 if form.errors else 200,
     )
 

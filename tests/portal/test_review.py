@@ -99,3 +99,18 @@ def test_a_price_setting_that_is_not_an_amount_fails_loudly_naming_it():
     assert currency.returncode != 0
     assert "CURRENCY must be an ISO 4217 code" in currency.stderr
     assert good.returncode == 0, good.stderr
+
+
+@pytest.mark.parametrize(("cutoff_hours", "all_final"), [(24 * 30, True), (0, False)])
+def test_windows_inside_the_cutoff_are_marked_final_in_the_list(
+    portal, customer_user, settings, cutoff_hours, all_final
+):
+    TechnicianFactory()
+    settings.FIELDSERVICE = {**settings.FIELDSERVICE, "CHANGE_CUTOFF_HOURS": cutoff_hours}
+    appliance = ApplianceFactory(site__customer=customer_user.customer)
+
+    page = portal.get(reverse("portal:book"), _job(appliance)).text
+
+    windows = page.count('class="window"')
+    assert windows > 0
+    assert page.count('data-testid="final-window"') == (windows if all_final else 0)
