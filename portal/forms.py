@@ -122,7 +122,8 @@ class CodeSearchForm(forms.Form):
 
 class BookingForm(SubmitOnceForm):
     """What the customer needs, then a window. Each kind of job asks its own fields
-    (FIELDS_BY_KIND); the page shows those of the kind chosen, and only they are checked."""
+    (FIELDS_BY_KIND, which book.html's fieldsets follow); the page shows those of the kind
+    chosen, and only they are checked."""
 
     FIELDS_BY_KIND: ClassVar[dict[str, tuple[str, ...]]] = {
         Ticket.Kind.REPAIR: ("appliance", "codes", "description"),
@@ -190,10 +191,6 @@ class BookingForm(SubmitOnceForm):
             site__customer=customer
         ).select_related("model", "site")
         self.fields["site"].queryset = customer.sites.all()
-
-    def kind_fields(self) -> dict[str, tuple[str, ...]]:
-        """For the page: which fields each kind shows."""
-        return {str(kind): names for kind, names in self.FIELDS_BY_KIND.items()}
 
     def chosen_kind(self) -> str:
         """The kind the customer chose, once the form is sent ("" before)."""
