@@ -64,11 +64,12 @@ def match_codes(typed: list[str], model: ApplianceModel | None) -> CodeMatch:
     return result
 
 
-def codes_starting(*, model: ApplianceModel, typed: str, limit: int) -> QuerySet[ErrorCode]:
+def codes_starting(*, model: ApplianceModel | None, typed: str, limit: int) -> QuerySet[ErrorCode]:
     """The codes of an appliance model (and its family) that start like what is typed, each
-    once: the model's own entry wins over its family's for the same code."""
+    once: the model's own entry wins over its family's for the same code. None for an
+    appliance not matched to the catalogue yet."""
     prefix = normalize_code(typed)
-    if not prefix:
+    if not prefix or model is None:
         return ErrorCode.objects.none()
     found = catalog_for(model).filter(normalized_code__startswith=prefix)
     own = found.filter(appliance_model=model).values("normalized_code")

@@ -36,9 +36,24 @@ class ApplianceModelAdmin(admin.ModelAdmin):
 
 @admin.register(Appliance)
 class ApplianceAdmin(admin.ModelAdmin):
-    list_display = ["serial_number", "model", "site", "warranty_until", "contract"]
-    list_filter = ["model__category", "model__manufacturer"]
-    search_fields = ["serial_number", "model__model_number", "site__customer__name"]
+    list_display = [
+        "serial_number",
+        "model",
+        "needs_matching",
+        "described_manufacturer",
+        "described_model",
+        "site",
+        "warranty_until",
+        "contract",
+    ]
+    # The desk's queue of appliances customers described: pick the model, untick the flag.
+    list_filter = ["needs_matching", "model__category", "model__manufacturer"]
+    search_fields = [
+        "serial_number",
+        "model__model_number",
+        "described_model",
+        "site__customer__name",
+    ]
     list_select_related = ["model", "site", "contract"]
     raw_id_fields = ["site", "contract"]
     date_hierarchy = "warranty_until"

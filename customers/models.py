@@ -144,10 +144,28 @@ class ServiceContract(models.Model):
 
 
 class Appliance(models.Model):
-    """One physical appliance at a site, with its serial number and warranty."""
+    """One physical appliance at a site, with its serial number and warranty. A customer whose
+    model is not in the catalogue describes it (brand, model as printed, category): it then has
+    no model and `needs_matching` until the desk picks the catalogue entry."""
 
     model = models.ForeignKey(
-        ApplianceModel, verbose_name=_("model"), on_delete=models.PROTECT, related_name="units"
+        ApplianceModel,
+        verbose_name=_("model"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="units",
+    )
+    described_manufacturer = models.CharField(_("brand, as described"), max_length=100, blank=True)
+    described_model = models.CharField(_("model, as printed"), max_length=100, blank=True)
+    described_category = models.CharField(
+        _("category, as described"),
+        max_length=20,
+        choices=ApplianceModel.Category.choices,
+        blank=True,
+    )
+    needs_matching = models.BooleanField(
+        _("needs matching to the catalogue"), default=False, db_index=True
     )
     site = models.ForeignKey(
         Site, verbose_name=_("site"), on_delete=models.CASCADE, related_name="appliances"
@@ -169,8 +187,30 @@ class Appliance(models.Model):
         verbose_name_plural = _("appliances")
         ordering = ["site", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["model", "serial_number"], name="appliance_serial")
+            models.UniqueConstraint(fields=["model", "serial_number"], name="appliance_serial"),
+            # Without a catalogue model, the description is what the desk matches it by.
+            models.CheckConstraint(
+                condition=models.Q(model__isnull=False)
+                | (
+                    models.Q(needs_matching=True)
+                    & ~models.Q(described_manufacturer="")
+                    & ~models.Q(described_model="")
+                    & ~models.Q(described_category="")
+                ),
+                name="appliance_model_or_description",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.model} #{self.serial_number}"
+        return f"{self.model_label} #{self.serial_number}"
+
+    @property
+    def model_label(self) -> str:
+        """The catalogue model, or what the customer described while it is not matched."""
+        if self.model_id is not None:
+            return str(self.model)
+        return f"{self.described_manufacturer} {self.described_model}"
+
+    @property
+    def category(self) -> str:
+        return self.model.category if self.model is not None else self.described_category

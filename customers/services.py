@@ -39,15 +39,26 @@ def warranty_end(*, model: ApplianceModel, purchased_on: datetime.date) -> datet
 def register_appliance(
     *,
     site: Site,
-    model: ApplianceModel,
+    model: ApplianceModel | None,
     serial_number: str,
     purchased_on: datetime.date | None = None,
     warranty_until: datetime.date | None = None,
+    described_manufacturer: str = "",
+    described_model: str = "",
+    described_category: str = "",
     by: User | None = None,
 ) -> Appliance:
     """Add an appliance at a site; the warranty follows from the model unless given. Only the
     service desk (or code acting for it, `by` None) gives a warranty end: a customer's would
-    decide for themselves that repairs are free."""
+    decide for themselves that repairs are free. Without a catalogue `model`, the brand, the
+    model as printed and the category describe it, and it waits for the desk to match it (no
+    warranty until then: the model's length is not known)."""
+    description = _describe(
+        model=model,
+        manufacturer=described_manufacturer,
+        model_number=described_model,
+        category=described_category,
+    )
     if warranty_until is not None and by is not None and not roles.has_role(by, roles.DISPATCHER):
         raise InvalidInput(
             _("Only the service desk sets a warranty end: give the purchase date instead."),
@@ -66,7 +77,7 @@ def register_appliance(
             % {"date": EARLIEST_PURCHASE.isoformat()},
             field="purchased_on",
         )
-    if warranty_until is None and purchased_on is not None:
+    if warranty_until is None and purchased_on is not None and model is not None:
         warranty_until = warranty_end(model=model, purchased_on=purchased_on)
     try:
         with transaction.atomic():
@@ -76,6 +87,7 @@ def register_appliance(
                 serial_number=serial,
                 installed_on=purchased_on,
                 warranty_until=warranty_until,
+                **description,
             )
     except IntegrityError as exc:
         raise InvalidInput(
@@ -83,6 +95,38 @@ def register_appliance(
             % {"model": model, "serial": serial},
             field="serial_number",
         ) from exc
+
+
+def _describe(
+    *, model: ApplianceModel | None, manufacturer: str, model_number: str, category: str
+) -> dict[str, Any]:
+    """The described_* fields of a new appliance: none with a catalogue model, all three
+    without one, each refused by name when missing or too long."""
+    if model is not None:
+        return {}
+    given = {
+        "described_manufacturer": (
+            manufacturer.strip(),
+            _("Give the brand, as on the appliance."),
+        ),
+        "described_model": (
+            model_number.strip(),
+            _("Type the model as printed on the rating plate."),
+        ),
+        "described_category": (category.strip(), _("Choose what kind of appliance it is.")),
+    }
+    if not any(value for value, _missing in given.values()):
+        raise InvalidInput(
+            _("Choose the model, or describe it if it is not in the list."), field="model"
+        )
+    for field, (value, missing) in given.items():
+        if not value:
+            raise InvalidInput(missing, field=field)
+        limit = getattr(Appliance._meta.get_field(field), "max_length", None) or 0
+        texts.ensure_length(value, limit=limit, field=field)
+    if given["described_category"][0] not in ApplianceModel.Category.values:
+        raise InvalidInput(_("Choose what kind of appliance it is."), field="described_category")
+    return {field: value for field, (value, _missing) in given.items()} | {"needs_matching": True}
 
 
 def add_site(

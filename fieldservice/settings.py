@@ -7,6 +7,7 @@ given, so `manage.py check --deploy` passes with no warnings.
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -403,6 +404,29 @@ AXES_CLIENT_IP_CALLABLE = "fieldservice.logins.client_address"
 LOGIN_USERNAME_FAILURE_LIMIT = env.int("LOGIN_USERNAME_FAILURE_LIMIT", default=20)
 LOGIN_USERNAME_WINDOW_MINUTES = env.int("LOGIN_USERNAME_WINDOW_MINUTES", default=15)
 
+
+def _amount(name: str) -> Decimal | None:
+    """A price the company sets (CALLOUT_FEE, HOURLY_RATE): a Decimal of at most two places,
+    zero or more, or None while it is not set."""
+    raw = env.str(name, default="").strip()
+    if not raw:
+        return None
+    try:
+        amount = Decimal(raw)
+    except InvalidOperation:
+        amount = Decimal(-1)
+    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
+        raise ImproperlyConfigured(f"{name} must be an amount like 45.00, not {raw!r}.")
+    return amount.quantize(Decimal("0.01"))
+
+
+def _currency() -> str:
+    code = env.str("CURRENCY", default="EUR").strip().upper()
+    if len(code) != 3 or not code.isascii() or not code.isalpha():
+        raise ImproperlyConfigured(f"CURRENCY must be an ISO 4217 code like EUR, not {code!r}.")
+    return code
+
+
 # Business rules that a company configures.
 FIELDSERVICE = {
     # Minutes of work by job kind, and by appliance category where it differs.
@@ -418,6 +442,11 @@ FIELDSERVICE = {
     "CHANGE_CUTOFF_HOURS": env.int("CHANGE_CUTOFF_HOURS", default=24),
     # The number customers call when a change is no longer possible online.
     "COMPANY_PHONE": env.str("COMPANY_PHONE", default=""),
+    # What billable work costs, shown before a customer books: the call-out fee and the hourly
+    # labour rate, in CURRENCY (ISO 4217). Unset, the portal says the desk gives the prices.
+    "CURRENCY": _currency(),
+    "CALLOUT_FEE": _amount("CALLOUT_FEE"),
+    "HOURLY_RATE": _amount("HOURLY_RATE"),
     # How long the move-or-cancel link in a confirmation stays valid.
     "BOOKING_LINK_DAYS": env.int("BOOKING_LINK_DAYS", default=30),
     "REPORT_LINK_DAYS": env.int("REPORT_LINK_DAYS", default=365),

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from typing import ClassVar
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.db.models import Q
+from django.urls import reverse_lazy
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
@@ -86,8 +88,25 @@ class ModelSearchForm(forms.Form):
 
 
 class ApplianceForm(forms.Form):
+    """An appliance by its catalogue model, or, when the model is not in the list, described
+    (brand, model as printed, category) for the desk to match (customers.register_appliance
+    checks the description)."""
+
+    DESCRIBED = ("described_manufacturer", "described_model", "described_category")
+
     site = forms.ModelChoiceField(label=_("Address"), queryset=Site.objects.none())
-    model = forms.ModelChoiceField(label=_("Model"), queryset=ApplianceModel.objects.all())
+    model = forms.ModelChoiceField(
+        label=_("Model"), required=False, queryset=ApplianceModel.objects.all()
+    )
+    described_manufacturer = forms.CharField(label=_("Brand"), required=False, max_length=100)
+    described_model = forms.CharField(
+        label=_("Model, as printed on the rating plate"), required=False, max_length=100
+    )
+    described_category = forms.ChoiceField(
+        label=_("What kind of appliance?"),
+        required=False,
+        choices=[("", _("Choose…")), *ApplianceModel.Category.choices],
+    )
     serial_number = forms.CharField(label=_("Serial number"), max_length=100)
     purchased_on = forms.DateField(
         label=_("Purchase date"),
@@ -107,6 +126,12 @@ class ApplianceForm(forms.Form):
                     Q(manufacturer__icontains=word) | Q(model_number__icontains=word)
                 )
             self.fields["model"].queryset = models
+            if not models.exists():
+                # Nothing found: what they searched for is likely the model as printed.
+                self.fields["described_model"].initial = model_query
+
+    def described_fields(self):
+        return [self[name] for name in self.DESCRIBED]
 
 
 class CodeSearchForm(forms.Form):
@@ -128,26 +153,60 @@ class CodeSearchForm(forms.Form):
 
 
 class BookingForm(SubmitOnceForm):
+    """What the customer needs, then a window. Each kind of job asks its own fields
+    (FIELDS_BY_KIND, which book.html's fieldsets follow); the page shows those of the kind
+    chosen, and only they are checked."""
+
+    FIELDS_BY_KIND: ClassVar[dict[str, tuple[str, ...]]] = {
+        Ticket.Kind.REPAIR: ("appliance", "codes", "description"),
+        Ticket.Kind.MAINTENANCE: ("appliance", "description"),
+        Ticket.Kind.INSTALLATION: ("site", "model", "description"),
+    }
+
     kind = forms.ChoiceField(
         label=_("What do you need?"),
         choices=[
+            ("", _("Choose…")),
             (Ticket.Kind.REPAIR, _("A repair")),
             (Ticket.Kind.INSTALLATION, _("An installation")),
             (Ticket.Kind.MAINTENANCE, _("Maintenance")),
         ],
+        error_messages={
+            "required": _("Choose what you need: a repair, an installation or maintenance.")
+        },
     )
     appliance = forms.ModelChoiceField(
-        label=_("Which appliance?"), required=False, queryset=Appliance.objects.none()
+        label=_("Which appliance?"),
+        required=False,
+        queryset=Appliance.objects.none(),
+        error_messages={"invalid_choice": _("Choose one of your appliances.")},
     )
     site = forms.ModelChoiceField(
-        label=_("Where? (installations)"), required=False, queryset=Site.objects.none()
+        label=_("Where should we install it?"),
+        required=False,
+        queryset=Site.objects.none(),
+        error_messages={"invalid_choice": _("Choose one of your addresses.")},
     )
     model = forms.ModelChoiceField(
         label=_("Model to install"), required=False, queryset=ApplianceModel.objects.all()
     )
-    codes = forms.CharField(label=_("Code on the display, if any"), required=False, max_length=100)
+    codes = forms.CharField(
+        label=_("Code on the display, if any"),
+        required=False,
+        max_length=100,
+        # What the code means shows below as the customer types (portal:code_search).
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "hx-get": reverse_lazy("portal:code_search"),
+                "hx-trigger": "keyup changed delay:250ms",
+                "hx-target": "#code-help",
+                "hx-include": "#job",
+            }
+        ),
+    )
     description = forms.CharField(
-        label=_("What is wrong?"),
+        label=_("What is wrong? Anything the technician should know?"),
         required=False,
         max_length=texts.DESCRIPTION,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -165,18 +224,28 @@ class BookingForm(SubmitOnceForm):
         ).select_related("model", "site")
         self.fields["site"].queryset = customer.sites.all()
 
+    def chosen_kind(self) -> str:
+        """The kind the customer chose, once the form is sent ("" before)."""
+        kind = self.data.get("kind", "") if self.is_bound else ""
+        return kind if kind in self.FIELDS_BY_KIND else ""
+
     def clean(self):
         data = super().clean()
-        if data.get("kind") == Ticket.Kind.INSTALLATION:
-            if not data.get("site"):
+        kind = data.get("kind")
+        if kind == Ticket.Kind.INSTALLATION:
+            if not data.get("site") and "site" not in self.errors:
                 self.add_error("site", _("Choose where to install it."))
-            if not data.get("model"):
+            if not data.get("model") and "model" not in self.errors:
                 self.add_error("model", _("Choose the model to install."))
-        elif not data.get("appliance"):
-            self.add_error("appliance", _("Choose the appliance, or add it first."))
-        else:
-            data["site"] = data["appliance"].site
-        data["code_list"] = split_codes(data.get("codes", ""))
+            data["appliance"] = None
+        elif kind in self.FIELDS_BY_KIND:
+            if data.get("appliance"):
+                data["site"] = data["appliance"].site
+            elif "appliance" not in self.errors:
+                self.add_error("appliance", _("Choose the appliance, or add it first."))
+            data["model"] = None
+        # Codes are read off a broken appliance's display: only a repair sends them.
+        data["code_list"] = split_codes(data.get("codes", "")) if kind == Ticket.Kind.REPAIR else []
         window = data.get("window")
         if window is not None and window < datetime.datetime.now(datetime.UTC):
             self.add_error("window", _("That window is in the past. Choose another one."))

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from customers.models import Customer
+from django.conf import settings
+from django.utils import timezone
+
+from catalog.rates import LabourRates, labour_rates
+from customers.models import Appliance, ApplianceModel, Customer, Site
 from dispatch.selectors import estimated_arrival
+from tickets.coverage import CoverageDecision
 from tickets.models import Ticket, Visit
+from tickets.selectors import assess_ticket
 
 from .models import SignUp
 
@@ -34,3 +41,83 @@ def eta(visit: Visit) -> datetime.datetime | None:
 def awaiting_confirmation(customer: Customer) -> bool:
     """True while a customer who signed up has not yet confirmed their email address."""
     return SignUp.objects.filter(customer=customer, confirmed_at__isnull=True).exists()
+
+
+def final_before() -> datetime.datetime:
+    """Windows that start before this moment are inside the change cut-off: booked, they can
+    no longer be moved or cancelled online."""
+    hours = settings.FIELDSERVICE.get("CHANGE_CUTOFF_HOURS", 24)
+    return timezone.now() + datetime.timedelta(hours=hours)
+
+
+@dataclass(frozen=True)
+class BookingReview:
+    """What booking this window will do, shown before the customer confirms it."""
+
+    kind: str
+    site: Site
+    appliance: Appliance | None
+    model: ApplianceModel | None
+    description: str
+    window_start: datetime.datetime
+    window_end: datetime.datetime
+    # Inside the change cut-off: once booked it can no longer be moved or cancelled online.
+    final: bool
+    cutoff_hours: int
+    coverage: CoverageDecision
+    # Only for billable work.
+    rates: LabourRates | None
+    unknown_codes: list[str]
+
+    @property
+    def kind_label(self) -> str:
+        return str(Ticket.Kind(self.kind).label)
+
+    @property
+    def coverage_label(self) -> str:
+        return str(Ticket.Coverage(self.coverage.coverage).label)
+
+    @property
+    def billable(self) -> bool:
+        return self.coverage.coverage == Ticket.Coverage.BILLABLE
+
+
+def booking_review(
+    *,
+    customer: Customer,
+    kind: str,
+    site: Site,
+    appliance: Appliance | None,
+    model: ApplianceModel | None,
+    codes: list[str],
+    description: str,
+    window_start: datetime.datetime,
+) -> BookingReview:
+    """The coverage as the ticket will be opened with it (the same assessment open_ticket
+    makes), the prices that apply to billable work, and whether the window is final."""
+    now = timezone.now()
+    assessment = assess_ticket(
+        customer=customer,
+        appliance=appliance,
+        appliance_model=model,
+        codes=codes,
+        priority=Ticket.Priority.P3,
+        at=now,
+    )
+    config = settings.FIELDSERVICE
+    cutoff_hours = config.get("CHANGE_CUTOFF_HOURS", 24)
+    billable = assessment.coverage.coverage == Ticket.Coverage.BILLABLE
+    return BookingReview(
+        kind=kind,
+        site=site,
+        appliance=appliance,
+        model=model,
+        description=description,
+        window_start=window_start,
+        window_end=window_start + datetime.timedelta(minutes=config["ARRIVAL_WINDOW_MINUTES"]),
+        final=window_start < final_before(),
+        cutoff_hours=cutoff_hours,
+        coverage=assessment.coverage,
+        rates=labour_rates() if billable else None,
+        unknown_codes=assessment.codes.unknown,
+    )

@@ -164,24 +164,33 @@ def resend_confirmation(*, customer: Customer) -> SignUp:
     return pending
 
 
+def _category(appliance: Appliance | None, model: ApplianceModel | None) -> str:
+    category = appliance.category if appliance is not None else getattr(model, "category", "")
+    if not category:
+        raise InvalidInput(_("Choose the appliance or the model to install."), field="appliance")
+    return category
+
+
 def job_skills(
     *, appliance: Appliance | None, model: ApplianceModel | None, codes: list[str]
 ) -> list[Skill]:
-    """The skills a job needs: the category's, and those of the matched error codes."""
+    """The skills a job needs: the category's (as described, for an appliance the desk has
+    not matched yet), and those of the matched error codes."""
+    category = _category(appliance, model)
     model = appliance.model if appliance is not None else model
-    if model is None:
-        raise InvalidInput(_("Choose the appliance or the model to install."), field="appliance")
-    skills = {s.pk: s for s in Skill.objects.filter(appliance_category=model.category)}
+    skills = {s.pk: s for s in Skill.objects.filter(appliance_category=category)}
     for code in match_codes(codes, model).matched:
         skills.update({s.pk: s for s in code.skills.all()})
     return list(skills.values())
 
 
-def job_minutes(*, kind: str, model: ApplianceModel) -> int:
-    return ticket_services.visit_minutes(kind=kind, category=model.category)
+def job_minutes(
+    *, kind: str, appliance: Appliance | None = None, model: ApplianceModel | None = None
+) -> int:
+    return ticket_services.visit_minutes(kind=kind, category=_category(appliance, model))
 
 
-def _ensure_offered(window_start: datetime.datetime | None) -> None:
+def ensure_offered(window_start: datetime.datetime | None) -> None:
     """Refuse a window start the free-window search could not have offered: none at all, or a
     day outside its horizon. Checked before anything converts the time to a local day, which
     overflows for dates near the end of the calendar."""
@@ -239,12 +248,10 @@ def book_visit(
     earlier = ticket_services.ticket_sent_before(customer=customer, client_key=client_key)
     if earlier is not None:
         return earlier, earlier.visits.earliest("pk")
-    model = appliance.model if appliance is not None else appliance_model
-    if model is None:
-        raise InvalidInput(_("Choose the appliance or the model to install."), field="appliance")
-    _ensure_offered(window_start)
-    skills = job_skills(appliance=appliance, model=model, codes=codes or [])
-    minutes = job_minutes(kind=kind, model=model)
+    _category(appliance, appliance_model)  # the job's kind of appliance, before the window
+    ensure_offered(window_start)
+    skills = job_skills(appliance=appliance, model=appliance_model, codes=codes or [])
+    minutes = job_minutes(kind=kind, appliance=appliance, model=appliance_model)
     offers = availability.offers_for(skills=skills, minutes=minutes, site=site, start=window_start)
     if not offers:
         raise WindowTaken(_("That window is no longer free. Please choose another one."))
@@ -378,12 +385,11 @@ def reschedule_booking(
 ) -> Visit:
     """Move a booked visit to another free window, with a technician who can keep it."""
     _check_cutoff(visit)
-    _ensure_offered(window_start)
+    ensure_offered(window_start)
     assert window_start is not None  # refused just above
     ticket = visit.ticket
-    model = ticket.appliance.model if ticket.appliance is not None else ticket.appliance_model
     skills = list(ticket.required_skills.all()) or job_skills(
-        appliance=ticket.appliance, model=model, codes=ticket.reported_codes
+        appliance=ticket.appliance, model=ticket.appliance_model, codes=ticket.reported_codes
     )
     offers = availability.offers_for(
         skills=skills, minutes=visit.duration_minutes, site=ticket.site, start=window_start

@@ -3,6 +3,7 @@ windows, following the job."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_POST
 from catalog.selectors import codes_starting
 from customers.services import register_appliance
 from dispatch import availability
-from fieldservice.errors import DomainError, WindowTaken
+from fieldservice.errors import DomainError, InvalidInput, WindowTaken
 from fieldservice.forms import errors_in_words
 from fieldservice.roles import customer_required
 from tickets import reports
@@ -115,7 +116,7 @@ def add_appliance(request):
     return render(
         request,
         "portal/appliance_form.html",
-        {"form": form},
+        {"form": form, "q": query},
         status=400 if form.errors or search.errors else 200,
     )
 
@@ -138,50 +139,81 @@ def code_search(request):
 
 @customer_required
 def book(request):
+    """Three steps on one page: the job, then its free windows, then a review of the chosen
+    window (coverage, prices, whether it is final) whose "Confirm booking" alone books."""
     customer = _customer(request)
     if selectors.awaiting_confirmation(customer):
         return render(request, "portal/confirm_email.html", {"email": customer.email}, status=403)
     form = BookingForm(request.POST or request.GET or None, customer=customer)
-    windows = []
+    windows, review = [], None
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        if request.method == "POST" and data.get("window"):
-            try:
-                ticket, _visit = services.book_visit(
+        try:
+            if request.method == "POST":
+                ticket = _book(request, customer, data)
+                messages.success(request, _("Booked! We will confirm by email."))
+                return redirect("portal:ticket", ticket_id=ticket.pk)
+            if data["window"] is not None:
+                services.ensure_offered(data["window"])
+                review = selectors.booking_review(
                     customer=customer,
-                    site=data["site"],
                     kind=data["kind"],
+                    site=data["site"],
                     appliance=data["appliance"],
-                    appliance_model=data["model"],
+                    model=data["model"],
                     codes=data["code_list"],
                     description=data["description"],
                     window_start=data["window"],
-                    by=request.user,
-                    client_key=data["client_key"],
                 )
-            except WindowTaken as err:
-                messages.error(request, err.message)
-            except DomainError as err:
-                form.add_error(err.field, err.message)
-            else:
-                messages.success(request, _("Booked! We will confirm by email."))
-                return redirect("portal:ticket", ticket_id=ticket.pk)
-        if not form.errors:
-            model = data["appliance"].model if data["appliance"] else data["model"]
-            windows = availability.by_day(
-                availability.free_windows(
-                    skills=services.job_skills(
-                        appliance=data["appliance"], model=data["model"], codes=data["code_list"]
-                    ),
-                    minutes=services.job_minutes(kind=data["kind"], model=model),
-                    site=data["site"],
-                )
-            )
+        except WindowTaken as err:
+            messages.error(request, err.message)
+        except DomainError as err:
+            form.add_error(err.field if err.field in form.fields else None, err.message)
+        if review is None and not form.errors:
+            windows = _free_windows(data)
     return render(
         request,
         "portal/book.html",
-        {"form": form, "windows": windows},
+        {
+            "form": form,
+            "windows": windows,
+            "review": review,
+            "final_before": selectors.final_before(),
+            "cutoff_hours": settings.FIELDSERVICE.get("CHANGE_CUTOFF_HOURS", 24),
+        },
         status=400 if form.errors else 200,
+    )
+
+
+def _book(request, customer, data):
+    if data["window"] is None:
+        raise InvalidInput(_("Choose one of the windows shown."), field="window")
+    ticket, _visit = services.book_visit(
+        customer=customer,
+        site=data["site"],
+        kind=data["kind"],
+        appliance=data["appliance"],
+        appliance_model=data["model"],
+        codes=data["code_list"],
+        description=data["description"],
+        window_start=data["window"],
+        by=request.user,
+        client_key=data["client_key"],
+    )
+    return ticket
+
+
+def _free_windows(data):
+    return availability.by_day(
+        availability.free_windows(
+            skills=services.job_skills(
+                appliance=data["appliance"], model=data["model"], codes=data["code_list"]
+            ),
+            minutes=services.job_minutes(
+                kind=data["kind"], appliance=data["appliance"], model=data["model"]
+            ),
+            site=data["site"],
+        )
     )
 
 

@@ -56,8 +56,10 @@ def assess_ticket(
     for code in matched.matched:
         for skill in code.skills.all():
             skills[skill.pk] = skill
-    if model is not None:
-        for skill in Skill.objects.filter(appliance_category=model.category):
+    # An appliance the desk has not matched yet has its described category, and no model.
+    category = appliance.category if appliance is not None else getattr(model, "category", "")
+    if category:
+        for skill in Skill.objects.filter(appliance_category=category):
             skills[skill.pk] = skill
     return Assessment(matched, coverage, due, list(skills.values()))
 

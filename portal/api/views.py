@@ -46,12 +46,10 @@ class AvailabilityViewSet(viewsets.GenericViewSet):
         data = valid_input(
             self, s.AvailabilityQuery, data={**params.dict(), "codes": params.getlist("codes")}
         )
-        model = data["appliance"].model if data["appliance"] else data["appliance_model"]
+        appliance, model = data["appliance"], data["appliance_model"]
         windows = availability.free_windows(
-            skills=services.job_skills(
-                appliance=data["appliance"], model=model, codes=data["codes"]
-            ),
-            minutes=services.job_minutes(kind=data["kind"], model=model),
+            skills=services.job_skills(appliance=appliance, model=model, codes=data["codes"]),
+            minutes=services.job_minutes(kind=data["kind"], appliance=appliance, model=model),
             site=data["site"],
             days=data["days"],
         )

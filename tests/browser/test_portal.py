@@ -55,6 +55,7 @@ def test_sign_up_add_book_track_and_reschedule_by_link(page, browser, live_serve
     page.screenshot(path=str(artifacts / "portal-windows.png"), full_page=True)
     # A window three days out: moving it later stays before the 24-hour cut-off.
     page.locator(".window-row").nth(2).locator("button.window").first.click()
+    page.get_by_role("button", name="Confirm booking").click()
 
     expect(page.locator(".messages")).to_contain_text("Booked!")
     expect(page.locator("main")).to_contain_text("Your technician: Marco")
