@@ -147,3 +147,19 @@ def test_on_my_way_puts_the_ticket_in_progress(phone, technician):
 
     visit.ticket.refresh_from_db()
     assert visit.ticket.status == Ticket.Status.IN_PROGRESS
+
+
+def test_the_step_form_asks_for_another_days_visit_and_goes_once_confirmed(client, technician):
+    client.force_login(technician.user)
+    visit = assign_visit(visit=new_visit(), technician=technician, start=tomorrow_at(9), by=None)
+    url = reverse("tech:step", args=[visit.pk])
+
+    asked = client.post(url, {"to": "en_route", "version": visit.version}, follow=True)
+    visit.refresh_from_db()
+    assert "not today. Set off for it anyway?" in asked.text
+    assert visit.status == Visit.Status.SCHEDULED
+
+    client.post(url, {"to": "en_route", "version": visit.version, "confirm": "1"})
+    visit.refresh_from_db()
+    assert visit.status == Visit.Status.EN_ROUTE
+    assert not _en_route_messages(visit).exists()
