@@ -152,9 +152,14 @@ def main() -> None:
         results["GET /api/v1/availability/ (14 days)"] = load(
             port, [("GET", availability, None)] * (REQUESTS // 4), headers
         )
-        # Each scheduled visit goes en route once: a real state change each time.
+        # Each scheduled visit goes en route once: a real state change each time (the week's
+        # visits, so setting off for another day than today is confirmed).
         transitions = [
-            ("POST", f"/api/v1/visits/{pk}/transition/", {"to": "en_route"})
+            (
+                "POST",
+                f"/api/v1/visits/{pk}/transition/",
+                {"to": "en_route", "confirm_not_today": True},
+            )
             for pk in scheduled[:REQUESTS]
         ]
         results[f"POST visits/{{id}}/transition ({len(transitions)} visits)"] = load(

@@ -114,6 +114,8 @@ class SyncActionForm(forms.Form):
         ),
     )
     force = forms.BooleanField(required=False)
+    # "On my way" for a visit not planned for today, confirmed by the technician.
+    confirm = forms.BooleanField(required=False)
     to = forms.CharField(required=False, max_length=20)
     reason = forms.CharField(
         required=False,

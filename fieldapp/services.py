@@ -4,6 +4,11 @@ Every action carries the phone's key and the visit version it was based on. A ke
 returns its stored result. When the visit changed meanwhile (the dispatcher moved or cancelled
 it), the action is not applied: the answer says what changed, and the technician decides (send
 again with `force`, or drop it). Nothing is dropped silently.
+
+Every refusal says whether sending the action again can help (`retry`): a step the state
+machine forbids or input that is wrong is refused the same way every time, so the phone does
+not offer to apply it anyway. "On my way" for a visit not planned for today is answered
+"confirm": the technician is asked, and the phone sends it again with `confirm`.
 """
 
 from __future__ import annotations
@@ -18,7 +23,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dispatch.services import hand_back_visit
-from fieldservice.errors import DomainError, InvalidInput
+from fieldservice.errors import (
+    DomainError,
+    InvalidInput,
+    NeedsConfirmation,
+    NotAllowed,
+    TransitionNotAllowed,
+)
 from technicians.models import Technician
 from tickets import locks, services
 from tickets.models import Visit
@@ -30,6 +41,9 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 log = logging.getLogger(__name__)
+
+# Refusals the server gives again to the same action, however often it is sent.
+ALWAYS_REFUSED = (InvalidInput, NotAllowed, TransitionNotAllowed)
 
 
 def _local(moment: datetime.datetime | None, technician: Technician | None) -> str:
@@ -54,7 +68,12 @@ def _apply(data: dict, visit: Visit, user: User) -> None:
     """One checked action (SyncActionForm's cleaned data) through the services."""
     if data["type"] == "step":
         services.transition_visit(
-            visit=visit, to=data["to"], by=user, reason=data["reason"], outcome=data["outcome"]
+            visit=visit,
+            to=data["to"],
+            by=user,
+            reason=data["reason"],
+            outcome=data["outcome"],
+            confirm_not_today=data["confirm"],
         )
         return
     if data["type"] == "hand_back":
@@ -99,13 +118,18 @@ def _replay_one(technician: Technician, user: User, action: object) -> dict:
     key = str(action.get("key", ""))[:64] if isinstance(action, dict) else ""
     try:
         return _replay(technician, user, action)
+    except NeedsConfirmation as err:
+        # Not stored: the same key comes back with the technician's confirmation.
+        return {"key": key, "status": "confirm", "message": err.message, "retry": True}
     except DomainError as err:
-        return {"key": key, "status": "error", "message": err.message}
+        retry = not isinstance(err, ALWAYS_REFUSED)
+        return {"key": key, "status": "error", "message": err.message, "retry": retry}
     except Exception:  # one action's failure must not cost the others' answers
         log.exception("sync action %r of technician %s failed", key, technician.pk)
         return {
             "key": key,
             "status": "error",
+            "retry": True,
             "message": _(
                 "The server could not apply this action. It stays on your phone: "
                 "send it again later, or tell the office."
@@ -138,6 +162,7 @@ def _replay_locked(technician: Technician, user: User, data: dict) -> dict:
         return {
             "key": key,
             "status": "conflict",
+            "retry": False,  # applying it anyway cannot put it back on this technician's day
             "message": _("This visit is no longer on your schedule."),
         }
     based_on = data["version"]
@@ -150,6 +175,7 @@ def _replay_locked(technician: Technician, user: User, data: dict) -> dict:
         return {
             "key": key,
             "status": "conflict",
+            "retry": True,  # the technician may apply it to the visit as it is now
             "visit": _visit_state(visit),
             "message": _(
                 "The visit changed while you were offline: it is now %(status)s, planned %(start)s."

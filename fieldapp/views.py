@@ -26,17 +26,29 @@ from . import services as tech_sync
 from .forms import HandBackForm, JobRecordForm
 
 STEPS = {"en_route": _("On my way"), "on_site": _("Arrived"), "completed": _("Done")}
-# The forward path of a visit. Offline, the page shows the status it was loaded with while
-# the phone may have moved the visit on, so every step after that status stays on the page.
+# The forward path of a visit: each step follows the status before it.
 PATH = ["scheduled", "en_route", "on_site", "completed"]
 FINISHED = {Visit.Status.COMPLETED, Visit.Status.CANNOT_COMPLETE, Visit.Status.CANCELLED}
 
 
-def _steps_after(status: str) -> list[tuple[str, str]]:
-    if status in FINISHED:
+def _steps_after(status: str) -> list[dict]:
+    """The forward steps from `status` on, each with the status it follows. Only the next one
+    is offered; the later ones are on the page hidden, for the phone to offer once a step is
+    queued offline (outbox.js shows the step after the last one queued)."""
+    if status in FINISHED or status not in PATH:
         return []
-    position = PATH.index(status) if status in PATH else 0
-    return [(to, label) for to, label in STEPS.items() if PATH.index(to) > position]
+    position = PATH.index(status)
+    return [
+        {
+            "to": to,
+            "label": label,
+            "after": PATH[PATH.index(to) - 1],
+            "offered": PATH.index(to) == position + 1,
+            "status_label": Visit.Status(to).label,
+        }
+        for to, label in STEPS.items()
+        if PATH.index(to) > position
+    ]
 
 
 @technician_required
@@ -56,7 +68,10 @@ def job(request, visit_id: int):
         {
             "visit": visit,
             "steps": _steps_after(visit.status),
+            # Asked on the phone before "On my way" is even queued; the server asks too.
+            "not_today": services.not_today_question(visit),
             "finished": visit.status in FINISHED,
+            "can_stop": visit.status in (Visit.Status.EN_ROUTE, Visit.Status.ON_SITE),
             "can_hand_back": visit.status == Visit.Status.SCHEDULED,
             "outcomes": Visit.Outcome.choices[1:],
             "parts": Part.objects.order_by("name"),
@@ -86,6 +101,7 @@ def step(request, visit_id: int):
             reason=request.POST.get("reason", ""),
             outcome=request.POST.get("outcome", ""),
             expected_version=version,
+            confirm_not_today=request.POST.get("confirm") == "1",
         )
     except DomainError as err:
         messages.error(request, err.message)

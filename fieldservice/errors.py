@@ -34,6 +34,12 @@ class TransitionNotAllowed(DomainError):
     code = "transition_not_allowed"
 
 
+class NeedsConfirmation(DomainError):
+    """The change is allowed but unusual: asked again with the confirmation, it is made."""
+
+    code = "needs_confirmation"
+
+
 class TechnicianBusy(DomainError):
     code = "technician_busy"
 

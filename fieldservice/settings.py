@@ -432,6 +432,9 @@ FIELDSERVICE = {
     # Minutes of work by job kind, and by appliance category where it differs.
     "VISIT_MINUTES": {"installation": 120, "repair": 90, "maintenance": 60},
     "VISIT_MINUTES_BY_CATEGORY": {"hvac": {"installation": 240, "repair": 120}},
+    # What must be recorded before a visit of each kind of job is completed: any of
+    # "work_note", "signature", "photo", "part" (tickets.services.job_record).
+    "COMPLETION_REQUIRES": {"repair": ["work_note"], "installation": ["signature"]},
     # SLA response in business hours by priority; a contract's response time wins if stricter.
     "SLA_HOURS": {1: 4, 2: 8, 3: 24, 4: 40},
     "ARRIVAL_WINDOW_MINUTES": env.int("ARRIVAL_WINDOW_MINUTES", default=120),

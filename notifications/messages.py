@@ -138,6 +138,16 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
             "приключи. Благодарим.\n\nСервизен протокол: {report_url}",
         ),
     },
+    # Completed with nothing recorded: no report of empty sections to read.
+    "completed_no_report": {
+        "en": ("Visit {number} completed", "Hello {name},\n\nthe visit is completed. Thank you."),
+        "it": ("Visita {number} completata", "Gentile {name},\n\nla visita è completata. Grazie."),
+        "es": ("Visita {number} completada", "Hola {name}:\n\nla visita está completada. Gracias."),
+        "bg": (
+            "Посещение {number} е приключено",
+            "Здравейте, {name},\n\nпосещението приключи. Благодарим.",
+        ),
+    },
     "follow_up": {
         "en": (
             "Visit {number}: we need to come back",
@@ -308,6 +318,12 @@ SMS_TEXTS: dict[str, dict[str, str]] = {
         "it": "La visita {number} del {window} è annullata.",
         "es": "La visita {number} del {window} está cancelada.",
         "bg": "Посещение {number} ({window}) е отменено.",
+    },
+    "completed_no_report": {
+        "en": "Visit {number} completed. Thank you.",
+        "it": "Visita {number} completata. Grazie.",
+        "es": "Visita {number} completada. Gracias.",
+        "bg": "Посещение {number} приключи. Благодарим.",
     },
     "reminder": {
         "en": "Reminder: visit {number}, {window}.",

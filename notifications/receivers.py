@@ -15,6 +15,7 @@ from portal.models import SignUp
 from portal.services import booking_token, confirmation_token
 from technicians.models import Technician
 from tickets import events
+from tickets.horizon import planned_for_today
 from tickets.models import Visit
 
 from . import services
@@ -125,7 +126,10 @@ def _previous_start(previous):
 @receiver(events.visit_status_changed, dispatch_uid="notifications.visit_status_changed")
 def on_visit_status(sender, visit: Visit, from_status, to_status, **kwargs) -> None:
     if to_status == Visit.Status.EN_ROUTE:
-        services.notify_customer(visit=visit, kind=Kind.EN_ROUTE)
+        # Set off for another day's visit (confirmed on the phone): an arrival time tonight
+        # for tomorrow's visit would be false, so the customer is not sent one.
+        if planned_for_today(visit):
+            services.notify_customer(visit=visit, kind=Kind.EN_ROUTE)
     elif to_status == Visit.Status.COMPLETED:
         services.notify_customer(visit=visit, kind=Kind.COMPLETED)
     elif to_status == Visit.Status.CANNOT_COMPLETE and visit.outcome in (

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
@@ -32,10 +33,19 @@ def tickets_of(customer: Customer) -> QuerySet[Ticket]:
 
 
 def eta(visit: Visit) -> datetime.datetime | None:
-    """When the technician on the way to this visit should arrive; None unless en route."""
+    """When the technician on the way to this visit should arrive; None unless en route, and
+    None when that would be before the day of the promised window (or of the planned start):
+    a technician who set off the evening before is not "on the way, expected at 22:24"."""
     if visit.status != Visit.Status.EN_ROUTE:
         return None
-    return estimated_arrival(visit)
+    arrival = estimated_arrival(visit)
+    promised = visit.window_start or visit.planned_start
+    if arrival is None or promised is None:
+        return arrival
+    tz = ZoneInfo(str(visit.ticket.site.timezone))
+    if arrival.astimezone(tz).date() < promised.astimezone(tz).date():
+        return None
+    return arrival
 
 
 def awaiting_confirmation(customer: Customer) -> bool:

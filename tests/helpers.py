@@ -20,6 +20,7 @@ from dispatch.services import assign_visit
 from fieldservice.celery import app as celery_app
 from fieldservice.models import ApiToken
 from tests import factories
+from tickets import services as tickets
 
 ROME = ZoneInfo("Europe/Rome")
 
@@ -29,11 +30,47 @@ def at(day: datetime.date, hour: int, minute: int = 0, tz: ZoneInfo = ROME) -> d
     return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=tz)
 
 
-def later_today(hours: int) -> datetime.datetime:
-    """A start later today within working hours, or tomorrow morning if the day is over."""
-    now = timezone.now().astimezone(ROME)
-    day = now.date() if now.hour < 8 else now.date() + datetime.timedelta(days=1)
-    return datetime.datetime.combine(day, datetime.time(8 + hours), tzinfo=ROME)
+# As long as a repair visit: the slots of a test's day today do not overlap.
+SLOT = datetime.timedelta(minutes=90)
+
+
+def today_at(slot: int = 0) -> datetime.datetime:
+    """The start of a test's `slot`-th visit today in Rome, whatever the hour the test runs
+    (there is no fixed clock): slot 0 starts this minute, each next one SLOT later. Late in the
+    evening a later slot would fall on tomorrow (slot 1 after 22:30): that is refused here
+    rather than handed to a test that means today."""
+    now = timezone.now().astimezone(ROME).replace(second=0, microsecond=0)
+    start = now + slot * SLOT
+    assert start.date() == now.date(), f"slot {slot} does not fit in what is left of today"
+    return start
+
+
+def assign_today(visit, technician, slot: int = 0):
+    """Put `visit` on `technician`'s day today (today_at(slot)). Outside the technician's
+    working hours (a test run in the evening) the override is recorded, as a dispatcher's
+    would be for a late job."""
+    return assign_visit(
+        visit=visit,
+        technician=technician,
+        start=today_at(slot),
+        by=None,
+        override_reason="A test's visit for today, at whatever hour it runs.",
+    )
+
+
+def tomorrow_at(hour: int, minute: int = 0) -> datetime.datetime:
+    """A start tomorrow in Rome: for tests that do not need the visit to be today."""
+    day = timezone.now().astimezone(ROME).date() + datetime.timedelta(days=1)
+    return at(day, hour, minute)
+
+
+def finish_visit(visit):
+    """Take a scheduled visit through its steps to completed: set off (confirmed, should it
+    not be planned for today), arrive, note the work (what a repair needs to be completed)."""
+    visit = tickets.transition_visit(visit=visit, to="en_route", by=None, confirm_not_today=True)
+    visit = tickets.transition_visit(visit=visit, to="on_site", by=None)
+    tickets.record_entry(visit=visit, kind="work", text="Pump replaced.", by=None)
+    return tickets.transition_visit(visit=visit, to="completed", by=None)
 
 
 @dataclass

@@ -23,8 +23,7 @@ from notifications.services import issue_feed, unsubscribe_token
 from portal.models import SignUp
 from portal.services import booking_token, confirmation_token, report_token
 from tests import factories
-from tests.helpers import at
-from tickets.services import transition_visit
+from tests.helpers import at, finish_visit
 
 ROLES = (
     "anonymous",
@@ -245,8 +244,7 @@ def pages(shared_world, django_db_blocker):
             duration_minutes=60,
         )
         done = assign_visit(visit=done, technician=a["technician"], start=at(w.day, 14), by=None)
-        for step in ("en_route", "on_site", "completed"):
-            done = transition_visit(visit=done, to=step, by=None)
+        done = finish_visit(done)
         run = PlanRun.objects.create(day=w.day, requested_by=w.users["dispatcher"])
         user_a = a["user"]
         users = {

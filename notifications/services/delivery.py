@@ -18,6 +18,7 @@ from dispatch.selectors import estimated_arrival
 from portal.services import report_token
 from tickets import reports
 from tickets.models import Visit
+from tickets.services import has_record
 
 from .. import calendar, messages, sms
 from ..models import Notification
@@ -82,10 +83,20 @@ def _values(notification: Notification) -> dict[str, str]:
     return values
 
 
+def _text_kind(notification: Notification) -> str:
+    """Which text a notification is sent with: a visit completed with nothing recorded gets
+    the completion without a report, which would be all dashes."""
+    visit = notification.visit
+    if notification.kind == Kind.COMPLETED and visit is not None and not has_record(visit):
+        return "completed_no_report"
+    return notification.kind
+
+
 def _message(notification: Notification) -> EmailMultiAlternatives:
     """The email. Every copy of one notification carries the same Message-ID, so a mail client
     shows a redelivery (a worker killed between the server's OK and our bookkeeping) once."""
-    subject, body = messages.render(notification.kind, notification.language, _values(notification))
+    text_kind = _text_kind(notification)
+    subject, body = messages.render(text_kind, notification.language, _values(notification))
     text, unsubscribe_url = body, ""
     if notification.kind in CUSTOMER_KINDS:
         assert notification.visit is not None  # every customer kind is about a visit
@@ -111,7 +122,7 @@ def _message(notification: Notification) -> EmailMultiAlternatives:
         email.extra_headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
         email.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     email.extra_headers["Message-ID"] = f"<notification-{notification.pk}@fieldservice>"
-    if notification.kind == Kind.COMPLETED:
+    if text_kind == Kind.COMPLETED:
         assert notification.visit_id is not None  # a customer kind, so about a visit
         visit = reports.with_report_data(Visit.objects.filter(pk=notification.visit_id)).get()
         email.attach(
@@ -149,7 +160,7 @@ def deliver(*, notification_id: int) -> bool:
     try:
         if notification.channel == Notification.Channel.SMS:
             text = messages.render_sms(
-                notification.kind, notification.language, _values(notification)
+                _text_kind(notification), notification.language, _values(notification)
             )
             sms.backend().send(
                 to=notification.recipient, text=text, key=f"notification-{notification.pk}"

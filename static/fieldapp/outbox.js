@@ -1,7 +1,11 @@
 // The phone's outbox: every action on a job is stored in IndexedDB first, then sent in order
 // to /tech/sync/ (on load, when the connection returns, and by "Sync now"). Each action has a
 // key, so a replay never records twice; a conflict (the visit changed meanwhile) is shown and
-// the technician decides. Nothing is dropped silently.
+// the technician decides. Nothing is dropped silently. "Apply anyway" is offered only when the
+// server says sending again can help (`retry`); a step it answers "confirm" for ("on my way"
+// to a visit not planned for today) is sent again once the technician confirms. What waits to
+// be sent shows on the job page, marked as waiting: the status it will have, the step after
+// it, and the notes, parts and other records.
 (function () {
   "use strict";
   const DB = "fieldservice-outbox";
@@ -38,28 +42,78 @@
     return match ? match[1] : "";
   }
 
+  function showSteps(waiting) {
+    // The job page's status and step buttons as they will be once the queued steps are sent.
+    const steps = document.querySelector("[data-steps]");
+    if (!steps) return;
+    const queued = waiting.filter(
+      (a) => a.type === "step" && String(a.visit) === steps.dataset.visit);
+    const last = queued[queued.length - 1];
+    const status = last ? last.to : steps.dataset.status;
+    steps.querySelectorAll("form[data-after]").forEach((form) => {
+      form.hidden = !form.dataset.after.split(" ").includes(status);
+    });
+    const shown = document.querySelector("[data-testid=visit-status]");
+    if (!shown) return;
+    if (shown.dataset.server === undefined) shown.dataset.server = shown.textContent;
+    const target = last && steps.querySelector(`input[name=to][value="${last.to}"]`);
+    shown.textContent = target
+      ? `${target.form.dataset.statusLabel} (${steps.dataset.waitingLabel})`
+      : shown.dataset.server;
+  }
+
+  function describe(action) {
+    const select = document.querySelector("select[name=part]");
+    const part = select && [...select.options].find((o) => o.value === String(action.part));
+    if (action.type === "part") return `${action.quantity || 1} × ${part ? part.text : ""}`;
+    if (action.type === "option") return `${action.text || ""} · ${action.price || ""}`;
+    if (action.type === "photo") return action.text || (action.photo && action.photo.name) || "";
+    return action.text || action.reason || "";
+  }
+
+  function showRecords(waiting) {
+    const list = document.getElementById("outbox-waiting");
+    const steps = document.querySelector("[data-steps]");
+    if (!list || !steps) return;
+    list.innerHTML = "";
+    for (const action of waiting) {
+      if (action.type === "step" || String(action.visit) !== steps.dataset.visit) continue;
+      const item = document.createElement("li");
+      item.className = "waiting";
+      const label = list.dataset[`label${action.type[0].toUpperCase()}${action.type.slice(1)}`];
+      item.textContent = `${label || action.type}: ${describe(action)} (${list.dataset.waitingLabel})`;
+      list.append(item);
+    }
+  }
+
   async function show() {
     const waiting = await all("actions");
     const conflicts = await all("conflicts");
     const counter = document.getElementById("outbox-count");
     if (counter) counter.textContent = String(waiting.length);
+    showSteps(waiting);
+    showRecords(waiting);
     const list = document.getElementById("outbox-conflicts");
     if (!list) return;
     list.innerHTML = "";
     for (const conflict of conflicts) {
       const item = document.createElement("li");
       item.textContent = conflict.message + " ";
-      const again = document.createElement("button");
-      again.textContent = list.dataset.applyLabel;
-      again.onclick = async () => {
-        await remove("conflicts", conflict.key);
-        await put("actions", { ...conflict.action, key: conflict.key + "-forced", force: true });
-        sync();
-      };
+      if (conflict.retry) {
+        // Only where the server said sending it again can help (the visit changed meanwhile).
+        const again = document.createElement("button");
+        again.textContent = list.dataset.applyLabel;
+        again.onclick = async () => {
+          await remove("conflicts", conflict.key);
+          await put("actions", { ...conflict.action, key: conflict.key + "-forced", force: true });
+          sync();
+        };
+        item.append(again);
+      }
       const drop = document.createElement("button");
       drop.textContent = list.dataset.dropLabel;
       drop.onclick = async () => { await remove("conflicts", conflict.key); show(); };
-      item.append(again, drop);
+      item.append(drop);
       list.append(item);
     }
   }
@@ -94,6 +148,7 @@
     if (syncing || !navigator.onLine) { show(); return; }
     syncing = true;
     let changed = false;
+    const toConfirm = [];
     try {
       const waiting = await all("actions");
       // Runs of plain actions go together; each photo alone, keeping the order.
@@ -108,8 +163,12 @@
         for (let i = 0; i < results.length; i += 1) {
           const result = results[i];
           const action = batch[i];
-          if (result.status === "conflict" || result.status === "error") {
-            await put("conflicts", { key: action.key, message: result.message, action });
+          if (result.status === "confirm") {
+            toConfirm.push({ action, message: result.message });
+          } else if (result.status === "conflict" || result.status === "error") {
+            await put("conflicts", {
+              key: action.key, message: result.message, action, retry: result.retry === true,
+            });
           } else {
             changed = true;
           }
@@ -120,8 +179,20 @@
       // Offline or the server is away: what was not answered stays queued.
     } finally {
       syncing = false;
+      // The server asks first (on my way to a visit not planned for today): the technician's
+      // yes sends the step again under its key, a no drops it (nothing was recorded).
+      let again = false;
+      for (const { action, message } of toConfirm) {
+        if (window.confirm(message)) {
+          const { seq, ...rest } = action;
+          await put("actions", { ...rest, confirm: true });
+          again = true;
+        }
+      }
       await show();
-      if (changed && !(await all("conflicts")).length) window.location.reload();
+      if (again) sync();
+      // Refusals stay listed (they are kept in IndexedDB): a success still shows its change.
+      else if (changed) window.location.reload();
     }
   }
 

@@ -8,11 +8,10 @@ from decimal import Decimal
 
 import pytest
 
-from dispatch.services import assign_visit
 from notifications.services import issue_feed
 from portal import services as portal
 from tests.factories import ApplianceFactory, TechnicianFactory, new_visit
-from tests.helpers import at, later_today
+from tests.helpers import assign_today, at
 from tickets import services as tickets
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -63,7 +62,7 @@ def small_phone(browser, live_server, login, artifacts):
 def test_the_technicians_pages_fit_a_small_phone(small_phone, technician, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     issue_feed(technician=technician)  # its long private address once made /tech/ scroll
-    visit = assign_visit(visit=new_visit(), technician=technician, start=later_today(1), by=None)
+    visit = assign_today(new_visit(), technician)
     for step in ("en_route", "on_site"):
         visit = tickets.transition_visit(visit=visit, to=step, by=None)
     tickets.offer_option(visit=visit, description="New drain pump", price=Decimal("120"))

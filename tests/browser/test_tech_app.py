@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from dispatch.services import assign_visit
 from tests.factories import PartFactory, TechnicianFactory, new_visit
-from tests.helpers import later_today
+from tests.helpers import assign_today, tomorrow_at
 from tickets.models import JobEntry, PartUsed, Visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -38,7 +38,7 @@ def step(page, label):
 def test_a_whole_job_online(phone, live_server, artifacts, settings, tmp_path, technician):
     settings.MEDIA_ROOT = tmp_path
     _context, page = phone
-    visit = assign_visit(visit=new_visit(), technician=technician, start=later_today(1), by=None)
+    visit = assign_today(new_visit(), technician)
     PartFactory(name="Drain pump", sku="WM-1")
     PartFactory(name="Door lock", sku="WM-2")
 
@@ -47,6 +47,7 @@ def test_a_whole_job_online(phone, live_server, artifacts, settings, tmp_path, t
     page.click(f"a[href='/tech/visits/{visit.pk}/']")
     step(page, "On my way")
     step(page, "Arrived")
+    page.select_option("select[name=kind]", "work")  # a repair is done once its work is noted
     page.fill("textarea[name=text]", "Pump blocked by a coin")
     with page.expect_navigation():
         page.get_by_role("button", name="Add note").click()
@@ -80,7 +81,7 @@ def test_offline_work_arrives_once_and_a_moved_visit_is_a_conflict(
 ):
     settings.MEDIA_ROOT = tmp_path
     context, page = phone
-    visit = assign_visit(visit=new_visit(), technician=technician, start=later_today(1), by=None)
+    visit = assign_today(new_visit(), technician)
     page.goto(f"{live_server.url}/tech/visits/{visit.pk}/")
     expect(page.get_by_test_id("outbox-count")).to_have_text("0")
 
@@ -102,11 +103,12 @@ def test_offline_work_arrives_once_and_a_moved_visit_is_a_conflict(
     assert visit.photos.count() == 1
 
     # Offline on the next job while the dispatcher moves it: the technician is told.
-    other = assign_visit(visit=new_visit(), technician=technician, start=later_today(5), by=None)
+    other = assign_visit(visit=new_visit(), technician=technician, start=tomorrow_at(13), by=None)
     page.goto(f"{live_server.url}/tech/visits/{other.pk}/")
     context.set_offline(True)
+    page.once("dialog", lambda dialog: dialog.accept())  # yes, tomorrow's visit
     page.get_by_role("button", name="On my way", exact=True).click()
-    assign_visit(visit=other, technician=technician, start=later_today(7), by=None)
+    assign_visit(visit=other, technician=technician, start=tomorrow_at(15), by=None)
     context.set_offline(False)
 
     expect(page.get_by_test_id("outbox-conflicts")).to_contain_text(
@@ -118,7 +120,7 @@ def test_offline_work_arrives_once_and_a_moved_visit_is_a_conflict(
 
 def test_the_day_stays_readable_without_a_connection(phone, live_server, technician):
     context, page = phone
-    visit = assign_visit(visit=new_visit(), technician=technician, start=later_today(1), by=None)
+    visit = assign_today(new_visit(), technician)
     page.goto(f"{live_server.url}/tech/")
     # The service worker takes over and the list fetches each job page for it to keep.
     page.evaluate("navigator.serviceWorker.ready")
@@ -143,7 +145,7 @@ A_PHONE = "+390612345678"
 
 def _a_visit(technician):
     """Technician A's visit, for a customer whose phone number no other customer here has."""
-    visit = assign_visit(visit=new_visit(), technician=technician, start=later_today(1), by=None)
+    visit = assign_today(new_visit(), technician)
     customer = visit.ticket.customer
     customer.phone = A_PHONE
     customer.save(update_fields=["phone"])
@@ -209,7 +211,7 @@ def test_the_next_technician_on_the_phone_never_sees_the_last_ones_day(
     _log_out(page, clears=pages_clear)
 
     other = TechnicianFactory(user__username="tech-b")
-    own = assign_visit(visit=new_visit(), technician=other, start=later_today(2), by=None)
+    own = assign_today(new_visit(), other)
     login(page, "tech-b")
     _kept_for_offline(page, live_server, own)
     context.set_offline(True)
@@ -226,7 +228,7 @@ def test_logout_asks_first_when_actions_wait_and_cancelling_keeps_them(
     phone, live_server, technician
 ):
     _context, page = phone
-    visit = assign_visit(visit=new_visit(), technician=technician, start=later_today(1), by=None)
+    visit = assign_today(new_visit(), technician)
     page.route("**/tech/sync/", lambda route: route.abort())  # the note cannot be sent
     page.goto(f"{live_server.url}/tech/visits/{visit.pk}/")
     page.fill("textarea[name=text]", "Written in the basement")

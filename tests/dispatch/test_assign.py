@@ -238,7 +238,7 @@ def test_unassign_returns_visit_and_ticket_to_the_queue(next_monday):
 def test_an_en_route_visit_cannot_be_moved(next_monday):
     tech = TechnicianFactory()
     visit = assign_visit(visit=new_visit(), technician=tech, start=at(next_monday, 9), by=None)
-    transition_visit(visit=visit, to="en_route", by=None)
+    transition_visit(visit=visit, to="en_route", by=None, confirm_not_today=True)
 
     with pytest.raises(DomainError, match="cannot be moved"):
         assign_visit(visit=visit, technician=tech, start=at(next_monday, 14), by=None)

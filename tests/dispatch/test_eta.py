@@ -5,19 +5,18 @@ import datetime
 import pytest
 
 from dispatch.selectors import estimated_arrival
-from dispatch.services import assign_visit
 from dispatch.travel import travel_source
 from tests.factories import ApplianceFactory, TechnicianFactory, new_visit, open_ticket
-from tests.helpers import later_today
+from tests.helpers import assign_today
 from tickets import services
 
 pytestmark = pytest.mark.django_db
 
 
-def visit_at(latitude: float, longitude: float, technician, hours: int):
+def visit_at(latitude: float, longitude: float, technician, slot: int):
     appliance = ApplianceFactory(site__latitude=latitude, site__longitude=longitude)
     visit = new_visit(open_ticket(appliance=appliance))
-    return assign_visit(visit=visit, technician=technician, start=later_today(hours), by=None)
+    return assign_today(visit, technician, slot)
 
 
 def drive(a: tuple[float, float], b: tuple[float, float]) -> datetime.timedelta:
@@ -26,14 +25,15 @@ def drive(a: tuple[float, float], b: tuple[float, float]) -> datetime.timedelta:
 
 def test_the_eta_counts_from_home_first_then_from_the_job_just_finished():
     tech = TechnicianFactory(home_latitude=41.80, home_longitude=12.40)
-    north = visit_at(42.05, 12.55, tech, 1)  # Monterotondo way
-    east = visit_at(41.95, 12.75, tech, 5)  # Tivoli way
+    north = visit_at(42.05, 12.55, tech, 0)  # Monterotondo way
+    east = visit_at(41.95, 12.75, tech, 1)  # Tivoli way
     home, north_site, east_site = (41.80, 12.40), (42.05, 12.55), (41.95, 12.75)
 
     north = services.transition_visit(visit=north, to="en_route", by=None)
     first = estimated_arrival(north)
-    for step in ("on_site", "completed"):
-        north = services.transition_visit(visit=north, to=step, by=None)
+    north = services.transition_visit(visit=north, to="on_site", by=None)
+    services.record_entry(visit=north, text="Pump replaced", by=None)
+    north = services.transition_visit(visit=north, to="completed", by=None)
     east = services.transition_visit(visit=east, to="en_route", by=None)
     second = estimated_arrival(east)
 
@@ -43,6 +43,6 @@ def test_the_eta_counts_from_home_first_then_from_the_job_just_finished():
 
 
 def test_no_eta_before_the_technician_sets_off():
-    visit = visit_at(42.05, 12.55, TechnicianFactory(), 1)
+    visit = visit_at(42.05, 12.55, TechnicianFactory(), 0)
 
     assert estimated_arrival(visit) is None

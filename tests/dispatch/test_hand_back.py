@@ -5,12 +5,12 @@ told. Only the visit's own technician or a dispatcher, and only before it has st
 import pytest
 from django.urls import reverse
 
-from dispatch.services import assign_visit, hand_back_visit
+from dispatch.services import hand_back_visit
 from fieldservice.errors import InvalidInput, NotAllowed, TransitionNotAllowed
 from notifications.messages import render, render_sms
 from notifications.models import Notification
 from tests.factories import TechnicianFactory, UserFactory, new_visit
-from tests.helpers import client_for, later_today
+from tests.helpers import assign_today, client_for
 from tickets.models import TicketEvent, Visit
 from tickets.services import transition_visit
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def visit(technician):
-    return assign_visit(visit=new_visit(), technician=technician, start=later_today(1), by=None)
+    return assign_today(new_visit(), technician)
 
 
 def test_own_technician_hands_back_with_a_reason(visit, technician, dispatcher):

@@ -16,10 +16,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from dispatch.services import assign_visit
 from fieldapp.models import SyncAction
 from tests.factories import PartFactory, new_visit
-from tests.helpers import later_today
+from tests.helpers import assign_today
 from tickets import services
 from tickets.models import (
     JobEntry,
@@ -46,7 +45,7 @@ def media(settings, tmp_path):
 
 @pytest.fixture
 def en_route(technician):
-    visit = assign_visit(visit=new_visit(), technician=technician, start=later_today(1), by=None)
+    visit = assign_today(new_visit(), technician)
     return services.transition_visit(visit=visit, to="en_route", by=None)
 
 

@@ -6,10 +6,9 @@ import json
 import pytest
 from django.urls import reverse
 
-from dispatch.services import assign_visit
 from notifications.models import Notification
 from tests.factories import new_visit
-from tests.helpers import later_today
+from tests.helpers import assign_today
 from tickets.models import TicketEvent, Visit
 from tickets.services import transition_visit
 
@@ -18,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def visit(technician):
-    return assign_visit(visit=new_visit(), technician=technician, start=later_today(1), by=None)
+    return assign_today(new_visit(), technician)
 
 
 @pytest.fixture

@@ -6,9 +6,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from dispatch.services import assign_visit
 from tests.factories import TechnicianFactory, new_visit
-from tests.helpers import later_today
+from tests.helpers import assign_today
 from tickets.models import JobEntry, Visit
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def visit(technician):
-    return assign_visit(visit=new_visit(), technician=technician, start=later_today(1), by=None)
+    return assign_today(new_visit(), technician)
 
 
 @pytest.fixture
@@ -59,7 +58,7 @@ def test_offline_actions_replay_in_order_and_only_once(phone, visit):
 
 def test_a_visit_moved_meanwhile_is_a_conflict_that_says_what_changed(phone, visit, technician):
     stale = visit.version
-    assign_visit(visit=visit, technician=technician, start=later_today(5), by=None)
+    assign_today(visit, technician, 1)
 
     statuses, results = phone(
         {"key": "b1", "type": "step", "visit": visit.pk, "version": stale, "to": "en_route"}
@@ -82,7 +81,7 @@ def test_a_visit_moved_meanwhile_is_a_conflict_that_says_what_changed(phone, vis
 
 
 def test_a_visit_taken_away_is_reported_not_dropped(phone, visit):
-    assign_visit(visit=visit, technician=TechnicianFactory(), start=later_today(1), by=None)
+    assign_today(visit, TechnicianFactory())
 
     statuses, results = phone({"key": "c1", "type": "note", "visit": visit.pk, "text": "x"})
 
@@ -120,7 +119,7 @@ def test_another_technicians_key_neither_reveals_their_visit_nor_drops_the_actio
     phone, visit, technician
 ):
     colleague = TechnicianFactory()
-    theirs = assign_visit(visit=new_visit(), technician=colleague, start=later_today(1), by=None)
+    theirs = assign_today(new_visit(), colleague)
     other_phone = Client()
     other_phone.force_login(colleague.user)
     step = {"key": "k", "type": "step", "to": "en_route"}
@@ -141,7 +140,7 @@ def test_another_technicians_key_neither_reveals_their_visit_nor_drops_the_actio
 
 def test_a_conflict_names_the_new_start_on_the_technicians_own_clock(phone, visit, technician):
     stale = visit.version
-    moved = assign_visit(visit=visit, technician=technician, start=later_today(5), by=None)
+    moved = assign_today(visit, technician, 1)
 
     _statuses, results = phone(
         {"key": "c1", "type": "step", "visit": visit.pk, "version": stale, "to": "en_route"}

@@ -10,21 +10,21 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from dispatch.services import assign_visit
 from fieldapp.models import SyncAction
 from tests.factories import TechnicianFactory, new_visit
-from tests.helpers import later_today, race
+from tests.helpers import assign_today, race
 from tickets.models import Visit
-from tickets.services import transition_visit
+from tickets.services import record_entry, transition_visit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_copies_of_one_step_sent_at_once_apply_it_once_and_the_rest_say_done():
     technician = TechnicianFactory()
-    visit = assign_visit(visit=new_visit(), technician=technician, start=later_today(1), by=None)
+    visit = assign_today(new_visit(), technician)
     for to in (Visit.Status.EN_ROUTE, Visit.Status.ON_SITE):
         visit = transition_visit(visit=visit, to=to, by=None)
+    record_entry(visit=visit, text="Pump replaced", by=None)
     action = {
         "key": "done-1",
         "type": "step",

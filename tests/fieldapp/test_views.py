@@ -5,7 +5,8 @@ from django.urls import reverse
 
 from dispatch.services import assign_visit
 from tests.factories import ErrorCodeFactory, PartFactory, TechnicianFactory, new_visit, open_ticket
-from tests.helpers import later_today
+from tests.helpers import assign_today, tomorrow_at
+from tickets import services
 from tickets.models import Visit
 
 pytestmark = pytest.mark.django_db
@@ -20,16 +21,9 @@ def tech_client(client, technician):
 def test_today_lists_my_visits_in_order_with_what_to_bring(tech_client, technician):
     code = ErrorCodeFactory(code="F05", probable_cause="Blocked filter")
     code.parts.add(PartFactory(name="Drain pump"))
-    late = assign_visit(visit=new_visit(), technician=technician, start=later_today(5), by=None)
-    early = assign_visit(
-        visit=new_visit(open_ticket(codes=["F05"])),
-        technician=technician,
-        start=later_today(1),
-        by=None,
-    )
-    other = assign_visit(
-        visit=new_visit(), technician=TechnicianFactory(), start=later_today(1), by=None
-    )
+    late = assign_today(new_visit(), technician, 1)
+    early = assign_today(new_visit(open_ticket(codes=["F05"])), technician)
+    other = assign_today(new_visit(), TechnicianFactory())
 
     page = tech_client.get(reverse("tech:today")).text
 
@@ -41,9 +35,7 @@ def test_today_lists_my_visits_in_order_with_what_to_bring(tech_client, technici
 
 
 def test_another_technicians_visit_is_404(tech_client):
-    theirs = assign_visit(
-        visit=new_visit(), technician=TechnicianFactory(), start=later_today(1), by=None
-    )
+    theirs = assign_today(new_visit(), TechnicianFactory())
 
     assert tech_client.get(reverse("tech:job", args=[theirs.pk])).status_code == 404
     assert (
@@ -55,10 +47,12 @@ def test_another_technicians_visit_is_404(tech_client):
 
 
 def test_one_tap_steps_record_times(tech_client, technician):
-    visit = assign_visit(visit=new_visit(), technician=technician, start=later_today(1), by=None)
+    visit = assign_today(new_visit(), technician)
     url = reverse("tech:step", args=[visit.pk])
 
     for to in ("en_route", "on_site", "completed"):
+        if to == "completed":
+            services.record_entry(visit=visit, text="Pump replaced", by=None)
         visit.refresh_from_db()
         assert tech_client.post(url, {"to": to, "version": visit.version}).status_code == 302
 
@@ -68,7 +62,7 @@ def test_one_tap_steps_record_times(tech_client, technician):
 
 
 def test_a_stale_tap_is_refused_with_a_message(tech_client, technician):
-    visit = assign_visit(visit=new_visit(), technician=technician, start=later_today(1), by=None)
+    visit = assign_today(new_visit(), technician)
 
     response = tech_client.post(
         reverse("tech:step", args=[visit.pk]),
@@ -91,7 +85,7 @@ def test_today_query_count_does_not_grow_with_visits(tech_client, technician):
     assign_visit(
         visit=new_visit(open_ticket(codes=["F05"])),
         technician=technician,
-        start=later_today(0),
+        start=tomorrow_at(8),
         by=None,
     )
     few = count()
@@ -99,7 +93,7 @@ def test_today_query_count_does_not_grow_with_visits(tech_client, technician):
         assign_visit(
             visit=new_visit(open_ticket(codes=["F05"])),
             technician=technician,
-            start=later_today(hour),
+            start=tomorrow_at(8 + hour),
             by=None,
         )
     many = count()
@@ -123,7 +117,7 @@ def test_today_has_a_plain_title_and_the_calendar_section_once(tech_client):
 
 
 def test_the_step_form_does_not_let_a_technician_cancel_his_visit(tech_client, technician):
-    visit = assign_visit(visit=new_visit(), technician=technician, start=later_today(1), by=None)
+    visit = assign_today(new_visit(), technician)
 
     response = tech_client.post(
         reverse("tech:step", args=[visit.pk]),

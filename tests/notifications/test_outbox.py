@@ -13,7 +13,7 @@ from notifications.models import Notification
 from notifications.services.queue import DELIVER_TASK
 from portal import services as portal
 from tests.factories import ApplianceFactory, TechnicianFactory, new_visit
-from tests.helpers import at
+from tests.helpers import assign_today, at, finish_visit
 from tickets import services as tickets
 
 pytestmark = pytest.mark.django_db
@@ -165,6 +165,7 @@ def test_sweeper_puts_back_rows_whose_worker_died(booked, mailoutbox):
 
 def test_en_route_message_gives_an_eta(booked, mailoutbox, django_capture_on_commit_callbacks):
     visit, _ = booked
+    visit = assign_today(visit, visit.technician)  # an arrival time is for today's visit
     with django_capture_on_commit_callbacks(execute=True):
         tickets.transition_visit(visit=visit, to="en_route", by=None)
 
@@ -184,8 +185,10 @@ def test_completion_sends_the_report_and_cannot_complete_announces_a_follow_up(
         by=None,
     )
     with django_capture_on_commit_callbacks(execute=True):
-        for step in ("en_route", "on_site"):
-            visit = tickets.transition_visit(visit=visit, to=step, by=None)
+        visit = tickets.transition_visit(
+            visit=visit, to="en_route", by=None, confirm_not_today=True
+        )
+        visit = tickets.transition_visit(visit=visit, to="on_site", by=None)
         tickets.transition_visit(
             visit=visit, to="cannot_complete", by=None, outcome="needs_parts", reason="pump"
         )
@@ -195,8 +198,7 @@ def test_completion_sends_the_report_and_cannot_complete_announces_a_follow_up(
     assert "oggi non abbiamo potuto finire" in follow_up.body
 
     with django_capture_on_commit_callbacks(execute=True):
-        for step in ("en_route", "on_site", "completed"):
-            second = tickets.transition_visit(visit=second, to=step, by=None)
+        second = finish_visit(second)
     done = mailoutbox[-1]
     assert done.subject == f"Visita {visit.ticket.number} completata"
     ((name, content, mimetype),) = done.attachments

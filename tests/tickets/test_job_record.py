@@ -8,7 +8,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from dispatch.services import assign_visit
 from fieldservice.errors import InvalidInput, TransitionNotAllowed
 from tests.factories import (
     ApplianceFactory,
@@ -19,7 +18,7 @@ from tests.factories import (
     new_visit,
     open_ticket,
 )
-from tests.helpers import later_today, two_copies_at_once
+from tests.helpers import assign_today, two_copies_at_once
 from tickets import services
 from tickets.models import JobEntry, PartUsed, RepairOption
 
@@ -33,7 +32,7 @@ def media(settings, tmp_path):
 
 @pytest.fixture
 def on_site(technician):
-    visit = assign_visit(visit=new_visit(), technician=technician, start=later_today(1), by=None)
+    visit = assign_today(new_visit(), technician)
     visit = services.transition_visit(visit=visit, to="en_route", by=None)
     return services.transition_visit(visit=visit, to="on_site", by=None)
 
@@ -67,7 +66,7 @@ def test_notes_parts_and_options_are_recorded_once_per_key(client, technician, o
 
 
 def test_nothing_is_recorded_before_the_technician_sets_off(technician):
-    visit = assign_visit(visit=new_visit(), technician=technician, start=later_today(1), by=None)
+    visit = assign_today(new_visit(), technician)
 
     with pytest.raises(TransitionNotAllowed, match="on the way"):
         services.record_entry(visit=visit, text="early", by=None)
@@ -99,12 +98,7 @@ def test_report_for_the_technician_the_owner_and_nobody_else(client, technician)
     owner = UserFactory(username="owner", role="customer")
     customer = CustomerFactory(user=owner)
     appliance = ApplianceFactory(site__customer=customer)
-    visit = assign_visit(
-        visit=new_visit(open_ticket(appliance=appliance)),
-        technician=technician,
-        start=later_today(1),
-        by=None,
-    )
+    visit = assign_today(new_visit(open_ticket(appliance=appliance)), technician)
     visit = services.transition_visit(visit=visit, to="en_route", by=None)
     visit = services.transition_visit(visit=visit, to="on_site", by=None)
     services.record_entry(visit=visit, text="Filter cleaned", by=None)
@@ -166,7 +160,7 @@ def test_photos_are_resized_and_lose_their_gps_data(client, technician, on_site)
 
 def test_two_technicians_phones_may_use_the_same_key(on_site):
     colleague = TechnicianFactory()
-    theirs = assign_visit(visit=new_visit(), technician=colleague, start=later_today(2), by=None)
+    theirs = assign_today(new_visit(), colleague)
     theirs = services.transition_visit(visit=theirs, to="en_route", by=None)
 
     mine = services.record_entry(visit=on_site, text="mine", by=None, client_key="k")

@@ -13,7 +13,7 @@ from tests.factories import (
     new_visit,
     open_ticket,
 )
-from tests.helpers import at
+from tests.helpers import at, finish_visit
 from tickets import services
 from tickets.models import Ticket, TicketEvent, Visit
 from tickets.transitions import TICKET_TRANSITIONS, VISIT_TRANSITIONS
@@ -186,8 +186,7 @@ def _scheduled_visit(next_monday):
 def test_visit_lifecycle_to_completion_resolves_the_ticket(next_monday):
     visit = _scheduled_visit(next_monday)
 
-    for step in ("en_route", "on_site", "completed"):
-        visit = services.transition_visit(visit=visit, to=step, by=None)
+    visit = finish_visit(visit)
 
     visit.refresh_from_db()
     assert visit.en_route_at
@@ -231,7 +230,7 @@ def test_forbidden_visit_transition_names_both_states_and_changes_nothing(start,
 
 def test_cannot_complete_for_parts_waits_for_parts_and_creates_linked_follow_up(next_monday):
     visit = _scheduled_visit(next_monday)
-    services.transition_visit(visit=visit, to="en_route", by=None)
+    services.transition_visit(visit=visit, to="en_route", by=None, confirm_not_today=True)
     services.transition_visit(visit=visit, to="on_site", by=None)
 
     services.transition_visit(
@@ -253,7 +252,7 @@ def test_cannot_complete_for_parts_waits_for_parts_and_creates_linked_follow_up(
 
 def test_cannot_complete_needs_a_reason_code(next_monday):
     visit = _scheduled_visit(next_monday)
-    services.transition_visit(visit=visit, to="en_route", by=None)
+    services.transition_visit(visit=visit, to="en_route", by=None, confirm_not_today=True)
 
     with pytest.raises(InvalidInput, match="cannot be completed"):
         services.transition_visit(visit=visit, to="cannot_complete", by=None)

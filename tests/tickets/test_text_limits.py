@@ -16,7 +16,7 @@ from dispatch.services import assign_visit, unassign_visit
 from fieldservice import texts
 from fieldservice.errors import InvalidInput
 from tests.factories import ApplianceFactory, TechnicianFactory, new_visit, open_ticket
-from tests.helpers import later_today
+from tests.helpers import assign_today, tomorrow_at
 from tickets import services
 from tickets.models import JobEntry, Ticket, TicketEvent, Visit, VisitPhoto
 
@@ -49,9 +49,13 @@ def photo() -> SimpleUploadedFile:
 
 
 def scheduled() -> Visit:
-    return assign_visit(
-        visit=new_visit(), technician=TechnicianFactory(), start=later_today(1), by=None
-    )
+    return assign_today(new_visit(), TechnicianFactory())
+
+
+def noted(visit: Visit) -> Visit:
+    """The work noted, as a repair needs before it is completed."""
+    services.record_entry(visit=visit, text="Pump replaced", by=None)
+    return visit
 
 
 def en_route() -> Visit:
@@ -102,7 +106,7 @@ CALLS = [
     (
         "complete a visit with notes",
         lambda text: services.transition_visit(
-            visit=services.transition_visit(visit=en_route(), to="on_site", by=None),
+            visit=noted(services.transition_visit(visit=en_route(), to="on_site", by=None)),
             to="completed",
             by=None,
             reason=text,
@@ -128,7 +132,7 @@ CALLS = [
         lambda text: assign_visit(
             visit=new_visit(),
             technician=TechnicianFactory(),
-            start=later_today(13),
+            start=tomorrow_at(21),
             by=None,
             override_reason=text,
         ),

@@ -226,3 +226,8 @@ class VisitTransitionSerializer(serializers.Serializer):
         default="",
         help_text="For completed or cannot_complete.",
     )
+    confirm_not_today = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="For en_route to a visit not planned for today: without it, 409.",
+    )

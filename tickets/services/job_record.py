@@ -44,6 +44,52 @@ PNG_DATA_URL = "data:image/png;base64,"
 RECORD_KINDS = ("note", "part", "option", "choose", "decline", "sign", "photo")
 
 
+# What a company may require before a visit of a kind of job is completed
+# (FIELDSERVICE["COMPLETION_REQUIRES"]: kind -> names below), and how each is found.
+COMPLETION_RECORDS = {
+    "work_note": lambda visit: visit.entries.filter(kind=JobEntry.Kind.WORK).exists(),
+    "signature": lambda visit: Signature.objects.filter(visit=visit).exists(),
+    "photo": lambda visit: visit.photos.exists(),
+    "part": lambda visit: visit.parts_used.exists(),
+}
+
+
+def _completion_label(name: str) -> str:
+    return {
+        "work_note": _("a work note"),
+        "signature": _("the customer's signature"),
+        "photo": _("a photo"),
+        "part": _("the parts used"),
+    }[name]
+
+
+def ensure_recorded_for_completion(visit: Visit) -> None:
+    """Refuse, naming what is missing, to complete a visit before what its ticket's kind of job
+    requires is recorded. The caller holds the visit's row lock."""
+    required = settings.FIELDSERVICE["COMPLETION_REQUIRES"].get(visit.ticket.kind, ())
+    missing = [name for name in required if not COMPLETION_RECORDS[name](visit)]
+    if missing:
+        raise InvalidInput(
+            _("To complete this %(kind)s, record %(missing)s first.")
+            % {
+                "kind": visit.ticket.get_kind_display().lower(),
+                "missing": _(" and ").join(_completion_label(name) for name in missing),
+            },
+            field=missing[0],
+        )
+
+
+def has_record(visit: Visit) -> bool:
+    """Whether anything was recorded on the visit: a service report of it says something."""
+    return (
+        visit.entries.exists()
+        or visit.parts_used.exists()
+        or visit.repair_options.exists()
+        or visit.photos.exists()
+        or Signature.objects.filter(visit=visit).exists()
+    )
+
+
 def _recordable(visit: Visit) -> None:
     if visit.status not in (VS.EN_ROUTE, VS.ON_SITE, VS.COMPLETED, VS.CANNOT_COMPLETE):
         raise TransitionNotAllowed(

@@ -7,17 +7,24 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from fieldservice import roles, texts
-from fieldservice.errors import InvalidInput, NotAllowed, StaleVersion, TransitionNotAllowed
+from fieldservice.errors import (
+    InvalidInput,
+    NeedsConfirmation,
+    NotAllowed,
+    StaleVersion,
+    TransitionNotAllowed,
+)
 
 from .. import events, locks
-from ..horizon import MAX_DAYS_AHEAD, too_far_ahead
+from ..horizon import MAX_DAYS_AHEAD, planned_for_today, too_far_ahead
 from ..models import Ticket, TicketEvent, Visit
 from ..transitions import ticket_can
 from .history import record
+from .job_record import ensure_recorded_for_completion
 from .status import check_visit_transition, set_ticket_status, set_visit_status
 
 if TYPE_CHECKING:
@@ -182,6 +189,30 @@ def update_visit(
     return visit
 
 
+def not_today_question(visit: Visit, *, now: datetime.datetime | None = None) -> str:
+    """What the technician is asked before setting off for a visit not planned for today (in
+    the company's time zone); empty for today's visits."""
+    if visit.planned_start is None or planned_for_today(visit, now=now):
+        return ""
+    planned = timezone.localtime(visit.planned_start, timezone.get_default_timezone())
+    return _("This visit is planned for %(day)s, not today. Set off for it anyway?") % {
+        "day": formats.date_format(planned, "l j F, H:i")
+    }
+
+
+def _ensure_step_ready(
+    visit: Visit, to: str, *, confirm_not_today: bool, now: datetime.datetime
+) -> None:
+    """The step's own conditions, once the state machine allows it: another day's visit needs
+    the technician's confirmation, completing needs what the kind of job requires recorded."""
+    if to == VS.EN_ROUTE and not confirm_not_today:
+        question = not_today_question(visit, now=now)
+        if question:
+            raise NeedsConfirmation(question)
+    if to == VS.COMPLETED:
+        ensure_recorded_for_completion(visit)
+
+
 def _only_a_technician(user: User | None) -> bool:
     return roles.has_role(user, roles.TECHNICIAN) and not roles.has_role(user, roles.DISPATCHER)
 
@@ -204,12 +235,18 @@ def transition_visit(
     outcome: str = "",
     at: datetime.datetime | None = None,
     expected_version: int | None = None,
+    confirm_not_today: bool = False,
 ) -> Visit:
     """Move a visit along en route -> on site -> completed / cannot complete, or cancel it.
 
-    Side effects on the ticket: on site puts it in progress; completed resolves it; cannot
-    complete because parts are needed puts it in awaiting_parts and creates the follow-up visit,
-    unassigned and linked to this one; customer absent waits for the customer with a follow-up.
+    En route for a visit not planned for today (NeedsConfirmation) needs `confirm_not_today`.
+    Completed needs what the job's kind requires to be recorded (FIELDSERVICE
+    ["COMPLETION_REQUIRES"]).
+
+    Side effects on the ticket: en route or on site puts it in progress; completed resolves
+    it; cannot complete because parts are needed puts it in awaiting_parts and creates the
+    follow-up visit, unassigned and linked to this one; customer absent waits for the customer
+    with a follow-up.
     """
     if to not in VS.values:
         raise InvalidInput(_("Unknown visit status: %(s)s.") % {"s": to}, field="to")
@@ -246,6 +283,7 @@ def transition_visit(
         )
 
     check_visit_transition(visit, to)
+    _ensure_step_ready(visit, to, confirm_not_today=confirm_not_today, now=now)
     if to == VS.EN_ROUTE:
         visit.en_route_at = now
     elif to == VS.ON_SITE:
@@ -274,7 +312,10 @@ def _move_ticket_along(
     now: datetime.datetime,
 ) -> None:
     """The ticket's side of a visit's transition to `to`, as transition_visit describes it."""
-    if to == VS.ON_SITE and ticket.status != TS.IN_PROGRESS:
+    if to == VS.EN_ROUTE:
+        # The technician has set off: the work is under way, as the visit says.
+        _ensure_in_progress(ticket, by=by, now=now)
+    elif to == VS.ON_SITE and ticket.status != TS.IN_PROGRESS:
         set_ticket_status(ticket=ticket, to=TS.IN_PROGRESS, by=by, now=now)
     elif to == VS.COMPLETED and not _has_other_active_visits(visit):
         _ensure_in_progress(ticket, by=by, now=now)

@@ -77,7 +77,8 @@ def test_technician_goes_en_route_through_the_api(world):
     client = world.clients["technician"]
     url = reverse("v1:visit-transition", kwargs={"pk": world.mine["visit"]})
 
-    response = client.post(url, {"to": "en_route"}, format="json")
+    # The world's visit is next week: setting off for it is confirmed (issue 23).
+    response = client.post(url, {"to": "en_route", "confirm_not_today": True}, format="json")
 
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "en_route"
