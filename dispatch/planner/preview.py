@@ -1,5 +1,6 @@
-"""What a plan changes against the schedule now: visits added, moved and left out, and the
-totals before and after (visits per priority, travel time and distance)."""
+"""What a plan changes against the schedule now: visits added, moved and left out, the
+promised windows it breaks (each customer named), and the totals before and after (visits per
+priority, travel time and distance)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,26 @@ def _route_totals(routes: dict[int, list[tuple[int, str]]], scenario: dict) -> d
     return {"travel_seconds": seconds, "travel_km": round(km, 1)}
 
 
+def _left_out(plan: dict, current: dict, priority: dict, promised: dict, broken: list) -> list:
+    """The visits the plan leaves out, and (into `broken`) the promised ones it unschedules."""
+    left_out = []
+    for item in plan.get("unassigned", []):
+        visit = current[int(item["visit"])]
+        line = {
+            "visit": visit.pk,
+            "ticket": visit.ticket.number,
+            "priority": priority[visit.pk],
+            "customer": str(visit.ticket.customer),
+            "reason": item.get("reason", ""),
+            "rule": item.get("rule", ""),
+            "unschedules": visit.status == Visit.Status.SCHEDULED,
+        }
+        left_out.append(line)
+        if line["unschedules"] and visit.pk in promised:
+            broken.append({**line, "promised": "-".join(promised[visit.pk]), "rebook": True})
+    return left_out
+
+
 def build_preview(scenario: dict, plan: dict) -> dict:
     """What the plan changes against the schedule now: added, moved, left out, totals."""
     tz = company_tz()
@@ -39,6 +60,8 @@ def build_preview(scenario: dict, plan: dict) -> dict:
         )
     }
     priority = {v["id"]: v["priority"] for v in scenario["visits"]}
+    promised = {v["id"]: v["promised"] for v in scenario["visits"] if "promised" in v}
+    broken = []
     names = {
         t.pk: str(t)
         for t in Technician.objects.filter(
@@ -66,6 +89,9 @@ def build_preview(scenario: dict, plan: dict) -> dict:
                 "technician": names.get(tech, ""),
                 "start": start[:5],
             }
+            window = promised.get(vid)
+            if window is not None and not window[0] <= start[:5] <= window[1]:
+                broken.append({**line, "promised": "-".join(window), "rebook": False})
             if visit.status == Visit.Status.UNASSIGNED:
                 added.append(line)
             elif visit.technician_id != tech or hhmm(visit.planned_start, tz) != start[:5]:
@@ -75,19 +101,7 @@ def build_preview(scenario: dict, plan: dict) -> dict:
                 moved.append(line)
             else:
                 unchanged += 1
-    left_out = []
-    for item in plan.get("unassigned", []):
-        visit = current[int(item["visit"])]
-        left_out.append(
-            {
-                "visit": visit.pk,
-                "ticket": visit.ticket.number,
-                "priority": priority[visit.pk],
-                "customer": str(visit.ticket.customer),
-                "reason": item.get("reason", ""),
-                "unschedules": visit.status == Visit.Status.SCHEDULED,
-            }
-        )
+    left_out = _left_out(plan, current, priority, promised, broken)
 
     def per_priority(routes):
         counts = {str(p): 0 for p in (1, 2, 3, 4)}
@@ -100,7 +114,11 @@ def build_preview(scenario: dict, plan: dict) -> dict:
         "added": added,
         "moved": moved,
         "left_out": left_out,
+        "broken_promises": broken,
         "unchanged": unchanged,
+        # Nothing to accept: no technician works in the hours left, or the plan keeps all.
+        "nobody_works": not scenario["technicians"],
+        "changes": bool(added or moved or any(x["unschedules"] for x in left_out)),
         "before": {"planned": per_priority(before), **_route_totals(before, scenario)},
         "after": {"planned": per_priority(after), **_route_totals(after, scenario)},
     }

@@ -47,7 +47,9 @@ def compute_day_plan(*, run_id: int) -> None:
             PlanRun.objects.filter(pk=run_id).update(progress=max(1, min(99, int(fraction * 100))))
 
     try:
-        scenario, versions = build_scenario(day=run.day, area=run.area)
+        scenario, versions = build_scenario(
+            day=run.day, area=run.area, may_break_windows=run.may_break_windows
+        )
         plan = solve(scenario, time_limit=run.time_limit, progress=progress)
         preview = build_preview(scenario, plan)
     except Exception as exc:  # the run records any failure for the dispatcher
