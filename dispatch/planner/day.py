@@ -71,10 +71,14 @@ def _break(day, hours, start, tz):
 
 
 def _technicians(
-    day: datetime.date, area: str, opens: datetime.datetime | None, busy: dict[int, Visit]
+    day: datetime.date,
+    area: str,
+    opens: datetime.datetime | None,
+    busy: dict[int, Visit],
+    hold: frozenset[int],
 ) -> list[dict]:
-    """The day's working technicians; with `opens` (today), from then on, each starting
-    where and when a visit already under way (`busy`) ends."""
+    """The day's working technicians but those in `hold`; with `opens` (today), from then
+    on, each starting where and when a visit already under way (`busy`) ends."""
     tz = company_tz()
     qs = Technician.objects.filter(active=True, working_hours__weekday=day.weekday())
     if area:
@@ -84,7 +88,7 @@ def _technicians(
     )
     day_start, day_end = _day_bounds(day, tz)
     result = []
-    for tech in qs.distinct():
+    for tech in qs.exclude(pk__in=hold).distinct():
         hours = next(h for h in tech.working_hours.all() if h.weekday == day.weekday())
         start = datetime.datetime.combine(day, hours.starts_at, tzinfo=tz)
         end = datetime.datetime.combine(day, hours.ends_at, tzinfo=tz)
@@ -105,6 +109,8 @@ def _technicians(
             after = (max(start, off.ends_at), end)
             start, end = max((before, after), key=lambda span: span[1] - span[0])
         start, brk = _break(day, hours, start, tz)
+        if brk is not None and brk[1] > end:
+            brk = None  # no break inside what is left of the shift
         if end <= start:
             continue
         certified = {
@@ -174,6 +180,7 @@ def build_scenario(
     area: str = "",
     now: datetime.datetime | None = None,
     may_break_windows: bool = False,
+    hold: frozenset[int] = frozenset(),
 ) -> tuple[dict, dict[str, int]]:
     """The planner's scenario for a day, and the version of every visit it includes.
 
@@ -181,12 +188,14 @@ def build_scenario(
     their technician's day goes on from there. A scheduled visit's arrival window was promised
     to the customer: it is kept (`keep`), inside that window, unless `may_break_windows`, when
     the whole day is open to it. Every window is recorded as `promised`, for the preview.
+    The technicians in `hold` (whose promises the plan could not keep) are left out with
+    all their visits, which stay as they are (`held`).
     """
     tz = company_tz()
     now = now or timezone.now()
     opens = plan_from(now, tz) if day == now.astimezone(tz).date() else None
     busy = _under_way(day, tz) if opens is not None else {}
-    technicians = _technicians(day, area, opens, busy)
+    technicians = _technicians(day, area, opens, busy, hold)
     tech_ids = {t["id"] for t in technicians}
     day_start, day_end = _day_bounds(day, tz)
     earliest = max(day_start, opens) if opens is not None else day_start
@@ -232,4 +241,6 @@ def build_scenario(
         "technicians": technicians,
         "visits": visits,
     }
+    if hold:
+        scenario["held"] = sorted(hold)
     return scenario, versions

@@ -10,6 +10,7 @@ every priority and is never displaced. The checker verifies each rule on its own
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -65,7 +66,12 @@ class Day:
         points += [(s, s + self.scenario.visits[j].seconds, 2 * self.n + j, s) for s, j in kept]
         points.append((tech.shift[1], tech.shift[1], self.n + k, None))
         brk = tech.break_
+        visit = self.scenario.visits[job]
+        lo, hi, dur = visit.window[0], visit.window[1], visit.seconds
         for a, b in pairwise(points):
+            # Cheap refusals first: most gaps of a full day are too short or out of the window.
+            if b[0] - a[1] < dur or lo > b[0] - dur or hi < a[1]:
+                continue
             if route.break_at is not None:
                 b0, b1 = route.break_at, route.break_at + brk.seconds  # type: ignore[union-attr]
                 span = (b0, b1) if a[1] <= b0 and b1 <= b[0] else None
@@ -75,9 +81,11 @@ class Day:
             else:
                 placed = self._between(a[1], a[2], b[0], b[2], job, None, None, margin)
             if placed is not None:
-                lo = a[3] if a[3] is not None else -1
-                hi = b[3] if b[3] is not None else 10**9
-                replaced = [(s, j) for s, j in route.stops if lo < s < hi and (s, j) not in kept]
+                lo_stop = a[3] if a[3] is not None else -1
+                hi_stop = b[3] if b[3] is not None else 10**9
+                replaced = [
+                    (s, j) for s, j in route.stops if lo_stop < s < hi_stop and (s, j) not in kept
+                ]
                 return placed[0], placed[1], replaced
         return None
 
@@ -122,10 +130,11 @@ def fill(day: Day, routes: dict[int, Route], left_out: list[int]) -> list[int]:
     """Insert left-out jobs, most urgent first, where they fit or where only lower-ranked work
     stands in the way (which is then left out in turn). Returns the jobs still left out."""
     scenario = day.scenario
-    waiting = sorted(left_out, key=lambda j: (rank(scenario, j), j))
+    waiting = [(rank(scenario, j), j) for j in left_out]
+    heapq.heapify(waiting)
     still: list[int] = []
     while waiting:
-        job = waiting.pop(0)
+        _, job = heapq.heappop(waiting)
         able = day.able(job)
         placed = None
         for keep_rank in (None, rank(scenario, job)):
@@ -149,8 +158,7 @@ def fill(day: Day, routes: dict[int, Route], left_out: list[int]) -> list[int]:
         if break_at is not None:
             route.break_at = break_at
         for _, j in replaced:
-            waiting.append(j)
-        waiting.sort(key=lambda j: (rank(scenario, j), j))
+            heapq.heappush(waiting, (rank(scenario, j), j))
     return still
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections import defaultdict
 from itertools import pairwise
 
+from django.db.models import Count, Q
+
 from technicians.models import Technician
 from tickets.models import Visit
 
@@ -103,6 +105,22 @@ def build_preview(scenario: dict, plan: dict) -> dict:
                 unchanged += 1
     left_out = _left_out(plan, current, priority, promised, broken)
 
+    held = [
+        {"technician": str(tech), "visits": tech.held}
+        for tech in Technician.objects.filter(pk__in=scenario.get("held", []))
+        .select_related("user")
+        .annotate(
+            held=Count(
+                "visits",
+                filter=Q(
+                    visits__status__in=Visit.BUSY_STATUSES,
+                    visits__planned_start__date=scenario["date"],
+                ),
+            )
+        )
+        .order_by("user__first_name", "user__last_name", "pk")
+    ]
+
     def per_priority(routes):
         counts = {str(p): 0 for p in (1, 2, 3, 4)}
         for stops in routes.values():
@@ -115,6 +133,7 @@ def build_preview(scenario: dict, plan: dict) -> dict:
         "moved": moved,
         "left_out": left_out,
         "broken_promises": broken,
+        "held": held,
         "unchanged": unchanged,
         # Nothing to accept: no technician works in the hours left, or the plan keeps all.
         "nobody_works": not scenario["technicians"],

@@ -143,3 +143,39 @@ def test_the_plan_form_asks_whether_promised_windows_may_be_broken(client, dispa
         True,
         False,
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_promise_the_plan_cannot_keep_keeps_its_technicians_day_as_it_is(
+    client, next_monday, dispatcher
+):
+    # Booked 15:00-17:00 for two hours, 5 km from home: the drive back ends past the shift,
+    # so no plan can keep it; its technician's day stays as it is, the rest is planned.
+    busy, free = TechnicianFactory(), TechnicianFactory()
+    late = assign_visit(
+        visit=new_visit(duration_minutes=120), technician=busy, start=at(next_monday, 15), by=None
+    )
+    late.ticket.site.latitude = 41.945
+    late.ticket.site.save()
+    waiting = new_visit()
+
+    run = day_plans.request_day_plan(day=next_monday, by=dispatcher, time_limit=2)
+
+    run.refresh_from_db()
+    assert run.status == PlanRun.Status.READY, run.error
+    assert run.preview["held"] == [{"technician": str(busy), "visits": 1}]
+    assert late.pk not in {x["visit"] for x in run.preview["left_out"]}
+    assert [(x["visit"], x["technician"]) for x in run.preview["added"]] == [
+        (waiting.pk, str(free))
+    ]
+    client.force_login(dispatcher)
+    page = client.get(reverse("plan:detail", args=[run.pk])).text
+    assert "1 technician's day kept as it is" in page
+    assert f"{busy}: 1 visit" in page
+    day_plans.apply_day_plan(run=run, by=dispatcher)
+    late.refresh_from_db()
+    assert (late.status, late.technician, late.planned_start) == (
+        "scheduled",
+        busy,
+        at(next_monday, 15),
+    )
