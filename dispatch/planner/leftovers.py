@@ -181,6 +181,7 @@ def _staffing(day: Day, job: int) -> dict | None:
         return {
             "rule": "technician",
             "reason": f"it is kept on technician {visit.technician}, who is not working then",
+            "technician": visit.technician,
         }
     if any(visit.skills <= t.skills for t in techs):
         return None
@@ -190,12 +191,14 @@ def _staffing(day: Day, job: int) -> dict | None:
         return {
             "rule": "certification",
             "reason": "no technician has a certification valid that day for: " + ", ".join(missing),
+            "skills": missing,
         }
     have = set().union(*(t.skills for t in techs))
+    missing = sorted(visit.skills - have) or sorted(visit.skills)
     return {
         "rule": "skill",
-        "reason": "no technician has the skills: "
-        + ", ".join(sorted(visit.skills - have) or sorted(visit.skills)),
+        "reason": "no technician has the skills: " + ", ".join(missing),
+        "skills": missing,
     }
 
 
@@ -218,18 +221,21 @@ def _timing(day: Day, job: int) -> dict:
             "rule": "shift",
             "reason": f"{visit.seconds // 60} minutes of work and the drive do not fit in the "
             "shift of any technician who can do it",
+            "minutes": visit.seconds // 60,
         }
     if all(day._between(*_day_gap(day, k), job, None, None, 0) is None for k in able):
         return {
             "rule": "window",
             "reason": f"window {window} cannot be served within the shift of any technician "
             "who can do it",
+            "window": window,
         }
     if all(day.fit(Route(k), job, margin=0) is None for k in able):
         return {
             "rule": "break",
             "reason": f"within window {window} it would overlap the break of every technician "
             "who can do it",
+            "window": window,
         }
     return {
         "rule": "capacity",

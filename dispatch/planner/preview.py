@@ -8,6 +8,7 @@ from collections import defaultdict
 from itertools import pairwise
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
 from technicians.models import Technician
 from tickets.models import Visit
@@ -31,7 +32,48 @@ def _route_totals(routes: dict[int, list[tuple[int, str]]], scenario: dict) -> d
     return {"travel_seconds": seconds, "travel_km": round(km, 1)}
 
 
-def _left_out(plan: dict, current: dict, priority: dict, promised: dict, broken: list) -> list:
+def reason_text(item: dict, names: dict[int, str]) -> str:
+    """The engine's reason for leaving a visit out, in the reader's language."""
+    rule, skills = item.get("rule"), ", ".join(item.get("skills", []))
+    if rule == "technician" and item.get("technician") is not None:
+        name = names.get(item["technician"]) or str(
+            Technician.objects.select_related("user").filter(pk=item["technician"]).first()
+        )
+        text = _("it stays with %(name)s, who is not working then") % {"name": name}
+    elif rule == "technician":
+        text = _("no technician works in the hours left that day")
+    elif rule == "skill":
+        text = _("no technician has the skills: %(skills)s") % {"skills": skills}
+    elif rule == "certification":
+        text = _("no technician has a certification valid that day for: %(skills)s") % {
+            "skills": skills
+        }
+    elif rule == "shift":
+        text = _(
+            "%(minutes)s minutes of work and the drive do not fit in the shift of any "
+            "technician who can do it"
+        ) % {"minutes": item.get("minutes", "?")}
+    elif rule == "window":
+        text = _(
+            "window %(window)s cannot be served within the shift of any technician who can do it"
+        ) % {"window": item.get("window", "")}
+    elif rule == "break":
+        text = _(
+            "within window %(window)s it would overlap the break of every technician who can do it"
+        ) % {"window": item.get("window", "")}
+    elif rule == "capacity":
+        text = _(
+            "not enough time left: every technician who can do it is busy with work of the "
+            "same or higher priority"
+        )
+    else:
+        text = str(item.get("reason", ""))
+    return text
+
+
+def _left_out(
+    plan: dict, current: dict, priority: dict, promised: dict, broken: list, names: dict
+) -> list:
     """The visits the plan leaves out, and (into `broken`) the promised ones it unschedules."""
     left_out = []
     for item in plan.get("unassigned", []):
@@ -41,7 +83,7 @@ def _left_out(plan: dict, current: dict, priority: dict, promised: dict, broken:
             "ticket": visit.ticket.number,
             "priority": priority[visit.pk],
             "customer": str(visit.ticket.customer),
-            "reason": item.get("reason", ""),
+            "reason": reason_text(item, names),
             "rule": item.get("rule", ""),
             "unschedules": visit.status == Visit.Status.SCHEDULED,
         }
@@ -103,7 +145,7 @@ def build_preview(scenario: dict, plan: dict) -> dict:
                 moved.append(line)
             else:
                 unchanged += 1
-    left_out = _left_out(plan, current, priority, promised, broken)
+    left_out = _left_out(plan, current, priority, promised, broken, names)
 
     held = [
         {"technician": str(tech), "visits": tech.held}

@@ -30,6 +30,7 @@ from .. import events
 from ..models import PlanRun
 from ..services import place_visit, take_off_day
 from .day import company_tz
+from .preview import reason_text
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -216,7 +217,7 @@ def _apply(run: PlanRun, by: User | None) -> None:
         take_off_day(
             visit=visit,
             by=by,
-            reason=_("Day planner: %(reason)s") % {"reason": dropped[pk].get("reason", "")},
+            reason=_("Day planner: %(reason)s") % {"reason": reason_text(dropped[pk], {})},
         )
         if pk in promised:
             events.visit_needs_rebooking.send(sender=Visit, visit=visit, previous=previous)

@@ -106,7 +106,12 @@ def test_missing_skill_is_the_reason():
     plan, _ = plan_checked(data)
 
     assert plan["unassigned"] == [
-        {"visit": "boiler", "rule": "skill", "reason": "no technician has the skills: gas"}
+        {
+            "visit": "boiler",
+            "rule": "skill",
+            "reason": "no technician has the skills: gas",
+            "skills": ["gas"],
+        }
     ]
 
 
@@ -304,6 +309,7 @@ def test_a_p1_stopped_by_the_break_says_so_not_that_the_day_is_full():
             "rule": "break",
             "reason": "within window 12:10-12:30 it would overlap the break of every "
             "technician who can do it",
+            "window": "12:10-12:30",
         }
     ]
 
