@@ -7,3 +7,6 @@ Lower apps (notifications) subscribe; dispatch never imports them. Every signal 
 from django.dispatch import Signal
 
 visit_handed_back = Signal()  # visit, technician (who cannot come), reason, by
+# A scheduled visit taken off the day by the planner, its promised window broken: the customer
+# is asked to choose a new one.
+visit_needs_rebooking = Signal()  # visit, previous (visit_snapshot before)

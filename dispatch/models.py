@@ -27,6 +27,9 @@ class PlanRun(models.Model):
     )
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     time_limit = models.FloatField(_("time limit (s)"), default=10.0)
+    # Ticked by the dispatcher: the planner may drop a scheduled visit or move it out of the
+    # arrival window promised to its customer, who is then told.
+    may_break_windows = models.BooleanField(_("may break promised windows"), default=False)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("requested by"),

@@ -69,6 +69,28 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
             "Здравейте, {name},\n\nпосещението вече е {window}.\nТехник: {technician}.",
         ),
     },
+    "rebook": {
+        "en": (
+            "Visit {number}: we need to rebook you",
+            "Hello {name},\n\nwe are sorry: we cannot come {window} as planned.\n"
+            "Please choose a new time: {manage_url}",
+        ),
+        "it": (
+            "Visita {number}: dobbiamo riprogrammarla",
+            "Gentile {name},\n\nci scusiamo: non possiamo venire {window} come previsto.\n"
+            "Scelga un nuovo orario: {manage_url}",
+        ),
+        "es": (
+            "Visita {number}: tenemos que cambiar la cita",
+            "Hola {name}:\n\nlo sentimos: no podemos ir {window} como estaba previsto.\n"
+            "Elija una nueva hora: {manage_url}",
+        ),
+        "bg": (
+            "Посещение {number}: трябва да го насрочим отново",
+            "Здравейте, {name},\n\nсъжаляваме: не можем да дойдем {window}, както беше "
+            "планирано.\nИзберете нов час: {manage_url}",
+        ),
+    },
     "visit_cancelled": {
         "en": ("Visit {number} cancelled", "Hello {name},\n\nthe visit of {window} is cancelled."),
         "it": (
@@ -312,6 +334,12 @@ SMS_TEXTS: dict[str, dict[str, str]] = {
         "it": "Visita {number} spostata a {window}.",
         "es": "Visita {number} cambiada a {window}.",
         "bg": "Посещение {number} е преместено за {window}.",
+    },
+    "rebook": {
+        "en": "Visit {number}: we cannot come {window}. Choose a new time: {manage_url}",
+        "it": "Visita {number}: non possiamo venire {window}. Scelga un nuovo orario: {manage_url}",
+        "es": "Visita {number}: no podemos ir {window}. Elija una nueva hora: {manage_url}",
+        "bg": "Посещение {number}: не можем да дойдем {window}. Изберете нов час: {manage_url}",
     },
     "visit_cancelled": {
         "en": "Visit {number} of {window} is cancelled.",

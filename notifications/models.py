@@ -24,6 +24,7 @@ class Notification(models.Model):
         BOOKING_CONFIRMED = "booking_confirmed", _("Booking confirmed")
         VISIT_SCHEDULED = "visit_scheduled", _("Visit scheduled")
         VISIT_MOVED = "visit_moved", _("Visit moved")
+        REBOOK = "rebook", _("Visit to rebook")
         VISIT_CANCELLED = "visit_cancelled", _("Visit cancelled")
         REMINDER = "reminder", _("Reminder")
         EN_ROUTE = "en_route", _("Technician on the way")

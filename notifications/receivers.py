@@ -107,6 +107,13 @@ def on_visit_unassigned(sender, visit: Visit, previous, **kwargs) -> None:
     )
 
 
+@receiver(dispatch_events.visit_needs_rebooking, dispatch_uid="notifications.rebook")
+def on_visit_needs_rebooking(sender, visit: Visit, previous, **kwargs) -> None:
+    # The technician hears "Removed" from visit_unassigned; the customer chooses a new window.
+    services.notify_customer(visit=visit, kind=Kind.REBOOK, manage_url=_manage_url(visit))
+    services.cancel_reminders(visit=visit)
+
+
 @receiver(dispatch_events.visit_handed_back, dispatch_uid="notifications.visit_handed_back")
 def on_visit_handed_back(sender, visit: Visit, technician: Technician, reason: str, **kwargs):
     # The customer hears nothing: their visit waits in the queue with the window promised.

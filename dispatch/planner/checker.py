@@ -11,6 +11,10 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 EARTH_RADIUS_KM = 6371.0088
+# A reason is refuted only by a counterexample with this many seconds to spare on each drive,
+# so that a rounding second between the engine's matrix and this arithmetic refutes nothing.
+SLACK = 60
+RULES = ("technician", "skill", "certification", "shift", "window", "break", "capacity")
 
 
 def _secs(text: str) -> int:
@@ -33,15 +37,17 @@ class Report:
     violations: list[str] = field(default_factory=list)
     planned: dict[int, int] = field(default_factory=lambda: {1: 0, 2: 0, 3: 0, 4: 0})
     travel_seconds: int = 0
+    kept: int = 0  # promised visits planned
 
     @property
     def ok(self) -> bool:
         return not self.violations
 
     @property
-    def score(self) -> tuple[int, int, int, int, int]:
-        """Larger is better: planned P1..P4, then less travel."""
+    def score(self) -> tuple[int, int, int, int, int, int]:
+        """Larger is better: promised visits kept, planned P1..P4, then less travel."""
         return (
+            self.kept,
             self.planned[1],
             self.planned[2],
             self.planned[3],
@@ -50,8 +56,10 @@ class Report:
         )
 
 
-def check(scenario: dict, plan: dict) -> Report:
-    """Check a plan against the scenario it answers."""
+def check(scenario: dict, plan: dict, *, reasons: bool = True) -> Report:
+    """Check a plan against the scenario it answers. With `reasons`, every visit left out
+    must name the rule that stops it (`rule`), and the rule must hold; promised visits
+    (`keep`) must be planned."""
     report = Report()
     bad = report.violations.append
     speed = float(scenario["travel"]["speed_kmh"])
@@ -85,6 +93,8 @@ def check(scenario: dict, plan: dict) -> Report:
             bad(f"visit {vid!r} is neither planned nor left out with a reason")
         elif seen[vid] > 1:
             bad(f"visit {vid!r} appears {seen[vid]} times")
+    if reasons:
+        _check_reasons(scenario, plan, bad)
     return report
 
 
@@ -113,6 +123,7 @@ def _check_route(tech, route, visits, seen, speed, factor, report: Report) -> No
         if visit.get("technician") is not None and visit["technician"] != tid:
             bad(f"visit {vid!r} is pinned to {visit['technician']!r}, not {tid!r}")
         report.planned[int(visit["priority"])] += 1
+        report.kept += bool(visit.get("keep"))
         activities.append((begins, ends, visit["location"]))
     activities.append((shift_end, shift_end, tech["end"]))
 
@@ -161,3 +172,153 @@ def _break_span(tech, route, has_visits, bad):
             f"{brk['earliest']}-{brk['latest']}"
         )
     return (b, b + int(brk["minutes"]) * 60)
+
+
+def _check_reasons(scenario: dict, plan: dict, bad) -> None:
+    """Each visit left out is left out for the rule it names; promised visits are planned."""
+    day = _Day(scenario)
+    for item in plan.get("unassigned", []):
+        visit = day.visits.get(item.get("visit"))
+        if visit is None:
+            continue
+        vid, rule = visit["id"], item.get("rule")
+        if visit.get("keep"):
+            bad(f"visit {vid!r} has a promised window but is left out")
+        if rule not in RULES:
+            bad(f"unassigned visit {vid!r} names no rule that stops it ({rule!r})")
+            continue
+        refuted = day.refute(visit, rule, plan)
+        if refuted:
+            bad(f"visit {vid!r} is left out for {rule!r}, but {refuted}")
+
+
+class _Day:
+    """The scenario's technicians, visits and routes, to test a claim about one visit."""
+
+    def __init__(self, scenario: dict) -> None:
+        self.speed = float(scenario["travel"]["speed_kmh"])
+        self.factor = float(scenario["travel"]["road_factor"])
+        self.techs = {t["id"]: t for t in scenario.get("technicians", [])}
+        self.visits = {v["id"]: v for v in scenario.get("visits", [])}
+
+    def _rank(self, visit: dict) -> int:
+        return 0 if visit.get("keep") else int(visit["priority"])
+
+    def refute(self, visit: dict, rule: str, plan: dict) -> str:
+        """Why the claim `rule` about a left-out visit is false, or "" when it holds."""
+        pinned = visit.get("technician")
+        allowed = [t for t in self.techs.values() if pinned is None or t["id"] == pinned]
+        needs = set(visit.get("skills", []))
+        able = [t for t in allowed if needs <= set(t.get("skills", []))]
+        if rule in ("technician", "skill", "certification"):
+            return self._refute_staffing(rule, allowed, able, needs)
+        if not able:
+            return "no technician may take it with the skills it needs"
+        for tech in able:
+            refuted = self._refute_timing(visit, rule, tech, plan)
+            if refuted:
+                return refuted
+        return ""
+
+    def _refute_staffing(self, rule: str, allowed: list, able: list, needs: set) -> str:
+        if rule == "technician":
+            return f"technician {allowed[0]['id']!r} may take it" if allowed else ""
+        if able:
+            return f"technician {able[0]['id']!r} has every skill it needs"
+        papers = [
+            t for t in allowed if needs <= set(t.get("skills", [])) | set(t.get("uncertified", []))
+        ]
+        if rule == "skill" and papers:
+            return f"technician {papers[0]['id']!r} has the skills, uncertified"
+        if rule == "certification" and not papers:
+            return "no technician has the skills, certified or not"
+        return "" if allowed else "no technician may take it at all"
+
+    def _refute_timing(self, visit: dict, rule: str, tech: dict, plan: dict) -> str:
+        start, end = _secs(tech["shift"][0]), _secs(tech["shift"][1])
+        go = self._leg(tech["start"], visit["location"]) + SLACK
+        back = self._leg(visit["location"], tech["end"]) + SLACK
+        alone = [(start, start, tech["start"]), (end, end, tech["end"])]
+        route = next((r for r in plan.get("routes", []) if r.get("technician") == tech["id"]), None)
+        refutations = {
+            "shift": (
+                lambda: start + go + int(visit["minutes"]) * 60 + back <= end,
+                "it fits in the shift of",
+            ),
+            "window": (
+                lambda: self._gap_fit(visit, alone, None, None),
+                "its window fits in the shift of",
+            ),
+            "break": (
+                lambda: self._gap_fit(visit, alone, None, tech.get("break")),
+                "it fits beside the break of",
+            ),
+            "capacity": (
+                lambda: self._fits_route(visit, tech, route),
+                "it fits in time that is free or taken by lower-priority work on the day of",
+            ),
+        }
+        holds, words = refutations[rule]
+        return f"{words} technician {tech['id']!r}" if holds() else ""
+
+    def _leg(self, a, b) -> int:
+        return _travel(a, b, self.speed, self.factor)
+
+    def _fits_route(self, visit: dict, tech: dict, route: dict | None) -> bool:
+        """Whether the visit fits the technician's route once every stop ranked below it
+        (lower priority; a promised visit ranks above all) is taken away."""
+        start, end = _secs(tech["shift"][0]), _secs(tech["shift"][1])
+        rank = self._rank(visit)
+        stays = []
+        for stop in (route or {}).get("stops", []):
+            other = self.visits.get(stop.get("visit"))
+            if other is not None and self._rank(other) <= rank:
+                begins = _secs(stop["start"])
+                stays.append((begins, begins + int(other["minutes"]) * 60, other["location"]))
+        timeline = [(start, start, tech["start"]), *sorted(stays), (end, end, tech["end"])]
+        brk = tech.get("break")
+        placed = None
+        if route is not None and route.get("break") is not None and brk:
+            b = _secs(route["break"])
+            placed = (b, b + int(brk["minutes"]) * 60)
+        free = brk if placed is None and not stays else None
+        return self._gap_fit(visit, timeline, placed, free)
+
+    def _gap_fit(self, visit: dict, timeline, placed, free) -> bool:
+        """Whether the visit fits between two neighbours of the timeline [(start, end,
+        location)], around a break already `placed` (start, end) or one still to place."""
+        lo, hi = _secs(visit["window"][0]), _secs(visit["window"][1])
+        minutes = int(visit["minutes"]) * 60
+        for (_, prev_end, here), (next_start, _, there) in pairwise(timeline):
+            go = self._leg(here, visit["location"]) + SLACK
+            back = self._leg(visit["location"], there) + SLACK
+            if placed is not None and prev_end <= placed[0] and placed[1] <= next_start:
+                b0, b1 = placed
+                s = max(lo, prev_end + go)
+                if s <= hi and s + minutes <= b0 and (b0 - s - minutes) + (next_start - b1) >= back:
+                    return True
+                s = max(lo, b1, b1 + go - (b0 - prev_end))
+                if s <= hi and s + minutes + back <= next_start:
+                    return True
+                continue
+            if free:
+                length = int(free["minutes"]) * 60
+                earliest, latest = _secs(free["earliest"]), _secs(free["latest"])
+                b = max(earliest, prev_end)
+                s = max(lo, b + length, prev_end + go + length)
+                if b <= latest and s <= hi and s + minutes + back <= next_start:
+                    return True
+                s = max(lo, prev_end + go)
+                b = max(earliest, s + minutes)
+                if (
+                    s <= hi
+                    and b <= latest
+                    and b + length <= next_start
+                    and next_start - s - minutes - length >= back
+                ):
+                    return True
+                continue
+            s = max(lo, prev_end + go)
+            if s <= hi and s + minutes + back <= next_start:
+                return True
+        return False

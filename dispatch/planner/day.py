@@ -16,6 +16,8 @@ from technicians.models import Technician
 from tickets.models import Ticket, Visit
 
 FIXED = (Visit.Status.EN_ROUTE, Visit.Status.ON_SITE)
+ROUND_UP = 5  # minutes: today's plan starts at the next multiple after now
+LAST_MINUTE = "23:59"
 MAX_QUEUE = 3000  # the queue is long on big days; the oldest, most urgent work goes first
 
 
@@ -34,7 +36,49 @@ def _day_bounds(day: datetime.date, tz: ZoneInfo) -> tuple[datetime.datetime, da
     )
 
 
-def _technicians(day: datetime.date, area: str, now: datetime.datetime) -> list[dict]:
+def plan_from(now: datetime.datetime, tz: ZoneInfo) -> datetime.datetime:
+    """Where planning today begins: now, rounded up to the next ROUND_UP minutes."""
+    local = now.astimezone(tz).replace(second=0, microsecond=0)
+    if local < now:
+        local += datetime.timedelta(minutes=1)
+    return local + datetime.timedelta(minutes=-local.minute % ROUND_UP)
+
+
+def _under_way(day: datetime.date, tz: ZoneInfo) -> dict[int, Visit]:
+    """Today's visits already en route or on site, by technician (the latest one): fixed, so
+    the technician's plan starts where and when it ends."""
+    day_start, day_end = _day_bounds(day, tz)
+    visits = (
+        Visit.objects.filter(
+            status__in=FIXED, planned_start__gte=day_start, planned_start__lt=day_end
+        )
+        .select_related("ticket__site")
+        .order_by("planned_start")
+    )
+    return {v.technician_id: v for v in visits if v.technician_id is not None}
+
+
+def _break(day, hours, start, tz):
+    """The shift's start and its break (start, end), or None once the break has begun: the
+    rest of the day then starts after it."""
+    if not (hours.break_starts_at and hours.break_ends_at):
+        return start, None
+    b0 = datetime.datetime.combine(day, hours.break_starts_at, tzinfo=tz)
+    b1 = datetime.datetime.combine(day, hours.break_ends_at, tzinfo=tz)
+    if b0 >= start:
+        return start, (b0, b1)
+    return max(start, b1), None
+
+
+def _technicians(
+    day: datetime.date,
+    area: str,
+    opens: datetime.datetime | None,
+    busy: dict[int, Visit],
+    hold: frozenset[int],
+) -> list[dict]:
+    """The day's working technicians but those in `hold`; with `opens` (today), from then
+    on, each starting where and when a visit already under way (`busy`) ends."""
     tz = company_tz()
     qs = Technician.objects.filter(active=True, working_hours__weekday=day.weekday())
     if area:
@@ -44,15 +88,19 @@ def _technicians(day: datetime.date, area: str, now: datetime.datetime) -> list[
     )
     day_start, day_end = _day_bounds(day, tz)
     result = []
-    for tech in qs.distinct():
+    for tech in qs.exclude(pk__in=hold).distinct():
         hours = next(h for h in tech.working_hours.all() if h.weekday == day.weekday())
         start = datetime.datetime.combine(day, hours.starts_at, tzinfo=tz)
         end = datetime.datetime.combine(day, hours.ends_at, tzinfo=tz)
-        if day == now.astimezone(tz).date():
-            start = max(
-                start,
-                now.astimezone(tz).replace(second=0, microsecond=0) + datetime.timedelta(minutes=1),
-            )
+        home = [tech.home_latitude, tech.home_longitude]
+        begin = home
+        if opens is not None:
+            start = max(start, opens)
+        if tech.pk in busy:
+            fixed = busy[tech.pk]
+            begin = [fixed.ticket.site.latitude, fixed.ticket.site.longitude]
+            if fixed.planned_end is not None:
+                start = max(start, fixed.planned_end.astimezone(tz))
         for off in tech.time_off.all():
             if off.ends_at <= day_start or off.starts_at >= day_end:
                 continue
@@ -60,6 +108,9 @@ def _technicians(day: datetime.date, area: str, now: datetime.datetime) -> list[
             before = (start, min(end, off.starts_at))
             after = (max(start, off.ends_at), end)
             start, end = max((before, after), key=lambda span: span[1] - span[0])
+        start, brk = _break(day, hours, start, tz)
+        if brk is not None and brk[1] > end:
+            brk = None  # no break inside what is left of the shift
         if end <= start:
             continue
         certified = {
@@ -68,19 +119,19 @@ def _technicians(day: datetime.date, area: str, now: datetime.datetime) -> list[
         skills = sorted(
             s.code for s in tech.skills.all() if not s.requires_certification or s.pk in certified
         )
-        home = [tech.home_latitude, tech.home_longitude]
+        uncertified = sorted({s.code for s in tech.skills.all()} - set(skills))
         entry = {
             "id": tech.pk,
-            "start": home,
+            "start": begin,
             "end": home,
             "shift": [hhmm(start, tz), hhmm(end, tz)],
             "skills": skills,
         }
-        if hours.break_starts_at and hours.break_ends_at:
-            minutes = (
-                datetime.datetime.combine(day, hours.break_ends_at)
-                - datetime.datetime.combine(day, hours.break_starts_at)
-            ).seconds // 60
+        if uncertified:
+            # Not usable that day; the planner names them when they are why a visit waits.
+            entry["uncertified"] = uncertified
+        if brk is not None:
+            minutes = int((brk[1] - brk[0]).total_seconds()) // 60
             entry["break"] = {
                 "earliest": hours.break_starts_at.strftime("%H:%M"),
                 "latest": hours.break_starts_at.strftime("%H:%M"),
@@ -124,18 +175,37 @@ def _visits_in_scope(day: datetime.date, tech_ids: set[int], area: str = "") -> 
 
 
 def build_scenario(
-    *, day: datetime.date, area: str = "", now: datetime.datetime | None = None
+    *,
+    day: datetime.date,
+    area: str = "",
+    now: datetime.datetime | None = None,
+    may_break_windows: bool = False,
+    hold: frozenset[int] = frozenset(),
 ) -> tuple[dict, dict[str, int]]:
-    """The planner's scenario for a day, and the version of every visit it includes."""
+    """The planner's scenario for a day, and the version of every visit it includes.
+
+    Today is planned from now (rounded up): visits en route or on site stay as they are and
+    their technician's day goes on from there. A scheduled visit's arrival window was promised
+    to the customer: it is kept (`keep`), inside that window, unless `may_break_windows`, when
+    the whole day is open to it. Every window is recorded as `promised`, for the preview.
+    The technicians in `hold` (whose promises the plan could not keep) are left out with
+    all their visits, which stay as they are (`held`).
+    """
     tz = company_tz()
     now = now or timezone.now()
-    technicians = _technicians(day, area, now)
+    opens = plan_from(now, tz) if day == now.astimezone(tz).date() else None
+    busy = _under_way(day, tz) if opens is not None else {}
+    technicians = _technicians(day, area, opens, busy, hold)
     tech_ids = {t["id"] for t in technicians}
     day_start, day_end = _day_bounds(day, tz)
+    earliest = max(day_start, opens) if opens is not None else day_start
+    last = day_end - datetime.timedelta(minutes=1)
     visits, versions = [], {}
     for visit in _visits_in_scope(day, tech_ids, area):
+        if opens is not None and visit.status in FIXED:
+            continue  # under way: its technician's day starts after it
         site = visit.ticket.site
-        entry = {
+        entry: dict = {
             "id": visit.pk,
             "location": [site.latitude, site.longitude],
             "minutes": visit.duration_minutes,
@@ -148,12 +218,15 @@ def build_scenario(
         else:
             if visit.locked:
                 entry["technician"] = visit.technician_id
-            if visit.window_start is not None:
-                start = max(visit.window_start, day_start)
-                end = min(visit.window_end, day_end - datetime.timedelta(minutes=1))
-                entry["window"] = [hhmm(start, tz), hhmm(end, tz)]
-            else:
-                entry["window"] = ["00:00", "23:59"]
+            entry["window"] = [hhmm(earliest, tz), LAST_MINUTE]
+            if visit.window_start is not None and visit.window_end is not None:
+                entry["promised"] = [hhmm(visit.window_start, tz), hhmm(visit.window_end, tz)]
+                start = max(visit.window_start, earliest)
+                end = min(visit.window_end, last)
+                # A window already past cannot be kept any more: the rest of the day is open.
+                if start <= end and not may_break_windows:
+                    entry["window"] = [hhmm(start, tz), hhmm(end, tz)]
+                    entry["keep"] = visit.status == Visit.Status.SCHEDULED
         visits.append(entry)
         versions[str(visit.pk)] = visit.version
     travel = settings.FIELDSERVICE.get("TRAVEL_OPTIONS", {})
@@ -168,4 +241,6 @@ def build_scenario(
         "technicians": technicians,
         "visits": visits,
     }
+    if hold:
+        scenario["held"] = sorted(hold)
     return scenario, versions

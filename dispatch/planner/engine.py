@@ -19,7 +19,8 @@ import vroom
 
 from dispatch.travel import StraightLineTravel
 
-from .scenario import Scenario, Visit, clock, parse
+from . import leftovers
+from .scenario import Scenario, clock, parse
 
 # VROOM maximises the sum of priorities (0-100) of assigned jobs, then the number assigned, then
 # minimises cost. No one weighting is lexicographic (every P1 before any P2), and VROOM stops
@@ -45,6 +46,7 @@ MAX_FRUITLESS_RESTARTS = 100
 SEED = 1  # restarts are random but repeatable
 MIN_START_SECONDS = 0.2
 PINNED_SKILL_BASE = 1_000_000  # a private skill per technician pins visits to them
+KEEP_WEIGHT = 100  # a promised visit weighs as much as VROOM allows, whatever the start
 
 
 def _matrix(scenario: Scenario):
@@ -95,7 +97,7 @@ def _build_input(scenario: Scenario, matrix, weights: dict[int, int]) -> vroom.I
                 location=2 * n_tech + j,
                 default_service=visit.seconds,
                 skills=skills,
-                priority=weights[visit.priority],
+                priority=KEEP_WEIGHT if visit.keep else weights[visit.priority],
                 time_windows=[vroom.TimeWindow(*visit.window)],
             )
         )
@@ -135,33 +137,6 @@ def _solve_with_progress(
     return result["solution"]
 
 
-def unassigned_reason(scenario: Scenario, visit: Visit, matrix) -> str:
-    """Why a visit could not be planned, in words a dispatcher can act on."""
-    n_tech = len(scenario.technicians)
-    j = 2 * n_tech + scenario.visits.index(visit)
-    techs = [
-        (i, t)
-        for i, t in enumerate(scenario.technicians)
-        if visit.technician is None or t.id == visit.technician
-    ]
-    if not techs:
-        return f"technician {visit.technician} is not working that day"
-    able = [(i, t) for i, t in techs if visit.skills <= t.skills]
-    if not able:
-        missing = sorted(set(visit.skills) - set().union(*(t.skills for _, t in techs)))
-        return "no technician has the skills: " + ", ".join(missing or sorted(visit.skills))
-    for i, tech in able:
-        earliest = max(visit.window[0], tech.shift[0] + int(matrix[i][j]))
-        if earliest <= visit.window[1] and (
-            earliest + visit.seconds + int(matrix[j][n_tech + i]) <= tech.shift[1]
-        ):
-            return "not enough time left: the day is full of higher-priority or closer work"
-    return (
-        f"window {clock(visit.window[0])[:5]}-{clock(visit.window[1])[:5]} cannot be "
-        "served within the shift of any technician who can do it"
-    )
-
-
 def _routes(scenario: Scenario, solution: dict) -> list[dict]:
     routes = []
     for route in solution.get("routes", []):
@@ -186,9 +161,11 @@ def _routes(scenario: Scenario, solution: dict) -> list[dict]:
 
 
 def _score(scenario: Scenario, routes: list[dict], matrix) -> tuple[int, ...]:
-    """Planned P1..P4, then less travel: larger is better (the checker's order)."""
+    """Promised visits kept, planned P1..P4, then less travel: larger is better (the
+    checker's order)."""
     n_tech = len(scenario.technicians)
     planned = {1: 0, 2: 0, 3: 0, 4: 0}
+    kept = 0
     travel = 0
     for route in routes:
         k = route["_vehicle"]
@@ -196,7 +173,8 @@ def _score(scenario: Scenario, routes: list[dict], matrix) -> tuple[int, ...]:
         travel += int(sum(matrix[a][b] for a, b in pairwise(points)))
         for stop in route["stops"]:
             planned[scenario.visits[stop["_job"]].priority] += 1
-    return (planned[1], planned[2], planned[3], planned[4], -travel)
+            kept += scenario.visits[stop["_job"]].keep
+    return (kept, planned[1], planned[2], planned[3], planned[4], -travel)
 
 
 def _starts(
@@ -211,6 +189,41 @@ def _starts(
         p3 = rng.randint(1, max(1, p2 // 2))
         p4 = rng.randint(0, max(0, p3 // 2))
         yield {1: p1, 2: p2, 3: p3, 4: p4}, restart_level
+
+
+def _seconds(text: str) -> int:
+    hours, minutes, secs = (int(x) for x in text.split(":"))
+    return hours * 3600 + minutes * 60 + secs
+
+
+def _fill(scenario: Scenario, matrix, best_routes: list[dict]) -> tuple[list[dict], list[dict]]:
+    """The best plan with the left-out work given the time lower priorities took (see
+    leftovers), in the documented shape, each visit still left out with its rule."""
+    day = leftovers.Day(scenario, matrix)
+    routes = {
+        r["_vehicle"]: leftovers.Route(
+            r["_vehicle"],
+            [(_seconds(s["start"]), s["_job"]) for s in r["stops"]],
+            _seconds(r["break"]) if "break" in r else None,
+        )
+        for r in best_routes
+    }
+    served = {j for r in routes.values() for _, j in r.stops}
+    still = leftovers.fill(day, routes, [j for j in range(len(scenario.visits)) if j not in served])
+    plan = []
+    for k in sorted(routes):
+        route = routes[k]
+        if not route.stops:
+            continue
+        entry: dict = {
+            "technician": scenario.technicians[k].id,
+            "stops": [{"visit": scenario.visits[j].id, "start": clock(s)} for s, j in route.stops],
+        }
+        if route.break_at is not None:
+            entry["break"] = clock(route.break_at)
+        plan.append(entry)
+    unassigned = [{"visit": scenario.visits[j].id, **leftovers.reason(day, j)} for j in still]
+    return plan, unassigned
 
 
 def solve(
@@ -245,20 +258,11 @@ def solve(
                 fruitless = 0
             elif n >= len(portfolio):
                 fruitless += 1
-    served = {s["_job"] for r in best_routes for s in r["stops"]}
-    for route in best_routes:
-        route.pop("_vehicle")
-        for stop in route["stops"]:
-            stop.pop("_job")
-    unassigned = [
-        {"visit": v.id, "reason": unassigned_reason(scenario, v, matrix)}
-        for j, v in enumerate(scenario.visits)
-        if j not in served
-    ]
+    routes, unassigned = _fill(scenario, matrix, best_routes)
     if progress is not None:
         progress(1.0)
     return {
-        "routes": best_routes,
+        "routes": routes,
         "unassigned": unassigned,
         "solve_seconds": round(time.monotonic() - started, 3),
     }

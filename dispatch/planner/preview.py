@@ -1,10 +1,14 @@
-"""What a plan changes against the schedule now: visits added, moved and left out, and the
-totals before and after (visits per priority, travel time and distance)."""
+"""What a plan changes against the schedule now: visits added, moved and left out, the
+promised windows it breaks (each customer named), and the totals before and after (visits per
+priority, travel time and distance)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from itertools import pairwise
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
 from technicians.models import Technician
 from tickets.models import Visit
@@ -28,6 +32,67 @@ def _route_totals(routes: dict[int, list[tuple[int, str]]], scenario: dict) -> d
     return {"travel_seconds": seconds, "travel_km": round(km, 1)}
 
 
+def reason_text(item: dict, names: dict[int, str]) -> str:
+    """The engine's reason for leaving a visit out, in the reader's language."""
+    rule, skills = item.get("rule"), ", ".join(item.get("skills", []))
+    if rule == "technician" and item.get("technician") is not None:
+        name = names.get(item["technician"]) or str(
+            Technician.objects.select_related("user").filter(pk=item["technician"]).first()
+        )
+        text = _("it stays with %(name)s, who is not working then") % {"name": name}
+    elif rule == "technician":
+        text = _("no technician works in the hours left that day")
+    elif rule == "skill":
+        text = _("no technician has the skills: %(skills)s") % {"skills": skills}
+    elif rule == "certification":
+        text = _("no technician has a certification valid that day for: %(skills)s") % {
+            "skills": skills
+        }
+    elif rule == "shift":
+        text = _(
+            "%(minutes)s minutes of work and the drive do not fit in the shift of any "
+            "technician who can do it"
+        ) % {"minutes": item.get("minutes", "?")}
+    elif rule == "window":
+        text = _(
+            "window %(window)s cannot be served within the shift of any technician who can do it"
+        ) % {"window": item.get("window", "")}
+    elif rule == "break":
+        text = _(
+            "within window %(window)s it would overlap the break of every technician who can do it"
+        ) % {"window": item.get("window", "")}
+    elif rule == "capacity":
+        text = _(
+            "not enough time left: every technician who can do it is busy with work of the "
+            "same or higher priority"
+        )
+    else:
+        text = str(item.get("reason", ""))
+    return text
+
+
+def _left_out(
+    plan: dict, current: dict, priority: dict, promised: dict, broken: list, names: dict
+) -> list:
+    """The visits the plan leaves out, and (into `broken`) the promised ones it unschedules."""
+    left_out = []
+    for item in plan.get("unassigned", []):
+        visit = current[int(item["visit"])]
+        line = {
+            "visit": visit.pk,
+            "ticket": visit.ticket.number,
+            "priority": priority[visit.pk],
+            "customer": str(visit.ticket.customer),
+            "reason": reason_text(item, names),
+            "rule": item.get("rule", ""),
+            "unschedules": visit.status == Visit.Status.SCHEDULED,
+        }
+        left_out.append(line)
+        if line["unschedules"] and visit.pk in promised:
+            broken.append({**line, "promised": "-".join(promised[visit.pk]), "rebook": True})
+    return left_out
+
+
 def build_preview(scenario: dict, plan: dict) -> dict:
     """What the plan changes against the schedule now: added, moved, left out, totals."""
     tz = company_tz()
@@ -39,6 +104,8 @@ def build_preview(scenario: dict, plan: dict) -> dict:
         )
     }
     priority = {v["id"]: v["priority"] for v in scenario["visits"]}
+    promised = {v["id"]: v["promised"] for v in scenario["visits"] if "promised" in v}
+    broken = []
     names = {
         t.pk: str(t)
         for t in Technician.objects.filter(
@@ -66,6 +133,9 @@ def build_preview(scenario: dict, plan: dict) -> dict:
                 "technician": names.get(tech, ""),
                 "start": start[:5],
             }
+            window = promised.get(vid)
+            if window is not None and not window[0] <= start[:5] <= window[1]:
+                broken.append({**line, "promised": "-".join(window), "rebook": False})
             if visit.status == Visit.Status.UNASSIGNED:
                 added.append(line)
             elif visit.technician_id != tech or hhmm(visit.planned_start, tz) != start[:5]:
@@ -75,19 +145,23 @@ def build_preview(scenario: dict, plan: dict) -> dict:
                 moved.append(line)
             else:
                 unchanged += 1
-    left_out = []
-    for item in plan.get("unassigned", []):
-        visit = current[int(item["visit"])]
-        left_out.append(
-            {
-                "visit": visit.pk,
-                "ticket": visit.ticket.number,
-                "priority": priority[visit.pk],
-                "customer": str(visit.ticket.customer),
-                "reason": item.get("reason", ""),
-                "unschedules": visit.status == Visit.Status.SCHEDULED,
-            }
+    left_out = _left_out(plan, current, priority, promised, broken, names)
+
+    held = [
+        {"technician": str(tech), "visits": tech.held}
+        for tech in Technician.objects.filter(pk__in=scenario.get("held", []))
+        .select_related("user")
+        .annotate(
+            held=Count(
+                "visits",
+                filter=Q(
+                    visits__status__in=Visit.BUSY_STATUSES,
+                    visits__planned_start__date=scenario["date"],
+                ),
+            )
         )
+        .order_by("user__first_name", "user__last_name", "pk")
+    ]
 
     def per_priority(routes):
         counts = {str(p): 0 for p in (1, 2, 3, 4)}
@@ -100,7 +174,12 @@ def build_preview(scenario: dict, plan: dict) -> dict:
         "added": added,
         "moved": moved,
         "left_out": left_out,
+        "broken_promises": broken,
+        "held": held,
         "unchanged": unchanged,
+        # Nothing to accept: no technician works in the hours left, or the plan keeps all.
+        "nobody_works": not scenario["technicians"],
+        "changes": bool(added or moved or any(x["unschedules"] for x in left_out)),
         "before": {"planned": per_priority(before), **_route_totals(before, scenario)},
         "after": {"planned": per_priority(after), **_route_totals(after, scenario)},
     }

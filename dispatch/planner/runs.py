@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fieldservice.errors import PlanInvalid
+from tickets.models import Visit
 
 from ..models import PlanRun
 from .checker import check
@@ -31,6 +32,44 @@ def solve(
     return plan
 
 
+# A promise the plan cannot keep (a day that already runs past the shift, or leaves no time
+# to drive, in the planner's terms) keeps its technician's whole day as it is, and the rest
+# is planned again; each round holds at least one more technician, on a shorter budget.
+HOLD_ROUNDS = 5
+
+
+def plan_day(
+    *,
+    day,
+    area: str,
+    may_break_windows: bool,
+    time_limit: float,
+    progress: Callable[[float], None] | None = None,
+) -> tuple[dict, dict[str, int], dict]:
+    """The day's scenario, the versions it read and its checked plan. Without
+    `may_break_windows` no promise is broken: the day of a technician with a promise the plan
+    cannot keep stays as it is."""
+    hold: frozenset[int] = frozenset()
+    limit = time_limit
+    for _round in range(HOLD_ROUNDS):
+        scenario, versions = build_scenario(
+            day=day, area=area, may_break_windows=may_break_windows, hold=hold
+        )
+        plan = solve_scenario(scenario, time_limit=limit, progress=progress)
+        kept = {v["id"] for v in scenario["visits"] if v.get("keep")}
+        unkept = {int(u["visit"]) for u in plan["unassigned"] if u["visit"] in kept}
+        if not unkept:
+            break
+        theirs = Visit.objects.filter(pk__in=unkept).values_list("technician_id", flat=True)
+        hold, limit = hold | {t for t in theirs if t is not None}, max(1.0, time_limit / 3)
+    violations = check(scenario, plan).violations
+    if violations:
+        raise PlanInvalid(
+            _("The planner produced an invalid plan: %(v)s") % {"v": "; ".join(violations[:3])}
+        )
+    return scenario, versions, plan
+
+
 def compute_day_plan(*, run_id: int) -> None:
     """Solve a queued run; claimed with a conditional update so a second worker does nothing."""
     if not PlanRun.objects.filter(pk=run_id, status=PlanRun.Status.QUEUED).update(
@@ -47,8 +86,13 @@ def compute_day_plan(*, run_id: int) -> None:
             PlanRun.objects.filter(pk=run_id).update(progress=max(1, min(99, int(fraction * 100))))
 
     try:
-        scenario, versions = build_scenario(day=run.day, area=run.area)
-        plan = solve(scenario, time_limit=run.time_limit, progress=progress)
+        scenario, versions, plan = plan_day(
+            day=run.day,
+            area=run.area,
+            may_break_windows=run.may_break_windows,
+            time_limit=run.time_limit,
+            progress=progress,
+        )
         preview = build_preview(scenario, plan)
     except Exception as exc:  # the run records any failure for the dispatcher
         PlanRun.objects.filter(pk=run_id).update(

@@ -57,6 +57,9 @@ class Technician:
     shift: tuple[int, int]
     skills: frozenset[str]
     break_: Break | None = None
+    # Skills the technician has without a certification valid on the day: not usable, but
+    # they tell "needs a certification" apart from "nobody has the skill".
+    uncertified: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,12 @@ class Visit:
     seconds: int
     skills: frozenset[str]
     priority: int
+    # Kept on the technician with this id; one who is not in the scenario (time off, not
+    # working that day) makes the visit one nobody can take, reported as left out with that
+    # reason rather than refused, so a day with such a visit can still be planned.
     technician: object | None = None
+    # A window promised to the customer: the plan must keep the visit, inside that window.
+    keep: bool = False
 
 
 @dataclass
@@ -102,13 +110,12 @@ def parse(data: dict) -> Scenario:
         seen.add(t["id"])
         scenario.technicians.append(_technician(t, where))
     seen = set()
-    tech_ids = {t.id for t in scenario.technicians}
     for i, v in enumerate(data.get("visits") or []):
         where = f"visits[{i}]"
         if "id" not in v or v["id"] in seen:
             raise ScenarioError(f"{where}.id is missing or repeated")
         seen.add(v["id"])
-        scenario.visits.append(_visit(v, where, tech_ids))
+        scenario.visits.append(_visit(v, where))
     return scenario
 
 
@@ -141,10 +148,11 @@ def _technician(t, where):
         (start, end),
         frozenset(str(s) for s in t.get("skills") or []),
         brk,
+        frozenset(str(s) for s in t.get("uncertified") or []),
     )
 
 
-def _visit(v, where, tech_ids):
+def _visit(v, where):
     """One entry of `visits`, validated; `where` names it in errors."""
     window = v.get("window") or []
     if len(window) != 2:
@@ -158,10 +166,9 @@ def _visit(v, where, tech_ids):
         raise ScenarioError(f"{where} needs integer minutes and priority") from None
     if minutes <= 0 or priority not in (1, 2, 3, 4):
         raise ScenarioError(f"{where}: minutes must be positive and priority 1 to 4")
-    pinned = v.get("technician")
-    if pinned is not None and pinned not in tech_ids:
-        # Kept: the visit is reported as left out, with the reason, rather than refused.
-        pass
+    keep = v.get("keep", False)
+    if not isinstance(keep, bool):
+        raise ScenarioError(f"{where}.keep must be true or false")
     return Visit(
         v["id"],
         _point(v.get("location"), f"{where}.location"),
@@ -169,5 +176,6 @@ def _visit(v, where, tech_ids):
         minutes * 60,
         frozenset(str(s) for s in v.get("skills") or []),
         priority,
-        pinned,
+        v.get("technician"),
+        keep,
     )

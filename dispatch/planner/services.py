@@ -24,10 +24,13 @@ from fieldservice.errors import InvalidInput, PlanNotReady, StaleVersion
 from tickets import locks
 from tickets.horizon import MAX_DAYS_AHEAD, too_far_ahead
 from tickets.models import Visit
+from tickets.services import visit_snapshot
 
+from .. import events
 from ..models import PlanRun
 from ..services import place_visit, take_off_day
 from .day import company_tz
+from .preview import reason_text
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -37,9 +40,16 @@ log = logging.getLogger(__name__)
 
 
 def request_day_plan(
-    *, day: datetime.date, by: User | None, area: str = "", time_limit: float = 10.0
+    *,
+    day: datetime.date,
+    by: User | None,
+    area: str = "",
+    time_limit: float = 10.0,
+    may_break_windows: bool = False,
 ) -> PlanRun:
-    """Record a plan request and hand it to a planning worker once committed."""
+    """Record a plan request and hand it to a planning worker once committed. Only with
+    `may_break_windows` may the plan drop a scheduled visit or move it out of its promised
+    window."""
     if not 1 <= time_limit <= 120:
         raise InvalidInput(_("The time limit must be 1 to 120 seconds."), field="time_limit")
     if day < timezone.localdate():
@@ -61,6 +71,7 @@ def request_day_plan(
             day=day,
             area=area,
             time_limit=time_limit,
+            may_break_windows=may_break_windows,
             requested_by=by if by and by.is_authenticated else None,
         )
         transaction.on_commit(functools.partial(_start, run.pk))
@@ -134,6 +145,10 @@ def apply_day_plan(*, run: PlanRun, by: User | None) -> PlanRun:
             _("This plan is %(status)s and cannot be applied.")
             % {"status": run.get_status_display()}
         )
+    if not run.preview.get("changes", True):
+        raise PlanNotReady(
+            _("This plan changes nothing on the schedule: there is nothing to apply.")
+        )
     try:
         with transaction.atomic():
             _apply(run, by)
@@ -153,7 +168,8 @@ def _apply(run: PlanRun, by: User | None) -> None:
                 run.day, datetime.time.fromisoformat(stop["start"]), tzinfo=tz
             )
             targets[int(stop["visit"])] = (int(route["technician"]), start)
-    dropped = {int(item["visit"]) for item in run.plan.get("unassigned", [])}
+    dropped = {int(item["visit"]): item for item in run.plan.get("unassigned", [])}
+    promised = {int(v["id"]) for v in run.scenario.get("visits", []) if "promised" in v}
     visit_ids = sorted(int(pk) for pk in run.versions)
 
     # Locks in the fixed order: technicians, tickets, visits.
@@ -197,7 +213,12 @@ def _apply(run: PlanRun, by: User | None) -> None:
     for pk in leaving:
         visit = visits[pk]
         visit.ticket = tickets[visit.ticket_id]
+        previous = visit_snapshot(visit)
         take_off_day(
-            visit=visit, by=by, reason=_("Day planner: higher-priority work took the slot")
+            visit=visit,
+            by=by,
+            reason=_("Day planner: %(reason)s") % {"reason": reason_text(dropped[pk], {})},
         )
+        if pk in promised:
+            events.visit_needs_rebooking.send(sender=Visit, visit=visit, previous=previous)
     PlanRun.objects.filter(pk=run.pk).update(status=PlanRun.Status.APPLIED)

@@ -34,6 +34,7 @@ def request_plan(request):
             day=day,
             area=request.POST.get("area", "").strip(),
             time_limit=time_limit,
+            may_break_windows=request.POST.get("may_break_windows") == "on",
             by=request.user,
         )
     except DomainError as err:

@@ -4,8 +4,9 @@ import copy
 
 import pytest
 
+from dispatch.planner import leftovers
 from dispatch.planner.checker import check
-from dispatch.planner.engine import STARTS, _starts, solve_scenario
+from dispatch.planner.engine import STARTS, _matrix, _starts, solve_scenario
 from dispatch.planner.scenario import ScenarioError, parse
 
 BASE = (41.90, 12.50)
@@ -85,7 +86,8 @@ def test_shift_end_leaves_out_what_does_not_fit_with_a_reason():
 
     assert plan["routes"] == []
     assert plan["unassigned"][0]["visit"] == "long"
-    assert "cannot be served within the shift" in plan["unassigned"][0]["reason"]
+    assert plan["unassigned"][0]["rule"] == "shift"
+    assert "do not fit in the shift" in plan["unassigned"][0]["reason"]
 
 
 def test_skills_decide_who_goes():
@@ -104,7 +106,12 @@ def test_missing_skill_is_the_reason():
     plan, _ = plan_checked(data)
 
     assert plan["unassigned"] == [
-        {"visit": "boiler", "reason": "no technician has the skills: gas"}
+        {
+            "visit": "boiler",
+            "rule": "skill",
+            "reason": "no technician has the skills: gas",
+            "skills": ["gas"],
+        }
     ]
 
 
@@ -144,7 +151,8 @@ def test_higher_priority_wins_when_capacity_is_short():
 
     assert where(plan, "urgent") is not None
     assert [u["visit"] for u in plan["unassigned"]] == ["low"]
-    assert "not enough time" in plan["unassigned"][0]["reason"]
+    assert plan["unassigned"][0]["rule"] == "capacity"
+    assert "same or higher priority" in plan["unassigned"][0]["reason"]
     assert report.planned[1] == 1
 
 
@@ -278,3 +286,137 @@ def test_a_tiny_day_does_not_wait_out_the_budget_once_restarts_find_nothing_bett
 
     assert report.planned[3] == 2
     assert plan["solve_seconds"] < 30.0  # stopped after the fruitless restarts, not at 60 s
+
+
+def test_a_p1_stopped_by_the_break_says_so_not_that_the_day_is_full():
+    # The break is fixed at 12:00-13:00 and the P1 must start by 12:30: only the break stops
+    # it, while a P4 has the whole morning.
+    brk = {"earliest": "12:00", "latest": "12:00", "minutes": 60}
+    data = scenario(
+        [tech("t1", brk=brk)],
+        [
+            visit("urgent", priority=1, window=("12:10", "12:30"), minutes=30),
+            visit("low", priority=4, window=("08:00", "11:00")),
+        ],
+    )
+
+    plan, _ = plan_checked(data)
+
+    assert where(plan, "low") is not None
+    assert plan["unassigned"] == [
+        {
+            "visit": "urgent",
+            "rule": "break",
+            "reason": "within window 12:10-12:30 it would overlap the break of every "
+            "technician who can do it",
+            "window": "12:10-12:30",
+        }
+    ]
+
+
+def test_a_skill_that_needs_a_certification_is_the_reason_not_a_missing_skill():
+    lapsed = tech("t1")
+    lapsed["uncertified"] = ["gas"]
+    data = scenario([lapsed], [visit("boiler", skills=["gas"], priority=1)])
+
+    plan, _ = plan_checked(data)
+
+    assert plan["unassigned"][0]["rule"] == "certification"
+    assert "certification valid that day for: gas" in plan["unassigned"][0]["reason"]
+
+
+def test_a_window_outside_every_shift_is_the_reason():
+    data = scenario(
+        [tech("t1", shift=("08:00", "12:00"))], [visit("late", window=("15:00", "16:00"))]
+    )
+
+    plan, _ = plan_checked(data)
+
+    assert plan["unassigned"][0]["rule"] == "window"
+
+
+def test_a_left_out_p1_takes_the_time_lower_priorities_had():
+    # VROOM is handed a plan where P4 work fills the only technician's short day; the pass
+    # after it gives the P1 that time and leaves the P4 out instead.
+    data = scenario(
+        [tech("t1", shift=("08:00", "11:00"))],
+        [visit("low", priority=4, minutes=120), visit("urgent", priority=1, minutes=120)],
+    )
+    s = parse(data)
+    matrix = _matrix(s)
+    routes = {0: leftovers.Route(0, [(8 * 3600 + 600, 0)])}
+
+    still = leftovers.fill(leftovers.Day(s, matrix), routes, [1])
+
+    assert still == [0]
+    assert [j for _, j in routes[0].stops] == [1]
+
+
+def test_checker_refutes_a_capacity_reason_when_lower_priority_work_took_the_time():
+    data = scenario(
+        [tech("t1", shift=("08:00", "11:00"))],
+        [visit("low", priority=4, minutes=120), visit("urgent", priority=1, minutes=120)],
+    )
+    greedy = {
+        "routes": [{"technician": "t1", "stops": [{"visit": "low", "start": "08:10:00"}]}],
+        "unassigned": [{"visit": "urgent", "rule": "capacity", "reason": "the day is full"}],
+    }
+    vague = copy.deepcopy(greedy)
+    vague["unassigned"][0].pop("rule")
+
+    assert any("lower-priority work" in v for v in check(data, greedy).violations)
+    assert any("names no rule" in v for v in check(data, vague).violations)
+    swapped = {
+        "routes": [{"technician": "t1", "stops": [{"visit": "urgent", "start": "08:10:00"}]}],
+        "unassigned": [{"visit": "low", "rule": "capacity", "reason": "the day is full"}],
+    }
+    assert check(data, swapped).violations == []
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        ("skill", "has every skill"),
+        ("certification", "has every skill"),
+        ("window", "its window fits"),
+        ("shift", "fits in the shift"),
+        ("break", "fits beside the break"),
+        ("technician", "may take it"),
+    ],
+)
+def test_checker_refutes_every_rule_that_does_not_hold(rule, message):
+    data = scenario([tech("t1")], [visit("free", priority=1)])
+    plan = {"routes": [], "unassigned": [{"visit": "free", "rule": rule, "reason": "?"}]}
+
+    assert any(message in v for v in check(data, plan).violations), check(data, plan)
+
+
+def test_a_promised_visit_is_planned_before_any_priority():
+    data = scenario(
+        [tech("t1", shift=("08:00", "11:00"))],
+        [
+            visit("urgent", priority=1, minutes=120),
+            visit("booked", priority=4, minutes=120, window=("08:30", "09:00")),
+        ],
+    )
+    data["visits"][1]["keep"] = True
+
+    plan, report = plan_checked(data)
+
+    assert "08:30:00" <= where(plan, "booked")[1] <= "09:00:00"
+    assert plan["unassigned"][0]["visit"] == "urgent"
+    assert report.kept == 1
+    dropped = {
+        "routes": [{"technician": "t1", "stops": [{"visit": "urgent", "start": "08:10:00"}]}],
+        "unassigned": [{"visit": "booked", "rule": "capacity", "reason": "?"}],
+    }
+    assert any("promised window" in v for v in check(data, dropped).violations)
+
+
+def test_a_visit_pinned_to_someone_not_working_is_left_out_naming_them():
+    data = scenario([tech("t1")], [visit("theirs", technician="away")])
+
+    plan, _ = plan_checked(data)
+
+    assert plan["unassigned"][0]["rule"] == "technician"
+    assert "technician away" in plan["unassigned"][0]["reason"]

@@ -54,6 +54,7 @@ def test_scenario_has_shift_break_and_only_certified_skills(next_monday):
     assert entry["break"] == {"earliest": "12:00", "latest": "12:00", "minutes": 60}
     assert entry["skills"] == ["gas", "laundry"]
     assert _tech_entry(scenario, lapsed)["skills"] == ["laundry"]
+    assert _tech_entry(scenario, lapsed)["uncertified"] == ["gas"]
 
 
 def test_time_off_trims_the_shift(next_monday):
