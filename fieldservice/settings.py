@@ -60,6 +60,9 @@ if not PUBLIC_URL.startswith(("https://", "http://")):
         "PUBLIC_URL must be set to the app's address, like https://dispatch.example.com: "
         "every link in a message starts with it."
     )
+# A development server given no PUBLIC_URL builds links from the address it was last reached at
+# (fieldservice.public_address); with PUBLIC_URL set, or DEBUG=0, a request's Host never is.
+PUBLIC_URL_FROM_REQUESTS = DEBUG and not env.str("PUBLIC_URL", default="")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -98,6 +101,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "fieldservice.public_address.ServedAddressMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "fieldapp.middleware.OfflineCacheKeyMiddleware",
