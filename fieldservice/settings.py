@@ -224,6 +224,20 @@ STORAGES = {
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "media"))
+# Uploads are served by the app after its access check (fieldservice.media): streamed by Django,
+# or, with a web server in front, handed to it by this header (X-Accel-Redirect for nginx, to
+# an internal location at MEDIA_INTERNAL_URL; X-Sendfile for Apache or lighttpd).
+MEDIA_SENDFILE_HEADER = env.str("MEDIA_SENDFILE_HEADER", default="")
+if MEDIA_SENDFILE_HEADER not in ("", "X-Accel-Redirect", "X-Sendfile"):
+    raise ImproperlyConfigured(
+        "MEDIA_SENDFILE_HEADER must be empty (Django sends the files), X-Accel-Redirect (nginx) "
+        "or X-Sendfile (Apache, lighttpd)."
+    )
+MEDIA_INTERNAL_URL = env.str("MEDIA_INTERNAL_URL", default="/internal-media/")
+if not (MEDIA_INTERNAL_URL.startswith("/") and MEDIA_INTERNAL_URL.endswith("/")):
+    raise ImproperlyConfigured(
+        "MEDIA_INTERNAL_URL must start and end with /, like /internal-media/."
+    )
 # A request body's bytes outside its files (Django's default, 2.5 MB, named here): holds a
 # signature drawn on the job page and a phone's sync batch; past it the API answers 413 and the
 # sync its own refusal. Uploaded files past FILE_UPLOAD_MAX_MEMORY_SIZE (also 2.5 MB) go to a
