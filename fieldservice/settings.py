@@ -436,6 +436,11 @@ FIELDSERVICE = {
     "CHANGE_CUTOFF_HOURS": env.int("CHANGE_CUTOFF_HOURS", default=24),
     # The number customers call when a change is no longer possible online.
     "COMPANY_PHONE": env.str("COMPANY_PHONE", default=""),
+    # Who the service report comes from: the name, and the logo as a path among the static
+    # files (an SVG, PNG or JPEG); the currency of every price shown (ISO 4217).
+    "COMPANY_NAME": env.str("COMPANY_NAME", default="Field Service"),
+    "COMPANY_LOGO": env.str("COMPANY_LOGO", default="fieldservice/logo.svg"),
+    "CURRENCY": env.str("CURRENCY", default="EUR"),
     # How long the move-or-cancel link in a confirmation stays valid.
     "BOOKING_LINK_DAYS": env.int("BOOKING_LINK_DAYS", default=30),
     "REPORT_LINK_DAYS": env.int("REPORT_LINK_DAYS", default=365),
