@@ -2,9 +2,9 @@
 the recipient's language (Django's own day and month names) and the place's time zone, and what
 a visit is for ("Repair, washing machine Bosch WAW28").
 
-The words for kinds of job and of appliance sit beside the messages' texts (messages.py), four
-languages side by side, for the same reason: the messages are written in the recipient's
-language, whatever the language of the page that caused them.
+The words for kinds of job and of appliance are kept here the way messages.py keeps the
+messages' texts, four languages side by side, for the same reason: a message is written in its
+recipient's language, whatever the language of the page that caused it.
 """
 
 from __future__ import annotations
