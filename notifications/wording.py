@@ -66,6 +66,27 @@ CATEGORIES: dict[str, dict[str, str]] = {
     "pc": {"en": "PC", "it": "PC", "es": "PC", "bg": "компютър"},
     "network": {"en": "network", "it": "rete", "es": "red", "bg": "мрежа"},
 }
+# Why a visit could not finish, as the follow-up message tells the customer.
+OUTCOMES: dict[str, dict[str, str]] = {
+    "needs_parts": {
+        "en": "a part is needed",
+        "it": "serve un ricambio",
+        "es": "hace falta una pieza",
+        "bg": "нужна е резервна част",  # noqa: RUF001 - Cyrillic is meant
+    },
+    "customer_absent": {
+        "en": "nobody was there",
+        "it": "non c'era nessuno",
+        "es": "no había nadie",
+        "bg": "нямаше никого",
+    },
+    "needs_workshop": {
+        "en": "the appliance must be repaired in our workshop",
+        "it": "l'apparecchio va riparato in laboratorio",
+        "es": "el aparato debe repararse en el taller",
+        "bg": "уредът трябва да се ремонтира в сервиза",  # noqa: RUF001 - Cyrillic
+    },
+}
 
 
 def _word(words: dict[str, dict[str, str]], key: str, language: str) -> str:
@@ -106,6 +127,11 @@ def window(
         if first.date() == last.date():
             return f"{date_format(first, f'{DAY}, {TIME}')}-{date_format(last, TIME)}"
         return f"{date_format(first, f'{DAY}, {TIME}')} - {date_format(last, f'{DAY}, {TIME}')}"
+
+
+def outcome(value: str, language: str) -> str:
+    """Why the visit could not finish, in words for the customer."""
+    return _word(OUTCOMES, value, language)
 
 
 def purpose(ticket: Ticket, language: str) -> str:

@@ -71,7 +71,7 @@ def _values(notification: Notification) -> dict[str, str]:
     if notification.kind == Kind.COMPLETED:
         values["report_url"] = public_url("portal:report", report_token(visit))
     if notification.kind == Kind.FOLLOW_UP:
-        values["reason"] = str(visit.get_outcome_display()).lower()
+        values["reason"] = wording.outcome(visit.outcome, language)
     if notification.kind == Kind.EN_ROUTE and (eta := estimated_arrival(visit)) is not None:
         values["eta"] = eta.astimezone(ZoneInfo(str(ticket.site.timezone))).strftime("%H:%M")
     return values

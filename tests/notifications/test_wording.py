@@ -181,3 +181,21 @@ def test_every_message_about_a_visit_names_what_it_is_for():
         for language in sorted(EXPECTED):
             assert "{what}" in messages.TEXTS[kind][language][1], (kind, language)
             assert "{what}" in messages.SMS_TEXTS[kind][language], (kind, language)
+
+
+@pytest.mark.parametrize(
+    ("language", "reason"),
+    [
+        ("en", "(a part is needed)"),
+        ("it", "(serve un ricambio)"),
+        ("es", "(hace falta una pieza)"),
+    ],
+)
+def test_a_follow_up_says_why_in_the_customers_language(language, reason, mailoutbox):
+    visit = _visit(language)
+    Visit.objects.filter(pk=visit.pk).update(outcome=Visit.Outcome.NEEDS_PARTS)
+
+    row = services.notify_customer(visit=visit, kind="follow_up")
+    assert services.deliver(notification_id=row.pk)
+
+    assert reason in mailoutbox[-1].body
