@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from catalog.models import Part
 from dispatch.services import hand_back_visit
+from fieldservice import roles
 from fieldservice.api.parsers import parse_json
 from fieldservice.errors import DomainError
 from fieldservice.forms import errors_in_words
@@ -171,7 +172,18 @@ def report(request, visit_id: int):
     if not request.user.is_authenticated:
         return redirect(f"{reverse('login')}?next={request.path}")
     visit = get_object_or_404(reports.with_report_data(visits_for(request.user)), pk=visit_id)
-    return reports.response(visit, pdf=request.GET.get("format") == "pdf")
+    return reports.response(
+        visit, pdf=request.GET.get("format") == "pdf", back_url=_report_back(request.user, visit)
+    )
+
+
+def _report_back(user, visit: Visit) -> str:
+    """Where the report's "Back" leads: the page each role opened it from."""
+    if roles.has_role(user, roles.DISPATCHER):
+        return reverse("dispatch:board")
+    if roles.has_role(user, roles.TECHNICIAN):
+        return reverse("tech:job", args=[visit.pk])
+    return reverse("portal:ticket", args=[visit.ticket_id])
 
 
 @require_POST

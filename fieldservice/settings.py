@@ -61,6 +61,9 @@ if not PUBLIC_URL.startswith(("https://", "http://")):
         "PUBLIC_URL must be set to the app's address, like https://dispatch.example.com: "
         "every link in a message starts with it."
     )
+# A development server given no PUBLIC_URL builds links from the address it was last reached at
+# (fieldservice.public_address); with PUBLIC_URL set, or DEBUG=0, a request's Host never is.
+PUBLIC_URL_FROM_REQUESTS = DEBUG and not env.str("PUBLIC_URL", default="")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -99,6 +102,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "fieldservice.public_address.ServedAddressMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "fieldapp.middleware.OfflineCacheKeyMiddleware",
@@ -221,6 +225,20 @@ STORAGES = {
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "media"))
+# Uploads are served by the app after its access check (fieldservice.media): streamed by Django,
+# or, with a web server in front, handed to it by this header (X-Accel-Redirect for nginx, to
+# an internal location at MEDIA_INTERNAL_URL; X-Sendfile for Apache or lighttpd).
+MEDIA_SENDFILE_HEADER = env.str("MEDIA_SENDFILE_HEADER", default="")
+if MEDIA_SENDFILE_HEADER not in ("", "X-Accel-Redirect", "X-Sendfile"):
+    raise ImproperlyConfigured(
+        "MEDIA_SENDFILE_HEADER must be empty (Django sends the files), X-Accel-Redirect (nginx) "
+        "or X-Sendfile (Apache, lighttpd)."
+    )
+MEDIA_INTERNAL_URL = env.str("MEDIA_INTERNAL_URL", default="/internal-media/")
+if not (MEDIA_INTERNAL_URL.startswith("/") and MEDIA_INTERNAL_URL.endswith("/")):
+    raise ImproperlyConfigured(
+        "MEDIA_INTERNAL_URL must start and end with /, like /internal-media/."
+    )
 # A request body's bytes outside its files (Django's default, 2.5 MB, named here): holds a
 # signature drawn on the job page and a phone's sync batch; past it the API answers 413 and the
 # sync its own refusal. Uploaded files past FILE_UPLOAD_MAX_MEMORY_SIZE (also 2.5 MB) go to a
@@ -450,6 +468,10 @@ FIELDSERVICE = {
     "CURRENCY": _currency(),
     "CALLOUT_FEE": _amount("CALLOUT_FEE"),
     "HOURLY_RATE": _amount("HOURLY_RATE"),
+    # Who the service report comes from: the name, and the logo as a path among the static
+    # files (an SVG, PNG or JPEG).
+    "COMPANY_NAME": env.str("COMPANY_NAME", default="Field Service"),
+    "COMPANY_LOGO": env.str("COMPANY_LOGO", default="fieldservice/logo.svg"),
     # How long the move-or-cancel link in a confirmation stays valid.
     "BOOKING_LINK_DAYS": env.int("BOOKING_LINK_DAYS", default=30),
     "REPORT_LINK_DAYS": env.int("REPORT_LINK_DAYS", default=365),

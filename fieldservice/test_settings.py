@@ -11,3 +11,5 @@ CELERY_TASK_ALWAYS_EAGER = True
 # Tasks run in the caller, as above, not in fieldservice.inprocess's thread, unless a test
 # turns it on for itself.
 IN_PROCESS_WORKER = False
+# Links start with PUBLIC_URL, not with the test client's host, unless a test says otherwise.
+PUBLIC_URL_FROM_REQUESTS = False

@@ -35,6 +35,8 @@ urlpatterns = [
     path("tech/", include("fieldapp.urls")),
     path("portal/", include("portal.urls")),
     path("notifications/", include("notifications.urls")),
+    # Photos and signatures: each answer after its access check, never a public folder.
+    path("media/", include("tickets.urls")),
 ]
 handler400 = "fieldservice.views.bad_request"
 handler404 = "fieldservice.views.not_found"

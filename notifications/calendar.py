@@ -8,13 +8,16 @@ from django.conf import settings
 
 from tickets.models import Visit
 
+from . import wording
+
 
 def visit_uid(visit: Visit) -> str:
     return f"visit-{visit.pk}@fieldservice"
 
 
-def invitation(visit: Visit, *, sequence: int, cancel: bool = False) -> bytes:
-    """An .ics with the arrival window as the event, in the site's time zone (VTIMEZONE)."""
+def invitation(visit: Visit, *, sequence: int, cancel: bool = False, language: str = "en") -> bytes:
+    """An .ics with the arrival window as the event, in the site's time zone (VTIMEZONE),
+    named for what the visit is for in the customer's language."""
     tz = visit.ticket.site.timezone
     cal = icalendar.Calendar()
     cal.add("prodid", "-//Field service//dispatch//EN")
@@ -26,7 +29,7 @@ def invitation(visit: Visit, *, sequence: int, cancel: bool = False) -> bytes:
     event.add("dtstamp", visit.updated_at)
     event.add("dtstart", visit.window_start.astimezone(tz))
     event.add("dtend", visit.window_end.astimezone(tz))
-    event.add("summary", f"Service visit {visit.ticket.number}")
+    event.add("summary", f"{wording.purpose(visit.ticket, language)} ({visit.ticket.number})")
     event.add("location", str(visit.ticket.site))
     event.add("status", "CANCELLED" if cancel else "CONFIRMED")
     event.add("organizer", f"mailto:{settings.DEFAULT_FROM_EMAIL.split('<')[-1].rstrip('>')}")
@@ -35,7 +38,7 @@ def invitation(visit: Visit, *, sequence: int, cancel: bool = False) -> bytes:
     return cal.to_ical()
 
 
-def feed(visits, *, tz, name: str) -> bytes:
+def feed(visits, *, tz, name: str, language: str) -> bytes:
     """A subscription calendar of visits at their planned times, in the technician's zone."""
     cal = icalendar.Calendar()
     cal.add("prodid", "-//Field service//technician feed//EN")
@@ -48,7 +51,8 @@ def feed(visits, *, tz, name: str) -> bytes:
         event.add("dtstamp", visit.updated_at)
         event.add("dtstart", visit.planned_start.astimezone(tz))
         event.add("dtend", visit.planned_end.astimezone(tz))
-        event.add("summary", f"{visit.ticket.number} {visit.ticket.customer}")
+        purpose = wording.purpose(visit.ticket, language)
+        event.add("summary", f"{visit.ticket.number} {visit.ticket.customer}: {purpose}")
         event.add("location", str(visit.ticket.site))
         codes = ", ".join(c.code for c in visit.ticket.error_codes.all())
         event.add("description", f"{visit.get_status_display()}. {codes}".strip())

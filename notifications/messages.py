@@ -10,63 +10,70 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
     "booking_confirmed": {
         "en": (
             "Your visit {number} is booked",
-            "Hello {name},\n\nyour visit is booked for {window}.\nTechnician: {technician}.\n"
-            "Address: {address}.\n\nTo move or cancel it: {manage_url}",
+            "Hello {name},\n\nyour visit is booked for {window}.\nJob: {what}.\n"
+            "Technician: {technician}.\nAddress: {address}.\n\nTo move or cancel it: {manage_url}",
         ),
         "it": (
             "La visita {number} è prenotata",
-            "Gentile {name},\n\nla visita è prenotata per {window}.\nTecnico: {technician}.\n"
-            "Indirizzo: {address}.\n\nPer spostarla o annullarla: {manage_url}",
+            "Gentile {name},\n\nla visita è prenotata per {window}.\nIntervento: {what}.\n"
+            "Tecnico: {technician}.\nIndirizzo: {address}.\n\n"
+            "Per spostarla o annullarla: {manage_url}",
         ),
         "es": (
             "Su visita {number} está reservada",
-            "Hola {name}:\n\nsu visita está reservada para {window}.\nTécnico: {technician}."
+            "Hola {name}:\n\nsu visita está reservada para {window}.\nTrabajo: {what}.\n"
+            "Técnico: {technician}."
             "\nDirección: {address}.\n\nPara cambiarla o cancelarla: {manage_url}",
         ),
         "bg": (
             "Посещението {number} е запазено",
-            "Здравейте, {name},\n\nпосещението е запазено за {window}.\nТехник: {technician}."
+            "Здравейте, {name},\n\nпосещението е запазено за {window}.\nУслуга: {what}.\n"
+            "Техник: {technician}."
             "\nАдрес: {address}.\n\nЗа промяна или отказ: {manage_url}",
         ),
     },
     "visit_scheduled": {
         "en": (
             "Visit {number} scheduled",
-            "Hello {name},\n\nwe will come {window}.\n"
+            "Hello {name},\n\nwe will come on {window}.\nJob: {what}.\n"
             "Technician: {technician}.\n\nTo move or cancel it: {manage_url}",
         ),
         "it": (
             "Visita {number} programmata",
-            "Gentile {name},\n\nverremo {window}.\n"
+            "Gentile {name},\n\nverremo il {window}.\nIntervento: {what}.\n"
             "Tecnico: {technician}.\n\nPer spostarla o annullarla: {manage_url}",
         ),
         "es": (
             "Visita {number} programada",
-            "Hola {name}:\n\niremos {window}.\n"
+            "Hola {name}:\n\niremos el {window}.\nTrabajo: {what}.\n"
             "Técnico: {technician}.\n\nPara cambiarla o cancelarla: {manage_url}",
         ),
         "bg": (
             "Посещение {number} е насрочено",
-            "Здравейте, {name},\n\nще дойдем {window}.\n"
+            "Здравейте, {name},\n\nще дойдем на {window}.\nУслуга: {what}.\n"
             "Техник: {technician}.\n\nЗа промяна или отказ: {manage_url}",
         ),
     },
     "visit_moved": {
         "en": (
             "Visit {number} moved",
-            "Hello {name},\n\nyour visit is now {window}.\nTechnician: {technician}.",
+            "Hello {name},\n\nyour visit is now on {window}.\nJob: {what}.\n"
+            "Technician: {technician}.",
         ),
         "it": (
             "Visita {number} spostata",
-            "Gentile {name},\n\nla visita è ora {window}.\nTecnico: {technician}.",
+            "Gentile {name},\n\nla visita è ora il {window}.\nIntervento: {what}.\n"
+            "Tecnico: {technician}.",
         ),
         "es": (
             "Visita {number} cambiada",
-            "Hola {name}:\n\nsu visita es ahora {window}.\nTécnico: {technician}.",
+            "Hola {name}:\n\nsu visita es ahora el {window}.\nTrabajo: {what}.\n"
+            "Técnico: {technician}.",
         ),
         "bg": (
             "Посещение {number} е преместено",
-            "Здравейте, {name},\n\nпосещението вече е {window}.\nТехник: {technician}.",
+            "Здравейте, {name},\n\nпосещението вече е на {window}.\nУслуга: {what}.\n"
+            "Техник: {technician}.",
         ),
     },
     "rebook": {
@@ -92,72 +99,81 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
         ),
     },
     "visit_cancelled": {
-        "en": ("Visit {number} cancelled", "Hello {name},\n\nthe visit of {window} is cancelled."),
+        "en": (
+            "Visit {number} cancelled",
+            "Hello {name},\n\nthe visit on {window} is cancelled.\nJob: {what}.",
+        ),
         "it": (
             "Visita {number} annullata",
-            "Gentile {name},\n\nla visita del {window} è annullata.",
+            "Gentile {name},\n\nla visita del {window} è annullata.\nIntervento: {what}.",
         ),
         "es": (
             "Visita {number} cancelada",
-            "Hola {name}:\n\nla visita del {window} está cancelada.",
+            "Hola {name}:\n\nla visita del {window} está cancelada.\nTrabajo: {what}.",
         ),
         "bg": (
             "Посещение {number} е отменено",
-            "Здравейте, {name},\n\nпосещението {window} е отменено.",
+            "Здравейте, {name},\n\nпосещението на {window} е отменено.\nУслуга: {what}.",
         ),
     },
     "reminder": {
-        "en": ("Reminder: visit {number}", "Hello {name},\n\na reminder: we will come {window}."),
+        "en": (
+            "Reminder: visit {number}",
+            "Hello {name},\n\na reminder: we will come on {window}.\nJob: {what}.",
+        ),
         "it": (
             "Promemoria: visita {number}",
-            "Gentile {name},\n\nle ricordiamo che verremo {window}.",
+            "Gentile {name},\n\nle ricordiamo che verremo il {window}.\nIntervento: {what}.",
         ),
         "es": (
             "Recordatorio: visita {number}",
-            "Hola {name}:\n\nle recordamos que iremos {window}.",
+            "Hola {name}:\n\nle recordamos que iremos el {window}.\nTrabajo: {what}.",
         ),
         "bg": (
             "Напомняне: посещение {number}",
-            "Здравейте, {name},\n\nнапомняме, че ще дойдем {window}.",
+            "Здравейте, {name},\n\nнапомняме, че ще дойдем на {window}.\nУслуга: {what}.",
         ),
     },
     "en_route": {
         "en": (
             "Your technician is on the way",
-            "Hello {name},\n\n{technician} is on the way, expected at {eta}.",
+            "Hello {name},\n\n{technician} is on the way, expected at {eta}.\nJob: {what}.",
         ),
         "it": (
             "Il tecnico è in arrivo",
-            "Gentile {name},\n\n{technician} è in arrivo, previsto alle {eta}.",
+            "Gentile {name},\n\n{technician} è in arrivo, previsto alle {eta}.\n"
+            "Intervento: {what}.",
         ),
         "es": (
             "Su técnico está en camino",
-            "Hola {name}:\n\n{technician} está en camino, llegada prevista a las {eta}.",
+            "Hola {name}:\n\n{technician} está en camino, llegada prevista a las {eta}.\n"
+            "Trabajo: {what}.",
         ),
         "bg": (
             "Техникът е на път",
-            "Здравейте, {name},\n\n{technician} е на път, очаква се в {eta}.",
+            "Здравейте, {name},\n\n{technician} е на път, очаква се в {eta}.\nУслуга: {what}.",
         ),
     },
     "completed": {
         "en": (
             "Visit {number} completed",
-            "Hello {name},\n\nthe visit is completed. Thank you.\n\nService report: {report_url}",
+            "Hello {name},\n\nthe visit is completed. Thank you.\nJob: {what}.\n\n"
+            "Service report: {report_url}",
         ),
         "it": (
             "Visita {number} completata",
             "Gentile {name},\n\nla visita è completata. "
-            "Grazie.\n\nRapporto di intervento: {report_url}",
+            "Grazie.\nIntervento: {what}.\n\nRapporto di intervento: {report_url}",
         ),
         "es": (
             "Visita {number} completada",
             "Hola {name}:\n\nla visita está completada. "
-            "Gracias.\n\nInforme de servicio: {report_url}",
+            "Gracias.\nTrabajo: {what}.\n\nInforme de servicio: {report_url}",
         ),
         "bg": (
             "Посещение {number} е приключено",
             "Здравейте, {name},\n\nпосещението "
-            "приключи. Благодарим.\n\nСервизен протокол: {report_url}",
+            "приключи. Благодарим.\nУслуга: {what}.\n\nСервизен протокол: {report_url}",
         ),
     },
     # Completed with nothing recorded: no report of empty sections to read.
@@ -174,29 +190,34 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
         "en": (
             "Visit {number}: we need to come back",
             "Hello {name},\n\nwe could not finish "
-            "today ({reason}). We will come back and will send you the new time.",
+            "today ({reason}). We will come back and will send you the new time.\nJob: {what}.",
         ),
         "it": (
             "Visita {number}: dobbiamo tornare",
             "Gentile {name},\n\noggi non abbiamo "
-            "potuto finire ({reason}). Torneremo e le invieremo il nuovo orario.",
+            "potuto finire ({reason}). Torneremo e le invieremo il nuovo orario.\n"
+            "Intervento: {what}.",
         ),
         "es": (
             "Visita {number}: tenemos que volver",
             "Hola {name}:\n\nhoy no pudimos "
-            "terminar ({reason}). Volveremos y le enviaremos la nueva hora.",
+            "terminar ({reason}). Volveremos y le enviaremos la nueva hora.\nTrabajo: {what}.",
         ),
         "bg": (
             "Посещение {number}: ще дойдем отново",
             "Здравейте, {name},\n\nднес не "
-            "успяхме да приключим ({reason}). Ще дойдем отново и ще ви изпратим новия час.",
+            "успяхме да приключим ({reason}). Ще дойдем отново и ще ви изпратим новия час.\n"
+            "Услуга: {what}.",
         ),
     },
     "tech_change": {
-        "en": ("Schedule change: {number}", "{change}: {number}, {window}, {address}."),
-        "it": ("Modifica al programma: {number}", "{change}: {number}, {window}, {address}."),
-        "es": ("Cambio en la agenda: {number}", "{change}: {number}, {window}, {address}."),
-        "bg": ("Промяна в графика: {number}", "{change}: {number}, {window}, {address}."),
+        "en": ("Schedule change: {number}", "{change}: {number}, {what}, {window}, {address}."),
+        "it": (
+            "Modifica al programma: {number}",
+            "{change}: {number}, {what}, {window}, {address}.",
+        ),
+        "es": ("Cambio en la agenda: {number}", "{change}: {number}, {what}, {window}, {address}."),
+        "bg": ("Промяна в графика: {number}", "{change}: {number}, {what}, {window}, {address}."),
     },
     "tech_schedule": {
         "en": ("Your visits on {day}", "Hello {name},\n\nyour visits on {day}:\n{lines}"),
@@ -207,57 +228,63 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
     "sla_at_risk": {
         "en": (
             "SLA at risk: {number}",
-            "{number} ({name}) is due at {due} and no visit is under way.",
+            "{number} ({name}, {what}) is due {due} and no visit is under way.",
         ),
         "it": (
             "SLA a rischio: {number}",
-            "{number} ({name}) scade alle {due} e nessuna visita è in corso.",
+            "{number} ({name}, {what}) scade il {due} e nessuna visita è in corso.",
         ),
         "es": (
             "SLA en riesgo: {number}",
-            "{number} ({name}) vence a las {due} y no hay visita en curso.",
+            "{number} ({name}, {what}) vence el {due} y no hay visita en curso.",
         ),
-        "bg": ("SLA в риск: {number}", "{number} ({name}) изтича в {due} и няма посещение в ход."),
+        "bg": (
+            "SLA в риск: {number}",
+            "{number} ({name}, {what}) изтича на {due} и няма посещение в ход.",
+        ),
     },
     "running_late": {
         "en": (
             "Running late: {number}",
-            "{technician} is not on site for {number}; the window ended at {window_end}.",
+            "{technician} is not on site for {number} ({what}); the window ended {window_end}.",
         ),
         "it": (
             "In ritardo: {number}",
-            "{technician} non è sul posto per {number}; la finestra è finita alle {window_end}.",
+            "{technician} non è sul posto per {number} ({what}); la finestra è finita il "
+            "{window_end}.",
         ),
         "es": (
             "Con retraso: {number}",
-            "{technician} no está en el sitio para {number}; la "
-            "ventana terminó a las {window_end}.",
+            "{technician} no está en el sitio para {number} ({what}); la "
+            "ventana terminó el {window_end}.",
         ),
         "bg": (
             "Закъснение: {number}",
-            "{technician} не е на място за {number}; прозорецът изтече в {window_end}.",
+            "{technician} не е на място за {number} ({what}); прозорецът изтече на {window_end}.",
         ),
     },
     "handed_back": {
         "en": (
             "Cannot come: {number}",
-            "{technician} cannot come to {number} ({name}, {address}), promised {window}.\n"
+            "{technician} cannot come to {number} ({what}; {name}, {address}), promised "
+            "{window}.\n"
             "Reason: {reason}\n\nThe visit is back in the queue; the customer has not been told.",
         ),
         "it": (
             "Non può venire: {number}",
-            "{technician} non può venire per {number} ({name}, {address}), promessa "
+            "{technician} non può venire per {number} ({what}; {name}, {address}), promessa "
             "{window}.\nMotivo: {reason}\n\nLa visita è tornata in coda; il cliente non è "
             "stato avvisato.",
         ),
         "es": (
             "No puede ir: {number}",
-            "{technician} no puede ir a {number} ({name}, {address}), prometida {window}.\n"
+            "{technician} no puede ir a {number} ({what}; {name}, {address}), prometida "
+            "{window}.\n"
             "Motivo: {reason}\n\nLa visita ha vuelto a la cola; el cliente no ha sido avisado.",
         ),
         "bg": (
             "Не може да отиде: {number}",
-            "{technician} не може да отиде за {number} ({name}, {address}), обещано "
+            "{technician} не може да отиде за {number} ({what}; {name}, {address}), обещано "
             "{window}.\nПричина: {reason}\n\nПосещението е обратно в опашката; клиентът не "
             "е уведомен.",
         ),
@@ -318,22 +345,22 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
 # email's subject alone. Cyrillic needs UCS-2, 70 characters a segment, so every word counts.
 SMS_TEXTS: dict[str, dict[str, str]] = {
     "booking_confirmed": {
-        "en": "Visit {number} booked: {window}. Move or cancel: {manage_url}",
-        "it": "Visita {number} prenotata: {window}. Spostarla o annullarla: {manage_url}",
-        "es": "Visita {number} reservada: {window}. Cambiarla o cancelarla: {manage_url}",
-        "bg": "Посещение {number} е запазено: {window}. Промяна или отказ: {manage_url}",
+        "en": "Visit {number} ({what}) booked: {window}. Move or cancel: {manage_url}",
+        "it": "Visita {number} ({what}) prenotata: {window}. Spostarla o annullarla: {manage_url}",
+        "es": "Visita {number} ({what}) reservada: {window}. Cambiarla o cancelarla: {manage_url}",
+        "bg": "Посещение {number} ({what}) е запазено: {window}. Промяна или отказ: {manage_url}",
     },
     "visit_scheduled": {
-        "en": "Visit {number}: we will come {window}. Move or cancel: {manage_url}",
-        "it": "Visita {number}: verremo {window}. Spostarla o annullarla: {manage_url}",
-        "es": "Visita {number}: iremos {window}. Cambiarla o cancelarla: {manage_url}",
-        "bg": "Посещение {number}: ще дойдем {window}. Промяна или отказ: {manage_url}",
+        "en": "Visit {number} ({what}): we will come on {window}. Move or cancel: {manage_url}",
+        "it": "Visita {number} ({what}): verremo il {window}. Spostarla o annullarla: {manage_url}",
+        "es": "Visita {number} ({what}): iremos el {window}. Cambiarla o cancelarla: {manage_url}",
+        "bg": "Посещение {number} ({what}): ще дойдем на {window}. Промяна или отказ: {manage_url}",
     },
     "visit_moved": {
-        "en": "Visit {number} moved to {window}.",
-        "it": "Visita {number} spostata a {window}.",
-        "es": "Visita {number} cambiada a {window}.",
-        "bg": "Посещение {number} е преместено за {window}.",
+        "en": "Visit {number} ({what}) moved to {window}.",
+        "it": "Visita {number} ({what}) spostata al {window}.",
+        "es": "Visita {number} ({what}) cambiada al {window}.",
+        "bg": "Посещение {number} ({what}) е преместено за {window}.",
     },
     "rebook": {
         "en": "Visit {number}: we cannot come {window}. Choose a new time: {manage_url}",
@@ -342,10 +369,10 @@ SMS_TEXTS: dict[str, dict[str, str]] = {
         "bg": "Посещение {number}: не можем да дойдем {window}. Изберете нов час: {manage_url}",
     },
     "visit_cancelled": {
-        "en": "Visit {number} of {window} is cancelled.",
-        "it": "La visita {number} del {window} è annullata.",
-        "es": "La visita {number} del {window} está cancelada.",
-        "bg": "Посещение {number} ({window}) е отменено.",
+        "en": "Visit {number} ({what}) on {window} is cancelled.",
+        "it": "La visita {number} ({what}) del {window} è annullata.",
+        "es": "La visita {number} ({what}) del {window} está cancelada.",
+        "bg": "Посещение {number} ({what}, {window}) е отменено.",
     },
     "completed_no_report": {
         "en": "Visit {number} completed. Thank you.",
@@ -354,34 +381,38 @@ SMS_TEXTS: dict[str, dict[str, str]] = {
         "bg": "Посещение {number} приключи. Благодарим.",
     },
     "reminder": {
-        "en": "Reminder: visit {number}, {window}.",
-        "it": "Promemoria: visita {number}, {window}.",
-        "es": "Recordatorio: visita {number}, {window}.",
-        "bg": "Напомняне: посещение {number}, {window}.",
+        "en": "Reminder: visit {number} ({what}), {window}.",
+        "it": "Promemoria: visita {number} ({what}), {window}.",
+        "es": "Recordatorio: visita {number} ({what}), {window}.",
+        "bg": "Напомняне: посещение {number} ({what}), {window}.",
     },
     "en_route": {
-        "en": "{technician} is on the way for visit {number}, expected at {eta}.",
-        "it": "{technician} è in arrivo per la visita {number}, previsto alle {eta}.",
-        "es": "{technician} está en camino para la visita {number}, llegada prevista: {eta}.",
-        "bg": "{technician} е на път за посещение {number}, очаква се в {eta}.",
+        "en": "{technician} is on the way for visit {number} ({what}), expected at {eta}.",
+        "it": "{technician} è in arrivo per la visita {number} ({what}), previsto alle {eta}.",
+        "es": "{technician} está en camino para la visita {number} ({what}), llegada "
+        "prevista: {eta}.",
+        "bg": "{technician} е на път за посещение {number} ({what}), очаква се в {eta}.",
     },
     "completed": {
-        "en": "Visit {number} completed. Thank you. Report: {report_url}",
-        "it": "Visita {number} completata. Grazie. Rapporto: {report_url}",
-        "es": "Visita {number} completada. Gracias. Informe: {report_url}",
-        "bg": "Посещение {number} приключи. Благодарим. Протокол: {report_url}",
+        "en": "Visit {number} ({what}) completed. Thank you. Report: {report_url}",
+        "it": "Visita {number} ({what}) completata. Grazie. Rapporto: {report_url}",
+        "es": "Visita {number} ({what}) completada. Gracias. Informe: {report_url}",
+        "bg": "Посещение {number} ({what}) приключи. Благодарим. Протокол: {report_url}",
     },
     "follow_up": {
-        "en": "Visit {number}: we need to come back ({reason}). We will send the new time.",
-        "it": "Visita {number}: dobbiamo tornare ({reason}). Le invieremo il nuovo orario.",
-        "es": "Visita {number}: tenemos que volver ({reason}). Le enviaremos la nueva hora.",
-        "bg": "Посещение {number}: ще дойдем отново ({reason}). Ще изпратим новия час.",
+        "en": "Visit {number} ({what}): we need to come back ({reason}). We will send the new "
+        "time.",
+        "it": "Visita {number} ({what}): dobbiamo tornare ({reason}). Le invieremo il nuovo "
+        "orario.",
+        "es": "Visita {number} ({what}): tenemos que volver ({reason}). Le enviaremos la "
+        "nueva hora.",
+        "bg": "Посещение {number} ({what}): ще дойдем отново ({reason}). Ще изпратим новия час.",
     },
     "tech_change": {
-        "en": "{change}: {number}, {window}, {address}.",
-        "it": "{change}: {number}, {window}, {address}.",
-        "es": "{change}: {number}, {window}, {address}.",
-        "bg": "{change}: {number}, {window}, {address}.",
+        "en": "{change}: {number}, {what}, {window}, {address}.",
+        "it": "{change}: {number}, {what}, {window}, {address}.",
+        "es": "{change}: {number}, {what}, {window}, {address}.",
+        "bg": "{change}: {number}, {what}, {window}, {address}.",
     },
     "tech_schedule": {
         "en": "Your visits on {day}:\n{lines}",
@@ -390,25 +421,26 @@ SMS_TEXTS: dict[str, dict[str, str]] = {
         "bg": "Посещенията за {day}:\n{lines}",
     },
     "sla_at_risk": {
-        "en": "SLA at risk: {number} ({name}) is due at {due}, no visit under way.",
-        "it": "SLA a rischio: {number} ({name}) scade alle {due}, nessuna visita in corso.",
-        "es": "SLA en riesgo: {number} ({name}) vence a las {due}, sin visita en curso.",
-        "bg": "SLA в риск: {number} ({name}) изтича в {due}, няма посещение в ход.",
+        "en": "SLA at risk: {number} ({name}, {what}) is due {due}, no visit under way.",
+        "it": "SLA a rischio: {number} ({name}, {what}) scade il {due}, nessuna visita in corso.",
+        "es": "SLA en riesgo: {number} ({name}, {what}) vence el {due}, sin visita en curso.",
+        "bg": "SLA в риск: {number} ({name}, {what}) изтича на {due}, няма посещение в ход.",
     },
     "running_late": {
-        "en": "Running late: {technician} not on site for {number}, window ended {window_end}.",
-        "it": "In ritardo: {technician} non è sul posto per {number}, finestra finita "
-        "alle {window_end}.",
-        "es": "Con retraso: {technician} no está en el sitio para {number}, la ventana terminó "
-        "a las {window_end}.",
-        "bg": "Закъснение: {technician} не е на място за {number}, прозорецът изтече в "
+        "en": "Running late: {technician} not on site for {number} ({what}), window ended "
         "{window_end}.",
+        "it": "In ritardo: {technician} non è sul posto per {number} ({what}), finestra "
+        "finita il {window_end}.",
+        "es": "Con retraso: {technician} no está en el sitio para {number} ({what}), la "
+        "ventana terminó el {window_end}.",
+        "bg": "Закъснение: {technician} не е на място за {number} ({what}), прозорецът "
+        "изтече на {window_end}.",
     },
     "handed_back": {
-        "en": "Cannot come: {technician} for {number}, {window}. {reason}",
-        "it": "Non può venire: {technician} per {number}, {window}. {reason}",
-        "es": "No puede ir: {technician} a {number}, {window}. {reason}",
-        "bg": "Не може: {technician} за {number}, {window}. {reason}",
+        "en": "Cannot come: {technician} for {number} ({what}), {window}. {reason}",
+        "it": "Non può venire: {technician} per {number} ({what}), {window}. {reason}",
+        "es": "No puede ir: {technician} a {number} ({what}), {window}. {reason}",
+        "bg": "Не може: {technician} за {number} ({what}), {window}. {reason}",
     },
     # Sent by email only; here so every kind has its words on both channels.
     "confirm_email": {

@@ -295,4 +295,9 @@ def report(request, token: str):
         visit = services.report_from_token(token)
     except DomainError as err:
         return render(request, "portal/manage.html", {"error": err.message}, status=400)
-    return reports.response(visit, pdf=request.GET.get("format") == "pdf")
+    return reports.response(
+        visit,
+        pdf=request.GET.get("format") == "pdf",
+        # The customer's page of the request (after signing in, for a link opened elsewhere).
+        back_url=reverse("portal:ticket", args=[visit.ticket_id]),
+    )

@@ -5,17 +5,20 @@ the URL resolver, so a new page without a row here fails the first test."""
 
 from __future__ import annotations
 
+import io
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from asgiref.sync import iscoroutinefunction
 from django.contrib.auth.tokens import default_token_generator
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connections
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from PIL import Image
 
 from dispatch.models import PlanRun
 from dispatch.services import assign_visit
@@ -23,7 +26,8 @@ from notifications.services import issue_feed, unsubscribe_token
 from portal.models import SignUp
 from portal.services import booking_token, confirmation_token, report_token
 from tests import factories
-from tests.helpers import at, finish_visit
+from tests.helpers import at
+from tickets.services import add_photo, record_entry, sign_visit, transition_visit
 
 ROLES = (
     "anonymous",
@@ -36,7 +40,7 @@ ROLES = (
 )
 # The API has its own matrix (tests/fieldservice/api/test_permissions.py); the back office is
 # Django's admin, which checks is_staff and model permissions itself.
-SKIPPED_PREFIXES = ("api/", "admin/", "static/", "media/")
+SKIPPED_PREFIXES = ("api/", "admin/", "static/")
 
 
 def _row(
@@ -121,6 +125,25 @@ MATRIX = {
     "tech:report": _row(
         customer=200, customer_b=404, technician=200, technician_b=404, dispatcher=200, staff=404
     ),
+    # A finished visit's photo and signature: as its report, and a 404 for everyone else.
+    "media:photo": _row(
+        anonymous=404,
+        customer=200,
+        customer_b=404,
+        technician=200,
+        technician_b=404,
+        dispatcher=200,
+        staff=404,
+    ),
+    "media:signature": _row(
+        anonymous=404,
+        customer=200,
+        customer_b=404,
+        technician=200,
+        technician_b=404,
+        dispatcher=200,
+        staff=404,
+    ),
     # The customer portal: A's ticket is a 404 for customer B.
     "portal:home": _row(customer=200),
     "portal:signup": _everyone(200),
@@ -178,6 +201,8 @@ OBJECT_OF = {
     "tech:hand_back",
     "tech:record",
     "tech:report",
+    "media:photo",
+    "media:signature",
     "portal:ticket",
     *TOKEN_LINKS,
 }
@@ -230,11 +255,13 @@ def test_the_matrix_never_lets_a_wrong_role_or_another_owner_in():
 
 
 @pytest.fixture(scope="module")
-def pages(shared_world, django_db_blocker):
+def pages(shared_world, django_db_blocker, tmp_path_factory):
     """The module's world (see tests/conftest.py) with what the pages also need: a staff user,
-    a finished visit of A's with a report, a plan run, and A's links from emails."""
+    a finished visit of A's with a report, a photo and a signature, a plan run, and A's links
+    from emails. The files are in a folder of the module's, returned with the rest."""
     w = shared_world
-    with django_db_blocker.unblock():
+    media = tmp_path_factory.mktemp("media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
         a = w.objs["a"]
         staff = factories.UserFactory(username="staff", is_staff=True)
         done = factories.new_visit(
@@ -244,7 +271,14 @@ def pages(shared_world, django_db_blocker):
             duration_minutes=60,
         )
         done = assign_visit(visit=done, technician=a["technician"], start=at(w.day, 14), by=None)
-        done = finish_visit(done)
+        done = transition_visit(visit=done, to="en_route", by=None, confirm_not_today=True)
+        done = transition_visit(visit=done, to="on_site", by=None)
+        image = io.BytesIO()
+        Image.new("RGB", (8, 8), "white").save(image, "PNG")
+        photo = add_photo(visit=done, upload=SimpleUploadedFile("p.png", image.getvalue()))
+        sign_visit(visit=done, signed_by="A", png=image.getvalue())
+        record_entry(visit=done, kind="work", text="Pump replaced.", by=None)
+        done = transition_visit(visit=done, to="completed", by=None)
         run = PlanRun.objects.create(day=w.day, requested_by=w.users["dispatcher"])
         user_a = a["user"]
         users = {
@@ -269,6 +303,8 @@ def pages(shared_world, django_db_blocker):
             "tech:hand_back": {"visit_id": visit.pk},
             "tech:record": {"visit_id": visit.pk},
             "tech:report": {"visit_id": done.pk},
+            "media:photo": {"photo_id": photo.pk},
+            "media:signature": {"visit_id": done.pk},
             "portal:ticket": {"ticket_id": a["ticket"].pk},
             "portal:manage": {"token": booking_token(visit)},
             "portal:report": {"token": report_token(done)},
@@ -291,7 +327,7 @@ def pages(shared_world, django_db_blocker):
                 "token": default_token_generator.make_token(w.users["stranger"]),
             },
         }
-    return users, kwargs
+    return users, kwargs, media
 
 
 def _in_a_thread_sharing_the_connection(call):
@@ -316,9 +352,10 @@ CASES = [(name, role) for name in sorted(MATRIX) for role in ROLES]
 
 @pytest.mark.parametrize(("name", "role"), CASES)
 def test_role_on_a_page(pages, db, settings, name, role):
-    users, kwargs = pages
+    users, kwargs, media = pages
     # The health page's broker and worker checks: tests/integration, with a real worker.
     settings.REDIS_URL = ""
+    settings.MEDIA_ROOT = media
     client = Client()
     if users[role] is not None:
         client.force_login(users[role])

@@ -20,21 +20,13 @@ from tickets import reports
 from tickets.models import Visit
 from tickets.services import has_record
 
-from .. import calendar, messages, sms
+from .. import calendar, messages, sms, wording
 from ..models import Notification
 from .links import public_url, unsubscribe_token
 from .recipients import CALENDAR_KINDS, CUSTOMER_KINDS, Kind, config
 from .smtp import mail_connection, release_mail_connection
 
 log = logging.getLogger(__name__)
-
-
-def _window_text(visit: Visit) -> str:
-    tz = ZoneInfo(str(visit.ticket.site.timezone))
-    if not visit.window_start or not visit.window_end:
-        return "-"
-    start, end = visit.window_start.astimezone(tz), visit.window_end.astimezone(tz)
-    return f"{start:%Y-%m-%d %H:%M}-{end:%H:%M}"
 
 
 _DEFAULTS = {
@@ -54,6 +46,7 @@ _DEFAULTS = {
     "window_end": "",
     "confirm_url": "",
     "reset_url": "",
+    "what": "",
 }
 
 
@@ -65,11 +58,14 @@ def _values(notification: Notification) -> dict[str, str]:
     assert visit is not None  # every customer kind is about a visit
     ticket = visit.ticket
     tech = visit.technician
+    language = notification.language
     values = {
         **_DEFAULTS,
         "number": ticket.number,
         "name": ticket.customer.name,
-        "window": notification.payload.get("window") or _window_text(visit),
+        "window": notification.payload.get("window")
+        or wording.window(visit.window_start, visit.window_end, ticket.site.timezone, language),
+        "what": wording.purpose(ticket, language),
         "technician": tech.user.first_name if tech else "-",
         "address": str(ticket.site),
         "manage_url": notification.payload.get("manage_url", ""),
@@ -77,7 +73,7 @@ def _values(notification: Notification) -> dict[str, str]:
     if notification.kind == Kind.COMPLETED:
         values["report_url"] = public_url("portal:report", report_token(visit))
     if notification.kind == Kind.FOLLOW_UP:
-        values["reason"] = str(visit.get_outcome_display()).lower()
+        values["reason"] = wording.outcome(visit.outcome, language)
     if notification.kind == Kind.EN_ROUTE and (eta := estimated_arrival(visit)) is not None:
         values["eta"] = eta.astimezone(ZoneInfo(str(ticket.site.timezone))).strftime("%H:%M")
     return values
@@ -139,6 +135,7 @@ def _message(notification: Notification) -> EmailMultiAlternatives:
             notification.visit,
             sequence=notification.payload.get("sequence", 0),
             cancel=notification.kind == Kind.VISIT_CANCELLED,
+            language=notification.language,
         )
         method = "CANCEL" if notification.kind == Kind.VISIT_CANCELLED else "REQUEST"
         email.attach("invite.ics", ics, f"text/calendar; method={method}; charset=utf-8")
@@ -154,7 +151,11 @@ def deliver(*, notification_id: int) -> bool:
     if not claimed:
         return False
     notification = Notification.objects.select_related(
-        "visit__ticket__customer", "visit__ticket__site", "visit__technician__user"
+        "visit__ticket__customer",
+        "visit__ticket__site",
+        "visit__ticket__appliance__model",
+        "visit__ticket__appliance_model",
+        "visit__technician__user",
     ).get(pk=notification_id)
     connection = None
     try:

@@ -12,8 +12,9 @@ from django.contrib.auth.models import User
 from technicians.models import Technician
 from tickets.models import Ticket, Visit
 
+from .. import wording
 from ..models import Notification, Preference
-from .recipients import Kind, after_quiet_hours, channels_of, config, local_text, staff_language
+from .recipients import Kind, after_quiet_hours, channels_of, config, staff_language
 
 
 def write_next_day_schedules(*, now: datetime.datetime) -> int:
@@ -52,6 +53,7 @@ def write_next_day_schedules(*, now: datetime.datetime) -> int:
         datetime.datetime.combine(evening[pk][2], datetime.time(), tzinfo=evening[pk][1])
         for pk in techs
     ]
+    language = staff_language()
     lines: dict[int, list[str]] = {}
     for visit in (
         Visit.objects.filter(
@@ -60,7 +62,12 @@ def write_next_day_schedules(*, now: datetime.datetime) -> int:
             planned_start__gte=min(starts),
             planned_start__lt=max(starts) + datetime.timedelta(days=1, hours=1),
         )
-        .select_related("ticket__site", "ticket__customer")
+        .select_related(
+            "ticket__site",
+            "ticket__customer",
+            "ticket__appliance__model",
+            "ticket__appliance_model",
+        )
         .order_by("planned_start")
     ):
         # The filter matched both: a technician among techs, a planned start in the span.
@@ -70,6 +77,7 @@ def write_next_day_schedules(*, now: datetime.datetime) -> int:
         if visit.planned_start.astimezone(tz).date() == tomorrow:
             lines.setdefault(visit.technician_id, []).append(
                 f"{visit.planned_start.astimezone(tz):%H:%M} {visit.ticket.number} "
+                f"{wording.purpose(visit.ticket, language)}: "
                 f"{visit.ticket.customer}, {visit.ticket.site}"
             )
     rows = []
@@ -82,12 +90,12 @@ def write_next_day_schedules(*, now: datetime.datetime) -> int:
                 kind=Kind.TECH_SCHEDULE,
                 channel=channel,
                 recipient=address,
-                language=staff_language(),
+                language=language,
                 due_at=after_quiet_hours(due, preferences.get(pk), tz),
                 dedupe_key=key,
                 payload={
                     "name": tech.user.first_name,
-                    "day": tomorrow.isoformat(),
+                    "day": wording.day(tomorrow, language),
                     "lines": "\n".join(lines[pk]),
                 },
             )
@@ -107,6 +115,7 @@ def write_dispatcher_alerts(*, now: datetime.datetime) -> int:
         return 0
     margin = datetime.timedelta(minutes=config("SLA_ALERT_MINUTES", 60))
     tz = settings.TIME_ZONE
+    language = staff_language()
     alerts: list[Notification] = []
     at_risk = (
         Ticket.objects.filter(
@@ -116,7 +125,7 @@ def write_dispatcher_alerts(*, now: datetime.datetime) -> int:
             sla_due_at__lte=now + margin,
         )
         .exclude(visits__status__in=[Visit.Status.EN_ROUTE, Visit.Status.ON_SITE])
-        .select_related("customer")
+        .select_related("customer", "appliance__model", "appliance_model")
         .distinct()[:500]
     )
 
@@ -126,7 +135,7 @@ def write_dispatcher_alerts(*, now: datetime.datetime) -> int:
             Notification(
                 kind=kind,
                 recipient=email,
-                language=staff_language(),
+                language=language,
                 due_at=now,
                 visit=visit,
                 dedupe_key=f"{key}:{pk}",
@@ -142,14 +151,17 @@ def write_dispatcher_alerts(*, now: datetime.datetime) -> int:
             {
                 "number": ticket.number,
                 "name": str(ticket.customer),
-                "due": local_text(ticket.sla_due_at, tz),
+                "what": wording.purpose(ticket, language),
+                "due": wording.when(ticket.sla_due_at, tz, language),
             },
         )
     late = Visit.objects.filter(
         status__in=[Visit.Status.SCHEDULED, Visit.Status.EN_ROUTE],
         window_end__lt=now,
         window_end__gte=now - datetime.timedelta(days=1),
-    ).select_related("ticket", "technician__user")[:500]
+    ).select_related("ticket__appliance__model", "ticket__appliance_model", "technician__user")[
+        :500
+    ]
     for visit in late:
         assert visit.window_end is not None  # window_end__lt matched it
         alert(
@@ -158,7 +170,8 @@ def write_dispatcher_alerts(*, now: datetime.datetime) -> int:
             {
                 "number": visit.ticket.number,
                 "technician": str(visit.technician) if visit.technician else "-",
-                "window_end": local_text(visit.window_end, tz),
+                "what": wording.purpose(visit.ticket, language),
+                "window_end": wording.when(visit.window_end, tz, language),
             },
             visit=visit,
         )

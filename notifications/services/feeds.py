@@ -13,6 +13,7 @@ from tickets.models import Visit
 
 from .. import calendar
 from ..models import CalendarFeed
+from .recipients import staff_language
 
 
 def issue_feed(*, technician: Technician) -> CalendarFeed:
@@ -50,7 +51,12 @@ def feed_calendar(feed: CalendarFeed) -> bytes:
             planned_start__lte=now + datetime.timedelta(days=31),
         )
         .exclude(status=Visit.Status.CANCELLED)
-        .select_related("ticket__site", "ticket__customer")
+        .select_related(
+            "ticket__site",
+            "ticket__customer",
+            "ticket__appliance__model",
+            "ticket__appliance_model",
+        )
         .prefetch_related("ticket__error_codes")
     )
-    return calendar.feed(visits, tz=tz, name=str(tech))
+    return calendar.feed(visits, tz=tz, name=str(tech), language=staff_language())

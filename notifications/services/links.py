@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
 from customers.models import Customer
+from fieldservice.public_address import public_address
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 
 
 def public_url(viewname: str, *args: object) -> str:
-    """A page's full address for a message (PUBLIC_URL, then the page's path)."""
-    return settings.FIELDSERVICE["PUBLIC_URL"] + reverse(viewname, args=args)
+    """A page's full address for a message: where the app is reached, then the page's path."""
+    return public_address() + reverse(viewname, args=args)
 
 
 def unsubscribe_token(customer: Customer) -> str:

@@ -14,9 +14,10 @@ from customers.models import Customer
 from technicians.models import Technician
 from tickets.models import Visit
 
+from .. import wording
 from ..models import Notification, Preference
 from .queue import enqueue_on_commit
-from .recipients import Kind, after_quiet_hours, channels_of, config, local_text, staff_language
+from .recipients import Kind, after_quiet_hours, channels_of, config, staff_language
 
 
 def notify_customer(
@@ -138,16 +139,18 @@ def notify_technician(
     if planned_start.astimezone(tz).date() not in (today, today + datetime.timedelta(days=1)):
         return None
     preference = Preference.objects.filter(technician=technician).first()
+    language = staff_language()
     return _write(
         channels_of(preference, email=technician.user.email, phone=technician.phone),
         kind=Kind.TECH_CHANGE,
-        language=staff_language(),
+        language=language,
         visit=visit,
         due_at=after_quiet_hours(timezone.now(), preference, tz),
         payload={
             "number": visit.ticket.number,
             "change": change,
-            "window": local_text(planned_start, tz),
+            "what": wording.purpose(visit.ticket, language),
+            "window": wording.when(planned_start, tz, language),
             "address": str(visit.ticket.site),
             "name": technician.user.first_name,
         },
@@ -157,17 +160,16 @@ def notify_technician(
 def alert_dispatchers_of_hand_back(*, visit: Visit, technician: Technician, reason: str) -> int:
     """Tell every active dispatcher (by email) that `technician` cannot come to `visit`, now
     back in the queue with its promised window, and why. Returns the rows written."""
-    tz = settings.TIME_ZONE
-    window = "-"
-    if visit.window_start is not None and visit.window_end is not None:
-        start, end = local_text(visit.window_start, tz), local_text(visit.window_end, tz)
-        window = f"{start} - {end[-5:] if end[:10] == start[:10] else end}"
+    language = staff_language()
     payload = {
         "number": visit.ticket.number,
+        "what": wording.purpose(visit.ticket, language),
         "name": str(visit.ticket.customer),
         "address": str(visit.ticket.site),
         "technician": str(technician),
-        "window": window,
+        "window": wording.window(
+            visit.window_start, visit.window_end, settings.TIME_ZONE, language
+        ),
         "reason": reason,
     }
     written = 0
@@ -181,7 +183,7 @@ def alert_dispatchers_of_hand_back(*, visit: Visit, technician: Technician, reas
         _write(
             [(Notification.Channel.EMAIL, email)],
             kind=Kind.HANDED_BACK,
-            language=staff_language(),
+            language=language,
             visit=visit,
             due_at=timezone.now(),
             payload=payload,

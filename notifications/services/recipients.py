@@ -72,7 +72,3 @@ def channels_of(
 
 def staff_language() -> str:
     return settings.LANGUAGE_CODE
-
-
-def local_text(moment: datetime.datetime, tz: ZoneInfo | str) -> str:
-    return moment.astimezone(ZoneInfo(str(tz))).strftime("%Y-%m-%d %H:%M")

@@ -102,7 +102,8 @@ def test_the_alert_has_words_in_every_language():
         "number": "T-1",
         "name": "Anna",
         "address": "Via Roma 1",
-        "window": "2026-01-05 09:00 - 11:00",
+        "window": "Mon 5 Jan, 09:00-11:00",
+        "what": "Repair, washing machine Bosch WAW28",
         "reason": "Flat tyre",
     }
     for language in ("en", "it", "es", "bg"):
