@@ -10,6 +10,7 @@ urlpatterns = [
     path("sync/", tech_views.sync, name="sync"),
     path("sw.js", tech_views.service_worker, name="service_worker"),
     path("offline/", tech_views.offline, name="offline"),
+    path("manifest.webmanifest", tech_views.manifest, name="manifest"),
     path("visits/<int:visit_id>/", tech_views.job, name="job"),
     path("visits/<int:visit_id>/step/", tech_views.step, name="step"),
     path("visits/<int:visit_id>/hand-back/", tech_views.hand_back, name="hand_back"),

@@ -7,7 +7,9 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -198,5 +200,44 @@ def offline(request):
     """What the service worker shows offline when it has no copy for the signed-in user: the
     same for everyone, with nothing of anyone's day in it (it is kept for all users)."""
     response = render(request, "fieldapp/offline.html")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+# The header's colour (static/fieldservice/base.css) and the page's, as base.html's theme-color.
+THEME_COLOR = "#1d3557"
+BACKGROUND_COLOR = "#f6f7f9"
+ICONS = [
+    ("fieldapp/icons/icon-192.png", "192x192", "any"),
+    ("fieldapp/icons/icon-512.png", "512x512", "any"),
+    ("fieldapp/icons/maskable-192.png", "192x192", "maskable"),
+    ("fieldapp/icons/maskable-512.png", "512x512", "maskable"),
+]
+
+
+def manifest(request):
+    """The web app manifest that makes /tech/ installable on a phone. Browsers fetch it without
+    cookies, so it holds nothing of anyone: names in the visitor's language, icons, colours."""
+    start = reverse("tech:today")
+    body = {
+        "id": start,
+        "name": str(_("Field service: my day")),
+        "short_name": str(_("My day")),
+        "description": str(_("Today's jobs, offline too: steps, parts, photos and signatures.")),
+        "lang": get_language(),
+        "start_url": start,
+        "scope": start,
+        "display": "standalone",
+        "orientation": "portrait",
+        "theme_color": THEME_COLOR,
+        "background_color": BACKGROUND_COLOR,
+        "icons": [
+            {"src": static(path), "sizes": sizes, "type": "image/png", "purpose": purpose}
+            for path, sizes, purpose in ICONS
+        ],
+    }
+    response = JsonResponse(
+        body, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False}
+    )
     response["Cache-Control"] = "no-cache"
     return response

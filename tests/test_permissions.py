@@ -88,6 +88,7 @@ MATRIX = {
     # Customers start in the portal; everyone else signed in on the landing page.
     "home": _row(customer=302, technician=200, dispatcher=200, staff=200),
     "healthz": _everyone(200),
+    "favicon": _everyone(200),
     "health": _row(anonymous=404, customer=404, technician=404, dispatcher=404, staff=200),
     # The first line's intake.
     "desk:intake": _row(dispatcher=200),
@@ -113,6 +114,7 @@ MATRIX = {
     "tech:sync": _row(technician=400),
     "tech:service_worker": _everyone(200),
     "tech:offline": _everyone(200),
+    "tech:manifest": _everyone(200),
     "tech:job": _row(technician=200, technician_b=404),
     "tech:step": _row(technician=302, technician_b=404),
     "tech:hand_back": _row(technician=302, technician_b=404),
