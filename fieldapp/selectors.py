@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch, QuerySet
@@ -34,3 +35,45 @@ def day_visits(*, technician: Technician, days: int = 2) -> QuerySet[Visit]:
         )
         .order_by("planned_start")
     )
+
+
+# A visit the technician is finished with, whatever its outcome.
+DONE = {Visit.Status.COMPLETED, Visit.Status.CANNOT_COMPLETE}
+
+
+@dataclass(frozen=True)
+class Stop:
+    """One visit on the day list: its place in the day's planned order (from 1), whether the
+    technician is done with it, and whether it is the one to go to next."""
+
+    visit: Visit
+    number: int
+    done: bool
+    next: bool
+
+
+@dataclass(frozen=True)
+class Day:
+    date: datetime.date
+    stops: list[Stop]
+
+
+def day_plan(*, technician: Technician, days: int = 2) -> list[Day]:
+    """The day list: day_visits() numbered per local day in planned order; the next stop is the
+    first one not done, whichever day it is on."""
+    tz = ZoneInfo(str(technician.timezone))
+    plan: list[Day] = []
+    next_found = False
+    for visit in day_visits(technician=technician, days=days):
+        if visit.planned_start is None:  # day_visits() filters on it; this tells mypy
+            continue
+        date = visit.planned_start.astimezone(tz).date()
+        if not plan or plan[-1].date != date:
+            plan.append(Day(date=date, stops=[]))
+        done = visit.status in DONE
+        is_next = not done and not next_found
+        next_found = next_found or is_next
+        plan[-1].stops.append(
+            Stop(visit=visit, number=len(plan[-1].stops) + 1, done=done, next=is_next)
+        )
+    return plan

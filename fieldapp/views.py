@@ -43,8 +43,8 @@ def _steps_after(status: str) -> list[tuple[str, str]]:
 
 @technician_required
 def today(request):
-    visits = tech_selectors.day_visits(technician=request.user.technician)
-    return render(request, "fieldapp/today.html", {"visits": visits})
+    days = tech_selectors.day_plan(technician=request.user.technician)
+    return render(request, "fieldapp/today.html", {"days": days})
 
 
 @technician_required

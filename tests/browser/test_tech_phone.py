@@ -4,8 +4,15 @@ pass axe."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from playwright.sync_api import expect
+
+from dispatch.services import assign_visit
+from tests.factories import new_visit
+from tests.helpers import ROME, later_today
+from tickets.services import transition_visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,3 +51,57 @@ def test_offline_a_page_the_phone_never_kept_shows_the_apps_offline_page(
     # What the phone kept of the day is still there: fetching the manifest signed nobody out.
     page.goto(f"{live_server.url}/tech/")
     expect(page.get_by_role("heading", level=1)).to_have_text("My day")
+
+
+def _hm(moment) -> str:
+    return moment.astimezone(ROME).strftime("%H:%M")
+
+
+def test_the_day_reads_in_planned_order_with_the_next_stop_marked(
+    phone, live_server, technician, artifacts
+):
+    _context, page = phone
+    done = assign_visit(
+        visit=new_visit(window_start=later_today(0), window_end=later_today(2)),
+        technician=technician,
+        start=later_today(0) + datetime.timedelta(minutes=30),
+        by=None,
+    )
+    for status in ("en_route", "on_site", "completed"):
+        done = transition_visit(visit=done, to=status, by=None)
+    upcoming = assign_visit(
+        visit=new_visit(window_start=later_today(2), window_end=later_today(4)),
+        technician=technician,
+        start=later_today(2) + datetime.timedelta(minutes=15),
+        by=None,
+    )
+    last = assign_visit(visit=new_visit(), technician=technician, start=later_today(6), by=None)
+
+    page.goto(f"{live_server.url}/tech/")
+    page.screenshot(path=str(artifacts / "tech-day-plan.png"), full_page=True)
+
+    stops = page.get_by_test_id("stop")
+    expect(stops).to_have_count(3)
+    for place, visit in enumerate((done, upcoming, last)):
+        stop = stops.nth(place)
+        expect(stop.get_by_role("link").first).to_contain_text(
+            f"{place + 1} {_hm(visit.planned_start)}\u2013{_hm(visit.planned_end)}"
+        )
+        expect(stop).to_contain_text(
+            f"Promised {_hm(visit.window_start)}\u2013{_hm(visit.window_end)}"
+        )
+    # The planned time, not the window, leads the card.
+    assert _hm(upcoming.planned_start) != _hm(upcoming.window_start)
+    expect(stops.nth(1).get_by_text("Next", exact=True)).to_be_visible()
+    expect(stops.nth(1)).to_have_attribute("aria-current", "step")
+    for place in (0, 2):
+        expect(stops.nth(place).get_by_text("Next", exact=True)).to_have_count(0)
+    looks = page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid=stop]')].map((el) => {
+             const style = getComputedStyle(el);
+             return [style.color, style.backgroundColor];
+           })"""
+    )
+    assert looks[0] != looks[2], "a finished job looks like a pending one"
+    assert looks[1] == looks[2] or looks[1][1] == looks[2][1]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
