@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from catalog.models import ErrorCode
+from catalog.models import ErrorCode, Part
+from catalog.selectors import catalog_for
 from technicians.models import Technician
 from tickets.models import Visit
 
@@ -77,3 +78,34 @@ def day_plan(*, technician: Technician, days: int = 2) -> list[Day]:
             Stop(visit=visit, number=len(plan[-1].stops) + 1, done=done, next=is_next)
         )
     return plan
+
+
+@dataclass(frozen=True)
+class ExpectedParts:
+    """The parts the job page offers before any search: those the ticket's error codes need,
+    then those the codes of its appliance model often need."""
+
+    for_codes: list[Part]
+    for_model: list[Part]
+
+    @property
+    def ids(self) -> list[int]:
+        return [part.pk for part in [*self.for_codes, *self.for_model]]
+
+
+def expected_parts(*, visit: Visit, limit: int = 30) -> ExpectedParts:
+    """What a technician most likely fits on this job, each part once, in two queries."""
+    ticket = visit.ticket
+    codes = Part.objects.filter(error_codes__tickets=ticket).distinct().order_by("name", "sku")
+    for_codes = list(codes[:limit])
+    model = ticket.appliance.model if ticket.appliance else ticket.appliance_model
+    for_model: list[Part] = []
+    if model is not None and len(for_codes) < limit:
+        family = (
+            Part.objects.filter(error_codes__in=catalog_for(model))
+            .exclude(pk__in=[part.pk for part in for_codes])
+            .distinct()
+            .order_by("name", "sku")
+        )
+        for_model = list(family[: limit - len(for_codes)])
+    return ExpectedParts(for_codes=for_codes, for_model=for_model)

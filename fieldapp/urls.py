@@ -15,5 +15,6 @@ urlpatterns = [
     path("visits/<int:visit_id>/step/", tech_views.step, name="step"),
     path("visits/<int:visit_id>/hand-back/", tech_views.hand_back, name="hand_back"),
     path("visits/<int:visit_id>/record/", tech_views.record, name="record"),
+    path("visits/<int:visit_id>/parts/", tech_views.parts, name="parts"),
     path("visits/<int:visit_id>/report/", tech_views.report, name="report"),
 ]

@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from catalog.models import Part
+from catalog.selectors import search_parts
 from dispatch.services import hand_back_visit
 from fieldservice.api.parsers import parse_json
 from fieldservice.errors import DomainError
@@ -61,12 +61,28 @@ def job(request, visit_id: int):
             "finished": visit.status in FINISHED,
             "can_hand_back": visit.status == Visit.Status.SCHEDULED,
             "outcomes": Visit.Outcome.choices[1:],
-            "parts": Part.objects.order_by("name"),
+            "expected_parts": tech_selectors.expected_parts(visit=visit),
             "kinds": JobEntry.Kind.choices,
             "entries": visit.entries.all(),
             "parts_used": visit.parts_used.select_related("part"),
             "options": visit.repair_options.all(),
         },
+    )
+
+
+PART_RESULTS = 20
+
+
+@technician_required
+def parts(request, visit_id: int):
+    """The catalog's parts matching what is typed on the job page (htmx), beside the expected
+    ones the page already offers."""
+    visit = get_object_or_404(visits_for(request.user), pk=visit_id)
+    expected = tech_selectors.expected_parts(visit=visit)
+    text = request.GET.get("q", "")
+    found = search_parts(text=text, excluding=expected.ids, limit=PART_RESULTS)
+    return render(
+        request, "fieldapp/_part_results.html", {"found": found, "searched": len(text.strip()) > 1}
     )
 
 

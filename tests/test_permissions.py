@@ -119,6 +119,7 @@ MATRIX = {
     "tech:step": _row(technician=302, technician_b=404),
     "tech:hand_back": _row(technician=302, technician_b=404),
     "tech:record": _row(technician=302, technician_b=404),
+    "tech:parts": _row(technician=200, technician_b=404),
     # The finished visit's report: its technician, its customer and dispatchers.
     "tech:report": _row(
         customer=200, customer_b=404, technician=200, technician_b=404, dispatcher=200, staff=404
@@ -179,6 +180,7 @@ OBJECT_OF = {
     "tech:step",
     "tech:hand_back",
     "tech:record",
+    "tech:parts",
     "tech:report",
     "portal:ticket",
     *TOKEN_LINKS,
@@ -271,6 +273,7 @@ def pages(shared_world, django_db_blocker):
             "tech:step": {"visit_id": visit.pk},
             "tech:hand_back": {"visit_id": visit.pk},
             "tech:record": {"visit_id": visit.pk},
+            "tech:parts": {"visit_id": visit.pk},
             "tech:report": {"visit_id": done.pk},
             "portal:ticket": {"ticket_id": a["ticket"].pk},
             "portal:manage": {"token": booking_token(visit)},

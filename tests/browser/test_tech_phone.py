@@ -10,8 +10,9 @@ import pytest
 from playwright.sync_api import expect
 
 from dispatch.services import assign_visit
-from tests.factories import new_visit
+from tests.factories import ErrorCodeFactory, PartFactory, new_visit, open_ticket
 from tests.helpers import ROME, later_today
+from tickets.models import PartUsed
 from tickets.services import transition_visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -105,3 +106,44 @@ def test_the_day_reads_in_planned_order_with_the_next_stop_marked(
     assert looks[0] != looks[2], "a finished job looks like a pending one"
     assert looks[1] == looks[2] or looks[1][1] == looks[2][1]
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_parts_come_expected_first_and_the_rest_by_search_offline_too(
+    phone, live_server, technician
+):
+    context, page = phone
+    pump = PartFactory(name="Drain pump", sku="WM-PUMP")
+    PartFactory(name="Door lock", sku="WM-LOCK")
+    ErrorCodeFactory(code="F05").parts.add(pump)
+    ErrorCodeFactory(code="F21").parts.add(PartFactory(name="Door seal", sku="WM-SEAL"))
+    PartFactory(name="Toner cartridge", sku="PR-TONER")
+    visit = assign_visit(
+        visit=new_visit(open_ticket(codes=["F05"])),
+        technician=technician,
+        start=later_today(1),
+        by=None,
+    )
+    for status in ("en_route", "on_site"):
+        visit = transition_visit(visit=visit, to=status, by=None)
+    page.goto(f"{live_server.url}/tech/visits/{visit.pk}/")
+    parts = page.get_by_role("group", name="Part used")
+    expect(parts.get_by_role("radio")).to_have_count(2)  # the code's pump, the model's seal
+    expect(parts).not_to_contain_text("Toner")
+
+    search = page.get_by_label("Search all parts")
+    search.fill("toner")
+    expect(parts.get_by_label("Toner cartridge (PR-TONER)")).to_be_visible()
+    expect(parts.get_by_label("Drain pump (WM-PUMP)")).to_be_hidden()
+
+    context.set_offline(True)
+    search.fill("seal")
+    expect(parts.get_by_label("Door seal (WM-SEAL)")).to_be_visible()
+    expect(parts.get_by_label("Drain pump (WM-PUMP)")).to_be_hidden()
+    expect(parts).to_contain_text("No connection")
+    parts.get_by_label("Door seal (WM-SEAL)").check()
+    page.get_by_role("button", name="Add part").click()
+    expect(page.get_by_test_id("outbox-count")).to_have_text("1")
+
+    context.set_offline(False)
+    expect(page.locator(".record")).to_contain_text("1 \u00d7 Door seal", timeout=10_000)
+    assert [p.part.sku for p in PartUsed.objects.filter(visit=visit)] == ["WM-SEAL"]
