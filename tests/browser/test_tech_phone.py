@@ -147,3 +147,44 @@ def test_parts_come_expected_first_and_the_rest_by_search_offline_too(
     context.set_offline(False)
     expect(page.locator(".record")).to_contain_text("1 \u00d7 Door seal", timeout=10_000)
     assert [p.part.sku for p in PartUsed.objects.filter(visit=visit)] == ["WM-SEAL"]
+
+
+def _sign(page):
+    page.locator("#signature-pad").scroll_into_view_if_needed()
+    pad = page.locator("#signature-pad").bounding_box()
+    page.mouse.move(pad["x"] + 20, pad["y"] + 80)
+    page.mouse.down()
+    page.mouse.move(pad["x"] + 200, pad["y"] + 40, steps=8)
+    page.mouse.up()
+
+
+INK = """() => {
+  const pad = document.getElementById('signature-pad');
+  const pixels = pad.getContext('2d').getImageData(0, 0, pad.width, pad.height).data;
+  return pixels.some((value, i) => i % 4 === 3 && value > 0);
+}"""
+
+
+def test_a_signature_can_be_cleared_from_the_keyboard_and_signed_again(
+    phone, live_server, technician
+):
+    _context, page = phone
+    visit = assign_visit(visit=new_visit(), technician=technician, start=later_today(1), by=None)
+    for status in ("en_route", "on_site"):
+        visit = transition_visit(visit=visit, to=status, by=None)
+    page.goto(f"{live_server.url}/tech/visits/{visit.pk}/")
+    _sign(page)
+    assert page.evaluate(INK)
+
+    page.locator("#sign-form input[name=text]").focus()
+    page.keyboard.press("Shift+Tab")
+    clear = page.get_by_role("button", name="Clear the signature")
+    expect(clear).to_be_focused()
+    page.keyboard.press("Enter")
+
+    assert not page.evaluate(INK)
+    assert page.evaluate("window.fieldserviceSignature()") == ""
+    _sign(page)
+    page.fill("#sign-form input[name=text]", "Giulia Bianchi")
+    page.get_by_role("button", name="Save signature").click()
+    expect(page.locator(".record")).to_contain_text("Signed by Giulia Bianchi", timeout=10_000)
