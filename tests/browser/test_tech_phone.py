@@ -5,6 +5,7 @@ pass axe."""
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
@@ -13,7 +14,7 @@ from dispatch.services import assign_visit
 from tests.factories import ErrorCodeFactory, PartFactory, new_visit, open_ticket
 from tests.helpers import ROME, later_today
 from tickets.models import PartUsed
-from tickets.services import transition_visit
+from tickets.services import offer_option, transition_visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -188,3 +189,35 @@ def test_a_signature_can_be_cleared_from_the_keyboard_and_signed_again(
     page.fill("#sign-form input[name=text]", "Giulia Bianchi")
     page.get_by_role("button", name="Save signature").click()
     expect(page.locator(".record")).to_contain_text("Signed by Giulia Bianchi", timeout=10_000)
+
+
+def test_the_day_and_the_job_pass_axe(phone, live_server, technician, axe, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    _context, page = phone
+    ErrorCodeFactory(code="F05").parts.add(PartFactory(name="Drain pump", sku="WM-PUMP"))
+    done = assign_visit(visit=new_visit(), technician=technician, start=later_today(0), by=None)
+    for status in ("en_route", "on_site", "completed"):
+        done = transition_visit(visit=done, to=status, by=None)
+    visit = assign_visit(
+        visit=new_visit(open_ticket(codes=["F05"])),
+        technician=technician,
+        start=later_today(2),
+        by=None,
+    )
+    for status in ("en_route", "on_site"):
+        visit = transition_visit(visit=visit, to=status, by=None)
+    offer_option(visit=visit, description="New drain pump", price=Decimal("120"))
+
+    page.goto(f"{live_server.url}/tech/")
+    assert axe(page) == []
+    page.goto(f"{live_server.url}/tech/visits/{visit.pk}/")
+    page.get_by_label("Search all parts").fill("pump")
+    assert axe(page) == []
+    # With a refusal from the outbox on the page (no part chosen).
+    page.get_by_role("button", name="Add part").click()
+    expect(page.get_by_test_id("outbox-conflicts")).to_contain_text("Choose the part")
+    assert axe(page) == []
+    page.goto(f"{live_server.url}/tech/visits/{done.pk}/")
+    assert axe(page) == []
+    page.goto(f"{live_server.url}/tech/offline/")
+    assert axe(page) == []
