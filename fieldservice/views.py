@@ -42,6 +42,7 @@ def favicon(request):
     path = finders.find("fieldservice/favicon.ico")
     if not isinstance(path, str):
         raise Http404
+    # FileResponse closes the file once it is sent.
     response = FileResponse(open(path, "rb"), content_type="image/x-icon")  # noqa: SIM115
     response["Cache-Control"] = "max-age=86400"
     return response
