@@ -17,6 +17,9 @@
       label.hidden = !match;
       if (match) shown += 1;
     }
+    for (const group of list.querySelectorAll("[data-part-group]")) {
+      group.hidden = ![...group.querySelectorAll("label")].some((label) => !label.hidden);
+    }
     none.hidden = shown > 0 || !expected.length;
     if (text.length < 2) found.replaceChildren();
   });

@@ -134,11 +134,14 @@ def test_parts_come_expected_first_and_the_rest_by_search_offline_too(
     search = page.get_by_label("Search all parts")
     search.fill("toner")
     expect(parts.get_by_label("Toner cartridge (PR-TONER)")).to_be_visible()
+    expect(parts.get_by_text("From the catalog")).to_be_visible()
     expect(parts.get_by_label("Drain pump (WM-PUMP)")).to_be_hidden()
+    expect(parts.get_by_text("For the error codes")).to_be_hidden()  # none of its parts left
 
     context.set_offline(True)
     search.fill("seal")
     expect(parts.get_by_label("Door seal (WM-SEAL)")).to_be_visible()
+    expect(parts.get_by_text("Often used on this model")).to_be_visible()
     expect(parts.get_by_label("Drain pump (WM-PUMP)")).to_be_hidden()
     expect(parts).to_contain_text("No connection")
     parts.get_by_label("Door seal (WM-SEAL)").check()
