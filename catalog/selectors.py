@@ -1,5 +1,5 @@
-"""Reads of the catalog: which error codes apply to an appliance model, and matching the codes a
-customer reads off a display to them."""
+"""Reads of the catalog: which error codes apply to an appliance model, matching the codes a
+customer reads off a display to them, and finding parts."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from customers.models import ApplianceModel
 
 from .codes import normalize_code
-from .models import ErrorCode
+from .models import ErrorCode, Part
 
 
 @dataclass
@@ -77,4 +77,16 @@ def codes_starting(*, model: ApplianceModel | None, typed: str, limit: int) -> Q
         found.exclude(Q(appliance_model__isnull=True) & Q(normalized_code__in=own))
         .order_by("normalized_code")
         .prefetch_related("skills", "parts")[:limit]
+    )
+
+
+def search_parts(*, text: str, excluding: list[int], limit: int) -> QuerySet[Part]:
+    """Parts whose name or SKU holds what is typed (two characters at least), by name."""
+    text = text.strip()
+    if len(text) < 2:
+        return Part.objects.none()
+    return (
+        Part.objects.filter(Q(name__icontains=text) | Q(sku__icontains=text))
+        .exclude(pk__in=excluding)
+        .order_by("name", "sku")[:limit]
     )

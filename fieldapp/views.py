@@ -7,11 +7,13 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from catalog.models import Part
+from catalog.selectors import search_parts
 from dispatch.services import hand_back_visit
 from fieldservice import roles
 from fieldservice.api.parsers import parse_json
@@ -54,8 +56,8 @@ def _steps_after(status: str) -> list[dict]:
 
 @technician_required
 def today(request):
-    visits = tech_selectors.day_visits(technician=request.user.technician)
-    return render(request, "fieldapp/today.html", {"visits": visits})
+    days = tech_selectors.day_plan(technician=request.user.technician)
+    return render(request, "fieldapp/today.html", {"days": days})
 
 
 @technician_required
@@ -75,12 +77,28 @@ def job(request, visit_id: int):
             "can_stop": visit.status in (Visit.Status.EN_ROUTE, Visit.Status.ON_SITE),
             "can_hand_back": visit.status == Visit.Status.SCHEDULED,
             "outcomes": Visit.Outcome.choices[1:],
-            "parts": Part.objects.order_by("name"),
+            "expected_parts": tech_selectors.expected_parts(visit=visit),
             "kinds": JobEntry.Kind.choices,
             "entries": visit.entries.all(),
             "parts_used": visit.parts_used.select_related("part"),
             "options": visit.repair_options.all(),
         },
+    )
+
+
+PART_RESULTS = 20
+
+
+@technician_required
+def parts(request, visit_id: int):
+    """The catalog's parts matching what is typed on the job page (htmx), beside the expected
+    ones the page already offers."""
+    visit = get_object_or_404(visits_for(request.user), pk=visit_id)
+    expected = tech_selectors.expected_parts(visit=visit)
+    text = request.GET.get("q", "")
+    found = search_parts(text=text, excluding=expected.ids, limit=PART_RESULTS)
+    return render(
+        request, "fieldapp/_part_results.html", {"found": found, "searched": len(text.strip()) > 1}
     )
 
 
@@ -226,5 +244,44 @@ def offline(request):
     """What the service worker shows offline when it has no copy for the signed-in user: the
     same for everyone, with nothing of anyone's day in it (it is kept for all users)."""
     response = render(request, "fieldapp/offline.html")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+# The header's colour (static/fieldservice/base.css) and the page's, as base.html's theme-color.
+THEME_COLOR = "#1d3557"
+BACKGROUND_COLOR = "#f6f7f9"
+ICONS = [
+    ("fieldapp/icons/icon-192.png", "192x192", "any"),
+    ("fieldapp/icons/icon-512.png", "512x512", "any"),
+    ("fieldapp/icons/maskable-192.png", "192x192", "maskable"),
+    ("fieldapp/icons/maskable-512.png", "512x512", "maskable"),
+]
+
+
+def manifest(request):
+    """The web app manifest that makes /tech/ installable on a phone. Browsers fetch it without
+    cookies, so it holds nothing of anyone: names in the visitor's language, icons, colours."""
+    start = reverse("tech:today")
+    body = {
+        "id": start,
+        "name": str(_("Field service: my day")),
+        "short_name": str(_("My day")),
+        "description": str(_("Today's jobs, offline too: steps, parts, photos and signatures.")),
+        "lang": get_language(),
+        "start_url": start,
+        "scope": start,
+        "display": "standalone",
+        "orientation": "portrait",
+        "theme_color": THEME_COLOR,
+        "background_color": BACKGROUND_COLOR,
+        "icons": [
+            {"src": static(path), "sizes": sizes, "type": "image/png", "purpose": purpose}
+            for path, sizes, purpose in ICONS
+        ],
+    }
+    response = JsonResponse(
+        body, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False}
+    )
     response["Cache-Control"] = "no-cache"
     return response

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import connection, transaction
-from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.http import FileResponse, Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
@@ -35,6 +36,18 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def favicon(request):
+    """/favicon.ico, which browsers ask for on their own (beside a PDF, in the admin) even
+    where a page names its icon."""
+    path = finders.find("fieldservice/favicon.ico")
+    if not isinstance(path, str):
+        raise Http404
+    # FileResponse closes the file once it is sent.
+    response = FileResponse(open(path, "rb"), content_type="image/x-icon")  # noqa: SIM115
+    response["Cache-Control"] = "max-age=86400"
+    return response
 
 
 def _is_api(request) -> bool:

@@ -92,6 +92,7 @@ MATRIX = {
     # role stays, on the welcome (tests/fieldservice/test_pages.py).
     "home": _row(customer=302, technician=302, dispatcher=302, staff=302),
     "healthz": _everyone(200),
+    "favicon": _everyone(200),
     "health": _row(anonymous=404, customer=404, technician=404, dispatcher=404, staff=200),
     # The first line's intake.
     "desk:intake": _row(dispatcher=200),
@@ -117,10 +118,12 @@ MATRIX = {
     "tech:sync": _row(technician=400),
     "tech:service_worker": _everyone(200),
     "tech:offline": _everyone(200),
+    "tech:manifest": _everyone(200),
     "tech:job": _row(technician=200, technician_b=404),
     "tech:step": _row(technician=302, technician_b=404),
     "tech:hand_back": _row(technician=302, technician_b=404),
     "tech:record": _row(technician=302, technician_b=404),
+    "tech:parts": _row(technician=200, technician_b=404),
     # The finished visit's report: its technician, its customer and dispatchers.
     "tech:report": _row(
         customer=200, customer_b=404, technician=200, technician_b=404, dispatcher=200, staff=404
@@ -200,6 +203,7 @@ OBJECT_OF = {
     "tech:step",
     "tech:hand_back",
     "tech:record",
+    "tech:parts",
     "tech:report",
     "media:photo",
     "media:signature",
@@ -302,6 +306,7 @@ def pages(shared_world, django_db_blocker, tmp_path_factory):
             "tech:step": {"visit_id": visit.pk},
             "tech:hand_back": {"visit_id": visit.pk},
             "tech:record": {"visit_id": visit.pk},
+            "tech:parts": {"visit_id": visit.pk},
             "tech:report": {"visit_id": done.pk},
             "media:photo": {"photo_id": photo.pk},
             "media:signature": {"visit_id": done.pk},

@@ -1,4 +1,4 @@
-// The customer signs with a finger on the canvas; the PNG goes with the form.
+// The customer signs with a finger on the canvas; the PNG goes with the form. Clear wipes it.
 (function () {
   "use strict";
   const canvas = document.getElementById("signature-pad");
@@ -31,6 +31,13 @@
   ["pointerup", "pointerleave"].forEach((name) => canvas.addEventListener(name, () => {
     drawing = false;
   }));
+  // Clear starts the signature again, as does the form's reset once the outbox has it.
+  function clear() {
+    pen.clearRect(0, 0, canvas.width, canvas.height);
+    drawn = false;
+  }
+  document.getElementById("signature-clear").addEventListener("click", clear);
+  document.getElementById("sign-form").addEventListener("reset", clear);
   // Read by the form's own submit and by the offline outbox alike.
   window.fieldserviceSignature = () => (drawn ? canvas.toDataURL("image/png") : "");
   document.getElementById("sign-form").addEventListener("submit", () => {

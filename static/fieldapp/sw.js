@@ -14,6 +14,9 @@ const PAGES = "fieldservice-tech-pages-"; // + the key of the signed-in user and
 const WHO = "fieldservice-tech-who"; // one entry: the key of the last page seen
 const WHO_URL = "/tech/who";
 const OFFLINE = "/tech/offline/";
+// Fetched by the browser without cookies, so its answer never carries a key: kept out of here,
+// or installing the app would read as signing out and drop the kept pages.
+const MANIFEST = "/tech/manifest.webmanifest";
 const KEY = /^[0-9a-f]{16,64}$/;
 
 self.addEventListener("install", (event) => {
@@ -86,7 +89,7 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
-  if (url.pathname === OFFLINE) return; // fetched at install; the same for everyone
+  if (url.pathname === OFFLINE || url.pathname === MANIFEST) return; // the same for everyone
   if (url.pathname.startsWith("/static/")) {
     event.respondWith(caches.match(request, { cacheName: STATIC }).then(
       (hit) => hit || fetch(request).then((response) => {
