@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from dispatch.services import assign_visit
 from tests.factories import ErrorCodeFactory, PartFactory, new_visit, open_ticket
-from tests.helpers import ROME, later_today
+from tests.helpers import ROME, finish_visit, tomorrow_at
 from tickets.models import PartUsed
 from tickets.services import offer_option, transition_visit
 
@@ -64,20 +64,19 @@ def test_the_day_reads_in_planned_order_with_the_next_stop_marked(
 ):
     _context, page = phone
     done = assign_visit(
-        visit=new_visit(window_start=later_today(0), window_end=later_today(2)),
+        visit=new_visit(window_start=tomorrow_at(8), window_end=tomorrow_at(10)),
         technician=technician,
-        start=later_today(0) + datetime.timedelta(minutes=30),
+        start=tomorrow_at(8) + datetime.timedelta(minutes=30),
         by=None,
     )
-    for status in ("en_route", "on_site", "completed"):
-        done = transition_visit(visit=done, to=status, by=None)
+    done = finish_visit(done)
     upcoming = assign_visit(
-        visit=new_visit(window_start=later_today(2), window_end=later_today(4)),
+        visit=new_visit(window_start=tomorrow_at(10), window_end=tomorrow_at(12)),
         technician=technician,
-        start=later_today(2) + datetime.timedelta(minutes=15),
+        start=tomorrow_at(10) + datetime.timedelta(minutes=15),
         by=None,
     )
-    last = assign_visit(visit=new_visit(), technician=technician, start=later_today(6), by=None)
+    last = assign_visit(visit=new_visit(), technician=technician, start=tomorrow_at(14), by=None)
 
     page.goto(f"{live_server.url}/tech/")
     page.screenshot(path=str(artifacts / "tech-day-plan.png"), full_page=True)
@@ -121,11 +120,11 @@ def test_parts_come_expected_first_and_the_rest_by_search_offline_too(
     visit = assign_visit(
         visit=new_visit(open_ticket(codes=["F05"])),
         technician=technician,
-        start=later_today(1),
+        start=tomorrow_at(9),
         by=None,
     )
-    for status in ("en_route", "on_site"):
-        visit = transition_visit(visit=visit, to=status, by=None)
+    visit = transition_visit(visit=visit, to="en_route", by=None, confirm_not_today=True)
+    visit = transition_visit(visit=visit, to="on_site", by=None)
     page.goto(f"{live_server.url}/tech/visits/{visit.pk}/")
     parts = page.get_by_role("group", name="Part used")
     expect(parts.get_by_role("radio")).to_have_count(2)  # the code's pump, the model's seal
@@ -173,9 +172,9 @@ def test_a_signature_can_be_cleared_from_the_keyboard_and_signed_again(
     phone, live_server, technician
 ):
     _context, page = phone
-    visit = assign_visit(visit=new_visit(), technician=technician, start=later_today(1), by=None)
-    for status in ("en_route", "on_site"):
-        visit = transition_visit(visit=visit, to=status, by=None)
+    visit = assign_visit(visit=new_visit(), technician=technician, start=tomorrow_at(9), by=None)
+    visit = transition_visit(visit=visit, to="en_route", by=None, confirm_not_today=True)
+    visit = transition_visit(visit=visit, to="on_site", by=None)
     page.goto(f"{live_server.url}/tech/visits/{visit.pk}/")
     _sign(page)
     assert page.evaluate(INK)
@@ -198,17 +197,16 @@ def test_the_day_and_the_job_pass_axe(phone, live_server, technician, axe, setti
     settings.MEDIA_ROOT = tmp_path
     _context, page = phone
     ErrorCodeFactory(code="F05").parts.add(PartFactory(name="Drain pump", sku="WM-PUMP"))
-    done = assign_visit(visit=new_visit(), technician=technician, start=later_today(0), by=None)
-    for status in ("en_route", "on_site", "completed"):
-        done = transition_visit(visit=done, to=status, by=None)
+    done = assign_visit(visit=new_visit(), technician=technician, start=tomorrow_at(8), by=None)
+    done = finish_visit(done)
     visit = assign_visit(
         visit=new_visit(open_ticket(codes=["F05"])),
         technician=technician,
-        start=later_today(2),
+        start=tomorrow_at(10),
         by=None,
     )
-    for status in ("en_route", "on_site"):
-        visit = transition_visit(visit=visit, to=status, by=None)
+    visit = transition_visit(visit=visit, to="en_route", by=None, confirm_not_today=True)
+    visit = transition_visit(visit=visit, to="on_site", by=None)
     offer_option(visit=visit, description="New drain pump", price=Decimal("120"))
 
     page.goto(f"{live_server.url}/tech/")

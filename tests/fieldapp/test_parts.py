@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from dispatch.services import assign_visit
 from tests.factories import ErrorCodeFactory, PartFactory, TechnicianFactory, new_visit, open_ticket
-from tests.helpers import later_today
+from tests.helpers import tomorrow_at
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def catalog():
 def visit(technician, catalog):
     ticket = open_ticket(codes=["F05"])
     return assign_visit(
-        visit=new_visit(ticket), technician=technician, start=later_today(1), by=None
+        visit=new_visit(ticket), technician=technician, start=tomorrow_at(9), by=None
     )
 
 

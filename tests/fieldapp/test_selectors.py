@@ -8,25 +8,27 @@ import pytest
 from dispatch.services import assign_visit
 from fieldapp.selectors import day_plan
 from tests.factories import TechnicianFactory, new_visit
-from tests.helpers import ROME, later_today
-from tickets.services import transition_visit
+from tests.helpers import ROME, tomorrow_at
+from tickets.services import record_entry, transition_visit
 
 pytestmark = pytest.mark.django_db
 
 
 def _finish(visit, to="completed"):
-    for status in ("en_route", "on_site"):
-        visit = transition_visit(visit=visit, to=status, by=None)
+    visit = transition_visit(visit=visit, to="en_route", by=None, confirm_not_today=True)
+    visit = transition_visit(visit=visit, to="on_site", by=None)
+    if to == "completed":
+        record_entry(visit=visit, kind="work", text="Pump replaced.", by=None)
     outcome = "customer_absent" if to == "cannot_complete" else ""
     return transition_visit(visit=visit, to=to, by=None, outcome=outcome, reason="Not home")
 
 
 def test_stops_are_numbered_per_day_and_the_next_is_the_first_not_done(technician):
-    first = later_today(0)
+    first = tomorrow_at(8)
     next_day = datetime.datetime.combine(
         first.date() + datetime.timedelta(days=1), datetime.time(9), tzinfo=ROME
     )
-    late = assign_visit(visit=new_visit(), technician=technician, start=later_today(5), by=None)
+    late = assign_visit(visit=new_visit(), technician=technician, start=tomorrow_at(13), by=None)
     early = assign_visit(visit=new_visit(), technician=technician, start=first, by=None)
     tomorrow = assign_visit(visit=new_visit(), technician=technician, start=next_day, by=None)
     assign_visit(visit=new_visit(), technician=TechnicianFactory(), start=first, by=None)
@@ -45,7 +47,7 @@ def test_stops_are_numbered_per_day_and_the_next_is_the_first_not_done(technicia
 
 def test_only_one_stop_is_next(technician):
     visits = [
-        assign_visit(visit=new_visit(), technician=technician, start=later_today(h), by=None)
+        assign_visit(visit=new_visit(), technician=technician, start=tomorrow_at(8 + h), by=None)
         for h in (0, 2, 6)
     ]
 
