@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from dispatch.models import PlanRun
 from dispatch.selectors import BOARD_DAYS_BACK, board_days
 from dispatch.services import assign_visit
 from tests.factories import (
@@ -357,3 +358,16 @@ def test_two_technicians_with_one_name_are_told_apart_by_their_region(
 
     assert '<small class="region">Rome North</small>' in board.text
     assert '<small class="region">Rome South</small>' in board.text
+
+
+def test_the_plan_time_limit_is_a_setting_not_a_field_on_the_board(
+    dispatcher_client, next_monday, settings
+):
+    settings.FIELDSERVICE = {**settings.FIELDSERVICE, "PLAN_TIME_LIMIT_SECONDS": 1.5}
+
+    board = dispatcher_client.get(board_url(next_monday)).text
+    dispatcher_client.post(reverse("plan:request"), {"day": next_monday.isoformat()})
+
+    assert 'name="time_limit"' not in board
+    assert "Time limit" not in board
+    assert PlanRun.objects.get().time_limit == 1.5
