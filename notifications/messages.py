@@ -54,19 +54,23 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
     "visit_moved": {
         "en": (
             "Visit {number} moved",
-            "Hello {name},\n\nyour visit is now {window}.\nTechnician: {technician}.",
+            "Hello {name},\n\nyour visit is now {window}.\nTechnician: {technician}.\n\n"
+            "If this time does not suit you, choose another: {manage_url}",
         ),
         "it": (
             "Visita {number} spostata",
-            "Gentile {name},\n\nla visita è ora {window}.\nTecnico: {technician}.",
+            "Gentile {name},\n\nla visita è ora {window}.\nTecnico: {technician}.\n\n"
+            "Se l'orario non le va bene, ne scelga un altro: {manage_url}",
         ),
         "es": (
             "Visita {number} cambiada",
-            "Hola {name}:\n\nsu visita es ahora {window}.\nTécnico: {technician}.",
+            "Hola {name}:\n\nsu visita es ahora {window}.\nTécnico: {technician}.\n\n"
+            "Si este horario no le conviene, elija otro: {manage_url}",
         ),
         "bg": (
             "Посещение {number} е преместено",
-            "Здравейте, {name},\n\nпосещението вече е {window}.\nТехник: {technician}.",
+            "Здравейте, {name},\n\nпосещението вече е {window}.\nТехник: {technician}.\n\n"
+            "Ако този час не ви устройва, изберете друг: {manage_url}",
         ),
     },
     "visit_cancelled": {
@@ -271,10 +275,10 @@ SMS_TEXTS: dict[str, dict[str, str]] = {
         "bg": "Посещение {number}: ще дойдем {window}. Промяна или отказ: {manage_url}",
     },
     "visit_moved": {
-        "en": "Visit {number} moved to {window}.",
-        "it": "Visita {number} spostata a {window}.",
-        "es": "Visita {number} cambiada a {window}.",
-        "bg": "Посещение {number} е преместено за {window}.",
+        "en": "Visit {number} moved to {window}. Another time: {manage_url}",
+        "it": "Visita {number} spostata a {window}. Un altro orario: {manage_url}",
+        "es": "Visita {number} cambiada a {window}. Otro horario: {manage_url}",
+        "bg": "Посещение {number} е преместено за {window}. Друг час: {manage_url}",
     },
     "visit_cancelled": {
         "en": "Visit {number} of {window} is cancelled.",

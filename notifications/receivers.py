@@ -54,7 +54,8 @@ def on_confirmation_requested(sender, sign_up: SignUp, **kwargs) -> None:
 
 @receiver(events.visit_moved, dispatch_uid="notifications.visit_moved")
 def on_visit_moved(sender, visit: Visit, previous, **kwargs) -> None:
-    services.notify_customer(visit=visit, kind=Kind.VISIT_MOVED)
+    # The new time may not suit the customer: the message carries the link to choose another.
+    services.notify_customer(visit=visit, kind=Kind.VISIT_MOVED, manage_url=_manage_url(visit))
     services.schedule_reminders(visit=visit)
     before = _previous_technician(previous)
     services.notify_technician(

@@ -329,7 +329,13 @@ def test_panel_history_names_the_technicians_and_the_local_times(
     visit = assign_visit(
         visit=new_visit(), technician=first, start=at(next_monday, 9), by=dispatcher
     )
-    assign_visit(visit=visit, technician=second, start=at(next_monday, 14), by=dispatcher)
+    assign_visit(
+        visit=visit,
+        technician=second,
+        start=at(next_monday, 14),
+        by=dispatcher,
+        window_reason="Marco is ill",
+    )
 
     panel = dispatcher_client.get(reverse("dispatch:panel", args=[visit.ticket_id])).text
 

@@ -59,7 +59,9 @@ def test_offline_actions_replay_in_order_and_only_once(phone, visit):
 
 def test_a_visit_moved_meanwhile_is_a_conflict_that_says_what_changed(phone, visit, technician):
     stale = visit.version
-    assign_visit(visit=visit, technician=technician, start=later_today(5), by=None)
+    assign_visit(
+        visit=visit, technician=technician, start=later_today(5), by=None, window_reason="Later"
+    )
 
     statuses, results = phone(
         {"key": "b1", "type": "step", "visit": visit.pk, "version": stale, "to": "en_route"}
@@ -141,7 +143,9 @@ def test_another_technicians_key_neither_reveals_their_visit_nor_drops_the_actio
 
 def test_a_conflict_names_the_new_start_on_the_technicians_own_clock(phone, visit, technician):
     stale = visit.version
-    moved = assign_visit(visit=visit, technician=technician, start=later_today(5), by=None)
+    moved = assign_visit(
+        visit=visit, technician=technician, start=later_today(5), by=None, window_reason="Later"
+    )
 
     _statuses, results = phone(
         {"key": "c1", "type": "step", "visit": visit.pk, "version": stale, "to": "en_route"}
