@@ -377,3 +377,17 @@ def test_the_plan_time_limit_is_a_setting_not_a_field_on_the_board(
     assert 'name="time_limit"' not in board
     assert "Time limit" not in board
     assert PlanRun.objects.get().time_limit == 1.5
+
+
+def test_every_control_of_the_board_and_its_panel_has_a_name(dispatcher_client, next_monday):
+    """axe's critical finding: the priority and the tier selects had no label."""
+    ticket = open_ticket()
+    new_visit(ticket)
+
+    board = dispatcher_client.get(board_url(next_monday)).text
+    panel = dispatcher_client.get(reverse("dispatch:panel", args=[ticket.pk])).text
+
+    assert 'aria-label="Priority"' in board
+    assert "<h1" in board
+    assert f'<label for="tier-direction-{ticket.pk}">' in panel
+    assert f'id="tier-direction-{ticket.pk}"' in panel

@@ -85,6 +85,34 @@ def test_a_reason_breaks_the_window_records_why_and_sends_the_new_window_with_th
     assert moved.payload["manage_url"] in email.body
 
 
+def test_the_board_asks_for_a_reason_before_breaking_the_window(
+    dispatcher_client, booked, next_monday
+):
+    drop = {
+        "visit": booked.pk,
+        "technician": booked.technician_id,
+        "start": f"{next_monday.isoformat()}T14:00",
+        "version": booked.version,
+    }
+
+    refused = dispatcher_client.post(reverse("dispatch:assign"), drop)
+
+    assert refused.status_code == 409
+    html = refused.text
+    assert 'data-testid="promise-dialog"' in html
+    assert 'name="window_reason"' in html
+    booked.refresh_from_db()
+    assert booked.planned_start == at(next_monday, 8)
+
+    confirmed = dispatcher_client.post(
+        reverse("dispatch:assign"), {**drop, "window_reason": "Customer asked by phone"}
+    )
+
+    assert confirmed.status_code == 200
+    booked.refresh_from_db()
+    assert booked.planned_start == at(next_monday, 14)
+
+
 def test_the_api_refuses_breaking_the_window_without_a_reason(booked, next_monday, dispatcher):
     api = client_for(dispatcher)
     url = reverse("v1:visit-assign-assign", kwargs={"pk": booked.pk})
