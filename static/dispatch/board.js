@@ -46,12 +46,16 @@
   }
 
   let opener = null; // the card or block whose panel is open, to give focus back on closing
+  let panelRequest = 0; // a panel closed or opened anew meanwhile drops an older answer
 
   async function openPanel(ticket, visit, focusForm) {
+    const mine = ++panelRequest;
     const response = await fetch("/dispatch/tickets/" + ticket + "/?day=" +
       board().dataset.day, { credentials: "same-origin" });
+    const html = await response.text();
+    if (mine !== panelRequest) return;
     const holder = panel();
-    holder.innerHTML = await response.text();
+    holder.innerHTML = html;
     if (window.htmx) window.htmx.process(holder);
     const field = visit && focusForm
       ? holder.querySelector("#place-technician-" + visit) : null;
@@ -59,6 +63,7 @@
   }
 
   function closePanel() {
+    panelRequest++;
     panel().innerHTML = "";
     if (!opener) return;
     const again = board().querySelector('[data-visit="' + opener + '"][tabindex]');
@@ -168,7 +173,9 @@
     params.set("partial", "1");
     params.set("day", board().dataset.day);
     const fresh = await fetch("/dispatch/?" + params.toString(), { credentials: "same-origin" });
-    if (fresh.ok) swapBoard(await fresh.text());
+    const html = await fresh.text();
+    // A drop answered meanwhile may have opened the dialog: it wins over the refresh.
+    if (fresh.ok && !board().querySelector("dialog[open]")) swapBoard(html);
   }
 
   setInterval(refreshIfChanged, POLL_MS);

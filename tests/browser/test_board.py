@@ -231,8 +231,9 @@ def test_a_visit_is_assigned_moved_and_unassigned_by_keyboard_alone(
     visit.refresh_from_db()
     assert (visit.technician, visit.planned_start) == (marco, at(next_monday, 10))
 
-    # The block is a button too: Enter, a new time within the promise, Move.
+    # The block is a button too, visibly focused: Enter, a new time within the promise, Move.
     block.focus()
+    assert block.evaluate("e => getComputedStyle(e).outlineStyle") != "none"
     page.keyboard.press("Enter")
     expect(page.locator(f"#place-technician-{visit.pk}")).to_be_focused()
     page.keyboard.press("Tab")
@@ -249,6 +250,7 @@ def test_a_visit_is_assigned_moved_and_unassigned_by_keyboard_alone(
     with page.expect_response(lambda r: "/unassign/" in r.url):
         page.keyboard.press("Enter")
     expect(page.locator(f'.queued[data-visit="{visit.pk}"]')).to_be_visible()
+    expect(page.locator("#panel .panel")).to_contain_text(f"#{visit.pk} Unassigned")
     visit.refresh_from_db()
     assert visit.status == Visit.Status.UNASSIGNED
 
