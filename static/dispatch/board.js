@@ -48,15 +48,20 @@
   let opener = null; // the card or block whose panel is open, to give focus back on closing
   let panelRequest = 0; // a panel closed or opened anew meanwhile drops an older answer
 
-  async function openPanel(ticket, visit, focusForm) {
+  // Opened from a card or block, the panel takes focus (the place form's technician first
+  // for a keyboard); refreshed, it keeps focus only if it had it, never taking it elsewhere.
+  async function openPanel(ticket, visit, focusForm, refresh = false) {
     const mine = ++panelRequest;
     const response = await fetch("/dispatch/tickets/" + ticket + "/?day=" +
       board().dataset.day, { credentials: "same-origin" });
     const html = await response.text();
     if (mine !== panelRequest) return;
     const holder = panel();
+    const active = document.activeElement;
+    const hadFocus = !active || active === document.body || holder.contains(active);
     holder.innerHTML = html;
     if (window.htmx) window.htmx.process(holder);
+    if (refresh && !hadFocus) return;
     const field = visit && focusForm
       ? holder.querySelector("#place-technician-" + visit) : null;
     (field || holder.querySelector("h2")).focus();
@@ -114,7 +119,7 @@
   // After a change made from the panel, the panel shows the ticket as it now is.
   async function refreshPanel() {
     const open = panel().querySelector(".panel[data-ticket]");
-    if (open) await openPanel(open.dataset.ticket, null, false);
+    if (open) await openPanel(open.dataset.ticket, null, false, true);
   }
 
   document.addEventListener("submit", async (event) => {
