@@ -162,7 +162,7 @@ def board_at(page, live_server, login, day, width=1440, height=900):
 
 
 def test_dragging_out_of_the_promised_window_asks_for_a_reason_and_tells_the_customer(
-    page, live_server, login, dispatcher, next_monday
+    page, live_server, login, dispatcher, next_monday, axe
 ):
     tech = TechnicianFactory()
     booked = new_visit(window_start=at(next_monday, 8), window_end=at(next_monday, 10))
@@ -176,6 +176,7 @@ def test_dragging_out_of_the_promised_window_asks_for_a_reason_and_tells_the_cus
     expect(dialog).to_be_visible()
     expect(dialog).to_contain_text("08:00-10:00")
     expect(dialog.get_by_label("Reason")).to_be_focused()
+    assert axe(page) == []
     dialog.get_by_role("button", name="Keep the promised window").click()
     expect(dialog).to_be_hidden()
     visit.refresh_from_db()
