@@ -31,6 +31,11 @@ class AssignForm(forms.Form):
     )
     version = forms.IntegerField(required=False, min_value=1)
     override_reason = forms.CharField(required=False, max_length=500)
+    window_reason = forms.CharField(
+        required=False,
+        max_length=500,
+        help_text=_("Why the customer's promised window is broken."),
+    )
 
     def clean_start(self) -> datetime.datetime:
         start = self.cleaned_data["start"]
@@ -67,8 +72,10 @@ class BoardFilterForm(DayForm):
     skill = forms.CharField(required=False, max_length=50)
     area = forms.CharField(required=False, max_length=100)
     priority = forms.TypedChoiceField(
+        label=_("Priority"),
         required=False,
         coerce=int,
         empty_value=None,
         choices=[("", _("Any priority")), (1, "P1"), (2, "P2"), (3, "P3"), (4, "P4")],
+        widget=forms.Select(attrs={"aria-label": _("Priority")}),
     )

@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime
 from zoneinfo import ZoneInfo
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from fieldservice.errors import (
+    BreaksPromisedWindow,
     MissingCertification,
     MissingSkill,
     OutsideWorkingHours,
@@ -158,4 +160,29 @@ def busy_error(technician: Technician, clash: Visit) -> TechnicianBusy:
             "to": clash.planned_end.astimezone(tz).strftime("%H:%M"),
             "where": clash.ticket.site,
         }
+    )
+
+
+def ensure_in_promised_window(visit: Visit, start: datetime.datetime) -> None:
+    """Refuse an arrival outside the window the customer was promised (when there is one),
+    naming the window on the site's clock."""
+    if visit.window_start is None or visit.window_end is None:
+        return
+    if visit.window_start <= start <= visit.window_end:
+        return
+    tz = ZoneInfo(str(visit.ticket.site.timezone))
+    window_start, window_end = visit.window_start.astimezone(tz), visit.window_end.astimezone(tz)
+    raise BreaksPromisedWindow(
+        _(
+            "The customer was promised %(day)s %(from)s-%(to)s; %(start)s is outside that "
+            "window. Give a reason to move it anyway: the customer is sent the new window and "
+            "a link to choose another."
+        )
+        % {
+            "day": date_format(window_start, "D j M"),
+            "from": window_start.strftime("%H:%M"),
+            "to": window_end.strftime("%H:%M"),
+            "start": date_format(start.astimezone(tz), "D j M H:i"),
+        },
+        field="window_reason",
     )

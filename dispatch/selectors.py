@@ -193,6 +193,15 @@ def board_rows(*, day: datetime.date, region: str = "") -> list[TechnicianRow]:
     return list(rows.values())
 
 
+def technicians_to_choose() -> QuerySet[Technician]:
+    """The active technicians a visit can be given to, as the board's place form lists them."""
+    return (
+        Technician.objects.filter(active=True)
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name", "pk")
+    )
+
+
 def queue(*, skill: str = "", area: str = "", priority: str = "") -> QuerySet[Visit]:
     """Visits waiting for a technician, overdue SLA first, then by SLA due time."""
     qs = (

@@ -51,12 +51,15 @@ def assign_visit(
     start: datetime.datetime,
     by: User | None,
     override_reason: str = "",
+    window_reason: str = "",
     expected_version: int | None = None,
 ) -> Visit:
     """Put a visit on a technician's day at `start`, or say why not.
 
     Skills, certifications and working hours may be overridden by a dispatcher with a reason
-    (recorded); time off and overlaps never. On PostgreSQL an exclusion constraint backs the
+    (recorded); time off and overlaps never. An arrival outside the window the customer was
+    promised is refused unless `window_reason` says why (recorded); the customer then hears of
+    the new window with the link to choose another. On PostgreSQL an exclusion constraint backs the
     overlap check, so a race between two dispatchers cannot double-book.
     """
     if timezone.is_naive(start):
@@ -67,9 +70,11 @@ def assign_visit(
             field="start",
         )
     texts.ensure_length(override_reason, limit=texts.REASON, field="override_reason")
+    texts.ensure_length(window_reason, limit=texts.REASON, field="window_reason")
+    reasons = (override_reason.strip(), window_reason.strip())
     try:
         with transaction.atomic():
-            return _assign(visit, technician, start, by, override_reason.strip(), expected_version)
+            return _assign(visit, technician, start, by, reasons, expected_version)
     except IntegrityError as exc:
         # Only the exclusion constraint can fail here: the checks above ran under the
         # technician's row lock, so this is a writer that bypassed the service.
@@ -83,9 +88,10 @@ def _assign(
     technician: Technician,
     start: datetime.datetime,
     by: User | None,
-    override_reason: str,
+    reasons: tuple[str, str],
     expected_version: int | None,
 ) -> Visit:
+    override_reason, window_reason = reasons
     technician = locks.lock_technician(technician.pk)
     ticket = locks.lock_ticket(visit.ticket_id)
     visit = locks.lock_visit(visit.pk)
@@ -101,6 +107,13 @@ def _assign(
         raise InvalidInput(_("The visit would be over before now."), field="start")
     local_day = start.astimezone(ZoneInfo(str(technician.timezone))).date()
 
+    broken_promise = ""
+    try:
+        rules.ensure_in_promised_window(visit, start)
+    except DomainError as err:
+        if not window_reason:
+            raise
+        broken_promise = err.message
     overridden: list[str] = []
     for check in (
         lambda: rules.ensure_can_do(technician, ticket, on=local_day),
@@ -124,6 +137,15 @@ def _assign(
             reason=override_reason,
             visit=visit.pk,
             overridden=overridden,
+        )
+    if broken_promise:
+        record(
+            ticket=ticket,
+            by=by,
+            kind=TicketEvent.Kind.OVERRIDE,
+            reason=window_reason,
+            visit=visit.pk,
+            overridden=[broken_promise],
         )
     return visit
 

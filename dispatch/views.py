@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from fieldservice.errors import (
+    BreaksPromisedWindow,
     DomainError,
     MissingCertification,
     MissingSkill,
@@ -73,9 +74,9 @@ def board_version(request):
     return JsonResponse({"version": selectors.board_version()})
 
 
-def _board_reply(request, day, *, error=None, override=None, status=200):
+def _board_reply(request, day, *, error=None, override=None, promise=None, status=200):
     context = _board_context(request, day)
-    context.update(error=error, override=override)
+    context.update(error=error, override=override, promise=promise)
     return render(request, "dispatch/_board.html", context, status=status)
 
 
@@ -99,11 +100,15 @@ def assign(request):
             start=data["start"],
             by=request.user,
             override_reason=data["override_reason"],
+            window_reason=data["window_reason"],
             expected_version=data["version"],
         )
     except DomainError as err:
         override = data if isinstance(err, OVERRIDABLE) and not data["override_reason"] else None
-        return _board_reply(request, day, error=err.message, override=override, status=409)
+        promise = data if isinstance(err, BreaksPromisedWindow) else None
+        return _board_reply(
+            request, day, error=err.message, override=override, promise=promise, status=409
+        )
     return _board_reply(request, day)
 
 
@@ -139,6 +144,7 @@ def _panel(request, ticket: Ticket, *, error: str = "", status: int = 200):
             "error": error,
             "tier_form": TierForm(),
             "day": request.GET.get("day") or timezone.localdate().isoformat(),
+            "technicians": selectors.technicians_to_choose(),
         },
         status=status,
     )

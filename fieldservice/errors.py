@@ -60,6 +60,12 @@ class MissingCertification(DomainError):
     code = "missing_certification"
 
 
+class BreaksPromisedWindow(DomainError):
+    """The new time is outside the arrival window the customer was promised."""
+
+    code = "breaks_promised_window"
+
+
 class StaleVersion(DomainError):
     code = "stale_version"
     status = 412

@@ -446,6 +446,12 @@ def _currency() -> str:
 
 
 # Business rules that a company configures.
+# Seconds the automatic planner searches for the best plan of a day ("Plan this day"): a
+# company setting, not a choice on the board; the planner accepts 1 to 120.
+PLAN_TIME_LIMIT_SECONDS = env.float("PLAN_TIME_LIMIT_SECONDS", default=10.0)
+if not 1 <= PLAN_TIME_LIMIT_SECONDS <= 120:
+    raise ImproperlyConfigured("PLAN_TIME_LIMIT_SECONDS must be 1 to 120 seconds.")
+
 FIELDSERVICE = {
     # Minutes of work by job kind, and by appliance category where it differs.
     "VISIT_MINUTES": {"installation": 120, "repair": 90, "maintenance": 60},
@@ -456,6 +462,7 @@ FIELDSERVICE = {
     # SLA response in business hours by priority; a contract's response time wins if stricter.
     "SLA_HOURS": {1: 4, 2: 8, 3: 24, 4: 40},
     "ARRIVAL_WINDOW_MINUTES": env.int("ARRIVAL_WINDOW_MINUTES", default=120),
+    "PLAN_TIME_LIMIT_SECONDS": PLAN_TIME_LIMIT_SECONDS,
     # How travel time is estimated; a road-network service can replace the default class.
     "TRAVEL_SOURCE": "dispatch.travel.StraightLineTravel",
     "TRAVEL_OPTIONS": {"speed_kmh": 35.0, "road_factor": 1.3},

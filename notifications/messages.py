@@ -58,22 +58,26 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
         "en": (
             "Visit {number} moved",
             "Hello {name},\n\nyour visit is now on {window}.\nJob: {what}.\n"
-            "Technician: {technician}.",
+            "Technician: {technician}.\n\n"
+            "If this time does not suit you, choose another: {manage_url}",
         ),
         "it": (
             "Visita {number} spostata",
             "Gentile {name},\n\nla visita è ora il {window}.\nIntervento: {what}.\n"
-            "Tecnico: {technician}.",
+            "Tecnico: {technician}.\n\n"
+            "Se l'orario non le va bene, ne scelga un altro: {manage_url}",
         ),
         "es": (
             "Visita {number} cambiada",
             "Hola {name}:\n\nsu visita es ahora el {window}.\nTrabajo: {what}.\n"
-            "Técnico: {technician}.",
+            "Técnico: {technician}.\n\n"
+            "Si este horario no le conviene, elija otro: {manage_url}",
         ),
         "bg": (
             "Посещение {number} е преместено",
             "Здравейте, {name},\n\nпосещението вече е на {window}.\nУслуга: {what}.\n"
-            "Техник: {technician}.",
+            "Техник: {technician}.\n\n"
+            "Ако този час не ви устройва, изберете друг: {manage_url}",
         ),
     },
     "rebook": {
@@ -357,10 +361,10 @@ SMS_TEXTS: dict[str, dict[str, str]] = {
         "bg": "Посещение {number} ({what}): ще дойдем на {window}. Промяна или отказ: {manage_url}",
     },
     "visit_moved": {
-        "en": "Visit {number} ({what}) moved to {window}.",
-        "it": "Visita {number} ({what}) spostata al {window}.",
-        "es": "Visita {number} ({what}) cambiada al {window}.",
-        "bg": "Посещение {number} ({what}) е преместено за {window}.",
+        "en": "Visit {number} ({what}) moved to {window}. Another time: {manage_url}",
+        "it": "Visita {number} ({what}) spostata al {window}. Un altro orario: {manage_url}",
+        "es": "Visita {number} ({what}) cambiada al {window}. Otro horario: {manage_url}",
+        "bg": "Посещение {number} ({what}) е преместено за {window}. Друг час: {manage_url}",
     },
     "rebook": {
         "en": "Visit {number}: we cannot come {window}. Choose a new time: {manage_url}",

@@ -55,6 +55,7 @@ def assign_today(visit, technician, slot: int = 0):
         start=today_at(slot),
         by=None,
         override_reason="A test's visit for today, at whatever hour it runs.",
+        window_reason="A test's visit for today, whatever window it was promised.",
     )
 
 

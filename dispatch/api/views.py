@@ -108,6 +108,7 @@ class VisitAssignViewSet(viewsets.GenericViewSet):
                 start=data["start"],
                 by=request.user,
                 override_reason=data["override_reason"],
+                window_reason=data["window_reason"],
                 expected_version=version,
             )
         visit.refresh_from_db()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -25,7 +26,9 @@ def _board_url(day: datetime.date) -> str:
 def request_plan(request):
     try:
         day = datetime.date.fromisoformat(request.POST.get("day", ""))
-        time_limit = float(request.POST.get("time_limit") or 10)
+        time_limit = float(
+            request.POST.get("time_limit") or settings.FIELDSERVICE["PLAN_TIME_LIMIT_SECONDS"]
+        )
     except ValueError:
         messages.error(request, _("Choose a valid day and time limit to plan."))
         return redirect("/dispatch/")

@@ -51,8 +51,14 @@ def _block_html(b) -> str:
         f"{b.number} P{b.priority} {escape(b.status_label)} · {escape(b.customer)}, "
         f"{escape(b.city)} · {b.start}-{b.end}{codes}"
     )
+    # Read aloud, the name starts with the text shown (P1 and the customer), then the rest.
+    label = (
+        f"P{b.priority} {escape(b.customer)} · {b.number} {escape(b.status_label)}, "
+        f"{escape(b.city)} · {b.start}-{b.end}{codes}"
+    )
     return (
         f'<div class="visit status-{b.status} p{b.priority}" draggable="{draggable}" '
+        f'tabindex="0" role="button" aria-label="{label}" '
         f'data-visit="{b.visit}" data-version="{b.version}" data-ticket="{b.ticket}" '
         f'data-minutes="{b.minutes}" style="left:{b.span.left}%;width:{b.span.width}%" '
         f'title="{title}"><b>P{b.priority}</b> {escape(b.customer[:18])}</div>'

@@ -1,6 +1,7 @@
-// The day board: drag queued tickets and visit blocks onto technicians' lanes, and keep the
-// board fresh when another dispatcher changes it. The server renders; this file only sends
-// what was dropped and swaps in the HTML it gets back.
+// The day board: drag queued tickets and visit blocks onto technicians' lanes, or open a card
+// or block (click, tap, Enter or Space) for its ticket panel, whose forms place it by keyboard
+// or finger; keep the board fresh when another dispatcher changes it. The server renders; this
+// file only sends what was dropped or submitted and swaps in the HTML it gets back.
 (function () {
   "use strict";
   const SNAP_MINUTES = 15;
@@ -13,14 +14,24 @@
 
   function board() { return document.getElementById("board"); }
 
+  function panel() { return document.getElementById("panel"); }
+
   function swapBoard(html) {
     const holder = document.createElement("div");
     holder.innerHTML = html.trim();
     const fresh = holder.querySelector("#board");
-    if (fresh) {
-      board().replaceWith(fresh);
-      if (window.htmx) window.htmx.process(fresh);
+    if (!fresh) return;
+    // Keyboard focus on a card or block survives the swap: it moves to the same visit.
+    const focused = document.activeElement && document.activeElement.closest
+      ? document.activeElement.closest("#board [data-visit]") : null;
+    board().replaceWith(fresh);
+    if (window.htmx) window.htmx.process(fresh);
+    if (focused) {
+      const again = fresh.querySelector('[data-visit="' + focused.dataset.visit + '"][tabindex]');
+      if (again) again.focus();
     }
+    const dialog = fresh.querySelector("dialog[data-show-modal]");
+    if (dialog && dialog.showModal) dialog.showModal();
   }
 
   async function post(url, data) {
@@ -32,6 +43,37 @@
     });
     swapBoard(await response.text());
     return response.ok;
+  }
+
+  let opener = null; // the card or block whose panel is open, to give focus back on closing
+  let panelRequest = 0; // a panel closed or opened anew meanwhile drops an older answer
+
+  // Opened from a card or block, the panel takes focus (the place form's technician first
+  // for a keyboard); refreshed, it keeps focus only if it had it, never taking it elsewhere.
+  async function openPanel(ticket, visit, focusForm, refresh = false) {
+    const mine = ++panelRequest;
+    const response = await fetch("/dispatch/tickets/" + ticket + "/?day=" +
+      board().dataset.day, { credentials: "same-origin" });
+    const html = await response.text();
+    if (mine !== panelRequest) return;
+    const holder = panel();
+    const active = document.activeElement;
+    const hadFocus = !active || active === document.body || holder.contains(active);
+    holder.innerHTML = html;
+    if (window.htmx) window.htmx.process(holder);
+    if (refresh && !hadFocus) return;
+    const field = visit && focusForm
+      ? holder.querySelector("#place-technician-" + visit) : null;
+    (field || holder.querySelector("h2")).focus();
+  }
+
+  function closePanel() {
+    panelRequest++;
+    panel().innerHTML = "";
+    if (!opener) return;
+    const again = board().querySelector('[data-visit="' + opener + '"][tabindex]');
+    if (again) again.focus();
+    opener = null;
   }
 
   function startFor(lane, clientX) {
@@ -74,34 +116,60 @@
     post("/dispatch/assign/" + window.location.search, data);
   });
 
-  document.addEventListener("submit", (event) => {
+  // After a change made from the panel, the panel shows the ticket as it now is.
+  async function refreshPanel() {
+    const open = panel().querySelector(".panel[data-ticket]");
+    if (open) await openPanel(open.dataset.ticket, null, false, true);
+  }
+
+  document.addEventListener("submit", async (event) => {
     const form = event.target.closest("form[data-assign]");
     if (!form) return;
     event.preventDefault();
-    post("/dispatch/assign/" + window.location.search, new FormData(form));
+    const ok = await post("/dispatch/assign/" + window.location.search, new FormData(form));
+    if (ok) await refreshPanel();
   });
 
   document.addEventListener("click", async (event) => {
     const unassign = event.target.closest("[data-unassign]");
     if (unassign) {
-      await post("/dispatch/visits/" + unassign.dataset.unassign + "/unassign/", new FormData());
+      const ok = await post(
+        "/dispatch/visits/" + unassign.dataset.unassign + "/unassign/", new FormData());
+      if (ok) await refreshPanel();
       return;
     }
     if (event.target.closest("[data-close-panel]")) {
-      document.getElementById("panel").innerHTML = "";
+      closePanel();
+      return;
+    }
+    const close = event.target.closest("[data-close-dialog]");
+    if (close) {
+      close.closest("dialog").close();
       return;
     }
     const item = event.target.closest("#board [data-ticket]");
     if (!item) return;
-    const response = await fetch("/dispatch/tickets/" + item.dataset.ticket + "/?day=" +
-      board().dataset.day, { credentials: "same-origin" });
-    const panel = document.getElementById("panel");
-    panel.innerHTML = await response.text();
-    if (window.htmx) window.htmx.process(panel);
+    opener = item.dataset.visit;
+    await openPanel(item.dataset.ticket, item.dataset.visit, event.detail === 0);
+  });
+
+  // Cards and blocks are buttons: Enter or Space opens the panel, ready to place the visit.
+  document.addEventListener("keydown", async (event) => {
+    if (event.key === "Escape" && panel().contains(document.activeElement)) {
+      closePanel();
+      return;
+    }
+    if (event.key !== "Enter" && event.key !== " ") return;
+    const item = event.target.closest("#board [data-ticket][role=button]");
+    if (!item || item !== event.target) return;
+    event.preventDefault();
+    opener = item.dataset.visit;
+    await openPanel(item.dataset.ticket, item.dataset.visit, true);
   });
 
   async function refreshIfChanged() {
-    if (document.hidden) return;
+    // Never swap the board away under a dispatcher answering its dialog.
+    if (document.hidden || board().querySelector("dialog[open]")) return;
     const response = await fetch("/dispatch/board/version/", { credentials: "same-origin" });
     if (!response.ok) return;
     const { version } = await response.json();
@@ -110,7 +178,9 @@
     params.set("partial", "1");
     params.set("day", board().dataset.day);
     const fresh = await fetch("/dispatch/?" + params.toString(), { credentials: "same-origin" });
-    if (fresh.ok) swapBoard(await fresh.text());
+    const html = await fresh.text();
+    // A drop answered meanwhile may have opened the dialog: it wins over the refresh.
+    if (fresh.ok && !board().querySelector("dialog[open]")) swapBoard(html);
   }
 
   setInterval(refreshIfChanged, POLL_MS);

@@ -11,7 +11,7 @@ from PIL import Image
 
 from dispatch.services import assign_visit
 from tests.factories import new_visit
-from tests.helpers import later_today
+from tests.helpers import tomorrow_at
 from tickets import services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,9 +21,9 @@ def test_the_job_pages_photos_show_to_the_technician_only(
     browser, page, live_server, login, technician, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
-    visit = assign_visit(visit=new_visit(), technician=technician, start=later_today(1), by=None)
-    for step in ("en_route", "on_site"):
-        visit = services.transition_visit(visit=visit, to=step, by=None)
+    visit = assign_visit(visit=new_visit(), technician=technician, start=tomorrow_at(9), by=None)
+    visit = services.transition_visit(visit=visit, to="en_route", by=None, confirm_not_today=True)
+    visit = services.transition_visit(visit=visit, to="on_site", by=None)
     buffer = io.BytesIO()
     Image.new("RGB", (64, 48), "orange").save(buffer, "JPEG")
     services.add_photo(visit=visit, upload=SimpleUploadedFile("pump.jpg", buffer.getvalue()))

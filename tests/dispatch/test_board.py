@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from dispatch.models import PlanRun
 from dispatch.selectors import BOARD_DAYS_BACK, board_days
 from dispatch.services import assign_visit
 from tests.factories import (
@@ -328,7 +329,13 @@ def test_panel_history_names_the_technicians_and_the_local_times(
     visit = assign_visit(
         visit=new_visit(), technician=first, start=at(next_monday, 9), by=dispatcher
     )
-    assign_visit(visit=visit, technician=second, start=at(next_monday, 14), by=dispatcher)
+    assign_visit(
+        visit=visit,
+        technician=second,
+        start=at(next_monday, 14),
+        by=dispatcher,
+        window_reason="Marco is ill",
+    )
 
     panel = dispatcher_client.get(reverse("dispatch:panel", args=[visit.ticket_id])).text
 
@@ -357,3 +364,30 @@ def test_two_technicians_with_one_name_are_told_apart_by_their_region(
 
     assert '<small class="region">Rome North</small>' in board.text
     assert '<small class="region">Rome South</small>' in board.text
+
+
+def test_the_plan_time_limit_is_a_setting_not_a_field_on_the_board(
+    dispatcher_client, next_monday, settings
+):
+    settings.FIELDSERVICE = {**settings.FIELDSERVICE, "PLAN_TIME_LIMIT_SECONDS": 1.5}
+
+    board = dispatcher_client.get(board_url(next_monday)).text
+    dispatcher_client.post(reverse("plan:request"), {"day": next_monday.isoformat()})
+
+    assert 'name="time_limit"' not in board
+    assert "Time limit" not in board
+    assert PlanRun.objects.get().time_limit == 1.5
+
+
+def test_every_control_of_the_board_and_its_panel_has_a_name(dispatcher_client, next_monday):
+    """axe's critical finding: the priority and the tier selects had no label."""
+    ticket = open_ticket()
+    new_visit(ticket)
+
+    board = dispatcher_client.get(board_url(next_monday)).text
+    panel = dispatcher_client.get(reverse("dispatch:panel", args=[ticket.pk])).text
+
+    assert 'aria-label="Priority"' in board
+    assert "<h1" in board
+    assert f'<label for="tier-direction-{ticket.pk}">' in panel
+    assert f'id="tier-direction-{ticket.pk}"' in panel

@@ -95,6 +95,7 @@ def test_a_booking_reaches_the_smtp_server_once_with_an_invitation(smtp, worker)
         technician=visit.technician,
         start=visit.planned_start + datetime.timedelta(hours=4),
         by=None,
+        window_reason="The customer asked for later",
     )
     assert wait_for(lambda: len(inbox.messages) == 2)
     update = next(

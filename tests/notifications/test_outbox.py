@@ -65,7 +65,13 @@ def test_moving_the_visit_updates_the_same_event_with_a_higher_sequence(
     _, first = ics_of(mailoutbox[0])
 
     with django_capture_on_commit_callbacks(execute=True):
-        assign_visit(visit=visit, technician=visit.technician, start=at(day, 14), by=None)
+        assign_visit(
+            visit=visit,
+            technician=visit.technician,
+            start=at(day, 14),
+            by=None,
+            window_reason="The customer asked for the afternoon",
+        )
 
     _, moved = ics_of(mailoutbox[-1])
     assert str(moved["uid"]) == str(first["uid"])

@@ -189,7 +189,9 @@ def test_a_visit_moved_to_another_technician_is_added_for_him_and_removed_for_th
     anna = TechnicianFactory(user__email="anna@example.com")
     visit = assign_visit(visit=new_visit(), technician=marco, start=tomorrow_at(9), by=None)
     assign_visit(visit=visit, technician=marco, start=tomorrow_at(10), by=None)
-    assign_visit(visit=visit, technician=anna, start=tomorrow_at(14), by=None)
+    assign_visit(
+        visit=visit, technician=anna, start=tomorrow_at(14), by=None, window_reason="Marco is ill"
+    )
 
     def changes(email):
         return list(

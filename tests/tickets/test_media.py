@@ -13,7 +13,7 @@ from PIL import Image
 from dispatch.services import assign_visit
 from tests.factories import CustomerFactory, TechnicianFactory, UserFactory, new_visit
 from tests.fieldservice.test_settings_deploy import _manage
-from tests.helpers import later_today
+from tests.helpers import tomorrow_at
 from tickets import services
 
 pytestmark = pytest.mark.django_db
@@ -34,9 +34,9 @@ def _image(fmt: str) -> bytes:
 @pytest.fixture
 def job(technician):
     """An on-site visit of `technician` with a photo and the customer's signature."""
-    visit = assign_visit(visit=new_visit(), technician=technician, start=later_today(1), by=None)
-    for step in ("en_route", "on_site"):
-        visit = services.transition_visit(visit=visit, to=step, by=None)
+    visit = assign_visit(visit=new_visit(), technician=technician, start=tomorrow_at(9), by=None)
+    visit = services.transition_visit(visit=visit, to="en_route", by=None, confirm_not_today=True)
+    visit = services.transition_visit(visit=visit, to="on_site", by=None)
     photo = services.add_photo(
         visit=visit, upload=SimpleUploadedFile("pump.jpg", _image("JPEG"), "image/jpeg")
     )
@@ -96,7 +96,9 @@ def test_anyone_else_gets_a_404_for_the_photo_and_the_signature(job):
 
 def test_a_visit_without_a_signature_and_a_lost_file_are_404(job, technician, media):
     _visit, photo = job
-    unsigned = assign_visit(visit=new_visit(), technician=technician, start=later_today(6), by=None)
+    unsigned = assign_visit(
+        visit=new_visit(), technician=technician, start=tomorrow_at(14), by=None
+    )
     (media / photo.image.name).unlink()
     client = _as(technician.user)
 

@@ -14,7 +14,7 @@ from PIL import Image
 from dispatch.services import assign_visit
 from portal.services import report_token
 from tests.factories import CustomerFactory, UserFactory, new_visit
-from tests.helpers import later_today
+from tests.helpers import tomorrow_at
 from tickets import reports, services
 from tickets.models import Visit
 
@@ -37,9 +37,9 @@ def _image(fmt: str, colour: str = "orange") -> bytes:
 def finished(technician):
     """A completed visit of `technician` with a photo, a priced option and a signature; its
     customer has a login."""
-    visit = assign_visit(visit=new_visit(), technician=technician, start=later_today(1), by=None)
-    for step in ("en_route", "on_site"):
-        visit = services.transition_visit(visit=visit, to=step, by=None)
+    visit = assign_visit(visit=new_visit(), technician=technician, start=tomorrow_at(9), by=None)
+    visit = services.transition_visit(visit=visit, to="en_route", by=None, confirm_not_today=True)
+    visit = services.transition_visit(visit=visit, to="on_site", by=None)
     services.add_photo(
         visit=visit,
         upload=SimpleUploadedFile("pump.jpg", _image("JPEG"), "image/jpeg"),
@@ -47,6 +47,7 @@ def finished(technician):
     )
     services.offer_option(visit=visit, description="New drain pump", price=Decimal("85"))
     services.sign_visit(visit=visit, signed_by="Giulia Bianchi", png=_image("PNG", "white"))
+    services.record_entry(visit=visit, kind="work", text="Drain pump replaced.", by=None)
     services.transition_visit(visit=visit, to="completed", by=None)
     customer = visit.ticket.customer
     customer.user = UserFactory(role="customer")

@@ -202,6 +202,16 @@ class AssignSerializer(serializers.Serializer):
         max_length=500,
         help_text="Why a missing skill, licence or working hours is overridden.",
     )
+    window_reason = free_text(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=500,
+        help_text=(
+            "Why the visit moves outside the arrival window the customer was promised; without "
+            "one such a move is a 409 (breaks_promised_window)."
+        ),
+    )
 
     def validate(self, attrs):
         if attrs["technician"] is not None and attrs["start"] is None:

@@ -86,7 +86,11 @@ def test_accepting_a_stale_plan_says_so_and_offers_a_new_one(
     client, dispatcher, ready_run, next_monday
 ):
     assign_visit(
-        visit=ready_run.visit, technician=ready_run.tech, start=at(next_monday, 15), by=None
+        visit=ready_run.visit,
+        technician=ready_run.tech,
+        start=at(next_monday, 15),
+        by=None,
+        window_reason="The customer asked for later",
     )
     client.force_login(dispatcher)
 
