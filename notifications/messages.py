@@ -83,23 +83,25 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
     "rebook": {
         "en": (
             "Visit {number}: we need to rebook you",
-            "Hello {name},\n\nwe are sorry: we cannot come {window} as planned.\n"
+            "Hello {name},\n\nwe are sorry: we cannot come {window} as planned.\nJob: {what}.\n"
             "Please choose a new time: {manage_url}",
         ),
         "it": (
             "Visita {number}: dobbiamo riprogrammarla",
             "Gentile {name},\n\nci scusiamo: non possiamo venire {window} come previsto.\n"
+            "Intervento: {what}.\n"
             "Scelga un nuovo orario: {manage_url}",
         ),
         "es": (
             "Visita {number}: tenemos que cambiar la cita",
             "Hola {name}:\n\nlo sentimos: no podemos ir {window} como estaba previsto.\n"
+            "Trabajo: {what}.\n"
             "Elija una nueva hora: {manage_url}",
         ),
         "bg": (
             "Посещение {number}: трябва да го насрочим отново",
             "Здравейте, {name},\n\nсъжаляваме: не можем да дойдем {window}, както беше "
-            "планирано.\nИзберете нов час: {manage_url}",
+            "планирано.\nУслуга: {what}.\nИзберете нов час: {manage_url}",
         ),
     },
     "visit_cancelled": {
@@ -182,12 +184,21 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
     },
     # Completed with nothing recorded: no report of empty sections to read.
     "completed_no_report": {
-        "en": ("Visit {number} completed", "Hello {name},\n\nthe visit is completed. Thank you."),
-        "it": ("Visita {number} completata", "Gentile {name},\n\nla visita è completata. Grazie."),
-        "es": ("Visita {number} completada", "Hola {name}:\n\nla visita está completada. Gracias."),
+        "en": (
+            "Visit {number} completed",
+            "Hello {name},\n\nthe visit is completed.\nJob: {what}.\n\nThank you.",
+        ),
+        "it": (
+            "Visita {number} completata",
+            "Gentile {name},\n\nla visita è completata.\nIntervento: {what}.\n\nGrazie.",
+        ),
+        "es": (
+            "Visita {number} completada",
+            "Hola {name}:\n\nla visita está completada.\nTrabajo: {what}.\n\nGracias.",
+        ),
         "bg": (
             "Посещение {number} е приключено",
-            "Здравейте, {name},\n\nпосещението приключи. Благодарим.",
+            "Здравейте, {name},\n\nпосещението приключи.\nУслуга: {what}.\n\nБлагодарим.",
         ),
     },
     "follow_up": {
@@ -367,10 +378,13 @@ SMS_TEXTS: dict[str, dict[str, str]] = {
         "bg": "Посещение {number} ({what}) е преместено за {window}. Друг час: {manage_url}",
     },
     "rebook": {
-        "en": "Visit {number}: we cannot come {window}. Choose a new time: {manage_url}",
-        "it": "Visita {number}: non possiamo venire {window}. Scelga un nuovo orario: {manage_url}",
-        "es": "Visita {number}: no podemos ir {window}. Elija una nueva hora: {manage_url}",
-        "bg": "Посещение {number}: не можем да дойдем {window}. Изберете нов час: {manage_url}",
+        "en": "Visit {number} ({what}): we cannot come {window}. Choose a new time: {manage_url}",
+        "it": "Visita {number} ({what}): non possiamo venire {window}. "
+        "Scelga un nuovo orario: {manage_url}",
+        "es": "Visita {number} ({what}): no podemos ir {window}. "
+        "Elija una nueva hora: {manage_url}",
+        "bg": "Посещение {number} ({what}): не можем да дойдем {window}. "
+        "Изберете нов час: {manage_url}",
     },
     "visit_cancelled": {
         "en": "Visit {number} ({what}) on {window} is cancelled.",
@@ -379,10 +393,10 @@ SMS_TEXTS: dict[str, dict[str, str]] = {
         "bg": "Посещение {number} ({what}, {window}) е отменено.",
     },
     "completed_no_report": {
-        "en": "Visit {number} completed. Thank you.",
-        "it": "Visita {number} completata. Grazie.",
-        "es": "Visita {number} completada. Gracias.",
-        "bg": "Посещение {number} приключи. Благодарим.",
+        "en": "Visit {number} ({what}) completed. Thank you.",
+        "it": "Visita {number} ({what}) completata. Grazie.",
+        "es": "Visita {number} ({what}) completada. Gracias.",
+        "bg": "Посещение {number} ({what}) приключи. Благодарим.",
     },
     "reminder": {
         "en": "Reminder: visit {number} ({what}), {window}.",

@@ -63,9 +63,11 @@
   }
 
   function describe(action) {
-    const select = document.querySelector("select[name=part]");
-    const part = select && [...select.options].find((o) => o.value === String(action.part));
-    if (action.type === "part") return `${action.quantity || 1} × ${part ? part.text : ""}`;
+    const picked = document.querySelector(`input[name=part][value="${action.part}"]`);
+    const part = picked && picked.closest("label");
+    if (action.type === "part") {
+      return `${action.quantity || 1} × ${part ? part.textContent.trim() : ""}`;
+    }
     if (action.type === "option") return `${action.text || ""} · ${action.price || ""}`;
     if (action.type === "photo") return action.text || (action.photo && action.photo.name) || "";
     return action.text || action.reason || "";

@@ -148,7 +148,9 @@ def test_parts_come_expected_first_and_the_rest_by_search_offline_too(
     expect(page.get_by_test_id("outbox-count")).to_have_text("1")
 
     context.set_offline(False)
-    expect(page.locator(".record")).to_contain_text("1 \u00d7 Door seal", timeout=10_000)
+    # Sent, the page shows it from the server, no longer as waiting.
+    expect(page.get_by_test_id("outbox-waiting")).not_to_contain_text("Door seal", timeout=10_000)
+    expect(page.locator(".record")).to_contain_text("1 \u00d7 Door seal")
     assert [p.part.sku for p in PartUsed.objects.filter(visit=visit)] == ["WM-SEAL"]
 
 

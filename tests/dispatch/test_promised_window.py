@@ -80,7 +80,7 @@ def test_a_reason_breaks_the_window_records_why_and_sends_the_new_window_with_th
         visit=visit, kind=Notification.Kind.VISIT_MOVED, channel=Notification.Channel.EMAIL
     )
     email = _message(moved)
-    assert f"{next_monday:%Y-%m-%d} 14:00-16:00" in email.body
+    assert f"{next_monday:%a} {next_monday.day} {next_monday:%b}, 14:00-16:00" in email.body
     assert "/portal/b/" in moved.payload["manage_url"]
     assert moved.payload["manage_url"] in email.body
 

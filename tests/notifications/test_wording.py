@@ -132,7 +132,9 @@ def test_a_technicians_change_and_next_day_schedule_say_when_and_what(mailoutbox
     tech = TechnicianFactory(user__email="marco@example.com")
     visit = _visit()
     tomorrow = timezone.now().astimezone(ROME).date() + datetime.timedelta(days=1)
-    assign_visit(visit=visit, technician=tech, start=at(tomorrow, 9), by=None)
+    assign_visit(
+        visit=visit, technician=tech, start=at(tomorrow, 9), by=None, window_reason="Sooner"
+    )
     evening = datetime.datetime.combine(tomorrow, datetime.time(19, 1), tzinfo=ROME)
 
     services.write_next_day_schedules(now=evening - datetime.timedelta(days=1))
@@ -174,12 +176,20 @@ def test_dispatchers_alerts_say_when_and_what():
 
 
 def test_every_message_about_a_visit_names_what_it_is_for():
-    # The next-day schedule names it on each of its lines; the address check is no visit's.
-    about_a_visit = set(Notification.Kind.values) - {"confirm_email", "tech_schedule"}
+    # The next-day schedule names it on each of its lines; the address check and the password
+    # reset are no visit's.
+    about_a_visit = set(Notification.Kind.values) - {
+        "confirm_email",
+        "password_reset",
+        "tech_schedule",
+    }
 
     for kind in sorted(about_a_visit):
         for language in sorted(EXPECTED):
             assert "{what}" in messages.TEXTS[kind][language][1], (kind, language)
+            if kind == "completed":  # and the words of a visit finished with nothing recorded
+                assert "{what}" in messages.TEXTS["completed_no_report"][language][1]
+                assert "{what}" in messages.SMS_TEXTS["completed_no_report"][language]
             assert "{what}" in messages.SMS_TEXTS[kind][language], (kind, language)
 
 

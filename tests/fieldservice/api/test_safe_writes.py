@@ -186,7 +186,11 @@ def test_dispatcher_assigns_and_unassigns_through_the_api(world):
 
     moved = client.post(
         url,
-        {"technician": world.theirs["technician"], "start": at(world.day, 14).isoformat()},
+        {
+            "technician": world.theirs["technician"],
+            "start": at(world.day, 14).isoformat(),
+            "window_reason": "The customer asked for the afternoon.",
+        },
         format="json",
     )
     off = client.post(url, {"technician": None}, format="json")
