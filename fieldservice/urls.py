@@ -34,6 +34,4 @@ urlpatterns = [
     path("portal/", include("portal.urls")),
     path("notifications/", include("notifications.urls")),
 ]
-handler400 = "fieldservice.views.bad_request"
 handler404 = "fieldservice.views.not_found"
-handler500 = "fieldservice.views.server_error"

@@ -1,6 +1,6 @@
-"""Pages that belong to no app: the landing page, a liveness probe, the error answers (the
-API's problem shape under /api/), and the password pages of Django with what a new password
-ends."""
+"""Pages that belong to no app: the landing page, a liveness probe, the API's 404 (every other
+error under /api/ becomes a problem in fieldservice.api.middleware), and the password pages of
+Django with what a new password ends."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 
 from . import accounts, roles
-from .api import problem, server_error_body
+from .api import problem
 from .forms import SignInForm
 
 
@@ -78,28 +78,6 @@ def api_not_found(request, *args, **kwargs):
         )
         return JsonResponse(body, status=404)
     return not_found(request)
-
-
-def server_error(request):
-    """handler500: an error outside the API's views (their own are answered by its exception
-    handler), still as a problem under /api/."""
-    if _is_api(request):
-        return JsonResponse(server_error_body(), status=500)
-    return defaults.server_error(request)
-
-
-def bad_request(request, exception):
-    """handler400 (a body past DATA_UPLOAD_MAX_MEMORY_SIZE, a forged host...): a problem under
-    /api/."""
-    if _is_api(request):
-        body = problem(
-            code="bad_request",
-            title="Bad request",
-            status=400,
-            detail=_("The request could not be read."),
-        )
-        return JsonResponse(body, status=400)
-    return defaults.bad_request(request, exception)
 
 
 class LoginView(auth_views.LoginView):
