@@ -11,17 +11,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    # Before Django's own: a new password revokes the user's API tokens.
-    path(
-        "accounts/password_change/",
-        views.PasswordChangeView.as_view(),
-        name="password_change",
-    ),
-    path(
-        "accounts/reset/<uidb64>/<token>/",
-        views.PasswordResetConfirmView.as_view(),
-        name="password_reset_confirm",
-    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("health/", HealthView.as_view(), name="health"),

@@ -1,13 +1,13 @@
 """Pages that belong to no app: the landing page, a liveness probe, the API's 404 (every other
-error under /api/ becomes a problem in fieldservice.api.middleware), and the password pages of
-Django with what a new password ends."""
+error under /api/ becomes a problem in fieldservice.api.middleware), and the login page with
+the sign-in guards' answer. What a new password ends is fieldservice.accounts'."""
 
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.db import connection, transaction
+from django.db import connection
 from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 
-from . import accounts, roles
+from . import roles
 from .api import problem
 from .forms import SignInForm
 
@@ -90,24 +90,4 @@ class LoginView(auth_views.LoginView):
         response = super().form_invalid(form)
         if form.has_error(NON_FIELD_ERRORS, code="throttled"):
             response.status_code = 429
-        return response
-
-
-class PasswordChangeView(auth_views.PasswordChangeView):
-    """Django's page; the new password also revokes the user's API tokens."""
-
-    def form_valid(self, form):
-        with transaction.atomic():
-            response = super().form_valid(form)
-            accounts.password_changed(user=form.user)
-        return response
-
-
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    """Django's page behind the emailed link; the new password revokes the user's API tokens."""
-
-    def form_valid(self, form):
-        with transaction.atomic():
-            response = super().form_valid(form)
-            accounts.password_changed(user=form.user)
         return response
