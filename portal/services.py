@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from catalog.selectors import match_codes
 from customers.models import Appliance, ApplianceModel, Customer, Site
-from customers.services import add_site
+from customers.services import add_site, email_in_use
 from dispatch import availability
 from dispatch.selectors import company_tz
 from dispatch.services import assign_visit
@@ -76,6 +76,16 @@ def sign_up(
     )
     if email_taken(email):
         raise taken
+    # A customer taken on the phone with this address has a record but no login yet.
+    on_record = InvalidInput(
+        _(
+            "This email address is on a customer's record already: call us for a login, or "
+            "sign up with another address."
+        ),
+        field="email",
+    )
+    if email_in_use(email):
+        raise on_record
     try:
         with transaction.atomic():
             user = User.objects.create_user(
@@ -89,9 +99,13 @@ def sign_up(
     user.groups.add(Group.objects.get_or_create(name="customer")[0])
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
-    customer = Customer.objects.create(
-        name=name.strip(), email=email, phone=phone, user=user, language=language
-    )
+    try:
+        with transaction.atomic():
+            customer = Customer.objects.create(
+                name=name.strip(), email=email, phone=phone, user=user, language=language
+            )
+    except IntegrityError as exc:  # a customer with the address was recorded a moment ago
+        raise on_record from exc
     add_site(customer=customer, address=address, city=city, latitude=latitude, longitude=longitude)
     pending = SignUp.objects.create(customer=customer, link_sent_at=timezone.now())
     events.confirmation_requested.send(sender=SignUp, sign_up=pending)
