@@ -74,7 +74,7 @@
       form.append("client_key", action.key);
       form.append("text", action.text || "");
       form.append("photo", action.photo);
-      const response = await fetch(`/tech/visits/${action.visit}/record/`, {
+      const response = await fetch(`/tech/visits/${action.visit}/record/?what=photo`, {
         method: "POST", credentials: "same-origin", body: form,
         headers: { "X-CSRFToken": csrf() },
       });

@@ -130,6 +130,35 @@ def decide_option(*, option: RepairOption, chosen: bool) -> RepairOption:
     return option
 
 
+# A job record's form around its photo or signature: the other fields and the multipart framing.
+FORM_SLACK = 64 * 1024
+
+
+def photo_too_large() -> InvalidInput:
+    max_mb = settings.FIELDSERVICE["PHOTO_MAX_MB"]
+    return InvalidInput(
+        _("The photo is larger than %(n)d MB: send a smaller one.") % {"n": max_mb}, field="photo"
+    )
+
+
+def signature_too_large() -> InvalidInput:
+    max_kb = settings.FIELDSERVICE["SIGNATURE_MAX_KB"]
+    return InvalidInput(
+        _("The signature image is larger than %(n)d KB: draw it again.") % {"n": max_kb},
+        field="signature",
+    )
+
+
+def request_limit(what: str) -> tuple[int, InvalidInput]:
+    """The most bytes a request recording `what` ("sign", or else a photo, the largest) can
+    hold within the caps, and the refusal for one past it: read from its Content-Length, so
+    an upload too large is refused before its body is read. A signature comes as base64."""
+    if what == "sign":
+        encoded = -(-settings.FIELDSERVICE["SIGNATURE_MAX_KB"] * 1024 // 3) * 4
+        return encoded + len(PNG_DATA_URL) + FORM_SLACK, signature_too_large()
+    return settings.FIELDSERVICE["PHOTO_MAX_MB"] * 1024 * 1024 + FORM_SLACK, photo_too_large()
+
+
 def _open_within(data: IO[bytes], *, megapixels: int, too_big: str, field: str) -> Image.Image:
     """The image, opened lazily: Pillow reads only its header here, so one that claims more
     than `megapixels` is refused (with the `too_big` message) before anything is decoded."""
@@ -149,12 +178,8 @@ def sign_visit(*, visit: Visit, signed_by: str, png: bytes) -> Signature:
         raise InvalidInput(_("Write the name of who signs."), field="signed_by")
     if len(signed_by.strip()) > 200:
         raise InvalidInput(_("The name of who signs is at most 200 characters."), field="signed_by")
-    max_kb = settings.FIELDSERVICE["SIGNATURE_MAX_KB"]
-    if len(png) > max_kb * 1024:
-        raise InvalidInput(
-            _("The signature image is larger than %(n)d KB: draw it again.") % {"n": max_kb},
-            field="signature",
-        )
+    if len(png) > settings.FIELDSERVICE["SIGNATURE_MAX_KB"] * 1024:
+        raise signature_too_large()
     try:
         image = _open_within(
             io.BytesIO(png),
@@ -186,12 +211,8 @@ def add_photo(*, visit: Visit, upload: File, caption: str = "", client_key: str 
         return found
     _recordable(visit)
     texts.ensure_length(caption.strip(), limit=texts.CAPTION, field="caption")
-    max_mb = settings.FIELDSERVICE["PHOTO_MAX_MB"]
-    if upload.size is not None and upload.size > max_mb * 1024 * 1024:
-        raise InvalidInput(
-            _("The photo is larger than %(n)d MB: send a smaller one.") % {"n": max_mb},
-            field="photo",
-        )
+    if upload.size is not None and upload.size > settings.FIELDSERVICE["PHOTO_MAX_MB"] * 2**20:
+        raise photo_too_large()
     clean = io.BytesIO()
     try:
         image: Image.Image = _open_within(
