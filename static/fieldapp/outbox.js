@@ -2,9 +2,15 @@
 // to /tech/sync/ (on load, when the connection returns, and by "Sync now"). Each action has a
 // key, so a replay never records twice; a conflict (the visit changed meanwhile) is shown and
 // the technician decides. Nothing is dropped silently.
+// Each action and conflict belongs to the user who made it (the page's data-user): a session
+// that ran out leaves them on the phone, and whoever signs in next sees only their own and is
+// told how many wait for someone else; they are sent when their owner signs in again.
 (function () {
   "use strict";
   const DB = "fieldservice-outbox";
+  const box = document.getElementById("outbox");
+  const me = box ? box.dataset.user : "";
+  const mine = (entry) => Boolean(me) && String(entry.user) === me;
   let syncing = false;
 
   function open() {
@@ -39,10 +45,18 @@
   }
 
   async function show() {
-    const waiting = await all("actions");
-    const conflicts = await all("conflicts");
+    const actions = await all("actions");
+    const kept = await all("conflicts");
+    const waiting = actions.filter(mine);
+    const conflicts = kept.filter(mine);
     const counter = document.getElementById("outbox-count");
     if (counter) counter.textContent = String(waiting.length);
+    const others = document.getElementById("outbox-others");
+    const theirs = actions.length - waiting.length + kept.length - conflicts.length;
+    if (others) {
+      others.hidden = !theirs;
+      others.textContent = theirs ? box.dataset.othersMessage.replace("%(count)s", theirs) : "";
+    }
     const list = document.getElementById("outbox-conflicts");
     if (!list) return;
     list.innerHTML = "";
@@ -95,7 +109,7 @@
     syncing = true;
     let changed = false;
     try {
-      const waiting = await all("actions");
+      const waiting = (await all("actions")).filter(mine);
       // Runs of plain actions go together; each photo alone, keeping the order.
       const batches = [];
       for (const action of waiting) {
@@ -109,7 +123,8 @@
           const result = results[i];
           const action = batch[i];
           if (result.status === "conflict" || result.status === "error") {
-            await put("conflicts", { key: action.key, message: result.message, action });
+            await put("conflicts", { key: action.key, message: result.message, action,
+                                     user: action.user });
           } else {
             changed = true;
           }
@@ -121,7 +136,7 @@
     } finally {
       syncing = false;
       await show();
-      if (changed && !(await all("conflicts")).length) window.location.reload();
+      if (changed && !(await all("conflicts")).filter(mine).length) window.location.reload();
     }
   }
 
@@ -139,7 +154,7 @@
     if (data.photo instanceof File && !data.photo.size) delete data.photo;
     if (data.what === "photo" && !data.photo) return;
     const action = { ...data, type: data.what, key: crypto.randomUUID(),
-                     visit: Number(form.dataset.visit) };
+                     visit: Number(form.dataset.visit), user: me };
     delete action.what;
     if (action.version) action.version = Number(action.version);
     await put("actions", action);
