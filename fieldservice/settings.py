@@ -286,6 +286,8 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 60.0},
     # Plan runs that no worker picked up (or finished) are handed out again (or failed).
     "requeue-plan-runs": {"task": "dispatch.planner.tasks.requeue_plan_runs", "schedule": 60.0},
+    # Photos no worker finished (the broker was down, a worker died) are handed out again.
+    "requeue-photos": {"task": "tickets.tasks.requeue_photos", "schedule": 60.0},
     "purge-idempotency-records": {
         "task": "fieldservice.tasks.purge_idempotency_records",
         "schedule": 3600.0,
