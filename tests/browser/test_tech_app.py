@@ -308,3 +308,29 @@ def test_queued_actions_wait_for_the_technician_who_made_them(
     assert visit.status == Visit.Status.EN_ROUTE
     event = TicketEvent.objects.get(ticket=visit.ticket, kind="visit", to_value="en_route")
     assert event.by == technician.user
+
+
+def test_the_next_technician_logging_out_keeps_what_the_last_one_queued(
+    phone, live_server, login, technician
+):
+    context, page = phone
+    TechnicianFactory(user__username="tech-b")
+    visit = assign_visit(visit=new_visit(), technician=technician, start=later_today(1), by=None)
+    page.goto(f"{live_server.url}/tech/visits/{visit.pk}/")
+    context.set_offline(True)
+    page.get_by_role("button", name="On my way", exact=True).click()
+    expect(page.get_by_test_id("outbox-count")).to_have_text("1")
+    context.clear_cookies()  # A's session is over
+    context.set_offline(False)
+    login(page, "tech-b")
+    page.goto(f"{live_server.url}/tech/")
+    expect(page.get_by_test_id("outbox-others")).to_be_visible()
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+
+    _log_out(page)  # B has nothing waiting: no question, and A's action is not B's to delete
+
+    assert asked == []
+    login(page, "tech")
+    page.goto(f"{live_server.url}/tech/visits/{visit.pk}/")
+    expect(page.get_by_test_id("visit-status")).to_have_text("En route", timeout=10_000)
