@@ -15,6 +15,7 @@ from django.utils import timezone
 from PIL import Image, ImageFile
 
 from dispatch.services import assign_visit
+from fieldservice.celery import app as celery_app
 from tests.factories import new_visit
 from tests.helpers import broker_at, later_today
 from tests.mailserver import free_port
@@ -149,3 +150,13 @@ def test_the_sweeper_gives_up_on_a_photo_tried_too_often_and_leaves_new_ones_alo
     assert handed == 0
     assert VisitPhoto.objects.get(pk=tried.pk).status == PS.FAILED
     assert VisitPhoto.objects.get(pk=fresh.pk).status == PS.PROCESSING
+
+
+def test_the_photo_sweeper_runs_every_minute_on_beat_and_the_in_process_worker(settings):
+    entries = [
+        e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"].endswith("requeue_photos")
+    ]
+
+    assert [e["schedule"] for e in entries] == [60.0]
+    assert entries[0]["task"] in celery_app.tasks
+    assert "tickets.tasks.process_photo_task" in celery_app.tasks
