@@ -6,6 +6,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 from timezone_field import TimeZoneField
@@ -40,6 +41,16 @@ class Customer(models.Model):
         verbose_name_plural = _("customers")
         ordering = ["name", "pk"]
         indexes = [models.Index(fields=["name"])]
+        constraints = [
+            # One customer per address, in any case, so a message reaches the right one; many
+            # customers taken on the phone have none.
+            models.UniqueConstraint(
+                Lower("email"),
+                name="customer_email_lower_unique",
+                condition=~models.Q(email=""),
+                violation_error_message=_("Another customer has this email address already."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

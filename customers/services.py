@@ -156,6 +156,33 @@ def add_site(
     )
 
 
+def email_taken_error() -> InvalidInput:
+    return InvalidInput(_("Another customer has this email address already."), field="email")
+
+
+def email_in_use(email: str, *, besides: Customer | None = None) -> bool:
+    """True when another customer has this email address, in any case (the database holds the
+    same rule, a unique index on the lower-cased address)."""
+    if not email.strip():
+        return False
+    others = Customer.objects.filter(email__iexact=email.strip())
+    if besides is not None and besides.pk is not None:
+        others = others.exclude(pk=besides.pk)
+    return others.exists()
+
+
+def _save_contact(customer: Customer) -> None:
+    """Save the customer; a second customer with the address, saved a moment ago, is refused
+    like one that was there before."""
+    try:
+        with transaction.atomic():
+            customer.save()
+    except IntegrityError as exc:
+        if email_in_use(customer.email, besides=customer):
+            raise email_taken_error() from exc
+        raise
+
+
 def _clean_contact(*, name: str, email: str, phone: PhoneNumber | str | None) -> tuple[str, str]:
     name = name.strip()
     if not name:
@@ -183,9 +210,11 @@ def create_customer(
     name, email = _clean_contact(name=name, email=email, phone=phone)
     if kind not in Customer.Kind.values:
         raise InvalidInput(_("Unknown kind of customer: %(k)s.") % {"k": kind}, field="kind")
-    return Customer.objects.create(
-        name=name, email=email, phone=phone or "", kind=kind, language=language
-    )
+    if email_in_use(email):
+        raise email_taken_error()
+    customer = Customer(name=name, email=email, phone=phone or "", kind=kind, language=language)
+    _save_contact(customer)
+    return customer
 
 
 def update_customer(*, customer: Customer, **changes: Any) -> Customer:
@@ -206,9 +235,11 @@ def update_customer(*, customer: Customer, **changes: Any) -> Customer:
     name, email = _clean_contact(name=merged["name"], email=merged["email"], phone=merged["phone"])
     if "kind" in changes and changes["kind"] not in Customer.Kind.values:
         raise InvalidInput(_("Unknown kind of customer."), field="kind")
+    if email_in_use(email, besides=customer):
+        raise email_taken_error()
     customer.name, customer.email = name, email
     for field in ("phone", "language", "kind"):
         if field in changes:
             setattr(customer, field, changes[field] or "")
-    customer.save()
+    _save_contact(customer)
     return customer

@@ -140,6 +140,12 @@ def _replay_one(technician: Technician, user: User, action: object) -> dict:
 def _replay(technician: Technician, user: User, action: object) -> dict:
     if not isinstance(action, dict):
         raise InvalidInput(_("Each action is an object with its key and type."))
+    if action.get("user") not in (None, "") and str(action["user"]) != str(user.pk):
+        # The phone keeps each action for who made it; one of another user's is never theirs.
+        raise InvalidInput(
+            _("Another user made this action on this phone: it is not applied as yours."),
+            field="user",
+        )
     form = SyncActionForm(data=action)
     if not form.is_valid():
         raise InvalidInput(form.first_error())

@@ -11,6 +11,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from catalog.selectors import search_parts
@@ -154,11 +155,27 @@ def _job_redirect(visit_id: int):
     return redirect("tech:job", visit_id=visit_id)
 
 
+@csrf_exempt  # a refusal before the body is read changes nothing; _record checks CSRF
 @require_POST
 @technician_required
 def record(request, visit_id: int):
-    """One form per kind of record on the job page; each calls its service."""
+    """One form per kind of record on the job page; each calls its service. A photo or
+    signature past its cap (the form's ?what= names which) is refused by its Content-Length,
+    before a byte of it is read, as a phone with bad signal would otherwise send it all."""
     visit = get_object_or_404(visits_for(request.user), pk=visit_id)
+    limit, refusal = services.request_limit(request.GET.get("what", ""))
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0  # Django then reads no body at all
+    if length > limit:
+        messages.error(request, refusal.message)
+        return _job_redirect(visit.pk)
+    return _record(request, visit)
+
+
+@csrf_protect
+def _record(request, visit: Visit):
     form = JobRecordForm(request.POST)
     if not form.is_valid():
         messages.error(request, errors_in_words(form))

@@ -1,5 +1,5 @@
 """The services of accounts that every app shares: one account per email address, and what a
-new password ends and lifts."""
+new password ends and lifts, whichever way it was set."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.signals import post_save, pre_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -57,3 +59,32 @@ def request_password_reset(*, user: User, language: str) -> None:
         },
     )
     events.password_reset_requested.send(sender=User, user=user, reset_path=path, language=language)
+
+
+# Every path that sets a password (our pages, the admin, `manage.py changepassword`, a shell)
+# ends in User.save(), and the user model is Django's: its save is the one place to hear it.
+MARK = "_fieldservice_password_set"
+
+
+@receiver(pre_save, sender=User, dispatch_uid="fieldservice.accounts.note_new_password")
+def _note_new_password(sender, instance: User, raw: bool = False, update_fields=None, **kw):
+    """Mark a save that changes the password: set_password() was called (Django keeps the raw
+    password until the save; a login that only upgrades the stored hash clears it first), or
+    the password was made unusable. A new user has no tokens or sessions to end."""
+    setattr(instance, MARK, False)
+    if raw or instance._state.adding:
+        return
+    if update_fields is not None and "password" not in update_fields:
+        return
+    if getattr(instance, "_password", None) is not None:
+        setattr(instance, MARK, True)
+    elif not instance.has_usable_password():
+        before = User.objects.filter(pk=instance.pk).values_list("password", flat=True).first()
+        setattr(instance, MARK, before is not None and before != instance.password)
+
+
+@receiver(post_save, sender=User, dispatch_uid="fieldservice.accounts.end_old_password")
+def _end_old_password(sender, instance: User, raw: bool = False, **kw) -> None:
+    if not raw and getattr(instance, MARK, False):
+        setattr(instance, MARK, False)
+        password_changed(user=instance)

@@ -15,8 +15,9 @@ class FieldserviceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # The sign-in guards' signal receivers, connected once the models have loaded.
-        from . import logins  # noqa: F401, PLC0415 - imported for its effect, in ready()
+        # The sign-in guards' signal receivers and what a new password ends, connected once
+        # the models have loaded.
+        from . import accounts, logins  # noqa: F401, PLC0415 - imported for their effect
 
         if settings.IN_PROCESS_WORKER:
             # Started by the first request, not here: management commands (migrate, the

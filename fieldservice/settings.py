@@ -95,6 +95,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that it sees what every other layer answers: errors under /api/ as problems.
+    "fieldservice.api.middleware.ProblemMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -303,6 +305,8 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 60.0},
     # Plan runs that no worker picked up (or finished) are handed out again (or failed).
     "requeue-plan-runs": {"task": "dispatch.planner.tasks.requeue_plan_runs", "schedule": 60.0},
+    # Photos no worker finished (the broker was down, a worker died) are handed out again.
+    "requeue-photos": {"task": "tickets.tasks.requeue_photos", "schedule": 60.0},
     "purge-idempotency-records": {
         "task": "fieldservice.tasks.purge_idempotency_records",
         "schedule": 3600.0,

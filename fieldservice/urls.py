@@ -11,19 +11,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    # Before Django's own: a reset link goes through the outbox, a new password revokes the
-    # user's API tokens.
-    path(
-        "accounts/password_change/",
-        views.PasswordChangeView.as_view(),
-        name="password_change",
-    ),
+    # Before Django's own: the reset link goes through the outbox. (Every new password revokes
+    # the user's API tokens wherever it is set: fieldservice.accounts.)
     path("accounts/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
-    path(
-        "accounts/reset/<uidb64>/<token>/",
-        views.PasswordResetConfirmView.as_view(),
-        name="password_reset_confirm",
-    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
@@ -39,6 +29,4 @@ urlpatterns = [
     # Photos and signatures: each answer after its access check, never a public folder.
     path("media/", include("tickets.urls")),
 ]
-handler400 = "fieldservice.views.bad_request"
 handler404 = "fieldservice.views.not_found"
-handler500 = "fieldservice.views.server_error"

@@ -1,6 +1,6 @@
-"""Pages that belong to no app: the landing page, a liveness probe, the error answers (the
-API's problem shape under /api/), and the password pages of Django with what a new password
-ends."""
+"""Pages that belong to no app: the landing page, a liveness probe, the API's 404 (every other
+error under /api/ becomes a problem in fieldservice.api.middleware), and the login page with
+the sign-in guards' answer. What a new password ends is fieldservice.accounts'."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.db import connection, transaction
+from django.db import connection
 from django.http import FileResponse, Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 
-from . import accounts, roles
-from .api import problem, server_error_body
+from . import roles
+from .api import problem
 from .forms import PasswordResetForm, SignInForm
 
 
@@ -95,28 +95,6 @@ def api_not_found(request, *args, **kwargs):
     return not_found(request)
 
 
-def server_error(request):
-    """handler500: an error outside the API's views (their own are answered by its exception
-    handler), still as a problem under /api/."""
-    if _is_api(request):
-        return JsonResponse(server_error_body(), status=500)
-    return defaults.server_error(request)
-
-
-def bad_request(request, exception):
-    """handler400 (a body past DATA_UPLOAD_MAX_MEMORY_SIZE, a forged host...): a problem under
-    /api/."""
-    if _is_api(request):
-        body = problem(
-            code="bad_request",
-            title="Bad request",
-            status=400,
-            detail=_("The request could not be read."),
-        )
-        return JsonResponse(body, status=400)
-    return defaults.bad_request(request, exception)
-
-
 class LoginView(auth_views.LoginView):
     """Django's login page with the sign-in guards' answer: 429 for a throttled username (a
     locked username and address gets axes' lockout page, also a 429)."""
@@ -130,28 +108,8 @@ class LoginView(auth_views.LoginView):
         return response
 
 
-class PasswordChangeView(auth_views.PasswordChangeView):
-    """Django's page; the new password also revokes the user's API tokens."""
-
-    def form_valid(self, form):
-        with transaction.atomic():
-            response = super().form_valid(form)
-            accounts.password_changed(user=form.user)
-        return response
-
-
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's page; the link goes out through the outbox, and the next page is the same
     whether the address has an account or not."""
 
     form_class = PasswordResetForm
-
-
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    """Django's page behind the emailed link; the new password revokes the user's API tokens."""
-
-    def form_valid(self, form):
-        with transaction.atomic():
-            response = super().form_valid(form)
-            accounts.password_changed(user=form.user)
-        return response

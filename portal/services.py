@@ -15,7 +15,7 @@ from phonenumber_field.phonenumber import PhoneNumber, to_python
 
 from catalog.selectors import match_codes
 from customers.models import Appliance, ApplianceModel, Customer, Site
-from customers.services import add_site
+from customers.services import add_site, email_in_use
 from dispatch import availability
 from dispatch.selectors import company_tz
 from dispatch.services import assign_visit
@@ -79,6 +79,16 @@ def sign_up(
     )
     if email_taken(email):
         raise taken
+    # A customer taken on the phone with this address has a record but no login yet.
+    on_record = InvalidInput(
+        _(
+            "This email address is on a customer's record already: call us for a login, or "
+            "sign up with another address."
+        ),
+        field="email",
+    )
+    if email_in_use(email):
+        raise on_record
     number = _phone_number(phone)
     try:
         with transaction.atomic():
@@ -93,9 +103,13 @@ def sign_up(
     user.groups.add(Group.objects.get_or_create(name="customer")[0])
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
-    customer = Customer.objects.create(
-        name=name.strip(), email=email, phone=number, user=user, language=language
-    )
+    try:
+        with transaction.atomic():
+            customer = Customer.objects.create(
+                name=name.strip(), email=email, phone=number, user=user, language=language
+            )
+    except IntegrityError as exc:  # a customer with the address was recorded a moment ago
+        raise on_record from exc
     add_site(
         customer=customer,
         address=address,

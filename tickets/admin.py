@@ -149,6 +149,7 @@ class SignatureAdmin(admin.ModelAdmin):
 
 @admin.register(VisitPhoto)
 class VisitPhotoAdmin(admin.ModelAdmin):
-    list_display = ["visit", "caption", "at"]
+    list_display = ["visit", "caption", "status", "attempts", "at"]
+    list_filter = ["status"]
     search_fields = ["caption", "=visit__id"]
     raw_id_fields = ["visit"]

@@ -4,11 +4,13 @@ module is importing, so this module imports no DRF view code."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions, pagination, permissions, throttling
@@ -134,6 +136,12 @@ class LoginThrottle(_SettingsRate, _SharedCount, throttling.AnonRateThrottle):
 class CursorPagination(pagination.CursorPagination):
     """Stable pages for lists that grow: newest first unless `ordering` says otherwise.
 
+    DRF places a cursor by the ordering field's value alone, as text: on a row without one (a
+    visit not yet planned) the next link carried "None", which no date-time is. Here the rows
+    are ordered by the field and then by id, empty values after every other (before them,
+    newest first), and a cursor carries both, `[value or null, id]`: every row has a place of
+    its own, so walking the pages gives each row once, whatever the field holds.
+
     A cursor is base64 the client can forge: its position goes into the query, so it is read
     as the ordering field's value first, and one that is not (`p=junk` for an id, a null
     character, a date-time PostgreSQL cannot compare) is a 400 naming the cursor, like a
@@ -143,9 +151,75 @@ class CursorPagination(pagination.CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
 
+    def get_ordering(self, request, queryset, view):
+        """The requested field (the first, where several are asked), then the id."""
+        first = super().get_ordering(request, queryset, view)[0]
+        if first.lstrip("-") in ("pk", queryset.model._meta.pk.name):
+            return (first,)
+        return (first, "-pk" if first.startswith("-") else "pk")
+
     def paginate_queryset(self, queryset, request, view=None):
+        # DRF's, with the ordering and the filter of a position that has two parts.
         self._model = queryset.model
-        return super().paginate_queryset(queryset, request, view)
+        self.request = request
+        self.page_size = self.get_page_size(request)
+        if not self.page_size:
+            return None
+        self.base_url = request.build_absolute_uri()
+        self.ordering = self.get_ordering(request, queryset, view)
+        self.cursor = self.decode_cursor(request)
+        offset, reverse, at = self.cursor or (0, False, None)
+        position = None if at is None else str(at)
+        descending = self.ordering[0].startswith("-") != reverse
+        queryset = queryset.order_by(*self._order_by(descending=descending))
+        if position is not None:
+            queryset = queryset.filter(self._after(position, descending=descending))
+        results = list(queryset[offset : offset + self.page_size + 1])
+        self.page = results[: self.page_size]
+        following = None
+        if len(results) > len(self.page):
+            following = self._get_position_from_instance(results[-1], self.ordering)
+        if reverse:
+            self.page.reverse()
+            self.has_next = position is not None or offset > 0
+            self.has_previous = following is not None
+            self.next_position, self.previous_position = position, following
+        else:
+            self.has_next = following is not None
+            self.has_previous = position is not None or offset > 0
+            self.next_position, self.previous_position = following, position
+        if (self.has_previous or self.has_next) and self.template is not None:
+            self.display_page_controls = True
+        return self.page
+
+    def _order_by(self, *, descending: bool) -> list:
+        name = self.ordering[0].lstrip("-")
+        if len(self.ordering) == 1:
+            return [f"-{name}" if descending else name]
+        if descending:
+            return [F(name).desc(nulls_first=True), "-pk"]
+        return [F(name).asc(nulls_last=True), "pk"]
+
+    def _after(self, position: str, *, descending: bool) -> Q:
+        """The rows that come after `position` in the order of the page being read."""
+        name = self.ordering[0].lstrip("-")
+        if len(self.ordering) == 1:
+            return Q(**{f"{name}__{'lt' if descending else 'gt'}": position})
+        value, pk = self._parse(position)
+        empty = Q(**{f"{name}__isnull": True})
+        if descending:  # empty values first, then the largest
+            if value is None:
+                return (empty & Q(pk__lt=pk)) | ~empty
+            return Q(**{f"{name}__lt": value}) | Q(**{name: value, "pk__lt": pk})
+        if value is None:  # the smallest first, empty values last
+            return empty & Q(pk__gt=pk)
+        return Q(**{f"{name}__gt": value}) | Q(**{name: value, "pk__gt": pk}) | empty
+
+    def _get_position_from_instance(self, instance, ordering):
+        if len(ordering) == 1:
+            return super()._get_position_from_instance(instance, ordering)
+        value = getattr(instance, ordering[0].lstrip("-"))
+        return json.dumps([None if value is None else str(value), instance.pk])
 
     def _refuse_cursor(self):
         return exceptions.ValidationError(
@@ -159,27 +233,42 @@ class CursorPagination(pagination.CursorPagination):
             raise self._refuse_cursor() from exc
         if cursor is not None and cursor.position is not None:
             try:
-                self._check_position(cursor.position)
+                if len(self.ordering) == 1:
+                    self._check_position(cursor.position, self.ordering[0].lstrip("-"))
+                else:
+                    self._parse(str(cursor.position))
             except (ValidationError, ValueError, TypeError, OverflowError) as exc:
                 raise self._refuse_cursor() from exc
         return cursor
 
-    def _check_position(self, position: object) -> None:
-        """ValueError (or the field's own error) unless `position` is a value of the field the
-        page is ordered by."""
+    def _parse(self, position: str) -> tuple[object, object]:
+        """The (value, id) of a two-part position; ValueError unless it is one."""
+        parts = json.loads(position)
+        if not isinstance(parts, list) or len(parts) != 2:
+            raise ValueError(position)
+        value, pk = parts
+        if value is not None:
+            if not isinstance(value, str):
+                raise ValueError(position)
+            value = self._check_position(value, self.ordering[0].lstrip("-"))
+        return value, self._check_position(str(pk), "pk")
+
+    def _check_position(self, position: object, name: str) -> object:
+        """The value of field `name` that `position` stands for; ValueError (or the field's own
+        error) unless it is one."""
         position = str(position)
         if "\x00" in position:
             raise ValueError(position)
-        name = self.ordering[0].lstrip("-")
         opts = self._model._meta
         try:
             field = opts.pk if name == "pk" else opts.get_field(name)
         except FieldDoesNotExist:
-            return  # ordered across a relation: the query reads the value as it can
+            return position  # ordered across a relation: the query reads the value as it can
         value = field.to_python(position)
         if isinstance(value, datetime) and not usable_offset(value):
             raise ValueError(position)
         field.get_prep_value(value)
+        return value
 
     def get_paginated_response_schema(self, schema):
         body = super().get_paginated_response_schema(schema)

@@ -6,9 +6,15 @@
 // to a visit not planned for today) is sent again once the technician confirms. What waits to
 // be sent shows on the job page, marked as waiting: the status it will have, the step after
 // it, and the notes, parts and other records.
+// Each action and conflict belongs to the user who made it (the page's data-user): a session
+// that ran out leaves them on the phone, and whoever signs in next sees only their own and is
+// told how many wait for someone else; they are sent when their owner signs in again.
 (function () {
   "use strict";
   const DB = "fieldservice-outbox";
+  const box = document.getElementById("outbox");
+  const me = box ? box.dataset.user : "";
+  const mine = (entry) => Boolean(me) && String(entry.user) === me;
   let syncing = false;
 
   function open() {
@@ -89,12 +95,20 @@
   }
 
   async function show() {
-    const waiting = await all("actions");
-    const conflicts = await all("conflicts");
+    const actions = await all("actions");
+    const kept = await all("conflicts");
+    const waiting = actions.filter(mine);
+    const conflicts = kept.filter(mine);
     const counter = document.getElementById("outbox-count");
     if (counter) counter.textContent = String(waiting.length);
     showSteps(waiting);
     showRecords(waiting);
+    const others = document.getElementById("outbox-others");
+    const theirs = actions.length - waiting.length + kept.length - conflicts.length;
+    if (others) {
+      others.hidden = !theirs;
+      others.textContent = theirs ? box.dataset.othersMessage.replace("%(count)s", theirs) : "";
+    }
     const list = document.getElementById("outbox-conflicts");
     if (!list) return;
     list.innerHTML = "";
@@ -130,7 +144,7 @@
       form.append("client_key", action.key);
       form.append("text", action.text || "");
       form.append("photo", action.photo);
-      const response = await fetch(`/tech/visits/${action.visit}/record/`, {
+      const response = await fetch(`/tech/visits/${action.visit}/record/?what=photo`, {
         method: "POST", credentials: "same-origin", body: form,
         headers: { "X-CSRFToken": csrf() },
       });
@@ -152,7 +166,7 @@
     let changed = false;
     const toConfirm = [];
     try {
-      const waiting = await all("actions");
+      const waiting = (await all("actions")).filter(mine);
       // Runs of plain actions go together; each photo alone, keeping the order.
       const batches = [];
       for (const action of waiting) {
@@ -169,7 +183,7 @@
             toConfirm.push({ action, message: result.message });
           } else if (result.status === "conflict" || result.status === "error") {
             await put("conflicts", {
-              key: action.key, message: result.message, action, retry: result.retry === true,
+              key: action.key, message: result.message, action, retry: result.retry === true, user: action.user,
             });
           } else {
             changed = true;
@@ -212,7 +226,7 @@
     if (data.photo instanceof File && !data.photo.size) delete data.photo;
     if (data.what === "photo" && !data.photo) return;
     const action = { ...data, type: data.what, key: crypto.randomUUID(),
-                     visit: Number(form.dataset.visit) };
+                     visit: Number(form.dataset.visit), user: me };
     delete action.what;
     if (action.version) action.version = Number(action.version);
     await put("actions", action);

@@ -3,7 +3,9 @@
 // yet sent (outbox.js). Logging out empties both, after asking if actions are still waiting:
 // cancelling keeps the session and the actions. Every signed-out page (the login page after
 // logout, or after a session ran out) drops the kept pages too, in case logging out could
-// not: the outbox stays there, so work queued before a session ran out is not lost.
+// not: the outbox stays there, so work queued before a session ran out is not lost. Entries
+// belong to the user who made them (outbox.js): logging out counts and deletes only the
+// signed-in user's, and what another user left waits for them.
 (function () {
   "use strict";
   const OUTBOX = "fieldservice-outbox";
@@ -32,33 +34,49 @@
     });
   }
 
-  function inStores(db, mode, work) {
+  // The signed-in user's entries in the outbox, as [store name, key] pairs.
+  function entriesOf(db, user) {
     return new Promise((resolve, reject) => {
-      const t = db.transaction(STORES, mode);
-      const requests = STORES.map((name) => work(t.objectStore(name)));
-      t.oncomplete = () => resolve(requests.map((r) => r.result));
+      const found = [];
+      const t = db.transaction(STORES, "readonly");
+      for (const name of STORES) {
+        const request = t.objectStore(name).openCursor();
+        request.onsuccess = () => {
+          const cursor = request.result;
+          if (!cursor) return;
+          if (String(cursor.value.user) === user) found.push([name, cursor.primaryKey]);
+          cursor.continue();
+        };
+      }
+      t.oncomplete = () => resolve(found);
       t.onerror = () => reject(t.error);
       t.onabort = () => reject(t.error);
     });
   }
 
   // Actions waiting to be sent and conflicts waiting for the technician's decision.
-  async function waiting() {
+  async function waiting(user) {
     const db = await outbox();
     if (!db) return 0;
     try {
-      const counts = await inStores(db, "readonly", (store) => store.count());
-      return counts.reduce((sum, count) => sum + count, 0);
+      return (await entriesOf(db, user)).length;
     } finally {
       db.close();
     }
   }
 
-  async function clearOutbox() {
+  async function clearOutbox(user) {
     const db = await outbox();
     if (!db) return;
     try {
-      await inStores(db, "readwrite", (store) => store.clear());
+      const entries = await entriesOf(db, user);
+      await new Promise((resolve, reject) => {
+        const t = db.transaction(STORES, "readwrite");
+        for (const [name, key] of entries) t.objectStore(name).delete(key);
+        t.oncomplete = resolve;
+        t.onerror = () => reject(t.error);
+        t.onabort = () => reject(t.error);
+      });
     } finally {
       db.close();
     }
@@ -73,13 +91,14 @@
     event.preventDefault();
     if (form.dataset.leaving) return;
     form.dataset.leaving = "1";
-    waiting().catch(() => 0).then((count) => {
+    const user = form.dataset.user || "";
+    waiting(user).catch(() => 0).then((count) => {
       if (count && !window.confirm(form.dataset.pendingMessage.replace("%(count)s", count))) {
         delete form.dataset.leaving;
         return null;
       }
       // form.submit() sends the form without this handler seeing it again.
-      return within(Promise.all([clearOutbox(), dropCaches()]).catch(() => {}), 3000)
+      return within(Promise.all([clearOutbox(user), dropCaches()]).catch(() => {}), 3000)
         .then(() => form.submit());
     });
   });

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from dispatch.services import assign_visit
 from tests.factories import PartFactory, TechnicianFactory, new_visit
 from tests.helpers import assign_today, tomorrow_at
-from tickets.models import JobEntry, PartUsed, Visit
+from tickets.models import JobEntry, PartUsed, TicketEvent, Visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -270,3 +270,70 @@ def test_logout_asks_first_when_actions_wait_and_cancelling_keeps_them(
     )
     assert count == 0
     assert not JobEntry.objects.filter(visit=visit).exists()
+
+
+def test_queued_actions_wait_for_the_technician_who_made_them(
+    phone, live_server, login, technician, settings, tmp_path
+):
+    # A's session runs out with an action still queued; B signs in on the same phone.
+    settings.MEDIA_ROOT = tmp_path
+    context, page = phone
+    TechnicianFactory(user__username="tech-b")
+    visit = assign_visit(visit=new_visit(), technician=technician, start=tomorrow_at(9), by=None)
+    page.goto(f"{live_server.url}/tech/visits/{visit.pk}/")
+    context.set_offline(True)
+    page.get_by_role("button", name="On my way", exact=True).click()
+    expect(page.get_by_test_id("outbox-count")).to_have_text("1")
+    context.clear_cookies()  # the session is over, nothing was logged out
+    context.set_offline(False)
+
+    login(page, "tech-b")
+    sent = []
+    page.on("request", lambda r: sent.append(r.url) if "/tech/sync/" in r.url else None)
+    page.goto(f"{live_server.url}/tech/")
+
+    # Shown once the outbox has been looked through (and B's own actions sent: none).
+    expect(page.get_by_test_id("outbox-others")).to_have_text(
+        "Waiting for another technician to sign in on this phone: 1, kept for them and not sent."
+    )
+    expect(page.get_by_test_id("outbox-count")).to_have_text("0")
+    assert sent == []
+    visit.refresh_from_db()
+    assert visit.status == Visit.Status.SCHEDULED
+
+    # A signs in again: the action goes, as A's, and the page shows it done.
+    context.clear_cookies()
+    login(page, "tech")
+    page.goto(f"{live_server.url}/tech/visits/{visit.pk}/")
+    expect(page.get_by_test_id("visit-status")).to_have_text("En route", timeout=10_000)
+    expect(page.get_by_test_id("outbox-others")).to_be_hidden()
+    visit.refresh_from_db()
+    assert visit.status == Visit.Status.EN_ROUTE
+    event = TicketEvent.objects.get(ticket=visit.ticket, kind="visit", to_value="en_route")
+    assert event.by == technician.user
+
+
+def test_the_next_technician_logging_out_keeps_what_the_last_one_queued(
+    phone, live_server, login, technician
+):
+    context, page = phone
+    TechnicianFactory(user__username="tech-b")
+    visit = assign_visit(visit=new_visit(), technician=technician, start=tomorrow_at(9), by=None)
+    page.goto(f"{live_server.url}/tech/visits/{visit.pk}/")
+    context.set_offline(True)
+    page.get_by_role("button", name="On my way", exact=True).click()
+    expect(page.get_by_test_id("outbox-count")).to_have_text("1")
+    context.clear_cookies()  # A's session is over
+    context.set_offline(False)
+    login(page, "tech-b")
+    page.goto(f"{live_server.url}/tech/")
+    expect(page.get_by_test_id("outbox-others")).to_be_visible()
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+
+    _log_out(page)  # B has nothing waiting: no question, and A's action is not B's to delete
+
+    assert asked == []
+    login(page, "tech")
+    page.goto(f"{live_server.url}/tech/visits/{visit.pk}/")
+    expect(page.get_by_test_id("visit-status")).to_have_text("En route", timeout=10_000)

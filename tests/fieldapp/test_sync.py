@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from tests.factories import TechnicianFactory, new_visit
 from tests.helpers import assign_today
-from tickets.models import JobEntry, Visit
+from tickets.models import JobEntry, TicketEvent, Visit
 
 pytestmark = pytest.mark.django_db
 
@@ -150,3 +150,20 @@ def test_a_conflict_names_the_new_start_on_the_technicians_own_clock(phone, visi
     utc = moved.planned_start.astimezone(datetime.UTC)
     assert local.hour != utc.hour  # Rome is never on UTC's clock
     assert f"planned {local:%d/%m %H:%M}" in results[0]["message"]
+
+
+def test_an_action_another_user_made_on_the_phone_is_refused_not_applied(phone, visit, technician):
+    colleague = TechnicianFactory(user__username="colleague")
+    step = {"type": "step", "visit": visit.pk, "to": "en_route"}
+
+    statuses, results = phone(
+        {**step, "key": "b1", "user": colleague.user.pk},
+        {**step, "key": "b2", "user": technician.user.pk},
+    )
+
+    assert statuses == ["error", "ok"]
+    assert "Another user made this action" in results[0]["message"]
+    assert (
+        TicketEvent.objects.filter(ticket=visit.ticket, kind="visit", to_value="en_route").count()
+        == 1
+    )

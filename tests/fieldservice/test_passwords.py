@@ -167,3 +167,72 @@ def test_resetting_the_password_revokes_tokens_and_ends_every_session(
     assert not _signed_in(session)
     user.refresh_from_db()
     assert user.check_password(NEW)
+
+
+def test_a_password_set_in_the_admin_revokes_tokens_and_ends_the_sessions(admin_client):
+    user = factories.UserFactory(username="disp", role="dispatcher")
+    _token, key = ApiToken.issue(user=user, name="CRM")
+    session = Client()
+    session.post(reverse("login"), {"username": "disp", "password": OLD})
+    assert _token_works(key)
+    assert _signed_in(session)
+
+    response = admin_client.post(
+        reverse("admin:auth_user_password_change", args=[user.pk]),
+        {"password1": NEW, "password2": NEW, "usable_password": "true"},
+    )
+
+    assert response.status_code == 302, response.content[:300]
+    user.refresh_from_db()
+    assert user.check_password(NEW)
+    assert not _token_works(key)
+    assert not _signed_in(session)
+
+
+def test_a_password_set_and_saved_anywhere_else_revokes_tokens():
+    # What `manage.py changepassword` and a shell do: set_password(), then save().
+    user = factories.UserFactory(username="disp", role="dispatcher")
+    _token, key = ApiToken.issue(user=user, name="CRM")
+
+    user.set_password(NEW)
+    user.save()
+
+    assert not _token_works(key)
+    assert ApiToken.objects.get(user=user).revoked_at is not None
+
+
+def test_a_password_made_unusable_revokes_tokens():
+    user = factories.UserFactory(username="disp", role="dispatcher")
+    _token, key = ApiToken.issue(user=user, name="CRM")
+
+    user.set_unusable_password()
+    user.save()
+
+    assert not _token_works(key)
+
+
+def test_saving_a_user_without_a_new_password_keeps_the_tokens():
+    user = factories.UserFactory(username="disp", role="dispatcher")
+    _token, key = ApiToken.issue(user=user, name="CRM")
+
+    user.first_name = "Dora"
+    user.save()
+    Client().post(reverse("login"), {"username": "disp", "password": OLD})  # last_login saved
+
+    assert _token_works(key)
+
+
+def test_a_login_that_upgrades_the_stored_hash_keeps_the_tokens(settings):
+    user = factories.UserFactory(username="disp", role="dispatcher")  # an MD5 hash, as tests use
+    _token, key = ApiToken.issue(user=user, name="CRM")
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+    ]
+
+    signed_in = Client().post(reverse("login"), {"username": "disp", "password": OLD})
+
+    assert signed_in.status_code == 302
+    user.refresh_from_db()
+    assert user.password.startswith("pbkdf2_sha256$")  # the same password, stored anew
+    assert _token_works(key)

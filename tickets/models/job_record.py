@@ -136,12 +136,24 @@ class Signature(models.Model):
 
 
 class VisitPhoto(models.Model):
-    """A photo taken on the visit, resized on the server with its metadata (GPS too) removed."""
+    """A photo taken on the visit. The upload is kept as sent (`raw`) while a worker resizes it
+    and re-encodes it without its metadata (GPS too) into `image`; the raw file goes once that
+    is done, and stays until then, so a worker that fails loses nothing and can try again."""
+
+    class Status(models.TextChoices):
+        PROCESSING = "processing", _("Processing")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Could not be read")
 
     visit = models.ForeignKey(
         Visit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="photos"
     )
-    image = models.ImageField(_("image"), upload_to="photos/%Y/%m/")
+    image = models.ImageField(_("image"), upload_to="photos/%Y/%m/", blank=True)
+    raw = models.FileField(_("photo as sent"), upload_to="photos/raw/%Y/%m/", blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.READY
+    )
+    attempts = models.PositiveSmallIntegerField(_("processing attempts"), default=0)
     caption = models.CharField(_("caption"), max_length=200, blank=True)
     at = models.DateTimeField(_("at"), auto_now_add=True)
     client_key = models.CharField(  # noqa: DJ001 - NULL is "no key": NULLs never collide
@@ -153,6 +165,13 @@ class VisitPhoto(models.Model):
         verbose_name_plural = _("photos")
         ordering = ["at", "pk"]
         constraints = [KEY_PER_VISIT("visitphoto")]
+        indexes = [
+            models.Index(
+                fields=["at"],
+                name="visitphoto_processing",
+                condition=models.Q(status="processing"),
+            )
+        ]
 
     def __str__(self) -> str:
-        return self.caption or self.image.name
+        return self.caption or self.image.name or self.raw.name

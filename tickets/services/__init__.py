@@ -12,6 +12,7 @@ from .job_record import (
     png_from_data_url,
     record_entry,
     record_job,
+    request_limit,
     sign_visit,
     use_part,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "record",
     "record_entry",
     "record_job",
+    "request_limit",
     "set_ticket_status",
     "set_visit_status",
     "sign_visit",

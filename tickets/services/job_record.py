@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import io
+import logging
 import secrets
 from decimal import Decimal
 from typing import IO, TYPE_CHECKING, TypeVar
@@ -15,10 +17,11 @@ from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from catalog.models import Part
 from fieldservice import texts
+from fieldservice.celery import hand_out
 from fieldservice.errors import InvalidInput, TransitionNotAllowed
 
 from .. import locks
@@ -38,6 +41,7 @@ IMAGE_ERRORS = (
     Image.DecompressionBombError,
 )
 VS = Visit.Status
+log = logging.getLogger(__name__)
 _Keyed = TypeVar("_Keyed", JobEntry, PartUsed, RepairOption, VisitPhoto)
 PNG_DATA_URL = "data:image/png;base64,"
 # What the job page and the phone may record; "step" (the visit's status) is transition_visit.
@@ -176,6 +180,35 @@ def decide_option(*, option: RepairOption, chosen: bool) -> RepairOption:
     return option
 
 
+# A job record's form around its photo or signature: the other fields and the multipart framing.
+FORM_SLACK = 64 * 1024
+
+
+def photo_too_large() -> InvalidInput:
+    max_mb = settings.FIELDSERVICE["PHOTO_MAX_MB"]
+    return InvalidInput(
+        _("The photo is larger than %(n)d MB: send a smaller one.") % {"n": max_mb}, field="photo"
+    )
+
+
+def signature_too_large() -> InvalidInput:
+    max_kb = settings.FIELDSERVICE["SIGNATURE_MAX_KB"]
+    return InvalidInput(
+        _("The signature image is larger than %(n)d KB: draw it again.") % {"n": max_kb},
+        field="signature",
+    )
+
+
+def request_limit(what: str) -> tuple[int, InvalidInput]:
+    """The most bytes a request recording `what` ("sign", or else a photo, the largest) can
+    hold within the caps, and the refusal for one past it: read from its Content-Length, so
+    an upload too large is refused before its body is read. A signature comes as base64."""
+    if what == "sign":
+        encoded = -(-settings.FIELDSERVICE["SIGNATURE_MAX_KB"] * 1024 // 3) * 4
+        return encoded + len(PNG_DATA_URL) + FORM_SLACK, signature_too_large()
+    return settings.FIELDSERVICE["PHOTO_MAX_MB"] * 1024 * 1024 + FORM_SLACK, photo_too_large()
+
+
 def _open_within(data: IO[bytes], *, megapixels: int, too_big: str, field: str) -> Image.Image:
     """The image, opened lazily: Pillow reads only its header here, so one that claims more
     than `megapixels` is refused (with the `too_big` message) before anything is decoded."""
@@ -195,12 +228,8 @@ def sign_visit(*, visit: Visit, signed_by: str, png: bytes) -> Signature:
         raise InvalidInput(_("Write the name of who signs."), field="signed_by")
     if len(signed_by.strip()) > 200:
         raise InvalidInput(_("The name of who signs is at most 200 characters."), field="signed_by")
-    max_kb = settings.FIELDSERVICE["SIGNATURE_MAX_KB"]
-    if len(png) > max_kb * 1024:
-        raise InvalidInput(
-            _("The signature image is larger than %(n)d KB: draw it again.") % {"n": max_kb},
-            field="signature",
-        )
+    if len(png) > settings.FIELDSERVICE["SIGNATURE_MAX_KB"] * 1024:
+        raise signature_too_large()
     try:
         image = _open_within(
             io.BytesIO(png),
@@ -220,42 +249,50 @@ def sign_visit(*, visit: Visit, signed_by: str, png: bytes) -> Signature:
     return signature
 
 
-PHOTO_MAX_PIXELS = 1600
+PHOTO_TASK = "tickets.tasks.process_photo_task"
+
+
+def hand_out_photo(photo_id: int) -> None:
+    """Queue a photo's processing now (tickets.services.photos), or leave it to the sweeper
+    when the broker cannot be reached: the photo stays as sent meanwhile."""
+    try:
+        hand_out(PHOTO_TASK, photo_id)
+    except Exception:  # noqa: BLE001 - the photo row is the work; the sweeper hands it out
+        if VisitPhoto.objects.filter(pk=photo_id, status=VisitPhoto.Status.PROCESSING).exists():
+            log.warning("broker unavailable; photo %s waits for the sweeper", photo_id)
 
 
 @transaction.atomic
 def add_photo(*, visit: Visit, upload: File, caption: str = "", client_key: str = "") -> VisitPhoto:
-    """Resize to at most 1600 px, turn upright, and re-encode without metadata (no GPS). At
-    most PHOTO_MAX_MB and PHOTO_MAX_MEGAPIXELS (settings.FIELDSERVICE), checked before it is
-    decoded."""
+    """Keep the photo as sent and hand it to a worker, which resizes it, turns it upright and
+    re-encodes it without metadata (tickets.services.photos). Here only what its header says
+    is read: at most PHOTO_MAX_MB and PHOTO_MAX_MEGAPIXELS (settings.FIELDSERVICE), in a
+    format Pillow knows; nothing is decoded in the request."""
     if (found := _existing(VisitPhoto, visit, client_key)) is not None:
         return found
     _recordable(visit)
     texts.ensure_length(caption.strip(), limit=texts.CAPTION, field="caption")
-    max_mb = settings.FIELDSERVICE["PHOTO_MAX_MB"]
-    if upload.size is not None and upload.size > max_mb * 1024 * 1024:
-        raise InvalidInput(
-            _("The photo is larger than %(n)d MB: send a smaller one.") % {"n": max_mb},
-            field="photo",
-        )
-    clean = io.BytesIO()
+    if upload.size is not None and upload.size > settings.FIELDSERVICE["PHOTO_MAX_MB"] * 2**20:
+        raise photo_too_large()
     try:
-        image: Image.Image = _open_within(
+        image = _open_within(
             upload,
             megapixels=settings.FIELDSERVICE["PHOTO_MAX_MEGAPIXELS"],
             too_big=_("The photo has more than %(n)d megapixels: send a smaller one."),
             field="photo",
         )
-        # A JPEG is decoded at the smallest scale that still covers the thumbnail.
-        image.draft("RGB", (PHOTO_MAX_PIXELS, PHOTO_MAX_PIXELS))
-        image = ImageOps.exif_transpose(image)
-        image.thumbnail((PHOTO_MAX_PIXELS, PHOTO_MAX_PIXELS))
-        # A fresh RGB image carries no EXIF, so location and device data stay on the phone.
-        image.convert("RGB").save(clean, "JPEG", quality=85)
+        extension = (image.format or "img").lower()
     except IMAGE_ERRORS as exc:
         raise InvalidInput(_("The photo is not an image we can read."), field="photo") from exc
-    photo = VisitPhoto(visit=visit, caption=caption.strip(), client_key=client_key or None)
-    photo.image.save(_unguessable_name("jpg"), ContentFile(clean.getvalue()), save=True)
+    upload.seek(0)
+    photo = VisitPhoto(
+        visit=visit,
+        caption=caption.strip(),
+        client_key=client_key or None,
+        status=VisitPhoto.Status.PROCESSING,
+    )
+    photo.raw.save(_unguessable_name(extension), File(upload), save=True)
+    transaction.on_commit(functools.partial(hand_out_photo, photo.pk))
     return photo
 
 

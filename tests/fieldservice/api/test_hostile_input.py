@@ -223,12 +223,48 @@ def test_an_unexpected_error_in_the_api_is_a_500_problem_whatever_debug_is(clien
 
 
 @pytest.mark.urls("tests.fieldservice.api.crashing_urls")
-def test_an_unexpected_error_outside_the_api_views_is_a_500_problem_under_api(client):
+def test_an_unexpected_error_in_a_plain_view_under_api_is_a_500_problem_whatever_debug_is(
+    client, debug
+):
     client.raise_request_exception = False
 
-    under_api = client.get("/api/plain-crash/")
+    response = client.get("/api/plain-crash/")
 
-    assert is_problem(under_api, 500)
+    assert is_problem(response, 500), response.content[:200]
+    assert "a bug" not in response.content.decode()
+
+
+@pytest.mark.urls("tests.fieldservice.api.crashing_urls")
+def test_an_unexpected_error_in_a_middleware_under_api_is_a_500_problem_whatever_debug_is(
+    client, settings, debug
+):
+    settings.MIDDLEWARE = [
+        *settings.MIDDLEWARE,
+        "tests.fieldservice.api.crashing_urls.CrashingMiddleware",
+    ]
+    client.raise_request_exception = False
+
+    response = client.get("/api/middleware-crash/")
+    page = client.get("/accounts/login/")
+
+    assert is_problem(response, 500), response.content[:200]
+    assert "a bug" not in response.content.decode()
+    assert page.status_code == 200  # the middleware fails on its one address only
+
+
+def test_a_request_a_middleware_refuses_under_api_is_a_400_problem_whatever_debug_is(client, debug):
+    # CommonMiddleware refuses a Host header that ALLOWED_HOSTS does not name (DisallowedHost).
+    response = client.get(reverse("v1:visit-list"), HTTP_HOST="attacker.example")
+
+    assert is_problem(response, 400), response.content[:200]
+    assert response.json()["type"] == "bad_request"
+
+
+def test_an_error_page_outside_the_api_is_still_a_page(client, debug):
+    response = client.get("/tech/no-such-page/")
+
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
 
 
 @pytest.mark.urls("tests.fieldservice.api.crashing_urls")

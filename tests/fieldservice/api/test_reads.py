@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests import factories
-from tickets.models import Ticket, TicketEvent
+from tickets.models import Ticket, TicketEvent, Visit
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +50,43 @@ def test_lists_come_in_cursor_pages(world):
     assert len(first["results"]) == 2
     ids = [t["id"] for t in first["results"] + second["results"]]
     assert len(ids) == len(set(ids)) == min(4, Ticket.objects.count())
+
+
+def _walk(client, url: str, params: dict) -> tuple[list[int], list[int]]:
+    """The ids of every page, following next links to the end, then previous links back."""
+    pages, response = [], client.get(url, params)
+    while True:
+        assert response.status_code == 200, response.content
+        pages.append([row["id"] for row in response.json()["results"]])
+        if not response.json()["next"]:
+            break
+        response = client.get(response.json()["next"])
+    back = []
+    while response.json()["previous"]:
+        response = client.get(response.json()["previous"])
+        assert response.status_code == 200, response.content
+        back = [row["id"] for row in response.json()["results"]] + back
+    forward = [pk for page in pages for pk in page]
+    return forward, back + pages[-1]
+
+
+@pytest.mark.parametrize("ordering", ["planned_start", "-planned_start"])
+def test_cursor_pages_over_rows_with_and_without_a_value_give_each_row_once(world, ordering):
+    # Visits not yet planned have no planned_start; the world's scheduled ones have one.
+    client = world.clients["dispatcher"]
+    for _n in range(4):
+        factories.new_visit()
+    every = set(Visit.objects.values_list("pk", flat=True))
+    assert Visit.objects.filter(planned_start__isnull=True).count() == 4
+    assert Visit.objects.filter(planned_start__isnull=False).count() >= 2
+
+    for size in (1, 2, 3):
+        forward, backward = _walk(
+            client, reverse("v1:visit-list"), {"ordering": ordering, "page_size": size}
+        )
+
+        assert sorted(forward) == sorted(every), size  # each row, once
+        assert backward == forward, size  # and the same rows walking back
 
 
 def test_ticket_events_come_oldest_first_across_pages(world):

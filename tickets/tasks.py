@@ -1,0 +1,17 @@
+"""Celery tasks of tickets: thin wrappers that load by id and call a service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from .services import photos
+
+
+@shared_task(acks_late=True)
+def process_photo_task(photo_id: int) -> None:
+    photos.process_photo(photo_id=photo_id)
+
+
+@shared_task
+def requeue_photos() -> int:
+    return photos.requeue_photos()
