@@ -28,6 +28,7 @@ from portal.services import booking_token, confirmation_token, report_token
 from tests import factories
 from tests.helpers import at
 from tickets.services import add_photo, record_entry, sign_visit, transition_visit
+from tickets.services.photos import process_photo
 
 ROLES = (
     "anonymous",
@@ -280,6 +281,7 @@ def pages(shared_world, django_db_blocker, tmp_path_factory):
         image = io.BytesIO()
         Image.new("RGB", (8, 8), "white").save(image, "PNG")
         photo = add_photo(visit=done, upload=SimpleUploadedFile("p.png", image.getvalue()))
+        photo = process_photo(photo_id=photo.pk)  # the worker's part, here and now
         sign_visit(visit=done, signed_by="A", png=image.getvalue())
         record_entry(visit=done, kind="work", text="Pump replaced.", by=None)
         done = transition_visit(visit=done, to="completed", by=None)

@@ -135,6 +135,8 @@ def _change_in_words(event: TicketEvent, names: dict[int, str], tz: ZoneInfo) ->
             return str(Visit.Status(raw).label)
         return _local_time(raw, tz) or raw
 
+    if event.kind == TicketEvent.Kind.VISIT_CREATED:  # its value is the new visit's id
+        return str(_("a follow-up of an earlier visit")) if event.data.get("follow_up_of") else ""
     if not (event.from_value or event.to_value):
         return ""
     change = f"{value(event.from_value)} → {value(event.to_value)}"

@@ -21,6 +21,7 @@ from tests.factories import (
 from tests.helpers import at
 from tickets.horizon import MAX_DAYS_AHEAD
 from tickets.models import Ticket, TicketEvent, Visit
+from tickets.services import create_visit
 
 pytestmark = pytest.mark.django_db
 
@@ -343,6 +344,17 @@ def test_panel_history_names_the_technicians_and_the_local_times(
     assert "Marco Rossi → Anna Verdi" in panel
     assert f"{at(next_monday, 14):%a} {next_monday.day} {at(next_monday, 14):%b} 14:00" in panel
     assert f"→ {first.pk}" not in panel
+    assert f"→ {visit.pk}" not in panel  # the visit's creation says what it is, not its id
+
+
+def test_a_follow_up_visit_says_so_in_the_history_not_its_id(dispatcher_client, next_monday):
+    visit = new_visit()
+    follow_up = create_visit(ticket=visit.ticket, by=None, follow_up_of=visit)
+
+    panel = dispatcher_client.get(reverse("dispatch:panel", args=[visit.ticket_id])).text
+
+    assert "a follow-up of an earlier visit" in panel
+    assert f"→ {follow_up.pk}" not in panel
 
 
 def test_queue_cards_show_the_window_promised_to_the_customer(dispatcher_client, next_monday):

@@ -15,6 +15,7 @@ from tests.factories import CustomerFactory, TechnicianFactory, UserFactory, new
 from tests.fieldservice.test_settings_deploy import _manage
 from tests.helpers import tomorrow_at
 from tickets import services
+from tickets.services.photos import process_photo
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +41,7 @@ def job(technician):
     photo = services.add_photo(
         visit=visit, upload=SimpleUploadedFile("pump.jpg", _image("JPEG"), "image/jpeg")
     )
+    photo = process_photo(photo_id=photo.pk)  # the worker's part, here and now
     services.sign_visit(visit=visit, signed_by="Giulia Bianchi", png=_image("PNG"))
     return visit, photo
 

@@ -17,6 +17,7 @@ from tests.factories import CustomerFactory, UserFactory, new_visit
 from tests.helpers import tomorrow_at
 from tickets import reports, services
 from tickets.models import Visit
+from tickets.services.photos import process_photo
 
 pytestmark = pytest.mark.django_db
 
@@ -40,11 +41,12 @@ def finished(technician):
     visit = assign_visit(visit=new_visit(), technician=technician, start=tomorrow_at(9), by=None)
     visit = services.transition_visit(visit=visit, to="en_route", by=None, confirm_not_today=True)
     visit = services.transition_visit(visit=visit, to="on_site", by=None)
-    services.add_photo(
+    photo = services.add_photo(
         visit=visit,
         upload=SimpleUploadedFile("pump.jpg", _image("JPEG"), "image/jpeg"),
         caption="Worn drain pump",
     )
+    process_photo(photo_id=photo.pk)  # the worker's part, here and now
     services.offer_option(visit=visit, description="New drain pump", price=Decimal("85"))
     services.sign_visit(visit=visit, signed_by="Giulia Bianchi", png=_image("PNG", "white"))
     services.record_entry(visit=visit, kind="work", text="Drain pump replaced.", by=None)
