@@ -61,5 +61,5 @@ def _block_html(b) -> str:
         f'tabindex="0" role="button" aria-label="{label}" '
         f'data-visit="{b.visit}" data-version="{b.version}" data-ticket="{b.ticket}" '
         f'data-minutes="{b.minutes}" style="left:{b.span.left}%;width:{b.span.width}%" '
-        f'title="{title}"><b>P{b.priority}</b> {escape(b.customer[:18])}</div>'
+        f'title="{title}"><b>P{b.priority}</b> {escape(b.customer)}</div>'
     )

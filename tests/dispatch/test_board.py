@@ -11,6 +11,7 @@ from dispatch.models import PlanRun
 from dispatch.selectors import BOARD_DAYS_BACK, board_days
 from dispatch.services import assign_visit
 from tests.factories import (
+    ApplianceFactory,
     ErrorCodeFactory,
     SkillFactory,
     TechnicianFactory,
@@ -403,3 +404,19 @@ def test_every_control_of_the_board_and_its_panel_has_a_name(dispatcher_client, 
     assert "<h1" in board
     assert f'<label for="tier-direction-{ticket.pk}">' in panel
     assert f'id="tier-direction-{ticket.pk}"' in panel
+
+
+def test_a_blocks_text_is_the_start_of_its_spoken_name_however_long_the_customers_name(
+    dispatcher_client, next_monday
+):
+    """axe's label-content-name-mismatch: a name cut at 18 characters ("Christopher Montgo")
+    is no word of the block's accessible name; the block shows it whole, the stylesheet clips
+    what does not fit."""
+    customer = "Christopher Montgomery-Fitzgerald"
+    visit = new_visit(open_ticket(appliance=ApplianceFactory(site__customer__name=customer)))
+    assign_visit(visit=visit, technician=TechnicianFactory(), start=at(next_monday, 9), by=None)
+
+    board = dispatcher_client.get(board_url(next_monday)).text
+
+    assert f"<b>P{visit.ticket.priority}</b> {customer}</div>" in board
+    assert f'aria-label="P{visit.ticket.priority} {customer} · ' in board
