@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import UserFactory, new_visit
+from tests.factories import ApplianceFactory, UserFactory, new_visit, open_ticket
 from tests.helpers import assign_today
+from tickets.services import transition_visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -99,4 +100,26 @@ def test_the_steps_carry_an_icon_beside_their_words(
     answer = page.request.get(url)
     assert answer.ok
     assert "<svg" in answer.text()
+    context.close()
+
+
+def test_the_customer_follows_the_visit_step_by_step(
+    browser, live_server, login, customer_user, technician
+):
+    appliance = ApplianceFactory(site__customer=customer_user.customer)
+    visit = assign_today(new_visit(open_ticket(appliance=appliance)), technician)
+    transition_visit(visit=visit, to="en_route", by=None)
+    context, page = _signed_in(browser, login, PHONE, "customer")
+    page.goto(f"{live_server.url}/portal/tickets/{visit.ticket.pk}/")
+
+    steps = page.get_by_test_id("progress").get_by_role("listitem")
+    expect(steps).to_have_count(5)
+    expect(steps.nth(2)).to_have_text("On the way")
+    expect(steps.nth(2)).to_have_attribute("aria-current", "step")
+    expect(steps.nth(2)).to_have_class("current")
+    for passed in (0, 1):
+        expect(steps.nth(passed)).to_have_class("passed")
+    for ahead in (3, 4):
+        expect(steps.nth(ahead)).not_to_have_attribute("class", "passed")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     context.close()
