@@ -114,7 +114,7 @@ def test_the_customer_follows_the_visit_step_by_step(
 
     steps = page.get_by_test_id("progress").get_by_role("listitem")
     expect(steps).to_have_count(5)
-    expect(steps.nth(2)).to_have_text("On the way")
+    expect(steps.nth(2)).to_have_text("Heading to you")
     expect(steps.nth(2)).to_have_attribute("aria-current", "step")
     expect(steps.nth(2)).to_have_class("current")
     for passed in (0, 1):
