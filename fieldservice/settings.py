@@ -216,6 +216,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    # Lucide's icons, one SVG each, that base.css draws through CSS masks.
+    ("vendor/lucide", BASE_DIR / "node_modules" / "lucide-static" / "icons"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
