@@ -87,6 +87,21 @@ def test_the_login_page_offers_sign_up_and_a_forgotten_password(client):
     assert f'href="{reverse("password_reset")}">Forgot your password?</a>' in page.text
 
 
+def test_a_signed_out_page_offers_log_in_in_its_header_except_the_login_page(client):
+    log_in = f'<a class="button" href="{reverse("login")}">Log in</a>'
+
+    assert log_in in client.get(reverse("portal:signup")).text
+    assert log_in in client.get(reverse("password_reset")).text
+    assert log_in not in client.get(reverse("login")).text
+
+
+def test_sign_up_is_the_primary_action_of_its_page(client):
+    assert (
+        '<button type="submit" class="primary">Sign up</button>'
+        in client.get(reverse("portal:signup")).text
+    )
+
+
 def test_healthz_answers(client):
     assert client.get(reverse("healthz")).json() == {"status": "ok"}
 
