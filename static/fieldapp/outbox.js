@@ -43,6 +43,17 @@
   const put = (store, value) => tx(store, "readwrite", (s) => s.put(value));
   const remove = (store, key) => tx(store, "readwrite", (s) => s.delete(key));
 
+  // Actions queued before they carried their maker (an older version of this script) are the
+  // first signed-in user's: they were made on this phone, and left unowned they would never be
+  // sent. The server still refuses any that are not that user's to make.
+  async function adoptUnowned() {
+    if (!me) return;
+    for (const store of ["actions", "conflicts"]) {
+      const unowned = (await all(store)).filter((entry) => entry.user === undefined);
+      for (const entry of unowned) await put(store, { ...entry, user: me });
+    }
+  }
+
   function csrf() {
     const match = document.cookie.match(/csrftoken=([^;]+)/);
     return match ? match[1] : "";
@@ -249,5 +260,5 @@
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/tech/sw.js", { scope: "/tech/" }).catch(() => {});
   }
-  sync();
+  adoptUnowned().catch(() => {}).then(sync);
 })();

@@ -11,6 +11,7 @@ from dispatch.services import assign_visit
 from tests.factories import PartFactory, TechnicianFactory, new_visit
 from tests.helpers import assign_today, tomorrow_at
 from tickets.models import JobEntry, PartUsed, TicketEvent, Visit
+from tickets.services import transition_visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -337,3 +338,35 @@ def test_the_next_technician_logging_out_keeps_what_the_last_one_queued(
     login(page, "tech")
     page.goto(f"{live_server.url}/tech/visits/{visit.pk}/")
     expect(page.get_by_test_id("visit-status")).to_have_text("En route", timeout=10_000)
+
+
+def test_an_action_queued_before_actions_had_an_owner_is_sent_not_left_forever(
+    phone, live_server, technician
+):
+    # The phone's outbox from before the upgrade: an action with no maker recorded.
+    _context, page = phone
+    visit = assign_today(new_visit(), technician)
+    visit = transition_visit(visit=visit, to="en_route", by=None)  # where work is noted
+    page.goto(f"{live_server.url}/tech/visits/{visit.pk}/")
+    expect(page.get_by_test_id("outbox-count")).to_have_text("0")
+    page.evaluate(
+        """(visit) => new Promise((resolve, reject) => {
+             const request = indexedDB.open("fieldservice-outbox", 1);
+             request.onsuccess = () => {
+               const t = request.result.transaction("actions", "readwrite");
+               t.objectStore("actions").put({
+                 type: "note", kind: "work", text: "Written before the upgrade",
+                 key: "legacy-1", visit });
+               t.oncomplete = () => resolve();
+               t.onerror = () => reject(t.error);
+             };
+           })""",
+        visit.pk,
+    )
+
+    page.reload()
+
+    expect(page.locator(".record")).to_contain_text("Written before the upgrade", timeout=10_000)
+    entry = JobEntry.objects.get(visit=visit)
+    assert (entry.text, entry.by) == ("Written before the upgrade", technician.user)
+    expect(page.get_by_test_id("outbox-others")).to_be_hidden()
