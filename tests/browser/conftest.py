@@ -65,8 +65,10 @@ def artifacts() -> Path:
 def login(live_server):
     """Log a page in through the real login form."""
 
-    def do(page, username: str, password: str = "pw-secret-123") -> None:
-        page.goto(f"{live_server.url}/accounts/login/")
+    def do(page, username: str, password: str = "pw-secret-123", next: str = "") -> None:
+        # With `next`, the login lands there at once: no stop on the role's page, whose own
+        # scripts (the phone's outbox) could still be reloading it when the test moves on.
+        page.goto(f"{live_server.url}/accounts/login/" + (f"?next={next}" if next else ""))
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", password)
         page.click("button[type=submit]")

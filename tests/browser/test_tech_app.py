@@ -304,8 +304,7 @@ def test_queued_actions_wait_for_the_technician_who_made_them(
 
     # A signs in again: the action goes, as A's, and the page shows it done.
     context.clear_cookies()
-    login(page, "tech")
-    page.goto(f"{live_server.url}/tech/visits/{visit.pk}/")
+    login(page, "tech", next=f"/tech/visits/{visit.pk}/")
     expect(page.get_by_test_id("visit-status")).to_have_text("En route", timeout=10_000)
     expect(page.get_by_test_id("outbox-others")).to_be_hidden()
     visit.refresh_from_db()
@@ -335,8 +334,7 @@ def test_the_next_technician_logging_out_keeps_what_the_last_one_queued(
     _log_out(page)  # B has nothing waiting: no question, and A's action is not B's to delete
 
     assert asked == []
-    login(page, "tech")
-    page.goto(f"{live_server.url}/tech/visits/{visit.pk}/")
+    login(page, "tech", next=f"/tech/visits/{visit.pk}/")
     expect(page.get_by_test_id("visit-status")).to_have_text("En route", timeout=10_000)
 
 
