@@ -21,6 +21,8 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from fieldservice.money import Money
+
 from .models import Visit
 
 
@@ -83,7 +85,10 @@ def as_html(visit: Visit, *, language: str | None = None, back_url: str = "") ->
                 "company_name": settings.FIELDSERVICE["COMPANY_NAME"],
                 "company_phone": settings.FIELDSERVICE.get("COMPANY_PHONE", ""),
                 "logo_src": _logo(),
-                "currency": settings.FIELDSERVICE["CURRENCY"],
+                "options": [
+                    (option, Money(option.price, settings.FIELDSERVICE["CURRENCY"]))
+                    for option in visit.repair_options.all()
+                ],
                 "back_url": back_url,
                 "LANGUAGE_CODE": language,
             },
