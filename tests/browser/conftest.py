@@ -103,3 +103,13 @@ def axe(axe_source):
         ]
 
     return run
+
+
+@pytest.fixture
+def phone(browser, live_server, login, technician):
+    """A technician's phone (390x844, touch), signed in as `technician`."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True)
+    page = context.new_page()
+    login(page, "tech")
+    yield context, page
+    context.close()

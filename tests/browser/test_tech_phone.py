@@ -19,15 +19,6 @@ from tickets.services import offer_option, transition_visit
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def phone(browser, live_server, login, technician):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True)
-    page = context.new_page()
-    login(page, "tech")
-    yield context, page
-    context.close()
-
-
 def _controlled(page, live_server):
     """The day, loaded until the service worker controls it."""
     page.goto(f"{live_server.url}/tech/")

@@ -15,15 +15,6 @@ from tickets.services import transition_visit
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def phone(browser, live_server, login, technician):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True)
-    page = context.new_page()
-    login(page, "tech")
-    yield context, page
-    context.close()
-
-
 def button(page, label):
     return page.get_by_role("button", name=label, exact=True)
 
