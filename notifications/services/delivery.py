@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from dispatch.selectors import estimated_arrival
@@ -20,7 +19,7 @@ from tickets import reports
 from tickets.models import Visit
 from tickets.services import has_record
 
-from .. import calendar, messages, sms, wording
+from .. import calendar, sms, texts, wording
 from ..models import Notification
 from .links import public_url, unsubscribe_token
 from .recipients import CALENDAR_KINDS, CUSTOMER_KINDS, Kind, config
@@ -92,25 +91,18 @@ def _message(notification: Notification) -> EmailMultiAlternatives:
     """The email. Every copy of one notification carries the same Message-ID, so a mail client
     shows a redelivery (a worker killed between the server's OK and our bookkeeping) once."""
     text_kind = _text_kind(notification)
-    subject, body = messages.render(text_kind, notification.language, _values(notification))
+    subject, body = texts.render(text_kind, notification.language, _values(notification))
     text, unsubscribe_url = body, ""
     if notification.kind in CUSTOMER_KINDS:
         assert notification.visit is not None  # every customer kind is about a visit
         token = unsubscribe_token(notification.visit.ticket.customer)
         unsubscribe_url = public_url("notifications:unsubscribe", token)
-        text += f"\n\n--\n{messages.unsubscribe_line(notification.language)}: {unsubscribe_url}"
+        text += "\n\n" + texts.unsubscribe_text(notification.language, unsubscribe_url)
     email = EmailMultiAlternatives(
         subject, text, settings.DEFAULT_FROM_EMAIL, [notification.recipient]
     )
-    html = render_to_string(
-        "notifications/email.html",
-        {
-            "language": notification.language,
-            "subject": subject,
-            "body": body,
-            "unsubscribe_url": unsubscribe_url,
-            "unsubscribe_line": messages.unsubscribe_line(notification.language),
-        },
+    html = texts.email_html(
+        notification.language, subject=subject, body=body, unsubscribe_url=unsubscribe_url
     )
     email.attach_alternative(html, "text/html")
     if unsubscribe_url:
@@ -160,7 +152,7 @@ def deliver(*, notification_id: int) -> bool:
     connection = None
     try:
         if notification.channel == Notification.Channel.SMS:
-            text = messages.render_sms(
+            text = texts.render_sms(
                 _text_kind(notification), notification.language, _values(notification)
             )
             sms.backend().send(

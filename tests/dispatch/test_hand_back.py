@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from dispatch.services import hand_back_visit
 from fieldservice.errors import InvalidInput, NotAllowed, TransitionNotAllowed
-from notifications.messages import render, render_sms
 from notifications.models import Notification
+from notifications.texts import render, render_sms
 from tests.factories import TechnicianFactory, UserFactory, new_visit
 from tests.helpers import assign_today, client_for
 from tickets.models import TicketEvent, Visit
