@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import icalendar
 from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from tickets.models import Visit
 
@@ -39,11 +41,17 @@ def invitation(visit: Visit, *, sequence: int, cancel: bool = False, language: s
 
 
 def feed(visits, *, tz, name: str, language: str) -> bytes:
-    """A subscription calendar of visits at their planned times, in the technician's zone."""
+    """A subscription calendar of visits at their planned times, in the technician's zone and
+    language (the calendar's name and each visit's status too)."""
+    with translation.override(language):
+        return _feed(visits, tz=tz, name=name, language=language)
+
+
+def _feed(visits, *, tz, name: str, language: str) -> bytes:
     cal = icalendar.Calendar()
     cal.add("prodid", "-//Field service//technician feed//EN")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", f"Visits: {name}")
+    cal.add("x-wr-calname", _("Visits: %(name)s") % {"name": name})
     for visit in visits:
         event = icalendar.Event()
         event.add("uid", visit_uid(visit))

@@ -2,9 +2,10 @@
 the recipient's language (Django's own day and month names) and the place's time zone, and what
 a visit is for ("Repair, washing machine Bosch WAW28").
 
-The words for kinds of job and of appliance are kept here the way messages.py keeps the
-messages' texts, four languages side by side, for the same reason: a message is written in its
-recipient's language, whatever the language of the page that caused it.
+Every word goes through gettext under the recipient's language, whatever the language of the
+page that caused the message: the kinds of job are the ticket's own choice labels; appliance
+categories and visit outcomes have words of their own here, since a sentence wants "washing
+machine" and "a part is needed" where a form's list says "Washing machine" and "Needs parts".
 """
 
 from __future__ import annotations
@@ -15,85 +16,41 @@ from zoneinfo import ZoneInfo
 
 from django.utils import translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 if TYPE_CHECKING:
+    from django.utils.functional import Promise
+
     from tickets.models import Ticket
 
 DAY = "D j M"
 TIME = "H:i"
 
-KINDS: dict[str, dict[str, str]] = {
-    "installation": {
-        "en": "Installation",
-        "it": "Installazione",
-        "es": "Instalación",
-        "bg": "Монтаж",
-    },
-    "repair": {"en": "Repair", "it": "Riparazione", "es": "Reparación", "bg": "Ремонт"},
-    "maintenance": {
-        "en": "Maintenance",
-        "it": "Manutenzione",
-        "es": "Mantenimiento",
-        "bg": "Поддръжка",
-    },
-}
-CATEGORIES: dict[str, dict[str, str]] = {
-    "printer": {"en": "printer", "it": "stampante", "es": "impresora", "bg": "принтер"},
-    "hvac": {
-        "en": "air conditioning",
-        "it": "climatizzatore",
-        "es": "climatización",
-        "bg": "климатик",
-    },
-    "washing_machine": {
-        "en": "washing machine",
-        "it": "lavatrice",
-        "es": "lavadora",
-        "bg": "пералня",
-    },
-    "refrigerator": {
-        "en": "refrigerator",
-        "it": "frigorifero",
-        "es": "frigorífico",
-        "bg": "хладилник",
-    },
-    "dishwasher": {
-        "en": "dishwasher",
-        "it": "lavastoviglie",
-        "es": "lavavajillas",
-        "bg": "съдомиялна",
-    },
-    "pc": {"en": "PC", "it": "PC", "es": "PC", "bg": "компютър"},
-    "network": {"en": "network", "it": "rete", "es": "red", "bg": "мрежа"},
+# An appliance as named inside a sentence ("Repair, washing machine Bosch WAW28"): lower case,
+# and in the customer's words ("air conditioning", not the catalogue's "HVAC").
+CATEGORIES: dict[str, Promise] = {
+    "printer": pgettext_lazy("appliance, in a sentence", "printer"),
+    "hvac": pgettext_lazy("appliance, in a sentence", "air conditioning"),
+    "washing_machine": pgettext_lazy("appliance, in a sentence", "washing machine"),
+    "refrigerator": pgettext_lazy("appliance, in a sentence", "refrigerator"),
+    "dishwasher": pgettext_lazy("appliance, in a sentence", "dishwasher"),
+    "pc": pgettext_lazy("appliance, in a sentence", "PC"),
+    "network": pgettext_lazy("appliance, in a sentence", "network"),
 }
 # Why a visit could not finish, as the follow-up message tells the customer.
-OUTCOMES: dict[str, dict[str, str]] = {
-    "needs_parts": {
-        "en": "a part is needed",
-        "it": "serve un ricambio",
-        "es": "hace falta una pieza",
-        "bg": "нужна е резервна част",  # noqa: RUF001 - Cyrillic is meant
-    },
-    "customer_absent": {
-        "en": "nobody was there",
-        "it": "non c'era nessuno",
-        "es": "no había nadie",
-        "bg": "нямаше никого",
-    },
-    "needs_workshop": {
-        "en": "the appliance must be repaired in our workshop",
-        "it": "l'apparecchio va riparato in laboratorio",
-        "es": "el aparato debe repararse en el taller",
-        "bg": "уредът трябва да се ремонтира в сервиза",  # noqa: RUF001 - Cyrillic
-    },
+OUTCOMES: dict[str, Promise] = {
+    "needs_parts": gettext_lazy("a part is needed"),
+    "customer_absent": gettext_lazy("nobody was there"),
+    "needs_workshop": gettext_lazy("the appliance must be repaired in our workshop"),
 }
 
 
-def _word(words: dict[str, dict[str, str]], key: str, language: str) -> str:
-    forms = words.get(key)
-    if forms is None:
+def _word(words: dict[str, Promise], key: str, language: str) -> str:
+    word = words.get(key)
+    if word is None:
         return key
-    return forms.get(language) or forms["en"]
+    with translation.override(language):
+        return str(word)
 
 
 def _local(moment: datetime.datetime, tz: ZoneInfo | str) -> datetime.datetime:
@@ -137,7 +94,8 @@ def outcome(value: str, language: str) -> str:
 def purpose(ticket: Ticket, language: str) -> str:
     """What the visit is for: the kind of job and the appliance ("Repair, washing machine Bosch
     WAW28"), or the first words of the request when no appliance is named."""
-    kind = _word(KINDS, ticket.kind, language)
+    with translation.override(language):
+        kind = ticket.get_kind_display()
     model = ticket.appliance.model if ticket.appliance_id else ticket.appliance_model
     if model is not None:
         category = _word(CATEGORIES, model.category, language)
