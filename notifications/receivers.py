@@ -6,7 +6,7 @@ import datetime
 
 from django.conf import settings
 from django.dispatch import receiver
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from dispatch import events as dispatch_events
 from fieldservice import events as account_events

@@ -4,11 +4,12 @@ the recipient chose, each handed to a worker once the change commits."""
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from customers.models import Customer
 from technicians.models import Technician
@@ -18,6 +19,15 @@ from .. import wording
 from ..models import Notification, Preference
 from .queue import enqueue_on_commit
 from .recipients import Kind, after_quiet_hours, channels_of, config, staff_language
+
+if TYPE_CHECKING:
+    from django.utils.functional import Promise
+
+
+def _in(language: str, word: str | Promise) -> str:
+    """A word for a payload, fixed in the recipient's language when the row is written."""
+    with translation.override(language):
+        return str(word)
 
 
 def notify_customer(
@@ -127,11 +137,12 @@ def notify_technician(
     *,
     technician: Technician | None,
     visit: Visit,
-    change: str,
+    change: str | Promise,
     planned_start: datetime.datetime | None,
 ) -> Notification | None:
     """Tell a technician about a change to today's or tomorrow's schedule (their local days),
-    on the channels they chose. Returns the email notification, if any."""
+    on the channels they chose. Returns the email notification, if any. `change` is a lazy
+    word ("Added"), written in the technician's language, not in that of the request."""
     if technician is None or planned_start is None:
         return None
     tz = ZoneInfo(str(technician.timezone))
@@ -148,7 +159,7 @@ def notify_technician(
         due_at=after_quiet_hours(timezone.now(), preference, tz),
         payload={
             "number": visit.ticket.number,
-            "change": change,
+            "change": _in(language, change),
             "what": wording.purpose(visit.ticket, language),
             "window": wording.when(planned_start, tz, language),
             "address": str(visit.ticket.site),

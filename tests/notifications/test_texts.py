@@ -7,7 +7,7 @@ import json
 
 import icalendar
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from dispatch.services import assign_visit
 from notifications import services
@@ -127,3 +127,13 @@ def test_the_invitation_is_named_in_a_bulgarian_customers_language(mailoutbox):
     ((_name, content, _mimetype),) = message.attachments
     event = next(iter(icalendar.Calendar.from_ical(content).walk("VEVENT")))
     assert str(event["summary"]) == f"Ремонт, пералня Bosch WAW28 ({visit.ticket.number})"
+
+
+def test_a_technicians_change_is_worded_in_their_language_not_the_requests():
+    tech = TechnicianFactory(user__email="marco@example.com")
+
+    # A dispatcher working in Italian assigns the visit; the technician reads the staff's language.
+    with translation.override("it"):
+        assign_visit(visit=new_visit(), technician=tech, start=tomorrow_at(9), by=None)
+
+    assert Notification.objects.get(kind="tech_change").payload["change"] == "Added"
