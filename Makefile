@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: run test test-inner lint fmt migrate seed bench venv clean
+.PHONY: run test test-inner lint fmt migrate seed bench venv messages clean
 
 venv: $(VENV)/.installed node_modules/.installed
 
@@ -20,8 +20,15 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# The compiled catalogs (.mo) from the committed ones (.po): built here, never committed.
+# compilemessages walks the tree for locale folders; other people's packages are not ours to build.
+messages: venv
+	bin/system-deps gettext
+	test ! -d locale || $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules \
+		--ignore=var --ignore=staticfiles
+
 # The app with demo data on SQLite, tasks run in-process, at http://127.0.0.1:8000/
-run: venv
+run: venv messages
 	mkdir -p var
 	DATABASE_URL=sqlite:///var/db.sqlite3 REDIS_URL= $(PY) manage.py migrate --noinput
 	DATABASE_URL=sqlite:///var/db.sqlite3 REDIS_URL= $(PY) manage.py seed_demo
@@ -32,9 +39,10 @@ test: venv
 	bin/system-deps
 	bin/with-services $(MAKE) --no-print-directory test-inner
 
-test-inner: lint
+test-inner: lint messages
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py check_translations
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: venv
