@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils import formats
+from babel.numbers import format_currency
+from django.conf import settings
+from django.utils import translation
 
 
 @dataclass(frozen=True)
@@ -14,5 +16,8 @@ class Money:
     currency: str
 
     def __str__(self) -> str:
-        # Two decimals with the language's separators ("45.00 EUR", "45,00 EUR").
-        return f"{formats.number_format(self.amount, 2, use_l10n=True)} {self.currency}"
+        # The reader's language places the symbol and separators: "€1,234.50" in English,
+        # "1.234,50 €" in Italian and Spanish, "1 234,50 €" in Bulgarian. Django has no
+        # currency formats, babel's CLDR data does.
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        return format_currency(self.amount, self.currency, locale=translation.to_locale(language))
