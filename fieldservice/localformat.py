@@ -48,6 +48,15 @@ def first_day_of_week(language: str | None = None) -> int:
     return int(formats.get_format("FIRST_DAY_OF_WEEK", lang=_language(language)))
 
 
+def week_of(day: datetime.date, language: str | None = None) -> list[datetime.date]:
+    """The seven days of DAY's week as the language's calendars lay it out: Monday to Sunday
+    in Italian, Spanish and Bulgarian, Sunday to Saturday in English."""
+    # date.weekday() counts from Monday = 0; FIRST_DAY_OF_WEEK from Sunday = 0.
+    back = (day.weekday() + 1 - first_day_of_week(language)) % 7
+    start = day - datetime.timedelta(days=back)
+    return [start + datetime.timedelta(days=n) for n in range(7)]
+
+
 def moment(
     value: datetime.datetime | datetime.date | datetime.time | None,
     style: str = "day_time",
