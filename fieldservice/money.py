@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 from babel.numbers import format_currency
 from django.conf import settings
 from django.utils import translation
+
+# CLDR's currency spacing, which babel leaves out: a code or a lettered symbol is kept apart
+# from the digits ("CHF 85.00", "85,00 лв."), a sign such as € or $ is not.
+_LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 
 
 @dataclass(frozen=True)
@@ -20,4 +25,5 @@ class Money:
         # "1.234,50 €" in Italian and Spanish, "1 234,50 €" in Bulgarian. Django has no
         # currency formats, babel's CLDR data does.
         language = translation.get_language() or settings.LANGUAGE_CODE
-        return format_currency(self.amount, self.currency, locale=translation.to_locale(language))
+        text = format_currency(self.amount, self.currency, locale=translation.to_locale(language))
+        return _LETTER_DIGIT.sub("\N{NO-BREAK SPACE}", text)

@@ -37,6 +37,12 @@ def test_money_is_written_as_the_readers_language_writes_it(language, expected):
         assert str(Money(Decimal("1234.5"), "EUR")) == expected
 
 
+def test_a_currency_written_in_letters_is_kept_apart_from_the_amount():
+    with translation.override("en"):
+        assert str(Money(Decimal("85"), "CHF")) == f"CHF{NBSP}85.00"
+        assert str(Money(Decimal("-5"), "USD")) == "-$5.00"
+
+
 @pytest.mark.parametrize(
     ("language", "day_time", "long_day"),
     [
