@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from fieldservice import localformat
 from fieldservice.errors import (
     BreaksPromisedWindow,
     MissingCertification,
@@ -116,12 +117,9 @@ def ensure_not_off(
             _("%(name)s is off from %(from)s to %(to)s%(why)s.")
             % {
                 "name": technician,
-                "from": off.starts_at.astimezone(ZoneInfo(str(technician.timezone))).strftime(
-                    "%Y-%m-%d %H:%M"
-                ),
-                "to": off.ends_at.astimezone(ZoneInfo(str(technician.timezone))).strftime(
-                    "%Y-%m-%d %H:%M"
-                ),
+                # On the technician's clock, in the reader's language: "3 Dec 2026 08:00".
+                "from": localformat.moment(off.starts_at, "date_time", tz=technician.timezone),
+                "to": localformat.moment(off.ends_at, "date_time", tz=technician.timezone),
                 "why": f" ({off.reason})" if off.reason else "",
             }
         )

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from fieldservice import localformat
 from fieldservice.errors import (
     BreaksPromisedWindow,
     DomainError,
@@ -42,6 +43,7 @@ def _board_context(request, day: datetime.date | None = None) -> dict:
         "day": day,
         "previous_day": day - datetime.timedelta(days=1),
         "next_day": day + datetime.timedelta(days=1),
+        "week": localformat.week_of(day),
         "today": timezone.localdate(),
         "rows": selectors.board_rows(day=day),
         "queue": selectors.queue(

@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dispatch.services import hand_back_visit
+from fieldservice import localformat
 from fieldservice.errors import (
     DomainError,
     InvalidInput,
@@ -47,11 +47,12 @@ ALWAYS_REFUSED = (InvalidInput, NotAllowed, TransitionNotAllowed)
 
 
 def _local(moment: datetime.datetime | None, technician: Technician | None) -> str:
-    """A moment as the technician reads it: on their own clock (day/month hours:minutes)."""
+    """A moment as the technician reads it: on their own clock, in their language
+    ("Thu 3 Dec 08:00")."""
     if moment is None:
         return "-"
     tz = ZoneInfo(str(technician.timezone)) if technician is not None else None
-    return timezone.localtime(moment, tz).strftime("%d/%m %H:%M")
+    return localformat.moment(moment, "day_time", tz=tz)
 
 
 def _visit_state(visit: Visit) -> dict:

@@ -209,6 +209,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Rome")
 USE_I18N = True
 USE_TZ = True
+# Our own formats per language (fieldservice/formats/<lang>/formats.py) over Django's.
+FORMAT_MODULE_PATH = "fieldservice.formats"
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -476,6 +478,8 @@ FIELDSERVICE = {
     "CHANGE_CUTOFF_HOURS": env.int("CHANGE_CUTOFF_HOURS", default=24),
     # The number customers call when a change is no longer possible online.
     "COMPANY_PHONE": env.str("COMPANY_PHONE", default=""),
+    # The company's country (ISO 3166): its phone numbers are shown in national format.
+    "COUNTRY": env.str("COUNTRY", default="IT").strip().upper(),
     # What billable work costs, shown before a customer books: the call-out fee and the hourly
     # labour rate, in CURRENCY (ISO 4217). Unset, the portal says the desk gives the prices.
     "CURRENCY": _currency(),

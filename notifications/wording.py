@@ -15,16 +15,15 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from fieldservice import localformat
 
 if TYPE_CHECKING:
     from django.utils.functional import Promise
 
     from tickets.models import Ticket
 
-DAY = "D j M"
-TIME = "H:i"
 
 # An appliance as named inside a sentence ("Repair, washing machine Bosch WAW28"): lower case,
 # and in the customer's words ("air conditioning", not the catalogue's "HVAC").
@@ -57,16 +56,22 @@ def _local(moment: datetime.datetime, tz: ZoneInfo | str) -> datetime.datetime:
     return moment.astimezone(ZoneInfo(str(tz)))
 
 
+def _day_time(moment: datetime.datetime, language: str) -> str:
+    return f"{localformat.moment(moment, 'day', language=language)}, {_time(moment, language)}"
+
+
+def _time(moment: datetime.datetime, language: str) -> str:
+    return localformat.moment(moment, "time", language=language)
+
+
 def when(moment: datetime.datetime, tz: ZoneInfo | str, language: str) -> str:
-    """A moment as a local day and time: "Thu 3 Dec, 08:00"."""
-    with translation.override(language):
-        return date_format(_local(moment, tz), f"{DAY}, {TIME}")
+    """A moment as a local day and time: "Thu 3 Dec, 08:00", "gio 3 dic, 08:00"."""
+    return _day_time(_local(moment, tz), language)
 
 
 def day(value: datetime.date, language: str) -> str:
     """A day: "Thu 3 Dec"."""
-    with translation.override(language):
-        return date_format(value, DAY)
+    return localformat.moment(value, "day", language=language)
 
 
 def window(
@@ -80,10 +85,9 @@ def window(
     if start is None or end is None:
         return "-"
     first, last = _local(start, tz), _local(end, tz)
-    with translation.override(language):
-        if first.date() == last.date():
-            return f"{date_format(first, f'{DAY}, {TIME}')}-{date_format(last, TIME)}"
-        return f"{date_format(first, f'{DAY}, {TIME}')} - {date_format(last, f'{DAY}, {TIME}')}"
+    if first.date() == last.date():
+        return f"{_day_time(first, language)}-{_time(last, language)}"
+    return f"{_day_time(first, language)} - {_day_time(last, language)}"
 
 
 def outcome(value: str, language: str) -> str:

@@ -19,7 +19,7 @@ from customers.services import add_site, email_in_use
 from dispatch import availability
 from dispatch.selectors import company_tz
 from dispatch.services import assign_visit
-from fieldservice import roles
+from fieldservice import localformat, roles
 from fieldservice.accounts import email_taken
 from fieldservice.errors import (
     DomainError,
@@ -379,7 +379,7 @@ def change_refusal(visit: Visit) -> str | None:
                     "Changes are possible up to %(h)d hours before the visit. "
                     "Please call us on %(phone)s."
                 )
-                % {"h": hours, "phone": phone}
+                % {"h": hours, "phone": localformat.phone(phone)}
             )
         return str(
             _("Changes are possible up to %(h)d hours before the visit. Please call us.")

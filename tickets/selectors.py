@@ -8,12 +8,11 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from catalog.selectors import CodeMatch, match_codes
 from customers.models import Appliance, ApplianceModel, Customer
-from fieldservice import roles
+from fieldservice import localformat, roles
 from technicians.models import Skill, Technician
 
 from .coverage import CoverageDecision, decide_coverage
@@ -152,4 +151,4 @@ def _local_time(raw: str, tz: ZoneInfo) -> str:
         return ""
     if moment.tzinfo is None:
         return ""
-    return date_format(moment.astimezone(tz), "D j M H:i")
+    return localformat.moment(moment, "day_time", tz=tz)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime
 import logging
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -14,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from dispatch.selectors import estimated_arrival
+from fieldservice import localformat
 from portal.services import report_token
 from tickets import reports
 from tickets.models import Visit
@@ -74,7 +74,7 @@ def _values(notification: Notification) -> dict[str, str]:
     if notification.kind == Kind.FOLLOW_UP:
         values["reason"] = wording.outcome(visit.outcome, language)
     if notification.kind == Kind.EN_ROUTE and (eta := estimated_arrival(visit)) is not None:
-        values["eta"] = eta.astimezone(ZoneInfo(str(ticket.site.timezone))).strftime("%H:%M")
+        values["eta"] = localformat.moment(eta, "time", tz=ticket.site.timezone, language=language)
     return values
 
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth.models import User
 
+from fieldservice import localformat
 from technicians.models import Technician
 from tickets.models import Ticket, Visit
 
@@ -76,7 +77,8 @@ def write_next_day_schedules(*, now: datetime.datetime) -> int:
         _tech, tz, tomorrow, _due = evening[visit.technician_id]
         if visit.planned_start.astimezone(tz).date() == tomorrow:
             lines.setdefault(visit.technician_id, []).append(
-                f"{visit.planned_start.astimezone(tz):%H:%M} {visit.ticket.number} "
+                f"{localformat.moment(visit.planned_start, 'time', tz=tz, language=language)} "
+                f"{visit.ticket.number} "
                 f"{wording.purpose(visit.ticket, language)}: "
                 f"{visit.ticket.customer}, {visit.ticket.site}"
             )

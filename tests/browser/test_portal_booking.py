@@ -52,8 +52,8 @@ def test_a_tap_on_a_window_shows_a_review_and_only_confirming_books(
     expect(review).to_contain_text("Bosch WAN28208IT")
     expect(page.get_by_test_id("coverage")).to_contain_text("Billable")
     expect(page.get_by_test_id("coverage")).to_contain_text("No warranty on record")
-    expect(page.get_by_test_id("rates")).to_contain_text("a call-out fee of 45.00 EUR")
-    expect(page.get_by_test_id("rates")).to_contain_text("then 62.50 EUR for each hour")
+    expect(page.get_by_test_id("rates")).to_contain_text("a call-out fee of €45.00")
+    expect(page.get_by_test_id("rates")).to_contain_text("then €62.50 for each hour")
     assert not Ticket.objects.exists()
 
     page.get_by_role("button", name="Confirm booking").click()

@@ -1,8 +1,9 @@
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from dispatch.rules import ensure_not_off
 from dispatch.services import assign_visit, unassign_visit
 from fieldservice.errors import (
     DomainError,
@@ -242,3 +243,14 @@ def test_an_en_route_visit_cannot_be_moved(next_monday):
 
     with pytest.raises(DomainError, match="cannot be moved"):
         assign_visit(visit=visit, technician=tech, start=at(next_monday, 14), by=None)
+
+
+def test_a_technicians_time_off_is_named_in_the_readers_language_on_their_clock():
+    start = datetime.datetime(2030, 12, 5, 7, 0, tzinfo=datetime.UTC)  # 08:00 in Rome
+    off = TimeOffFactory(starts_at=start, ends_at=start + datetime.timedelta(hours=4))
+
+    with translation.override("it"), pytest.raises(TechnicianOff) as refused:
+        ensure_not_off(off.technician, start, start + datetime.timedelta(hours=1))
+
+    assert "5 dic 2030 08:00" in str(refused.value)
+    assert "5 dic 2030 12:00" in str(refused.value)

@@ -420,3 +420,21 @@ def test_a_blocks_text_is_the_start_of_its_spoken_name_however_long_the_customer
 
     assert f"<b>P{visit.ticket.priority}</b> {customer}</div>" in board
     assert f'aria-label="P{visit.ticket.priority} {customer} · ' in board
+
+
+@pytest.mark.parametrize(
+    ("language", "weekday", "name"),
+    [("en", 6, "Sun"), ("it", 0, "lun"), ("es", 0, "lun"), ("bg", 0, "пн")],
+)
+def test_the_boards_week_starts_on_the_languages_first_day(
+    dispatcher_client, language, weekday, name
+):
+    day = timezone.localdate()
+
+    response = dispatcher_client.get(board_url(day), HTTP_ACCEPT_LANGUAGE=language)
+
+    week = response.context["week"]
+    assert [d.weekday() for d in week] == [(weekday + n) % 7 for n in range(7)]
+    assert day in week
+    nav = response.text.split('data-testid="board-week"')[1].split("</nav>")[0]
+    assert nav.split("</a>")[0].rsplit(">", 1)[1].startswith(name)

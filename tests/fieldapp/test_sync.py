@@ -149,7 +149,7 @@ def test_a_conflict_names_the_new_start_on_the_technicians_own_clock(phone, visi
     local = moved.planned_start.astimezone(ZoneInfo(str(technician.timezone)))
     utc = moved.planned_start.astimezone(datetime.UTC)
     assert local.hour != utc.hour  # Rome is never on UTC's clock
-    assert f"planned {local:%d/%m %H:%M}" in results[0]["message"]
+    assert f"planned {local:%a %-d %b %H:%M}" in results[0]["message"]
 
 
 def test_an_action_another_user_made_on_the_phone_is_refused_not_applied(phone, visit, technician):

@@ -128,3 +128,14 @@ def test_the_step_form_does_not_let_a_technician_cancel_his_visit(tech_client, t
     assert "tell the dispatcher you cannot come" in response.text
     visit.refresh_from_db()
     assert visit.status == Visit.Status.SCHEDULED
+
+
+def test_the_job_page_shows_the_customers_phone_nationally_and_dials_it_in_e164(
+    tech_client, technician
+):
+    visit = assign_today(new_visit(), technician)
+
+    page = tech_client.get(reverse("tech:job", args=[visit.pk])).text
+
+    assert 'href="tel:+393471234567"' in page
+    assert "347 123 4567" in page  # the company is in Italy: an Italian mobile, as dialled there

@@ -27,9 +27,9 @@ THURSDAY = datetime.date(2030, 12, 5)
 # What a reader of each language expects to read, as they would write it.
 EXPECTED = {
     "en": ("Thu 5 Dec, 08:00-10:00", "Repair, washing machine Bosch WAW28"),
-    "it": ("Gio 5 Dic, 08:00-10:00", "Riparazione, lavatrice Bosch WAW28"),
-    "es": ("jue 5 Dic, 08:00-10:00", "Reparación, lavadora Bosch WAW28"),
-    "bg": ("Чет 5 Дек, 08:00-10:00", "Ремонт, пералня Bosch WAW28"),
+    "it": ("gio 5 dic, 08:00-10:00", "Riparazione, lavatrice Bosch WAW28"),
+    "es": ("jue 5 dic, 08:00-10:00", "Reparación, lavadora Bosch WAW28"),
+    "bg": ("чт, 5 дек, 08:00-10:00", "Ремонт, пералня Bosch WAW28"),
 }
 # "Thu 5 Dec, 09:00" for a day the test cannot fix (tomorrow, today).
 LOCAL_TIME = r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} [A-Z][a-z]{2}, \d\d:\d\d"

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from fieldservice.money import Money
 from tests.factories import ApplianceFactory, ServiceContractFactory, TechnicianFactory
@@ -83,7 +84,8 @@ def test_reviewing_a_window_that_is_not_offered_says_so_beside_it(portal, custom
 
 
 def test_money_is_shown_with_two_decimals_and_its_currency():
-    assert str(Money(Decimal("45"), "EUR")) == "45.00 EUR"
+    with translation.override("en"):
+        assert str(Money(Decimal("45"), "EUR")) == "€45.00"
 
 
 def test_a_price_setting_that_is_not_an_amount_fails_loudly_naming_it():

@@ -77,11 +77,11 @@ def test_the_report_shows_the_company_its_logo_the_photos_and_prices_with_curren
     assert re.search(r'<img src="data:image/svg\+xml;base64,[^"]+" alt="Idraulica Rossi">', page)
     assert _photo_src(finished) in page
     assert "Worn drain pump" in page
-    assert "85.00 CHF" in page
+    assert "CHF\N{NO-BREAK SPACE}85.00" in page
 
 
 def test_prices_are_written_the_way_of_the_reports_language(finished):
-    assert "85,00 EUR" in reports.as_html(finished, language="it")
+    assert "85,00\N{NO-BREAK SPACE}€" in reports.as_html(finished, language="it")
 
 
 def test_the_pdf_carries_the_photo_beside_the_signature(finished):
