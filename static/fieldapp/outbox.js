@@ -99,7 +99,16 @@
       if (action.type === "step" || String(action.visit) !== steps.dataset.visit) continue;
       const item = document.createElement("li");
       item.className = "waiting";
-      const label = list.dataset[`label${action.type[0].toUpperCase()}${action.type.slice(1)}`];
+      const label = {
+        note: gettext("Note"),
+        part: gettext("Part used"),
+        option: gettext("Repair offered"),
+        choose: gettext("Chosen"),
+        decline: gettext("Declined"),
+        sign: gettext("Signature"),
+        photo: gettext("Photo"),
+        hand_back: gettext("I cannot come"),
+      }[action.type];
       item.textContent = `${label || action.type}: ${describe(action)} (${gettext("waiting to be sent")})`;
       list.append(item);
     }
