@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 
 from . import views
 from .health import HealthView
@@ -16,6 +17,9 @@ urlpatterns = [
     path("accounts/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("healthz", views.healthz, name="healthz"),
+    # The scripts' words (gettext() in static/*/*.js), in the request's language. base.html asks
+    # for it with ?l=<language> so the service worker's copy is one per language (issue 21).
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("health/", HealthView.as_view(), name="health"),
     path("admin/", admin.site.urls),

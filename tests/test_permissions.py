@@ -94,6 +94,7 @@ MATRIX = {
     "home": _row(customer=302, technician=302, dispatcher=302, staff=302),
     "healthz": _everyone(200),
     "favicon": _everyone(200),
+    "javascript-catalog": _everyone(200),
     "health": _row(anonymous=404, customer=404, technician=404, dispatcher=404, staff=200),
     # The first line's intake.
     "desk:intake": _row(dispatcher=200),

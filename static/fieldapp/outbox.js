@@ -75,7 +75,7 @@
     if (shown.dataset.server === undefined) shown.dataset.server = shown.textContent;
     const target = last && steps.querySelector(`input[name=to][value="${last.to}"]`);
     shown.textContent = target
-      ? `${target.form.dataset.statusLabel} (${steps.dataset.waitingLabel})`
+      ? `${target.form.dataset.statusLabel} (${gettext("waiting to be sent")})`
       : shown.dataset.server;
   }
 
@@ -99,8 +99,17 @@
       if (action.type === "step" || String(action.visit) !== steps.dataset.visit) continue;
       const item = document.createElement("li");
       item.className = "waiting";
-      const label = list.dataset[`label${action.type[0].toUpperCase()}${action.type.slice(1)}`];
-      item.textContent = `${label || action.type}: ${describe(action)} (${list.dataset.waitingLabel})`;
+      const label = {
+        note: gettext("Note"),
+        part: gettext("Part used"),
+        option: gettext("Repair offered"),
+        choose: gettext("Chosen"),
+        decline: gettext("Declined"),
+        sign: gettext("Signature"),
+        photo: gettext("Photo"),
+        hand_back: gettext("I cannot come"),
+      }[action.type];
+      item.textContent = `${label || action.type}: ${describe(action)} (${gettext("waiting to be sent")})`;
       list.append(item);
     }
   }
@@ -118,7 +127,9 @@
     const theirs = actions.length - waiting.length + kept.length - conflicts.length;
     if (others) {
       others.hidden = !theirs;
-      others.textContent = theirs ? box.dataset.othersMessage.replace("%(count)s", theirs) : "";
+      // Plural by the count: languages with more than one plural form need it (issue 21).
+      const message = ngettext("%(count)s action waiting for another technician to sign in on this phone, kept for them and not sent.", "%(count)s actions waiting for another technician to sign in on this phone, kept for them and not sent.", theirs);
+      others.textContent = theirs ? interpolate(message, { count: theirs }, true) : "";
     }
     const list = document.getElementById("outbox-conflicts");
     if (!list) return;
@@ -129,7 +140,7 @@
       if (conflict.retry) {
         // Only where the server said sending it again can help (the visit changed meanwhile).
         const again = document.createElement("button");
-        again.textContent = list.dataset.applyLabel;
+        again.textContent = gettext("Apply anyway");
         again.onclick = async () => {
           await remove("conflicts", conflict.key);
           await put("actions", { ...conflict.action, key: conflict.key + "-forced", force: true });
@@ -138,7 +149,7 @@
         item.append(again);
       }
       const drop = document.createElement("button");
-      drop.textContent = list.dataset.dropLabel;
+      drop.textContent = gettext("Discard");
       drop.onclick = async () => { await remove("conflicts", conflict.key); show(); };
       item.append(drop);
       list.append(item);

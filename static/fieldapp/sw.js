@@ -17,6 +17,9 @@ const OFFLINE = "/tech/offline/";
 // Fetched by the browser without cookies, so its answer never carries a key: kept out of here,
 // or installing the app would read as signing out and drop the kept pages.
 const MANIFEST = "/tech/manifest.webmanifest";
+// The scripts' words: the same for everyone in one language, and asked for with ?l=<language>,
+// so each language is its own cached copy and switching language fetches the new one.
+const CATALOG = "/jsi18n/";
 const KEY = /^[0-9a-f]{16,64}$/;
 
 self.addEventListener("install", (event) => {
@@ -90,7 +93,7 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (url.pathname === OFFLINE || url.pathname === MANIFEST) return; // the same for everyone
-  if (url.pathname.startsWith("/static/")) {
+  if (url.pathname.startsWith("/static/") || url.pathname === CATALOG) {
     event.respondWith(caches.match(request, { cacheName: STATIC }).then(
       (hit) => hit || fetch(request).then((response) => {
         if (response.ok) {

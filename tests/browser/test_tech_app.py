@@ -286,7 +286,8 @@ def test_queued_actions_wait_for_the_technician_who_made_them(
 
     # Shown once the outbox has been looked through (and B's own actions sent: none).
     expect(page.get_by_test_id("outbox-others")).to_have_text(
-        "Waiting for another technician to sign in on this phone: 1, kept for them and not sent."
+        "1 action waiting for another technician to sign in on this phone,"
+        " kept for them and not sent."
     )
     expect(page.get_by_test_id("outbox-count")).to_have_text("0")
     assert sent == []
@@ -359,3 +360,20 @@ def test_an_action_queued_before_actions_had_an_owner_is_sent_not_left_forever(
     entry = JobEntry.objects.get(visit=visit)
     assert (entry.text, entry.by) == ("Written before the upgrade", technician.user)
     expect(page.get_by_test_id("outbox-others")).to_be_hidden()
+
+
+def test_an_italian_technicians_offline_step_is_marked_waiting_in_italian(
+    phone, live_server, technician
+):
+    # The words come from the JavaScript catalog (issue 21): needs the Italian djangojs catalog
+    # compiled in locale/, which the integrator merges.
+    context, page = phone
+    context.set_extra_http_headers({"Accept-Language": "it"})
+    visit = assign_today(new_visit(), technician)
+    page.goto(f"{live_server.url}/tech/visits/{visit.pk}/")
+    expect(page.get_by_test_id("outbox-count")).to_have_text("0")
+
+    context.set_offline(True)
+    page.locator("form[data-after] button").first.click()
+    expect(page.get_by_test_id("outbox-count")).to_have_text("1")
+    expect(page.get_by_test_id("visit-status")).to_contain_text("(in attesa di invio)")
