@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+# The day of work the whole-page tests share (screenshots, the pages in each language).
+from .demo_day import company, day  # noqa: F401 - fixtures
+
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # between page actions are still plain synchronous calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
