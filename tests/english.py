@@ -28,11 +28,14 @@ class English:
 
     texts: frozenset[str]
     patterns: tuple[re.Pattern[str], ...]
+    # What the language itself says: a translation may happen to be spelled like another
+    # message's English ("Planning", Italian for the board, is also an English status).
+    translations: frozenset[str]
 
     def left_in(self, shown: Iterable[str]) -> list[str]:
         """Every shown text that is one of the English originals, whole."""
         found = []
-        for text in {" ".join(t.split()) for t in shown}:
+        for text in {" ".join(t.split()) for t in shown} - self.translations:
             if text in self.texts or any(p.fullmatch(text) for p in self.patterns):
                 found.append(text)
         return sorted(found)
@@ -48,6 +51,7 @@ def english(language: str) -> English:
     of a single character, or made of placeholders and punctuation only, say nothing English."""
     texts: set[str] = set()
     patterns: list[re.Pattern[str]] = []
+    translations: set[str] = set()
     for domain in ("django", "djangojs"):
         path = LOCALE / language / "LC_MESSAGES" / f"{domain}.po"
         if not path.exists():
@@ -65,6 +69,7 @@ def english(language: str) -> English:
             )
             for original, msgstr in pairs:
                 msgid = _words(original)
+                translations.add(_words(msgstr))
                 if not msgstr or _words(msgstr) == msgid:
                     continue
                 bare = PLACEHOLDER.sub("", msgid)
@@ -75,4 +80,4 @@ def english(language: str) -> English:
                     patterns.append(re.compile(".+?".join(re.escape(p) for p in pieces)))
                 else:
                     texts.add(msgid)
-    return English(frozenset(texts), tuple(patterns))
+    return English(frozenset(texts), tuple(patterns), frozenset(translations))
