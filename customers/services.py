@@ -243,3 +243,10 @@ def update_customer(*, customer: Customer, **changes: Any) -> Customer:
             setattr(customer, field, changes[field] or "")
     _save_contact(customer)
     return customer
+
+
+def follow_chosen_language(sender: object, *, user: User, language: str, **kwargs: object) -> None:
+    """A customer who chooses a language on a page gets their messages in it too: their
+    customer record (which phone callers without a login also have) follows the choice."""
+    if language:
+        Customer.objects.filter(user=user).update(language=language)

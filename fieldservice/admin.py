@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .accounts import email_taken
-from .models import ApiToken, IdempotencyRecord, digest
+from .models import ApiToken, IdempotencyRecord, Profile, digest
 
 
 class UserChangeForm(auth_forms.UserChangeForm):
@@ -21,12 +21,22 @@ class UserChangeForm(auth_forms.UserChangeForm):
         return email
 
 
+class ProfileInline(admin.StackedInline):
+    """The language the person reads: staff can set a technician's or dispatcher's here."""
+
+    model = Profile
+    can_delete = False
+    extra = 1
+    max_num = 1
+
+
 admin.site.unregister(User)
 
 
 @admin.register(User)
 class UserAdmin(auth_admin.UserAdmin):
     form = UserChangeForm
+    inlines = [ProfileInline]
 
 
 @admin.register(ApiToken)

@@ -17,7 +17,7 @@ class FieldserviceConfig(AppConfig):
     def ready(self) -> None:
         # The sign-in guards' signal receivers and what a new password ends, connected once
         # the models have loaded.
-        from . import accounts, logins  # noqa: F401, PLC0415 - imported for their effect
+        from . import accounts, languages, logins  # noqa: F401, PLC0415 - imported for their effect
 
         if settings.IN_PROCESS_WORKER:
             # Started by the first request, not here: management commands (migrate, the

@@ -107,6 +107,8 @@ MIDDLEWARE = [
     "fieldservice.public_address.ServedAddressMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in person's saved language over the browser's (fieldservice/languages.py).
+    "fieldservice.languages.UserLanguageMiddleware",
     "fieldapp.middleware.OfflineCacheKeyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -19,6 +19,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # The scripts' words (gettext() in static/*/*.js), in the request's language. base.html asks
     # for it with ?l=<language> so the service worker's copy is one per language (issue 21).
+    # The language switcher (base.html); named as Django's own view, which it wraps.
+    path("i18n/setlang/", views.choose_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("health/", HealthView.as_view(), name="health"),

@@ -15,9 +15,12 @@ from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
-from . import roles
+from . import languages, roles
 from .api import problem
+from .errors import DomainError
 from .forms import PasswordResetForm, SignInForm
 
 
@@ -113,3 +116,18 @@ class PasswordResetView(auth_views.PasswordResetView):
     whether the address has an account or not."""
 
     form_class = PasswordResetForm
+
+
+@require_POST
+def choose_language(request):
+    """The language switcher's form: Django's set_language (the cookie, back to the page), and
+    for a signed-in person their profile too, so every page and message follows them."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in languages.available():
+        try:
+            languages.choose_language(user=request.user, language=language)
+        except DomainError:  # not one of ours: set_language has ignored it as well
+            return response
+        request.session[languages.SESSION_KEY] = language
+    return response

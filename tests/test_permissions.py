@@ -95,6 +95,8 @@ MATRIX = {
     "healthz": _everyone(200),
     "favicon": _everyone(200),
     "javascript-catalog": _everyone(200),
+    # The language switcher: anyone may choose, and is sent back to the page.
+    "set_language": _everyone(302),
     "health": _row(anonymous=404, customer=404, technician=404, dispatcher=404, staff=200),
     # The first line's intake.
     "desk:intake": _row(dispatcher=200),
@@ -170,6 +172,7 @@ MATRIX = {
 
 POST_ONLY = {
     "logout",
+    "set_language",
     "desk:add_appliance",
     "desk:add_site",
     "plan:request",
@@ -213,7 +216,7 @@ OBJECT_OF = {
     *TOKEN_LINKS,
 }
 # Redirects that are the page's own answer, not the way to the login page.
-OWN_REDIRECTS = {"logout", "password_reset_confirm"}
+OWN_REDIRECTS = {"logout", "password_reset_confirm", "set_language"}
 
 
 def page_patterns() -> dict[str, str]:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth.models import User
 
-from fieldservice import localformat
+from fieldservice import languages, localformat
 from technicians.models import Technician
 from tickets.models import Ticket, Visit
 
@@ -54,7 +54,9 @@ def write_next_day_schedules(*, now: datetime.datetime) -> int:
         datetime.datetime.combine(evening[pk][2], datetime.time(), tzinfo=evening[pk][1])
         for pk in techs
     ]
-    language = staff_language()
+    # Each technician's own language, else the company's.
+    chosen = languages.languages_of({evening[pk][0].user_id for pk in techs})
+    language_of = {pk: chosen[evening[pk][0].user_id] or staff_language() for pk in techs}
     lines: dict[int, list[str]] = {}
     for visit in (
         Visit.objects.filter(
@@ -76,6 +78,7 @@ def write_next_day_schedules(*, now: datetime.datetime) -> int:
         assert visit.planned_start is not None
         _tech, tz, tomorrow, _due = evening[visit.technician_id]
         if visit.planned_start.astimezone(tz).date() == tomorrow:
+            language = language_of[visit.technician_id]
             lines.setdefault(visit.technician_id, []).append(
                 f"{localformat.moment(visit.planned_start, 'time', tz=tz, language=language)} "
                 f"{visit.ticket.number} "
@@ -87,6 +90,7 @@ def write_next_day_schedules(*, now: datetime.datetime) -> int:
         if pk not in lines:
             continue
         tech, tz, tomorrow, due = evening[pk]
+        language = language_of[pk]
         rows.append(
             Notification(
                 kind=Kind.TECH_SCHEDULE,

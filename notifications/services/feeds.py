@@ -59,4 +59,4 @@ def feed_calendar(feed: CalendarFeed) -> bytes:
         )
         .prefetch_related("ticket__error_codes")
     )
-    return calendar.feed(visits, tz=tz, name=str(tech), language=staff_language())
+    return calendar.feed(visits, tz=tz, name=str(tech), language=staff_language(tech.user))

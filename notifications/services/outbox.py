@@ -150,7 +150,7 @@ def notify_technician(
     if planned_start.astimezone(tz).date() not in (today, today + datetime.timedelta(days=1)):
         return None
     preference = Preference.objects.filter(technician=technician).first()
-    language = staff_language()
+    language = staff_language(technician.user)
     return _write(
         channels_of(preference, email=technician.user.email, phone=technician.phone),
         kind=Kind.TECH_CHANGE,

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
+from fieldservice import languages
+
 from ..models import Notification
 
 if TYPE_CHECKING:
@@ -70,5 +72,7 @@ def channels_of(
     return [(channel, address) for channel, address, want in wanted if want and address]
 
 
-def staff_language() -> str:
-    return settings.LANGUAGE_CODE
+def staff_language(user: object = None) -> str:
+    """The language a member of staff reads their messages in: their own choice, else the
+    company's (LANGUAGE_CODE)."""
+    return languages.language_of(user) or settings.LANGUAGE_CODE

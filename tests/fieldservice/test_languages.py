@@ -1,0 +1,108 @@
+"""The language a person reads (issue 21): the switcher on every page, remembered for a
+signed-in person, the browser's otherwise, and the one their messages are written in."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from customers.models import Customer
+from fieldservice import languages
+from fieldservice.errors import InvalidInput
+from notifications.models import Notification
+from notifications.services.outbox import notify_technician
+from tests.factories import CustomerFactory, TechnicianFactory, UserFactory, new_visit, open_ticket
+from tests.helpers import assign_today
+
+pytestmark = pytest.mark.django_db
+
+SWITCH = "/i18n/setlang/"
+
+
+def _lang(response) -> str:
+    return response.content.decode().split('<html lang="', 1)[1].split('"', 1)[0]
+
+
+def test_every_page_offers_the_languages_each_named_in_itself(client):
+    page = client.get("/accounts/login/").content.decode()
+
+    assert f'action="{SWITCH}"' in page
+    for code, name in (
+        ("en", "English"),
+        ("it", "Italiano"),
+        ("es", "Español"),
+        ("bg", "Български"),
+    ):
+        assert f'value="{code}"' in page
+        assert name in page
+
+
+def test_without_a_choice_the_page_follows_the_browser(client):
+    assert _lang(client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="es")) == "es"
+    assert _lang(client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="bg,en;q=0.5")) == "bg"
+
+
+def test_choosing_a_language_turns_the_next_page_into_it(client):
+    answer = client.post(SWITCH, {"language": "it", "next": "/accounts/login/"})
+
+    assert answer.status_code == 302
+    assert answer.headers["Location"] == "/accounts/login/"
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en")
+    assert _lang(page) == "it"
+    assert "Nome utente" in page.content.decode()  # Django's own Italian
+
+
+def test_a_signed_in_persons_choice_is_kept_on_their_profile_and_wins_over_the_browser():
+    user = UserFactory(role="dispatcher")
+    first = Client()
+    first.login(username=user.username, password="pw-secret-123")
+    first.post(SWITCH, {"language": "bg", "next": "/"})
+    assert languages.language_of(user) == "bg"
+
+    # Another browser, in English, with no language cookie: the choice follows the person.
+    other = Client(HTTP_ACCEPT_LANGUAGE="en")
+    assert _lang(other.get("/accounts/login/")) == "en"
+    other.post("/accounts/login/", {"username": user.username, "password": "pw-secret-123"})
+    assert _lang(other.get("/accounts/password_change/")) == "bg"
+
+
+def test_a_language_that_is_not_ours_is_refused_and_nothing_kept():
+    user = UserFactory()
+
+    with pytest.raises(InvalidInput) as refused:
+        languages.choose_language(user=user, language="fr")
+    assert "fr" in refused.value.message
+    assert languages.language_of(user) == ""
+
+    client = Client()
+    client.force_login(user)
+    client.post(SWITCH, {"language": "fr", "next": "/"})
+    assert languages.language_of(user) == ""
+
+
+def test_a_customer_who_chooses_a_language_gets_their_messages_in_it(client):
+    user = UserFactory(role="customer")
+    customer = CustomerFactory(user=user, language="en")
+    client.force_login(user)
+
+    client.post(SWITCH, {"language": "es", "next": "/portal/"})
+
+    customer.refresh_from_db()
+    assert customer.language == "es"
+    assert Customer.objects.get(pk=customer.pk).language == languages.language_of(user)
+
+
+def test_a_technicians_message_is_in_their_language_whoever_caused_it():
+    dispatcher = UserFactory(role="dispatcher")
+    languages.choose_language(user=dispatcher, language="it")
+    technician = TechnicianFactory()
+    languages.choose_language(user=technician.user, language="bg")
+    visit = assign_today(new_visit(open_ticket()), technician)
+
+    notify_technician(
+        technician=technician, visit=visit, change="Added", planned_start=visit.planned_start
+    )
+
+    sent = Notification.objects.filter(kind="tech_change", visit=visit)
+    assert sent.exists()
+    assert {n.language for n in sent} == {"bg"}
