@@ -9,10 +9,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import authentication, exceptions, pagination, permissions, throttling
 
 from .. import roles
@@ -28,7 +29,7 @@ class RolePermission(permissions.BasePermission):
     does not name is for dispatchers only. Objects outside a user's scope are 404s by the view's
     get_queryset()."""
 
-    message = "Your role may not do this."
+    message = gettext_lazy("Your role may not do this.")
 
     def has_permission(self, request, view):
         user = request.user
@@ -54,7 +55,10 @@ class TokenAuthentication(authentication.BaseAuthentication):
         except UnicodeError as exc:
             raise exceptions.AuthenticationFailed(_("The token has invalid characters.")) from exc
         token = (
-            ApiToken.objects.active().select_related("user").filter(key_digest=digest(key)).first()
+            ApiToken.objects.active()
+            .select_related("user", "user__profile")
+            .filter(key_digest=digest(key))
+            .first()
         )
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed(
@@ -64,6 +68,15 @@ class TokenAuthentication(authentication.BaseAuthentication):
         # One write per few minutes at most, not one per request.
         if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        # The token's owner's own language wins over Accept-Language, as on the pages
+        # (fieldservice/languages.py), for the answer and its problem messages.
+        try:
+            language = token.user.profile.language
+        except ObjectDoesNotExist:
+            language = ""
+        if language:
+            translation.activate(language)
+            request._request.LANGUAGE_CODE = language
         return token.user, token
 
     def authenticate_header(self, request):

@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from fieldservice import languages
 from tests.english import english
 from tickets.models import Visit
 
@@ -24,19 +25,25 @@ PHONE = {"width": 390, "height": 844}
 
 # Every text a person can read or hear on the page: text nodes (hidden ones too: a dialog not yet
 # open, a screen reader's words), elements' whole text where markup splits a sentence, the
-# attributes that speak (placeholder, aria-label, title, alt, a button's value) and the title.
+# attributes that speak (placeholder, aria-label, title, alt, a button's value) and the title;
+# not what is marked as written in another language.
 SHOWN = """() => {
   const words = (text) => (text || "").replace(/\\s+/g, " ").trim();
+  // Text marked as another language (the switcher names each language in itself) is not
+  // the page's.
+  const own = (el) => el.closest("[lang]") === document.documentElement;
   const out = [document.title];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   while (walker.nextNode()) {
     const parent = walker.currentNode.parentElement;
-    if (parent && !parent.closest("script, style")) out.push(words(walker.currentNode.textContent));
+    if (parent && own(parent) && !parent.closest("script, style")) {
+      out.push(words(walker.currentNode.textContent));
+    }
   }
   const wholes = "p, li, label, button, a, h1, h2, h3, h4, th, td, dt, dd, legend, summary, "
     + "option, span, small";
   for (const el of document.body.querySelectorAll(wholes)) {
-    out.push(words(el.textContent));
+    if (own(el)) out.push(words(el.textContent));
   }
   const speaking = "[placeholder], [aria-label], [title], [alt], input[type=submit], "
     + "input[type=button]";
@@ -133,3 +140,22 @@ def test_an_english_page_is_caught(browser, live_server, login, company):
     for language in LANGUAGES[1:]:
         assert len(_english_on(page, language)) > 10
     context.close()
+
+
+def test_the_language_switcher_works_by_keyboard_on_a_phone(phone, live_server, axe, technician):
+    _context, page = phone
+    page.goto(f"{live_server.url}/tech/")
+    switcher = page.locator("#language-choice")
+    expect(switcher).to_have_value("en")
+    assert axe(page, within="footer.site") == []
+
+    switcher.focus()
+    page.keyboard.press("End")  # the last language: Bulgarian
+    expect(switcher).to_have_value("bg")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Change language")).to_be_focused()
+    page.keyboard.press("Enter")
+
+    expect(page.locator("html")).to_have_attribute("lang", "bg")
+    assert page.url.endswith("/tech/")
+    assert languages.language_of(technician.user) == "bg"

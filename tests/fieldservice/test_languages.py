@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.utils import translation
+from django.utils.translation import gettext
+from rest_framework.test import APIClient
 
 from customers.models import Customer
 from fieldservice import languages
@@ -12,7 +15,7 @@ from fieldservice.errors import InvalidInput
 from notifications.models import Notification
 from notifications.services.outbox import notify_technician
 from tests.factories import CustomerFactory, TechnicianFactory, UserFactory, new_visit, open_ticket
-from tests.helpers import assign_today
+from tests.helpers import assign_today, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +109,32 @@ def test_a_technicians_message_is_in_their_language_whoever_caused_it():
     sent = Notification.objects.filter(kind="tech_change", visit=visit)
     assert sent.exists()
     assert {n.language for n in sent} == {"bg"}
+
+
+def test_the_api_answers_in_the_accept_language_of_the_request():
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="es")
+    client.credentials(HTTP_AUTHORIZATION="Bearer fs_not-a-token")
+
+    answer = client.get("/api/v1/customers/")
+
+    assert answer.status_code == 401
+    with translation.override("es"):
+        spanish = gettext("The token is not valid, was revoked or has expired.")
+    assert spanish != "The token is not valid, was revoked or has expired."
+    assert answer.json()["detail"] == spanish
+
+
+def test_the_api_answers_a_token_owner_in_their_own_language_over_the_header():
+    user = UserFactory(role="customer")
+    CustomerFactory(user=user)
+    languages.choose_language(user=user, language="it")
+    client = client_for(user)
+
+    answer = client.get("/api/v1/technicians/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert answer.status_code == 403
+    with translation.override("it"):
+        italian = gettext("Your role may not do this.")
+    assert italian != "Your role may not do this."
+    assert answer.json()["detail"] == italian
+    assert answer.headers["Content-Language"] == "it"
