@@ -63,7 +63,7 @@ def test_an_italian_customers_booking_email_and_sms_are_in_italian(mailoutbox, s
     (message,) = mailoutbox
     assert message.subject == f"La visita {number} è prenotata"
     assert message.body.startswith(
-        "Gentile Anna Rossi,\n\nla visita è prenotata per Gio 5 Dic, 08:00-10:00.\n"
+        "Gentile Anna Rossi,\n\nla visita è prenotata per gio 5 dic, 08:00-10:00.\n"
         "Intervento: Riparazione, lavatrice Bosch WAW28.\n"
     )
     assert "\n\nPer spostarla o annullarla: -\n\n--\nPer non ricevere più queste email: " in (
@@ -77,7 +77,7 @@ def test_an_italian_customers_booking_email_and_sms_are_in_italian(mailoutbox, s
     assert "Job:" not in html
     assert sms_outbox() == [
         f"Visita {number} (Riparazione, lavatrice Bosch WAW28) prenotata: "
-        "Gio 5 Dic, 08:00-10:00. Spostarla o annullarla: -"
+        "gio 5 dic, 08:00-10:00. Spostarla o annullarla: -"
     ]
 
 
@@ -90,7 +90,7 @@ def test_a_bulgarian_customers_reminder_sms_is_in_bulgarian(sms_outbox):
 
     assert sms_outbox() == [
         f"Напомняне: посещение {visit.ticket.number} (Ремонт, пералня Bosch WAW28), "
-        "Чет 5 Дек, 08:00-10:00."
+        "чт, 5 дек, 08:00-10:00."
     ]
 
 

@@ -6,6 +6,7 @@ import hashlib
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import ErrorCode
@@ -128,7 +129,8 @@ class Ticket(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("opened"), auto_now_add=True)
+    # Given by open_ticket: the SLA is counted from this same moment.
+    created_at = models.DateTimeField(_("opened"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     # The key of the form that opened it (fieldservice.forms.SubmitOnceForm): a second copy

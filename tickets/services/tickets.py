@@ -97,6 +97,7 @@ def open_ticket(
         coverage_reason=assessment.coverage.reason,
         contract=assessment.coverage.contract,
         sla_due_at=assessment.sla_due_at,
+        created_at=now,
         created_by=by if by is not None and by.is_authenticated else None,
         client_key=client_key or None,
     )
