@@ -4,6 +4,8 @@ evening, and dispatchers' alerts for SLAs about to be missed and visits running 
 from __future__ import annotations
 
 import datetime
+import functools
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -119,9 +121,11 @@ def write_dispatcher_alerts(*, now: datetime.datetime) -> int:
     )
     if not dispatchers:
         return 0
+    # Each dispatcher reads their alerts in their own language, else the company's.
+    chosen = languages.languages_of([pk for pk, _email in dispatchers])
+    language_of = {pk: chosen[pk] or staff_language() for pk, _email in dispatchers}
     margin = datetime.timedelta(minutes=config("SLA_ALERT_MINUTES", 60))
     tz = settings.TIME_ZONE
-    language = staff_language()
     alerts: list[Notification] = []
     at_risk = (
         Ticket.objects.filter(
@@ -135,17 +139,21 @@ def write_dispatcher_alerts(*, now: datetime.datetime) -> int:
         .distinct()[:500]
     )
 
-    def alert(kind: str, key: str, payload: dict, visit: Visit | None = None) -> None:
-        # One row per dispatcher; the dedupe key ends with theirs so each hears it once.
+    def alert(
+        kind: str, key: str, words: Callable[[str], dict], visit: Visit | None = None
+    ) -> None:
+        # One row per dispatcher; the dedupe key ends with theirs so each hears it once. The
+        # payload is worded once per language among them.
+        payloads = {language: words(language) for language in set(language_of.values())}
         alerts.extend(
             Notification(
                 kind=kind,
                 recipient=email,
-                language=language,
+                language=language_of[pk],
                 due_at=now,
                 visit=visit,
                 dedupe_key=f"{key}:{pk}",
-                payload=payload,
+                payload=payloads[language_of[pk]],
             )
             for pk, email in dispatchers
         )
@@ -154,12 +162,7 @@ def write_dispatcher_alerts(*, now: datetime.datetime) -> int:
         alert(
             Kind.SLA_AT_RISK,
             f"sla:{ticket.pk}:{ticket.sla_due_at:%Y%m%d%H%M}",
-            {
-                "number": ticket.number,
-                "name": str(ticket.customer),
-                "what": wording.purpose(ticket, language),
-                "due": wording.when(ticket.sla_due_at, tz, language),
-            },
+            functools.partial(_at_risk, ticket, tz),
         )
     late = Visit.objects.filter(
         status__in=[Visit.Status.SCHEDULED, Visit.Status.EN_ROUTE],
@@ -173,13 +176,28 @@ def write_dispatcher_alerts(*, now: datetime.datetime) -> int:
         alert(
             Kind.RUNNING_LATE,
             f"late:{visit.pk}:{visit.version}",
-            {
-                "number": visit.ticket.number,
-                "technician": str(visit.technician) if visit.technician else "-",
-                "what": wording.purpose(visit.ticket, language),
-                "window_end": wording.when(visit.window_end, tz, language),
-            },
+            functools.partial(_running_late, visit, tz),
             visit=visit,
         )
     Notification.objects.bulk_create(alerts, ignore_conflicts=True)
     return len(alerts)
+
+
+def _at_risk(ticket: Ticket, tz: str, language: str) -> dict:
+    assert ticket.sla_due_at is not None  # the query matched its due time
+    return {
+        "number": ticket.number,
+        "name": str(ticket.customer),
+        "what": wording.purpose(ticket, language),
+        "due": wording.when(ticket.sla_due_at, tz, language),
+    }
+
+
+def _running_late(visit: Visit, tz: str, language: str) -> dict:
+    assert visit.window_end is not None  # the query matched its window's end
+    return {
+        "number": visit.ticket.number,
+        "technician": str(visit.technician) if visit.technician else "-",
+        "what": wording.purpose(visit.ticket, language),
+        "window_end": wording.when(visit.window_end, tz, language),
+    }

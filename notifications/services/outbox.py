@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone, translation
 
 from customers.models import Customer
+from fieldservice import languages
 from technicians.models import Technician
 from tickets.models import Visit
 
@@ -169,35 +170,36 @@ def notify_technician(
 
 
 def alert_dispatchers_of_hand_back(*, visit: Visit, technician: Technician, reason: str) -> int:
-    """Tell every active dispatcher (by email) that `technician` cannot come to `visit`, now
-    back in the queue with its promised window, and why. Returns the rows written."""
-    language = staff_language()
-    payload = {
-        "number": visit.ticket.number,
-        "what": wording.purpose(visit.ticket, language),
-        "name": str(visit.ticket.customer),
-        "address": str(visit.ticket.site),
-        "technician": str(technician),
-        "window": wording.window(
-            visit.window_start, visit.window_end, settings.TIME_ZONE, language
-        ),
-        "reason": reason,
-    }
-    written = 0
-    for email in (
+    """Tell every active dispatcher (by email, in their own language) that `technician` cannot
+    come to `visit`, now back in the queue with its promised window, and why. Returns the rows
+    written."""
+    dispatchers = dict(
         User.objects.filter(groups__name="dispatcher", is_active=True)
         .exclude(email="")
-        .values_list("email", flat=True)
         .order_by("email")
-        .distinct()
-    ):
+        .values_list("email", "pk")
+    )
+    chosen = languages.languages_of(list(dispatchers.values()))
+    written = 0
+    for email, pk in dispatchers.items():
+        language = chosen[pk] or staff_language()
         _write(
             [(Notification.Channel.EMAIL, email)],
             kind=Kind.HANDED_BACK,
             language=language,
             visit=visit,
             due_at=timezone.now(),
-            payload=payload,
+            payload={
+                "number": visit.ticket.number,
+                "what": wording.purpose(visit.ticket, language),
+                "name": str(visit.ticket.customer),
+                "address": str(visit.ticket.site),
+                "technician": str(technician),
+                "window": wording.window(
+                    visit.window_start, visit.window_end, settings.TIME_ZONE, language
+                ),
+                "reason": reason,
+            },
         )
         written += 1
     return written

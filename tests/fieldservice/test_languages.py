@@ -13,7 +13,7 @@ from customers.models import Customer
 from fieldservice import languages
 from fieldservice.errors import InvalidInput
 from notifications.models import Notification
-from notifications.services.outbox import notify_technician
+from notifications.services.outbox import alert_dispatchers_of_hand_back, notify_technician
 from tests.factories import CustomerFactory, TechnicianFactory, UserFactory, new_visit, open_ticket
 from tests.helpers import assign_today, client_for
 
@@ -138,3 +138,20 @@ def test_the_api_answers_a_token_owner_in_their_own_language_over_the_header():
     assert italian != "Your role may not do this."
     assert answer.json()["detail"] == italian
     assert answer.headers["Content-Language"] == "it"
+
+
+def test_each_dispatcher_reads_the_alerts_in_their_own_language():
+    bulgarian = UserFactory(role="dispatcher")
+    languages.choose_language(user=bulgarian, language="bg")
+    company = UserFactory(role="dispatcher")  # no choice: the company's LANGUAGE_CODE
+    technician = TechnicianFactory()
+    visit = assign_today(new_visit(open_ticket()), technician)
+
+    written = alert_dispatchers_of_hand_back(visit=visit, technician=technician, reason="Flat tyre")
+
+    assert written == 2
+    sent = {n.recipient: n for n in Notification.objects.filter(kind="handed_back")}
+    assert sent[bulgarian.email].language == "bg"
+    assert sent[company.email].language == "en"
+    assert sent[bulgarian.email].payload["what"].startswith("Ремонт")
+    assert sent[company.email].payload["what"].startswith("Repair")
