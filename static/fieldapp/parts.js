@@ -26,7 +26,7 @@
   // No connection and no kept answer for this search: say so rather than show nothing.
   search.addEventListener("htmx:sendError", () => {
     const note = document.createElement("p");
-    note.textContent = search.dataset.offlineMessage;
+    note.textContent = gettext("No connection: only the parts listed here can be searched.");
     found.replaceChildren(note);
   });
 })();

@@ -93,7 +93,11 @@
     form.dataset.leaving = "1";
     const user = form.dataset.user || "";
     waiting(user).catch(() => 0).then((count) => {
-      if (count && !window.confirm(form.dataset.pendingMessage.replace("%(count)s", count))) {
+      const ask = ngettext(
+        "%(count)s action is waiting to be sent. Logging out deletes it from this phone. Log out anyway?",
+        "%(count)s actions are waiting to be sent. Logging out deletes them from this phone. Log out anyway?",
+        count);
+      if (count && !window.confirm(interpolate(ask, { count }, true))) {
         delete form.dataset.leaving;
         return null;
       }

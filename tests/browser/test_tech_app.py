@@ -240,7 +240,7 @@ def test_logout_asks_first_when_actions_wait_and_cancelling_keeps_them(
     expect(page.locator("form[data-logout][data-leaving]")).to_have_count(0)
 
     assert len(asked) == 1
-    assert "waiting to be sent: 1" in asked[0]
+    assert "1 action is waiting to be sent" in asked[0]
     assert "/accounts/login/" not in page.url
     page.reload()
     expect(page.locator("h1")).to_have_text(str(visit.ticket.customer))  # still logged in
