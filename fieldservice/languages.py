@@ -38,10 +38,9 @@ def language_of(user) -> str:
 
 def languages_of(user_ids) -> dict[int, str]:
     """language_of for many users in one query: user id -> the language, "" when none."""
-    chosen = dict(
-        Profile.objects.filter(user_id__in=list(user_ids)).values_list("user_id", "language")
-    )
-    return {pk: chosen.get(pk, "") for pk in user_ids}
+    ids = list(user_ids)
+    chosen = dict(Profile.objects.filter(user_id__in=ids).values_list("user_id", "language"))
+    return {pk: chosen.get(pk, "") for pk in ids}
 
 
 def choose_language(*, user, language: str) -> None:

@@ -9,15 +9,14 @@ from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.contrib.auth.models import User
 
-from fieldservice import languages, localformat
+from fieldservice import localformat
 from technicians.models import Technician
 from tickets.models import Ticket, Visit
 
 from .. import wording
 from ..models import Notification, Preference
-from .recipients import Kind, after_quiet_hours, channels_of, config, staff_language
+from .recipients import Kind, after_quiet_hours, channels_of, config, dispatchers, staff_languages
 
 
 def write_next_day_schedules(*, now: datetime.datetime) -> int:
@@ -57,8 +56,8 @@ def write_next_day_schedules(*, now: datetime.datetime) -> int:
         for pk in techs
     ]
     # Each technician's own language, else the company's.
-    chosen = languages.languages_of({evening[pk][0].user_id for pk in techs})
-    language_of = {pk: chosen[evening[pk][0].user_id] or staff_language() for pk in techs}
+    chosen = staff_languages({evening[pk][0].user_id for pk in techs})
+    language_of = {pk: chosen[evening[pk][0].user_id] for pk in techs}
     lines: dict[int, list[str]] = {}
     for visit in (
         Visit.objects.filter(
@@ -114,16 +113,9 @@ def write_next_day_schedules(*, now: datetime.datetime) -> int:
 
 def write_dispatcher_alerts(*, now: datetime.datetime) -> int:
     """SLAs about to be missed and visits running late, each alert written once per dispatcher."""
-    dispatchers = list(
-        User.objects.filter(groups__name="dispatcher", is_active=True)
-        .exclude(email="")
-        .values_list("pk", "email")
-    )
-    if not dispatchers:
+    staff = dispatchers()
+    if not staff:
         return 0
-    # Each dispatcher reads their alerts in their own language, else the company's.
-    chosen = languages.languages_of([pk for pk, _email in dispatchers])
-    language_of = {pk: chosen[pk] or staff_language() for pk, _email in dispatchers}
     margin = datetime.timedelta(minutes=config("SLA_ALERT_MINUTES", 60))
     tz = settings.TIME_ZONE
     alerts: list[Notification] = []
@@ -144,18 +136,18 @@ def write_dispatcher_alerts(*, now: datetime.datetime) -> int:
     ) -> None:
         # One row per dispatcher; the dedupe key ends with theirs so each hears it once. The
         # payload is worded once per language among them.
-        payloads = {language: words(language) for language in set(language_of.values())}
+        payloads = {language: words(language) for _pk, _email, language in staff}
         alerts.extend(
             Notification(
                 kind=kind,
                 recipient=email,
-                language=language_of[pk],
+                language=language,
                 due_at=now,
                 visit=visit,
                 dedupe_key=f"{key}:{pk}",
-                payload=payloads[language_of[pk]],
+                payload=payloads[language],
             )
-            for pk, email in dispatchers
+            for pk, email, language in staff
         )
 
     for ticket in at_risk:

@@ -12,14 +12,13 @@ from django.contrib.auth.models import User
 from django.utils import timezone, translation
 
 from customers.models import Customer
-from fieldservice import languages
 from technicians.models import Technician
 from tickets.models import Visit
 
 from .. import wording
 from ..models import Notification, Preference
 from .queue import enqueue_on_commit
-from .recipients import Kind, after_quiet_hours, channels_of, config, staff_language
+from .recipients import Kind, after_quiet_hours, channels_of, config, dispatchers, staff_language
 
 if TYPE_CHECKING:
     from django.utils.functional import Promise
@@ -173,16 +172,8 @@ def alert_dispatchers_of_hand_back(*, visit: Visit, technician: Technician, reas
     """Tell every active dispatcher (by email, in their own language) that `technician` cannot
     come to `visit`, now back in the queue with its promised window, and why. Returns the rows
     written."""
-    dispatchers = dict(
-        User.objects.filter(groups__name="dispatcher", is_active=True)
-        .exclude(email="")
-        .order_by("email")
-        .values_list("email", "pk")
-    )
-    chosen = languages.languages_of(list(dispatchers.values()))
     written = 0
-    for email, pk in dispatchers.items():
-        language = chosen[pk] or staff_language()
+    for _pk, email, language in dispatchers():
         _write(
             [(Notification.Channel.EMAIL, email)],
             kind=Kind.HANDED_BACK,

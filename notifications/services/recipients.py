@@ -4,10 +4,12 @@ quiet hours, and the settings that tune the outbox."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.auth.models import User
 
 from fieldservice import languages
 
@@ -76,3 +78,24 @@ def staff_language(user: object = None) -> str:
     """The language a member of staff reads their messages in: their own choice, else the
     company's (LANGUAGE_CODE)."""
     return languages.language_of(user) or settings.LANGUAGE_CODE
+
+
+def staff_languages(user_ids: Iterable[int]) -> dict[int, str]:
+    """staff_language for many users in one query: user id -> the language to write in."""
+    return {
+        pk: language or settings.LANGUAGE_CODE
+        for pk, language in languages.languages_of(user_ids).items()
+    }
+
+
+def dispatchers() -> list[tuple[int, str, str]]:
+    """Every active dispatcher with an email address, by address: (user id, email, the
+    language to write to them in)."""
+    found = list(
+        User.objects.filter(groups__name="dispatcher", is_active=True)
+        .exclude(email="")
+        .order_by("email")
+        .values_list("pk", "email")
+    )
+    language_of = staff_languages([pk for pk, _email in found])
+    return [(pk, email, language_of[pk]) for pk, email in found]
