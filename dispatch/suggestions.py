@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from technicians.models import Certification, Technician, TimeOff, WorkingHours
 from tickets.models import Visit
@@ -206,11 +207,24 @@ def _reason(tech, needed, before, site, travel, gap_start, gap_end, load) -> str
     tz = company_tz()
     home = (tech.home_latitude, tech.home_longitude)
     skills = ", ".join(s.name for s in needed) or _("the basics")
-    where = _("from home") if before == home else _("from the previous job")
-    return _("has %(skills)s, %(km).1f km %(where)s, free %(a)s-%(b)s, %(n)d visit(s) that day") % {
+    # Whole sentences, so each language can order them its own way.
+    if before == home:
+        text = ngettext(
+            "has %(skills)s, %(km).1f km from home, free %(a)s-%(b)s, %(n)d visit that day",
+            "has %(skills)s, %(km).1f km from home, free %(a)s-%(b)s, %(n)d visits that day",
+            load,
+        )
+    else:
+        text = ngettext(
+            "has %(skills)s, %(km).1f km from the previous job, free %(a)s-%(b)s, "
+            "%(n)d visit that day",
+            "has %(skills)s, %(km).1f km from the previous job, free %(a)s-%(b)s, "
+            "%(n)d visits that day",
+            load,
+        )
+    return text % {
         "skills": skills,
         "km": travel.km(before, site),
-        "where": where,
         "a": gap_start.astimezone(tz).strftime("%H:%M"),
         "b": gap_end.astimezone(tz).strftime("%H:%M"),
         "n": load,

@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .accounts import email_taken
 from .models import ApiToken, IdempotencyRecord, Profile, digest
@@ -75,7 +76,10 @@ class ApiTokenAdmin(admin.ModelAdmin):
     @admin.action(description=_("Revoke the selected tokens"))
     def revoke(self, request, queryset):
         count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
-        messages.success(request, _("%(n)d token(s) revoked.") % {"n": count})
+        messages.success(
+            request,
+            ngettext("%(n)d token revoked.", "%(n)d tokens revoked.", count) % {"n": count},
+        )
 
 
 @admin.register(IdempotencyRecord)

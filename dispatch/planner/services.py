@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from fieldservice.celery import hand_out
 from fieldservice.errors import InvalidInput, PlanNotReady, StaleVersion
@@ -186,9 +187,12 @@ def _apply(run: PlanRun, by: User | None) -> None:
     ]
     if changed:
         raise StaleVersion(
-            _(
-                "%(n)d visit(s) changed since this plan was made; nothing was applied. "
-                "Plan the day again."
+            ngettext(
+                "%(n)d visit changed since this plan was made; nothing was applied. "
+                "Plan the day again.",
+                "%(n)d visits changed since this plan was made; nothing was applied. "
+                "Plan the day again.",
+                len(changed),
             )
             % {"n": len(changed)}
         )
