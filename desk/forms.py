@@ -118,7 +118,10 @@ class NewApplianceForm(forms.Form):
         label=_("Site"),
         queryset=Site.objects.all(),
         widget=forms.HiddenInput,
-        error_messages={"required": _("Choose the site first.")},
+        error_messages={
+            "required": _("Choose the site first."),
+            "invalid_choice": _("That site does not exist."),
+        },
     )
     model = forms.ModelChoiceField(label=_("Model"), queryset=ApplianceModel.objects.all())
     serial_number = forms.CharField(label=_("Serial number"), max_length=100)
@@ -132,7 +135,10 @@ class NewSiteForm(forms.Form):
         label=_("Customer"),
         queryset=Customer.objects.all(),
         widget=forms.HiddenInput,
-        error_messages={"required": _("Find the customer first.")},
+        error_messages={
+            "required": _("Find the customer first."),
+            "invalid_choice": _("That customer does not exist."),
+        },
     )
     address = forms.CharField(label=_("Street address"), max_length=250)
     city = forms.CharField(label=_("City"), max_length=100)

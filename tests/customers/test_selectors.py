@@ -184,3 +184,13 @@ def test_likely_duplicates_queries_stay_flat(django_assert_max_num_queries):
             [list(s.appliances.all()) for s in d.customer.sites.all()]
 
     assert len(found) == 20
+
+
+def test_search_gives_at_most_the_limit_of_customers():
+    for n in range(12):
+        CustomerFactory(name=f"Rossi {n:02}")
+
+    found = list(search_customers(q="rossi", limit=10))
+
+    assert len(found) == 10
+    assert [c.name for c in found] == [f"Rossi {n:02}" for n in range(10)]

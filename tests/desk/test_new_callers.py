@@ -205,3 +205,48 @@ def test_intake_with_an_unknown_site_or_appliance_id_names_it(dispatcher_client,
     assert response.status_code == 400
     assert f"That {field} does not exist." in response.text
     assert not Ticket.objects.exists()
+
+
+def test_creating_anyway_with_a_taken_email_names_the_field(dispatcher_client):
+    CustomerFactory(name="Giulia B.", email="GIULIA@example.com", phone="+393470000000")
+    url = reverse("desk:new_caller")
+
+    warned = dispatcher_client.post(url, CALLER)
+    refused = dispatcher_client.post(url, CALLER | {"create_anyway": "on"})
+
+    assert warned.status_code == 409
+    assert "same email address" in warned.text
+    assert refused.status_code == 400
+    assert "Email: Another customer has this email address already." in refused.text
+    assert Customer.objects.count() == 1
+
+
+@pytest.mark.parametrize("customer", ["999999", "abc"])
+def test_a_new_address_for_an_unknown_customer_id_names_it(dispatcher_client, customer):
+    response = dispatcher_client.post(
+        reverse("desk:add_site"),
+        {
+            "customer": customer,
+            "address": "Via Po 1",
+            "city": "Torino",
+            "latitude": "45",
+            "longitude": "7",
+        },
+    )
+
+    assert response.status_code == 400
+    assert "Customer: That customer does not exist." in response.text
+    assert not Site.objects.exists()
+
+
+@pytest.mark.parametrize("site", ["999999", "abc"])
+def test_a_new_appliance_at_an_unknown_site_id_names_it(dispatcher_client, site):
+    model = ApplianceModelFactory()
+
+    response = dispatcher_client.post(
+        reverse("desk:add_appliance"), {"site": site, "model": model.pk, "serial_number": "X"}
+    )
+
+    assert response.status_code == 400
+    assert "Site: That site does not exist." in response.text
+    assert not Appliance.objects.exists()
