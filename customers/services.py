@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from fieldservice import roles, texts
-from fieldservice.errors import InvalidInput
+from fieldservice.errors import InvalidInput, LikelyDuplicate
 
 from .models import Appliance, ApplianceModel, Customer, Site
+from .phones import e164
+from .selectors import likely_duplicates
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -154,6 +158,91 @@ def add_site(
         longitude=longitude,
         access_notes=access_notes,
     )
+
+
+@dataclass(frozen=True)
+class Caller:
+    """What taking a new caller made: the customer, their site, and the appliance if one was
+    given."""
+
+    customer: Customer
+    site: Site
+    appliance: Appliance | None
+
+
+def create_caller(
+    *,
+    name: str,
+    address: str,
+    city: str,
+    latitude: float,
+    longitude: float,
+    email: str = "",
+    phone: PhoneNumber | str | None = None,
+    kind: str = "person",
+    language: str = "en",
+    postal_code: str = "",
+    country: str = "",
+    access_notes: str = "",
+    model: ApplianceModel | None = None,
+    serial_number: str = "",
+    purchased_on: datetime.date | None = None,
+    create_anyway: bool = False,
+) -> Caller:
+    """A caller the desk does not know yet: the customer, the site where they want service and,
+    when a model or serial number is given, the appliance there, all or nothing. A likely
+    duplicate (see customers.selectors.likely_duplicates) is refused with LikelyDuplicate
+    carrying the matches, unless `create_anyway` says the agent saw them and this is someone
+    else."""
+    if isinstance(phone, str) and phone.strip():
+        phone = e164(phone)
+        if not phone:
+            raise InvalidInput(_("That phone number is not valid."), field="phone")
+    if language not in dict(settings.LANGUAGES):
+        raise InvalidInput(_("Choose one of the languages offered."), field="language")
+    if not create_anyway:
+        matches = likely_duplicates(
+            name=name,
+            phone=str(phone or ""),
+            email=email,
+            address=address,
+            city=city,
+            postal_code=postal_code,
+        )
+        if matches:
+            raise LikelyDuplicate(
+                _("This caller may be a customer already: use one of them, or create anyway."),
+                matches=list(matches),
+            )
+    country = country.strip().upper()
+    if country and not (len(country) == 2 and country.isascii() and country.isalpha()):
+        raise InvalidInput(
+            _("Give the country as its two-letter code (IT, ES, BG)."), field="country"
+        )
+    with transaction.atomic():
+        customer = create_customer(
+            name=name, email=email, phone=phone, kind=kind, language=language
+        )
+        site = add_site(
+            customer=customer,
+            address=address,
+            city=city,
+            latitude=latitude,
+            longitude=longitude,
+            postal_code=postal_code,
+            access_notes=access_notes,
+        )
+        if country and site.country != country:
+            site.country = country
+            site.save(update_fields=["country"])
+        appliance = None
+        if model is not None or serial_number.strip():
+            if model is None:
+                raise InvalidInput(_("Choose the appliance's model."), field="model")
+            appliance = register_appliance(
+                site=site, model=model, serial_number=serial_number, purchased_on=purchased_on
+            )
+    return Caller(customer=customer, site=site, appliance=appliance)
 
 
 def email_taken_error() -> InvalidInput:

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.codes import split_codes
 from customers.models import Appliance, ApplianceModel, Customer, Site
+from customers.phones import e164
+from customers.selectors import has_control_characters
 from dispatch.selectors import company_tz
 from fieldservice import texts
 from fieldservice.forms import SubmitOnceForm
@@ -116,7 +118,10 @@ class NewApplianceForm(forms.Form):
         label=_("Site"),
         queryset=Site.objects.all(),
         widget=forms.HiddenInput,
-        error_messages={"required": _("Choose the site first.")},
+        error_messages={
+            "required": _("Choose the site first."),
+            "invalid_choice": _("That site does not exist."),
+        },
     )
     model = forms.ModelChoiceField(label=_("Model"), queryset=ApplianceModel.objects.all())
     serial_number = forms.CharField(label=_("Serial number"), max_length=100)
@@ -130,7 +135,10 @@ class NewSiteForm(forms.Form):
         label=_("Customer"),
         queryset=Customer.objects.all(),
         widget=forms.HiddenInput,
-        error_messages={"required": _("Find the customer first.")},
+        error_messages={
+            "required": _("Find the customer first."),
+            "invalid_choice": _("That customer does not exist."),
+        },
     )
     address = forms.CharField(label=_("Street address"), max_length=250)
     city = forms.CharField(label=_("City"), max_length=100)
@@ -140,3 +148,130 @@ class NewSiteForm(forms.Form):
     access_notes = forms.CharField(
         label=_("Access notes"), required=False, max_length=texts.ACCESS_NOTES
     )
+
+
+# What a search for a caller may hold: more than any name, number, address or serial.
+SEARCH_TYPED = 200
+
+
+def refuse_control_characters(value: str) -> None:
+    # A null character has Django's own message (ProhibitNullCharactersValidator).
+    if has_control_characters(value.replace("\x00", "")):
+        raise forms.ValidationError(
+            _("Control characters are not allowed."), code="control_characters"
+        )
+
+
+class CustomerSearchForm(forms.Form):
+    """What the agent types to find the caller, sent as they type it."""
+
+    q = forms.CharField(
+        label=_("Find the customer"),
+        required=False,
+        max_length=SEARCH_TYPED,
+        strip=False,
+        validators=[refuse_control_characters],
+    )
+
+
+class NewCallerForm(forms.Form):
+    """A caller the desk does not know: the customer, their site and, optionally, the appliance
+    there. Shown beside the intake form, so its ids have their own prefix (auto_id)."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=Customer._meta.get_field("name").max_length,
+        validators=[refuse_control_characters],
+        error_messages={"required": _("Give the customer's name.")},
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind of customer"), choices=Customer.Kind.choices, initial=Customer.Kind.PERSON
+    )
+    phone = forms.CharField(
+        label=_("Phone"), required=False, max_length=40, validators=[refuse_control_characters]
+    )
+    email = forms.EmailField(
+        label=_("Email"),
+        required=False,
+        max_length=Customer._meta.get_field("email").max_length,
+        error_messages={"invalid": _("That email address is not valid.")},
+    )
+    language = forms.ChoiceField(
+        label=_("Language"), choices=settings.LANGUAGES, initial=settings.LANGUAGE_CODE
+    )
+    address = forms.CharField(
+        label=_("Street address"),
+        max_length=Site._meta.get_field("address").max_length,
+        validators=[refuse_control_characters],
+        error_messages={"required": _("Give the street address.")},
+    )
+    city = forms.CharField(
+        label=_("City"),
+        max_length=Site._meta.get_field("city").max_length,
+        validators=[refuse_control_characters],
+        error_messages={"required": _("Give the city.")},
+    )
+    postal_code = forms.CharField(
+        label=_("Postal code"),
+        required=False,
+        max_length=Site._meta.get_field("postal_code").max_length,
+        validators=[refuse_control_characters],
+    )
+    country = forms.CharField(
+        label=_("Country (two letters)"),
+        max_length=2,
+        min_length=2,
+        initial=lambda: settings.FIELDSERVICE["COUNTRY"],
+    )
+    latitude = forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90)
+    longitude = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180)
+    access_notes = forms.CharField(
+        label=_("Access notes"),
+        required=False,
+        max_length=texts.ACCESS_NOTES,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    model = forms.ModelChoiceField(
+        label=_("Appliance model (optional)"),
+        queryset=ApplianceModel.objects.all(),
+        required=False,
+        error_messages={"invalid_choice": _("That appliance model does not exist.")},
+    )
+    serial_number = forms.CharField(
+        label=_("Serial number"),
+        required=False,
+        max_length=Appliance._meta.get_field("serial_number").max_length,
+        validators=[refuse_control_characters],
+    )
+    purchased_on = forms.DateField(
+        label=_("Purchased on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    create_anyway = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def clean_phone(self) -> str:
+        raw = self.cleaned_data["phone"]
+        if not raw:
+            return ""
+        number = e164(raw)
+        if not number:
+            raise forms.ValidationError(
+                _("That phone number is not valid: type it as the caller says it."),
+                code="invalid",
+            )
+        return number
+
+    def clean_country(self) -> str:
+        country = self.cleaned_data["country"].strip().upper()
+        if not (country.isascii() and country.isalpha()):
+            raise forms.ValidationError(
+                _("Give the country as its two-letter code (IT, ES, BG)."), code="invalid"
+            )
+        return country
+
+    def clean(self):
+        data = super().clean()
+        if data.get("serial_number") and data.get("model") is None and "model" not in self.errors:
+            self.add_error("model", _("Choose the appliance's model, or leave the serial empty."))
+        if data.get("model") is not None and not data.get("serial_number"):
+            self.add_error("serial_number", _("Give the serial number from the rating plate."))
+        return data

@@ -10,6 +10,7 @@ urlpatterns = [
     path("appliances/", views.add_appliance, name="add_appliance"),
     path("sites/", views.add_site, name="add_site"),
     path("customers/", views.customer_search, name="customer_search"),
+    path("callers/", views.new_caller, name="new_caller"),
     path("codes/", views.code_search, name="code_search"),
     path("preview/", views.preview, name="intake_preview"),
 ]

@@ -14,12 +14,22 @@ from customers.models import Appliance
 from customers.selectors import search_customers
 from customers.services import register_appliance
 from dispatch import services
-from fieldservice.errors import DomainError
+from fieldservice.errors import DomainError, LikelyDuplicate
 from fieldservice.forms import errors_in_words
 from fieldservice.roles import dispatcher_required
 from tickets.selectors import assess_ticket
 
-from .forms import CodeLookupForm, IntakeForm, NewApplianceForm, NewSiteForm
+from .forms import (
+    CodeLookupForm,
+    CustomerSearchForm,
+    IntakeForm,
+    NewApplianceForm,
+    NewCallerForm,
+    NewSiteForm,
+)
+
+# The new-caller form sits beside the intake form, whose fields have Django's "id_" ids.
+CALLER_IDS = "caller_%s"
 
 
 @dispatcher_required
@@ -55,7 +65,12 @@ def intake(request):
     return render(
         request,
         "desk/intake.html",
-        {"form": form, "new_site": NewSiteForm(), "new_appliance": NewApplianceForm()},
+        {
+            "form": form,
+            "new_site": NewSiteForm(),
+            "new_appliance": NewApplianceForm(),
+            "new_caller": NewCallerForm(auto_id=CALLER_IDS),
+        },
         status=400 if form.is_bound and form.errors else 200,
     )
 
@@ -102,10 +117,44 @@ def add_site(request):
     )
 
 
+@require_POST
+@dispatcher_required
+def new_caller(request):
+    """Take a caller the desk does not know: customer, site and appliance in one go, then
+    chosen for the call. Likely duplicates are shown first (409), each to use instead, and
+    saved only when the agent says "create anyway"."""
+    form = NewCallerForm(request.POST, auto_id=CALLER_IDS)
+    if not form.is_valid():
+        return render(
+            request, "desk/_new_caller.html", {"error": errors_in_words(form)}, status=400
+        )
+    try:
+        caller = customer_services.create_caller(**form.cleaned_data)
+    except LikelyDuplicate as err:
+        return render(
+            request,
+            "desk/_new_caller.html",
+            {"duplicates": err.matches, "message": err.message},
+            status=409,
+        )
+    except DomainError as err:
+        error = err.message
+        if err.field in form.fields:
+            error = _("%(field)s: %(errors)s") % {"field": form[err.field].label, "errors": error}
+        return render(request, "desk/_new_caller.html", {"error": error}, status=400)
+    return render(request, "desk/_new_caller.html", {"caller": caller})
+
+
 @dispatcher_required
 def customer_search(request):
-    """Customers by name, email, phone or an appliance's serial number, as the agent types."""
-    q = request.GET.get("q", "")
+    """Customers by name, phone, email, address or an appliance's serial number, as the agent
+    types; a search that cannot be one (control characters, too long) says so by the field."""
+    form = CustomerSearchForm(request.GET)
+    if not form.is_valid():
+        return render(
+            request, "desk/_customer_results.html", {"error": errors_in_words(form)}, status=400
+        )
+    q = form.cleaned_data["q"]
     customers = search_customers(q=q)
     return render(request, "desk/_customer_results.html", {"customers": customers, "q": q.strip()})
 

@@ -40,6 +40,17 @@ class NeedsConfirmation(DomainError):
     code = "needs_confirmation"
 
 
+class LikelyDuplicate(NeedsConfirmation):
+    """The new record looks like one that exists: `matches` are the existing ones (with
+    why), for the person to pick one of or to confirm that this is someone else."""
+
+    code = "likely_duplicate"
+
+    def __init__(self, message: str, *, matches: list[object], field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.matches = matches
+
+
 class TechnicianBusy(DomainError):
     code = "technician_busy"
 

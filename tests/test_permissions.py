@@ -103,6 +103,7 @@ MATRIX = {
     "desk:add_appliance": _row(dispatcher=400),
     "desk:add_site": _row(dispatcher=400),
     "desk:customer_search": _row(dispatcher=200),
+    "desk:new_caller": _row(dispatcher=400),
     "desk:code_search": _row(dispatcher=200),
     "desk:intake_preview": _row(dispatcher=200),
     # The day planner.
@@ -175,6 +176,7 @@ POST_ONLY = {
     "set_language",
     "desk:add_appliance",
     "desk:add_site",
+    "desk:new_caller",
     "plan:request",
     "plan:apply",
     "dispatch:assign",

@@ -7,6 +7,9 @@ document.addEventListener("change", function (event) {
   document.getElementById("id_appliance").value = pick.dataset.appliance || "";
   document.getElementById("id_site").value = pick.dataset.site || "";
   document.getElementById("chosen").textContent = pick.dataset.label;
+  // A pick beside the form (a caller just added, or a likely duplicate) refreshes the preview
+  // as one inside it does.
+  if (!pick.closest("#intake")) htmx.trigger("#intake", "change");
 });
 
 document.addEventListener("click", function (event) {
@@ -29,5 +32,20 @@ document.addEventListener("htmx:configRequest", function (event) {
     event.detail.parameters.customer = chosen ? chosen.dataset.customer : "";
   } else if (form.id === "add-appliance") {
     event.detail.parameters.site = document.getElementById("id_site").value;
+  }
+});
+
+// A caller just added comes back chosen: pick it as if the agent had, and empty the form so
+// that sending it again does not add them twice.
+document.addEventListener("htmx:afterSwap", function (event) {
+  var chosen = event.target.querySelector("input[data-pick][data-chosen]");
+  if (!chosen) return;
+  chosen.checked = true;
+  chosen.dispatchEvent(new Event("change", { bubbles: true }));
+  var form = chosen.closest("form");
+  if (form) {
+    Array.prototype.forEach.call(form.querySelectorAll("input:not([type=radio]), textarea"), function (input) {
+      if (input.name !== "country" && input.name !== "csrfmiddlewaretoken") input.value = "";
+    });
   }
 });

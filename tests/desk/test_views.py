@@ -36,12 +36,13 @@ def test_customer_search_by_name_phone_email_or_serial(dispatcher_client):
     assert "No customer found" in dispatcher_client.get(url, {"q": "zzzz"}).text
 
 
-def test_customer_search_with_a_null_character_finds_nobody(dispatcher_client):
+def test_customer_search_with_a_null_character_says_so_and_finds_nobody(dispatcher_client):
     ApplianceFactory(site__customer__name="Anna Rossi")
 
     response = dispatcher_client.get(reverse("desk:customer_search"), {"q": "Anna\x00"})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
+    assert "Find the customer: Null characters are not allowed." in response.text
     assert "Anna Rossi" not in response.text
 
 
