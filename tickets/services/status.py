@@ -63,7 +63,7 @@ def set_ticket_status(
         )
     if to == TS.RESOLVED:
         ticket.resolved_at = now  # the resolution clock is met
-    elif previous in (TS.RESOLVED, TS.CLOSED):
+    elif previous in (TS.RESOLVED, TS.CLOSED) and to != TS.CLOSED:
         ticket.resolved_at = None  # reopened: the resolution clock runs again
     ticket.status = to
     ticket.save(
