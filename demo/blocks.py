@@ -18,7 +18,7 @@ from technicians.models import Certification, Skill, Technician, WorkingHours
 from tickets.coverage import decide_coverage
 from tickets.models import Ticket, TicketEvent, Visit
 from tickets.services import visit_minutes
-from tickets.sla import sla_due
+from tickets.sla import response_due, sla_due
 
 from .rows import RowWriter
 
@@ -280,6 +280,12 @@ class Blocks:
                 coverage_reason=decision.reason,
                 contract_id=decision.contract.pk if decision.contract else None,
                 sla_due_at=sla_due(
+                    opened_at=opened,
+                    priority=priority,
+                    contract=decision.contract,
+                    calendar=self.calendar,
+                ),
+                response_due_at=response_due(
                     opened_at=opened,
                     priority=priority,
                     contract=decision.contract,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.conf import settings
@@ -274,4 +275,76 @@ class NewCallerForm(forms.Form):
             self.add_error("model", _("Choose the appliance's model, or leave the serial empty."))
         if data.get("model") is not None and not data.get("serial_number"):
             self.add_error("serial_number", _("Give the serial number from the rating plate."))
+        return data
+
+
+# The ticket page's actions: one small form each (tickets.services has the rules).
+
+
+class PriorityForm(forms.Form):
+    priority = forms.TypedChoiceField(
+        label=_("Priority"), coerce=int, choices=Ticket.Priority.choices
+    )
+    reason = forms.CharField(label=_("Why"), required=False, max_length=texts.REASON)
+
+
+class KindForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of job"), choices=Ticket.Kind.choices)
+    reason = forms.CharField(label=_("Why"), required=False, max_length=texts.REASON)
+
+
+class ReasonForm(forms.Form):
+    """Cancel and reopen: the reason is required."""
+
+    reason = forms.CharField(
+        label=_("Why"),
+        max_length=texts.REASON,
+        error_messages={"required": _("Say why.")},
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class NoteForm(forms.Form):
+    """Resolve and close: a note is welcome, not required."""
+
+    reason = forms.CharField(label=_("Note"), required=False, max_length=texts.REASON)
+
+
+class VisitForm(forms.Form):
+    """Another visit for the ticket, with the arrival window the customer asks for, if any, on
+    the site's clock (`tz`)."""
+
+    window_day = forms.DateField(
+        label=_("Customer's preferred day"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    window_from = forms.TimeField(
+        label=_("Arrival from"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    duration_minutes = forms.IntegerField(
+        label=_("Length (minutes)"), required=False, min_value=5, max_value=12 * 60
+    )
+
+    def __init__(self, *args, tz: ZoneInfo, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.tz = tz
+
+    def clean(self):
+        data = super().clean()
+        data["window_start"] = data["window_end"] = None
+        day, start = data.get("window_day"), data.get("window_from")
+        if bool(day) != bool(start):
+            self.add_error("window_day", _("Give both the day and the arrival time, or neither."))
+        elif day and too_far_ahead(day):
+            self.add_error(
+                "window_day",
+                _("The arrival window can be at most %(days)d days ahead.")
+                % {"days": MAX_DAYS_AHEAD},
+            )
+        elif day and start:
+            data["window_start"] = datetime.datetime.combine(day, start, tzinfo=self.tz)
+            data["window_end"] = data["window_start"] + datetime.timedelta(
+                minutes=settings.FIELDSERVICE["ARRIVAL_WINDOW_MINUTES"]
+            )
         return data

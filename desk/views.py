@@ -1,10 +1,16 @@
-"""First-line intake: find the caller, type their codes, see coverage and SLA, open the ticket."""
+"""First-line pages: intake (find the caller, type their codes, see coverage and SLA, open the
+ticket) and the ticket page (everything about one ticket, and the actions its state allows)."""
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,15 +23,22 @@ from dispatch import services
 from fieldservice.errors import DomainError, LikelyDuplicate
 from fieldservice.forms import errors_in_words
 from fieldservice.roles import dispatcher_required
-from tickets.selectors import assess_ticket
+from tickets import services as ticket_services
+from tickets.models import Ticket
+from tickets.selectors import allowed_actions, assess_ticket, history_lines, ticket_for_page
 
 from .forms import (
     CodeLookupForm,
     CustomerSearchForm,
     IntakeForm,
+    KindForm,
     NewApplianceForm,
     NewCallerForm,
     NewSiteForm,
+    NoteForm,
+    PriorityForm,
+    ReasonForm,
+    VisitForm,
 )
 
 # The new-caller form sits beside the intake form, whose fields have Django's "id_" ids.
@@ -59,7 +72,15 @@ def intake(request):
             form.add_error(field if field in form.fields else None, err.message)
         else:
             messages.success(
-                request, _("%(number)s opened and queued.") % {"number": ticket.number}
+                request,
+                format_html(
+                    _("{link} opened and queued."),
+                    link=format_html(
+                        '<a href="{}">{}</a>',
+                        reverse("desk:ticket", args=[ticket.number]),
+                        ticket.number,
+                    ),
+                ),
             )
             return redirect("desk:intake")
     return render(
@@ -198,3 +219,109 @@ def preview(request):
             at=timezone.now(),
         )
     return render(request, "desk/_intake_preview.html", {"assessment": assessment})
+
+
+# The ticket page's actions: the form each one reads and what it is done with.
+ACTION_FORMS = {
+    "priority": PriorityForm,
+    "kind": KindForm,
+    "add_visit": VisitForm,
+    "resolve": NoteForm,
+    "close": NoteForm,
+    "reopen": ReasonForm,
+    "cancel": ReasonForm,
+}
+
+
+def _blank_form(action: str, ticket: Ticket, data=None):
+    form_class = ACTION_FORMS[action]
+    if form_class is VisitForm:
+        return VisitForm(data, tz=ZoneInfo(str(ticket.site.timezone)), prefix=action)
+    initial = {"priority": ticket.priority, "kind": ticket.kind}
+    return form_class(data, initial=initial, prefix=action)
+
+
+def _ticket_or_404(request, number: str) -> Ticket:
+    ticket = ticket_for_page(request.user, number)
+    if ticket is None:
+        raise Http404(_("No ticket %(number)s.") % {"number": number})
+    return ticket
+
+
+def _ticket_page(request, ticket: Ticket, *, failed=None, error: str = "", status: int = 200):
+    """The page (or its body, for htmx), with a blank form per allowed action; `failed` is the
+    bound form that was refused, shown with its errors and `error` in its place."""
+    actions = allowed_actions(ticket, request.user)
+    forms = {action: _blank_form(action, ticket) for action in actions}
+    failed_action = ""
+    if failed is not None:
+        failed_action = failed.prefix
+        forms[failed_action] = failed
+    context = {
+        "ticket": ticket,
+        "visits": list(ticket.visits.all()),
+        "history": history_lines(ticket),
+        "forms": forms,
+        "failed_action": failed_action,
+        "error": error,
+        "show_thread": False,  # the conversation joins here (desk/_thread.html)
+    }
+    template = "desk/_ticket.html" if request.htmx else "desk/ticket.html"
+    return render(request, template, context, status=status)
+
+
+@dispatcher_required
+def ticket(request, number: str):
+    """Everything about one ticket: details, coverage, both SLA clocks, visits, history, and
+    a form for each action its state allows."""
+    return _ticket_page(request, _ticket_or_404(request, number))
+
+
+def _act(action: str, ticket: Ticket, by, data: dict) -> None:
+    reason = data.get("reason", "")
+    if action == "priority":
+        ticket_services.change_priority(
+            ticket=ticket, priority=data["priority"], reason=reason, by=by
+        )
+    elif action == "kind":
+        ticket_services.change_kind(ticket=ticket, kind=data["kind"], reason=reason, by=by)
+    elif action == "add_visit":
+        ticket_services.create_visit(
+            ticket=ticket,
+            by=by,
+            window_start=data["window_start"],
+            window_end=data["window_end"],
+            duration_minutes=data["duration_minutes"],
+        )
+    elif action == "resolve":
+        ticket_services.resolve_ticket(ticket=ticket, reason=reason, by=by)
+    elif action == "close":
+        ticket_services.close_ticket(ticket=ticket, reason=reason, by=by)
+    elif action == "reopen":
+        ticket_services.reopen_ticket(ticket=ticket, reason=reason, by=by)
+    elif action == "cancel":
+        ticket_services.cancel_ticket(ticket=ticket, reason=reason, by=by)
+
+
+@require_POST
+@dispatcher_required
+def ticket_action(request, number: str, action: str):
+    """One of the ticket page's actions. Refused input is 400 with the field named, an action
+    the state does not allow 409 naming both states; nothing is changed either way."""
+    ticket = _ticket_or_404(request, number)
+    if action not in ACTION_FORMS:
+        raise Http404(_("No such action."))
+    form = _blank_form(action, ticket, request.POST)
+    if not form.is_valid():
+        return _ticket_page(request, ticket, failed=form, error=errors_in_words(form), status=400)
+    try:
+        _act(action, ticket, request.user, form.cleaned_data)
+    except DomainError as err:
+        if err.field in form.fields:
+            form.add_error(err.field, err.message)
+        ticket = _ticket_or_404(request, number)
+        return _ticket_page(request, ticket, failed=form, error=err.message, status=err.status)
+    messages.success(request, _("%(number)s updated.") % {"number": ticket.number})
+    if request.htmx:
+        return _ticket_page(request, _ticket_or_404(request, number))
+    return redirect("desk:ticket", number=ticket.number)

@@ -26,6 +26,7 @@ from tickets.models import Ticket, TicketEvent, Visit
 from tickets.services import (
     create_visit,
     ensure_version,
+    mark_responded,
     open_ticket,
     record,
     set_ticket_status,
@@ -184,6 +185,8 @@ def place_visit(
         visit.save()
     else:
         set_visit_status(visit=visit, to=Visit.Status.SCHEDULED, by=by)
+        # A visit on a technician's day answers the customer: the response clock is met.
+        mark_responded(ticket, timezone.now(), by=by, how=_("Visit scheduled"))
     record(
         ticket=ticket,
         by=by,

@@ -469,8 +469,11 @@ FIELDSERVICE = {
     # What must be recorded before a visit of each kind of job is completed: any of
     # "work_note", "signature", "photo", "part" (tickets.services.job_record).
     "COMPLETION_REQUIRES": {"repair": ["work_note"], "installation": ["signature"]},
-    # SLA response in business hours by priority; a contract's response time wins if stricter.
+    # SLA resolution in business hours by priority; a contract's response time wins if stricter.
     "SLA_HOURS": {1: 4, 2: 8, 3: 24, 4: 40},
+    # SLA first response (a public reply or a scheduled visit) in business hours by priority;
+    # the contract's response time wins if stricter, and it is never after the resolution.
+    "SLA_RESPONSE_HOURS": {1: 1, 2: 2, 3: 4, 4: 8},
     "ARRIVAL_WINDOW_MINUTES": env.int("ARRIVAL_WINDOW_MINUTES", default=120),
     "PLAN_TIME_LIMIT_SECONDS": PLAN_TIME_LIMIT_SECONDS,
     # How travel time is estimated; a road-network service can replace the default class.

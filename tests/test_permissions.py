@@ -106,6 +106,9 @@ MATRIX = {
     "desk:new_caller": _row(dispatcher=400),
     "desk:code_search": _row(dispatcher=200),
     "desk:intake_preview": _row(dispatcher=200),
+    # The ticket page and its actions (an empty POST: the priority action's missing field).
+    "desk:ticket": _row(dispatcher=200),
+    "desk:ticket_action": _row(dispatcher=400),
     # The day planner.
     "plan:request": _row(dispatcher=302),
     "plan:detail": _row(dispatcher=200),
@@ -177,6 +180,7 @@ POST_ONLY = {
     "desk:add_appliance",
     "desk:add_site",
     "desk:new_caller",
+    "desk:ticket_action",
     "plan:request",
     "plan:apply",
     "dispatch:assign",
@@ -200,6 +204,8 @@ TOKEN_LINKS = {
 }
 # Patterns whose URL names an object: A's, a plan run, or a signed link to one of A's.
 OBJECT_OF = {
+    "desk:ticket",
+    "desk:ticket_action",
     "plan:detail",
     "plan:apply",
     "dispatch:unassign",
@@ -309,6 +315,8 @@ def pages(shared_world, django_db_blocker, tmp_path_factory):
             "dispatch:unassign": {"visit_id": visit.pk},
             "dispatch:suggestions": {"visit_id": visit.pk},
             "dispatch:panel": {"ticket_id": a["ticket"].pk},
+            "desk:ticket": {"number": a["ticket"].number},
+            "desk:ticket_action": {"number": a["ticket"].number, "action": "priority"},
             "dispatch:tier": {"ticket_id": a["ticket"].pk},
             "tech:job": {"visit_id": visit.pk},
             "tech:step": {"visit_id": visit.pk},

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from catalog.selectors import CodeMatch, match_codes
@@ -17,7 +17,8 @@ from technicians.models import Skill, Technician
 
 from .coverage import CoverageDecision, decide_coverage
 from .models import Ticket, TicketEvent, Visit
-from .sla import load_calendar, sla_due
+from .sla import load_calendar, response_due, sla_due
+from .transitions import REOPENABLE, ticket_can
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -30,6 +31,7 @@ class Assessment:
     codes: CodeMatch
     coverage: CoverageDecision
     sla_due_at: datetime.datetime
+    response_due_at: datetime.datetime
     skills: list[Skill]
 
 
@@ -48,8 +50,10 @@ def assess_ticket(
     site_tz = appliance.site.timezone if appliance is not None else None
     local_day = at.astimezone(site_tz).date() if site_tz else at.date()
     coverage = decide_coverage(customer=customer, appliance=appliance, on=local_day)
-    due = sla_due(
-        opened_at=at, priority=priority, contract=coverage.contract, calendar=load_calendar()
+    calendar = load_calendar()
+    due = sla_due(opened_at=at, priority=priority, contract=coverage.contract, calendar=calendar)
+    respond_by = response_due(
+        opened_at=at, priority=priority, contract=coverage.contract, calendar=calendar
     )
     skills: dict[int, Skill] = {}
     for code in matched.matched:
@@ -60,7 +64,7 @@ def assess_ticket(
     if category:
         for skill in Skill.objects.filter(appliance_category=category):
             skills[skill.pk] = skill
-    return Assessment(matched, coverage, due, list(skills.values()))
+    return Assessment(matched, coverage, due, respond_by, list(skills.values()))
 
 
 def tickets_for(user: User) -> QuerySet[Ticket]:
@@ -84,6 +88,59 @@ def visits_for(user: User) -> QuerySet[Visit]:
         user,
         technician="technician",
         customer="ticket__customer",
+    )
+
+
+# What the ticket page offers, in the order it shows them (tickets.services has one function
+# for each: change_priority, change_kind, create_visit, cancel_ticket, resolve_ticket,
+# close_ticket, reopen_ticket).
+ACTIONS = ("priority", "kind", "add_visit", "resolve", "close", "reopen", "cancel")
+
+
+def allowed_actions(ticket: Ticket, user: User) -> list[str]:
+    """The actions the ticket's state allows this user, in ACTIONS order: none for anyone
+    outside the dispatchers (superusers act as dispatchers)."""
+    if not roles.has_role(user, roles.DISPATCHER):
+        return []
+    status = ticket.status
+    allowed = {
+        "priority": ticket.is_open,
+        "kind": ticket.is_open,
+        "add_visit": ticket.is_open,
+        "resolve": ticket_can(status, Ticket.Status.RESOLVED),
+        "close": ticket_can(status, Ticket.Status.CLOSED),
+        "reopen": status in REOPENABLE,
+        "cancel": ticket_can(status, Ticket.Status.CANCELLED),
+    }
+    return [action for action in ACTIONS if allowed[action]]
+
+
+def ticket_number_pk(number: str) -> int | None:
+    """The primary key in a ticket number (T-000123 -> 123), None when it is not one."""
+    digits = number.removeprefix("T-")
+    return int(digits) if digits.isascii() and digits.isdigit() else None
+
+
+def ticket_for_page(user: User, number: str) -> Ticket | None:
+    """The ticket with this number if the user may see it, with everything its page shows
+    (codes with their catalog meaning, skills, visits with their technicians) in a fixed
+    number of queries however many visits it has."""
+    pk = ticket_number_pk(number)
+    if pk is None:
+        return None
+    return (
+        tickets_for(user)
+        .select_related("contract", "appliance_model", "created_by")
+        .prefetch_related(
+            "error_codes",
+            "required_skills",
+            Prefetch(
+                "visits",
+                queryset=Visit.objects.select_related("technician__user").order_by("pk"),
+            ),
+        )
+        .filter(pk=pk)
+        .first()
     )
 
 
@@ -132,6 +189,8 @@ def _change_in_words(event: TicketEvent, names: dict[int, str], tz: ZoneInfo) ->
             return str(Ticket.Status(raw).label) if raw in Ticket.Status.values else raw
         if event.kind == TicketEvent.Kind.VISIT and raw in Visit.Status.values:
             return str(Visit.Status(raw).label)
+        if event.kind == TicketEvent.Kind.KIND and raw in Ticket.Kind.values:
+            return str(Ticket.Kind(raw).label)
         return _local_time(raw, tz) or raw
 
     if event.kind == TicketEvent.Kind.VISIT_CREATED:  # its value is the new visit's id
@@ -139,8 +198,15 @@ def _change_in_words(event: TicketEvent, names: dict[int, str], tz: ZoneInfo) ->
     if not (event.from_value or event.to_value):
         return ""
     change = f"{value(event.from_value)} → {value(event.to_value)}"
+    if event.kind == TicketEvent.Kind.RESPONDED:  # a moment, not a change from one to another
+        change = value(event.to_value)
     start = _local_time(str(event.data.get("planned_start") or ""), tz)
-    return f"{change}, {start}" if start else change
+    if start:
+        return f"{change}, {start}"
+    due = _local_time(str(event.data.get("resolution_due_to") or ""), tz)
+    if due:
+        return _("%(change)s, resolution due %(due)s") % {"change": change, "due": due}
+    return change
 
 
 def _local_time(raw: str, tz: ZoneInfo) -> str:

@@ -104,11 +104,33 @@ def load_calendar(calendar=None) -> Calendar:
 
 
 def response_hours(*, priority: int, contract: ServiceContract | None) -> int:
-    """Business hours to respond: by priority, or the contract's time when that is stricter."""
+    """Business hours to resolve: by priority, or the contract's time when that is stricter.
+    (The name is older than the response clock: this one is the resolution target.)"""
     hours = settings.FIELDSERVICE["SLA_HOURS"][int(priority)]
     if contract is not None:
         hours = min(hours, contract.response_hours)
     return hours
+
+
+def first_response_hours(*, priority: int, contract: ServiceContract | None) -> int:
+    """Business hours to respond (a public reply or a scheduled visit): by priority, the
+    contract's response time when stricter, and never later than the resolution target."""
+    hours = settings.FIELDSERVICE["SLA_RESPONSE_HOURS"][int(priority)]
+    if contract is not None:
+        hours = min(hours, contract.response_hours)
+    return min(hours, response_hours(priority=priority, contract=contract))
+
+
+def response_due(
+    *,
+    opened_at: datetime.datetime,
+    priority: int,
+    contract: ServiceContract | None,
+    calendar: Calendar,
+) -> datetime.datetime:
+    """When the first response is due for a ticket opened at `opened_at`."""
+    hours = first_response_hours(priority=priority, contract=contract)
+    return calendar.add(opened_at, datetime.timedelta(hours=hours))
 
 
 def sla_due(
@@ -118,6 +140,7 @@ def sla_due(
     contract: ServiceContract | None,
     calendar: Calendar,
 ) -> datetime.datetime:
+    """When the ticket is due to be resolved (Ticket.sla_due_at)."""
     hours = response_hours(priority=priority, contract=contract)
     return calendar.add(opened_at, datetime.timedelta(hours=hours))
 

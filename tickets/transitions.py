@@ -14,8 +14,9 @@ TICKET_TRANSITIONS: dict[str, set[str]] = {
     T.IN_PROGRESS: {T.SCHEDULED, T.AWAITING_PARTS, T.AWAITING_CUSTOMER, T.RESOLVED, T.CANCELLED},
     T.AWAITING_CUSTOMER: {T.TRIAGED, T.SCHEDULED, T.IN_PROGRESS, T.CANCELLED},
     T.AWAITING_PARTS: {T.TRIAGED, T.SCHEDULED, T.IN_PROGRESS, T.CANCELLED},
-    T.RESOLVED: {T.CLOSED, T.IN_PROGRESS},
-    T.CLOSED: set(),
+    # Back to triaged or in progress: reopened (tickets.services.reopen_ticket).
+    T.RESOLVED: {T.CLOSED, T.TRIAGED, T.IN_PROGRESS},
+    T.CLOSED: {T.TRIAGED, T.IN_PROGRESS},
     T.CANCELLED: set(),
 }
 
@@ -28,6 +29,9 @@ VISIT_TRANSITIONS: dict[str, set[str]] = {
     V.CANNOT_COMPLETE: set(),
     V.CANCELLED: set(),
 }
+
+
+REOPENABLE: frozenset[str] = frozenset({T.RESOLVED, T.CLOSED})
 
 
 def ticket_can(from_status: str, to_status: str) -> bool:

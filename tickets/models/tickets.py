@@ -13,6 +13,8 @@ from catalog.models import ErrorCode
 from customers.models import Appliance, ApplianceModel, Customer, Site
 from technicians.models import Skill
 
+from ..clocks import clock_state
+
 
 class Ticket(models.Model):
     """One customer problem or request, from first call to closing."""
@@ -119,7 +121,12 @@ class Ticket(models.Model):
         on_delete=models.SET_NULL,
         related_name="tickets",
     )
-    sla_due_at = models.DateTimeField(_("SLA due"), db_index=True)
+    # Two clocks: the response target (met by the first public reply or a scheduled visit)
+    # and the resolution target (met when resolved); each records when it was met.
+    response_due_at = models.DateTimeField(_("response due"))
+    responded_at = models.DateTimeField(_("responded"), null=True, blank=True)
+    sla_due_at = models.DateTimeField(_("resolution due"), db_index=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     sla_paused_at = models.DateTimeField(_("SLA paused since"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -169,6 +176,18 @@ class Ticket(models.Model):
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
 
+    @property
+    def response_state(self) -> str:
+        """ "met", "met_late", "breached", "at_risk" or "fine" (tickets.sla.clock_state)."""
+        return clock_state(
+            due=self.response_due_at, met_at=self.responded_at, paused=self.sla_paused_at
+        )
+
+    @property
+    def resolution_state(self) -> str:
+        """The resolution clock's state, like response_state."""
+        return clock_state(due=self.sla_due_at, met_at=self.resolved_at, paused=self.sla_paused_at)
+
 
 class TicketEvent(models.Model):
     """One line of a ticket's history: who changed what, when and why."""
@@ -184,6 +203,9 @@ class TicketEvent(models.Model):
         VISIT = "visit", _("Visit status changed")
         VISIT_CREATED = "visit_created", _("Visit created")
         SLA = "sla", _("SLA clock")
+        PRIORITY = "priority", _("Priority changed")
+        KIND = "kind", _("Kind of job changed")
+        RESPONDED = "responded", _("Responded")
         NOTE = "note", _("Note")
 
     ticket = models.ForeignKey(

@@ -41,9 +41,17 @@ def set_ticket_status(
         record(ticket=ticket, by=by, kind=TicketEvent.Kind.SLA, to_value="paused", reason=reason)
     elif to not in Ticket.PAUSED_STATUSES and ticket.sla_paused_at is not None:
         old_due = ticket.sla_due_at
+        calendar = load_calendar()
         ticket.sla_due_at = resumed_due(
-            due=old_due, paused_at=ticket.sla_paused_at, resumed_at=now, calendar=load_calendar()
+            due=old_due, paused_at=ticket.sla_paused_at, resumed_at=now, calendar=calendar
         )
+        if ticket.responded_at is None:
+            ticket.response_due_at = resumed_due(
+                due=ticket.response_due_at,
+                paused_at=ticket.sla_paused_at,
+                resumed_at=now,
+                calendar=calendar,
+            )
         ticket.sla_paused_at = None
         record(
             ticket=ticket,
@@ -53,8 +61,21 @@ def set_ticket_status(
             to_value=ticket.sla_due_at.isoformat(),
             reason=_("resumed"),
         )
+    if to == TS.RESOLVED:
+        ticket.resolved_at = now  # the resolution clock is met
+    elif previous in (TS.RESOLVED, TS.CLOSED) and to != TS.CLOSED:
+        ticket.resolved_at = None  # reopened: the resolution clock runs again
     ticket.status = to
-    ticket.save(update_fields=["status", "sla_paused_at", "sla_due_at", "updated_at"])
+    ticket.save(
+        update_fields=[
+            "status",
+            "sla_paused_at",
+            "sla_due_at",
+            "response_due_at",
+            "resolved_at",
+            "updated_at",
+        ]
+    )
     record(
         ticket=ticket,
         by=by,

@@ -16,7 +16,8 @@ from fieldservice.errors import InvalidInput, StaleVersion, TransitionNotAllowed
 from .. import events, locks
 from ..models import Ticket, TicketEvent, Visit
 from ..selectors import assess_ticket
-from ..sla import load_calendar, sla_due
+from ..sla import load_calendar, response_due, sla_due
+from ..transitions import REOPENABLE
 from .history import record
 from .status import set_ticket_status, set_visit_status
 
@@ -97,6 +98,7 @@ def open_ticket(
         coverage_reason=assessment.coverage.reason,
         contract=assessment.coverage.contract,
         sla_due_at=assessment.sla_due_at,
+        response_due_at=assessment.response_due_at,
         created_at=now,
         created_by=by if by is not None and by.is_authenticated else None,
         client_key=client_key or None,
@@ -169,8 +171,8 @@ def update_ticket(
     priority: int | None = None,
     expected_stamp: str | None = None,
 ) -> Ticket:
-    """Change an open ticket's description or priority; a new priority moves the SLA due time
-    as if the ticket had been opened with it."""
+    """Change an open ticket's description or priority; a new priority moves the SLA due
+    times as if the ticket had been opened with it (change_priority)."""
     ticket = locks.lock_ticket(ticket.pk)
     ensure_unchanged(ticket=ticket, expected_stamp=expected_stamp)
     if not ticket.is_open:
@@ -181,26 +183,211 @@ def update_ticket(
         texts.ensure_length(description, limit=texts.DESCRIPTION, field="description")
         ticket.description = description
     if priority is not None and priority != ticket.priority:
-        if priority not in Ticket.Priority.values:
-            raise InvalidInput(_("Priority goes from 1 (urgent) to 4."), field="priority")
-        old = ticket.priority
-        ticket.priority = priority
-        if ticket.sla_paused_at is None:
+        _set_priority(ticket, priority=priority, by=by, reason="")
+    ticket.save()
+    return ticket
+
+
+def _recount_clocks(ticket: Ticket) -> dict[str, str]:
+    """Count the unmet SLA clocks again from the opening, with the ticket's priority now; the
+    due times before and after, for the history. A paused clock keeps its due time (it is
+    moved when the clock resumes)."""
+    before = {"response_due": ticket.response_due_at, "resolution_due": ticket.sla_due_at}
+    if ticket.sla_paused_at is None:
+        calendar = load_calendar()
+        if ticket.responded_at is None:
+            ticket.response_due_at = response_due(
+                opened_at=ticket.created_at,
+                priority=ticket.priority,
+                contract=ticket.contract,
+                calendar=calendar,
+            )
+        if ticket.resolved_at is None:
             ticket.sla_due_at = sla_due(
                 opened_at=ticket.created_at,
-                priority=priority,
+                priority=ticket.priority,
                 contract=ticket.contract,
-                calendar=load_calendar(),
+                calendar=calendar,
             )
+    after = {"response_due": ticket.response_due_at, "resolution_due": ticket.sla_due_at}
+    return {
+        f"{name}_{when}": moment.isoformat()
+        for when, values in (("from", before), ("to", after))
+        for name, moment in values.items()
+    }
+
+
+def _set_priority(ticket: Ticket, *, priority: int, by: User | None, reason: str) -> None:
+    if priority not in Ticket.Priority.values:
+        raise InvalidInput(_("Priority goes from 1 (urgent) to 4."), field="priority")
+    old = ticket.priority
+    ticket.priority = priority
+    clocks = _recount_clocks(ticket)
+    record(
+        ticket=ticket,
+        by=by,
+        kind=TicketEvent.Kind.PRIORITY,
+        from_value=f"P{old}",
+        to_value=f"P{priority}",
+        reason=reason,
+        **clocks,
+    )
+
+
+def _ensure_open(ticket: Ticket, message: str) -> None:
+    """TransitionNotAllowed with `message` (which names the status) unless the ticket is open."""
+    if not ticket.is_open:
+        raise TransitionNotAllowed(message % {"status": ticket.get_status_display()})
+
+
+@transaction.atomic
+def change_priority(
+    *,
+    ticket: Ticket,
+    priority: int,
+    by: User | None,
+    reason: str = "",
+    expected_stamp: str | None = None,
+) -> Ticket:
+    """Give an open ticket another priority: both SLA clocks are counted again from the
+    opening (those not met yet) and the change goes in the history with the due times."""
+    texts.ensure_length(reason, limit=texts.REASON, field="reason")
+    ticket = locks.lock_ticket(ticket.pk)
+    ensure_unchanged(ticket=ticket, expected_stamp=expected_stamp)
+    _ensure_open(ticket, _("A %(status)s ticket cannot change priority."))
+    if priority == ticket.priority:
+        raise InvalidInput(
+            _("The ticket already has priority P%(p)d.") % {"p": priority}, field="priority"
+        )
+    _set_priority(ticket, priority=priority, by=by, reason=reason)
+    ticket.save()
+    return ticket
+
+
+@transaction.atomic
+def change_kind(
+    *,
+    ticket: Ticket,
+    kind: str,
+    by: User | None,
+    reason: str = "",
+    expected_stamp: str | None = None,
+) -> Ticket:
+    """Make an open ticket another kind of job (installation, repair, maintenance): the SLA
+    clocks are counted again and the change goes in the history."""
+    if kind not in Ticket.Kind.values:
+        raise InvalidInput(_("Unknown kind of job: %(kind)s.") % {"kind": kind}, field="kind")
+    texts.ensure_length(reason, limit=texts.REASON, field="reason")
+    ticket = locks.lock_ticket(ticket.pk)
+    ensure_unchanged(ticket=ticket, expected_stamp=expected_stamp)
+    _ensure_open(ticket, _("A %(status)s ticket cannot change its kind of job."))
+    if kind == ticket.kind:
+        raise InvalidInput(_("The ticket is already that kind of job."), field="kind")
+    if kind == Ticket.Kind.INSTALLATION and ticket.appliance_model is None:
+        raise InvalidInput(_("An installation needs the appliance model to install."), field="kind")
+    if kind != Ticket.Kind.INSTALLATION and ticket.appliance is None:
+        raise InvalidInput(
+            _("Only an installation can be without a registered appliance."), field="kind"
+        )
+    old = ticket.kind
+    ticket.kind = kind
+    clocks = _recount_clocks(ticket)
+    ticket.save()
+    record(
+        ticket=ticket,
+        by=by,
+        kind=TicketEvent.Kind.KIND,
+        from_value=old,
+        to_value=kind,
+        reason=reason,
+        **clocks,
+    )
+    return ticket
+
+
+def mark_responded(
+    ticket: Ticket, at: datetime.datetime | None = None, *, by: User | None = None, how: str = ""
+) -> bool:
+    """Record that the customer had the first response (a public reply, a scheduled visit):
+    the response clock is met. The first time wins; later calls change nothing and return
+    False. `how` says what the response was, for the history."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        first = Ticket.objects.filter(pk=ticket.pk, responded_at__isnull=True).update(
+            responded_at=at
+        )
+        if not first:
+            ticket.responded_at = (
+                Ticket.objects.filter(pk=ticket.pk).values_list("responded_at", flat=True).get()
+            )
+            return False
+        ticket.responded_at = at
         record(
             ticket=ticket,
             by=by,
-            kind=TicketEvent.Kind.NOTE,
-            from_value=f"P{old}",
-            to_value=f"P{priority}",
-            reason=_("Priority changed"),
+            kind=TicketEvent.Kind.RESPONDED,
+            to_value=at.isoformat(),
+            reason=how,
+            on_time=at <= ticket.response_due_at,
         )
-    ticket.save()
+    return True
+
+
+def _reason_needed(reason: str, message: str) -> None:
+    if not reason.strip():
+        raise InvalidInput(message, field="reason")
+
+
+@transaction.atomic
+def cancel_ticket(
+    *, ticket: Ticket, reason: str, by: User | None, expected_stamp: str | None = None
+) -> Ticket:
+    """Cancel an open ticket, saying why; its visits not yet under way are cancelled with it
+    (through the visit state machine, so the customer and technician hear of it)."""
+    _reason_needed(reason, _("Say why the ticket is cancelled."))
+    return transition_ticket(
+        ticket=ticket, to=TS.CANCELLED, by=by, reason=reason, expected_stamp=expected_stamp
+    )
+
+
+@transaction.atomic
+def resolve_ticket(
+    *, ticket: Ticket, by: User | None, reason: str = "", expected_stamp: str | None = None
+) -> Ticket:
+    """Mark the ticket resolved: the resolution clock is met."""
+    return transition_ticket(
+        ticket=ticket, to=TS.RESOLVED, by=by, reason=reason, expected_stamp=expected_stamp
+    )
+
+
+@transaction.atomic
+def close_ticket(
+    *, ticket: Ticket, by: User | None, reason: str = "", expected_stamp: str | None = None
+) -> Ticket:
+    """Close a resolved ticket."""
+    return transition_ticket(
+        ticket=ticket, to=TS.CLOSED, by=by, reason=reason, expected_stamp=expected_stamp
+    )
+
+
+@transaction.atomic
+def reopen_ticket(
+    *, ticket: Ticket, reason: str, by: User | None, expected_stamp: str | None = None
+) -> Ticket:
+    """Open a resolved or closed ticket again: back in progress when a visit is under way,
+    else triaged for a new visit. The resolution clock runs again."""
+    _reason_needed(reason, _("Say why the ticket is reopened."))
+    texts.ensure_length(reason, limit=texts.REASON, field="reason")
+    ticket = locks.lock_ticket(ticket.pk)
+    ensure_unchanged(ticket=ticket, expected_stamp=expected_stamp)
+    if ticket.status not in REOPENABLE:
+        raise TransitionNotAllowed(
+            _("A %(status)s ticket cannot be reopened: only a resolved or closed one can.")
+            % {"status": ticket.get_status_display()}
+        )
+    under_way = ticket.visits.filter(status__in=[VS.EN_ROUTE, VS.ON_SITE]).exists()
+    to = TS.IN_PROGRESS if under_way else TS.TRIAGED
+    set_ticket_status(ticket=ticket, to=to, by=by, reason=reason, now=timezone.now())
     return ticket
 
 
