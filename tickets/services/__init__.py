@@ -1,6 +1,7 @@
 """Writes on tickets and visits. Each function validates, writes in one transaction, records a
 TicketEvent and sends a domain event; pages, the API and tasks all call these."""
 
+from .conversation import IncomingFile, add_note, receive_email, reply
 from .history import record
 from .job_record import (
     RECORD_KINDS,
@@ -38,6 +39,8 @@ from .visits import (
 
 __all__ = [
     "RECORD_KINDS",
+    "IncomingFile",
+    "add_note",
     "add_photo",
     "create_visit",
     "decide_option",
@@ -50,9 +53,11 @@ __all__ = [
     "offer_option",
     "open_ticket",
     "png_from_data_url",
+    "receive_email",
     "record",
     "record_entry",
     "record_job",
+    "reply",
     "request_limit",
     "set_ticket_status",
     "set_visit_status",
