@@ -140,3 +140,39 @@ class NewSiteForm(forms.Form):
     access_notes = forms.CharField(
         label=_("Access notes"), required=False, max_length=texts.ACCESS_NOTES
     )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MessageForm(forms.Form):
+    """A public reply or an internal note on a ticket, with files (size checked by the
+    service, which names the file)."""
+
+    body = forms.CharField(
+        label=_("Message"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=20_000,
+        error_messages={"required": _("Write the message.")},
+    )
+    attachments = forms.FileField(
+        label=_("Attachments"), widget=MultipleFileInput(), required=False
+    )
+
+    def clean_attachments(self):
+        return self.files.getlist("attachments") if self.files else []
+
+
+class ConfirmContactForm(forms.Form):
+    """Whose address an unknown sender's is: the customer's number (shown on their page)."""
+
+    customer = forms.ModelChoiceField(
+        label=_("Customer number"),
+        queryset=Customer.objects.all(),
+        widget=forms.NumberInput,
+        error_messages={
+            "required": _("Give the number of the customer this address belongs to."),
+            "invalid_choice": _("No customer has that number."),
+        },
+    )
