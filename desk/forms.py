@@ -146,6 +146,18 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Any number of files in one input (Django's documented pattern); a list, maybe empty."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        return [f for f in (super(MultipleFileField, self).clean(d, initial) for d in files) if f]
+
+
 class MessageForm(forms.Form):
     """A public reply or an internal note on a ticket, with files (size checked by the
     service, which names the file)."""
@@ -156,12 +168,7 @@ class MessageForm(forms.Form):
         max_length=20_000,
         error_messages={"required": _("Write the message.")},
     )
-    attachments = forms.FileField(
-        label=_("Attachments"), widget=MultipleFileInput(), required=False
-    )
-
-    def clean_attachments(self):
-        return self.files.getlist("attachments") if self.files else []
+    attachments = MultipleFileField(label=_("Attachments"), required=False)
 
 
 class ConfirmContactForm(forms.Form):
