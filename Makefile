@@ -28,11 +28,14 @@ messages: venv
 		--ignore=var --ignore=staticfiles
 
 # The app with demo data on SQLite, tasks run in-process, at http://127.0.0.1:8000/
+# Inbound email is read from the Maildir var/mail/: a file dropped into var/mail/new/ is fetched
+# within the minute.
 run: venv messages
-	mkdir -p var
+	mkdir -p var/mail/cur var/mail/new var/mail/tmp
 	DATABASE_URL=sqlite:///var/db.sqlite3 REDIS_URL= $(PY) manage.py migrate --noinput
 	DATABASE_URL=sqlite:///var/db.sqlite3 REDIS_URL= $(PY) manage.py seed_demo
-	DATABASE_URL=sqlite:///var/db.sqlite3 REDIS_URL= $(PY) manage.py runserver 127.0.0.1:8000
+	DATABASE_URL=sqlite:///var/db.sqlite3 REDIS_URL= INBOUND_MAIL_URL=maildir://$(CURDIR)/var/mail \
+		$(PY) manage.py runserver 127.0.0.1:8000
 
 # The whole suite on real PostgreSQL and Redis, started on loopback and stopped afterwards.
 test: venv

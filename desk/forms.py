@@ -348,3 +348,46 @@ class VisitForm(forms.Form):
                 minutes=settings.FIELDSERVICE["ARRIVAL_WINDOW_MINUTES"]
             )
         return data
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Any number of files in one input (Django's documented pattern); a list, maybe empty."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        return [f for f in (super(MultipleFileField, self).clean(d, initial) for d in files) if f]
+
+
+class MessageForm(forms.Form):
+    """A public reply or an internal note on a ticket, with files (size checked by the
+    service, which names the file)."""
+
+    body = forms.CharField(
+        label=_("Message"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=20_000,
+        error_messages={"required": _("Write the message.")},
+    )
+    attachments = MultipleFileField(label=_("Attachments"), required=False)
+
+
+class ConfirmContactForm(forms.Form):
+    """Whose address an unknown sender's is: the customer's number (shown on their page)."""
+
+    customer = forms.ModelChoiceField(
+        label=_("Customer number"),
+        queryset=Customer.objects.all(),
+        widget=forms.NumberInput,
+        error_messages={
+            "required": _("Give the number of the customer this address belongs to."),
+            "invalid_choice": _("No customer has that number."),
+        },
+    )

@@ -7,10 +7,11 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,16 +23,27 @@ from customers.services import register_appliance
 from dispatch import services
 from fieldservice.errors import DomainError, LikelyDuplicate
 from fieldservice.forms import errors_in_words
+from fieldservice.media import file_response
 from fieldservice.roles import dispatcher_required
 from tickets import services as ticket_services
 from tickets.models import Ticket
-from tickets.selectors import allowed_actions, assess_ticket, history_lines, ticket_for_page
+from tickets.selectors import (
+    allowed_actions,
+    assess_ticket,
+    history_lines,
+    thread_for,
+    ticket_for_page,
+)
+from tickets.services import conversation
 
+from . import inbound
 from .forms import (
     CodeLookupForm,
+    ConfirmContactForm,
     CustomerSearchForm,
     IntakeForm,
     KindForm,
+    MessageForm,
     NewApplianceForm,
     NewCallerForm,
     NewSiteForm,
@@ -40,6 +52,7 @@ from .forms import (
     ReasonForm,
     VisitForm,
 )
+from .models import PendingContact, QuarantinedMail
 
 # The new-caller form sits beside the intake form, whose fields have Django's "id_" ids.
 CALLER_IDS = "caller_%s"
@@ -325,3 +338,117 @@ def ticket_action(request, number: str, action: str):
     if request.htmx:
         return _ticket_page(request, _ticket_or_404(request, number))
     return redirect("desk:ticket", number=ticket.number)
+
+
+def _ticket(number: str) -> Ticket:
+    """A ticket by its number as people write it (T-000123) or as the bare number."""
+    digits = number.upper().removeprefix("T-")
+    if not digits.isdigit():
+        raise Http404
+    return get_object_or_404(Ticket.objects.select_related("customer"), pk=int(digits))
+
+
+def _thread_context(ticket: Ticket, form: MessageForm | None = None) -> dict:
+    return {
+        "ticket": ticket,
+        "thread": thread_for(ticket, include_internal=True),
+        "form": form or MessageForm(),
+    }
+
+
+def _post_message(request, number: str, write):
+    ticket = _ticket(number)
+    form = MessageForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            write(
+                ticket=ticket,
+                by=request.user,
+                body=form.cleaned_data["body"],
+                attachments=form.cleaned_data["attachments"],
+            )
+        except DomainError as err:
+            field = err.field if err.field in form.fields else None
+            form.add_error(field, err.message)
+        else:
+            if request.htmx:
+                return render(request, "desk/_thread.html", _thread_context(ticket))
+            # Back to the ticket's page the form was on (the integrator's desk:ticket).
+            back = request.POST.get("next", "")
+            if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+                back = reverse("desk:intake")
+            return redirect(back)
+    return render(request, "desk/_thread.html", _thread_context(ticket, form), status=400)
+
+
+@require_POST
+@dispatcher_required
+def ticket_reply(request, number: str):
+    """A public reply: shown to the customer and emailed to them."""
+    return _post_message(request, number, conversation.reply)
+
+
+@require_POST
+@dispatcher_required
+def ticket_note(request, number: str):
+    """An internal note: for staff only."""
+    return _post_message(request, number, conversation.add_note)
+
+
+@dispatcher_required
+def mail_quarantine(request):
+    return render(
+        request,
+        "desk/mail_quarantine.html",
+        {"quarantined": QuarantinedMail.objects.all()[:200]},
+    )
+
+
+@dispatcher_required
+def mail_quarantine_raw(request, mail_id: int):
+    kept = get_object_or_404(QuarantinedMail, pk=mail_id)
+    response = file_response(kept.raw)
+    response["Content-Type"] = "message/rfc822"
+    response["Content-Disposition"] = content_disposition_header(True, f"quarantine-{kept.pk}.eml")
+    return response
+
+
+@dispatcher_required
+def mail_pending(request):
+    pending = PendingContact.objects.filter(status=PendingContact.Status.PENDING)[:200]
+    return render(
+        request, "desk/mail_pending.html", {"pending": pending, "form": ConfirmContactForm()}
+    )
+
+
+@require_POST
+@dispatcher_required
+def mail_pending_confirm(request, contact_id: int):
+    contact = get_object_or_404(PendingContact, pk=contact_id)
+    form = ConfirmContactForm(request.POST)
+    if form.is_valid():
+        try:
+            ticket = inbound.confirm_contact(
+                contact=contact, customer=form.cleaned_data["customer"], by=request.user
+            )
+        except DomainError as err:
+            form.add_error("customer" if err.field == "customer" else None, err.message)
+        else:
+            messages.success(request, _("%(number)s opened.") % {"number": ticket.number})
+            return redirect("desk:mail_pending")
+    pending = PendingContact.objects.filter(status=PendingContact.Status.PENDING)[:200]
+    return render(
+        request,
+        "desk/mail_pending.html",
+        {"pending": pending, "form": ConfirmContactForm(), "errors_for": contact.pk, "bad": form},
+        status=400,
+    )
+
+
+@require_POST
+@dispatcher_required
+def mail_pending_dismiss(request, contact_id: int):
+    contact = get_object_or_404(PendingContact, pk=contact_id)
+    inbound.dismiss_contact(contact=contact)
+    messages.success(request, _("Dismissed."))
+    return redirect("desk:mail_pending")

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "axes",
     "health_check",
     "csp",
+    "django_mailbox",
     "fieldservice",
     "customers",
     "technicians",
@@ -306,6 +307,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # the sweeper hand the row out once the broker is back.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# Inbound email: a django-mailbox URI, e.g. imap+ssl://user:pass@host:993 or maildir:///path
+# (`make run` reads var/mail/); empty, no mail is fetched.
+INBOUND_MAIL_URL = env.str("INBOUND_MAIL_URL", default="")
+
 # The outbox sweeper, every minute in UTC (reminders are rows with a due time, not ETA tasks).
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 60.0},
@@ -313,6 +318,8 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-plan-runs": {"task": "dispatch.planner.tasks.requeue_plan_runs", "schedule": 60.0},
     # Photos no worker finished (the broker was down, a worker died) are handed out again.
     "requeue-photos": {"task": "tickets.tasks.requeue_photos", "schedule": 60.0},
+    # Inbound email (INBOUND_MAIL_URL): new messages become tickets or join their thread.
+    "fetch-mail": {"task": "desk.tasks.fetch_mail", "schedule": 60.0},
     "purge-idempotency-records": {
         "task": "fieldservice.tasks.purge_idempotency_records",
         "schedule": 3600.0,

@@ -26,7 +26,7 @@ urlpatterns = [
     path("health/", HealthView.as_view(), name="health"),
     path("admin/", admin.site.urls),
     path("api/", include("fieldservice.api.urls")),
-    # The first line's pages: intake under dispatch/intake/, tickets under desk/.
+    # The desk: intake under /dispatch/intake/, the rest under /desk/ (desk/urls.py).
     path("", include("desk.urls")),
     path("dispatch/plan/", include("dispatch.planner.urls")),
     path("dispatch/", include("dispatch.urls")),

@@ -37,6 +37,8 @@ class Notification(models.Model):
         HANDED_BACK = "handed_back", _("Technician cannot come")
         CONFIRM_EMAIL = "confirm_email", _("Email address to confirm")
         PASSWORD_RESET = "password_reset", _("Password reset link")
+        TICKET_REPLY = "ticket_reply", _("Reply on a ticket")
+        TICKET_RECEIVED = "ticket_received", _("Email received, ticket opened")
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     channel = models.CharField(

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
+from desk import events as desk_events
 from dispatch import events as dispatch_events
 from fieldservice import events as account_events
 from portal import events as portal_events
@@ -146,3 +147,13 @@ def on_visit_status(sender, visit: Visit, from_status, to_status, **kwargs) -> N
         Visit.Outcome.NEEDS_WORKSHOP,
     ):
         services.notify_customer(visit=visit, kind=Kind.FOLLOW_UP)
+
+
+@receiver(events.public_reply_added, dispatch_uid="notifications.public_reply_added")
+def on_public_reply(sender, message, **kwargs) -> None:
+    services.email_reply(message=message)
+
+
+@receiver(desk_events.email_ticket_opened, dispatch_uid="notifications.email_ticket_opened")
+def on_email_ticket_opened(sender, ticket, message, to: str, **kwargs) -> None:
+    services.acknowledge_email(ticket=ticket, message=message, to=to)

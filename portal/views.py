@@ -21,7 +21,7 @@ from fieldservice.forms import errors_in_words
 from fieldservice.roles import customer_required
 from tickets import reports
 from tickets.models import Visit
-from tickets.selectors import tickets_for
+from tickets.selectors import thread_for, tickets_for
 
 from . import selectors, services
 from .forms import ApplianceForm, BookingForm, CodeSearchForm, ModelSearchForm, SignUpForm
@@ -233,7 +233,10 @@ def ticket(request, ticket_id: int):
         (v, selectors.eta(v), services.booking_token(v), _report_url(v))
         for v in ticket.visits.select_related("technician__user")
     ]
-    return render(request, "portal/ticket.html", {"ticket": ticket, "visits": visits})
+    thread = thread_for(ticket, include_internal=False)
+    return render(
+        request, "portal/ticket.html", {"ticket": ticket, "visits": visits, "thread": thread}
+    )
 
 
 def manage(request, token: str):

@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from asgiref.sync import iscoroutinefunction
 from django.contrib.auth.tokens import default_token_generator
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connections
 from django.test import Client, override_settings
@@ -20,6 +21,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from PIL import Image
 
+from desk.models import PendingContact, QuarantinedMail
 from dispatch.models import PlanRun
 from dispatch.services import assign_visit
 from notifications.services import issue_feed, unsubscribe_token
@@ -27,7 +29,14 @@ from portal.models import SignUp
 from portal.services import booking_token, confirmation_token, report_token
 from tests import factories
 from tests.helpers import at
-from tickets.services import add_photo, record_entry, sign_visit, transition_visit
+from tickets.services import (
+    IncomingFile,
+    add_photo,
+    record_entry,
+    reply,
+    sign_visit,
+    transition_visit,
+)
 from tickets.services.photos import process_photo
 
 ROLES = (
@@ -109,6 +118,14 @@ MATRIX = {
     # The ticket page and its actions (an empty POST: the priority action's missing field).
     "desk:ticket": _row(dispatcher=200),
     "desk:ticket_action": _row(dispatcher=400),
+    # A ticket's conversation and inbound email: the desk's, for dispatchers only.
+    "desk:ticket_reply": _row(dispatcher=400),
+    "desk:ticket_note": _row(dispatcher=400),
+    "desk:mail_pending": _row(dispatcher=200),
+    "desk:mail_pending_confirm": _row(dispatcher=400),
+    "desk:mail_pending_dismiss": _row(dispatcher=302),
+    "desk:mail_quarantine": _row(dispatcher=200),
+    "desk:mail_quarantine_raw": _row(dispatcher=200),
     # The day planner.
     "plan:request": _row(dispatcher=302),
     "plan:detail": _row(dispatcher=200),
@@ -155,6 +172,15 @@ MATRIX = {
         dispatcher=200,
         staff=404,
     ),
+    # A public reply's file: the desk and the ticket's customer, nobody else.
+    "media:attachment": _row(
+        anonymous=404,
+        customer=200,
+        customer_b=404,
+        technician=404,
+        dispatcher=200,
+        staff=404,
+    ),
     # The customer portal: A's ticket is a 404 for customer B.
     "portal:home": _row(customer=200),
     "portal:signup": _everyone(200),
@@ -181,6 +207,10 @@ POST_ONLY = {
     "desk:add_site",
     "desk:new_caller",
     "desk:ticket_action",
+    "desk:ticket_reply",
+    "desk:ticket_note",
+    "desk:mail_pending_confirm",
+    "desk:mail_pending_dismiss",
     "plan:request",
     "plan:apply",
     "dispatch:assign",
@@ -206,6 +236,9 @@ TOKEN_LINKS = {
 OBJECT_OF = {
     "desk:ticket",
     "desk:ticket_action",
+    "desk:ticket_reply",
+    "desk:ticket_note",
+    "media:attachment",
     "plan:detail",
     "plan:apply",
     "dispatch:unassign",
@@ -298,6 +331,18 @@ def pages(shared_world, django_db_blocker, tmp_path_factory):
         record_entry(visit=done, kind="work", text="Pump replaced.", by=None)
         done = transition_visit(visit=done, to="completed", by=None)
         run = PlanRun.objects.create(day=w.day, requested_by=w.users["dispatcher"])
+        answer = reply(
+            ticket=a["ticket"],
+            by=w.users["dispatcher"],
+            body="Here is the manual.",
+            attachments=[IncomingFile("manual.pdf", b"%PDF-1.4", "application/pdf")],
+        )
+        contact = PendingContact.objects.create(
+            address="who@unknown.example", message_id="<who@unknown.example>"
+        )
+        contact.raw.save("m.eml", ContentFile(b"From: who@unknown.example\r\n\r\nhi"))
+        quarantined = QuarantinedMail(reason="broken", digest="0" * 64)
+        quarantined.raw.save("q.eml", ContentFile(b"broken"))
         user_a = a["user"]
         users = {
             "anonymous": None,
@@ -311,6 +356,12 @@ def pages(shared_world, django_db_blocker, tmp_path_factory):
         visit = a["visit"]
         kwargs = {
             "plan:detail": {"run_id": run.pk},
+            "desk:ticket_reply": {"number": a["ticket"].number},
+            "desk:ticket_note": {"number": a["ticket"].number},
+            "desk:mail_pending_confirm": {"contact_id": contact.pk},
+            "desk:mail_pending_dismiss": {"contact_id": contact.pk},
+            "desk:mail_quarantine_raw": {"mail_id": quarantined.pk},
+            "media:attachment": {"attachment_id": answer.attachments.get().pk},
             "plan:apply": {"run_id": run.pk},
             "dispatch:unassign": {"visit_id": visit.pk},
             "dispatch:suggestions": {"visit_id": visit.pk},

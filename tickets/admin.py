@@ -8,6 +8,8 @@ from .models import (
     BusinessCalendar,
     Holiday,
     JobEntry,
+    Message,
+    MessageAttachment,
     PartUsed,
     RepairOption,
     Signature,
@@ -153,3 +155,19 @@ class VisitPhotoAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["caption", "=visit__id"]
     raw_id_fields = ["visit"]
+
+
+class MessageAttachmentInline(admin.TabularInline):
+    model = MessageAttachment
+    extra = 0
+    readonly_fields = ["file", "name", "size", "content_type"]
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    list_display = ["ticket", "visibility", "channel", "author", "sender_address", "created_at"]
+    list_filter = ["visibility", "channel"]
+    list_select_related = ["ticket", "author"]
+    search_fields = ["message_id", "sender_address", "body"]
+    readonly_fields = ["message_id", "in_reply_to", "created_at"]
+    inlines = [MessageAttachmentInline]

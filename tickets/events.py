@@ -15,3 +15,4 @@ visit_moved = Signal()  # visit, previous (dict of technician_id, planned_start,
 visit_unassigned = Signal()  # visit, previous
 visit_cancelled = Signal()  # visit, previous
 visit_status_changed = Signal()  # visit, from_status, to_status
+public_reply_added = Signal()  # message (a public reply by staff, to be emailed to the customer)

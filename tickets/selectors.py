@@ -16,7 +16,7 @@ from fieldservice import localformat, roles
 from technicians.models import Skill, Technician
 
 from .coverage import CoverageDecision, decide_coverage
-from .models import Ticket, TicketEvent, Visit
+from .models import Message, MessageAttachment, Ticket, TicketEvent, Visit
 from .sla import load_calendar, response_due, sla_due
 from .transitions import REOPENABLE, ticket_can
 
@@ -218,3 +218,35 @@ def _local_time(raw: str, tz: ZoneInfo) -> str:
     if moment.tzinfo is None:
         return ""
     return localformat.moment(moment, "day_time", tz=tz)
+
+
+def thread_for(ticket: Ticket, *, include_internal: bool) -> QuerySet[Message]:
+    """A ticket's conversation, oldest first, with authors and files: internal notes only for
+    staff (`include_internal`), never on a customer's page."""
+    messages = ticket.messages.select_related("author").prefetch_related("attachments")
+    if not include_internal:
+        messages = messages.filter(visibility=Message.Visibility.PUBLIC)
+    return messages
+
+
+def first_public_reply_at(ticket: Ticket) -> datetime.datetime | None:
+    """When staff first answered the customer in the thread (the SLA's response), if yet."""
+    return (
+        ticket.messages.filter(visibility=Message.Visibility.PUBLIC, author__isnull=False)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+
+
+def attachments_for(user: User) -> QuerySet[MessageAttachment]:
+    """The files a user may download: all for dispatchers, public ones of their own tickets
+    for customers, none otherwise."""
+    attachments = MessageAttachment.objects.select_related("message__ticket")
+    if roles.has_role(user, roles.DISPATCHER):
+        return attachments
+    return roles.scoped(
+        attachments.filter(message__visibility=Message.Visibility.PUBLIC),
+        user,
+        customer="message__ticket__customer",
+    )

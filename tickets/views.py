@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.http import content_disposition_header
 
 from fieldservice.media import file_response
 
 from .models import VisitPhoto
-from .selectors import visits_for
+from .selectors import attachments_for, visits_for
 
 
 def photo(request, photo_id: int):
@@ -26,3 +27,13 @@ def signature(request, visit_id: int):
     if signed is None:
         raise Http404
     return file_response(signed.image)
+
+
+def attachment(request, attachment_id: int):
+    """A file of a ticket's conversation: dispatchers see every one, the ticket's customer the
+    public ones; always downloaded, never shown inline (it came from outside)."""
+    found = get_object_or_404(attachments_for(request.user), pk=attachment_id)
+    response = file_response(found.file)
+    response["Content-Disposition"] = content_disposition_header(True, found.name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

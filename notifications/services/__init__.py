@@ -11,10 +11,12 @@ from .digests import write_dispatcher_alerts, write_next_day_schedules
 from .feeds import feed_calendar, issue_feed, open_feed, revoke_feed
 from .links import public_url, unsubscribe_token
 from .outbox import (
+    acknowledge_email,
     alert_dispatchers_of_hand_back,
     cancel_reminders,
     confirm_booking,
     confirm_email_address,
+    email_reply,
     notify_customer,
     notify_technician,
     resend,
@@ -26,12 +28,14 @@ from .smtp import close_mail_connection
 from .sweeper import sweep
 
 __all__ = [
+    "acknowledge_email",
     "alert_dispatchers_of_hand_back",
     "cancel_reminders",
     "close_mail_connection",
     "confirm_booking",
     "confirm_email_address",
     "deliver",
+    "email_reply",
     "feed_calendar",
     "issue_feed",
     "notify_customer",

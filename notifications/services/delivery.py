@@ -16,13 +16,13 @@ from dispatch.selectors import estimated_arrival
 from fieldservice import localformat
 from portal.services import report_token
 from tickets import reports
-from tickets.models import Visit
+from tickets.models import MessageAttachment, Visit
 from tickets.services import has_record
 
 from .. import calendar, sms, texts, wording
 from ..models import Notification
 from .links import public_url, unsubscribe_token
-from .recipients import CALENDAR_KINDS, CUSTOMER_KINDS, Kind, config
+from .recipients import CALENDAR_KINDS, CUSTOMER_KINDS, THREAD_KINDS, Kind, config
 from .smtp import mail_connection, release_mail_connection
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,7 @@ _DEFAULTS = {
     "confirm_url": "",
     "reset_url": "",
     "what": "",
+    "body": "",
 }
 
 
@@ -110,6 +111,8 @@ def _message(notification: Notification) -> EmailMultiAlternatives:
         email.extra_headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
         email.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     email.extra_headers["Message-ID"] = f"<notification-{notification.pk}@fieldservice>"
+    if notification.kind in THREAD_KINDS:
+        _thread(email, notification)
     if text_kind == Kind.COMPLETED:
         assert notification.visit_id is not None  # a customer kind, so about a visit
         visit = reports.with_report_data(Visit.objects.filter(pk=notification.visit_id)).get()
@@ -132,6 +135,25 @@ def _message(notification: Notification) -> EmailMultiAlternatives:
         method = "CANCEL" if notification.kind == Kind.VISIT_CANCELLED else "REQUEST"
         email.attach("invite.ics", ics, f"text/calendar; method={method}; charset=utf-8")
     return email
+
+
+def _thread(email: EmailMultiAlternatives, notification: Notification) -> None:
+    """A message of a ticket's conversation: its own Message-ID (the thread's row carries it,
+    so the customer's answer finds the ticket), the thread it answers, and its files. The
+    acknowledgement says it is automatic, so the customer's own auto-reply does not answer it."""
+    payload = notification.payload
+    if payload.get("message_id"):
+        email.extra_headers["Message-ID"] = payload["message_id"]
+    if payload.get("in_reply_to"):
+        email.extra_headers["In-Reply-To"] = payload["in_reply_to"]
+    if payload.get("references"):
+        email.extra_headers["References"] = payload["references"]
+    if notification.kind == Kind.TICKET_RECEIVED:
+        email.extra_headers["Auto-Submitted"] = "auto-replied"
+    if payload.get("message_pk"):
+        for attachment in MessageAttachment.objects.filter(message_id=payload["message_pk"]):
+            with attachment.file.open("rb") as f:
+                email.attach(attachment.name, f.read(), attachment.content_type)
 
 
 def deliver(*, notification_id: int) -> bool:

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 
 from customers.models import Customer
 from technicians.models import Technician
-from tickets.models import Visit
+from tickets.models import Message, Ticket, Visit
 
 from .. import wording
 from ..models import Notification, Preference
@@ -89,6 +89,63 @@ def send_password_reset(*, user: User, reset_url: str, language: str) -> Notific
         language=language,
         visit=None,
         payload={"name": user.get_full_name() or user.get_username(), "reset_url": reset_url},
+        due_at=timezone.now(),
+    )
+
+
+def _references(ticket: Ticket, *, before: Message | None = None) -> str:
+    """The Message-IDs of the thread so far, oldest first, so mail clients keep one thread."""
+    ids = ticket.messages.filter(visibility=Message.Visibility.PUBLIC)
+    if before is not None:
+        ids = ids.filter(pk__lt=before.pk)
+    return " ".join(list(ids.order_by("-pk").values_list("message_id", flat=True)[:20])[::-1])
+
+
+def email_reply(*, message: Message) -> Notification | None:
+    """A public reply, emailed to the ticket's customer in their language, threaded on the
+    conversation: sent whatever their reminder preferences, since it answers them."""
+    ticket = message.ticket
+    customer = ticket.customer
+    if not customer.email:
+        return None  # the reply is on their portal page all the same
+    return _write(
+        [(Notification.Channel.EMAIL, customer.email)],
+        kind=Kind.TICKET_REPLY,
+        language=customer.language or "en",
+        visit=None,
+        payload={
+            "number": ticket.number,
+            "name": customer.name,
+            "body": message.body,
+            "message_id": message.message_id,
+            "in_reply_to": message.in_reply_to,
+            "references": _references(ticket, before=message),
+            "message_pk": message.pk,
+        },
+        due_at=timezone.now(),
+    )
+
+
+def acknowledge_email(*, ticket: Ticket, message: Message, to: str) -> Notification | None:
+    """The one acknowledgement of an email that opened a ticket: its number, in the language
+    of the customer it came from. Written once per ticket whatever calls it again."""
+    customer = ticket.customer
+    key = f"ticket-received-{ticket.pk}"
+    if Notification.objects.filter(dedupe_key=key).exists():
+        return None
+    return _write(
+        [(Notification.Channel.EMAIL, to)],
+        kind=Kind.TICKET_RECEIVED,
+        language=customer.language or "en",
+        visit=None,
+        payload={
+            "number": ticket.number,
+            "name": customer.name,
+            "message_id": f"<ack-{ticket.pk}-{message.pk}@fieldservice>",
+            "in_reply_to": message.message_id,
+            "references": message.message_id,
+        },
+        dedupe_key=key,
         due_at=timezone.now(),
     )
 

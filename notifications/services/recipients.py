@@ -34,6 +34,8 @@ CUSTOMER_KINDS = {
     Kind.COMPLETED,
     Kind.FOLLOW_UP,
 }
+# Messages of a ticket's conversation: threaded by their Message-ID and References.
+THREAD_KINDS = {Kind.TICKET_REPLY, Kind.TICKET_RECEIVED}
 CALENDAR_KINDS = {
     Kind.BOOKING_CONFIRMED,
     Kind.VISIT_SCHEDULED,

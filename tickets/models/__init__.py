@@ -1,6 +1,7 @@
 """Tickets, their visits, history and job records, and the SLA calendar."""
 
 from .calendar import BusinessCalendar, Holiday
+from .conversation import Message, MessageAttachment
 from .job_record import JobEntry, PartUsed, RepairOption, Signature, VisitPhoto
 from .tickets import Ticket, TicketEvent
 from .visits import Visit
@@ -9,6 +10,8 @@ __all__ = [
     "BusinessCalendar",
     "Holiday",
     "JobEntry",
+    "Message",
+    "MessageAttachment",
     "PartUsed",
     "RepairOption",
     "Signature",

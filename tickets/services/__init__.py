@@ -1,6 +1,7 @@
 """Writes on tickets and visits. Each function validates, writes in one transaction, records a
 TicketEvent and sends a domain event; pages, the API and tasks all call these."""
 
+from .conversation import IncomingFile, add_note, receive_email, reply
 from .history import record
 from .job_record import (
     RECORD_KINDS,
@@ -45,6 +46,8 @@ from .visits import (
 
 __all__ = [
     "RECORD_KINDS",
+    "IncomingFile",
+    "add_note",
     "add_photo",
     "cancel_ticket",
     "change_kind",
@@ -62,10 +65,12 @@ __all__ = [
     "offer_option",
     "open_ticket",
     "png_from_data_url",
+    "receive_email",
     "record",
     "record_entry",
     "record_job",
     "reopen_ticket",
+    "reply",
     "request_limit",
     "resolve_ticket",
     "set_ticket_status",
