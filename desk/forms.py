@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from catalog.codes import split_codes
+from customers.forms import PinnedAddressMixin
 from customers.models import Appliance, ApplianceModel, Customer, Site
 from dispatch.selectors import company_tz
 from fieldservice import texts
@@ -125,7 +126,9 @@ class NewApplianceForm(forms.Form):
     )
 
 
-class NewSiteForm(forms.Form):
+class NewSiteForm(PinnedAddressMixin, forms.Form):
+    field_order = ("customer", "address", "postal_code", "city", "country", "access_notes")
+
     customer = forms.ModelChoiceField(
         label=_("Customer"),
         queryset=Customer.objects.all(),
@@ -135,8 +138,6 @@ class NewSiteForm(forms.Form):
     address = forms.CharField(label=_("Street address"), max_length=250)
     city = forms.CharField(label=_("City"), max_length=100)
     postal_code = forms.CharField(label=_("Postal code"), max_length=20, required=False)
-    latitude = forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90)
-    longitude = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180)
     access_notes = forms.CharField(
         label=_("Access notes"), required=False, max_length=texts.ACCESS_NOTES
     )

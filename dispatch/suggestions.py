@@ -14,6 +14,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from customers.services import ensure_placed
 from technicians.models import Certification, Technician, TimeOff, WorkingHours
 from tickets.models import Visit
 
@@ -137,6 +138,7 @@ def suggest(
     *, visit: Visit, day: datetime.date, technicians=None, now: datetime.datetime | None = None
 ) -> tuple[list[Suggestion], list[Ineligible]]:
     """Technicians who can do the visit that day, best first, and the others with why not."""
+    ensure_placed(visit.ticket.site)
     now = now or timezone.now()
     travel = travel_source()
     site = (visit.ticket.site.latitude, visit.ticket.site.longitude)
