@@ -26,6 +26,7 @@ def country_field() -> forms.ChoiceField:
     return forms.ChoiceField(
         label=_("Country"),
         choices=country_choices,
+        required=False,  # a request without it means the company's country
         initial=settings.FIELDSERVICE["COUNTRY"] or Site._meta.get_field("country").get_default(),
         widget=forms.Select(attrs={"autocomplete": "country"}),
     )
