@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from catalog.codes import split_codes
-from customers.forms import PinnedAddressMixin
+from customers.forms import PinnedAddressMixin, coordinate_field
 from customers.models import Appliance, ApplianceModel, Customer, Site
 from dispatch.selectors import company_tz
 from fieldservice import texts
@@ -141,3 +141,16 @@ class NewSiteForm(PinnedAddressMixin, forms.Form):
     access_notes = forms.CharField(
         label=_("Access notes"), required=False, max_length=texts.ACCESS_NOTES
     )
+
+
+class PlaceSiteForm(forms.Form):
+    """Where the pin of an address goes: both coordinates, from the map or typed."""
+
+    latitude = coordinate_field("latitude")
+    longitude = coordinate_field("longitude")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = True
+            field.error_messages["required"] = _("Place the pin on the map.")

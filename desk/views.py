@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from catalog.selectors import codes_starting
 from customers import services as customer_services
-from customers.models import Appliance
+from customers.models import Appliance, Site
 from customers.selectors import search_customers
 from customers.services import register_appliance
 from dispatch import services
@@ -19,7 +19,7 @@ from fieldservice.forms import errors_in_words
 from fieldservice.roles import dispatcher_required
 from tickets.selectors import assess_ticket
 
-from .forms import CodeLookupForm, IntakeForm, NewApplianceForm, NewSiteForm
+from .forms import CodeLookupForm, IntakeForm, NewApplianceForm, NewSiteForm, PlaceSiteForm
 
 
 @dispatcher_required
@@ -102,12 +102,35 @@ def add_site(request):
     )
 
 
+@require_POST
+@dispatcher_required
+def place_site(request, site_id: int):
+    """Put an address's pin where the agent dragged it; the site can then be booked."""
+    site = get_object_or_404(Site, pk=site_id)
+    form = PlaceSiteForm(request.POST)
+    error = ""
+    if form.is_valid():
+        try:
+            site = customer_services.place_site(site=site, by=request.user, **form.cleaned_data)
+        except DomainError as err:
+            error = err.message
+    else:
+        error = errors_in_words(form)
+    return render(
+        request,
+        "desk/_placed_site.html",
+        {"site": site, "error": error},
+        status=400 if error else 200,
+    )
+
+
 @dispatcher_required
 def customer_search(request):
     """Customers by name, email, phone or an appliance's serial number, as the agent types."""
     q = request.GET.get("q", "")
     customers = search_customers(q=q)
-    return render(request, "desk/_customer_results.html", {"customers": customers, "q": q.strip()})
+    context = {"customers": customers, "q": q.strip(), "place_form": PlaceSiteForm(auto_id=False)}
+    return render(request, "desk/_customer_results.html", context)
 
 
 @dispatcher_required
