@@ -57,7 +57,15 @@ class Customer(models.Model):
 
 
 class Site(models.Model):
-    """An address where appliances stand and technicians go."""
+    """An address where appliances stand and technicians go. Its coordinates come from
+    geocoding or from a pin a person placed; an address that could not be placed has none
+    (`placement` unplaced) and cannot be booked or planned until someone places it."""
+
+    class Placement(models.TextChoices):
+        GEOCODED_STREET = "geocoded_street", _("Found at the street")
+        GEOCODED_CITY = "geocoded_city", _("Found in the city only")
+        PINNED = "pinned", _("Placed on the map by hand")
+        UNPLACED = "unplaced", _("Not on the map yet")
 
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="sites"
@@ -67,8 +75,15 @@ class Site(models.Model):
     city = models.CharField(_("city"), max_length=100)
     postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
     country = models.CharField(_("country"), max_length=2, default="IT")
-    latitude = models.FloatField(_("latitude"))
-    longitude = models.FloatField(_("longitude"))
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    placement = models.CharField(
+        _("placement"),
+        max_length=20,
+        choices=Placement.choices,
+        default=Placement.UNPLACED,
+        db_index=True,
+    )
     timezone = TimeZoneField(_("time zone"), default=settings.TIME_ZONE)
     access_notes = models.TextField(_("access notes"), blank=True)
 
@@ -81,11 +96,27 @@ class Site(models.Model):
                 condition=models.Q(latitude__gte=-90, latitude__lte=90)
                 & models.Q(longitude__gte=-180, longitude__lte=180),
                 name="site_coordinates_valid",
-            )
+            ),
+            # Both coordinates or neither, and none exactly when the site is not placed: a
+            # half-placed site would be planned at a point nobody chose.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(latitude__isnull=True, longitude__isnull=True, placement="unplaced")
+                    | (
+                        models.Q(latitude__isnull=False, longitude__isnull=False)
+                        & ~models.Q(placement="unplaced")
+                    )
+                ),
+                name="site_coordinates_with_placement",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.address}, {self.city}"
+
+    @property
+    def is_placed(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
 
 
 class ApplianceModel(models.Model):

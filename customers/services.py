@@ -13,8 +13,9 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from fieldservice import roles, texts
-from fieldservice.errors import InvalidInput, LikelyDuplicate
+from fieldservice.errors import InvalidInput, LikelyDuplicate, NotOnTheMap
 
+from . import geocoding
 from .models import Appliance, ApplianceModel, Customer, Site
 from .phones import e164
 from .selectors import likely_duplicates
@@ -133,29 +134,75 @@ def _describe(
     return {field: value for field, (value, _missing) in given.items()} | {"needs_matching": True}
 
 
+def ensure_placed(site: Site) -> None:
+    """Refuse to book, assign or plan a visit at a site that is not on the map yet: its
+    travel times would be made up."""
+    if not site.is_placed:
+        raise NotOnTheMap(
+            _("This address is not on the map yet: place it on the map first."), field="site"
+        )
+
+
+def _checked_point(latitude: float | None, longitude: float | None) -> tuple[float, float] | None:
+    if latitude is None and longitude is None:
+        return None
+    if latitude is None or longitude is None:
+        raise InvalidInput(
+            _("Give both the latitude and the longitude, or place the pin on the map."),
+            field="latitude" if latitude is None else "longitude",
+        )
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise InvalidInput(_("The coordinates are not on Earth."), field="latitude")
+    return float(latitude), float(longitude)
+
+
 def add_site(
     *,
     customer: Customer,
     address: str,
     city: str,
-    latitude: float,
-    longitude: float,
+    latitude: float | None = None,
+    longitude: float | None = None,
     postal_code: str = "",
+    country: str = "",
     access_notes: str = "",
 ) -> Site:
-    """Add an address where the customer wants service."""
+    """Add an address where the customer wants service. Coordinates given (a pin a person
+    placed) are taken as they are; without them the address is geocoded, and one that cannot
+    be found is saved "not on the map yet", for someone to place before it is booked."""
     if not address.strip() or not city.strip():
         raise InvalidInput(_("Give the street address and the city."), field="address")
-    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-        raise InvalidInput(_("The coordinates are not on Earth."), field="latitude")
+    point = _checked_point(latitude, longitude)
+    country = (country.strip() or str(Site._meta.get_field("country").get_default())).upper()
+    if len(country) != 2 or not country.isalpha():
+        raise InvalidInput(_("Choose the country."), field="country")
     texts.ensure_length(access_notes, limit=texts.ACCESS_NOTES, field="access_notes")
+    for field, value in (("address", address), ("city", city), ("postal_code", postal_code)):
+        limit = getattr(Site._meta.get_field(field), "max_length", None) or 0
+        texts.ensure_length(value.strip(), limit=limit, field=field)
+    placement = Site.Placement.PINNED
+    if point is None:
+        place = geocoding.geocode(
+            address=address, city=city, postal_code=postal_code, country=country
+        )
+        if place is None:
+            placement = Site.Placement.UNPLACED
+        else:
+            point = (place.latitude, place.longitude)
+            placement = (
+                Site.Placement.GEOCODED_STREET
+                if place.precision == "street"
+                else Site.Placement.GEOCODED_CITY
+            )
     return Site.objects.create(
         customer=customer,
         address=address.strip(),
         city=city.strip(),
         postal_code=postal_code.strip(),
-        latitude=latitude,
-        longitude=longitude,
+        country=country,
+        latitude=point[0] if point else None,
+        longitude=point[1] if point else None,
+        placement=placement,
         access_notes=access_notes,
     )
 
@@ -175,8 +222,8 @@ def create_caller(
     name: str,
     address: str,
     city: str,
-    latitude: float,
-    longitude: float,
+    latitude: float | None = None,
+    longitude: float | None = None,
     email: str = "",
     phone: PhoneNumber | str | None = None,
     kind: str = "person",
@@ -230,11 +277,9 @@ def create_caller(
             latitude=latitude,
             longitude=longitude,
             postal_code=postal_code,
+            country=country,
             access_notes=access_notes,
         )
-        if country and site.country != country:
-            site.country = country
-            site.save(update_fields=["country"])
         appliance = None
         if model is not None or serial_number.strip():
             if model is None:
@@ -243,6 +288,20 @@ def create_caller(
                 site=site, model=model, serial_number=serial_number, purchased_on=purchased_on
             )
     return Caller(customer=customer, site=site, appliance=appliance)
+
+
+@transaction.atomic
+def place_site(*, site: Site, latitude: float, longitude: float, by: User | None) -> Site:
+    """Put the site's pin where a person dragged it (`by`, or None for code acting for one):
+    from then on its coordinates are theirs, and it can be booked and planned."""
+    point = _checked_point(latitude, longitude)
+    if point is None:
+        raise InvalidInput(_("Place the pin on the map."), field="latitude")
+    site = Site.objects.select_for_update().get(pk=site.pk)
+    site.latitude, site.longitude = point
+    site.placement = Site.Placement.PINNED
+    site.save(update_fields=["latitude", "longitude", "placement"])
+    return site
 
 
 def email_taken_error() -> InvalidInput:

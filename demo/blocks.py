@@ -180,6 +180,7 @@ class Blocks:
                 "country": "IT",
                 "latitude": area[1] + rng.uniform(-0.04, 0.04),
                 "longitude": area[2] + rng.uniform(-0.04, 0.04),
+                "placement": Site.Placement.GEOCODED_STREET,
                 "timezone": settings.TIME_ZONE,
                 "access_notes": rng.choice(
                     [

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from catalog.codes import split_codes
+from customers.forms import PinnedAddressMixin, coordinate_field
 from customers.models import Appliance, ApplianceModel, Customer, Site
 from customers.phones import e164
 from customers.selectors import has_control_characters
@@ -131,7 +132,9 @@ class NewApplianceForm(forms.Form):
     )
 
 
-class NewSiteForm(forms.Form):
+class NewSiteForm(PinnedAddressMixin, forms.Form):
+    field_order = ("customer", "address", "postal_code", "city", "country", "access_notes")
+
     customer = forms.ModelChoiceField(
         label=_("Customer"),
         queryset=Customer.objects.all(),
@@ -144,8 +147,6 @@ class NewSiteForm(forms.Form):
     address = forms.CharField(label=_("Street address"), max_length=250)
     city = forms.CharField(label=_("City"), max_length=100)
     postal_code = forms.CharField(label=_("Postal code"), max_length=20, required=False)
-    latitude = forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90)
-    longitude = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180)
     access_notes = forms.CharField(
         label=_("Access notes"), required=False, max_length=texts.ACCESS_NOTES
     )
@@ -224,8 +225,9 @@ class NewCallerForm(forms.Form):
         min_length=2,
         initial=lambda: settings.FIELDSERVICE["COUNTRY"],
     )
-    latitude = forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90)
-    longitude = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180)
+    # Empty, the address is geocoded; the map's pin fills them in.
+    latitude = coordinate_field("latitude")
+    longitude = coordinate_field("longitude")
     access_notes = forms.CharField(
         label=_("Access notes"),
         required=False,
@@ -391,3 +393,16 @@ class ConfirmContactForm(forms.Form):
             "invalid_choice": _("No customer has that number."),
         },
     )
+
+
+class PlaceSiteForm(forms.Form):
+    """Where the pin of an address goes: both coordinates, from the map or typed."""
+
+    latitude = coordinate_field("latitude")
+    longitude = coordinate_field("longitude")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = True
+            field.error_messages["required"] = _("Place the pin on the map.")

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from catalog.selectors import codes_starting
 from customers import services as customer_services
-from customers.models import Appliance
+from customers.models import Appliance, Site
 from customers.selectors import search_customers
 from customers.services import register_appliance
 from dispatch import services
@@ -48,6 +48,7 @@ from .forms import (
     NewCallerForm,
     NewSiteForm,
     NoteForm,
+    PlaceSiteForm,
     PriorityForm,
     ReasonForm,
     VisitForm,
@@ -179,6 +180,26 @@ def new_caller(request):
     return render(request, "desk/_new_caller.html", {"caller": caller})
 
 
+def place_site(request, site_id: int):
+    """Put an address's pin where the agent dragged it; the site can then be booked."""
+    site = get_object_or_404(Site, pk=site_id)
+    form = PlaceSiteForm(request.POST)
+    error = ""
+    if form.is_valid():
+        try:
+            site = customer_services.place_site(site=site, by=request.user, **form.cleaned_data)
+        except DomainError as err:
+            error = err.message
+    else:
+        error = errors_in_words(form)
+    return render(
+        request,
+        "desk/_placed_site.html",
+        {"site": site, "error": error},
+        status=400 if error else 200,
+    )
+
+
 @dispatcher_required
 def customer_search(request):
     """Customers by name, phone, email, address or an appliance's serial number, as the agent
@@ -190,7 +211,8 @@ def customer_search(request):
         )
     q = form.cleaned_data["q"]
     customers = search_customers(q=q)
-    return render(request, "desk/_customer_results.html", {"customers": customers, "q": q.strip()})
+    context = {"customers": customers, "q": q.strip(), "place_form": PlaceSiteForm(auto_id=False)}
+    return render(request, "desk/_customer_results.html", context)
 
 
 @dispatcher_required

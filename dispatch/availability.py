@@ -137,6 +137,8 @@ def free_windows(
     One technician is enough to offer a window; `all_offers` lists every technician who could
     keep it (a booking tries them in order), which costs more and so is asked for one day only.
     """
+    if site.latitude is None or site.longitude is None:
+        return []  # not on the map yet: no drive to it can be timed, so no window is kept
     tz = company_tz()
     now = now or timezone.now()
     window_minutes = window_minutes or settings.FIELDSERVICE["ARRIVAL_WINDOW_MINUTES"]

@@ -239,6 +239,8 @@ def estimated_arrival(visit: Visit) -> datetime.datetime | None:
     if not visit.en_route_at or visit.technician is None:
         return None
     tech, site = visit.technician, visit.ticket.site
+    if site.latitude is None or site.longitude is None:
+        return None  # not on the map: no drive to time
     tz = ZoneInfo(str(tech.timezone))
     day_start = datetime.datetime.combine(
         visit.en_route_at.astimezone(tz).date(), datetime.time(), tzinfo=tz
@@ -252,11 +254,11 @@ def estimated_arrival(visit: Visit) -> datetime.datetime | None:
         .order_by("-actual_end")
         .first()
     )
-    origin = (
-        (previous.ticket.site.latitude, previous.ticket.site.longitude)
-        if previous is not None
-        else (tech.home_latitude, tech.home_longitude)
-    )
+    origin = (tech.home_latitude, tech.home_longitude)
+    if previous is not None:
+        before = previous.ticket.site
+        if before.latitude is not None and before.longitude is not None:
+            origin = (before.latitude, before.longitude)
     seconds = travel_source().seconds(origin, (site.latitude, site.longitude))
     return visit.en_route_at + datetime.timedelta(seconds=seconds)
 

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from customers.services import ensure_placed
 from fieldservice import roles, texts
 from fieldservice.errors import (
     DomainError,
@@ -168,6 +169,7 @@ def place_visit(
     row locks; the visit in memory still says where it was before.
     """
     ticket = visit.ticket
+    ensure_placed(ticket.site)
     previous = visit_snapshot(visit)
     was_scheduled = visit.status == Visit.Status.SCHEDULED
     window = datetime.timedelta(minutes=settings.FIELDSERVICE["ARRIVAL_WINDOW_MINUTES"])
@@ -320,6 +322,8 @@ def take_call(
     earlier = ticket_sent_before(customer=customer, client_key=client_key)
     if earlier is not None:
         return earlier
+    if window_start is not None or window_end is not None:
+        ensure_placed(site)  # a promised window needs a place to drive to
     ticket = open_ticket(
         customer=customer,
         site=site,

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from customers.services import ensure_placed
 from technicians.models import Certification, Technician, TimeOff, WorkingHours
 from tickets.models import Visit
 
@@ -138,6 +139,7 @@ def suggest(
     *, visit: Visit, day: datetime.date, technicians=None, now: datetime.datetime | None = None
 ) -> tuple[list[Suggestion], list[Ineligible]]:
     """Technicians who can do the visit that day, best first, and the others with why not."""
+    ensure_placed(visit.ticket.site)
     now = now or timezone.now()
     travel = travel_source()
     site = (visit.ticket.site.latitude, visit.ticket.site.longitude)

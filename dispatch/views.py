@@ -198,7 +198,11 @@ def suggestions(request, visit_id: int):
             status=400,
         )
     day = form.cleaned_data["day"] or timezone.localdate()
-    ranked, ineligible = suggest(visit=visit, day=day)
+    try:
+        ranked, ineligible = suggest(visit=visit, day=day)
+    except DomainError as err:
+        context = {"visit": visit, "error": err.message}
+        return render(request, "dispatch/_suggestions.html", context, status=409)
     later = [] if ranked else first_days_someone_can(visit=visit, after=day)
     return render(
         request,

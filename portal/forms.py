@@ -14,6 +14,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from catalog.codes import split_codes
+from customers.forms import PinnedAddressMixin
 from customers.models import Appliance, ApplianceModel, Site
 from customers.services import EARLIEST_PURCHASE
 from fieldservice import texts
@@ -21,7 +22,9 @@ from fieldservice.forms import AwareDateTimeField, SubmitOnceForm
 from tickets.models import Ticket
 
 
-class SignUpForm(forms.Form):
+class SignUpForm(PinnedAddressMixin, forms.Form):
+    field_order = ("name", "email", "phone", "language", "password", "address", "postal_code")
+
     name = forms.CharField(label=_("Your name"), max_length=200)
     # The email becomes the login name, which holds 150 characters.
     email = forms.EmailField(label=_("Email"), max_length=150)
@@ -59,19 +62,8 @@ class SignUpForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
     )
     # No default place: one filled in for everybody (the city centre) would send technicians
-    # and the planner to the wrong street. The page's "Use my location" button fills these.
-    latitude = forms.FloatField(
-        label=_("Latitude"),
-        min_value=-90,
-        max_value=90,
-        error_messages={"required": _("Press “Use my location”, or type the latitude.")},
-    )
-    longitude = forms.FloatField(
-        label=_("Longitude"),
-        min_value=-180,
-        max_value=180,
-        error_messages={"required": _("Press “Use my location”, or type the longitude.")},
-    )
+    # and the planner to the wrong street. The map's pin or "Use my location" fills the
+    # coordinates; left empty, the address is geocoded (PinnedAddressMixin's fields).
 
     def clean_password(self):
         password = self.cleaned_data["password"]

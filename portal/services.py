@@ -15,7 +15,7 @@ from phonenumber_field.phonenumber import PhoneNumber, to_python
 
 from catalog.selectors import match_codes
 from customers.models import Appliance, ApplianceModel, Customer, Site
-from customers.services import add_site, email_in_use
+from customers.services import add_site, email_in_use, ensure_placed
 from dispatch import availability
 from dispatch.selectors import company_tz
 from dispatch.services import assign_visit
@@ -56,13 +56,15 @@ def sign_up(
     name: str,
     address: str,
     city: str,
-    latitude: float,
-    longitude: float,
     phone: str,
+    latitude: float | None = None,
+    longitude: float | None = None,
     postal_code: str = "",
+    country: str = "",
     language: str = "",
 ) -> Customer:
-    """A new customer with a portal login, their phone number (E.164) and their first address,
+    """A new customer with a portal login, their phone number (E.164) and their first address
+    (where its pin was put, or geocoded; see customers.services.add_site),
     and an email in their language with the link that confirms the address: until they follow
     it they cannot book."""
     email = email.strip().lower()
@@ -89,7 +91,7 @@ def sign_up(
     )
     if email_in_use(email):
         raise on_record
-    number = _phone_number(phone)
+    number = _phone_number(phone, region=country)
     try:
         with transaction.atomic():
             user = User.objects.create_user(
@@ -115,6 +117,7 @@ def sign_up(
         address=address,
         postal_code=postal_code,
         city=city,
+        country=country,
         latitude=latitude,
         longitude=longitude,
     )
@@ -123,12 +126,13 @@ def sign_up(
     return customer
 
 
-def _phone_number(text: str) -> PhoneNumber:
-    """The number a customer typed, in E.164: with its country code, or Italian without one
-    (the country a new address gets)."""
+def _phone_number(text: str, *, region: str = "") -> PhoneNumber:
+    """The number a customer typed, in E.164: with its country code, or of the address's
+    country without one (Italy, the country a new address gets, when none is given)."""
     if not text.strip():
         raise InvalidInput(_("Give a phone number, so the technician can call you."), field="phone")
-    number = to_python(text.strip(), region=Site._meta.get_field("country").get_default())
+    region = region.strip().upper() or str(Site._meta.get_field("country").get_default())
+    number = to_python(text.strip(), region=region)
     if not isinstance(number, PhoneNumber) or not number.is_valid():
         raise InvalidInput(
             _(
@@ -262,6 +266,7 @@ def book_visit(
     earlier = ticket_services.ticket_sent_before(customer=customer, client_key=client_key)
     if earlier is not None:
         return earlier, earlier.visits.earliest("pk")
+    ensure_placed(site)
     _category(appliance, appliance_model)  # the job's kind of appliance, before the window
     ensure_offered(window_start)
     skills = job_skills(appliance=appliance, model=appliance_model, codes=codes or [])
@@ -402,6 +407,7 @@ def reschedule_booking(
     ensure_offered(window_start)
     assert window_start is not None  # refused just above
     ticket = visit.ticket
+    ensure_placed(ticket.site)
     skills = list(ticket.required_skills.all()) or job_skills(
         appliance=ticket.appliance, model=ticket.appliance_model, codes=ticket.reported_codes
     )

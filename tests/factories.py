@@ -62,6 +62,7 @@ class SiteFactory(CleanFactory):
     city = "Rome"
     latitude = 41.9
     longitude = 12.5
+    placement = Site.Placement.PINNED
     timezone = "Europe/Rome"
 
 

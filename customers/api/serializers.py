@@ -51,6 +51,7 @@ class SiteSerializer(serializers.ModelSerializer):
             "country",
             "latitude",
             "longitude",
+            "placement",
             "timezone",
             "access_notes",
         ]
@@ -66,8 +67,21 @@ class SiteInSerializer(serializers.Serializer):
     address = serializers.CharField(max_length=250)
     city = serializers.CharField(max_length=100)
     postal_code = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
-    latitude = serializers.FloatField(min_value=-90, max_value=90)
-    longitude = serializers.FloatField(min_value=-180, max_value=180)
+    country = serializers.CharField(
+        min_length=2, max_length=2, required=False, default="", help_text="ISO 3166 code."
+    )
+    latitude = serializers.FloatField(
+        min_value=-90,
+        max_value=90,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="With longitude, where a person placed the pin; left out, the address is "
+        "geocoded, and one that cannot be found is saved with placement `unplaced`.",
+    )
+    longitude = serializers.FloatField(
+        min_value=-180, max_value=180, required=False, allow_null=True, default=None
+    )
     access_notes = free_text(
         max_length=texts.ACCESS_NOTES, required=False, allow_blank=True, default=""
     )

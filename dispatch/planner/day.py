@@ -96,7 +96,7 @@ def _technicians(
         begin = home
         if opens is not None:
             start = max(start, opens)
-        if tech.pk in busy:
+        if tech.pk in busy and busy[tech.pk].ticket.site.is_placed:
             fixed = busy[tech.pk]
             begin = [fixed.ticket.site.latitude, fixed.ticket.site.longitude]
             if fixed.planned_end is not None:
@@ -200,11 +200,15 @@ def build_scenario(
     day_start, day_end = _day_bounds(day, tz)
     earliest = max(day_start, opens) if opens is not None else day_start
     last = day_end - datetime.timedelta(minutes=1)
-    visits, versions = [], {}
+    visits, versions, unplaced = [], {}, []
     for visit in _visits_in_scope(day, tech_ids, area):
         if opens is not None and visit.status in FIXED:
             continue  # under way: its technician's day starts after it
         site = visit.ticket.site
+        if not site.is_placed:
+            # No point to drive to: left out, and the preview says to place it first.
+            unplaced.append(visit.pk)
+            continue
         entry: dict = {
             "id": visit.pk,
             "location": [site.latitude, site.longitude],
@@ -243,4 +247,6 @@ def build_scenario(
     }
     if hold:
         scenario["held"] = sorted(hold)
+    if unplaced:
+        scenario["unplaced"] = unplaced
     return scenario, versions

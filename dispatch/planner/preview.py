@@ -93,6 +93,25 @@ def _left_out(
     return left_out
 
 
+def _not_on_the_map(ids: list[int]) -> list[dict]:
+    """The visits the scenario left out because their address has no coordinates yet."""
+    reason = _("This address is not on the map yet: place it on the map first.")
+    return [
+        {
+            "visit": visit.pk,
+            "ticket": visit.ticket.number,
+            "priority": visit.ticket.priority,
+            "customer": str(visit.ticket.customer),
+            "reason": reason,
+            "rule": "not_on_the_map",
+            "unschedules": False,
+        }
+        for visit in Visit.objects.filter(pk__in=ids)
+        .select_related("ticket__customer")
+        .order_by("ticket__priority", "pk")
+    ]
+
+
 def build_preview(scenario: dict, plan: dict) -> dict:
     """What the plan changes against the schedule now: added, moved, left out, totals."""
     tz = company_tz()
@@ -146,6 +165,7 @@ def build_preview(scenario: dict, plan: dict) -> dict:
             else:
                 unchanged += 1
     left_out = _left_out(plan, current, priority, promised, broken, names)
+    left_out += _not_on_the_map(scenario.get("unplaced", []))
 
     held = [
         {"technician": str(tech), "visits": tech.held}

@@ -13,6 +13,8 @@
       (position) => {
         document.getElementById("id_latitude").value = position.coords.latitude.toFixed(6);
         document.getElementById("id_longitude").value = position.coords.longitude.toFixed(6);
+        const map = document.querySelector("[data-map-pin]");
+        if (map) map.dispatchEvent(new Event("map:moved"));
         status.textContent = "✓";
       },
       () => { status.textContent = button.dataset.denied; },

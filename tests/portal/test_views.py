@@ -93,8 +93,9 @@ def test_sign_up_creates_login_customer_and_site(client):
     assert user.customer.sites.get().address == "Via Roma 1"
 
 
-def test_sign_up_without_the_addresss_place_asks_for_it_and_opens_nothing(client):
-    """No place is assumed (a city centre for everybody would misroute every technician)."""
+def test_sign_up_without_a_pin_assumes_no_place_it_marks_what_it_found(client):
+    """No place is filled in for the customer (a city centre for everybody would misroute
+    every technician): without a pin the address is geocoded, and the site says how closely."""
     page = client.get(reverse("portal:signup"))
     response = client.post(
         reverse("portal:signup"),
@@ -112,9 +113,9 @@ def test_sign_up_without_the_addresss_place_asks_for_it_and_opens_nothing(client
     assert 'id="locate"' in page.text
     assert 'name="latitude"' in page.text
     assert 'name="latitude" value' not in page.text  # nothing filled in for the customer
-    assert response.status_code == 400
-    assert "Use my location" in response.text
-    assert not User.objects.filter(username="giulia@example.com").exists()
+    assert response.status_code == 302
+    site = Site.objects.get(customer__email="giulia@example.com")
+    assert site.placement == Site.Placement.GEOCODED_CITY
 
 
 def test_sign_up_twice_or_with_a_weak_password_says_why(client):
