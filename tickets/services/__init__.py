@@ -16,6 +16,7 @@ from .job_record import (
     sign_visit,
     use_part,
 )
+from .remote import resolve_remotely
 from .status import set_ticket_status, set_visit_status
 from .tickets import (
     deescalate,
@@ -54,6 +55,7 @@ __all__ = [
     "record_entry",
     "record_job",
     "request_limit",
+    "resolve_remotely",
     "set_ticket_status",
     "set_visit_status",
     "sign_visit",
