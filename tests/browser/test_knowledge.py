@@ -23,7 +23,7 @@ def test_a_typed_code_shows_its_article_and_opens_it(page, live_server, login, d
 
     page.get_by_label("Find the customer").fill("Bianchi")
     page.get_by_label("SN-4455", exact=False).check()
-    page.locator("#id_codes").fill("F05")
+    page.locator("#id_codes").press_sequentially("F05")  # keyup refreshes the preview
 
     articles = page.get_by_test_id("intake-articles")
     expect(articles).to_contain_text("Clean the drain filter")

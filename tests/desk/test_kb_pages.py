@@ -3,18 +3,24 @@ names its field and saves nothing; customers read only the public ones; the inta
 portal's booking show the articles for the codes; a ticket is solved on the phone."""
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from catalog.models import Article
 from catalog.services import save_article
+from desk.views import solve_on_phone_context
+from dispatch.services import assign_visit
 from tests.factories import (
     ApplianceFactory,
     ErrorCodeFactory,
+    TechnicianFactory,
     UserFactory,
+    new_visit,
     open_ticket,
 )
+from tests.helpers import at
 from tickets.models import Ticket
-from tickets.services import resolve_remotely
+from tickets.services import resolve_remotely, transition_visit
 
 pytestmark = pytest.mark.django_db
 
@@ -220,3 +226,24 @@ def test_the_booking_page_offers_public_articles_first(client, customer_user):
     assert "Try this first" in page
     assert reverse("portal:article", args=[public.pk]) in page
     assert "Check the pump wiring" not in page
+
+
+def test_the_partial_offers_the_tickets_articles_first_and_only_while_it_may(next_monday):
+    code = ErrorCodeFactory(code="F05")
+    other = _article("Aaa general advice")
+    for_code = _article("Zzz drain filter", error_codes=[code])
+    ticket = open_ticket(codes=["F05"])
+
+    context = solve_on_phone_context(ticket)
+    options = [str(first) for first, _ in context["solve_form"].fields["article"].choices]
+    html = render_to_string("desk/_solve_on_phone.html", context)
+
+    assert context["solve_allowed"]
+    assert options == ["", "For these codes", "Other articles"]
+    assert html.index(for_code.title) < html.index(other.title)
+    visit = assign_visit(
+        visit=new_visit(ticket), technician=TechnicianFactory(), start=at(next_monday, 9), by=None
+    )
+    transition_visit(visit=visit, to="en_route", by=None, confirm_not_today=True)
+    ticket.refresh_from_db()
+    assert not solve_on_phone_context(ticket)["solve_allowed"]
