@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ErrorCode, Part
+from .models import Article, ErrorCode, Part
 
 
 @admin.register(Part)
@@ -16,3 +16,19 @@ class ErrorCodeAdmin(admin.ModelAdmin):
     search_fields = ["code", "normalized_code", "title", "probable_cause"]
     list_select_related = ["appliance_model"]
     filter_horizontal = ["skills", "parts"]
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    """Read here; written in the desk's pages (catalog.services.save_article keeps history)."""
+
+    list_display = ["title", "visibility", "updated_at", "updated_by"]
+    list_filter = ["visibility"]
+    search_fields = ["title", "symptoms", "steps", "code_words"]
+    list_select_related = ["updated_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -3,7 +3,9 @@ appliance's display means, which skills and parts fixing it takes, and the known
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import ApplianceModel
@@ -86,3 +88,92 @@ class ErrorCode(models.Model):
     def save(self, *args, **kwargs):
         self.normalized_code = normalize_code(self.code)
         super().save(*args, **kwargs)
+
+
+class Article(models.Model):
+    """A knowledge-base article: what the caller sees and the steps the first line walks them
+    through on the phone, for some error codes and appliance models. Public ones are shown to
+    customers too. Written only by catalog.services.save_article, which keeps its history."""
+
+    class Visibility(models.TextChoices):
+        INTERNAL = "internal", _("Internal")
+        PUBLIC = "public", _("Public")
+
+    title = models.CharField(_("title"), max_length=200)
+    symptoms = models.TextField(_("symptoms"), blank=True)
+    # Plain text, shown escaped with its line breaks: never HTML.
+    steps = models.TextField(_("steps"), blank=True)
+    error_codes = models.ManyToManyField(
+        ErrorCode, verbose_name=_("error codes"), blank=True, related_name="articles"
+    )
+    appliance_models = models.ManyToManyField(
+        ApplianceModel, verbose_name=_("appliance models"), blank=True, related_name="articles"
+    )
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.INTERNAL
+    )
+    # The linked codes as words, kept by save_article, so full-text search finds an article by
+    # its codes with an index on this one table.
+    code_words = models.TextField(_("code words"), blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("knowledge-base article")
+        verbose_name_plural = _("knowledge-base articles")
+        ordering = ["title", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility == self.Visibility.PUBLIC
+
+
+class ArticleRevision(models.Model):
+    """One save of an article: what it said before that save (blank for the first one), by
+    whom and when."""
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="revisions"
+    )
+    number = models.PositiveIntegerField(_("revision"))
+    title = models.CharField(_("previous title"), max_length=200, blank=True)
+    symptoms = models.TextField(_("previous symptoms"), blank=True)
+    steps = models.TextField(_("previous steps"), blank=True)
+    visibility = models.CharField(
+        _("previous visibility"), max_length=10, choices=Article.Visibility.choices, blank=True
+    )
+    changed_at = models.DateTimeField(_("changed"), default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("article revision")
+        verbose_name_plural = _("article revisions")
+        ordering = ["article", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="article_revision_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article} #{self.number}"
+
+    @property
+    def is_first(self) -> bool:
+        return self.number == 1

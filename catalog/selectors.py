@@ -1,16 +1,19 @@
 """Reads of the catalog: which error codes apply to an appliance model, matching the codes a
-customer reads off a display to them, and finding parts."""
+customer reads off a display to them, finding parts, and knowledge-base articles."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from customers.models import ApplianceModel
 
 from .codes import normalize_code
-from .models import ErrorCode, Part
+from .models import Article, ErrorCode, Part
+from .search import CONFIG, article_vector
 
 
 @dataclass
@@ -90,3 +93,51 @@ def search_parts(*, text: str, excluding: list[int], limit: int) -> QuerySet[Par
         .exclude(pk__in=excluding)
         .order_by("name", "sku")[:limit]
     )
+
+
+def articles(*, public_only: bool) -> QuerySet[Article]:
+    """Articles, only the public ones for customers, with their links for a list."""
+    found = Article.objects.all()
+    if public_only:
+        found = found.filter(visibility=Article.Visibility.PUBLIC)
+    return found.select_related("updated_by").prefetch_related("error_codes", "appliance_models")
+
+
+def search_articles(q: str, *, public_only: bool) -> QuerySet[Article]:
+    """Articles matching the words in `q` (in title, symptoms, steps or the linked codes), the
+    best first; all of them, by title, for an empty `q`. Full-text on PostgreSQL (the GIN index
+    of catalog.search); every word somewhere in those fields on SQLite. The caller keeps
+    control characters out of `q` (catalog.services.ensure_plain_text)."""
+    found = articles(public_only=public_only)
+    words = q.split()
+    if not words:
+        return found
+    if connection.vendor == "postgresql":
+        query = SearchQuery(" ".join(words), config=CONFIG, search_type="websearch")
+        return (
+            found.alias(search=article_vector())
+            .filter(search=query)
+            .annotate(rank=SearchRank(article_vector(), query))
+            .order_by("-rank", "title", "pk")
+        )
+    for word in words:
+        found = found.filter(
+            Q(title__icontains=word)
+            | Q(symptoms__icontains=word)
+            | Q(steps__icontains=word)
+            | Q(code_words__icontains=word)
+        )
+    return found
+
+
+def articles_for_codes(
+    codes: list[ErrorCode], model: ApplianceModel | None, *, public_only: bool = False
+) -> QuerySet[Article]:
+    """Articles linked to any of the matched codes or to the appliance's model, each once."""
+    link = Q(error_codes__in=[c.pk for c in codes])
+    if model is not None:
+        link |= Q(appliance_models=model)
+    if not codes and model is None:
+        return Article.objects.none()
+    ids = Article.objects.filter(link).values("pk")
+    return articles(public_only=public_only).filter(pk__in=ids)

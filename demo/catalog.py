@@ -937,6 +937,114 @@ ERROR_CODES = {
     "network": _NETWORK,
 }
 
+# Knowledge-base articles: title, symptoms, steps, visibility, the family codes they are for
+# (manufacturer, category, code) and the model numbers they are for.
+ARTICLES = [
+    (
+        "Washing machine does not drain: clean the drain filter",
+        "Water stays in the drum at the end of the cycle; the display shows F05.",
+        "Switch the machine off and unplug it.\n"
+        "Put a towel and a shallow tray under the flap at the bottom right.\n"
+        "Open the flap and unscrew the filter slowly anticlockwise: water comes out.\n"
+        "Remove fluff, coins or hair clips, rinse the filter and screw it back firmly.\n"
+        "Plug in and run a Rinse & Spin programme.",
+        "public",
+        [
+            ("Whirlpool", "washing_machine", "F05"),
+            ("Samsung", "washing_machine", "5C"),
+            ("LG", "washing_machine", "OE"),
+            ("Bosch", "washing_machine", "E18"),
+        ],
+        [],
+    ),
+    (
+        "Door lock fault: reset the door before calling a technician",
+        "The programme will not start and the door light blinks; Whirlpool shows F06.",
+        "Make sure no clothing is caught in the door seal.\n"
+        "Close the door firmly until it clicks.\n"
+        "Unplug the machine for two minutes, plug it in and start again.\n"
+        "If F06 comes back, the door interlock needs replacing: book a visit.",
+        "public",
+        [("Whirlpool", "washing_machine", "F06"), ("Samsung", "washing_machine", "DC")],
+        [],
+    ),
+    (
+        "No water coming in",
+        "The machine hums but does not fill; F02 (Whirlpool), 4C (Samsung) or IE (LG).",
+        "Check the tap behind the machine is fully open.\n"
+        "Check the inlet hose is not kinked or squashed against the wall.\n"
+        "Turn the tap off, unscrew the hose at the machine and clean the small mesh filter.\n"
+        "Ask whether the water supply to the building is on (other taps work).",
+        "public",
+        [
+            ("Whirlpool", "washing_machine", "F02"),
+            ("Samsung", "washing_machine", "4C"),
+            ("LG", "washing_machine", "IE"),
+        ],
+        [],
+    ),
+    (
+        "Boiler shows low water pressure: top it up",
+        "No heating or hot water; the gauge reads under 1 bar; F22 (Vaillant) or E118 (Baxi).",
+        "Find the filling loop under the boiler (a tap or a blue lever).\n"
+        "Open it slowly and watch the gauge rise to 1.5 bar, then close it.\n"
+        "Press the reset button on the boiler and wait one minute.\n"
+        "If the pressure drops again within a day there is a leak: book a visit.",
+        "public",
+        [("Vaillant", "hvac", "F22"), ("Baxi", "hvac", "E118")],
+        [],
+    ),
+    (
+        "Boiler ignition failure: safe reset",
+        "The boiler locks out with F28 (Vaillant) or E133 (Baxi); radiators are cold.",
+        "Check other gas appliances work and the gas meter's valve is open.\n"
+        "Check the prepayment meter has credit, if the customer has one.\n"
+        "Press reset once. Never more than twice: repeated resets can flood the burner.\n"
+        "Still locked out: tier 2, a Gas Safe technician is needed.",
+        "internal",
+        [("Vaillant", "hvac", "F28"), ("Baxi", "hvac", "E133")],
+        [],
+    ),
+    (
+        "Paper jam in tray 2 keeps coming back",
+        "13.B2.D1 on the panel; pages crumple as they are picked.",
+        "Open tray 2 and remove any paper, pulling in the direction of the paper path.\n"
+        "Check the size guides touch the stack and the size set on the panel matches.\n"
+        "Fan the paper and load no more than the fill mark.\n"
+        "Print a test page. If jams continue, the pickup roller is worn: send a technician "
+        "with the roller kit.",
+        "internal",
+        [("HP", "printer", "13.B2.D1")],
+        ["LaserJet M507", "LaserJet M428"],
+    ),
+    (
+        "Dishwasher will not drain",
+        "Water left in the bottom after a cycle; E24 (Bosch), F11 (Miele) or F2 (Whirlpool).",
+        "Switch off and remove the lower basket.\n"
+        "Twist out the filter cylinder, wash it under the tap and refit it until it locks.\n"
+        "Check the drain hose under the sink is not kinked.\n"
+        "If the sink's waste disposer was just fitted, its blanking plug may still be in.",
+        "public",
+        [
+            ("Bosch", "dishwasher", "E24"),
+            ("Miele", "dishwasher", "F11"),
+            ("Whirlpool", "dishwasher", "F2"),
+        ],
+        [],
+    ),
+    (
+        "Air conditioner: indoor and outdoor units do not talk",
+        "The unit blinks and stops; U4 (Daikin) or E6 (Mitsubishi Electric).",
+        "Switch the unit off at the isolator for five minutes, then on again.\n"
+        "Ask whether there was a storm or power cut: a reset often clears it.\n"
+        "If the code returns, the interconnecting cable or a board is at fault: "
+        "a refrigeration technician is needed.",
+        "internal",
+        [("Daikin", "hvac", "U4"), ("Mitsubishi Electric", "hvac", "E6")],
+        [],
+    ),
+]
+
 FIRST_NAMES = [
     "Marco",
     "Giulia",

@@ -16,7 +16,8 @@ from django.contrib.auth.models import Group, User
 from django.db import connections, transaction
 from django.utils import timezone
 
-from catalog.models import ErrorCode, Part
+from catalog.models import Article, ErrorCode, Part
+from catalog.services import save_article
 from customers.models import ApplianceModel
 from technicians.models import Skill
 from tickets.models import BusinessCalendar, Holiday
@@ -46,6 +47,7 @@ class DemoCompany(Blocks):
         with transaction.atomic():
             self.catalog()
             self.staff()
+            self.articles()
         self.calendar = load_calendar()
 
     @staticmethod
@@ -188,6 +190,27 @@ class DemoCompany(Blocks):
         ):
             by_family.setdefault((code.manufacturer, code.category), []).append(code)
         return {m.pk: by_family.get((m.manufacturer, m.category), []) for m in self.models}
+
+    def articles(self) -> None:
+        """The knowledge base's articles, linked to the family codes they are for."""
+        if Article.objects.exists():
+            return
+        codes = {
+            (c.manufacturer, c.category, c.code): c
+            for c in ErrorCode.objects.filter(appliance_model__isnull=True)
+        }
+        models = {m.model_number: m for m in self.models}
+        author = User.objects.filter(username="dispatcher1").first()
+        for title, symptoms, steps, visibility, code_keys, numbers in cat.ARTICLES:
+            save_article(
+                title=title,
+                symptoms=symptoms,
+                steps=steps,
+                visibility=visibility,
+                error_codes=[codes[key] for key in code_keys],
+                appliance_models=[models[n] for n in numbers],
+                by=author,
+            )
 
     def staff(self) -> None:
         if not User.objects.filter(username="admin").exists():

@@ -10,12 +10,15 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from catalog.codes import split_codes
+from catalog.models import Article, ErrorCode
+from catalog.services import TEXT, TITLE, ensure_plain_text
 from customers.forms import PinnedAddressMixin, coordinate_field
 from customers.models import Appliance, ApplianceModel, Customer, Site
 from customers.phones import e164
 from customers.selectors import has_control_characters
 from dispatch.selectors import company_tz
 from fieldservice import texts
+from fieldservice.errors import InvalidInput
 from fieldservice.forms import SubmitOnceForm
 from tickets.horizon import MAX_DAYS_AHEAD, too_far_ahead
 from tickets.models import Ticket
@@ -70,6 +73,25 @@ class IntakeForm(SubmitOnceForm):
     )
     window_from = forms.TimeField(
         label=_("Arrival from"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    # "Opened and solved on the phone": the ticket opens resolved, with no visit queued.
+    solve = forms.BooleanField(label=_("Solved on the phone: no visit needed"), required=False)
+    resolution_code = forms.ChoiceField(
+        label=_("Solved on the phone by"),
+        choices=[("", "---------"), *Ticket.Resolution.choices],
+        required=False,
+    )
+    solved_with = forms.ModelChoiceField(
+        label=_("Article used"),
+        queryset=Article.objects.all(),
+        required=False,
+        error_messages={"invalid_choice": _("That article does not exist.")},
+    )
+    solve_notes = forms.CharField(
+        label=_("What was done"),
+        required=False,
+        max_length=texts.REASON,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def clean(self):
@@ -406,3 +428,114 @@ class PlaceSiteForm(forms.Form):
         for field in self.fields.values():
             field.required = True
             field.error_messages["required"] = _("Place the pin on the map.")
+
+
+class ErrorCodeChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        owner = obj.appliance_model or f"{obj.manufacturer} {obj.get_category_display()}"
+        return f"{obj.code} · {obj.title} ({owner})"
+
+
+def _plain(value: str, *, field: str, label: str, one_line: bool = False) -> str:
+    try:
+        ensure_plain_text(value, field=field, label=label, one_line=one_line)
+    except InvalidInput as err:
+        raise forms.ValidationError(err.message, code="control_characters") from err
+    return value
+
+
+class ArticleForm(forms.Form):
+    """A knowledge-base article as staff write it; catalog.services.save_article checks it
+    again whoever calls it."""
+
+    title = forms.CharField(label=_("Title"), max_length=TITLE, required=False)
+    symptoms = forms.CharField(
+        label=_("Symptoms"),
+        required=False,
+        max_length=TEXT,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What the caller sees or hears."),
+    )
+    steps = forms.CharField(
+        label=_("Steps"),
+        required=False,
+        max_length=TEXT,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Plain text, one step a line: what to walk the caller through."),
+    )
+    visibility = forms.ChoiceField(
+        label=_("Visibility"),
+        choices=Article.Visibility.choices,
+        initial=Article.Visibility.INTERNAL,
+        help_text=_("Public articles are shown to customers in the portal."),
+    )
+    error_codes = ErrorCodeChoices(
+        label=_("Error codes"),
+        queryset=ErrorCode.objects.select_related("appliance_model"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        error_messages={"invalid_choice": _("Unknown error code: %(value)s.")},
+    )
+    appliance_models = forms.ModelMultipleChoiceField(
+        label=_("Appliance models"),
+        queryset=ApplianceModel.objects.all(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        error_messages={"invalid_choice": _("Unknown appliance model: %(value)s.")},
+    )
+
+    def clean_title(self):
+        return _plain(
+            self.cleaned_data["title"], field="title", label=_("The title"), one_line=True
+        )
+
+    def clean_symptoms(self):
+        return _plain(self.cleaned_data["symptoms"], field="symptoms", label=_("Symptoms"))
+
+    def clean_steps(self):
+        return _plain(self.cleaned_data["steps"], field="steps", label=_("Steps"))
+
+
+class ArticleSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search articles"), required=False, max_length=200)
+
+    def clean_q(self):
+        return _plain(self.cleaned_data["q"], field="q", label=_("The search"), one_line=True)
+
+
+class SolveOnPhoneForm(forms.Form):
+    """Solved on the phone: how, and with which article (the ticket's codes' ones first)."""
+
+    resolution_code = forms.ChoiceField(
+        label=_("How it was solved"),
+        choices=[("", "---------"), *Ticket.Resolution.choices],
+        error_messages={"required": _("Choose how the problem was solved.")},
+    )
+    article = forms.ModelChoiceField(
+        label=_("Article used"),
+        queryset=Article.objects.all(),
+        required=False,
+        error_messages={"invalid_choice": _("That article does not exist.")},
+    )
+    notes = forms.CharField(
+        label=_("What was done"),
+        required=False,
+        max_length=texts.REASON,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, suggested=(), others=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["article"].choices = article_choices(suggested, others)
+
+
+def article_choices(suggested, others) -> list:
+    """The article picker's options: the ones for the ticket's codes first, then the rest."""
+    choices: list = [("", "---------")]
+    if suggested:
+        choices.append((_("For these codes"), [(a.pk, a.title) for a in suggested]))
+    if others:
+        choices.append((_("Other articles"), [(a.pk, a.title) for a in others]))
+    return choices

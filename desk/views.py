@@ -1,5 +1,7 @@
 """First-line pages: intake (find the caller, type their codes, see coverage and SLA, open the
-ticket) and the ticket page (everything about one ticket, and the actions its state allows)."""
+ticket or solve it on the phone), the ticket page (everything about one ticket, and the actions
+its state allows), its conversation, inbound email's pending contacts and quarantine, and the
+knowledge base's pages."""
 
 from __future__ import annotations
 
@@ -8,14 +10,16 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from catalog.selectors import codes_starting
+from catalog.models import Article
+from catalog.selectors import articles, articles_for_codes, codes_starting, search_articles
+from catalog.services import save_article
 from customers import services as customer_services
 from customers.models import Appliance, Site
 from customers.selectors import search_customers
@@ -24,7 +28,7 @@ from dispatch import services
 from fieldservice.errors import DomainError, LikelyDuplicate
 from fieldservice.forms import errors_in_words
 from fieldservice.media import file_response
-from fieldservice.roles import dispatcher_required
+from fieldservice.roles import desk_staff_required, dispatcher_required
 from tickets import services as ticket_services
 from tickets.models import Ticket
 from tickets.selectors import (
@@ -33,11 +37,16 @@ from tickets.selectors import (
     history_lines,
     thread_for,
     ticket_for_page,
+    tickets_for,
+    with_solved_counts,
 )
-from tickets.services import conversation
+from tickets.services import conversation, resolve_remotely
+from tickets.transitions import REMOTE_FIX_FROM, VISIT_STARTED
 
 from . import inbound
 from .forms import (
+    ArticleForm,
+    ArticleSearchForm,
     CodeLookupForm,
     ConfirmContactForm,
     CustomerSearchForm,
@@ -51,12 +60,16 @@ from .forms import (
     PlaceSiteForm,
     PriorityForm,
     ReasonForm,
+    SolveOnPhoneForm,
     VisitForm,
+    article_choices,
 )
 from .models import PendingContact, QuarantinedMail
 
 # The new-caller form sits beside the intake form, whose fields have Django's "id_" ids.
 CALLER_IDS = "caller_%s"
+# The most articles an article picker lists after the suggested ones.
+PICKER_OTHERS = 200
 
 
 @dispatcher_required
@@ -64,38 +77,50 @@ def intake(request):
     form = IntakeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        call = {
+            "customer": data["site"].customer,
+            "site": data["site"],
+            "kind": data["kind"],
+            "appliance": data["appliance"],
+            "appliance_model": data["appliance_model"],
+            "codes": data["code_list"],
+            "description": data["description"],
+            "channel": data["channel"],
+            "priority": data["priority"],
+            "by": request.user,
+            "client_key": data["client_key"],
+        }
+        solved = data["solve"]
         try:
-            ticket = services.take_call(
-                customer=data["site"].customer,
-                site=data["site"],
-                kind=data["kind"],
-                appliance=data["appliance"],
-                appliance_model=data["appliance_model"],
-                codes=data["code_list"],
-                description=data["description"],
-                channel=data["channel"],
-                priority=data["priority"],
-                by=request.user,
-                window_start=data["window_start"],
-                window_end=data["window_end"],
-                client_key=data["client_key"],
-            )
+            if solved:
+                ticket = services.take_solved_call(
+                    **call,
+                    resolution_code=data["resolution_code"],
+                    article=data["solved_with"],
+                    notes=data["solve_notes"],
+                )
+            else:
+                ticket = services.take_call(
+                    **call, window_start=data["window_start"], window_end=data["window_end"]
+                )
         except DomainError as err:
-            field = err.field
-            field = "window_day" if field in ("window_start", "window_end") else field
+            field = {
+                "window_start": "window_day",
+                "window_end": "window_day",
+                "article": "solved_with",
+                "notes": "solve_notes",
+            }.get(err.field or "", err.field)
             form.add_error(field if field in form.fields else None, err.message)
         else:
-            messages.success(
-                request,
-                format_html(
-                    _("{link} opened and queued."),
-                    link=format_html(
-                        '<a href="{}">{}</a>',
-                        reverse("desk:ticket", args=[ticket.number]),
-                        ticket.number,
-                    ),
-                ),
+            done = (
+                _("{link} opened and solved on the phone.")
+                if solved
+                else _("{link} opened and queued.")
             )
+            link = format_html(
+                '<a href="{}">{}</a>', reverse("desk:ticket", args=[ticket.number]), ticket.number
+            )
+            messages.success(request, format_html(done, link=link))
             return redirect("desk:intake")
     return render(
         request,
@@ -243,7 +268,7 @@ def preview(request):
     form.is_valid()
     data = form.cleaned_data
     site = data.get("site")
-    assessment = None
+    assessment, suggested = None, []
     if site is not None:
         assessment = assess_ticket(
             customer=site.customer,
@@ -253,7 +278,15 @@ def preview(request):
             priority=data.get("priority") or 3,
             at=timezone.now(),
         )
-    return render(request, "desk/_intake_preview.html", {"assessment": assessment})
+        appliance = data.get("appliance")
+        model = appliance.model if appliance is not None else data.get("appliance_model")
+        suggested = list(articles_for_codes(assessment.codes.matched, model))
+        form.fields["solved_with"].choices = article_choices(suggested, _other_articles(suggested))
+    return render(
+        request,
+        "desk/_intake_preview.html",
+        {"assessment": assessment, "articles": suggested, "form": form},
+    )
 
 
 # The ticket page's actions: the form each one reads and what it is done with.
@@ -336,6 +369,113 @@ def _act(action: str, ticket: Ticket, by, data: dict) -> None:
         ticket_services.reopen_ticket(ticket=ticket, reason=reason, by=by)
     elif action == "cancel":
         ticket_services.cancel_ticket(ticket=ticket, reason=reason, by=by)
+
+
+def _other_articles(suggested: list[Article]) -> list[Article]:
+    return list(
+        Article.objects.exclude(pk__in=[a.pk for a in suggested]).only("pk", "title")[
+            :PICKER_OTHERS
+        ]
+    )
+
+
+# -- the knowledge base ----------------------------------------------------------------------
+
+
+@desk_staff_required
+def kb_list(request):
+    """Every article, or those matching the search, with how often each solved a ticket."""
+    form = ArticleSearchForm(request.GET)
+    found = Article.objects.none()
+    if form.is_valid():
+        found = with_solved_counts(search_articles(form.cleaned_data["q"], public_only=False))
+    return render(
+        request,
+        "desk/kb_list.html",
+        {"form": form, "articles": found, "error": errors_in_words(form) if form.errors else ""},
+        status=400 if form.errors else 200,
+    )
+
+
+@desk_staff_required
+def kb_detail(request, article_id: int):
+    article = get_object_or_404(
+        with_solved_counts(articles(public_only=False)).prefetch_related(
+            "error_codes__appliance_model"
+        ),
+        pk=article_id,
+    )
+    revisions = article.revisions.select_related("changed_by")
+    return render(request, "desk/kb_detail.html", {"article": article, "revisions": revisions})
+
+
+@desk_staff_required
+def kb_new(request):
+    return _kb_edit(request, None)
+
+
+@desk_staff_required
+def kb_edit(request, article_id: int):
+    return _kb_edit(request, get_object_or_404(Article, pk=article_id))
+
+
+def _kb_edit(request, article: Article | None):
+    initial = None
+    if article is not None:
+        initial = {
+            "title": article.title,
+            "symptoms": article.symptoms,
+            "steps": article.steps,
+            "visibility": article.visibility,
+            "error_codes": list(article.error_codes.all()),
+            "appliance_models": list(article.appliance_models.all()),
+        }
+    form = ArticleForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            article = save_article(article=article, by=request.user, **form.cleaned_data)
+        except DomainError as err:
+            form.add_error(err.field if err.field in form.fields else None, err.message)
+        else:
+            messages.success(request, _("Article saved."))
+            return redirect("desk:kb_detail", article_id=article.pk)
+    return render(
+        request,
+        "desk/kb_form.html",
+        {"form": form, "article": article, "error": errors_in_words(form) if form.errors else ""},
+        status=400 if form.errors else 200,
+    )
+
+
+# -- solved on the phone ---------------------------------------------------------------------
+
+
+def _ticket_by_number(user, number: str) -> Ticket:
+    digits = number.upper().removeprefix("T-")
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 12:
+        raise Http404
+    return get_object_or_404(tickets_for(user), pk=int(digits))
+
+
+def solve_on_phone_context(ticket: Ticket, form: SolveOnPhoneForm | None = None) -> dict:
+    """What templates/desk/_solve_on_phone.html needs, for the ticket page to include: the
+    form with the articles for the ticket's codes first, and whether the ticket may still be
+    solved on the phone (not once a visit is under way or made)."""
+    suggested = list(
+        articles_for_codes(
+            list(ticket.error_codes.all()),
+            ticket.appliance.model if ticket.appliance else ticket.appliance_model,
+        )
+    )
+    if form is None:
+        form = SolveOnPhoneForm(suggested=suggested, others=_other_articles(suggested))
+    else:
+        form.fields["article"].choices = article_choices(suggested, _other_articles(suggested))
+    allowed = (
+        ticket.status in REMOTE_FIX_FROM
+        and not ticket.visits.filter(status__in=VISIT_STARTED).exists()
+    )
+    return {"ticket": ticket, "solve_form": form, "solve_allowed": allowed}
 
 
 @require_POST
@@ -474,3 +614,47 @@ def mail_pending_dismiss(request, contact_id: int):
     inbound.dismiss_contact(contact=contact)
     messages.success(request, _("Dismissed."))
     return redirect("desk:mail_pending")
+
+
+def ticket_solve_remotely(request, number: str):
+    """Resolve the ticket as solved on the phone. Answers the partial (htmx) or goes back to
+    the ticket's page with a message."""
+    ticket = _ticket_by_number(request.user, number)
+    form = SolveOnPhoneForm(request.POST)
+    error = ""
+    if form.is_valid():
+        try:
+            ticket = resolve_remotely(
+                ticket=ticket,
+                by=request.user,
+                resolution_code=form.cleaned_data["resolution_code"],
+                article=form.cleaned_data["article"],
+                notes=form.cleaned_data["notes"],
+            )
+        except DomainError as err:
+            error = err.message
+    else:
+        error = errors_in_words(form)
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(
+                request, _("%(number)s solved on the phone.") % {"number": ticket.number}
+            )
+        return redirect(_ticket_page(ticket))
+    context = solve_on_phone_context(ticket, form)
+    context.update({"error": error, "solved": not error})
+    return render(
+        "desk/_solve_on_phone.html",
+        context,
+        status=(409 if form.is_valid() else 400) if error else 200,
+    )
+
+
+def _ticket_page(ticket: Ticket) -> str:
+    # The ticket page is another part of issue 17; until it is there, the intake.
+    try:
+        return reverse("desk:ticket", kwargs={"number": ticket.number})
+    except NoReverseMatch:
+        return reverse("desk:intake")

@@ -30,6 +30,7 @@ from tickets.services import (
     mark_responded,
     open_ticket,
     record,
+    resolve_remotely,
     set_ticket_status,
     set_visit_status,
     ticket_sent_before,
@@ -43,6 +44,7 @@ from . import rules
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
+    from catalog.models import Article
     from customers.models import Appliance, ApplianceModel, Customer, Site
 
 
@@ -339,3 +341,45 @@ def take_call(
     )
     create_visit(ticket=ticket, by=by, window_start=window_start, window_end=window_end)
     return ticket
+
+
+@transaction.atomic
+def take_solved_call(
+    *,
+    customer: Customer,
+    site: Site,
+    by: User | None,
+    kind: str,
+    resolution_code: str,
+    article: Article | None = None,
+    notes: str = "",
+    appliance: Appliance | None = None,
+    appliance_model: ApplianceModel | None = None,
+    codes: list[str] | None = None,
+    description: str = "",
+    channel: str = Ticket.Channel.PHONE,
+    priority: int = Ticket.Priority.P3,
+    client_key: str = "",
+) -> Ticket:
+    """A call opened and solved on the phone: the ticket is opened and resolved at once, with
+    no visit queued (tickets.services.resolve_remotely). All of it or nothing: a refused
+    resolution opens no ticket. A second copy of the same form gets the first one's ticket."""
+    earlier = ticket_sent_before(customer=customer, client_key=client_key)
+    if earlier is not None:
+        return earlier
+    ticket = open_ticket(
+        customer=customer,
+        site=site,
+        kind=kind,
+        appliance=appliance,
+        appliance_model=appliance_model,
+        codes=codes,
+        description=description,
+        channel=channel,
+        priority=priority,
+        by=by,
+        client_key=client_key,
+    )
+    return resolve_remotely(
+        ticket=ticket, by=by, resolution_code=resolution_code, article=article, notes=notes
+    )

@@ -90,6 +90,27 @@ def role_required(role: str):
     return decorator
 
 
+def is_desk_staff(user: User | AnonymousUser | None) -> TypeGuard[User]:
+    """Dispatchers, and the back office (is_staff) that keeps the catalog."""
+    if has_role(user, DISPATCHER):
+        return True
+    return user is not None and user.is_authenticated and user.is_active and user.is_staff
+
+
+def desk_staff_required(view):
+    """Page decorator for the knowledge base's pages: log in first, then 403 for anyone who is
+    neither a dispatcher nor staff."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not is_desk_staff(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 dispatcher_required = role_required(DISPATCHER)
 technician_required = role_required(TECHNICIAN)
 customer_required = role_required(CUSTOMER)

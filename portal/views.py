@@ -13,7 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from catalog.selectors import codes_starting
+from catalog.selectors import articles, articles_for_codes, codes_starting, match_codes
 from customers.services import register_appliance
 from dispatch import availability
 from fieldservice.errors import DomainError, InvalidInput, WindowTaken
@@ -145,7 +145,7 @@ def book(request):
     if selectors.awaiting_confirmation(customer):
         return render(request, "portal/confirm_email.html", {"email": customer.email}, status=403)
     form = BookingForm(request.POST or request.GET or None, customer=customer)
-    windows, review = [], None
+    windows, review, tips = [], None, []
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         try:
@@ -171,6 +171,7 @@ def book(request):
             form.add_error(err.field if err.field in form.fields else None, err.message)
         if review is None and not form.errors:
             windows = _free_windows(data)
+            tips = _try_first(data)
     return render(
         request,
         "portal/book.html",
@@ -178,6 +179,7 @@ def book(request):
             "form": form,
             "windows": windows,
             "review": review,
+            "tips": tips,
             "final_before": selectors.final_before(),
             "cutoff_hours": settings.FIELDSERVICE.get("CHANGE_CUTOFF_HOURS", 24),
         },
@@ -201,6 +203,23 @@ def _book(request, customer, data):
         client_key=data["client_key"],
     )
     return ticket
+
+
+def _try_first(data):
+    """The public articles for the chosen appliance and the codes typed: "try this first"."""
+    appliance = data["appliance"]
+    model = appliance.model if appliance is not None else data["model"]
+    if model is None:
+        return []
+    matched = match_codes(data["code_list"], model).matched
+    return list(articles_for_codes(matched, model, public_only=True))
+
+
+@customer_required
+def article(request, article_id: int):
+    """A public knowledge-base article; an internal one is a 404 here."""
+    found = get_object_or_404(articles(public_only=True), pk=article_id)
+    return render(request, "portal/article.html", {"article": found})
 
 
 def _free_windows(data):

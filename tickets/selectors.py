@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from catalog.models import Article
 from catalog.selectors import CodeMatch, match_codes
 from customers.models import Appliance, ApplianceModel, Customer
 from fieldservice import localformat, roles
@@ -18,7 +20,7 @@ from technicians.models import Skill, Technician
 from .coverage import CoverageDecision, decide_coverage
 from .models import Message, MessageAttachment, Ticket, TicketEvent, Visit
 from .sla import load_calendar, response_due, sla_due
-from .transitions import REOPENABLE, ticket_can
+from .transitions import REOPENABLE, VISIT_STARTED, ticket_can
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -144,6 +146,47 @@ def ticket_for_page(user: User, number: str) -> Ticket | None:
     )
 
 
+def _remote_fix_tickets() -> QuerySet[Ticket]:
+    """Tickets that are remote fixes: solved on the phone, still resolved or closed, and no
+    visit made or under way since (resolve_remotely refuses one before, so any is later: the
+    ticket was reopened and fixed on site)."""
+    started = Visit.objects.filter(ticket=OuterRef("pk"), status__in=VISIT_STARTED)
+    return Ticket.objects.filter(
+        resolved_remotely_at__isnull=False, status__in=Ticket.DONE_STATUSES
+    ).filter(~Exists(started))
+
+
+def remote_fixes(since: datetime.datetime, until: datetime.datetime) -> QuerySet[Ticket]:
+    """The remote fixes solved on the phone in [since, until), with what the insights list
+    shows of each; `.count()` is the figure."""
+    return (
+        _remote_fix_tickets()
+        .filter(resolved_remotely_at__gte=since, resolved_remotely_at__lt=until)
+        .select_related("customer", "solved_with")
+        .order_by("resolved_remotely_at", "pk")
+    )
+
+
+def is_remote_fix(ticket: Ticket) -> bool:
+    return _remote_fix_tickets().filter(pk=ticket.pk).exists()
+
+
+def with_solved_counts(articles: QuerySet[Article]) -> QuerySet[Article]:
+    """The articles, each annotated `solved_count`: how many remote fixes it was used for.
+    One subquery in the same query, however many articles."""
+    counts = (
+        _remote_fix_tickets()
+        .filter(solved_with=OuterRef("pk"))
+        .order_by()
+        .values("solved_with")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return articles.annotate(
+        solved_count=Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+    )
+
+
 @dataclass(frozen=True)
 class HistoryLine:
     """One line of a ticket's history as a person reads it: names and local times, not ids."""
@@ -191,6 +234,8 @@ def _change_in_words(event: TicketEvent, names: dict[int, str], tz: ZoneInfo) ->
             return str(Visit.Status(raw).label)
         if event.kind == TicketEvent.Kind.KIND and raw in Ticket.Kind.values:
             return str(Ticket.Kind(raw).label)
+        if event.kind == TicketEvent.Kind.REMOTE_FIX and raw in Ticket.Resolution.values:
+            return str(Ticket.Resolution(raw).label)
         return _local_time(raw, tz) or raw
 
     if event.kind == TicketEvent.Kind.VISIT_CREATED:  # its value is the new visit's id

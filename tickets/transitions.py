@@ -32,6 +32,12 @@ VISIT_TRANSITIONS: dict[str, set[str]] = {
 
 
 REOPENABLE: frozenset[str] = frozenset({T.RESOLVED, T.CLOSED})
+# Solved on the phone (tickets.services.remote.resolve_remotely): straight to resolved, but
+# only before a technician has been on the way. Kept apart from TICKET_TRANSITIONS so that a
+# plain "resolve" (the API, a status change) still needs the visit.
+REMOTE_FIX_FROM: set[str] = {T.NEW, T.TRIAGED, T.SCHEDULED, T.AWAITING_CUSTOMER}
+# A visit in these statuses was made or is under way: its ticket is no remote fix.
+VISIT_STARTED: set[str] = {V.EN_ROUTE, V.ON_SITE, V.COMPLETED, V.CANNOT_COMPLETE}
 
 
 def ticket_can(from_status: str, to_status: str) -> bool:

@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
 
-from catalog.models import ErrorCode
+from catalog.models import Article, ErrorCode
 from customers.models import Customer
 from dispatch.rules import ensure_can_do, ensure_free, ensure_in_working_hours
 from technicians.models import Technician
@@ -20,6 +20,7 @@ def test_seed_demo_makes_a_believable_company_and_is_idempotent(capsys):
         ErrorCode.objects.count(),
         Visit.objects.count(),
         User.objects.count(),
+        Article.objects.count(),
     )
 
     call_command("seed_demo")
@@ -31,7 +32,10 @@ def test_seed_demo_makes_a_believable_company_and_is_idempotent(capsys):
         ErrorCode.objects.count(),
         Visit.objects.count(),
         User.objects.count(),
+        Article.objects.count(),
     )
+    assert Article.objects.filter(visibility="public").count() >= 3
+    assert all(a.error_codes.exists() for a in Article.objects.all())
     assert Ticket.objects.count() == 200
     assert Technician.objects.count() == 20
     assert ErrorCode.objects.count() >= 150

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import ErrorCode
+from catalog.models import Article, ErrorCode
 from customers.models import Appliance, ApplianceModel, Customer, Site
 from technicians.models import Skill
 
@@ -58,6 +58,15 @@ class Ticket(models.Model):
         CONTRACT = "contract", _("Contract")
         BILLABLE = "billable", _("Billable")
 
+    class Resolution(models.TextChoices):
+        """How a ticket solved without a visit was solved (tickets.services.resolve_remotely)."""
+
+        EXPLAINED_USE = "explained_use", _("Explained how to use it")
+        RESET_DONE = "reset_done", _("Reset done")
+        SETTINGS_CHANGED = "settings_changed", _("Settings changed")
+        NO_FAULT_FOUND = "no_fault_found", _("No fault found")
+        OTHER = "other", _("Other")
+
     OPEN_STATUSES = (
         Status.NEW,
         Status.TRIAGED,
@@ -67,6 +76,7 @@ class Ticket(models.Model):
         Status.AWAITING_PARTS,
     )
     PAUSED_STATUSES = (Status.AWAITING_CUSTOMER, Status.AWAITING_PARTS)
+    DONE_STATUSES = (Status.RESOLVED, Status.CLOSED)
 
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="tickets"
@@ -128,6 +138,21 @@ class Ticket(models.Model):
     sla_due_at = models.DateTimeField(_("resolution due"), db_index=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     sla_paused_at = models.DateTimeField(_("SLA paused since"), null=True, blank=True)
+    # Solved on the phone (tickets.services.resolve_remotely): how, with which article, when.
+    # It counts as a remote fix while resolved or closed with no visit made since
+    # (tickets.selectors.remote_fixes): a ticket reopened and then fixed on site is not one.
+    resolution_code = models.CharField(
+        _("resolution"), max_length=20, choices=Resolution.choices, blank=True
+    )
+    solved_with = models.ForeignKey(
+        Article,
+        verbose_name=_("solved with article"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="solved_tickets",
+    )
+    resolved_remotely_at = models.DateTimeField(_("solved on the phone at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("opened by"),
@@ -206,6 +231,7 @@ class TicketEvent(models.Model):
         PRIORITY = "priority", _("Priority changed")
         KIND = "kind", _("Kind of job changed")
         RESPONDED = "responded", _("Responded")
+        REMOTE_FIX = "remote_fix", _("Solved on the phone")
         NOTE = "note", _("Note")
 
     ticket = models.ForeignKey(

@@ -17,6 +17,7 @@ from .job_record import (
     sign_visit,
     use_part,
 )
+from .remote import resolve_remotely
 from .status import set_ticket_status, set_visit_status
 from .tickets import (
     cancel_ticket,
@@ -72,6 +73,7 @@ __all__ = [
     "reopen_ticket",
     "reply",
     "request_limit",
+    "resolve_remotely",
     "resolve_ticket",
     "set_ticket_status",
     "set_visit_status",

@@ -13,7 +13,7 @@ from fieldservice.errors import TransitionNotAllowed
 from .. import events
 from ..models import Ticket, TicketEvent, Visit
 from ..sla import load_calendar, resumed_due
-from ..transitions import ticket_can, visit_can
+from ..transitions import REMOTE_FIX_FROM, ticket_can, visit_can
 from .history import record
 
 if TYPE_CHECKING:
@@ -24,13 +24,21 @@ VS = Visit.Status
 
 
 def set_ticket_status(
-    *, ticket: Ticket, to: str, by: User | None, reason: str = "", now: datetime.datetime
+    *,
+    ticket: Ticket,
+    to: str,
+    by: User | None,
+    reason: str = "",
+    now: datetime.datetime,
+    remote_fix: bool = False,
 ) -> None:
-    """Change a ticket's status, pausing or resuming its SLA clock as needed.
+    """Change a ticket's status, pausing or resuming its SLA clock as needed. `remote_fix`
+    also allows the step to resolved of a ticket solved on the phone (REMOTE_FIX_FROM).
 
     The caller holds the ticket's row lock (tickets.locks.lock_ticket) inside a transaction.
     """
-    if not ticket_can(ticket.status, to):
+    phone_fix = remote_fix and to == TS.RESOLVED and ticket.status in REMOTE_FIX_FROM
+    if not (phone_fix or ticket_can(ticket.status, to)):
         raise TransitionNotAllowed(
             _("A ticket cannot go from %(current)s to %(requested)s.")
             % {"current": ticket.get_status_display(), "requested": TS(to).label}
