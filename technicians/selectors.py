@@ -1,14 +1,15 @@
-"""Technicians scoped by who asks: dispatchers see all, a technician sees themself."""
+"""Technicians scoped by who asks (dispatchers see all, a technician sees themself), and what
+each was trained and certified on."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from fieldservice import roles
 
-from .models import Technician
+from .models import Certification, Technician, TrainingRecord
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -18,3 +19,26 @@ def technicians_for(user: User) -> QuerySet[Technician]:
     return roles.scoped(
         Technician.objects.select_related("user").prefetch_related("skills"), user, technician="pk"
     )
+
+
+def with_qualifications(qs: QuerySet[Technician]) -> QuerySet[Technician]:
+    """`qs` with each technician's skills, certifications (soonest to expire first) and
+    training records (latest first) fetched in three queries, whatever the number of rows."""
+    return qs.prefetch_related(
+        "skills",
+        Prefetch(
+            "certifications",
+            queryset=Certification.objects.order_by("expires_on", "pk"),
+            to_attr="certifications_list",
+        ),
+        Prefetch(
+            "training_records",
+            queryset=TrainingRecord.objects.order_by("-date", "pk"),
+            to_attr="training_list",
+        ),
+    )
+
+
+def training_records(*, technician: Technician) -> QuerySet[TrainingRecord]:
+    """A technician's training records, latest course first."""
+    return TrainingRecord.objects.filter(technician=technician).order_by("-date", "pk")

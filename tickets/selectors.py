@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from django.db.models import QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from catalog.selectors import CodeMatch, match_codes
@@ -152,3 +152,27 @@ def _local_time(raw: str, tz: ZoneInfo) -> str:
     if moment.tzinfo is None:
         return ""
     return localformat.moment(moment, "day_time", tz=tz)
+
+
+def tier_queue(*, tier: int) -> QuerySet[Ticket]:
+    """The open tickets at a support tier: those nobody holds first, then by SLA due time
+    (earliest, so overdue, first)."""
+    return (
+        Ticket.objects.filter(status__in=Ticket.OPEN_STATUSES, tier=tier)
+        .select_related("customer", "site", "appliance__model", "appliance_model", "held_by")
+        .prefetch_related("error_codes")
+        .alias(held=ExpressionWrapper(Q(held_by__isnull=False), output_field=BooleanField()))
+        .order_by("held", "sla_due_at", "pk")
+    )
+
+
+def tier_counts() -> dict[int, dict[str, int]]:
+    """Per tier, its open tickets and how many of them nobody holds, in one query."""
+    counts = {tier: {"open": 0, "unheld": 0} for tier in Ticket.Tier.values}
+    for row in (
+        Ticket.objects.filter(status__in=Ticket.OPEN_STATUSES)
+        .values("tier")
+        .annotate(open=Count("pk"), unheld=Count("pk", filter=Q(held_by__isnull=True)))
+    ):
+        counts[row["tier"]] = {"open": row["open"], "unheld": row["unheld"]}
+    return counts

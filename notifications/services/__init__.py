@@ -12,6 +12,7 @@ from .feeds import feed_calendar, issue_feed, open_feed, revoke_feed
 from .links import public_url, unsubscribe_token
 from .outbox import (
     alert_dispatchers_of_hand_back,
+    alert_tier_of_escalation,
     cancel_reminders,
     confirm_booking,
     confirm_email_address,
@@ -27,6 +28,7 @@ from .sweeper import sweep
 
 __all__ = [
     "alert_dispatchers_of_hand_back",
+    "alert_tier_of_escalation",
     "cancel_reminders",
     "close_mail_connection",
     "confirm_booking",

@@ -2,6 +2,7 @@
 TicketEvent and sends a domain event; pages, the API and tasks all call these."""
 
 from .history import record
+from .holding import hand_over, take_ticket
 from .job_record import (
     RECORD_KINDS,
     add_photo,
@@ -45,6 +46,7 @@ __all__ = [
     "ensure_recorded_for_completion",
     "ensure_version",
     "escalate",
+    "hand_over",
     "has_record",
     "not_today_question",
     "offer_option",
@@ -57,6 +59,7 @@ __all__ = [
     "set_ticket_status",
     "set_visit_status",
     "sign_visit",
+    "take_ticket",
     "ticket_sent_before",
     "transition_ticket",
     "transition_visit",
