@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
 from fieldservice import roles
 
-from .models import Certification, Technician, TrainingRecord
+from .models import Technician, TrainingRecord
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -23,20 +23,9 @@ def technicians_for(user: User) -> QuerySet[Technician]:
 
 def with_qualifications(qs: QuerySet[Technician]) -> QuerySet[Technician]:
     """`qs` with each technician's skills, certifications (soonest to expire first) and
-    training records (latest first) fetched in three queries, whatever the number of rows."""
-    return qs.prefetch_related(
-        "skills",
-        Prefetch(
-            "certifications",
-            queryset=Certification.objects.order_by("expires_on", "pk"),
-            to_attr="certifications_list",
-        ),
-        Prefetch(
-            "training_records",
-            queryset=TrainingRecord.objects.order_by("-date", "pk"),
-            to_attr="training_list",
-        ),
-    )
+    training records (latest first: the models' own order) fetched in three queries, whatever
+    the number of rows."""
+    return qs.prefetch_related("skills", "certifications", "training_records")
 
 
 def training_records(*, technician: Technician) -> QuerySet[TrainingRecord]:

@@ -25,6 +25,7 @@ from dispatch.services import assign_visit
 from notifications.services import issue_feed, unsubscribe_token
 from portal.models import SignUp
 from portal.services import booking_token, confirmation_token, report_token
+from technicians.models import TrainingRecord
 from tests import factories
 from tests.helpers import at
 from tickets.services import add_photo, record_entry, sign_visit, transition_visit
@@ -105,6 +106,17 @@ MATRIX = {
     "desk:customer_search": _row(dispatcher=200),
     "desk:code_search": _row(dispatcher=200),
     "desk:intake_preview": _row(dispatcher=200),
+    # The tiers' queues and who holds a ticket: without htmx, each form goes back with a
+    # message, so a dispatcher's empty POST is a redirect too.
+    "desk:queue": _row(dispatcher=200),
+    "desk:ticket_take": _row(dispatcher=302),
+    "desk:ticket_hand_over": _row(dispatcher=302),
+    "desk:ticket_tier": _row(dispatcher=302),
+    # Technician A's training: dispatchers read it; only office staff (a dispatcher who is
+    # is_staff) write, so a plain dispatcher's POST to delete is refused.
+    "desk:training": _row(dispatcher=200),
+    "desk:training_record": _row(dispatcher=200),
+    "desk:training_delete": _row(),
     # The day planner.
     "plan:request": _row(dispatcher=302),
     "plan:detail": _row(dispatcher=200),
@@ -175,6 +187,10 @@ POST_ONLY = {
     "set_language",
     "desk:add_appliance",
     "desk:add_site",
+    "desk:ticket_take",
+    "desk:ticket_hand_over",
+    "desk:ticket_tier",
+    "desk:training_delete",
     "plan:request",
     "plan:apply",
     "dispatch:assign",
@@ -198,6 +214,12 @@ TOKEN_LINKS = {
 }
 # Patterns whose URL names an object: A's, a plan run, or a signed link to one of A's.
 OBJECT_OF = {
+    "desk:ticket_take",
+    "desk:ticket_hand_over",
+    "desk:ticket_tier",
+    "desk:training",
+    "desk:training_record",
+    "desk:training_delete",
     "plan:detail",
     "plan:apply",
     "dispatch:unassign",
@@ -290,6 +312,11 @@ def pages(shared_world, django_db_blocker, tmp_path_factory):
         record_entry(visit=done, kind="work", text="Pump replaced.", by=None)
         done = transition_visit(visit=done, to="completed", by=None)
         run = PlanRun.objects.create(day=w.day, requested_by=w.users["dispatcher"])
+        course = TrainingRecord.objects.create(
+            technician=a["technician"], course="Heat pumps", date=w.day
+        )
+        number = a["ticket"].number
+        tech_a = a["technician"].pk
         user_a = a["user"]
         users = {
             "anonymous": None,
@@ -302,6 +329,13 @@ def pages(shared_world, django_db_blocker, tmp_path_factory):
         }
         visit = a["visit"]
         kwargs = {
+            "desk:queue": {"tier": 2},
+            "desk:ticket_take": {"number": number},
+            "desk:ticket_hand_over": {"number": number},
+            "desk:ticket_tier": {"number": number},
+            "desk:training": {"technician_id": tech_a},
+            "desk:training_record": {"technician_id": tech_a, "record_id": course.pk},
+            "desk:training_delete": {"technician_id": tech_a, "record_id": course.pk},
             "plan:detail": {"run_id": run.pk},
             "plan:apply": {"run_id": run.pk},
             "dispatch:unassign": {"visit_id": visit.pk},
