@@ -3,6 +3,7 @@ each was trained and certified on."""
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
@@ -31,3 +32,16 @@ def with_qualifications(qs: QuerySet[Technician]) -> QuerySet[Technician]:
 def training_records(*, technician: Technician) -> QuerySet[TrainingRecord]:
     """A technician's training records, latest course first."""
     return TrainingRecord.objects.filter(technician=technician).order_by("-date", "pk")
+
+
+def courses_valid_on(*, technician_ids: list[int], day: datetime.date) -> dict[int, list[str]]:
+    """The training courses that still count on `day`, per technician, in one query."""
+    found: dict[int, list[str]] = {}
+    for technician_id, course in (
+        TrainingRecord.objects.filter(technician_id__in=technician_ids, date__lte=day)
+        .exclude(expires_on__lt=day)
+        .order_by("-date", "pk")
+        .values_list("technician_id", "course")
+    ):
+        found.setdefault(technician_id, []).append(course)
+    return found

@@ -221,3 +221,15 @@ def test_the_holder_tag_offers_what_the_state_allows(dispatcher):
     assert "Take it" in html
     assert "Back to tier 2" in html
     assert "Escalate" not in html
+
+
+def test_the_boards_ticket_panel_says_who_holds_it(dispatcher_client, dispatcher):
+    ticket = _at_tier(2)
+    panel = reverse("dispatch:panel", args=[ticket.pk])
+
+    unheld = dispatcher_client.get(panel).text
+    take_ticket(ticket=ticket, by=dispatcher)
+    held = dispatcher_client.get(panel).text
+
+    assert "Nobody holds it: in the tier 2 queue" in unheld
+    assert f"Held by {dispatcher.get_full_name()}" in held

@@ -10,7 +10,13 @@ from django.utils import timezone
 from fieldservice.errors import InvalidInput, NotAllowed
 from technicians.models import Certification, TrainingRecord
 from technicians.services import delete_training_record, save_training_record
-from tests.factories import CertificationFactory, SkillFactory, TechnicianFactory, UserFactory
+from tests.factories import (
+    CertificationFactory,
+    SkillFactory,
+    TechnicianFactory,
+    UserFactory,
+    new_visit,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -214,3 +220,18 @@ def test_the_board_shows_what_each_technician_is_trained_on(dispatcher_client):
     assert "Dishwashers, Gas / HVAC licence, Heat pumps" in page
     assert "Lapsed course" not in page
     assert reverse("desk:training", args=[tech.pk]) in page
+
+
+def test_suggestions_say_what_each_technician_was_trained_on(dispatcher_client, next_monday):
+    tech = TechnicianFactory(user__first_name="Marco", user__last_name="Neri")
+    _record(tech, course="Heat pumps", date=next_monday - datetime.timedelta(days=30))
+    _record(tech, course="Not yet taken", date=next_monday + datetime.timedelta(days=30))
+    visit = new_visit()
+
+    page = dispatcher_client.get(
+        reverse("dispatch:suggestions", args=[visit.pk]), {"day": next_monday.isoformat()}
+    ).text
+
+    assert "Marco Neri" in page
+    assert "Trained on: Heat pumps" in page
+    assert "Not yet taken" not in page
