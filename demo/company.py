@@ -19,6 +19,7 @@ from django.utils import timezone
 from catalog.models import Article, ErrorCode, Part
 from catalog.services import save_article
 from customers.models import ApplianceModel
+from fieldservice import roles
 from technicians.models import Skill
 from tickets.models import BusinessCalendar, Holiday
 from tickets.sla import load_calendar
@@ -237,6 +238,8 @@ class DemoCompany(Blocks):
             )
             if created:
                 user.groups.add(self.groups["dispatcher"])
+                # One of them in each support tier's group, so escalations reach someone.
+                user.groups.add(Group.objects.get_or_create(name=roles.TIER_GROUPS[i])[0])
 
 
 _WRITER: DemoCompany | None = None  # the company, handed to the forked block writers

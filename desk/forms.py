@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
 from catalog.codes import split_codes
@@ -17,7 +18,7 @@ from customers.models import Appliance, ApplianceModel, Customer, Site
 from customers.phones import e164
 from customers.selectors import has_control_characters
 from dispatch.selectors import company_tz
-from fieldservice import texts
+from fieldservice import roles, texts
 from fieldservice.errors import InvalidInput
 from fieldservice.forms import SubmitOnceForm
 from tickets.horizon import MAX_DAYS_AHEAD, too_far_ahead
@@ -539,3 +540,41 @@ def article_choices(suggested, others) -> list:
     if others:
         choices.append((_("Other articles"), [(a.pk, a.title) for a in others]))
     return choices
+
+
+class HandOverForm(forms.Form):
+    """Give a ticket to another member of the service desk."""
+
+    to = forms.ModelChoiceField(
+        label=_("Hand over to"),
+        queryset=User.objects.filter(groups__name=roles.DISPATCHER, is_active=True).distinct(),
+        error_messages={
+            "required": _("Choose who takes it over."),
+            "invalid_choice": _("That person is not on the service desk."),
+        },
+    )
+    reason = forms.CharField(label=_("Note"), required=False, max_length=texts.REASON)
+
+
+class TrainingRecordForm(forms.Form):
+    """A course a technician took: the service checks the dates against each other."""
+
+    course = forms.CharField(
+        label=_("Course"),
+        max_length=200,
+        error_messages={"required": _("Name the course.")},
+    )
+    date = forms.DateField(
+        label=_("Date"),
+        error_messages={"required": _("Give the date of the course.")},
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    trainer = forms.CharField(label=_("Trainer"), max_length=200, required=False)
+    expires_on = forms.DateField(
+        label=_("Expires on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -1,13 +1,16 @@
 """First-line pages: intake (find the caller, type their codes, see coverage and SLA, open the
 ticket or solve it on the phone), the ticket page (everything about one ticket, and the actions
-its state allows), its conversation, inbound email's pending contacts and quarantine, and the
-knowledge base's pages."""
+its state allows), its conversation, inbound email's pending contacts and quarantine, the
+knowledge base's pages, the support tiers' queues and who holds a ticket, and technicians'
+training records."""
 
 from __future__ import annotations
 
+import re
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -25,10 +28,14 @@ from customers.models import Appliance, Site
 from customers.selectors import search_customers
 from customers.services import register_appliance
 from dispatch import services
-from fieldservice.errors import DomainError, LikelyDuplicate
+from dispatch.forms import TierForm
+from fieldservice.errors import DomainError, LikelyDuplicate, NotAllowed
 from fieldservice.forms import errors_in_words
 from fieldservice.media import file_response
-from fieldservice.roles import desk_staff_required, dispatcher_required
+from fieldservice.roles import desk_staff_required, dispatcher_required, may_edit_staff_records
+from technicians import services as technician_services
+from technicians.models import Technician, TrainingRecord
+from technicians.selectors import technicians_for, with_qualifications
 from tickets import services as ticket_services
 from tickets.models import Ticket
 from tickets.selectors import (
@@ -38,6 +45,8 @@ from tickets.selectors import (
     thread_for,
     ticket_for_page,
     tickets_for,
+    tier_counts,
+    tier_queue,
     with_solved_counts,
 )
 from tickets.services import conversation, resolve_remotely
@@ -50,6 +59,7 @@ from .forms import (
     CodeLookupForm,
     ConfirmContactForm,
     CustomerSearchForm,
+    HandOverForm,
     IntakeForm,
     KindForm,
     MessageForm,
@@ -61,15 +71,20 @@ from .forms import (
     PriorityForm,
     ReasonForm,
     SolveOnPhoneForm,
+    TrainingRecordForm,
     VisitForm,
     article_choices,
 )
+from .holder import holder_context, person_name
 from .models import PendingContact, QuarantinedMail
 
 # The new-caller form sits beside the intake form, whose fields have Django's "id_" ids.
 CALLER_IDS = "caller_%s"
 # The most articles an article picker lists after the suggested ones.
 PICKER_OTHERS = 200
+
+# A ticket's number as people write it: T-000123 (any case, leading zeros optional).
+TICKET_NUMBER = re.compile(r"[Tt]-(\d{1,12})")
 
 
 @dispatcher_required
@@ -478,6 +493,50 @@ def solve_on_phone_context(ticket: Ticket, form: SolveOnPhoneForm | None = None)
     return {"ticket": ticket, "solve_form": form, "solve_allowed": allowed}
 
 
+# Tier queues and who holds a ticket.
+
+
+def _held_ticket(request, number: str) -> Ticket:
+    """The ticket a page names by its number (T-000123), among those the user may see."""
+    found = TICKET_NUMBER.fullmatch(number.strip())
+    if found is None:
+        raise Http404
+    return get_object_or_404(tickets_for(request.user), pk=int(found.group(1)))
+
+
+@dispatcher_required
+def queue(request, tier: int):
+    """The open tickets at one support tier, unheld first, each to take."""
+    if tier not in Ticket.Tier.values:
+        raise Http404
+    return render(
+        request,
+        "desk/queue.html",
+        {
+            "tier": tier,
+            "tickets": tier_queue(tier=tier),
+            "counts": tier_counts(),
+            "now": timezone.now(),
+        },
+    )
+
+
+def _holder_reply(request, ticket: Ticket, *, done: str = "", error: str = "", status: int = 200):
+    """The holder partial again for htmx; otherwise back where the form was, with a message."""
+    ticket = tickets_for(request.user).select_related("held_by").get(pk=ticket.pk)
+    if request.htmx:
+        context = holder_context(ticket, request.user, error=error, done=done)
+        return render(request, "desk/_holder.html", context, status=status)
+    if error:
+        messages.error(request, error)
+    elif done:
+        messages.success(request, done)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = reverse("desk:queue", args=[ticket.tier])
+    return redirect(back)
+
+
 @require_POST
 @dispatcher_required
 def ticket_action(request, number: str, action: str):
@@ -543,11 +602,39 @@ def _post_message(request, number: str, write):
     return render(request, "desk/_thread.html", _thread_context(ticket, form), status=400)
 
 
+def take(request, number: str):
+    ticket = _held_ticket(request, number)
+    try:
+        ticket = ticket_services.take_ticket(ticket=ticket, by=request.user)
+    except DomainError as err:
+        return _holder_reply(request, ticket, error=err.message, status=409)
+    return _holder_reply(
+        request, ticket, done=_("You hold %(number)s.") % {"number": ticket.number}
+    )
+
+
 @require_POST
 @dispatcher_required
 def ticket_reply(request, number: str):
     """A public reply: shown to the customer and emailed to them."""
     return _post_message(request, number, conversation.reply)
+
+
+def hand_over(request, number: str):
+    ticket = _held_ticket(request, number)
+    form = HandOverForm(request.POST)
+    if not form.is_valid():
+        return _holder_reply(request, ticket, error=errors_in_words(form), status=400)
+    try:
+        ticket = ticket_services.hand_over(ticket=ticket, by=request.user, **form.cleaned_data)
+    except DomainError as err:
+        return _holder_reply(request, ticket, error=err.message, status=409)
+    return _holder_reply(
+        request,
+        ticket,
+        done=_("%(number)s handed over to %(name)s.")
+        % {"number": ticket.number, "name": person_name(form.cleaned_data["to"])},
+    )
 
 
 @require_POST
@@ -642,19 +729,122 @@ def ticket_solve_remotely(request, number: str):
             messages.success(
                 request, _("%(number)s solved on the phone.") % {"number": ticket.number}
             )
-        return redirect(_ticket_page(ticket))
+        return redirect(_ticket_page_url(ticket))
     context = solve_on_phone_context(ticket, form)
     context.update({"error": error, "solved": not error})
     return render(
+        request,
         "desk/_solve_on_phone.html",
         context,
         status=(409 if form.is_valid() else 400) if error else 200,
     )
 
 
-def _ticket_page(ticket: Ticket) -> str:
+def _ticket_page_url(ticket: Ticket) -> str:
     # The ticket page is another part of issue 17; until it is there, the intake.
     try:
         return reverse("desk:ticket", kwargs={"number": ticket.number})
     except NoReverseMatch:
         return reverse("desk:intake")
+
+
+def change_tier(request, number: str):
+    """Escalate (or bring back) a ticket one tier: it leaves its holder and that tier hears."""
+    ticket = _held_ticket(request, number)
+    form = TierForm(request.POST)
+    if not form.is_valid():
+        return _holder_reply(request, ticket, error=errors_in_words(form), status=400)
+    change = (
+        ticket_services.escalate
+        if form.cleaned_data["direction"] == "up"
+        else ticket_services.deescalate
+    )
+    try:
+        ticket = change(ticket=ticket, by=request.user, reason=form.cleaned_data["reason"])
+    except DomainError as err:
+        return _holder_reply(request, ticket, error=err.message, status=409)
+    return _holder_reply(
+        request,
+        ticket,
+        done=_("%(number)s is now at tier %(tier)d.")
+        % {"number": ticket.number, "tier": ticket.tier},
+    )
+
+
+# Technicians' training records: dispatchers read them, office staff keep them.
+
+
+def _training_page(request, technician: Technician, *, form=None, editing=None, status=200):
+    technician = with_qualifications(technicians_for(request.user)).get(pk=technician.pk)
+    return render(
+        request,
+        "desk/training.html",
+        {
+            "technician": technician,
+            "records": technician.training_records.all(),
+            "certifications": technician.certifications.all(),
+            "today": timezone.localdate(),
+            "may_edit": may_edit_staff_records(request.user),
+            "form": form or TrainingRecordForm(),
+            "editing": editing,
+        },
+        status=status,
+    )
+
+
+def _save_training(request, technician: Technician, record: TrainingRecord | None):
+    if not may_edit_staff_records(request.user):
+        raise PermissionDenied
+    form = TrainingRecordForm(request.POST)
+    if form.is_valid():
+        try:
+            saved = technician_services.save_training_record(
+                technician=technician, record=record, by=request.user, **form.cleaned_data
+            )
+        except DomainError as err:
+            form.add_error(err.field if err.field in form.fields else None, err.message)
+        else:
+            messages.success(request, _("Saved: %(course)s.") % {"course": saved.course})
+            return redirect("desk:training", technician_id=technician.pk)
+    return _training_page(request, technician, form=form, editing=record, status=400)
+
+
+@dispatcher_required
+def training(request, technician_id: int):
+    """A technician's training and certifications; staff add a record here."""
+    technician = get_object_or_404(technicians_for(request.user), pk=technician_id)
+    if request.method == "POST":
+        return _save_training(request, technician, None)
+    return _training_page(request, technician)
+
+
+@dispatcher_required
+def training_record(request, technician_id: int, record_id: int):
+    """One training record to change (staff); the page shows its form filled in."""
+    technician = get_object_or_404(technicians_for(request.user), pk=technician_id)
+    record = get_object_or_404(TrainingRecord, pk=record_id, technician=technician)
+    if request.method == "POST":
+        return _save_training(request, technician, record)
+    form = TrainingRecordForm(
+        initial={
+            "course": record.course,
+            "date": record.date,
+            "trainer": record.trainer,
+            "expires_on": record.expires_on,
+            "notes": record.notes,
+        }
+    )
+    return _training_page(request, technician, form=form, editing=record)
+
+
+@require_POST
+@dispatcher_required
+def delete_training_record(request, technician_id: int, record_id: int):
+    technician = get_object_or_404(technicians_for(request.user), pk=technician_id)
+    record = get_object_or_404(TrainingRecord, pk=record_id, technician=technician)
+    try:
+        technician_services.delete_training_record(record=record, by=request.user)
+    except NotAllowed as err:
+        raise PermissionDenied(err.message) from err
+    messages.success(request, _("Deleted: %(course)s.") % {"course": record.course})
+    return redirect("desk:training", technician_id=technician.pk)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from fieldservice.errors import NothingToPlace
 from technicians.models import Technician, TimeOff, WorkingHours
+from technicians.selectors import with_qualifications
 from tickets.horizon import MAX_DAYS_AHEAD
 from tickets.models import Ticket, Visit
 
@@ -79,6 +80,8 @@ class TechnicianRow:
     breaks: list[Span] = field(default_factory=list)
     off: list[Span] = field(default_factory=list)
     visits: list[Block] = field(default_factory=list)
+    # Skills, then certifications and training courses valid on the board's day.
+    trained: list[str] = field(default_factory=list)
 
 
 def _span(
@@ -158,27 +161,31 @@ def _blocks(day: datetime.date, technician_ids: list[int]) -> dict[int, list[Blo
 def board_rows(*, day: datetime.date, region: str = "") -> list[TechnicianRow]:
     """One row per active technician with shift, break, time off and visits placed on the axis."""
     start, end = day_bounds(day)
-    technicians = (
-        Technician.objects.filter(active=True)
-        .select_related("user")
-        .prefetch_related(
-            Prefetch(
-                "working_hours",
-                queryset=WorkingHours.objects.filter(weekday=day.weekday()),
-                to_attr="day_hours",
-            ),
-            Prefetch(
-                "time_off",
-                queryset=TimeOff.objects.filter(starts_at__lt=end, ends_at__gt=start),
-                to_attr="day_off",
-            ),
-        )
+    # With what each was trained and certified on, for the row's name (three queries).
+    technicians = with_qualifications(
+        Technician.objects.filter(active=True).select_related("user")
+    ).prefetch_related(
+        Prefetch(
+            "working_hours",
+            queryset=WorkingHours.objects.filter(weekday=day.weekday()),
+            to_attr="day_hours",
+        ),
+        Prefetch(
+            "time_off",
+            queryset=TimeOff.objects.filter(starts_at__lt=end, ends_at__gt=start),
+            to_attr="day_off",
+        ),
     )
     if region:
         technicians = technicians.filter(region=region)
     rows: dict[int, TechnicianRow] = {}
     for tech in technicians:
         row = rows[tech.pk] = TechnicianRow(tech)
+        row.trained = [
+            *(skill.name for skill in tech.skills.all()),
+            *(str(c.get_kind_display()) for c in tech.certifications.all() if c.is_valid_on(day)),
+            *(r.course for r in tech.training_records.all() if not r.is_expired_on(day)),
+        ]
         if tech.day_hours:
             hours = tech.day_hours[0]
             row.shift = _span(_local(day, hours.starts_at), _local(day, hours.ends_at), day)

@@ -21,6 +21,7 @@ from fieldservice.errors import (
 from fieldservice.forms import errors_in_words
 from fieldservice.roles import dispatcher_required
 from technicians.models import Skill, Technician
+from technicians.selectors import courses_valid_on
 from tickets import services as ticket_services
 from tickets.models import Ticket, Visit
 from tickets.selectors import history_lines, tickets_for, visits_for
@@ -129,6 +130,7 @@ def unassign(request, visit_id: int):
 def _panel(request, ticket: Ticket, *, error: str = "", status: int = 200):
     ticket = (
         tickets_for(request.user)
+        .select_related("held_by")
         .prefetch_related(
             "error_codes__parts",
             "error_codes__skills",
@@ -204,13 +206,15 @@ def suggestions(request, visit_id: int):
         context = {"visit": visit, "error": err.message}
         return render(request, "dispatch/_suggestions.html", context, status=409)
     later = [] if ranked else first_days_someone_can(visit=visit, after=day)
+    # Beside each, what they were trained on (training records; skills decided the ranking).
+    courses = courses_valid_on(technician_ids=[s.technician.pk for s in ranked[:10]], day=day)
     return render(
         request,
         "dispatch/_suggestions.html",
         {
             "visit": visit,
             "day": day,
-            "ranked": ranked[:10],
+            "ranked": [(s, courses.get(s.technician.pk, [])) for s in ranked[:10]],
             "ineligible": ineligible,
             "later": later,
         },

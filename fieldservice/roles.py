@@ -18,6 +18,10 @@ TECHNICIAN = "technician"
 CUSTOMER = "customer"
 ROLES = (DISPATCHER, TECHNICIAN, CUSTOMER)
 
+# The support tiers' groups (created by a migration of tickets): escalation to a tier notifies
+# its group's members. The office manager says who is in which in the back office.
+TIER_GROUPS = {1: "Tier 1", 2: "Tier 2", 3: "Tier 3"}
+
 
 def has_role(user: User | AnonymousUser | None, role: str) -> TypeGuard[User]:
     """True when the user is active and in the role's group (superusers act as dispatchers)."""
@@ -72,6 +76,12 @@ def scoped(
     if customer and has_role(user, CUSTOMER) and hasattr(user, "customer"):
         return qs.filter(**{customer: user.customer.pk})
     return qs.none()
+
+
+def may_edit_staff_records(user: User | AnonymousUser | None) -> TypeGuard[User]:
+    """Staff write what dispatchers only read (training records): a dispatcher who is also
+    back-office staff (is_staff), or a superuser."""
+    return has_role(user, DISPATCHER) and (user.is_staff or user.is_superuser)
 
 
 def role_required(role: str):

@@ -35,6 +35,7 @@ class Notification(models.Model):
         SLA_AT_RISK = "sla_at_risk", _("SLA about to be missed")
         RUNNING_LATE = "running_late", _("Visit running late")
         HANDED_BACK = "handed_back", _("Technician cannot come")
+        ESCALATED = "escalated", _("Ticket moved to your tier")
         CONFIRM_EMAIL = "confirm_email", _("Email address to confirm")
         PASSWORD_RESET = "password_reset", _("Password reset link")
         TICKET_REPLY = "ticket_reply", _("Reply on a ticket")

@@ -17,7 +17,7 @@ from portal.services import booking_token, confirmation_token
 from technicians.models import Technician
 from tickets import events
 from tickets.horizon import planned_for_today
-from tickets.models import Visit
+from tickets.models import Ticket, Visit
 
 from . import services
 from .models import Notification
@@ -120,6 +120,16 @@ def on_visit_needs_rebooking(sender, visit: Visit, previous, **kwargs) -> None:
 def on_visit_handed_back(sender, visit: Visit, technician: Technician, reason: str, **kwargs):
     # The customer hears nothing: their visit waits in the queue with the window promised.
     services.alert_dispatchers_of_hand_back(visit=visit, technician=technician, reason=reason)
+
+
+@receiver(events.ticket_escalated, dispatch_uid="notifications.ticket_escalated")
+def on_ticket_escalated(
+    sender, ticket: Ticket, from_tier: int, to_tier: int, reason: str = "", by=None, **kwargs
+) -> None:
+    # Up or down, the ticket now waits unheld in the new tier's queue: that group hears of it.
+    services.alert_tier_of_escalation(
+        ticket=ticket, from_tier=from_tier, to_tier=to_tier, reason=reason, by=by
+    )
 
 
 def _previous_technician(previous):

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Certification, Skill, Technician, TimeOff, WorkingHours
+from .models import Certification, Skill, Technician, TimeOff, TrainingRecord, WorkingHours
 
 
 class WorkingHoursInline(admin.TabularInline):
@@ -15,6 +15,12 @@ class WorkingHoursInline(admin.TabularInline):
 class CertificationInline(admin.TabularInline):
     model = Certification
     extra = 0
+
+
+class TrainingRecordInline(admin.TabularInline):
+    model = TrainingRecord
+    extra = 0
+    exclude = ["updated_by"]
 
 
 class TimeOffInline(admin.TabularInline):
@@ -37,7 +43,7 @@ class TechnicianAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     raw_id_fields = ["user"]
     filter_horizontal = ["skills"]
-    inlines = [WorkingHoursInline, CertificationInline, TimeOffInline]
+    inlines = [WorkingHoursInline, CertificationInline, TrainingRecordInline, TimeOffInline]
 
 
 class ExpiryFilter(admin.SimpleListFilter):
@@ -70,6 +76,15 @@ class CertificationAdmin(admin.ModelAdmin):
     search_fields = ["number", "technician__user__last_name"]
     list_select_related = ["technician__user"]
     filter_horizontal = ["skills"]
+
+
+@admin.register(TrainingRecord)
+class TrainingRecordAdmin(admin.ModelAdmin):
+    list_display = ["technician", "course", "date", "trainer", "expires_on"]
+    list_filter = [ExpiryFilter]
+    search_fields = ["course", "trainer", "technician__user__last_name"]
+    list_select_related = ["technician__user"]
+    exclude = ["updated_by"]
 
 
 @admin.register(TimeOff)

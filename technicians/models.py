@@ -173,3 +173,48 @@ class Certification(models.Model):
 
     def is_valid_on(self, day: datetime.date) -> bool:
         return (self.issued_on is None or self.issued_on <= day) and day <= self.expires_on
+
+
+class TrainingRecord(models.Model):
+    """A course a technician took (a manufacturer's, a safety course), with who gave it and,
+    for those that lapse, until when it counts. Unlike a certification it enables no skill:
+    it tells a dispatcher who was trained on what."""
+
+    technician = models.ForeignKey(
+        Technician,
+        verbose_name=_("technician"),
+        on_delete=models.CASCADE,
+        related_name="training_records",
+    )
+    course = models.CharField(_("course"), max_length=200)
+    date = models.DateField(_("date"))
+    trainer = models.CharField(_("trainer"), max_length=200, blank=True)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("training record")
+        verbose_name_plural = _("training records")
+        ordering = ["technician", "-date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_on__isnull=True)
+                | models.Q(expires_on__gte=models.F("date")),
+                name="training_expires_after_course",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course} ({self.date:%Y-%m-%d})"
+
+    def is_expired_on(self, day: datetime.date) -> bool:
+        return self.expires_on is not None and self.expires_on < day

@@ -28,6 +28,7 @@ from dispatch.services import assign_visit
 from notifications.services import issue_feed, unsubscribe_token
 from portal.models import SignUp
 from portal.services import booking_token, confirmation_token, report_token
+from technicians.models import TrainingRecord
 from tests import factories
 from tests.helpers import at
 from tickets.services import (
@@ -135,6 +136,17 @@ MATRIX = {
     "desk:kb_edit": _row(dispatcher=200, staff=200),
     # Solved on the phone: A's ticket, by dispatchers (an empty form goes back with a message).
     "desk:ticket_solve_remotely": _row(dispatcher=302),
+    # The tiers' queues and who holds a ticket: without htmx, each form goes back with a
+    # message, so a dispatcher's empty POST is a redirect too.
+    "desk:queue": _row(dispatcher=200),
+    "desk:ticket_take": _row(dispatcher=302),
+    "desk:ticket_hand_over": _row(dispatcher=302),
+    "desk:ticket_tier": _row(dispatcher=302),
+    # Technician A's training: dispatchers read it; only office staff (a dispatcher who is
+    # is_staff) write, so a plain dispatcher's POST to delete is refused.
+    "desk:training": _row(dispatcher=200),
+    "desk:training_record": _row(dispatcher=200),
+    "desk:training_delete": _row(),
     # The day planner.
     "plan:request": _row(dispatcher=302),
     "plan:detail": _row(dispatcher=200),
@@ -224,6 +236,10 @@ POST_ONLY = {
     "desk:mail_pending_dismiss",
     "desk:place_site",
     "desk:ticket_solve_remotely",
+    "desk:ticket_take",
+    "desk:ticket_hand_over",
+    "desk:ticket_tier",
+    "desk:training_delete",
     "plan:request",
     "plan:apply",
     "dispatch:assign",
@@ -253,6 +269,12 @@ OBJECT_OF = {
     "desk:ticket_note",
     "media:attachment",
     "desk:ticket_solve_remotely",
+    "desk:ticket_take",
+    "desk:ticket_hand_over",
+    "desk:ticket_tier",
+    "desk:training",
+    "desk:training_record",
+    "desk:training_delete",
     "plan:detail",
     "plan:apply",
     "dispatch:unassign",
@@ -366,6 +388,11 @@ def pages(shared_world, django_db_blocker, tmp_path_factory):
         quarantined = QuarantinedMail(reason="broken", digest="0" * 64)
         quarantined.raw.save("q.eml", ContentFile(b"broken"))
         article = save_article(title="Reset the board", visibility="public", by=None)
+        course = TrainingRecord.objects.create(
+            technician=a["technician"], course="Heat pumps", date=w.day
+        )
+        number = a["ticket"].number
+        tech_a = a["technician"].pk
         user_a = a["user"]
         users = {
             "anonymous": None,
@@ -382,6 +409,13 @@ def pages(shared_world, django_db_blocker, tmp_path_factory):
             "desk:kb_edit": {"article_id": article.pk},
             "desk:ticket_solve_remotely": {"number": a["ticket"].number},
             "portal:article": {"article_id": article.pk},
+            "desk:queue": {"tier": 2},
+            "desk:ticket_take": {"number": number},
+            "desk:ticket_hand_over": {"number": number},
+            "desk:ticket_tier": {"number": number},
+            "desk:training": {"technician_id": tech_a},
+            "desk:training_record": {"technician_id": tech_a, "record_id": course.pk},
+            "desk:training_delete": {"technician_id": tech_a, "record_id": course.pk},
             "plan:detail": {"run_id": run.pk},
             "desk:ticket_reply": {"number": a["ticket"].number},
             "desk:ticket_note": {"number": a["ticket"].number},

@@ -8,7 +8,7 @@ from django.dispatch import Signal
 
 ticket_opened = Signal()  # ticket
 ticket_status_changed = Signal()  # ticket, from_status, to_status
-ticket_escalated = Signal()  # ticket, from_tier, to_tier
+ticket_escalated = Signal()  # ticket, from_tier, to_tier, reason, by (either way; holder cleared)
 visit_created = Signal()  # visit
 visit_scheduled = Signal()  # visit (first time on a technician's day)
 visit_moved = Signal()  # visit, previous (dict of technician_id, planned_start, window)

@@ -7,7 +7,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -295,3 +306,27 @@ def attachments_for(user: User) -> QuerySet[MessageAttachment]:
         user,
         customer="message__ticket__customer",
     )
+
+
+def tier_queue(*, tier: int) -> QuerySet[Ticket]:
+    """The open tickets at a support tier: those nobody holds first, then by SLA due time
+    (earliest, so overdue, first)."""
+    return (
+        Ticket.objects.filter(status__in=Ticket.OPEN_STATUSES, tier=tier)
+        .select_related("customer", "site", "appliance__model", "appliance_model", "held_by")
+        .prefetch_related("error_codes")
+        .alias(held=ExpressionWrapper(Q(held_by__isnull=False), output_field=BooleanField()))
+        .order_by("held", "sla_due_at", "pk")
+    )
+
+
+def tier_counts() -> dict[int, dict[str, int]]:
+    """Per tier, its open tickets and how many of them nobody holds, in one query."""
+    counts = {tier: {"open": 0, "unheld": 0} for tier in Ticket.Tier.values}
+    for row in (
+        Ticket.objects.filter(status__in=Ticket.OPEN_STATUSES)
+        .values("tier")
+        .annotate(open=Count("pk"), unheld=Count("pk", filter=Q(held_by__isnull=True)))
+    ):
+        counts[row["tier"]] = {"open": row["open"], "unheld": row["unheld"]}
+    return counts

@@ -13,6 +13,7 @@ from .links import public_url, unsubscribe_token
 from .outbox import (
     acknowledge_email,
     alert_dispatchers_of_hand_back,
+    alert_tier_of_escalation,
     cancel_reminders,
     confirm_booking,
     confirm_email_address,
@@ -30,6 +31,7 @@ from .sweeper import sweep
 __all__ = [
     "acknowledge_email",
     "alert_dispatchers_of_hand_back",
+    "alert_tier_of_escalation",
     "cancel_reminders",
     "close_mail_connection",
     "confirm_booking",

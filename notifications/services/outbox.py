@@ -17,8 +17,17 @@ from tickets.models import Message, Ticket, Visit
 
 from .. import wording
 from ..models import Notification, Preference
+from .links import public_url
 from .queue import enqueue_on_commit
-from .recipients import Kind, after_quiet_hours, channels_of, config, dispatchers, staff_language
+from .recipients import (
+    Kind,
+    after_quiet_hours,
+    channels_of,
+    config,
+    dispatchers,
+    staff_language,
+    tier_members,
+)
 
 if TYPE_CHECKING:
     from django.utils.functional import Promise
@@ -247,6 +256,39 @@ def alert_dispatchers_of_hand_back(*, visit: Visit, technician: Technician, reas
                     visit.window_start, visit.window_end, settings.TIME_ZONE, language
                 ),
                 "reason": reason,
+            },
+        )
+        written += 1
+    return written
+
+
+def alert_tier_of_escalation(
+    *, ticket: Ticket, from_tier: int, to_tier: int, reason: str, by: User | None
+) -> int:
+    """Tell every member of the ticket's new tier's group (by email, in their own language)
+    which ticket now waits in their queue, why, and where to take it; not the person who moved
+    it. Returns the rows written."""
+    queue_url = public_url("desk:queue", to_tier) + f"#{ticket.number}"
+    mover = (by.get_full_name() or by.get_username()) if by is not None else "-"
+    written = 0
+    for pk, email, language in tier_members(to_tier):
+        if by is not None and pk == by.pk:
+            continue
+        _write(
+            [(Notification.Channel.EMAIL, email)],
+            kind=Kind.ESCALATED,
+            language=language,
+            visit=None,
+            due_at=timezone.now(),
+            payload={
+                "number": ticket.number,
+                "what": wording.purpose(ticket, language),
+                "name": str(ticket.customer),
+                "tier": str(to_tier),
+                "from_tier": str(from_tier),
+                "by": mover,
+                "reason": reason,
+                "url": queue_url,
             },
         )
         written += 1

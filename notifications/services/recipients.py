@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth.models import User
 
-from fieldservice import languages
+from fieldservice import languages, roles
 
 from ..models import Notification
 
@@ -98,6 +98,20 @@ def dispatchers() -> list[tuple[int, str, str]]:
         .exclude(email="")
         .order_by("email")
         .values_list("pk", "email")
+    )
+    language_of = staff_languages([pk for pk, _email in found])
+    return [(pk, email, language_of[pk]) for pk, email in found]
+
+
+def tier_members(tier: int) -> list[tuple[int, str, str]]:
+    """Every active member of a support tier's group with an email address, by address: (user
+    id, email, the language to write to them in)."""
+    found = list(
+        User.objects.filter(groups__name=roles.TIER_GROUPS[tier], is_active=True)
+        .exclude(email="")
+        .order_by("email")
+        .values_list("pk", "email")
+        .distinct()
     )
     language_of = staff_languages([pk for pk, _email in found])
     return [(pk, email, language_of[pk]) for pk, email in found]

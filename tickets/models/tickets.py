@@ -137,6 +137,16 @@ class Ticket(models.Model):
     responded_at = models.DateTimeField(_("responded"), null=True, blank=True)
     sla_due_at = models.DateTimeField(_("resolution due"), db_index=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    # Who works on it now at its tier: cleared when the tier changes, so the ticket waits in
+    # the new tier's queue until someone there takes it.
+    held_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("held by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="held_tickets",
+    )
     sla_paused_at = models.DateTimeField(_("SLA paused since"), null=True, blank=True)
     # Solved on the phone (tickets.services.resolve_remotely): how, with which article, when.
     # It counts as a remote fix while resolved or closed with no visit made since
@@ -222,6 +232,8 @@ class TicketEvent(models.Model):
         STATUS = "status", _("Status changed")
         ESCALATED = "escalated", _("Escalated")
         DEESCALATED = "deescalated", _("De-escalated")
+        TAKEN = "taken", _("Taken")
+        HANDED_OVER = "handed_over", _("Handed over")
         ASSIGNED = "assigned", _("Visit assigned")
         UNASSIGNED = "unassigned", _("Visit unassigned")
         OVERRIDE = "override", _("Dispatcher override")

@@ -3,6 +3,7 @@ TicketEvent and sends a domain event; pages, the API and tasks all call these.""
 
 from .conversation import IncomingFile, add_note, receive_email, reply
 from .history import record
+from .holding import hand_over, take_ticket
 from .job_record import (
     RECORD_KINDS,
     add_photo,
@@ -60,6 +61,7 @@ __all__ = [
     "ensure_recorded_for_completion",
     "ensure_version",
     "escalate",
+    "hand_over",
     "has_record",
     "mark_responded",
     "not_today_question",
@@ -78,6 +80,7 @@ __all__ = [
     "set_ticket_status",
     "set_visit_status",
     "sign_visit",
+    "take_ticket",
     "ticket_sent_before",
     "transition_ticket",
     "transition_visit",

@@ -400,11 +400,24 @@ def _change_tier(ticket: Ticket, *, to: int, by: User | None, reason: str) -> Ti
             _("A %(status)s ticket cannot change tier.") % {"status": ticket.get_status_display()}
         )
     previous = ticket.tier
+    held_by = ticket.held_by_id
     ticket.tier = to
-    ticket.save(update_fields=["tier", "updated_at"])
+    # Into the new tier's queue: someone there takes it.
+    ticket.held_by = None
+    ticket.save(update_fields=["tier", "held_by", "updated_at"])
     kind = TicketEvent.Kind.ESCALATED if to > previous else TicketEvent.Kind.DEESCALATED
-    record(ticket=ticket, by=by, kind=kind, from_value=previous, to_value=to, reason=reason)
-    events.ticket_escalated.send(sender=Ticket, ticket=ticket, from_tier=previous, to_tier=to)
+    record(
+        ticket=ticket,
+        by=by,
+        kind=kind,
+        from_value=previous,
+        to_value=to,
+        reason=reason,
+        **({"held_by": held_by} if held_by else {}),
+    )
+    events.ticket_escalated.send(
+        sender=Ticket, ticket=ticket, from_tier=previous, to_tier=to, reason=reason, by=by
+    )
     return ticket
 
 
