@@ -1,9 +1,13 @@
-"""First-line intake: find the caller, type their codes, see coverage and SLA, open the ticket."""
+"""First-line pages: intake (find the caller, type their codes, see coverage and SLA, open the
+ticket) and the ticket list (filter, search, save the filters, export)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.core.paginator import Paginator
+from django.http import QueryDict, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,7 +23,9 @@ from fieldservice.forms import errors_in_words
 from fieldservice.roles import dispatcher_required
 from tickets.selectors import assess_ticket
 
-from .forms import CodeLookupForm, IntakeForm, NewApplianceForm, NewSiteForm
+from . import export, selectors
+from . import services as desk_services
+from .forms import CodeLookupForm, IntakeForm, NewApplianceForm, NewSiteForm, TicketFilterForm
 
 
 @dispatcher_required
@@ -149,3 +155,76 @@ def preview(request):
             at=timezone.now(),
         )
     return render(request, "desk/_intake_preview.html", {"assessment": assessment})
+
+
+@dispatcher_required
+def ticket_list(request):
+    """Every ticket the agent may see, filtered, searched and sorted, 50 a page; the results
+    alone for htmx, which sends the filters as they change."""
+    form = TicketFilterForm(request.GET)
+    context: dict = {"form": form, "saved_filters": selectors.saved_filters(user=request.user)}
+    if not form.is_valid():
+        context["error"] = errors_in_words(form)
+    else:
+        tickets = selectors.ticket_list(user=request.user, filters=form.filters())
+        page = Paginator(tickets, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = [(t, selectors.technician_names(t)) for t in page.object_list]
+        context.update(page=page, rows=rows, query=form.query(), sort=form.filters().sort)
+    template = "desk/_ticket_results.html" if request.htmx else "desk/tickets.html"
+    return render(request, template, context, status=400 if "error" in context else 200)
+
+
+@dispatcher_required
+def ticket_export(request):
+    """The filtered list (every page of it) as CSV, streamed row by row."""
+    form = TicketFilterForm(request.GET)
+    if not form.is_valid():
+        context = {"form": form, "error": errors_in_words(form)}
+        context["saved_filters"] = selectors.saved_filters(user=request.user)
+        return render(request, "desk/tickets.html", context, status=400)
+    tickets = selectors.ticket_list(user=request.user, filters=form.filters())
+    response = StreamingHttpResponse(export.ticket_rows(tickets), content_type="text/csv")
+    response["Content-Disposition"] = 'attachment; filename="tickets.csv"'
+    return response
+
+
+@require_POST
+@dispatcher_required
+def save_filter(request):
+    try:
+        saved = desk_services.save_filter(
+            user=request.user,
+            name=request.POST.get("name", ""),
+            query=request.POST.get("query", ""),
+        )
+    except DomainError as err:
+        form = TicketFilterForm(QueryDict(request.POST.get("query", "")))
+        context = {"form": form, "error": err.message}
+        context["saved_filters"] = selectors.saved_filters(user=request.user)
+        return render(request, "desk/tickets.html", context, status=400)
+    messages.success(request, _("Filter “%(name)s” saved.") % {"name": saved.name})
+    return redirect(_list_url(saved.query))
+
+
+@dispatcher_required
+def apply_filter(request, filter_id):
+    saved = get_object_or_404(selectors.saved_filters(user=request.user), pk=filter_id)
+    return redirect(_list_url(saved.query))
+
+
+@require_POST
+@dispatcher_required
+def delete_filter(request, filter_id):
+    saved = get_object_or_404(selectors.saved_filters(user=request.user), pk=filter_id)
+    desk_services.delete_filter(saved=saved)
+    messages.success(request, _("Filter “%(name)s” deleted.") % {"name": saved.name})
+    return redirect("desk:tickets")
+
+
+def _list_url(query: str) -> str:
+    return f"{reverse('desk:tickets')}?{query}" if query else reverse("desk:tickets")
+
+
+@dispatcher_required
+def ticket(request, number):
+    return redirect("dispatch:board")  # stands in for the ticket page until it is merged

@@ -26,7 +26,8 @@ urlpatterns = [
     path("health/", HealthView.as_view(), name="health"),
     path("admin/", admin.site.urls),
     path("api/", include("fieldservice.api.urls")),
-    path("dispatch/intake/", include("desk.urls")),
+    # The desk: intake under /dispatch/intake/, the ticket list under /desk/tickets/.
+    path("", include("desk.urls")),
     path("dispatch/plan/", include("dispatch.planner.urls")),
     path("dispatch/", include("dispatch.urls")),
     path("tech/", include("fieldapp.urls")),

@@ -20,6 +20,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from PIL import Image
 
+from desk.models import SavedFilter
 from dispatch.models import PlanRun
 from dispatch.services import assign_visit
 from notifications.services import issue_feed, unsubscribe_token
@@ -105,6 +106,13 @@ MATRIX = {
     "desk:customer_search": _row(dispatcher=200),
     "desk:code_search": _row(dispatcher=200),
     "desk:intake_preview": _row(dispatcher=200),
+    # The ticket list, its export and saved filters (the dispatcher's own: A's here).
+    "desk:tickets": _row(dispatcher=200),
+    "desk:ticket_export": _row(dispatcher=200),
+    "desk:save_filter": _row(dispatcher=400),
+    "desk:apply_filter": _row(dispatcher=302),
+    "desk:delete_filter": _row(dispatcher=302),
+    "desk:ticket": _row(dispatcher=302),
     # The day planner.
     "plan:request": _row(dispatcher=302),
     "plan:detail": _row(dispatcher=200),
@@ -175,6 +183,8 @@ POST_ONLY = {
     "set_language",
     "desk:add_appliance",
     "desk:add_site",
+    "desk:save_filter",
+    "desk:delete_filter",
     "plan:request",
     "plan:apply",
     "dispatch:assign",
@@ -198,6 +208,9 @@ TOKEN_LINKS = {
 }
 # Patterns whose URL names an object: A's, a plan run, or a signed link to one of A's.
 OBJECT_OF = {
+    "desk:apply_filter",
+    "desk:delete_filter",
+    "desk:ticket",
     "plan:detail",
     "plan:apply",
     "dispatch:unassign",
@@ -290,6 +303,7 @@ def pages(shared_world, django_db_blocker, tmp_path_factory):
         record_entry(visit=done, kind="work", text="Pump replaced.", by=None)
         done = transition_visit(visit=done, to="completed", by=None)
         run = PlanRun.objects.create(day=w.day, requested_by=w.users["dispatcher"])
+        saved = SavedFilter.objects.create(user=w.users["dispatcher"], name="Mine", query="tier=2")
         user_a = a["user"]
         users = {
             "anonymous": None,
@@ -303,6 +317,9 @@ def pages(shared_world, django_db_blocker, tmp_path_factory):
         visit = a["visit"]
         kwargs = {
             "plan:detail": {"run_id": run.pk},
+            "desk:apply_filter": {"filter_id": saved.pk},
+            "desk:delete_filter": {"filter_id": saved.pk},
+            "desk:ticket": {"number": a["ticket"].number},
             "plan:apply": {"run_id": run.pk},
             "dispatch:unassign": {"visit_id": visit.pk},
             "dispatch:suggestions": {"visit_id": visit.pk},

@@ -16,6 +16,7 @@ from .job_record import (
     sign_visit,
     use_part,
 )
+from .search import refresh_search
 from .status import set_ticket_status, set_visit_status
 from .tickets import (
     deescalate,
@@ -53,6 +54,7 @@ __all__ = [
     "record",
     "record_entry",
     "record_job",
+    "refresh_search",
     "request_limit",
     "set_ticket_status",
     "set_visit_status",

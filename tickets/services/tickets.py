@@ -18,6 +18,7 @@ from ..models import Ticket, TicketEvent, Visit
 from ..selectors import assess_ticket
 from ..sla import load_calendar, sla_due
 from .history import record
+from .search import refresh_search
 from .status import set_ticket_status, set_visit_status
 
 if TYPE_CHECKING:
@@ -103,6 +104,7 @@ def open_ticket(
     )
     ticket.error_codes.set(assessment.codes.matched)
     ticket.required_skills.set(assessment.skills)
+    refresh_search(ticket)
     record(
         ticket=ticket,
         by=by,
@@ -201,6 +203,8 @@ def update_ticket(
             reason=_("Priority changed"),
         )
     ticket.save()
+    if description is not None:
+        refresh_search(ticket)
     return ticket
 
 
