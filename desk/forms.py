@@ -20,7 +20,7 @@ from tickets import sla
 from tickets.horizon import MAX_DAYS_AHEAD, too_far_ahead
 from tickets.models import Ticket
 
-from .selectors import OPEN, TicketFilters
+from .selectors import DEFAULT_SORT, OPEN, TicketFilters
 
 # What an agent types in the codes field: room for the most codes a ticket takes.
 CODES_TYPED = 200
@@ -275,8 +275,12 @@ class TicketFilterForm(forms.Form):
         return TicketFilters(**data)
 
     def query(self) -> str:
-        """The filters as a query string: what was given, in the fields' order, nothing else."""
-        pairs = [(name, self.data[name]) for name in self.fields if self.data.get(name)]
+        """The filters as a query string: what was given, in the fields' order, nothing else
+        (the default sort goes without saying)."""
+        given = {name: self.data.get(name) for name in self.fields}
+        if given["sort"] == DEFAULT_SORT:
+            given["sort"] = ""
+        pairs = [(name, value) for name, value in given.items() if value]
         return urlencode(pairs)
 
 

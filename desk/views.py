@@ -170,8 +170,14 @@ def ticket_list(request):
         page = Paginator(tickets, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
         rows = [(t, selectors.technician_names(t)) for t in page.object_list]
         context.update(page=page, rows=rows, query=form.query(), sort=form.filters().sort)
-    template = "desk/_ticket_results.html" if request.htmx else "desk/tickets.html"
-    return render(request, template, context, status=400 if "error" in context else 200)
+    status = 400 if "error" in context else 200
+    if not request.htmx:
+        return render(request, "desk/tickets.html", context, status=status)
+    response = render(request, "desk/_ticket_results.html", context, status=status)
+    if "query" in context:
+        # The address bar shows the filters given, not every empty field htmx sends.
+        response["HX-Push-Url"] = _list_url(context["query"])
+    return response
 
 
 @dispatcher_required

@@ -122,7 +122,8 @@ class Ticket(models.Model):
     sla_due_at = models.DateTimeField(_("SLA due"), db_index=True)
     sla_paused_at = models.DateTimeField(_("SLA paused since"), null=True, blank=True)
     # What the desk's search reads (number, customer, description, codes), written only by
-    # tickets.services.search.refresh_search; PostgreSQL indexes its words (GIN, migration 0005).
+    # tickets.services.search.refresh_search. PostgreSQL keeps its words in a generated column
+    # with a GIN index (migration 0005).
     search_text = models.TextField(_("search text"), blank=True, default="", editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

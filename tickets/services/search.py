@@ -2,8 +2,8 @@
 
 Every service that changes what a ticket is found by (its description, its codes, and the
 conversation once tickets have one) calls `refresh_search` after its write, in the same
-transaction. PostgreSQL indexes the words of `Ticket.search_text` (a GIN index on
-to_tsvector('simple', ...), migration tickets 0005); SQLite reads it with a plain match.
+transaction. PostgreSQL keeps the words of `Ticket.search_text` in a generated column with a
+GIN index (to_tsvector('simple', ...), migration tickets 0005); SQLite reads the text plainly.
 """
 
 from __future__ import annotations
