@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import unicodedata
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -21,8 +23,12 @@ from dispatch.selectors import company_tz
 from fieldservice import roles, texts
 from fieldservice.errors import InvalidInput
 from fieldservice.forms import SubmitOnceForm
+from technicians.models import Technician
+from tickets import sla
 from tickets.horizon import MAX_DAYS_AHEAD, too_far_ahead
 from tickets.models import Ticket
+
+from .selectors import DEFAULT_SORT, OPEN, TicketFilters
 
 # What an agent types in the codes field: room for the most codes a ticket takes.
 CODES_TYPED = 200
@@ -578,3 +584,152 @@ class TrainingRecordForm(forms.Form):
     notes = forms.CharField(
         label=_("Notes"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+def no_control_characters(value: str) -> None:
+    """Refuse tabs, line breaks, NUL and other control characters: a search box never needs
+    them, and PostgreSQL refuses a NUL with an error."""
+    if any(unicodedata.category(char) == "Cc" for char in value):
+        raise forms.ValidationError(
+            _("Remove the control characters (such as a tab or a line break)."),
+            code="control_characters",
+        )
+
+
+def _any(label) -> list[tuple[str, object]]:
+    return [("", label)]
+
+
+class TicketFilterForm(forms.Form):
+    """The ticket list's filters, from its query string; every field may be left empty."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        validators=[no_control_characters],
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+        help_text=_("Number, customer, description or error code."),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[*_any(_("Any status")), (OPEN, _("Any open status")), *Ticket.Status.choices],
+    )
+    priority = forms.TypedChoiceField(
+        label=_("Priority"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[*_any(_("Any priority")), *Ticket.Priority.choices],
+    )
+    tier = forms.TypedChoiceField(
+        label=_("Tier"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[*_any(_("Any tier")), *Ticket.Tier.choices],
+    )
+    coverage = forms.ChoiceField(
+        label=_("Coverage"),
+        required=False,
+        choices=[*_any(_("Any coverage")), *Ticket.Coverage.choices],
+    )
+    sla = forms.ChoiceField(
+        label=_("SLA"),
+        required=False,
+        choices=[
+            *_any(_("Any SLA state")),
+            (sla.BREACHED, _("Breached")),
+            (sla.AT_RISK, _("At risk")),
+            (sla.FINE, _("On time")),
+        ],
+    )
+    technician = forms.ModelChoiceField(
+        label=_("Technician"),
+        required=False,
+        empty_label=_("Any technician"),
+        queryset=Technician.objects.select_related("user").order_by(
+            "user__first_name", "user__last_name", "pk"
+        ),
+        error_messages={"invalid_choice": _("That technician does not exist.")},
+    )
+    code = forms.CharField(
+        label=_("Error code"),
+        required=False,
+        max_length=texts.CODE,
+        validators=[no_control_characters],
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        required=False,
+        choices=[*_any(_("Any channel")), *Ticket.Channel.choices],
+    )
+    opened_from = forms.DateField(
+        label=_("Opened from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    opened_to = forms.DateField(
+        label=_("Opened until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    customer = forms.ModelChoiceField(
+        label=_("Customer"),
+        required=False,
+        queryset=Customer.objects.all(),
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("That customer does not exist.")},
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("sla_due", _("SLA due, soonest first")),
+            ("-sla_due", _("SLA due, latest first")),
+            ("priority", _("Priority, most urgent first")),
+            ("-priority", _("Priority, least urgent first")),
+            ("-opened", _("Opened, newest first")),
+            ("opened", _("Opened, oldest first")),
+            ("-number", _("Number, highest first")),
+            ("number", _("Number, lowest first")),
+            ("status", _("Status, as work goes")),
+            ("-status", _("Status, finished first")),
+        ],
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("opened_from"), data.get("opened_to")
+        if start and end and end < start:
+            self.add_error("opened_to", _("The last day is before the first."))
+        for name in ("opened_from", "opened_to"):
+            day = data.get(name)
+            if day and not (FIRST_DAY <= day <= LAST_DAY):
+                # Far dates overflow when turned into moments at the company's midnight.
+                self.add_error(name, _("Give a date between 2000 and 2100."))
+        return data
+
+    def filters(self) -> TicketFilters:
+        """The validated filters, for desk.selectors.ticket_list."""
+        data = {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+        return TicketFilters(**data)
+
+    def query(self) -> str:
+        """The filters as a query string: what was given, in the fields' order, nothing else
+        (the default sort goes without saying)."""
+        given = {name: self.data.get(name) for name in self.fields}
+        if given["sort"] == DEFAULT_SORT:
+            given["sort"] = ""
+        pairs = [(name, value) for name, value in given.items() if value]
+        return urlencode(pairs)
+
+
+FIRST_DAY = datetime.date(2000, 1, 1)
+LAST_DAY = datetime.date(2100, 12, 31)
+
+
+class SavedFilterForm(forms.Form):
+    """A name for the list's current filters."""
+
+    name = forms.CharField(
+        label=_("Name of the filter"), max_length=100, validators=[no_control_characters]
+    )
+    query = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)

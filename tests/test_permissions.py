@@ -22,7 +22,7 @@ from django.utils.http import urlsafe_base64_encode
 from PIL import Image
 
 from catalog.services import save_article
-from desk.models import PendingContact, QuarantinedMail
+from desk.models import PendingContact, QuarantinedMail, SavedFilter
 from dispatch.models import PlanRun
 from dispatch.services import assign_visit
 from notifications.services import issue_feed, unsubscribe_token
@@ -147,6 +147,12 @@ MATRIX = {
     "desk:training": _row(dispatcher=200),
     "desk:training_record": _row(dispatcher=200),
     "desk:training_delete": _row(),
+    # The ticket list, its export and saved filters (the dispatcher's own: A's here).
+    "desk:tickets": _row(dispatcher=200),
+    "desk:ticket_export": _row(dispatcher=200),
+    "desk:save_filter": _row(dispatcher=400),
+    "desk:apply_filter": _row(dispatcher=302),
+    "desk:delete_filter": _row(dispatcher=302),
     # The day planner.
     "plan:request": _row(dispatcher=302),
     "plan:detail": _row(dispatcher=200),
@@ -240,6 +246,8 @@ POST_ONLY = {
     "desk:ticket_hand_over",
     "desk:ticket_tier",
     "desk:training_delete",
+    "desk:save_filter",
+    "desk:delete_filter",
     "plan:request",
     "plan:apply",
     "dispatch:assign",
@@ -275,6 +283,8 @@ OBJECT_OF = {
     "desk:training",
     "desk:training_record",
     "desk:training_delete",
+    "desk:apply_filter",
+    "desk:delete_filter",
     "plan:detail",
     "plan:apply",
     "dispatch:unassign",
@@ -393,6 +403,7 @@ def pages(shared_world, django_db_blocker, tmp_path_factory):
         )
         number = a["ticket"].number
         tech_a = a["technician"].pk
+        saved = SavedFilter.objects.create(user=w.users["dispatcher"], name="Mine", query="tier=2")
         user_a = a["user"]
         users = {
             "anonymous": None,
@@ -423,6 +434,8 @@ def pages(shared_world, django_db_blocker, tmp_path_factory):
             "desk:mail_pending_dismiss": {"contact_id": contact.pk},
             "desk:mail_quarantine_raw": {"mail_id": quarantined.pk},
             "media:attachment": {"attachment_id": answer.attachments.get().pk},
+            "desk:apply_filter": {"filter_id": saved.pk},
+            "desk:delete_filter": {"filter_id": saved.pk},
             "plan:apply": {"run_id": run.pk},
             "dispatch:unassign": {"visit_id": visit.pk},
             "dispatch:suggestions": {"visit_id": visit.pk},

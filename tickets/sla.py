@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import Case, CharField, F, Q, Value, When
 
 from customers.models import ServiceContract
 
-from .models import BusinessCalendar
+from .models import BusinessCalendar, Ticket
 
 UTC = datetime.UTC
 _MAX_DAYS = 3660  # a calendar with no open day would loop forever; ten years is plenty
@@ -157,3 +158,46 @@ def resumed_due(
         return due  # already overdue when paused: the pause cannot make it on time again
     remaining = calendar.between(paused_at, due)
     return calendar.add(resumed_at, remaining)
+
+
+# A ticket's SLA state, as the desk's list shows and filters it. Closed, resolved and cancelled
+# tickets have none.
+BREACHED, AT_RISK, FINE = "breached", "at_risk", "fine"
+
+
+def at_risk_margin() -> datetime.timedelta:
+    """How close to its due time an open ticket is "at risk": the margin of the dispatchers'
+    SLA alerts (settings.FIELDSERVICE["NOTIFICATIONS"]["SLA_ALERT_MINUTES"], one hour)."""
+    minutes = settings.FIELDSERVICE.get("NOTIFICATIONS", {}).get("SLA_ALERT_MINUTES", 60)
+    return datetime.timedelta(minutes=minutes)
+
+
+def sla_state_conditions(now: datetime.datetime) -> dict[str, Q]:
+    """The query conditions of each state at `now`. Breached: open and past due; a paused
+    clock (waiting for parts or the customer) counts as breached only when it was paused
+    after its due time (resumed_due keeps such a due time). At risk: open, running, due within
+    at_risk_margin(). Fine: any other open ticket."""
+    is_open = Q(status__in=Ticket.OPEN_STATUSES)
+    breached = (
+        is_open
+        & Q(sla_due_at__lt=now)
+        & (Q(sla_paused_at__isnull=True) | Q(sla_paused_at__gte=F("sla_due_at")))
+    )
+    at_risk = (
+        is_open
+        & Q(sla_paused_at__isnull=True)
+        & Q(sla_due_at__gte=now, sla_due_at__lt=now + at_risk_margin())
+    )
+    return {BREACHED: breached, AT_RISK: at_risk, FINE: is_open & ~breached & ~at_risk}
+
+
+def sla_state_annotation(now: datetime.datetime) -> Case:
+    """The state as a column ("" for closed tickets), from the same conditions as the filter."""
+    conditions = sla_state_conditions(now)
+    return Case(
+        When(conditions[BREACHED], then=Value(BREACHED)),
+        When(conditions[AT_RISK], then=Value(AT_RISK)),
+        When(Q(status__in=Ticket.OPEN_STATUSES), then=Value(FINE)),
+        default=Value(""),
+        output_field=CharField(),
+    )

@@ -163,6 +163,10 @@ class Ticket(models.Model):
         related_name="solved_tickets",
     )
     resolved_remotely_at = models.DateTimeField(_("solved on the phone at"), null=True, blank=True)
+    # What the desk's search reads (number, customer, description, codes), written only by
+    # tickets.services.search.refresh_search. PostgreSQL keeps its words in a generated column
+    # with a GIN index (migration 0005).
+    search_text = models.TextField(_("search text"), blank=True, default="", editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("opened by"),

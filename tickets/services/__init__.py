@@ -19,6 +19,7 @@ from .job_record import (
     use_part,
 )
 from .remote import resolve_remotely
+from .search import refresh_search
 from .status import set_ticket_status, set_visit_status
 from .tickets import (
     cancel_ticket,
@@ -72,6 +73,7 @@ __all__ = [
     "record",
     "record_entry",
     "record_job",
+    "refresh_search",
     "reopen_ticket",
     "reply",
     "request_limit",

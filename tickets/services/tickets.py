@@ -19,6 +19,7 @@ from ..selectors import assess_ticket
 from ..sla import load_calendar, response_due, sla_due
 from ..transitions import REOPENABLE
 from .history import record
+from .search import refresh_search
 from .status import set_ticket_status, set_visit_status
 
 if TYPE_CHECKING:
@@ -105,6 +106,7 @@ def open_ticket(
     )
     ticket.error_codes.set(assessment.codes.matched)
     ticket.required_skills.set(assessment.skills)
+    refresh_search(ticket)
     record(
         ticket=ticket,
         by=by,
@@ -185,6 +187,8 @@ def update_ticket(
     if priority is not None and priority != ticket.priority:
         _set_priority(ticket, priority=priority, by=by, reason="")
     ticket.save()
+    if description is not None:
+        refresh_search(ticket)
     return ticket
 
 
