@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
@@ -350,7 +350,8 @@ def _ticket_page(request, ticket: Ticket, *, failed=None, error: str = "", statu
         "forms": forms,
         "failed_action": failed_action,
         "error": error,
-        "show_thread": False,  # the conversation joins here (desk/_thread.html)
+        **_thread_context(ticket),
+        **solve_on_phone_context(ticket),
     }
     template = "desk/_ticket.html" if request.htmx else "desk/ticket.html"
     return render(request, template, context, status=status)
@@ -597,10 +598,10 @@ def _post_message(request, number: str, write):
         else:
             if request.htmx:
                 return render(request, "desk/_thread.html", _thread_context(ticket))
-            # Back to the ticket's page the form was on (the integrator's desk:ticket).
+            # Back to the page the form was on, else the ticket's page.
             back = request.POST.get("next", "")
             if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-                back = reverse("desk:intake")
+                back = reverse("desk:ticket", args=[ticket.number])
             return redirect(back)
     return render(request, "desk/_thread.html", _thread_context(ticket, form), status=400)
 
@@ -767,11 +768,7 @@ def ticket_solve_remotely(request, number: str):
 
 
 def _ticket_page_url(ticket: Ticket) -> str:
-    # The ticket page is another part of issue 17; until it is there, the intake.
-    try:
-        return reverse("desk:ticket", kwargs={"number": ticket.number})
-    except NoReverseMatch:
-        return reverse("desk:intake")
+    return reverse("desk:ticket", kwargs={"number": ticket.number})
 
 
 def change_tier(request, number: str):

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('customers', '0003_customer_email_unique'),
-        ('tickets', '0005_conversation'),
+        ('tickets', '0007_conversation'),
     ]
 
     operations = [

@@ -21,6 +21,8 @@ from fieldservice.errors import InvalidInput
 
 from .. import events
 from ..models import Message, MessageAttachment, Ticket
+from .search import refresh_search
+from .tickets import mark_responded
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -132,7 +134,11 @@ def _write(
         )
         _attach(message, files)
         if visibility == Message.Visibility.PUBLIC:
+            # The first public answer from the desk meets the response clock.
+            if message.author is not None:
+                mark_responded(ticket, message.created_at, by=by, how=_("Public reply"))
             events.public_reply_added.send(sender=Message, message=message)
+        refresh_search(ticket)
     return message
 
 
@@ -201,4 +207,5 @@ def receive_email(
             in_reply_to=in_reply_to[:255],
         )
         _attach(message, kept[:ATTACHMENTS_PER_MESSAGE])
+        refresh_search(ticket)
     return message

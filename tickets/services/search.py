@@ -34,8 +34,9 @@ def search_document(
 
 
 def refresh_search(ticket: Ticket) -> str:
-    """Write the ticket's search text from what it holds now and return it. Two small queries;
-    leaves updated_at (and so the ticket's change stamp) as it was."""
+    """Write the ticket's search text from what it holds now and return it. Three small queries;
+    leaves updated_at (and so the ticket's change stamp) as it was. The conversation's words
+    (replies, notes and emails) come last: the desk's search is for staff only."""
     customer_name = ticket.customer.name
     matched = [f"{code} {title}" for code, title in ticket.error_codes.values_list("code", "title")]
     text = search_document(
@@ -43,6 +44,7 @@ def refresh_search(ticket: Ticket) -> str:
         customer_name=customer_name,
         description=ticket.description,
         codes=[*ticket.reported_codes, *matched],
+        more=ticket.messages.order_by("pk").values_list("body", flat=True),
     )
     Ticket.objects.filter(pk=ticket.pk).update(search_text=text)
     ticket.search_text = text

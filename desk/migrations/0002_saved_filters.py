@@ -7,9 +7,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    initial = True
-
     dependencies = [
+        ("desk", "0001_inbound_mail"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

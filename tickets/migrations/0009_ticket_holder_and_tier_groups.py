@@ -18,7 +18,7 @@ def create_tier_groups(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tickets", "0004_ticket_opened_at_the_slas_moment"),
+        ("tickets", "0008_solved_on_the_phone"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

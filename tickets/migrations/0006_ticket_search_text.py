@@ -50,7 +50,7 @@ def drop_vector(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tickets", "0004_ticket_opened_at_the_slas_moment"),
+        ("tickets", "0005_response_and_resolution_clocks"),
         ("catalog", "0001_initial"),
     ]
 

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("notifications", "0002_notification_kinds_rebook_password_reset"),
+        ("notifications", "0003_ticket_thread_kinds"),
     ]
 
     operations = [

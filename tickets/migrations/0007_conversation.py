@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0004_ticket_opened_at_the_slas_moment'),
+        ("tickets", "0006_ticket_search_text"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

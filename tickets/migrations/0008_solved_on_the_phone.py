@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('catalog', '0002_knowledge_base_articles'),
-        ('tickets', '0004_ticket_opened_at_the_slas_moment'),
+        ("tickets", "0007_conversation"),
     ]
 
     operations = [
