@@ -167,8 +167,9 @@ def allowed_actions(ticket: Ticket, user: User) -> list[str]:
 
 def ticket_number_pk(number: str) -> int | None:
     """The primary key in a ticket number (T-000123 -> 123), None when it is not one."""
-    digits = number.removeprefix("T-")
-    return int(digits) if digits.isascii() and digits.isdigit() else None
+    digits = number.strip().upper().removeprefix("T-")
+    ok = digits.isascii() and digits.isdigit() and len(digits) <= 12
+    return int(digits) if ok else None
 
 
 def ticket_for_page(user: User, number: str) -> Ticket | None:

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from catalog.models import Article
 from catalog.services import save_article
-from desk.views import solve_on_phone_context
+from desk.views.ticket import solve_on_phone_context
 from dispatch.services import assign_visit
 from tests.factories import (
     ApplianceFactory,
