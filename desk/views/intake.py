@@ -170,6 +170,8 @@ def new_caller(request):
     return render(request, "desk/_new_caller.html", {"caller": caller})
 
 
+@require_POST
+@dispatcher_required
 def place_site(request, site_id: int):
     """Put an address's pin where the agent dragged it; the site can then be booked."""
     site = get_object_or_404(Site, pk=site_id)

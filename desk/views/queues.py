@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from dispatch.forms import TierForm
 from fieldservice.errors import DomainError
@@ -62,6 +63,8 @@ def _holder_reply(request, ticket: Ticket, *, done: str = "", error: str = "", s
     return redirect(back)
 
 
+@require_POST
+@dispatcher_required
 def take(request, number: str):
     ticket = _visible_ticket(request, number)
     try:
@@ -73,6 +76,8 @@ def take(request, number: str):
     )
 
 
+@require_POST
+@dispatcher_required
 def hand_over(request, number: str):
     ticket = _visible_ticket(request, number)
     form = HandOverForm(request.POST)
@@ -90,6 +95,8 @@ def hand_over(request, number: str):
     )
 
 
+@require_POST
+@dispatcher_required
 def change_tier(request, number: str):
     """Escalate (or bring back) a ticket one tier: it leaves its holder and that tier hears."""
     ticket = _visible_ticket(request, number)

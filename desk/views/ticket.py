@@ -166,6 +166,8 @@ def ticket_action(request, number: str, action: str):
     return redirect("desk:ticket", number=ticket.number)
 
 
+@require_POST
+@dispatcher_required
 def ticket_solve_remotely(request, number: str):
     """Resolve the ticket as solved on the phone. Answers the partial (htmx) or goes back to
     the ticket's page with a message."""

@@ -44,6 +44,7 @@ def ticket_list(request):
     return response
 
 
+@dispatcher_required
 def ticket_export(request):
     """The filtered list (every page of it) as CSV, streamed row by row."""
     form = TicketFilterForm(request.GET)
@@ -57,6 +58,8 @@ def ticket_export(request):
     return response
 
 
+@require_POST
+@dispatcher_required
 def save_filter(request):
     try:
         saved = desk_services.save_filter(
