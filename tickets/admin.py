@@ -171,3 +171,12 @@ class MessageAdmin(admin.ModelAdmin):
     search_fields = ["message_id", "sender_address", "body"]
     readonly_fields = ["message_id", "in_reply_to", "created_at"]
     inlines = [MessageAttachmentInline]
+
+
+@admin.register(MessageAttachment)
+class MessageAttachmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "message", "size", "content_type"]
+    list_select_related = ["message__ticket"]
+    search_fields = ["name", "=message__ticket__id"]
+    raw_id_fields = ["message"]
+    readonly_fields = ["file", "name", "size", "content_type"]

@@ -181,11 +181,14 @@ def test_dispatchers_alerts_say_when_and_what():
 
 def test_every_message_about_a_visit_names_what_it_is_for():
     # The next-day schedule names it on each of its lines; the address check and the password
-    # reset are no visit's.
+    # reset are no visit's, and the desk's acknowledgement of an email and its replies are a
+    # ticket's (their subject carries its number).
     about_a_visit = set(Notification.Kind.values) - {
         "confirm_email",
         "password_reset",
         "tech_schedule",
+        "ticket_received",
+        "ticket_reply",
     }
 
     def says_what(kind, name):
