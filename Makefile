@@ -8,7 +8,9 @@ PYTEST_ARGS ?=
 venv: $(VENV)/.installed node_modules/.installed
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
-	test -x $(PY) || python3 -m venv $(VENV)
+	# A leftover that is not a working virtualenv (a dangling or looping link, a half-made folder) is
+	# replaced rather than tripped over.
+	test -x $(PY) || { rm -rf $(VENV); python3 -m venv $(VENV); }
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -r requirements-dev.txt
 	# The lint step as a git pre-commit hook, for developers (CI does not need it).
