@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Appliance, ApplianceModel, Customer, ServiceContract, Site
+from .models import Appliance, ApplianceModel, Customer, Site
 
 
 class SiteInline(admin.TabularInline):
@@ -44,7 +44,6 @@ class ApplianceAdmin(admin.ModelAdmin):
         "described_model",
         "site",
         "warranty_until",
-        "contract",
     ]
     # The desk's queue of appliances customers described: pick the model, untick the flag.
     list_filter = ["needs_matching", "model__category", "model__manufacturer"]
@@ -54,15 +53,6 @@ class ApplianceAdmin(admin.ModelAdmin):
         "described_model",
         "site__customer__name",
     ]
-    list_select_related = ["model", "site", "contract"]
-    raw_id_fields = ["site", "contract"]
+    list_select_related = ["model", "site"]
+    raw_id_fields = ["site"]
     date_hierarchy = "warranty_until"
-
-
-@admin.register(ServiceContract)
-class ServiceContractAdmin(admin.ModelAdmin):
-    list_display = ["number", "customer", "starts_on", "ends_on", "response_hours"]
-    list_filter = ["ends_on"]
-    search_fields = ["number", "customer__name"]
-    list_select_related = ["customer"]
-    raw_id_fields = ["customer"]

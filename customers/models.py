@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
@@ -151,40 +149,6 @@ class ApplianceModel(models.Model):
         return f"{self.manufacturer} {self.model_number}"
 
 
-class ServiceContract(models.Model):
-    """A maintenance contract: covered appliances get contract coverage and its response time."""
-
-    customer = models.ForeignKey(
-        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="contracts"
-    )
-    number = models.CharField(_("number"), max_length=30, unique=True)
-    starts_on = models.DateField(_("starts on"))
-    ends_on = models.DateField(_("ends on"))
-    response_hours = models.PositiveSmallIntegerField(
-        _("response time (business hours)"), default=8
-    )
-    preventive_visits_per_year = models.PositiveSmallIntegerField(
-        _("preventive visits per year"), default=1
-    )
-
-    class Meta:
-        verbose_name = _("service contract")
-        verbose_name_plural = _("service contracts")
-        ordering = ["-ends_on", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(ends_on__gte=models.F("starts_on")),
-                name="contract_ends_after_start",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.number
-
-    def is_active_on(self, day: datetime.date) -> bool:
-        return self.starts_on <= day <= self.ends_on
-
-
 class Appliance(models.Model):
     """One physical appliance at a site, with its serial number and warranty. A customer whose
     model is not in the catalogue describes it (brand, model as printed, category): it then has
@@ -215,14 +179,6 @@ class Appliance(models.Model):
     serial_number = models.CharField(_("serial number"), max_length=100, db_index=True)
     installed_on = models.DateField(_("installed on"), null=True, blank=True)
     warranty_until = models.DateField(_("warranty until"), null=True, blank=True)
-    contract = models.ForeignKey(
-        ServiceContract,
-        verbose_name=_("contract"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="covered_appliances",
-    )
 
     class Meta:
         verbose_name = _("appliance")

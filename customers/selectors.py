@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fieldservice import roles
 
-from .models import Appliance, Customer, ServiceContract, Site
+from .models import Appliance, Customer, Site
 from .phones import e164
 
 if TYPE_CHECKING:
@@ -53,13 +53,6 @@ def appliances_for(user: User) -> QuerySet[Appliance]:
         customer="site__customer",
         technician="tickets__visits__technician",
         distinct=True,
-    )
-
-
-def contracts_for(user: User) -> QuerySet[ServiceContract]:
-    """Contracts are commercial: dispatchers and the customer who holds them, not technicians."""
-    return roles.scoped(
-        ServiceContract.objects.select_related("customer"), user, customer="customer"
     )
 
 

@@ -12,7 +12,8 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from customers.models import Appliance, Customer, ServiceContract, Site
+from contracts.models import ServiceContract
+from customers.models import Appliance, Customer, Site
 from demo import catalog as cat
 from technicians.models import Certification, Skill, Technician, WorkingHours
 from tickets.coverage import decide_coverage
@@ -208,7 +209,7 @@ class Blocks:
                 "starts_on": today - datetime.timedelta(days=rng.randint(30, 300)),
                 "ends_on": today + datetime.timedelta(days=rng.randint(-30, 400)),
                 "response_hours": rng.choice([4, 8, 16]),
-                "preventive_visits_per_year": 1,
+                "included_visits_per_year": 2,
             }
             rows.add(ServiceContract, **values)
             contracts[customer_id] = ServiceContract(**values)
@@ -225,9 +226,14 @@ class Blocks:
                 "serial_number": f"{model.pk:03d}{block:04d}{i:05d}",
                 "installed_on": installed,
                 "warranty_until": installed + datetime.timedelta(days=30 * model.warranty_months),
-                "contract_id": contract.pk if contract else None,
             }
             rows.add(Appliance, **values)
+            if contract is not None:
+                rows.add(
+                    ServiceContract.appliances.through,
+                    servicecontract_id=contract.pk,
+                    appliance_id=appliance_id,
+                )
             appliances.append((values, model, site, contract))
         return appliances
 
@@ -254,11 +260,12 @@ class Blocks:
                 typed.append("X99")  # a code the catalog does not know: kept and flagged
             priority = rng.choices([1, 2, 3, 4], [5, 20, 55, 20])[0]
             opened = now - datetime.timedelta(minutes=rng.randint(10, 60 * 24 * 5))
-            appliance = Appliance(
-                id=values["id"], warranty_until=values["warranty_until"], contract=contract
-            )
+            appliance = Appliance(id=values["id"], warranty_until=values["warranty_until"])
             decision = decide_coverage(
-                customer=site.customer, appliance=appliance, on=opened.astimezone(self.tz).date()
+                customer=site.customer,
+                appliance=appliance,
+                on=opened.astimezone(self.tz).date(),
+                listing=[contract] if contract is not None else [],
             )
             skills = {s.pk for c in picked for s in c.skills.all()}
             skills |= {s.pk for s in self.skills.values() if s.appliance_category == model.category}

@@ -82,11 +82,15 @@ INSTALLED_APPS = [
     "health_check",
     "csp",
     "django_mailbox",
+    "djmoney",
+    "simple_history",
     "fieldservice",
     "customers",
     "technicians",
     "catalog",
+    "contracts",
     "tickets",
+    "billing",
     "dispatch",
     "desk",
     "fieldapp",
@@ -108,6 +112,8 @@ MIDDLEWARE = [
     "fieldservice.public_address.ServedAddressMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who changed a contract, a price or an invoice, for their history (django-simple-history).
+    "simple_history.middleware.HistoryRequestMiddleware",
     # A signed-in person's saved language over the browser's (fieldservice/languages.py).
     "fieldservice.languages.UserLanguageMiddleware",
     "fieldapp.middleware.OfflineCacheKeyMiddleware",
@@ -464,6 +470,11 @@ def _currency() -> str:
         raise ImproperlyConfigured(f"CURRENCY must be an ISO 4217 code like EUR, not {code!r}.")
     return code
 
+
+# django-money: the currencies amounts may be stored in. The euro in Italy, Spain and Bulgaria
+# (since 1 January 2026); the lev only for older Bulgarian amounts, converted at 1.95583.
+CURRENCIES = ("EUR", "BGN")
+DEFAULT_CURRENCY = "EUR"
 
 # Business rules that a company configures.
 # Seconds the automatic planner searches for the best plan of a day ("Plan this day"): a

@@ -9,7 +9,8 @@ from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from catalog.models import ErrorCode, Part
-from customers.models import Appliance, ApplianceModel, Customer, ServiceContract, Site
+from contracts.models import ServiceContract
+from customers.models import Appliance, ApplianceModel, Customer, Site
 from technicians.models import Certification, Skill, Technician, TimeOff, WorkingHours
 from tickets import services
 from tickets.models import Ticket, Visit
@@ -94,11 +95,18 @@ class ServiceContractFactory(CleanFactory):
 class ApplianceFactory(CleanFactory):
     class Meta:
         model = Appliance
+        skip_postgeneration_save = True
 
     model = factory.SubFactory(ApplianceModelFactory)
     site = factory.SubFactory(SiteFactory)
     serial_number = factory.Sequence(lambda n: f"SN{n:08d}")
     warranty_until = None
+
+    @factory.post_generation
+    def contract(self, create, contract, **kwargs):
+        """`ApplianceFactory(contract=c)`: the contract lists the new appliance."""
+        if create and contract is not None:
+            contract.appliances.add(self)
 
 
 class SkillFactory(CleanFactory):

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from customers.models import Appliance, Customer, ServiceContract
+from contracts.models import ServiceContract
+from contracts.selectors import contracts_listing
+from customers.models import Appliance, Customer
 
 from .models import Ticket
 
@@ -20,10 +22,16 @@ class CoverageDecision:
 
 
 def decide_coverage(
-    *, customer: Customer, appliance: Appliance | None, on: datetime.date
+    *,
+    customer: Customer,
+    appliance: Appliance | None,
+    on: datetime.date,
+    listing: list[ServiceContract] | None = None,
 ) -> CoverageDecision:
     """Warranty while the appliance is under warranty, contract while an active contract of
-    this customer covers it, otherwise billable."""
+    this customer lists it or its site, otherwise billable. `listing` is the contracts that list
+    the appliance or its site, ending last first, for a caller that has them already (the demo
+    seeder, before its rows are written); otherwise they are read."""
     if appliance is None:
         return CoverageDecision(Ticket.Coverage.BILLABLE, _("No appliance registered yet."))
     if appliance.warranty_until and appliance.warranty_until >= on:
@@ -31,8 +39,11 @@ def decide_coverage(
             Ticket.Coverage.WARRANTY,
             _("Under warranty until %(date)s.") % {"date": appliance.warranty_until.isoformat()},
         )
-    contract = appliance.contract
-    if contract and contract.customer_id == customer.pk and contract.is_active_on(on):
+    if listing is None:
+        listing = contracts_listing(appliance)
+    listing = [c for c in listing if c.customer_id == customer.pk]
+    contract = next((c for c in listing if c.is_active_on(on)), None)
+    if contract is not None:
         return CoverageDecision(
             Ticket.Coverage.CONTRACT,
             _("Covered by contract %(number)s until %(date)s.")
@@ -43,7 +54,8 @@ def decide_coverage(
         why = _("Warranty ended on %(date)s") % {"date": appliance.warranty_until.isoformat()}
     else:
         why = _("No warranty on record")
-    if contract and not contract.is_active_on(on):
+    contract = listing[0] if listing else None
+    if contract is not None:
         why += _("; contract %(number)s is not active") % {"number": contract.number}
     else:
         why += _("; no contract covers it")

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Case, CharField, F, Q, Value, When
 
-from customers.models import ServiceContract
+from contracts.models import ServiceContract
 
 from .models import BusinessCalendar, Ticket
 

@@ -9,7 +9,7 @@ from rest_framework import serializers
 from fieldservice import texts
 from fieldservice.api import ScopedPrimaryKeyField, free_text
 
-from ..models import Appliance, ApplianceModel, Customer, ServiceContract, Site
+from ..models import Appliance, ApplianceModel, Customer, Site
 from ..selectors import customers_for, sites_for
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
@@ -106,7 +106,6 @@ class ApplianceSerializer(serializers.ModelSerializer):
             "serial_number",
             "installed_on",
             "warranty_until",
-            "contract",
         ]
 
 
@@ -124,17 +123,3 @@ class ApplianceInSerializer(serializers.Serializer):
         help_text="Leave out to follow the model's warranty from the purchase date. "
         "Dispatchers only: from anyone else it is a 400.",
     )
-
-
-class ContractSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = ServiceContract
-        fields = [
-            "id",
-            "customer",
-            "number",
-            "starts_on",
-            "ends_on",
-            "response_hours",
-            "preventive_visits_per_year",
-        ]

@@ -7,6 +7,5 @@ router.register("customers", views.CustomerViewSet, basename="customer")
 router.register("sites", views.SiteViewSet, basename="site")
 router.register("appliance-models", views.ApplianceModelViewSet, basename="appliance-model")
 router.register("appliances", views.ApplianceViewSet, basename="appliance")
-router.register("contracts", views.ContractViewSet, basename="contract")
 
 urlpatterns = router.urls

@@ -11,7 +11,7 @@ from fieldservice.api import acting_customer, idempotent, valid_input
 from fieldservice.api.access import ANY_ROLE, DISPATCHERS
 
 from .. import selectors, services
-from ..models import Appliance, ApplianceModel, Customer, ServiceContract, Site
+from ..models import Appliance, ApplianceModel, Customer, Site
 from . import serializers as s
 
 WRITERS = frozenset({roles.DISPATCHER, roles.CUSTOMER})
@@ -121,19 +121,3 @@ class ApplianceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             **valid_input(self, s.ApplianceInSerializer), by=request.user
         )
         return Response(s.ApplianceSerializer(appliance).data, status=status.HTTP_201_CREATED)
-
-
-class ContractViewSet(viewsets.ReadOnlyModelViewSet):
-    """Service contracts: dispatchers see all, customers their own; kept in the admin."""
-
-    serializer_class = s.ContractSerializer
-    filterset_fields = ["customer"]
-    ordering_fields = ["id", "ends_on"]
-    allowed_roles = {
-        "list": frozenset({roles.DISPATCHER, roles.CUSTOMER}),
-        "retrieve": frozenset({roles.DISPATCHER, roles.CUSTOMER}),
-    }
-    queryset = ServiceContract.objects.none()
-
-    def get_queryset(self):
-        return selectors.contracts_for(self.request.user)

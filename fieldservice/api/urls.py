@@ -16,6 +16,7 @@ v1 = [
     *router.urls,
     path("", include("customers.api.urls")),
     path("", include("technicians.api.urls")),
+    path("", include("contracts.api.urls")),
     path("", include("tickets.api.urls")),
     path("", include("dispatch.api.urls")),
     path("", include("portal.api.urls")),

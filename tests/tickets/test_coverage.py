@@ -27,8 +27,7 @@ def test_contract_when_warranty_ended_and_an_active_contract_covers_it():
         starts_on=TODAY - datetime.timedelta(days=10),
         ends_on=TODAY + datetime.timedelta(days=10),
     )
-    appliance.contract = contract
-    appliance.save()
+    contract.appliances.add(appliance)
 
     decision = decide_coverage(customer=appliance.site.customer, appliance=appliance, on=TODAY)
 
@@ -45,8 +44,7 @@ def test_billable_when_contract_expired_says_why():
         starts_on=TODAY - datetime.timedelta(days=400),
         ends_on=TODAY - datetime.timedelta(days=1),
     )
-    appliance.contract = contract
-    appliance.save()
+    contract.appliances.add(appliance)
 
     decision = decide_coverage(customer=appliance.site.customer, appliance=appliance, on=TODAY)
 
@@ -58,8 +56,7 @@ def test_billable_when_contract_expired_says_why():
 @pytest.mark.django_db
 def test_another_customers_contract_does_not_cover():
     appliance = ApplianceFactory()
-    appliance.contract = ServiceContractFactory()  # a different customer's contract
-    appliance.save()
+    ServiceContractFactory().appliances.add(appliance)  # a different customer's contract
 
     decision = decide_coverage(customer=appliance.site.customer, appliance=appliance, on=TODAY)
 
@@ -74,3 +71,19 @@ def test_open_ticket_stores_coverage_and_reason():
 
     assert ticket.coverage == Ticket.Coverage.WARRANTY
     assert ticket.coverage_reason.startswith("Under warranty")
+
+
+@pytest.mark.django_db
+def test_a_contract_on_the_site_covers_every_appliance_there():
+    appliance = ApplianceFactory(warranty_until=TODAY - datetime.timedelta(days=1))
+    contract = ServiceContractFactory(
+        customer=appliance.site.customer,
+        starts_on=TODAY - datetime.timedelta(days=10),
+        ends_on=TODAY + datetime.timedelta(days=10),
+    )
+    contract.sites.add(appliance.site)
+
+    decision = decide_coverage(customer=appliance.site.customer, appliance=appliance, on=TODAY)
+
+    assert decision.coverage == Ticket.Coverage.CONTRACT
+    assert decision.contract == contract

@@ -121,8 +121,9 @@ def test_default_calendar_row_with_holidays_is_used():
 def test_contract_response_time_shortens_the_sla(settings):
     settings.FIELDSERVICE = {**settings.FIELDSERVICE, "SLA_HOURS": {1: 4, 2: 8, 3: 40, 4: 80}}
     appliance = ApplianceFactory()
-    appliance.contract = ServiceContractFactory(customer=appliance.site.customer, response_hours=2)
-    appliance.save()
+    ServiceContractFactory(customer=appliance.site.customer, response_hours=2).appliances.add(
+        appliance
+    )
     plain = open_ticket(priority=3)
 
     covered = open_ticket(appliance=appliance, priority=3)

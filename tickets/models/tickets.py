@@ -124,7 +124,7 @@ class Ticket(models.Model):
     coverage = models.CharField(_("coverage"), max_length=10, choices=Coverage.choices)
     coverage_reason = models.CharField(_("coverage reason"), max_length=250)
     contract = models.ForeignKey(
-        "customers.ServiceContract",
+        "contracts.ServiceContract",
         verbose_name=_("contract"),
         null=True,
         blank=True,

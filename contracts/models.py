@@ -1,0 +1,204 @@
+"""Service contracts: who is covered for what, what the contract includes (labour, parts, a
+number of visits a year, a bank of prepaid hours), the bank's ledger, and the preventive plans
+that generate maintenance visits ahead of time."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from djmoney.models.fields import MoneyField
+from simple_history.models import HistoricalRecords
+
+
+class ServiceContract(models.Model):
+    """A prepaid service contract of a customer. It covers the appliances it lists and every
+    appliance at the sites it lists, from its start to its end date (both included)."""
+
+    class Labour(models.TextChoices):
+        INCLUDED = "included", _("Included")
+        DISCOUNTED = "discounted", _("Discounted")
+        BILLABLE = "billable", _("Billed at the price list's rates")
+
+    class UnusedHours(models.TextChoices):
+        EXPIRE = "expire", _("Expire at the end of the contract year")
+        ROLL_OVER = "roll_over", _("Roll over to the next contract year")
+
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.CASCADE,
+        related_name="contracts",
+    )
+    number = models.CharField(_("number"), max_length=30, unique=True)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    appliances = models.ManyToManyField(
+        "customers.Appliance",
+        verbose_name=_("covered appliances"),
+        blank=True,
+        related_name="contracts",
+    )
+    sites = models.ManyToManyField(
+        "customers.Site",
+        verbose_name=_("covered sites"),
+        blank=True,
+        related_name="contracts",
+        help_text=_("Every appliance at these sites is covered."),
+    )
+    response_hours = models.PositiveSmallIntegerField(
+        _("response time (business hours)"), default=8
+    )
+    labour = models.CharField(
+        _("labour"), max_length=12, choices=Labour.choices, default=Labour.INCLUDED
+    )
+    labour_discount_percent = models.DecimalField(
+        _("labour discount (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    parts_included = models.BooleanField(_("parts included"), default=False)
+    included_visits_per_year = models.PositiveSmallIntegerField(
+        _("included visits per year"),
+        null=True,
+        blank=True,
+        help_text=_("Repair visits included in each contract year; empty for no limit."),
+    )
+    # The bank of prepaid hours: its balance is the sum of its ledger (HourBankEntry).
+    hour_bank = models.BooleanField(_("bank of prepaid hours"), default=False)
+    billing_increment_minutes = models.PositiveSmallIntegerField(
+        _("billing increment (minutes)"),
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(240)],
+        help_text=_("Labour is drawn from the bank in started increments of this length."),
+    )
+    low_balance_minutes = models.PositiveIntegerField(_("warn below (minutes left)"), default=120)
+    allow_overdraft = models.BooleanField(_("may go below zero"), default=False)
+    overage_rate = MoneyField(
+        _("overage rate per hour"),
+        max_digits=10,
+        decimal_places=2,
+        default_currency="EUR",
+        null=True,
+        blank=True,
+    )
+    unused_hours = models.CharField(
+        _("unused hours"), max_length=10, choices=UnusedHours.choices, default=UnusedHours.EXPIRE
+    )
+    renewal_notice_days = models.PositiveSmallIntegerField(
+        _("renewal reminder (days before the end)"), default=30
+    )
+    renewal_reminded_on = models.DateField(_("renewal reminder sent on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        db_table = "customers_servicecontract"
+        verbose_name = _("service contract")
+        verbose_name_plural = _("service contracts")
+        ordering = ["-ends_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="contract_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def is_active_on(self, day: datetime.date) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+
+class HourBankEntry(models.Model):
+    """One line of a contract's hour bank, never edited: hours bought, drawn by a visit,
+    expired or rolled over at the end of a contract year, or adjusted with a reason. Minutes
+    are signed: purchases add, draws and expiries take away."""
+
+    class Kind(models.TextChoices):
+        PURCHASE = "purchase", _("Hours bought")
+        DRAW = "draw", _("Drawn by a visit")
+        EXPIRY = "expiry", _("Expired")
+        ROLL_OVER = "roll_over", _("Rolled over")
+        ADJUSTMENT = "adjustment", _("Adjustment")
+
+    contract = models.ForeignKey(
+        ServiceContract,
+        verbose_name=_("contract"),
+        on_delete=models.CASCADE,
+        related_name="hour_entries",
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    minutes = models.IntegerField(_("minutes"))
+    on = models.DateField(_("date"))
+    note = models.CharField(_("note"), max_length=250, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("hour bank entry")
+        verbose_name_plural = _("hour bank entries")
+        ordering = ["contract", "on", "pk"]
+        indexes = [models.Index(fields=["contract", "on"], name="hour_entry_contract_on")]
+
+    def __str__(self) -> str:
+        return f"{self.contract} {self.get_kind_display()} {self.minutes}"
+
+
+class PreventivePlan(models.Model):
+    """Regular servicing under a contract: what to service (listed appliances, or a site),
+    every how many months, with a tolerance window around each due date; visits are generated
+    ahead over a rolling horizon."""
+
+    contract = models.ForeignKey(
+        ServiceContract,
+        verbose_name=_("contract"),
+        on_delete=models.CASCADE,
+        related_name="preventive_plans",
+    )
+    name = models.CharField(_("what is serviced"), max_length=120)
+    site = models.ForeignKey(
+        "customers.Site",
+        verbose_name=_("site"),
+        on_delete=models.CASCADE,
+        related_name="preventive_plans",
+    )
+    appliances = models.ManyToManyField(
+        "customers.Appliance",
+        verbose_name=_("appliances"),
+        blank=True,
+        related_name="preventive_plans",
+    )
+    first_due_on = models.DateField(_("first visit due on"))
+    every_months = models.PositiveSmallIntegerField(
+        _("every (months)"), validators=[MinValueValidator(1), MaxValueValidator(60)]
+    )
+    tolerance_days = models.PositiveSmallIntegerField(
+        _("tolerance (± days)"), default=14, validators=[MaxValueValidator(180)]
+    )
+    expected_minutes = models.PositiveSmallIntegerField(
+        _("expected minutes"), default=60, validators=[MinValueValidator(5)]
+    )
+    active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("preventive plan")
+        verbose_name_plural = _("preventive plans")
+        ordering = ["contract", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.contract}: {self.name}"
