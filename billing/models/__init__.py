@@ -1,0 +1,3 @@
+from .charges import ChargeLine
+
+__all__ = ["ChargeLine"]
