@@ -34,6 +34,25 @@ from .selectors import DEFAULT_SORT, OPEN, TicketFilters
 CODES_TYPED = 200
 
 
+def _article_used() -> forms.ModelChoiceField:
+    """The knowledge-base article a problem solved on the phone was solved with, if any."""
+    return forms.ModelChoiceField(
+        label=_("Article used"),
+        queryset=Article.objects.all(),
+        required=False,
+        error_messages={"invalid_choice": _("That article does not exist.")},
+    )
+
+
+def _what_was_done() -> forms.CharField:
+    return forms.CharField(
+        label=_("What was done"),
+        required=False,
+        max_length=texts.REASON,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class IntakeForm(SubmitOnceForm):
     kind = forms.ChoiceField(
         label=_("Kind of job"), choices=Ticket.Kind.choices, initial=Ticket.Kind.REPAIR
@@ -88,18 +107,8 @@ class IntakeForm(SubmitOnceForm):
         choices=[("", "---------"), *Ticket.Resolution.choices],
         required=False,
     )
-    solved_with = forms.ModelChoiceField(
-        label=_("Article used"),
-        queryset=Article.objects.all(),
-        required=False,
-        error_messages={"invalid_choice": _("That article does not exist.")},
-    )
-    solve_notes = forms.CharField(
-        label=_("What was done"),
-        required=False,
-        max_length=texts.REASON,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    solved_with = _article_used()
+    solve_notes = _what_was_done()
 
     def clean(self):
         data = super().clean()
@@ -520,18 +529,8 @@ class SolveOnPhoneForm(forms.Form):
         choices=[("", "---------"), *Ticket.Resolution.choices],
         error_messages={"required": _("Choose how the problem was solved.")},
     )
-    article = forms.ModelChoiceField(
-        label=_("Article used"),
-        queryset=Article.objects.all(),
-        required=False,
-        error_messages={"invalid_choice": _("That article does not exist.")},
-    )
-    notes = forms.CharField(
-        label=_("What was done"),
-        required=False,
-        max_length=texts.REASON,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    article = _article_used()
+    notes = _what_was_done()
 
     def __init__(self, *args, suggested=(), others=(), **kwargs):
         super().__init__(*args, **kwargs)

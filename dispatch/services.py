@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -321,12 +321,9 @@ def take_call(
 ) -> Ticket:
     """Open a ticket from first line and put its first visit in the dispatch queue. A second
     copy of the same intake form (same `client_key`) gets the first one's ticket."""
-    earlier = ticket_sent_before(customer=customer, client_key=client_key)
-    if earlier is not None:
-        return earlier
     if window_start is not None or window_end is not None:
         ensure_placed(site)  # a promised window needs a place to drive to
-    ticket = open_ticket(
+    ticket, new = _open_once(
         customer=customer,
         site=site,
         kind=kind,
@@ -339,7 +336,8 @@ def take_call(
         by=by,
         client_key=client_key,
     )
-    create_visit(ticket=ticket, by=by, window_start=window_start, window_end=window_end)
+    if new:
+        create_visit(ticket=ticket, by=by, window_start=window_start, window_end=window_end)
     return ticket
 
 
@@ -364,10 +362,7 @@ def take_solved_call(
     """A call opened and solved on the phone: the ticket is opened and resolved at once, with
     no visit queued (tickets.services.resolve_remotely). All of it or nothing: a refused
     resolution opens no ticket. A second copy of the same form gets the first one's ticket."""
-    earlier = ticket_sent_before(customer=customer, client_key=client_key)
-    if earlier is not None:
-        return earlier
-    ticket = open_ticket(
+    ticket, new = _open_once(
         customer=customer,
         site=site,
         kind=kind,
@@ -380,6 +375,17 @@ def take_solved_call(
         by=by,
         client_key=client_key,
     )
+    if not new:
+        return ticket
     return resolve_remotely(
         ticket=ticket, by=by, resolution_code=resolution_code, article=article, notes=notes
     )
+
+
+def _open_once(*, customer: Customer, client_key: str, **fields: Any) -> tuple[Ticket, bool]:
+    """The ticket of this intake form: the one a first copy of the same form (same
+    `client_key`) opened, or a new one; and whether it is new."""
+    earlier = ticket_sent_before(customer=customer, client_key=client_key)
+    if earlier is not None:
+        return earlier, False
+    return open_ticket(customer=customer, client_key=client_key, **fields), True

@@ -172,6 +172,15 @@ def ticket_number_pk(number: str) -> int | None:
     return int(digits) if ok else None
 
 
+def visible_ticket(user: User, number: str) -> Ticket | None:
+    """The ticket a URL names by its number as people write it (T-000123, t-123, or the bare
+    number), with its customer, if the user may see it."""
+    pk = ticket_number_pk(number)
+    if pk is None:
+        return None
+    return tickets_for(user).select_related("customer").filter(pk=pk).first()
+
+
 def ticket_for_page(user: User, number: str) -> Ticket | None:
     """The ticket with this number if the user may see it, with everything its page shows
     (codes with their catalog meaning, skills, visits with their technicians) in a fixed

@@ -4,14 +4,11 @@ picker's list."""
 from __future__ import annotations
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from catalog.models import Article
 from tickets.models import Ticket
-from tickets.selectors import (
-    ticket_number_pk,
-    tickets_for,
-)
+from tickets.selectors import ticket_for_page, visible_ticket
 
 # The new-caller form sits beside the intake form, whose fields have Django's "id_" ids.
 CALLER_IDS = "caller_%s"
@@ -19,13 +16,14 @@ CALLER_IDS = "caller_%s"
 PICKER_OTHERS = 200
 
 
-def _visible_ticket(request, number: str) -> Ticket:
-    """The ticket a URL names by its number as people write it (T-000123, t-123, or the bare
-    number), among those the user may see; any other gives 404."""
-    pk = ticket_number_pk(number)
-    if pk is None:
-        raise Http404
-    return get_object_or_404(tickets_for(request.user).select_related("customer"), pk=pk)
+def _visible_ticket(request, number: str, *, for_page: bool = False) -> Ticket:
+    """The ticket a URL names, among those the user may see (any other gives 404): with its
+    customer, or `for_page` with everything the ticket page shows."""
+    find = ticket_for_page if for_page else visible_ticket
+    ticket = find(request.user, number)
+    if ticket is None:
+        raise Http404(_("No ticket %(number)s.") % {"number": number})
+    return ticket
 
 
 def _other_articles(suggested: list[Article]) -> list[Article]:

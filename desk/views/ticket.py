@@ -21,7 +21,6 @@ from tickets.models import Ticket
 from tickets.selectors import (
     allowed_actions,
     history_lines,
-    ticket_for_page,
 )
 from tickets.services import resolve_remotely
 from tickets.transitions import REMOTE_FIX_FROM, VISIT_STARTED
@@ -58,13 +57,6 @@ def _blank_form(action: str, ticket: Ticket, data=None):
     return form_class(data, initial=initial, prefix=action)
 
 
-def _ticket_or_404(request, number: str) -> Ticket:
-    ticket = ticket_for_page(request.user, number)
-    if ticket is None:
-        raise Http404(_("No ticket %(number)s.") % {"number": number})
-    return ticket
-
-
 def _ticket_page(request, ticket: Ticket, *, failed=None, error: str = "", status: int = 200):
     """The page (or its body, for htmx), with a blank form per allowed action; `failed` is the
     bound form that was refused, shown with its errors and `error` in its place."""
@@ -92,7 +84,7 @@ def _ticket_page(request, ticket: Ticket, *, failed=None, error: str = "", statu
 def ticket(request, number: str):
     """Everything about one ticket: details, coverage, both SLA clocks, visits, history, and
     a form for each action its state allows."""
-    return _ticket_page(request, _ticket_or_404(request, number))
+    return _ticket_page(request, _visible_ticket(request, number, for_page=True))
 
 
 def _act(action: str, ticket: Ticket, by, data: dict) -> None:
@@ -147,7 +139,7 @@ def solve_on_phone_context(ticket: Ticket, form: SolveOnPhoneForm | None = None)
 def ticket_action(request, number: str, action: str):
     """One of the ticket page's actions. Refused input is 400 with the field named, an action
     the state does not allow 409 naming both states; nothing is changed either way."""
-    ticket = _ticket_or_404(request, number)
+    ticket = _visible_ticket(request, number, for_page=True)
     if action not in ACTION_FORMS:
         raise Http404(_("No such action."))
     form = _blank_form(action, ticket, request.POST)
@@ -158,11 +150,11 @@ def ticket_action(request, number: str, action: str):
     except DomainError as err:
         if err.field in form.fields:
             form.add_error(err.field, err.message)
-        ticket = _ticket_or_404(request, number)
+        ticket = _visible_ticket(request, number, for_page=True)
         return _ticket_page(request, ticket, failed=form, error=err.message, status=err.status)
     messages.success(request, _("%(number)s updated.") % {"number": ticket.number})
     if request.htmx:
-        return _ticket_page(request, _ticket_or_404(request, number))
+        return _ticket_page(request, _visible_ticket(request, number, for_page=True))
     return redirect("desk:ticket", number=ticket.number)
 
 
