@@ -46,6 +46,9 @@ class TicketSerializer(serializers.ModelSerializer):
             "contract",
             "sla_due_at",
             "sla_paused_at",
+            "response_due_at",
+            "responded_at",
+            "resolved_at",
             "created_at",
             "updated_at",
         ]

@@ -32,6 +32,16 @@ def test_ticket_list_filters_by_status_priority_and_updated_since(world):
     assert since.json()["results"] == []
 
 
+def test_a_ticket_shows_its_response_and_resolution_clocks(world):
+    ticket = Ticket.objects.get(pk=world.mine["ticket"])  # scheduled: its response is met
+
+    body = world.clients["dispatcher"].get(reverse("v1:ticket-detail", args=[ticket.pk])).json()
+
+    assert body["response_due_at"] is not None
+    assert body["responded_at"] is not None
+    assert body["resolved_at"] is None
+
+
 def test_a_bad_filter_value_is_a_400_naming_it(world):
     response = world.clients["dispatcher"].get(reverse("v1:ticket-list"), {"status": "lost"})
 
