@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 import facturx as facturx_lib
+from django.utils.translation import gettext as _
 from lxml import etree
 
 from billing.einvoice import rules
@@ -180,6 +181,8 @@ def to_facturx(document: Document, pdf_bytes: bytes) -> bytes:
         )
     except Exception as error:  # factur-x raises bare Exception when the schema check fails
         raise EInvoiceInvalid(
-            f"The Factur-X XML does not follow the schema: {error}", field="xml", rule="XSD"
+            _("The Factur-X XML does not follow the schema: %(error)s") % {"error": error},
+            field="xml",
+            rule="XSD",
         ) from error
     return result

@@ -23,6 +23,7 @@ from xml.etree import ElementTree as ET
 
 from a38 import fattura as a38
 from a38.validation import Validation
+from django.utils.translation import gettext as _
 
 from billing.einvoice import rules
 from billing.einvoice.document import Document, DocumentLine, Kind, Party
@@ -48,7 +49,7 @@ def _digits_of(vat_number: str) -> tuple[str, str]:
 def _progressive(document: Document, length: int) -> str:
     value = int(hashlib.sha256(transmission_id(document).encode()).hexdigest(), 16)
     out = []
-    for _ in range(length):
+    for _position in range(length):
         value, digit = divmod(value, len(PROGRESSIVE_CHARS))
         out.append(PROGRESSIVE_CHARS[digit])
     return "".join(out)
@@ -140,8 +141,11 @@ def _line(document: Document, index: int, line: DocumentLine) -> a38.DettaglioLi
     if line.discount_percent:
         if line.discount_percent != line.discount_percent.quantize(Decimal("0.01")):
             raise EInvoiceInvalid(
-                f"Line {line.position}: FatturaPA carries a discount with at most 2 decimals "
-                f"({line.discount_percent}%).",
+                _(
+                    "Line %(position)s: FatturaPA carries a discount with at most 2 decimals "
+                    "(%(discount)s%%)."
+                )
+                % {"position": line.position, "discount": line.discount_percent},
                 field=f"lines[{index}].discount_percent",
                 rule="IT-00423",
             )
@@ -221,7 +225,7 @@ def _ensure_valid(document: Document) -> None:
         raise EInvoiceInvalid(str(first), field=first.field, rule=first.rule)
     if not document.seller.vat_number.upper().startswith("IT"):
         raise EInvoiceInvalid(
-            "FatturaPA is for Italian sellers: the seller's VAT number starts with IT.",
+            _("FatturaPA is for Italian sellers: the seller's VAT number starts with IT."),
             field="seller.vat_number",
             rule="IT-SELLER",
         )
@@ -236,7 +240,8 @@ def to_fatturapa(document: Document) -> bytes:
     if validation.errors:
         error = validation.errors[0]
         raise EInvoiceInvalid(
-            f"FatturaPA {error.qualified_field}: {error.msg}",
+            _("FatturaPA refuses %(field)s: %(reason)s")
+            % {"field": error.qualified_field, "reason": error.msg},
             field=error.qualified_field,
             rule=f"IT-{error.code}" if error.code else "IT-a38",
         )

@@ -21,6 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from stdnum.eu import vat as eu_vat
 
 from billing.einvoice.document import (
@@ -30,6 +32,7 @@ from billing.einvoice.document import (
     Document,
     DocumentLine,
     Kind,
+    TaxSubtotal,
     cents,
     line_net,
 )
@@ -37,6 +40,10 @@ from billing.einvoice.document import (
 KNOWN_CATEGORIES = frozenset({"S", "Z", "E", "AE", "K", "G", "O"})
 # The categories whose rules (BR-AE-02, BR-IC-02) need both parties' VAT numbers.
 NEEDS_BOTH_VAT_NUMBERS = frozenset({"AE", "K"})
+NEEDS_VAT_MESSAGES = {
+    "seller": gettext_lazy("A line of category %(category)s needs the seller's VAT number."),
+    "buyer": gettext_lazy("A line of category %(category)s needs the buyer's VAT number."),
+}
 NEEDS_REASON = ZERO_RATE_CATEGORIES
 
 
@@ -48,6 +55,10 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.rule} {self.field}: {self.message}"
+
+
+def _row(row: TaxSubtotal) -> dict[str, object]:
+    return {"category": row.category, "rate": row.rate}
 
 
 Add = Callable[[Problem], None]
@@ -71,19 +82,25 @@ def check(document: Document) -> list[Problem]:
 
 def _check_header(document: Document, add: Add) -> None:
     if not document.number.strip():
-        add(Problem("BR-02", "number", "An invoice shall have an invoice number."))
+        add(Problem("BR-02", "number", _("An invoice shall have an invoice number.")))
     if len(document.currency) != 3 or not document.currency.isupper():
-        add(Problem("BR-05", "currency", f"{document.currency!r} is not an ISO 4217 code."))
+        add(
+            Problem(
+                "BR-05",
+                "currency",
+                _("%(code)r is not an ISO 4217 currency code.") % {"code": document.currency},
+            )
+        )
     if not document.seller.name.strip():
-        add(Problem("BR-06", "seller.name", "The seller's name is missing."))
+        add(Problem("BR-06", "seller.name", _("The seller's name is missing.")))
     if not document.buyer.name.strip():
-        add(Problem("BR-07", "buyer.name", "The buyer's name is missing."))
+        add(Problem("BR-07", "buyer.name", _("The buyer's name is missing.")))
     if len(document.seller.country_code) != 2:
-        add(Problem("BR-09", "seller.country_code", "The seller's country code is missing."))
+        add(Problem("BR-09", "seller.country_code", _("The seller's country code is missing.")))
     if len(document.buyer.country_code) != 2:
-        add(Problem("BR-11", "buyer.country_code", "The buyer's country code is missing."))
+        add(Problem("BR-11", "buyer.country_code", _("The buyer's country code is missing.")))
     if not document.lines:
-        add(Problem("BR-16", "lines", "An invoice shall have at least one line."))
+        add(Problem("BR-16", "lines", _("An invoice shall have at least one line.")))
     for who in ("seller", "buyer"):
         number = getattr(document, who).vat_number
         if number and not eu_vat.is_valid(number):
@@ -91,7 +108,8 @@ def _check_header(document: Document, add: Add) -> None:
                 Problem(
                     "BR-CO-09",
                     f"{who}.vat_number",
-                    f"{number!r} is not a valid VAT number with its country prefix.",
+                    _("%(number)r is not a valid VAT number with its country prefix.")
+                    % {"number": number},
                 )
             )
     if document.kind == Kind.CREDIT_NOTE and not document.preceding_invoice_number.strip():
@@ -99,7 +117,7 @@ def _check_header(document: Document, add: Add) -> None:
             Problem(
                 "BR-55",
                 "preceding_invoice_number",
-                "A credit note names the invoice it corrects.",
+                _("A credit note names the invoice it corrects."),
             )
         )
 
@@ -111,32 +129,38 @@ def _check_line(document: Document, index: int, line: DocumentLine, add: Add) ->
             Problem(
                 "CURRENCY",
                 f"{where}.currency",
-                f"The line is in {line.currency}, the document in {document.currency}: "
-                "amounts in different currencies are never summed.",
+                _(
+                    "The line is in %(line)s, the document in %(document)s: amounts in "
+                    "different currencies are never summed."
+                )
+                % {"line": line.currency, "document": document.currency},
             )
         )
     if line.quantity <= 0:
-        add(Problem("QUANTITY", f"{where}.quantity", "The quantity must be positive."))
+        add(Problem("QUANTITY", f"{where}.quantity", _("The quantity must be positive.")))
     if line.unit_price < 0:
-        add(Problem("BR-27", f"{where}.unit_price", "The item net price shall not be negative."))
+        add(Problem("BR-27", f"{where}.unit_price", _("The item net price shall not be negative.")))
     if not ZERO <= line.discount_percent <= HUNDRED:
         add(
             Problem(
                 "DISCOUNT",
                 f"{where}.discount_percent",
-                "The discount must be between 0 and 100 percent.",
+                _("The discount must be between 0 and 100 percent."),
             )
         )
     if not _has_cents_at_most(line.net_amount):
-        add(Problem("BR-DEC-23", f"{where}.net_amount", "The amount has more than 2 decimals."))
+        add(Problem("BR-DEC-23", f"{where}.net_amount", _("The amount has more than 2 decimals.")))
     expected = line_net(line.quantity, line.unit_price, line.discount_percent)
     if line.net_amount != expected:
         add(
             Problem(
                 "LINE-NET",
                 f"{where}.net_amount",
-                f"{line.net_amount} is not quantity x price less the discount, rounded to the "
-                f"cent ({expected}).",
+                _(
+                    "%(amount)s is not quantity x price less the discount, rounded to the "
+                    "cent (%(expected)s)."
+                )
+                % {"amount": line.net_amount, "expected": expected},
             )
         )
     _check_line_category(document, where, line, add)
@@ -145,16 +169,22 @@ def _check_line(document: Document, index: int, line: DocumentLine, add: Add) ->
 def _check_line_category(document: Document, where: str, line: DocumentLine, add: Add) -> None:
     category = line.tax_category
     if category not in KNOWN_CATEGORIES:
-        add(Problem("BR-CL-17", f"{where}.tax_category", f"Unknown VAT category {category!r}."))
+        add(
+            Problem(
+                "BR-CL-17",
+                f"{where}.tax_category",
+                _("Unknown VAT category %(category)r.") % {"category": category},
+            )
+        )
         return
     if category == "S" and line.tax_rate <= 0:
-        add(Problem("BR-S-05", f"{where}.tax_rate", "A standard-rated line has a rate above 0."))
+        add(Problem("BR-S-05", f"{where}.tax_rate", _("A standard-rated line has a rate above 0.")))
     if category in ZERO_RATE_CATEGORIES and line.tax_rate != 0:
         add(
             Problem(
                 f"BR-{_family(category)}-05",
                 f"{where}.tax_rate",
-                f"A line of category {category} has a VAT rate of 0.",
+                _("A line of category %(category)s has a VAT rate of 0.") % {"category": category},
             )
         )
     if category in NEEDS_REASON and not (line.exemption_reason or line.exemption_code):
@@ -162,7 +192,8 @@ def _check_line_category(document: Document, where: str, line: DocumentLine, add
             Problem(
                 f"BR-{_family(category)}-10",
                 f"{where}.exemption_reason",
-                f"A line of category {category} carries its legal reason.",
+                _("A line of category %(category)s carries its legal reason.")
+                % {"category": category},
             )
         )
     if category in NEEDS_BOTH_VAT_NUMBERS:
@@ -172,7 +203,7 @@ def _check_line_category(document: Document, where: str, line: DocumentLine, add
                     Problem(
                         f"BR-{_family(category)}-02",
                         f"{who}.vat_number",
-                        f"A line of category {category} needs the {who}'s VAT number.",
+                        NEEDS_VAT_MESSAGES[who] % {"category": category},
                     )
                 )
 
@@ -187,21 +218,25 @@ def _check_breakdown(document: Document, add: Add) -> None:
     for line in document.lines:
         by_key[(line.tax_category, line.tax_rate)] += line.net_amount
     if document.lines and not document.subtotals:
-        add(Problem("BR-CO-18", "subtotals", "The invoice has no VAT breakdown."))
+        add(Problem("BR-CO-18", "subtotals", _("The invoice has no VAT breakdown.")))
     seen: set[tuple[str, Decimal]] = set()
     for index, row in enumerate(document.subtotals):
         where = f"subtotals[{index}]"
         key = (row.category, row.rate)
         family = _family(row.category)
         if key in seen:
-            add(Problem("BR-CO-18", where, f"Two rows for {row.category} at {row.rate}%."))
+            add(
+                Problem(
+                    "BR-CO-18", where, _("Two rows for %(category)s at %(rate)s%%.") % _row(row)
+                )
+            )
         seen.add(key)
         if key not in by_key:
             add(
                 Problem(
                     f"BR-{family}-08",
                     f"{where}.taxable_amount",
-                    f"No line has category {row.category} at {row.rate}%.",
+                    _("No line has category %(category)s at %(rate)s%%.") % _row(row),
                 )
             )
         elif row.taxable_amount != by_key[key]:
@@ -209,7 +244,8 @@ def _check_breakdown(document: Document, add: Add) -> None:
                 Problem(
                     f"BR-{family}-08",
                     f"{where}.taxable_amount",
-                    f"{row.taxable_amount} is not the sum of its lines ({by_key[key]}).",
+                    _("%(amount)s is not the sum of its lines (%(expected)s).")
+                    % {"amount": row.taxable_amount, "expected": by_key[key]},
                 )
             )
         expected_tax = cents(row.taxable_amount * row.rate / HUNDRED)
@@ -218,8 +254,8 @@ def _check_breakdown(document: Document, add: Add) -> None:
                 Problem(
                     "BR-CO-17",
                     f"{where}.tax_amount",
-                    f"{row.tax_amount} is not the taxable amount x the rate, rounded "
-                    f"({expected_tax}).",
+                    _("%(amount)s is not the taxable amount x the rate, rounded (%(expected)s).")
+                    % {"amount": row.tax_amount, "expected": expected_tax},
                 )
             )
         if row.category in NEEDS_REASON and not (row.exemption_reason or row.exemption_code):
@@ -227,7 +263,8 @@ def _check_breakdown(document: Document, add: Add) -> None:
                 Problem(
                     f"BR-{family}-10",
                     f"{where}.exemption_reason",
-                    f"A {row.category} row of the VAT breakdown carries its legal reason.",
+                    _("A %(category)s row of the VAT breakdown carries its legal reason.")
+                    % _row(row),
                 )
             )
     for key in by_key:
@@ -236,7 +273,8 @@ def _check_breakdown(document: Document, add: Add) -> None:
                 Problem(
                     f"BR-{_family(key[0])}-01",
                     "subtotals",
-                    f"Lines of category {key[0]} at {key[1]}% have no row in the breakdown.",
+                    _("Lines of category %(category)s at %(rate)s%% have no row in the breakdown.")
+                    % {"category": key[0], "rate": key[1]},
                 )
             )
 
@@ -244,14 +282,15 @@ def _check_breakdown(document: Document, add: Add) -> None:
 def _check_totals(document: Document, add: Add) -> None:
     for name in ("net_total", "tax_total", "grand_total", "amount_due", "paid_amount"):
         if not _has_cents_at_most(getattr(document, name)):
-            add(Problem("BR-DEC", name, "The amount has more than 2 decimals."))
+            add(Problem("BR-DEC", name, _("The amount has more than 2 decimals.")))
     line_sum = sum((line.net_amount for line in document.lines), ZERO)
     if document.net_total != line_sum:
         add(
             Problem(
                 "BR-CO-10",
                 "net_total",
-                f"{document.net_total} is not the sum of the line nets ({line_sum}).",
+                _("%(amount)s is not the sum of the line nets (%(expected)s).")
+                % {"amount": document.net_total, "expected": line_sum},
             )
         )
     tax_sum = sum((row.tax_amount for row in document.subtotals), ZERO)
@@ -260,7 +299,8 @@ def _check_totals(document: Document, add: Add) -> None:
             Problem(
                 "BR-CO-14",
                 "tax_total",
-                f"{document.tax_total} is not the sum of the VAT breakdown ({tax_sum}).",
+                _("%(amount)s is not the sum of the VAT breakdown (%(expected)s).")
+                % {"amount": document.tax_total, "expected": tax_sum},
             )
         )
     if document.grand_total != document.net_total + document.tax_total:
@@ -268,8 +308,11 @@ def _check_totals(document: Document, add: Add) -> None:
             Problem(
                 "BR-CO-15",
                 "grand_total",
-                f"{document.grand_total} is not the net total plus VAT "
-                f"({document.net_total + document.tax_total}).",
+                _("%(amount)s is not the net total plus VAT (%(expected)s).")
+                % {
+                    "amount": document.grand_total,
+                    "expected": document.net_total + document.tax_total,
+                },
             )
         )
     if document.amount_due != document.grand_total - document.paid_amount:
@@ -277,7 +320,10 @@ def _check_totals(document: Document, add: Add) -> None:
             Problem(
                 "BR-CO-16",
                 "amount_due",
-                f"{document.amount_due} is not the grand total less what was paid "
-                f"({document.grand_total - document.paid_amount}).",
+                _("%(amount)s is not the grand total less what was paid (%(expected)s).")
+                % {
+                    "amount": document.amount_due,
+                    "expected": document.grand_total - document.paid_amount,
+                },
             )
         )

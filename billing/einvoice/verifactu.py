@@ -38,6 +38,7 @@ from enum import StrEnum
 from urllib.parse import urlencode
 
 import segno
+from django.utils.translation import gettext as _
 
 from billing.einvoice.document import Document, Kind
 from billing.einvoice.errors import EInvoiceInvalid
@@ -112,7 +113,7 @@ def compute_hash(record: Record) -> str:
 def _sealed(record: Record) -> Record:
     if record.generated_at.utcoffset() is None:
         raise EInvoiceInvalid(
-            "The record's generation time needs its time zone offset.", field="generated_at"
+            _("The record's generation time needs its time zone offset."), field="generated_at"
         )
     return replace(record, hash=compute_hash(record))
 
@@ -122,7 +123,8 @@ def _previous_hash(issuer_nif: str, previous: Record | None) -> str:
         return ""
     if previous.issuer_nif != issuer_nif:
         raise EInvoiceInvalid(
-            f"The previous record is {previous.issuer_nif}'s: chains are per issuer.",
+            _("The previous record is another issuer's (%(nif)s): chains are per issuer.")
+            % {"nif": previous.issuer_nif},
             field="previous",
         )
     return previous.hash
@@ -169,7 +171,7 @@ def cancellation(cancelled: Record, *, previous: Record, generated_at: datetime)
     """The RegistroAnulacion of the invoice `cancelled` registered, as a new link after
     `previous` (the issuer's last record, which may be `cancelled` itself)."""
     if cancelled.kind != RecordKind.REGISTRATION:
-        raise EInvoiceInvalid("Only a registered invoice can be cancelled.", field="cancelled")
+        raise EInvoiceInvalid(_("Only a registered invoice can be cancelled."), field="cancelled")
     return _sealed(
         Record(
             kind=RecordKind.CANCELLATION,
@@ -188,21 +190,23 @@ def verify_chain(records: list[Record]) -> list[ChainProblem]:
     problems = []
     for index, record in enumerate(records):
         if record.hash != compute_hash(record):
-            problems.append(ChainProblem(index, "The Huella is not this record's: it was changed."))
+            problems.append(
+                ChainProblem(index, _("The Huella is not this record's: it was changed."))
+            )
         expected = records[index - 1].hash if index else ""
         if record.previous_hash != expected:
-            problems.append(ChainProblem(index, "The record does not follow the previous one."))
+            problems.append(ChainProblem(index, _("The record does not follow the previous one.")))
         if index and record.issuer_nif != records[0].issuer_nif:
-            problems.append(ChainProblem(index, "The record is another issuer's."))
+            problems.append(ChainProblem(index, _("The record is another issuer's.")))
         if index and record.generated_at < records[index - 1].generated_at:
-            problems.append(ChainProblem(index, "The record is older than the previous one."))
+            problems.append(ChainProblem(index, _("The record is older than the previous one.")))
     return problems
 
 
 def qr_url(record: Record, *, test: bool = False) -> str:
     """The AEAT's verification address for the invoice `record` registered."""
     if record.kind != RecordKind.REGISTRATION:
-        raise EInvoiceInvalid("A cancellation has no QR code.", field="record")
+        raise EInvoiceInvalid(_("A cancellation has no QR code."), field="record")
     query = urlencode(
         {
             "nif": record.issuer_nif,
