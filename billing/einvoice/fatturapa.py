@@ -5,6 +5,9 @@ own validation, and returns the XML bytes; any failure raises `EInvoiceInvalid` 
 (the document's, or a38's path into the FatturaPA) and nothing is returned. `file_name(document)`
 is the name the exchange (SDI) wants: country + the transmitter's VAT number + "_" + a 5-character
 progressive, here derived from the transmission id so a re-send carries the same name.
+`stamp_duty_for(document)` is the imposta di bollo the invoice owes (2.00 above 77.47 euros
+without VAT); a document whose `stamp_duty` differs is refused (field stamp_duty), so the
+invoicing code sets it from this function when it drafts.
 
 Rounding: a38 quantizes every DecimalField to its decimals (ROUND_HALF_UP) as the value is set.
 ScontoMaggiorazione.Percentuale has 2 decimals, so a 12.345% discount would be sent as 12.35%
@@ -38,6 +41,12 @@ DOCUMENT_TYPES = {Kind.INVOICE: "TD01", Kind.CREDIT_NOTE: "TD04", Kind.DEFERRED:
 DEFAULT_NATURA = {"E": "N4", "K": "N3.2", "G": "N3.1", "O": "N2.2", "Z": "N3.6"}
 UNITS = {"C62": "N.", "HUR": "ore", "KMT": "km", "DAY": "giorni"}
 PROGRESSIVE_CHARS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# Imposta di bollo (DPR 642/1972): 2 euros on an invoice whose amounts without VAT exceed
+# 77.47 euros. Exports and intra-community supplies (N3.1, N3.2) are free of it, and a
+# reverse-charge line (N6.x) bears VAT, only paid by the buyer.
+STAMP_DUTY = Decimal("2.00")
+STAMP_DUTY_THRESHOLD = Decimal("77.47")
+FREE_OF_STAMP_DUTY = ("N3.1", "N3.2", "N6")
 NO_CODE = "0000000"  # the buyer's drawer on the Agenzia's site, or a PEC address
 FOREIGN = "XXXXXXX"  # a buyer outside Italy
 
@@ -75,6 +84,23 @@ def _natura(document: Document, line_category: str, explicit: str) -> str | None
     if line_category == "AE":
         return "N6.9" if document.buyer.country_code == "IT" else "N2.1"
     return DEFAULT_NATURA.get(line_category, "N2.2")
+
+
+def stamp_duty_for(document: Document) -> Decimal:
+    """The stamp duty an Italian invoice owes: 2.00 when its amounts without VAT (other than
+    exports, intra-community supplies and reverse charge) exceed 77.47, else 0."""
+    free_of_vat = sum(
+        (
+            row.taxable_amount
+            for row in document.subtotals
+            if row.category != "S"
+            and not (_natura(document, row.category, row.local_exemption_code) or "").startswith(
+                FREE_OF_STAMP_DUTY
+            )
+        ),
+        Decimal("0.00"),
+    )
+    return STAMP_DUTY if free_of_vat > STAMP_DUTY_THRESHOLD else Decimal("0.00")
 
 
 def _sede(party: Party) -> a38.Sede:
@@ -228,6 +254,14 @@ def _ensure_valid(document: Document) -> None:
             _("FatturaPA is for Italian sellers: the seller's VAT number starts with IT."),
             field="seller.vat_number",
             rule="IT-SELLER",
+        )
+    due = stamp_duty_for(document)
+    if document.stamp_duty != due:
+        raise EInvoiceInvalid(
+            _("The stamp duty of this invoice is %(due)s, not %(stated)s.")
+            % {"due": due, "stated": document.stamp_duty},
+            field="stamp_duty",
+            rule="IT-BOLLO",
         )
 
 

@@ -12,7 +12,7 @@ from lxml import etree
 
 from billing.einvoice.document import Kind
 from billing.einvoice.errors import EInvoiceInvalid
-from billing.einvoice.fatturapa import file_name, progressive, to_fatturapa
+from billing.einvoice.fatturapa import file_name, progressive, stamp_duty_for, to_fatturapa
 from fieldservice.errors import DomainError
 from tests.billing.einvoice.builders import (
     BUYER_DE,
@@ -95,7 +95,9 @@ def test_a_discount_a38_would_round_is_refused_naming_the_line() -> None:
 
 
 def test_reverse_charge_to_an_eu_business() -> None:
-    doc = document([line(1, "2", "80", category="AE", rate="0")], buyer=BUYER_DE)
+    doc = document(
+        [line(1, "2", "80", category="AE", rate="0")], buyer=BUYER_DE, stamp_duty=Decimal("2")
+    )
 
     root = parse(to_fatturapa(doc))
 
@@ -108,6 +110,7 @@ def test_reverse_charge_to_an_eu_business() -> None:
     assert text(root, ".//DatiRiepilogo/Imposta") == ["0.00"]
     assert text(root, ".//DatiRiepilogo/RiferimentoNormativo") == ["Reverse charge"]
     assert text(root, ".//ImportoTotaleDocumento") == ["160.00"]
+    assert text(root, ".//DatiBollo/ImportoBollo") == ["2.00"]  # outside VAT's scope: duty due
     round_trip_is_valid(to_fatturapa(doc))
 
 
@@ -216,3 +219,26 @@ def test_rounding_of_the_summary_is_the_documents_own() -> None:
     root = parse(to_fatturapa(doc))
 
     assert text(root, ".//DatiRiepilogo/Imposta") == ["0.22"]
+
+
+def test_stamp_duty_is_due_on_exempt_amounts_above_77_47() -> None:
+    above = document([line(1, "1", "77.48", category="E", rate="0"), line(2, "1", "500")])
+    at_threshold = document([line(1, "1", "77.47", category="E", rate="0")])
+    export = document([line(1, "1", "500", category="Z", rate="0", local_exemption_code="N3.1")])
+    reverse_charge_eu = document([line(1, "1", "500", category="AE", rate="0")], buyer=BUYER_DE)
+
+    assert stamp_duty_for(above) == Decimal("2.00")
+    assert stamp_duty_for(at_threshold) == Decimal("0.00")
+    assert stamp_duty_for(export) == Decimal("0.00")
+    # a service to an EU business is outside Italy's VAT (N2.1): the duty is due
+    assert stamp_duty_for(reverse_charge_eu) == Decimal("2.00")
+
+
+def test_a_missing_stamp_duty_is_refused() -> None:
+    doc = document([line(1, "1", "150", category="E", rate="0")])
+
+    with pytest.raises(EInvoiceInvalid) as caught:
+        to_fatturapa(doc)
+
+    assert caught.value.field == "stamp_duty"
+    assert caught.value.rule == "IT-BOLLO"
