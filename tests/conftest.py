@@ -6,11 +6,17 @@ import datetime
 
 import pytest
 from django.db import transaction
+from hypothesis import settings as hypothesis_settings
 
 from notifications import services as notifications
 from tests import factories
 from tests.helpers import ROME, World, build_world
 from tests.mailserver import MailServer
+
+# Property tests check what holds, never how fast: no per-example deadline, which a busy
+# machine (two xdist workers on two cores) would turn into failures that say nothing.
+hypothesis_settings.register_profile("fieldservice", deadline=None)
+hypothesis_settings.load_profile("fieldservice")
 
 
 @pytest.fixture
