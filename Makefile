@@ -2,6 +2,10 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
+# pytest-xdist workers for make test: one per core. Each gets its own test database (pytest-django),
+# Redis server, IMAP user and media folder (fieldservice/test_settings.py, bin/with-services);
+# a test file stays on one worker, so a module's shared fixtures are built once.
+PYTEST_WORKERS ?= auto
 
 .PHONY: run test test-inner lint fmt migrate seed bench venv messages clean
 
@@ -48,9 +52,18 @@ test-inner: lint messages
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check_translations
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: venv
+	# The virtualenv and node_modules are each machine's own: a tracked .venv link (to the author's
+	# checkout) once broke CI's clean checkout.
+	@tracked=$$(git ls-files -- .venv node_modules 2>/dev/null | head -5); \
+	if [ -n "$$tracked" ]; then \
+		echo "lint: .venv/ and node_modules/ must not be tracked by git; found:" >&2; \
+		echo "$$tracked" >&2; \
+		echo "untrack them with: git rm -r --cached .venv node_modules" >&2; \
+		exit 1; \
+	fi
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
