@@ -2,9 +2,12 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
-# pytest-xdist workers for make test: one per core. Each gets its own test database (pytest-django),
-# Redis server, IMAP user and media folder (fieldservice/test_settings.py, bin/with-services);
-# a test file stays on one worker, so a module's shared fixtures are built once.
+# pytest-xdist workers for make test: one per core (0: one process). Each gets its own test
+# database (pytest-django), Redis server, IMAP user and media folder (fieldservice/test_settings.py,
+# bin/with-services). xdist's default distribution ("load") hands each worker the tests in
+# pytest-django's order, as one process runs them: the transactional tests, whose flush empties
+# what migrations wrote (the role groups), after the others. --dist loadfile or
+# loadscope would not: they send the biggest files first, transactional tests and all.
 PYTEST_WORKERS ?= auto
 
 .PHONY: run test test-inner lint fmt migrate seed bench venv messages clean
@@ -52,7 +55,7 @@ test-inner: lint messages
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check_translations
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: venv
 	# The virtualenv and node_modules are each machine's own: a tracked .venv link (to the author's
