@@ -2,6 +2,13 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
+# pytest-xdist workers for make test: one per core (0: one process). Each gets its own test
+# database (pytest-django), Redis server, IMAP user and media folder (fieldservice/test_settings.py,
+# bin/with-services). xdist's default distribution ("load") hands each worker the tests in
+# pytest-django's order, as one process runs them: the transactional tests, whose flush empties
+# what migrations wrote (the role groups), after the others. --dist loadfile or
+# loadscope would not: they send the biggest files first, transactional tests and all.
+PYTEST_WORKERS ?= auto
 
 .PHONY: run test test-inner lint fmt migrate seed bench venv messages clean
 
@@ -48,9 +55,18 @@ test-inner: lint messages
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check_translations
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: venv
+	# The virtualenv and node_modules are each machine's own: a tracked .venv link (to the author's
+	# checkout) once broke CI's clean checkout.
+	@tracked=$$(git ls-files -- .venv node_modules 2>/dev/null | head -5); \
+	if [ -n "$$tracked" ]; then \
+		echo "lint: .venv/ and node_modules/ must not be tracked by git; found:" >&2; \
+		echo "$$tracked" >&2; \
+		echo "untrack them with: git rm -r --cached .venv node_modules" >&2; \
+		exit 1; \
+	fi
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports

@@ -146,6 +146,8 @@ def test_a_worker_keeps_its_mail_and_database_connections_from_task_to_task(smtp
 
 
 def _redis(command: list[str]) -> None:
+    """Stop or start this worker's own Redis server (bin/with-services starts one per xdist
+    worker), with the pid and log files bin/with-services gave it."""
     port = os.environ["REDIS_URL"].rsplit(":", 1)[1].split("/")[0]
     folder = os.environ["FIELDSERVICE_SERVICES_DIR"]
     if command == ["stop"]:
@@ -167,9 +169,9 @@ def _redis(command: list[str]) -> None:
                 "--daemonize",
                 "yes",
                 "--pidfile",
-                f"{folder}/redis.pid",
+                f"{folder}/redis-{port}.pid",
                 "--logfile",
-                f"{folder}/redis.log",
+                f"{folder}/redis-{port}.log",
                 "--dir",
                 folder,
             ],

@@ -5,6 +5,7 @@ test-artifacts/schemathesis.txt."""
 
 from __future__ import annotations
 
+import fcntl
 from pathlib import Path
 
 import pytest
@@ -67,12 +68,19 @@ def _fuzz(live_server, role: str, next_monday) -> tuple[int, int, list[str]]:
 
 def _record(role: str, operations: int, cases: int) -> None:
     ARTIFACT.parent.mkdir(exist_ok=True)
-    lines = ARTIFACT.read_text().splitlines() if ARTIFACT.exists() else []
-    lines = [line for line in lines if line.split(":")[0] in ("dispatcher", "customer")]
-    lines = [line for line in lines if not line.startswith(f"{role}:")]
-    lines.append(f"{role}: {cases} cases over {operations} operations")
-    total = sum(int(line.split()[1]) for line in lines)
-    ARTIFACT.write_text("\n".join([*sorted(lines), f"total: {total} cases"]) + "\n")
+    # The two roles may finish at once on two pytest-xdist workers: one rewrite at a time, each
+    # reading what the other wrote.
+    with open(ARTIFACT, "a+") as artifact:
+        fcntl.flock(artifact, fcntl.LOCK_EX)
+        artifact.seek(0)
+        lines = artifact.read().splitlines()
+        lines = [line for line in lines if line.split(":")[0] in ("dispatcher", "customer")]
+        lines = [line for line in lines if not line.startswith(f"{role}:")]
+        lines.append(f"{role}: {cases} cases over {operations} operations")
+        total = sum(int(line.split()[1]) for line in lines)
+        artifact.seek(0)
+        artifact.truncate()
+        artifact.write("\n".join([*sorted(lines), f"total: {total} cases"]) + "\n")
 
 
 @pytest.mark.parametrize("role", ["dispatcher", "customer"])
