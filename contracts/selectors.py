@@ -6,7 +6,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When, Window
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from customers.models import Appliance, Site
@@ -124,3 +125,49 @@ def hour_balance(contract: ServiceContract, on: datetime.date | None = None) -> 
         year_start=year_start,
         year_end=year_end,
     )
+
+
+def with_hours_left(contracts: QuerySet[ServiceContract]) -> QuerySet[ServiceContract]:
+    """Each contract annotated with `minutes_left`: its whole ledger's sum (0 without lines),
+    in the same query."""
+    left = (
+        HourBankEntry.objects.filter(contract=OuterRef("pk"))
+        .order_by()
+        .values("contract")
+        .annotate(s=Sum("minutes"))
+        .values("s")
+    )
+    return contracts.annotate(minutes_left=Coalesce(Subquery(left), 0))
+
+
+def contract_list(
+    user: User, *, search: str = "", on: datetime.date | None = None
+) -> QuerySet[ServiceContract]:
+    """The contracts the user may see, running ones ending soonest first, then those ended
+    (last ended first); `search` matches the number or the customer's name."""
+    on = on or timezone.localdate()
+    found = contracts_for(user)
+    search = search.strip()
+    if search:
+        found = found.filter(Q(number__icontains=search) | Q(customer__name__icontains=search))
+    ended = Case(When(ends_on__lt=on, then=Value(1)), default=Value(0))
+    return with_hours_left(found).annotate(ended=ended).order_by("ended", "ends_on", "pk")
+
+
+@dataclass(frozen=True)
+class LedgerLine:
+    entry: HourBankEntry
+    balance: int  # minutes left after this line
+
+
+def ledger(contract: ServiceContract) -> list[LedgerLine]:
+    """The bank's lines in date order, each with the balance after it (a window sum in SQL)."""
+    entries = (
+        HourBankEntry.objects.filter(contract=contract)
+        .select_related("created_by")
+        .annotate(
+            running=Window(Sum("minutes"), order_by=[F("on").asc(), F("pk").asc()]),
+        )
+        .order_by("on", "pk")
+    )
+    return [LedgerLine(entry=e, balance=e.running) for e in entries]
