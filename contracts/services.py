@@ -7,13 +7,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Max, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fieldservice.errors import DomainError, InvalidInput
 
 from . import events
 from .models import HourBankEntry, ServiceContract
+from .selectors import contract_years
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -203,3 +205,90 @@ def adjust_hours(
             sender=ServiceContract, contract=locked, balance_minutes=after, entry=entry
         )
     return entry
+
+
+def _close_year(contract: ServiceContract, start: datetime.date, end: datetime.date) -> int:
+    """Close one ended contract year of a locked contract: what is left expires, or rolls over
+    into the next year (the last year's always expires); an overdraft, billed at the overage
+    rate already, is closed so the next year starts at zero. Returns the lines written."""
+    kind = HourBankEntry.Kind
+    if HourBankEntry.objects.filter(
+        contract=contract, kind__in=[kind.EXPIRY, kind.ROLL_OVER], on=end
+    ).exists():
+        return 0  # closed before
+    left = (
+        HourBankEntry.objects.filter(contract=contract, on__lte=end).aggregate(s=Sum("minutes"))[
+            "s"
+        ]
+        or 0
+    )
+    if left == 0:
+        return 0
+    years = {"start": start.isoformat(), "end": end.isoformat()}
+    last = end >= contract.ends_on
+    if left > 0 and contract.unused_hours == ServiceContract.UnusedHours.ROLL_OVER and not last:
+        following = end + datetime.timedelta(days=1)
+        note = _("Unused hours of %(start)s to %(end)s rolled over.") % years
+        HourBankEntry.objects.bulk_create(
+            [
+                HourBankEntry(
+                    contract=contract, kind=kind.ROLL_OVER, minutes=-left, on=end, note=note
+                ),
+                HourBankEntry(
+                    contract=contract, kind=kind.ROLL_OVER, minutes=left, on=following, note=note
+                ),
+            ]
+        )
+        return 2
+    if left > 0:
+        note = _("Unused hours of %(start)s to %(end)s expired.") % years
+    else:
+        note = _("Overdraft of %(start)s to %(end)s billed at the overage rate; closed.") % years
+    HourBankEntry.objects.create(
+        contract=contract, kind=kind.EXPIRY, minutes=-left, on=end, note=note
+    )
+    return 1
+
+
+def close_contract_years(*, on: datetime.date | None = None) -> int:
+    """At each ended contract year of every hour bank, expire or roll over what is left, once
+    (safe to run twice, and at once: each contract is locked and a closed year is skipped).
+    Returns the ledger lines written."""
+    on = on or timezone.localdate()
+    written = 0
+    candidates = ServiceContract.objects.filter(hour_bank=True, starts_on__lt=on).values_list(
+        "pk", flat=True
+    )
+    for pk in candidates.iterator():
+        with transaction.atomic():
+            contract = ServiceContract.objects.select_for_update().get(pk=pk)
+            for start, end in contract_years(contract):
+                if end >= on:
+                    break
+                written += _close_year(contract, start, end)
+    return written
+
+
+def send_renewal_reminders(*, on: datetime.date | None = None) -> int:
+    """Remind the customer and the dispatchers `renewal_notice_days` before a contract ends,
+    once (`renewal_reminded_on`, saved with the contract's history). Returns the contracts
+    reminded."""
+    on = on or timezone.localdate()
+    waiting = ServiceContract.objects.filter(renewal_reminded_on__isnull=True, ends_on__gte=on)
+    longest = waiting.aggregate(m=Max("renewal_notice_days"))["m"]
+    if longest is None:
+        return 0
+    reminded = 0
+    due = waiting.filter(ends_on__lte=on + datetime.timedelta(days=longest))
+    for pk in due.values_list("pk", flat=True).iterator():
+        with transaction.atomic():
+            contract = ServiceContract.objects.select_for_update().get(pk=pk)
+            if contract.renewal_reminded_on is not None:
+                continue  # another run reminded it
+            if contract.ends_on - datetime.timedelta(days=contract.renewal_notice_days) > on:
+                continue
+            contract.renewal_reminded_on = on
+            contract.save(update_fields=["renewal_reminded_on"])
+            events.renewal_due.send(sender=ServiceContract, contract=contract, on=on)
+            reminded += 1
+    return reminded
