@@ -70,4 +70,5 @@ urlpatterns = [
     path("desk/mail/", include(mail_urls)),
     path("desk/kb/", include(kb_urls)),
     path("desk/technicians/<int:technician_id>/training/", include(training_urls)),
+    path("desk/contracts/", include("contracts.urls")),
 ]

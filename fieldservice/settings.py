@@ -333,6 +333,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "fieldservice.tasks.purge_idempotency_records",
         "schedule": 3600.0,
     },
+    # Hour banks: each ended contract year's unused hours expire or roll over (once).
+    "close-contract-years": {"task": "contracts.tasks.close_contract_years", "schedule": 3600.0},
+    # Renewal reminders renewal_notice_days before a contract ends (once a contract).
+    "renewal-reminders": {"task": "contracts.tasks.send_renewal_reminders", "schedule": 3600.0},
 }
 CELERY_TASK_ROUTES = {
     "notifications.tasks.*": {"queue": "notifications"},

@@ -40,6 +40,8 @@ class Notification(models.Model):
         PASSWORD_RESET = "password_reset", _("Password reset link")
         TICKET_REPLY = "ticket_reply", _("Reply on a ticket")
         TICKET_RECEIVED = "ticket_received", _("Email received, ticket opened")
+        HOUR_BANK_LOW = "hour_bank_low", _("Prepaid hours running low")
+        RENEWAL_DUE = "renewal_due", _("Contract ending soon")
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     channel = models.CharField(

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
+from contracts import events as contract_events
+from contracts.models import ServiceContract
 from desk import events as desk_events
 from dispatch import events as dispatch_events
 from fieldservice import events as account_events
@@ -167,3 +169,13 @@ def on_public_reply(sender, message, **kwargs) -> None:
 @receiver(desk_events.email_ticket_opened, dispatch_uid="notifications.email_ticket_opened")
 def on_email_ticket_opened(sender, ticket, message, to: str, **kwargs) -> None:
     services.acknowledge_email(ticket=ticket, message=message, to=to)
+
+
+@receiver(contract_events.hour_bank_low, dispatch_uid="notifications.hour_bank_low")
+def on_hour_bank_low(sender, contract: ServiceContract, balance_minutes: int, **kwargs) -> None:
+    services.alert_hour_bank_low(contract=contract, balance_minutes=balance_minutes)
+
+
+@receiver(contract_events.renewal_due, dispatch_uid="notifications.renewal_due")
+def on_renewal_due(sender, contract: ServiceContract, **kwargs) -> None:
+    services.remind_renewal(contract=contract)

@@ -147,6 +147,12 @@ MATRIX = {
     "desk:training": _row(dispatcher=200),
     "desk:training_record": _row(dispatcher=200),
     "desk:training_delete": _row(),
+    # Service contracts at the desk: customer A's contract, dispatchers only; an empty POST
+    # is the form's missing hours (400).
+    "desk:contracts": _row(dispatcher=200),
+    "desk:contract": _row(dispatcher=200),
+    "desk:contract_purchase": _row(dispatcher=400),
+    "desk:contract_adjust": _row(dispatcher=400),
     # The ticket list, its export and saved filters (the dispatcher's own: A's here).
     "desk:tickets": _row(dispatcher=200),
     "desk:ticket_export": _row(dispatcher=200),
@@ -217,6 +223,8 @@ MATRIX = {
     "portal:book": _row(customer=200),
     "portal:code_search": _row(customer=200),
     "portal:ticket": _row(customer=200, customer_b=404),
+    "portal:contracts": _row(customer=200),
+    "portal:contract": _row(customer=200, customer_b=404),
     # A public article, for every customer.
     "portal:article": _row(customer=200),
     # Signed links from A's emails: the token is the credential, so no login and no role.
@@ -259,6 +267,8 @@ POST_ONLY = {
     "tech:record",
     "notifications:manage_feed",
     "portal:resend_confirmation",
+    "desk:contract_purchase",
+    "desk:contract_adjust",
 }
 # Where the URL itself is the key: a signed or secret token for A's object, given to A.
 TOKEN_LINKS = {
@@ -301,6 +311,10 @@ OBJECT_OF = {
     "media:photo",
     "media:signature",
     "portal:ticket",
+    "desk:contract",
+    "desk:contract_purchase",
+    "desk:contract_adjust",
+    "portal:contract",
     *TOKEN_LINKS,
 }
 # The pages staff get besides the health page and those open to every signed-in user: the
@@ -403,6 +417,7 @@ def pages(shared_world, django_db_blocker, tmp_path_factory):
         )
         number = a["ticket"].number
         tech_a = a["technician"].pk
+        contract = factories.ServiceContractFactory(customer=a["customer"], hour_bank=True)
         saved = SavedFilter.objects.create(user=w.users["dispatcher"], name="Mine", query="tier=2")
         user_a = a["user"]
         users = {
@@ -453,6 +468,10 @@ def pages(shared_world, django_db_blocker, tmp_path_factory):
             "media:photo": {"photo_id": photo.pk},
             "media:signature": {"visit_id": done.pk},
             "portal:ticket": {"ticket_id": a["ticket"].pk},
+            "desk:contract": {"contract_id": contract.pk},
+            "desk:contract_purchase": {"contract_id": contract.pk},
+            "desk:contract_adjust": {"contract_id": contract.pk},
+            "portal:contract": {"contract_id": contract.pk},
             "portal:manage": {"token": booking_token(visit)},
             "portal:report": {"token": report_token(done)},
             "portal:confirm_email": {

@@ -13,6 +13,7 @@ from .links import public_url, unsubscribe_token
 from .outbox import (
     acknowledge_email,
     alert_dispatchers_of_hand_back,
+    alert_hour_bank_low,
     alert_tier_of_escalation,
     cancel_reminders,
     confirm_booking,
@@ -20,6 +21,7 @@ from .outbox import (
     email_reply,
     notify_customer,
     notify_technician,
+    remind_renewal,
     resend,
     schedule_reminders,
     send_password_reset,
@@ -31,6 +33,7 @@ from .sweeper import sweep
 __all__ = [
     "acknowledge_email",
     "alert_dispatchers_of_hand_back",
+    "alert_hour_bank_low",
     "alert_tier_of_escalation",
     "cancel_reminders",
     "close_mail_connection",
@@ -44,6 +47,7 @@ __all__ = [
     "notify_technician",
     "open_feed",
     "public_url",
+    "remind_renewal",
     "resend",
     "revoke_feed",
     "schedule_reminders",

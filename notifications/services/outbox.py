@@ -11,6 +11,8 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.utils import timezone, translation
 
+from contracts.hours import hours_text
+from contracts.models import ServiceContract
 from customers.models import Customer
 from technicians.models import Technician
 from tickets.models import Message, Ticket, Visit
@@ -293,6 +295,65 @@ def alert_tier_of_escalation(
         )
         written += 1
     return written
+
+
+def _about_contract(
+    contract: ServiceContract, *, kind: str, customer_url: str, desk_url: str, **values: str
+) -> int:
+    """One message to the contract's customer (on the channels they chose, in their language)
+    and one to every active dispatcher (by email, in their own): the same words, each with the
+    page they look at. Returns the rows written."""
+    customer = contract.customer
+    preference = Preference.objects.filter(customer=customer).first()
+    payload = {"number": contract.number, "name": customer.name, **values}
+    written = 0
+    channels = channels_of(preference, email=customer.email, phone=customer.phone)
+    for channel, address in channels:
+        _write(
+            [(channel, address)],
+            kind=kind,
+            language=customer.language or "en",
+            visit=None,
+            due_at=timezone.now(),
+            payload={**payload, "url": customer_url},
+        )
+        written += 1
+    for _pk, email, language in dispatchers():
+        _write(
+            [(Notification.Channel.EMAIL, email)],
+            kind=kind,
+            language=language,
+            visit=None,
+            due_at=timezone.now(),
+            payload={**payload, "url": desk_url},
+        )
+        written += 1
+    return written
+
+
+def alert_hour_bank_low(*, contract: ServiceContract, balance_minutes: int) -> int:
+    """The contract's bank fell below its threshold: tell the customer and the dispatchers
+    how many hours are left. Returns the rows written."""
+    return _about_contract(
+        contract,
+        kind=Kind.HOUR_BANK_LOW,
+        customer_url=public_url("portal:contracts"),
+        desk_url=public_url("desk:contract", contract.pk),
+        left=hours_text(balance_minutes),
+        threshold=hours_text(contract.low_balance_minutes),
+    )
+
+
+def remind_renewal(*, contract: ServiceContract) -> int:
+    """The contract ends in `renewal_notice_days`: tell the customer and the dispatchers, so
+    it is renewed in time. Returns the rows written."""
+    return _about_contract(
+        contract,
+        kind=Kind.RENEWAL_DUE,
+        customer_url=public_url("portal:contracts"),
+        desk_url=public_url("desk:contract", contract.pk),
+        ends_on=contract.ends_on.isoformat(),
+    )
 
 
 def resend(*, notification: Notification) -> None:

@@ -189,6 +189,9 @@ def test_every_message_about_a_visit_names_what_it_is_for():
         "tech_schedule",
         "ticket_received",
         "ticket_reply",
+        # A contract's, not a visit's: its number names it.
+        "hour_bank_low",
+        "renewal_due",
     }
 
     def says_what(kind, name):
