@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history  # type: ignore[import-untyped]
@@ -463,7 +463,7 @@ def issue_invoice(
         _by(invoice, by).save()
         if invoice.kind == Invoice.Kind.CREDIT_NOTE:
             corrected = Invoice.objects.select_for_update().get(pk=invoice.corrects_id or 0)
-            corrected.credited_total = F("credited_total") + invoice.gross_total
+            corrected.credited_total = corrected.credited_total + invoice.gross_total
             _by(corrected, by).save(update_fields=["credited_total"])
     return invoice
 
