@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from billing import views as billing_views
+
 from . import views
 
 app_name = "portal"
@@ -17,4 +19,7 @@ urlpatterns = [
     path("help/<int:article_id>/", views.article, name="article"),
     path("b/<str:token>/", views.manage, name="manage"),
     path("r/<str:token>/", views.report, name="report"),
+    path("invoices/", billing_views.portal_invoices, name="invoices"),
+    path("invoices/<int:invoice_id>/", billing_views.portal_invoice, name="invoice"),
+    path("invoices/<int:invoice_id>/pdf/", billing_views.portal_invoice_pdf, name="invoice_pdf"),
 ]
