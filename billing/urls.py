@@ -21,5 +21,6 @@ urlpatterns = [
     path("invoices/<int:invoice_id>/issue/", views.issue, name="issue"),
     path("invoices/<int:invoice_id>/payments/", views.record_payment, name="payment"),
     path("invoices/<int:invoice_id>/credit/", views.credit, name="credit"),
+    path("invoices/<int:invoice_id>/email/", views.email, name="email"),
     path("tickets/<int:ticket_id>/draft/", views.draft_for_ticket, name="draft_for_ticket"),
 ]

@@ -225,6 +225,19 @@ def credit(request, invoice_id: int):
 
 
 @dispatcher_required
+@require_POST
+def email(request, invoice_id: int):
+    invoice = get_object_or_404(Invoice, pk=invoice_id)
+    try:
+        services.email_invoice(invoice, by=request.user)
+    except DomainError as err:
+        _refused(request, err)
+    else:
+        messages.success(request, _("The invoice is on its way to the customer."))
+    return redirect("billing:invoice", invoice.pk)
+
+
+@dispatcher_required
 @require_GET
 def invoice_pdf(request, invoice_id: int) -> HttpResponse:
     return documents.pdf_response(_office_invoice(invoice_id))

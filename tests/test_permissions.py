@@ -243,6 +243,7 @@ MATRIX = {
     "billing:issue": _row(dispatcher=302),
     "billing:payment": _row(dispatcher=302),
     "billing:credit": _row(dispatcher=302),
+    "billing:email": _row(dispatcher=302),
     "billing:draft_for_ticket": _row(dispatcher=302),
     "portal:invoices": _row(customer=200),
     "portal:invoice": _row(customer=200, customer_b=404),
@@ -286,6 +287,7 @@ POST_ONLY = {
     "billing:issue",
     "billing:payment",
     "billing:credit",
+    "billing:email",
     "billing:draft_for_ticket",
 }
 # Where the URL itself is the key: a signed or secret token for A's object, given to A.
@@ -337,6 +339,7 @@ OBJECT_OF = {
     "billing:issue",
     "billing:payment",
     "billing:credit",
+    "billing:email",
     "billing:draft_for_ticket",
     "portal:invoice",
     "portal:invoice_pdf",
@@ -466,6 +469,7 @@ def pages(shared_world, django_db_blocker, tmp_path_factory):
             "billing:issue": invoice_a,
             "billing:payment": invoice_a,
             "billing:credit": invoice_a,
+            "billing:email": invoice_a,
             "billing:draft_for_ticket": {"ticket_id": a["ticket"].pk},
             "portal:invoice": invoice_a,
             "portal:invoice_pdf": invoice_a,

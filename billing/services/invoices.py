@@ -22,7 +22,7 @@ from customers.models import Customer
 from fieldservice.errors import InvalidInput, NeedsConfirmation, TransitionNotAllowed
 from tickets.models import Ticket, Visit
 
-from .. import totals
+from .. import events, totals
 from ..models import ChargeLine, Company, CustomerBilling, Invoice, InvoiceLine, Payment, TaxRate
 from . import numbering, taxes
 
@@ -601,6 +601,17 @@ def record_payment(
     invoice.paid_total = invoice.paid_total + amount
     _by(invoice, by).save(update_fields=["paid_total"])
     return payment
+
+
+@transaction.atomic
+def email_invoice(invoice: Invoice, by: User | None) -> None:
+    """Put the issued invoice (its PDF) in the outbox for the customer's email address."""
+    invoice = Invoice.objects.select_related("customer").get(pk=invoice.pk)
+    if invoice.is_draft:
+        raise InvalidInput(_("Issue the invoice before sending it."), field="invoice")
+    if not invoice.customer.email:
+        raise InvalidInput(_("The customer has no email address."), field="email")
+    events.invoice_to_send.send(sender=Invoice, invoice=invoice)
 
 
 def charges_for(lines: Iterable[InvoiceLine]) -> list[int]:

@@ -160,3 +160,31 @@ def test_the_reverse_charge_wording_is_on_the_document(customer_user):
     client.force_login(customer_user)
     page = client.get(reverse("portal:invoice", args=[invoice.pk]))
     assert b'data-testid="reverse-charge">Reverse charge<' in page.content
+
+
+def test_an_issued_invoice_is_emailed_through_the_outbox_with_its_pdf(
+    dispatcher_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    from notifications.models import Notification  # noqa: PLC0415
+
+    invoice = issue_invoice(draft_invoice_for_ticket(completed_work(), by=None), by=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        dispatcher_client.post(reverse("billing:email", args=[invoice.pk]))
+
+    row = Notification.objects.get(kind="invoice")
+    assert row.recipient == invoice.customer.email
+    assert row.status == "sent"
+    (message,) = mailoutbox
+    assert invoice.number in message.subject
+    (_name, content, kind) = message.attachments[0]
+    assert kind == "application/pdf"
+    assert content.startswith(b"%PDF")
+
+
+def test_a_draft_is_not_emailed(dispatcher_client):
+    from notifications.models import Notification  # noqa: PLC0415
+
+    draft = draft_invoice_for_ticket(completed_work(), by=None)
+    page = dispatcher_client.post(reverse("billing:email", args=[draft.pk]), follow=True)
+    assert "Issue the invoice" in " ".join(_messages(page))
+    assert not Notification.objects.exists()
