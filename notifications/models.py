@@ -42,6 +42,7 @@ class Notification(models.Model):
         TICKET_RECEIVED = "ticket_received", _("Email received, ticket opened")
         HOUR_BANK_LOW = "hour_bank_low", _("Prepaid hours running low")
         RENEWAL_DUE = "renewal_due", _("Contract ending soon")
+        INVOICE = "invoice", _("Invoice")
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     channel = models.CharField(

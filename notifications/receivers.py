@@ -8,6 +8,7 @@ from django.conf import settings
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
+from billing import events as billing_events
 from contracts import events as contract_events
 from contracts.models import ServiceContract
 from desk import events as desk_events
@@ -179,3 +180,8 @@ def on_hour_bank_low(sender, contract: ServiceContract, balance_minutes: int, **
 @receiver(contract_events.renewal_due, dispatch_uid="notifications.renewal_due")
 def on_renewal_due(sender, contract: ServiceContract, **kwargs) -> None:
     services.remind_renewal(contract=contract)
+
+
+@receiver(billing_events.invoice_to_send, dispatch_uid="notifications.invoice_to_send")
+def on_invoice_to_send(sender, invoice, **kwargs) -> None:
+    services.email_invoice(invoice=invoice)

@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from billing import views as billing_views
+
 from . import contract_views, views
 
 app_name = "portal"
@@ -19,4 +21,7 @@ urlpatterns = [
     path("r/<str:token>/", views.report, name="report"),
     path("contracts/", contract_views.contracts, name="contracts"),
     path("contracts/<int:contract_id>/", contract_views.contract, name="contract"),
+    path("invoices/", billing_views.portal_invoices, name="invoices"),
+    path("invoices/<int:invoice_id>/", billing_views.portal_invoice, name="invoice"),
+    path("invoices/<int:invoice_id>/pdf/", billing_views.portal_invoice_pdf, name="invoice_pdf"),
 ]

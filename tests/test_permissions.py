@@ -21,6 +21,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from PIL import Image
 
+from billing.models import Invoice
+from billing.services import add_line, issue_invoice
 from catalog.services import save_article
 from desk.models import PendingContact, QuarantinedMail, SavedFilter
 from dispatch.models import PlanRun
@@ -30,6 +32,7 @@ from portal.models import SignUp
 from portal.services import booking_token, confirmation_token, report_token
 from technicians.models import TrainingRecord
 from tests import factories
+from tests.billing.helpers import ensure_rates_and_company
 from tests.helpers import at
 from tickets.services import (
     IncomingFile,
@@ -235,6 +238,24 @@ MATRIX = {
     # Notifications' pages.
     "notifications:manage_feed": _row(technician=302),
     "notifications:preferences": _row(customer=200, technician=200, dispatcher=404, staff=404),
+    # Invoices: the office's pages (A's issued invoice; an empty POST goes back with a message,
+    # and an issued invoice refuses every change), and the customer's own in the portal.
+    "billing:invoices": _row(dispatcher=200),
+    "billing:export": _row(dispatcher=200),
+    "billing:draft_period": _row(dispatcher=302),
+    "billing:invoice": _row(dispatcher=200),
+    "billing:pdf": _row(dispatcher=200),
+    "billing:line_add": _row(dispatcher=302),
+    "billing:line_edit": _row(dispatcher=302),
+    "billing:line_remove": _row(dispatcher=302),
+    "billing:issue": _row(dispatcher=302),
+    "billing:payment": _row(dispatcher=302),
+    "billing:credit": _row(dispatcher=302),
+    "billing:email": _row(dispatcher=302),
+    "billing:draft_for_ticket": _row(dispatcher=302),
+    "portal:invoices": _row(customer=200),
+    "portal:invoice": _row(customer=200, customer_b=404),
+    "portal:invoice_pdf": _row(customer=200, customer_b=404),
 }
 
 POST_ONLY = {
@@ -269,6 +290,15 @@ POST_ONLY = {
     "portal:resend_confirmation",
     "desk:contract_purchase",
     "desk:contract_adjust",
+    "billing:draft_period",
+    "billing:line_add",
+    "billing:line_edit",
+    "billing:line_remove",
+    "billing:issue",
+    "billing:payment",
+    "billing:credit",
+    "billing:email",
+    "billing:draft_for_ticket",
 }
 # Where the URL itself is the key: a signed or secret token for A's object, given to A.
 TOKEN_LINKS = {
@@ -315,6 +345,18 @@ OBJECT_OF = {
     "desk:contract_purchase",
     "desk:contract_adjust",
     "portal:contract",
+    "billing:invoice",
+    "billing:pdf",
+    "billing:line_add",
+    "billing:line_edit",
+    "billing:line_remove",
+    "billing:issue",
+    "billing:payment",
+    "billing:credit",
+    "billing:email",
+    "billing:draft_for_ticket",
+    "portal:invoice",
+    "portal:invoice_pdf",
     *TOKEN_LINKS,
 }
 # The pages staff get besides the health page and those open to every signed-in user: the
@@ -430,7 +472,22 @@ def pages(shared_world, django_db_blocker, tmp_path_factory):
             "staff": staff,
         }
         visit = a["visit"]
+        invoice = _issued_invoice_of(a["customer"])
+        invoice_a = {"invoice_id": invoice.pk}
+        line_a = {"invoice_id": invoice.pk, "line_id": invoice.lines.get().pk}
         kwargs = {
+            "billing:invoice": invoice_a,
+            "billing:pdf": invoice_a,
+            "billing:line_add": invoice_a,
+            "billing:line_edit": line_a,
+            "billing:line_remove": line_a,
+            "billing:issue": invoice_a,
+            "billing:payment": invoice_a,
+            "billing:credit": invoice_a,
+            "billing:email": invoice_a,
+            "billing:draft_for_ticket": {"ticket_id": a["ticket"].pk},
+            "portal:invoice": invoice_a,
+            "portal:invoice_pdf": invoice_a,
             "desk:kb_detail": {"article_id": article.pk},
             "desk:kb_edit": {"article_id": article.pk},
             "desk:ticket_solve_remotely": {"number": a["ticket"].number},
@@ -494,6 +551,14 @@ def pages(shared_world, django_db_blocker, tmp_path_factory):
             },
         }
     return users, kwargs, media
+
+
+def _issued_invoice_of(customer):
+    """An issued invoice of one line for the customer (every change to it is refused)."""
+    company = ensure_rates_and_company("IT")
+    draft = Invoice.objects.create(company=company, customer=customer)
+    add_line(draft, {"description": "Call-out", "quantity": "1", "unit_price": "40.00"}, by=None)
+    return issue_invoice(draft, by=None, late_confirmed=True)
 
 
 def _in_a_thread_sharing_the_connection(call):

@@ -12,6 +12,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.db.models import F
 from django.utils import timezone
 
+from billing import documents
+from billing.models import Invoice
 from dispatch.selectors import estimated_arrival
 from fieldservice import localformat
 from portal.services import report_token
@@ -119,6 +121,15 @@ def _message(notification: Notification) -> EmailMultiAlternatives:
         email.attach(
             reports.filename(visit),
             reports.as_pdf(visit, language=notification.language),
+            "application/pdf",
+        )
+    if notification.kind == Kind.INVOICE:
+        invoice = documents.with_document_data(
+            Invoice.objects.filter(pk=notification.payload["invoice_id"])
+        ).get()
+        email.attach(
+            documents.filename(invoice),
+            documents.as_pdf(invoice, language=notification.language),
             "application/pdf",
         )
     if (

@@ -11,9 +11,11 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.utils import timezone, translation
 
+from billing.models import Invoice
 from contracts.hours import hours_text
 from contracts.models import ServiceContract
 from customers.models import Customer
+from fieldservice.money import Money
 from technicians.models import Technician
 from tickets.models import Message, Ticket, Visit
 
@@ -100,6 +102,31 @@ def send_password_reset(*, user: User, reset_url: str, language: str) -> Notific
         language=language,
         visit=None,
         payload={"name": user.get_full_name() or user.get_username(), "reset_url": reset_url},
+        due_at=timezone.now(),
+    )
+
+
+def email_invoice(*, invoice: Invoice) -> Notification | None:
+    """The issued invoice, its PDF attached when it is sent, by email in the customer's
+    language whatever their preferences: an invoice is no reminder to opt out of."""
+    customer = invoice.customer
+    language = invoice.language or customer.language or "en"
+    with translation.override(language):
+        total = str(Money(invoice.amount_due, invoice.currency))
+        kind_name = str(invoice.get_kind_display())
+    return _write(
+        [(Notification.Channel.EMAIL, customer.email)],
+        kind=Kind.INVOICE,
+        language=language,
+        visit=None,
+        payload={
+            "invoice_id": invoice.pk,
+            "name": customer.name,
+            "number": invoice.number,
+            "document": kind_name,
+            "total": total,
+            "portal_url": public_url("portal:invoice", invoice.pk),
+        },
         due_at=timezone.now(),
     )
 

@@ -192,6 +192,7 @@ def test_every_message_about_a_visit_names_what_it_is_for():
         # A contract's, not a visit's: its number names it.
         "hour_bank_low",
         "renewal_due",
+        "invoice",
     }
 
     def says_what(kind, name):

@@ -15,6 +15,7 @@ from django.db import connection
 
 from demo.company import DEMO_PASSWORD, DemoCompany, MissingRoles
 from demo.contracts import seed_contracts
+from demo.invoices import seed_invoices
 from tickets.models import Ticket
 
 PARALLEL_FROM = 10  # blocks: below this, starting the writer processes costs more than it saves
@@ -59,6 +60,7 @@ class Command(BaseCommand):
             if made % 10 == 0:
                 self.stdout.write(f"  {made} blocks written...")
         seed_contracts()
+        seed_invoices()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {scale} block(s), {made} new, in "

@@ -1,0 +1,95 @@
+"""The back office: companies and VAT rates (with their history), invoices read-only once
+issued (a mistake is corrected by a credit note, made at /billing/)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Company, CustomerBilling, Invoice, InvoiceLine, NumberSeries, Payment, TaxRate
+
+
+@admin.register(Company)
+class CompanyAdmin(SimpleHistoryAdmin):
+    list_display = ("legal_name", "country", "vat_number", "is_default")
+
+
+@admin.register(TaxRate)
+class TaxRateAdmin(SimpleHistoryAdmin):
+    list_display = ("country", "kind", "rate", "legal_reason", "active")
+    list_filter = ("country", "kind", "active")
+
+
+@admin.register(CustomerBilling)
+class CustomerBillingAdmin(SimpleHistoryAdmin):
+    list_display = ("customer", "vat_number", "country")
+    raw_id_fields = ("customer",)
+
+
+class LineInline(admin.TabularInline):
+    model = InvoiceLine
+    extra = 0
+    raw_id_fields = ("charge",)
+
+    def has_add_permission(self, request, obj=None):
+        return obj is None or obj.is_draft
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None or obj.is_draft
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is None or obj.is_draft
+
+
+class PaymentInline(admin.TabularInline):
+    model = Payment
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(SimpleHistoryAdmin):
+    list_display = ("number", "kind", "status", "customer", "issued_on", "gross_total")
+    list_filter = ("status", "kind", "company")
+    search_fields = ("number", "customer__name")
+    raw_id_fields = ("customer", "ticket", "corrects")
+    inlines = (LineInline, PaymentInline)
+    # Numbers, statuses and totals are the services' to set, never typed in.
+    readonly_fields = (
+        "status",
+        "number",
+        "sequence",
+        "year",
+        "issued_on",
+        "net_total",
+        "tax_total",
+        "stamp_duty",
+        "gross_total",
+        "paid_total",
+        "credited_total",
+    )
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not obj.is_draft:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not obj.is_draft:
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+@admin.register(NumberSeries)
+class NumberSeriesAdmin(SimpleHistoryAdmin):
+    list_display = ("company", "kind", "year", "last_number")
+    readonly_fields = ("last_number",)
+
+    def has_delete_permission(self, request, obj=None):
+        return False

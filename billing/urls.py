@@ -1,0 +1,26 @@
+"""The office's invoice pages, under /billing/."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "billing"
+urlpatterns = [
+    path("invoices/", views.invoice_list, name="invoices"),
+    path("invoices/export.csv", views.invoice_export, name="export"),
+    path("invoices/period/", views.draft_for_period, name="draft_period"),
+    path("invoices/<int:invoice_id>/", views.invoice_detail, name="invoice"),
+    path("invoices/<int:invoice_id>/pdf/", views.invoice_pdf, name="pdf"),
+    path("invoices/<int:invoice_id>/lines/", views.line_add, name="line_add"),
+    path("invoices/<int:invoice_id>/lines/<int:line_id>/", views.line_edit, name="line_edit"),
+    path(
+        "invoices/<int:invoice_id>/lines/<int:line_id>/remove/",
+        views.line_remove,
+        name="line_remove",
+    ),
+    path("invoices/<int:invoice_id>/issue/", views.issue, name="issue"),
+    path("invoices/<int:invoice_id>/payments/", views.record_payment, name="payment"),
+    path("invoices/<int:invoice_id>/credit/", views.credit, name="credit"),
+    path("invoices/<int:invoice_id>/email/", views.email, name="email"),
+    path("tickets/<int:ticket_id>/draft/", views.draft_for_ticket, name="draft_for_ticket"),
+]

@@ -1,0 +1,117 @@
+"""The invoice arithmetic: line nets rounded to the cent, EN 16931's breakdown and totals, and
+bad input refused naming the field."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from billing import totals
+from billing.totals import Line
+from fieldservice.errors import InvalidInput
+
+CENT = Decimal("0.01")
+quantities = st.decimals(min_value=0, max_value=10_000, places=3)
+prices = st.decimals(min_value=0, max_value=100_000, places=2)
+discounts = st.decimals(min_value=0, max_value=100, places=2)
+rates = st.sampled_from([Decimal(r) for r in ("22", "10", "4", "21", "20", "9", "0")])
+taxed = st.tuples(st.just("S"), rates)
+untaxed = st.tuples(st.sampled_from(["Z", "E", "AE"]), st.just(Decimal("0")))
+lines = st.builds(
+    lambda q, p, d, tax: Line(q, p, discount_percent=d, category=tax[0], rate=tax[1]),
+    quantities,
+    prices,
+    discounts,
+    st.one_of(taxed, untaxed),
+)
+
+
+def test_a_line_is_quantity_times_price_less_discount_rounded_half_up():
+    line = Line(Decimal("3"), Decimal("0.35"), discount_percent=Decimal("5"))  # 0.9975
+    assert totals.line_net(line) == Decimal("1.00")
+    assert totals.line_net(Line(Decimal("0.125"), Decimal("1.00"))) == Decimal("0.13")
+
+
+def test_the_breakdown_groups_by_category_and_rate():
+    result = totals.compute(
+        [
+            Line(Decimal("1"), Decimal("10.00"), rate=Decimal("22")),
+            Line(Decimal("1"), Decimal("0.05"), rate=Decimal("22")),
+            Line(Decimal("1"), Decimal("100.00"), rate=Decimal("0"), category="E"),
+        ]
+    )
+    assert [(g.category, g.rate, g.taxable, g.tax) for g in result.groups] == [
+        ("S", Decimal("22.00"), Decimal("10.05"), Decimal("2.21")),
+        ("E", Decimal("0.00"), Decimal("100.00"), Decimal("0.00")),
+    ]
+    assert (result.net, result.tax, result.gross) == (
+        Decimal("110.05"),
+        Decimal("2.21"),
+        Decimal("112.26"),
+    )
+
+
+@given(st.lists(lines, max_size=25))
+def test_every_invoice_the_builder_accepts_passes_en16931(items):
+    result = totals.compute(items)
+    # Each line: quantity x price x (1 - discount), to the cent.
+    for line, net in zip(items, result.line_nets, strict=True):
+        exact = line.quantity * line.unit_price * (100 - line.discount_percent) / 100
+        assert abs(net - exact) <= Decimal("0.005")
+        assert net == net.quantize(Decimal("0.01"))
+    # BR-CO-10: the net total is the sum of the line nets.
+    assert result.net == sum(result.line_nets, Decimal(0))
+    # The breakdown's taxable amounts add up to the same.
+    assert sum((g.taxable for g in result.groups), Decimal(0)) == result.net
+    # BR-CO-17: each category's tax is its taxable amount times its rate, rounded.
+    for group in result.groups:
+        assert group.tax == (group.taxable * group.rate / 100).quantize(CENT, ROUND_HALF_UP)
+    # BR-CO-15: the total with VAT is the net total plus the VAT total.
+    assert result.tax == sum((g.tax for g in result.groups), Decimal(0))
+    assert result.gross == result.net + result.tax
+
+
+@given(st.lists(lines, min_size=1, max_size=10))
+def test_totals_equal_the_sum_of_lines_in_any_order(items):
+    forward, backward = totals.compute(items), totals.compute(list(reversed(items)))
+    assert (forward.net, forward.tax, forward.gross) == (
+        backward.net,
+        backward.tax,
+        backward.gross,
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "field"),
+    [
+        (Line(Decimal("-1"), Decimal("10.00")), "quantity"),
+        (Line(Decimal("1"), Decimal("10.001")), "unit_price"),
+        (
+            Line(Decimal("1"), Decimal("10.00"), discount_percent=Decimal("100.01")),
+            "discount_percent",
+        ),
+        (Line(Decimal("1"), Decimal("10.00"), discount_percent=Decimal("-1")), "discount_percent"),
+        (Line(Decimal("1"), Decimal("-10.00")), "unit_price"),
+        (Line(Decimal("1"), Decimal("10"), currency="USD"), "currency"),
+        (Line(1.5, Decimal("10")), "quantity"),  # type: ignore[arg-type]
+        (Line(Decimal("1"), Decimal("10"), category="E", rate=Decimal("22")), "rate"),
+    ],
+)
+def test_bad_input_is_refused_naming_the_field(line, field):
+    with pytest.raises(InvalidInput) as refused:
+        totals.line_net(line)
+    assert refused.value.field == field
+
+
+def test_mixed_currencies_are_never_summed():
+    with pytest.raises(InvalidInput) as refused:
+        totals.compute([Line(Decimal("1"), Decimal("1.00"), currency="BGN")], "EUR")
+    assert refused.value.field == "currency"
+
+
+def test_leva_convert_at_the_fixed_rate():
+    assert totals.bgn_to_eur(Decimal("1.95583")) == Decimal("1.00")
+    assert totals.bgn_to_eur(Decimal("100")) == Decimal("51.13")
