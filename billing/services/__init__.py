@@ -1,0 +1,1 @@
+"""Billing's writes, one module per area: pricing, quotes, charges (time and materials)."""
