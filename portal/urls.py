@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import quotes, views
 
 app_name = "portal"
 urlpatterns = [
@@ -17,4 +17,6 @@ urlpatterns = [
     path("help/<int:article_id>/", views.article, name="article"),
     path("b/<str:token>/", views.manage, name="manage"),
     path("r/<str:token>/", views.report, name="report"),
+    path("quotes/<int:quote_id>/", quotes.quote, name="quote"),
+    path("q/<str:token>/", quotes.quote_link, name="quote_link"),
 ]

@@ -21,6 +21,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from PIL import Image
 
+from billing.services.pricing import save_price_list
+from billing.services.quotes import LineInput, create_quote, quote_token, send_quote
 from catalog.services import save_article
 from desk.models import PendingContact, QuarantinedMail, SavedFilter
 from dispatch.models import PlanRun
@@ -227,6 +229,16 @@ MATRIX = {
     # Notifications' pages.
     "notifications:manage_feed": _row(technician=302),
     "notifications:preferences": _row(customer=200, technician=200, dispatcher=404, staff=404),
+    # Quotes: the office's pages, the customer's own (another's is a 404), the signed link
+    # (whoever holds it), the technician's page for A's visit.
+    "billing:quotes": _row(dispatcher=200),
+    "billing:quote": _row(dispatcher=200),
+    "billing:quote_send": _row(dispatcher=302),
+    "billing:quote_new": _row(dispatcher=302),
+    "billing:claims": _row(dispatcher=200),
+    "portal:quote": _row(customer=200, customer_b=404),
+    "portal:quote_link": _everyone(200),
+    "tech:quote": _row(technician=200, technician_b=404),
 }
 
 POST_ONLY = {
@@ -259,6 +271,8 @@ POST_ONLY = {
     "tech:record",
     "notifications:manage_feed",
     "portal:resend_confirmation",
+    "billing:quote_send",
+    "billing:quote_new",
 }
 # Where the URL itself is the key: a signed or secret token for A's object, given to A.
 TOKEN_LINKS = {
@@ -268,6 +282,7 @@ TOKEN_LINKS = {
     "portal:report",
     "notifications:unsubscribe",
     "notifications:feed",
+    "portal:quote_link",
 }
 # Patterns whose URL names an object: A's, a plan run, or a signed link to one of A's.
 OBJECT_OF = {
@@ -301,6 +316,11 @@ OBJECT_OF = {
     "media:photo",
     "media:signature",
     "portal:ticket",
+    "billing:quote",
+    "billing:quote_send",
+    "billing:quote_new",
+    "portal:quote",
+    "tech:quote",
     *TOKEN_LINKS,
 }
 # The pages staff get besides the health page and those open to every signed-in user: the
@@ -368,6 +388,11 @@ def pages(shared_world, django_db_blocker, tmp_path_factory):
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
         a = w.objs["a"]
         staff = factories.UserFactory(username="staff", is_staff=True)
+        save_price_list(name="Default", currency="EUR", is_default=True, by=None)
+        quote = create_quote(
+            ticket=a["ticket"], by=None, lines=[LineInput(description="Pump", unit_price="85")]
+        )
+        send_quote(quote=quote, by=None)
         done = factories.new_visit(
             a["ticket"],
             window_start=at(w.day, 14),
@@ -453,6 +478,12 @@ def pages(shared_world, django_db_blocker, tmp_path_factory):
             "media:photo": {"photo_id": photo.pk},
             "media:signature": {"visit_id": done.pk},
             "portal:ticket": {"ticket_id": a["ticket"].pk},
+            "billing:quote": {"quote_id": quote.pk},
+            "billing:quote_send": {"quote_id": quote.pk},
+            "billing:quote_new": {"number": number},
+            "portal:quote": {"quote_id": quote.pk},
+            "portal:quote_link": {"token": quote_token(quote)},
+            "tech:quote": {"visit_id": visit.pk},
             "portal:manage": {"token": booking_token(visit)},
             "portal:report": {"token": report_token(done)},
             "portal:confirm_email": {

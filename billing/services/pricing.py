@@ -36,23 +36,23 @@ class NoPrice(DomainError):
     code = "no_price"
 
 
-def clean_amount(value: object, *, currency: str, field: str) -> Decimal:
+def clean_amount(value: object, *, currency: str, field: str, label: str) -> Decimal:
     """A price as a Decimal of at most the currency's decimals, not negative, or a message
-    naming the field."""
+    naming the field (`label` in words, `field` the input's name)."""
     try:
         amount = Decimal(str(value).strip().replace(",", "."))
     except (InvalidOperation, ValueError) as exc:
-        raise InvalidInput(_("%(field)s is not a number.") % {"field": field}, field=field) from exc
+        raise InvalidInput(_("%(field)s is not a number.") % {"field": label}, field=field) from exc
     if not amount.is_finite():
-        raise InvalidInput(_("%(field)s is not a number.") % {"field": field}, field=field)
+        raise InvalidInput(_("%(field)s is not a number.") % {"field": label}, field=field)
     if amount < 0:
-        raise InvalidInput(_("%(field)s cannot be negative.") % {"field": field}, field=field)
+        raise InvalidInput(_("%(field)s cannot be negative.") % {"field": label}, field=field)
     places = get_currency_precision(currency)
     exponent = amount.normalize().as_tuple().exponent
     if isinstance(exponent, int) and -exponent > places:
         raise InvalidInput(
             _("%(field)s has more than %(places)d decimals, which %(currency)s does not allow.")
-            % {"field": field, "places": places, "currency": currency},
+            % {"field": label, "places": places, "currency": currency},
             field=field,
         )
     return amount.quantize(Decimal(1).scaleb(-places))
@@ -112,13 +112,17 @@ def save_price_list(
     fee = (
         None
         if callout_fee in (None, "")
-        else clean_amount(callout_fee, currency=currency, field=_("Call-out fee"))
+        else clean_amount(
+            callout_fee, currency=currency, field="callout_fee", label=_("Call-out fee")
+        )
     )
     trip = None
     if travel != PriceList.Travel.NONE:
         if travel_amount in (None, ""):
             raise InvalidInput(_("Give the travel charge's amount."), field="travel_amount")
-        trip = clean_amount(travel_amount, currency=currency, field=_("Travel charge"))
+        trip = clean_amount(
+            travel_amount, currency=currency, field="travel_amount", label=_("Travel charge")
+        )
     if (
         price_list is not None
         and price_list.currency != currency
@@ -156,7 +160,9 @@ def set_labour_rate(
 ) -> LabourRate:
     if kind not in Ticket.Kind.values:
         raise InvalidInput(_("Unknown kind of job: %(k)s.") % {"k": kind}, field="kind")
-    amount = clean_amount(hourly_rate, currency=price_list.currency, field=_("Hourly rate"))
+    amount = clean_amount(
+        hourly_rate, currency=price_list.currency, field="hourly_rate", label=_("Hourly rate")
+    )
     after = _clean_factor(after_hours_factor, field=_("After-hours factor"))
     weekend = _clean_factor(weekend_factor, field=_("Weekend factor"))
     rate = LabourRate.objects.filter(price_list=price_list, kind=kind).first() or LabourRate(
@@ -174,7 +180,10 @@ def set_part_price(
     *, price_list: PriceList, part: Part, price: object, by: User | None
 ) -> PartPrice:
     amount = clean_amount(
-        price, currency=price_list.currency, field=_("Price of %(p)s") % {"p": part.name}
+        price,
+        currency=price_list.currency,
+        field="price",
+        label=_("Price of %(p)s") % {"p": part.name},
     )
     row = PartPrice.objects.filter(price_list=price_list, part=part).first() or PartPrice(
         price_list=price_list, part=part

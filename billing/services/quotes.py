@@ -82,7 +82,10 @@ def _clean_line(data: LineInput, *, currency: str, n: int) -> QuoteLine:
             _("Line %(n)d: the discount is between 0 and 100%%.") % what, field="discount_percent"
         )
     price = pricing.clean_amount(
-        data.unit_price, currency=currency, field=_("Line %(n)d: unit price") % what
+        data.unit_price,
+        currency=currency,
+        field="unit_price",
+        label=_("Line %(n)d: unit price") % what,
     )
     if price >= 10_000_000_000:
         raise InvalidInput(_("Line %(n)d: the price is too large.") % what, field="unit_price")
