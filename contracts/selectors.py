@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.contrib.auth.models import User
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
 
 from customers.models import Appliance, Site
 from fieldservice import roles
 
-from .models import ServiceContract
+from .models import HourBankEntry, ServiceContract
 
 
 def contracts_for(user: User) -> QuerySet[ServiceContract]:
@@ -51,4 +53,74 @@ def contracts_listing(appliance: Appliance) -> list[ServiceContract]:
         )
         .distinct()
         .order_by("-ends_on", "pk")
+    )
+
+
+def _anniversary(start: datetime.date, years: int) -> datetime.date:
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:  # 29 February in a common year
+        return start.replace(year=start.year + years, day=28)
+
+
+def contract_year(
+    contract: ServiceContract, on: datetime.date
+) -> tuple[datetime.date, datetime.date]:
+    """The contract year holding `on`: from an anniversary of the start to the day before the
+    next one, the last year cut at the contract's end. Before the start, the first year; after
+    the end, the last one."""
+    start = contract.starts_on
+    on = min(max(on, start), contract.ends_on)
+    years = on.year - start.year
+    if _anniversary(start, years) > on:
+        years -= 1
+    year_start = _anniversary(start, years)
+    year_end = min(_anniversary(start, years + 1) - datetime.timedelta(days=1), contract.ends_on)
+    return year_start, year_end
+
+
+def contract_years(contract: ServiceContract) -> list[tuple[datetime.date, datetime.date]]:
+    """Every contract year, first to last."""
+    years = []
+    day = contract.starts_on
+    while day <= contract.ends_on:
+        year = contract_year(contract, day)
+        years.append(year)
+        day = year[1] + datetime.timedelta(days=1)
+    return years
+
+
+@dataclass(frozen=True)
+class HourBalance:
+    """A bank in minutes: bought in the contract year (purchases and hours rolled in), used in
+    it (draws), and left (the whole ledger up to the day; adjustments and expiries count
+    there)."""
+
+    bought: int
+    used: int
+    left: int
+    year_start: datetime.date
+    year_end: datetime.date
+
+
+def hour_balance(contract: ServiceContract, on: datetime.date | None = None) -> HourBalance:
+    """The bank's figures on `on` (today by default), in one query."""
+    on = on or timezone.localdate()
+    year_start, year_end = contract_year(contract, on)
+    in_year = Q(on__gte=year_start, on__lte=min(on, year_end))
+    kind = HourBankEntry.Kind
+    sums = HourBankEntry.objects.filter(contract=contract, on__lte=on).aggregate(
+        bought=Sum(
+            "minutes",
+            filter=in_year & (Q(kind=kind.PURCHASE) | Q(kind=kind.ROLL_OVER, minutes__gt=0)),
+        ),
+        used=Sum("minutes", filter=in_year & Q(kind=kind.DRAW)),
+        left=Sum("minutes"),
+    )
+    return HourBalance(
+        bought=sums["bought"] or 0,
+        used=-(sums["used"] or 0),
+        left=sums["left"] or 0,
+        year_start=year_start,
+        year_end=year_end,
     )
