@@ -17,12 +17,15 @@ import logging
 import math
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from moneyed import Money
 
 from contracts.models import ServiceContract
+from contracts.services import draw_hours
 from fieldservice.errors import DomainError, InvalidInput, TransitionNotAllowed
 from tickets.models import Ticket, Visit
 
@@ -137,6 +140,51 @@ def _labour_line(visit: Visit, price_list: PriceList, minutes: int) -> ChargeLin
     )
 
 
+def _hour_bank_lines(
+    visit: Visit, price_list: PriceList, contract: ServiceContract, minutes: int
+) -> list[ChargeLine]:
+    """Labour drawn from the contract's bank: the covered minutes paid by the contract (the
+    line names the bank's ledger line), the excess billed to the customer, at the contract's
+    overage rate when the draw gives one, else at the list's rate."""
+    ticket = visit.ticket
+    result = draw_hours(
+        contract=contract,
+        minutes=minutes,
+        on=(visit.actual_start or visit.actual_end or timezone.now())
+        .astimezone(ZoneInfo(str(ticket.site.timezone)))
+        .date(),
+        note=_("Visit %(visit)s of %(ticket)s") % {"visit": visit.pk, "ticket": ticket.number},
+    )
+    covered = result.drawn_minutes
+    if result.overage_rate is not None:
+        # With overdraft the ledger line takes all the labour; the part below zero is excess.
+        covered -= result.excess_minutes
+    lines: list[ChargeLine] = []
+    entry = result.entry
+    if covered > 0:
+        line = _labour_line(visit, price_list, covered)
+        line.payer = ChargeLine.Payer.CONTRACT
+        line.discount_percent = Decimal(0)
+        line.hour_entry, entry = entry, None
+        line.payer_reason = _("Drawn from the hours of contract %(c)s") % {"c": contract}
+        lines.append(line)
+    if result.excess_minutes > 0:
+        line = _labour_line(visit, price_list, result.excess_minutes)
+        if result.overage_rate is not None:
+            pricing.set_money(
+                line,
+                "unit_price",
+                result.overage_rate.amount.quantize(CENT, rounding=ROUND_HALF_UP),
+                str(result.overage_rate.currency),
+            )
+        line.payer = ChargeLine.Payer.CUSTOMER
+        line.discount_percent = Decimal(0)
+        line.hour_entry = entry
+        line.payer_reason = _("Beyond the prepaid hours of contract %(c)s") % {"c": contract}
+        lines.append(line)
+    return lines
+
+
 def _quoted_lines(visit: Visit, quote: Quote) -> list[ChargeLine]:
     return [
         _line(
@@ -186,7 +234,10 @@ def _priced_lines(visit: Visit, price_list: PriceList) -> list[ChargeLine]:
         quote.save(update_fields=["billed_visit"])
         return lines + _quoted_lines(visit, quote)
     minutes = labour_minutes(visit)
-    if minutes:
+    contract = ticket.contract
+    if minutes and ticket.coverage == Ticket.Coverage.CONTRACT and contract and contract.hour_bank:
+        lines.extend(_hour_bank_lines(visit, price_list, contract, minutes))
+    elif minutes:
         lines.append(_labour_line(visit, price_list, minutes))
     for used in visit.parts_used.select_related("part"):
         lines.append(

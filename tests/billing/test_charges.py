@@ -12,6 +12,7 @@ from moneyed import Money
 from billing.models import ChargeLine, WarrantyClaim
 from billing.services import charges, pricing
 from contracts.models import ServiceContract
+from contracts.services import purchase_hours
 from fieldservice.errors import InvalidInput
 from tests import factories
 from tests.helpers import assign_today
@@ -150,3 +151,42 @@ def test_a_part_without_any_price_leaves_the_visit_uncharged_naming_it(price_lis
     assert not ChargeLine.objects.filter(visit=visit).exists()
     with pytest.raises(pricing.NoPrice, match="Door seal"):
         charges.build_visit_charges(visit=visit)
+
+
+def _bank_contract(**kwargs):
+    contract = factories.ServiceContractFactory(
+        hour_bank=True, billing_increment_minutes=15, **kwargs
+    )
+    purchase_hours(contract=contract, minutes=60, on=contract.starts_on, note="Prepaid")
+    return contract
+
+
+def test_labour_under_an_hour_bank_is_drawn_and_the_excess_billed(price_list, technician):
+    contract = _bank_contract()
+    appliance = factories.ApplianceFactory(site__customer=contract.customer, contract=contract)
+    visit = complete(factories.open_ticket(appliance=appliance), technician, minutes=80)
+
+    labour = list(ChargeLine.objects.filter(visit=visit, kind="labour").order_by("pk"))
+    # 80 minutes are 90 in started quarter hours: 60 from the bank, 30 beyond it.
+    assert [(line.payer, line.quantity) for line in labour] == [
+        ("contract", Decimal("1.000")),
+        ("customer", Decimal("0.500")),
+    ]
+    assert labour[0].hour_entry.minutes == -60
+    assert labour[1].hour_entry is None
+    assert labour[1].unit_price == Money("60.00", "EUR")
+
+
+def test_an_overdrawn_bank_bills_the_excess_at_the_overage_rate(price_list, technician):
+    contract = _bank_contract(allow_overdraft=True, overage_rate=Money("90.00", "EUR"))
+    appliance = factories.ApplianceFactory(site__customer=contract.customer, contract=contract)
+    visit = complete(factories.open_ticket(appliance=appliance), technician, minutes=80)
+    charges.build_visit_charges(visit=visit)  # again: nothing more is drawn
+
+    labour = list(ChargeLine.objects.filter(visit=visit, kind="labour").order_by("pk"))
+    assert [(line.payer, line.quantity, line.unit_price) for line in labour] == [
+        ("contract", Decimal("1.000"), Money("60.00", "EUR")),
+        ("customer", Decimal("0.500"), Money("90.00", "EUR")),
+    ]
+    assert labour[0].hour_entry.minutes == -90
+    assert contract.hour_entries.count() == 2
