@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from billing.models import Quote
+from billing.models import PriceList, Quote
 from billing.services import pricing, quotes
+from demo.quotes import seed_quotes
 from fieldservice.errors import InvalidInput, TransitionNotAllowed
 from tests import factories
 from tests.helpers import assign_today
@@ -245,3 +246,13 @@ def test_office_pages_list_and_send(
     )
     assert answer.status_code == 302
     assert Quote.objects.count() == 5
+
+
+def test_the_demo_has_a_list_per_country_and_quotes_in_each_state(price_list):
+    for _ in range(5):
+        factories.open_ticket()
+    assert seed_quotes() == 5
+    assert seed_quotes() == 0
+    assert set(Quote.objects.values_list("status", flat=True)) == set(Quote.Status.values)
+    assert set(PriceList.objects.values_list("name", flat=True)) >= {"Italia", "España", "България"}
+    assert PriceList.objects.get(is_default=True).name == "Italia"
