@@ -40,6 +40,7 @@ class Notification(models.Model):
         PASSWORD_RESET = "password_reset", _("Password reset link")
         TICKET_REPLY = "ticket_reply", _("Reply on a ticket")
         TICKET_RECEIVED = "ticket_received", _("Email received, ticket opened")
+        QUOTE_SENT = "quote_sent", _("Quote to decide")
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     channel = models.CharField(

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
+from billing import events as billing_events
 from desk import events as desk_events
 from dispatch import events as dispatch_events
 from fieldservice import events as account_events
@@ -167,3 +168,8 @@ def on_public_reply(sender, message, **kwargs) -> None:
 @receiver(desk_events.email_ticket_opened, dispatch_uid="notifications.email_ticket_opened")
 def on_email_ticket_opened(sender, ticket, message, to: str, **kwargs) -> None:
     services.acknowledge_email(ticket=ticket, message=message, to=to)
+
+
+@receiver(billing_events.quote_sent, dispatch_uid="notifications.quote_sent")
+def on_quote_sent(sender, quote, token: str, **kwargs) -> None:
+    services.send_quote_link(quote=quote, quote_url=services.public_url("portal:quote_link", token))

@@ -23,6 +23,7 @@ from .outbox import (
     resend,
     schedule_reminders,
     send_password_reset,
+    send_quote_link,
 )
 from .preferences import set_preferences, unsubscribe
 from .smtp import close_mail_connection
@@ -48,6 +49,7 @@ __all__ = [
     "revoke_feed",
     "schedule_reminders",
     "send_password_reset",
+    "send_quote_link",
     "set_preferences",
     "sweep",
     "unsubscribe",

@@ -9,9 +9,11 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 
+from billing.models import Quote
 from customers.models import Customer
+from fieldservice.money import Money
 from technicians.models import Technician
 from tickets.models import Message, Ticket, Visit
 
@@ -79,6 +81,32 @@ def confirm_email_address(*, customer: Customer, confirm_url: str) -> Notificati
         language=customer.language or "en",
         visit=None,
         payload={"name": customer.name, "confirm_url": confirm_url},
+        due_at=timezone.now(),
+    )
+
+
+def send_quote_link(*, quote: Quote, quote_url: str) -> Notification | None:
+    """The quote to decide, by email to the customer with the signed link that opens it
+    (the customer asked for it: sent whatever their preferences)."""
+    customer = quote.ticket.customer
+    if not customer.email:
+        return None
+    language = customer.language or "en"
+    with translation.override(language):
+        total = str(Money(quote.total, quote.currency))
+        until = formats.date_format(quote.valid_until, "DATE_FORMAT")
+    return _write(
+        [(Notification.Channel.EMAIL, customer.email)],
+        kind=Kind.QUOTE_SENT,
+        language=language,
+        visit=None,
+        payload={
+            "name": customer.name,
+            "number": quote.number,
+            "total": total,
+            "valid_until": until,
+            "quote_url": quote_url,
+        },
         due_at=timezone.now(),
     )
 

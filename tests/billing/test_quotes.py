@@ -7,6 +7,7 @@ import base64
 import datetime
 import io
 from decimal import Decimal
+from urllib.parse import urlparse
 
 import pytest
 from django.core import signing
@@ -18,6 +19,8 @@ from billing.models import PriceList, Quote
 from billing.services import pricing, quotes
 from demo.quotes import seed_quotes
 from fieldservice.errors import InvalidInput, TransitionNotAllowed
+from notifications.models import Notification
+from notifications.services import deliver
 from tests import factories
 from tests.helpers import assign_today
 from tickets import services as tickets
@@ -256,3 +259,18 @@ def test_the_demo_has_a_list_per_country_and_quotes_in_each_state(price_list):
     assert set(Quote.objects.values_list("status", flat=True)) == set(Quote.Status.values)
     assert set(PriceList.objects.values_list("name", flat=True)) >= {"Italia", "España", "България"}
     assert PriceList.objects.get(is_default=True).name == "Italia"
+
+
+def test_sending_emails_the_signed_link_through_the_outbox(client, customer_ticket, mailoutbox):
+    quote = desk_quote(customer_ticket)
+    quotes.send_quote(quote=quote, by=None)
+
+    row = Notification.objects.get(kind=Notification.Kind.QUOTE_SENT)
+    assert row.recipient == customer_ticket.customer.email
+    assert deliver(notification_id=row.pk)
+    body = mailoutbox[0].body
+    assert quote.number in mailoutbox[0].subject
+    assert "125.28" in body
+    link = row.payload["quote_url"]
+    assert link in body
+    assert client.get(urlparse(link).path).status_code == 200

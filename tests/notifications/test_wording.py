@@ -189,6 +189,7 @@ def test_every_message_about_a_visit_names_what_it_is_for():
         "tech_schedule",
         "ticket_received",
         "ticket_reply",
+        "quote_sent",  # a quote's, named by its number
     }
 
     def says_what(kind, name):
