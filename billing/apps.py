@@ -7,4 +7,6 @@ class BillingConfig(AppConfig):
     verbose_name = _("Billing")
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401, PLC0415 - connects the receivers
+        # The domain-event subscriptions, and the tasks (registered in every process so that
+        # the in-process beat finds them by name).
+        from . import receivers, tasks  # noqa: F401, PLC0415 - imported for their effect

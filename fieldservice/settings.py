@@ -333,6 +333,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "fieldservice.tasks.purge_idempotency_records",
         "schedule": 3600.0,
     },
+    # Quotes past their date become expired (kept); the office's day, so hourly is enough.
+    "expire-quotes": {"task": "billing.tasks.expire_quotes", "schedule": 3600.0},
 }
 CELERY_TASK_ROUTES = {
     "notifications.tasks.*": {"queue": "notifications"},

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from billing import tasks
 from billing.models import PriceList, Quote
 from billing.services import pricing, quotes
 from demo.quotes import seed_quotes
@@ -274,3 +275,28 @@ def test_sending_emails_the_signed_link_through_the_outbox(client, customer_tick
     link = row.payload["quote_url"]
     assert link in body
     assert client.get(urlparse(link).path).status_code == 200
+
+
+def test_beat_expires_quotes_past_their_date(settings, customer_ticket):
+    entry = next(
+        e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"].startswith("billing.")
+    )
+    assert entry["task"] == "billing.tasks.expire_quotes"
+    quote = desk_quote(customer_ticket, valid_until=timezone.localdate())
+    Quote.objects.filter(pk=quote.pk).update(
+        valid_until=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    assert tasks.expire_quotes() == 1
+    assert tasks.expire_quotes() == 0
+
+
+def test_the_desk_ticket_page_drafts_a_quote(dispatcher_client, customer_ticket):
+    page = dispatcher_client.get(reverse("desk:ticket", args=[customer_ticket.number]))
+    assert reverse("billing:quote_new", args=[customer_ticket.number]) in page.content.decode()
+    answer = dispatcher_client.post(
+        reverse("billing:quote_new", args=[customer_ticket.number]),
+        {"description_0": "Drain pump", "quantity_0": "2", "price_0": "35.10"},
+    )
+    quote = Quote.objects.get()
+    assert answer["Location"] == reverse("billing:quote", args=[quote.pk])
+    assert (quote.status, quote.total) == ("draft", Decimal("70.20"))
