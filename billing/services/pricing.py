@@ -58,17 +58,17 @@ def clean_amount(value: object, *, currency: str, field: str, label: str) -> Dec
     return amount.quantize(Decimal(1).scaleb(-places))
 
 
-def _clean_factor(value: object, *, field: str) -> Decimal:
+def _clean_factor(value: object, *, field: str, label: str) -> Decimal:
     try:
         factor = Decimal(str(value))
     except (InvalidOperation, ValueError) as exc:
-        raise InvalidInput(_("%(field)s is not a number.") % {"field": field}, field=field) from exc
+        raise InvalidInput(_("%(field)s is not a number.") % {"field": label}, field=field) from exc
     if not factor.is_finite() or factor < 1 or factor >= 100:
         raise InvalidInput(
-            _("%(field)s must be between 1 and 99.99.") % {"field": field}, field=field
+            _("%(field)s must be between 1 and 99.99.") % {"field": label}, field=field
         )
     if factor != factor.quantize(Decimal("0.01")):
-        raise InvalidInput(_("%(field)s has at most two decimals.") % {"field": field}, field=field)
+        raise InvalidInput(_("%(field)s has at most two decimals.") % {"field": label}, field=field)
     return factor
 
 
@@ -163,8 +163,10 @@ def set_labour_rate(
     amount = clean_amount(
         hourly_rate, currency=price_list.currency, field="hourly_rate", label=_("Hourly rate")
     )
-    after = _clean_factor(after_hours_factor, field=_("After-hours factor"))
-    weekend = _clean_factor(weekend_factor, field=_("Weekend factor"))
+    after = _clean_factor(
+        after_hours_factor, field="after_hours_factor", label=_("After-hours factor")
+    )
+    weekend = _clean_factor(weekend_factor, field="weekend_factor", label=_("Weekend factor"))
     rate = LabourRate.objects.filter(price_list=price_list, kind=kind).first() or LabourRate(
         price_list=price_list, kind=kind
     )

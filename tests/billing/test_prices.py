@@ -121,7 +121,7 @@ def test_after_hours_and_weekend_factors_in_the_sites_time_zone():
 
 def test_factor_below_one_is_refused():
     price_list = _list()
-    with pytest.raises(InvalidInput, match="After-hours factor"):
+    with pytest.raises(InvalidInput, match="After-hours factor") as err:
         pricing.set_labour_rate(
             price_list=price_list,
             kind="repair",
@@ -129,3 +129,4 @@ def test_factor_below_one_is_refused():
             after_hours_factor="0.5",
             by=None,
         )
+    assert err.value.field == "after_hours_factor"
