@@ -1,15 +1,16 @@
-"""Billing's reads: invoices for the office and for a customer, open and overdue ones."""
+"""Billing's reads shared by pages: invoices for the office and for a customer (open and
+overdue ones), quotes as each person may see them, warranty claims."""
 
 from __future__ import annotations
 
 import datetime
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 
 from customers.models import Customer
 
-from .models import Invoice
+from .models import ChargeLine, Invoice, Quote, QuoteLine, WarrantyClaim
 
 
 def invoices() -> QuerySet[Invoice]:
@@ -38,4 +39,29 @@ def customer_invoices(customer: Customer) -> QuerySet[Invoice]:
     """What the customer sees: their issued documents (never drafts)."""
     return Invoice.objects.filter(customer=customer, status=Invoice.Status.ISSUED).order_by(
         "-issued_on", "-pk"
+    )
+
+
+def quotes_for_office() -> QuerySet[Quote]:
+    return Quote.objects.select_related("ticket__customer").prefetch_related(
+        Prefetch("lines", queryset=QuoteLine.objects.order_by("pk"))
+    )
+
+
+def quotes_of(customer: Customer) -> QuerySet[Quote]:
+    """The customer's quotes, drafts left out (the office is still writing them)."""
+    return (
+        Quote.objects.filter(ticket__customer=customer)
+        .exclude(status=Quote.Status.DRAFT)
+        .select_related("ticket")
+        .prefetch_related(Prefetch("lines", queryset=QuoteLine.objects.order_by("pk")))
+    )
+
+
+def open_claims() -> QuerySet[WarrantyClaim]:
+    return WarrantyClaim.objects.prefetch_related(
+        Prefetch(
+            "lines",
+            queryset=ChargeLine.objects.select_related("ticket", "part").order_by("pk"),
+        )
     )

@@ -1,8 +1,8 @@
-"""The office's invoice pages, under /billing/."""
+"""The office's billing pages, under /billing/."""
 
 from django.urls import path
 
-from . import views
+from . import quote_views, views
 
 app_name = "billing"
 urlpatterns = [
@@ -23,4 +23,9 @@ urlpatterns = [
     path("invoices/<int:invoice_id>/credit/", views.credit, name="credit"),
     path("invoices/<int:invoice_id>/email/", views.email, name="email"),
     path("tickets/<int:ticket_id>/draft/", views.draft_for_ticket, name="draft_for_ticket"),
+    path("quotes/", quote_views.quote_list, name="quotes"),
+    path("quotes/<int:quote_id>/", quote_views.quote_detail, name="quote"),
+    path("quotes/<int:quote_id>/send/", quote_views.quote_send, name="quote_send"),
+    path("tickets/<str:number>/quote/", quote_views.quote_new, name="quote_new"),
+    path("claims/", quote_views.claims, name="claims"),
 ]

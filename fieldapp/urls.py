@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import quotes as tech_quotes
 from . import views as tech_views
 
 app_name = "tech"
@@ -17,4 +18,5 @@ urlpatterns = [
     path("visits/<int:visit_id>/record/", tech_views.record, name="record"),
     path("visits/<int:visit_id>/parts/", tech_views.parts, name="parts"),
     path("visits/<int:visit_id>/report/", tech_views.report, name="report"),
+    path("visits/<int:visit_id>/quote/", tech_quotes.quote, name="quote"),
 ]

@@ -337,6 +337,8 @@ CELERY_BEAT_SCHEDULE = {
     "close-contract-years": {"task": "contracts.tasks.close_contract_years", "schedule": 3600.0},
     # Renewal reminders renewal_notice_days before a contract ends (once a contract).
     "renewal-reminders": {"task": "contracts.tasks.send_renewal_reminders", "schedule": 3600.0},
+    # Quotes past their date become expired (kept); the office's day, so hourly is enough.
+    "expire-quotes": {"task": "billing.tasks.expire_quotes", "schedule": 3600.0},
 }
 CELERY_TASK_ROUTES = {
     "notifications.tasks.*": {"queue": "notifications"},

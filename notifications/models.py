@@ -43,6 +43,7 @@ class Notification(models.Model):
         HOUR_BANK_LOW = "hour_bank_low", _("Prepaid hours running low")
         RENEWAL_DUE = "renewal_due", _("Contract ending soon")
         INVOICE = "invoice", _("Invoice")
+        QUOTE_SENT = "quote_sent", _("Quote to decide")
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     channel = models.CharField(

@@ -185,3 +185,8 @@ def on_renewal_due(sender, contract: ServiceContract, **kwargs) -> None:
 @receiver(billing_events.invoice_to_send, dispatch_uid="notifications.invoice_to_send")
 def on_invoice_to_send(sender, invoice, **kwargs) -> None:
     services.email_invoice(invoice=invoice)
+
+
+@receiver(billing_events.quote_sent, dispatch_uid="notifications.quote_sent")
+def on_quote_sent(sender, quote, token: str, **kwargs) -> None:
+    services.send_quote_link(quote=quote, quote_url=services.public_url("portal:quote_link", token))

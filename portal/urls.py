@@ -4,7 +4,7 @@ from django.urls import path
 
 from billing import views as billing_views
 
-from . import contract_views, views
+from . import contract_views, quotes, views
 
 app_name = "portal"
 urlpatterns = [
@@ -24,4 +24,6 @@ urlpatterns = [
     path("invoices/", billing_views.portal_invoices, name="invoices"),
     path("invoices/<int:invoice_id>/", billing_views.portal_invoice, name="invoice"),
     path("invoices/<int:invoice_id>/pdf/", billing_views.portal_invoice_pdf, name="invoice_pdf"),
+    path("quotes/<int:quote_id>/", quotes.quote, name="quote"),
+    path("q/<str:token>/", quotes.quote_link, name="quote_link"),
 ]

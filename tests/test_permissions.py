@@ -23,6 +23,8 @@ from PIL import Image
 
 from billing.models import Invoice
 from billing.services import add_line, issue_invoice
+from billing.services.pricing import save_price_list
+from billing.services.quotes import LineInput, create_quote, quote_token, send_quote
 from catalog.services import save_article
 from desk.models import PendingContact, QuarantinedMail, SavedFilter
 from dispatch.models import PlanRun
@@ -256,6 +258,16 @@ MATRIX = {
     "portal:invoices": _row(customer=200),
     "portal:invoice": _row(customer=200, customer_b=404),
     "portal:invoice_pdf": _row(customer=200, customer_b=404),
+    # Quotes: the office's pages, the customer's own (another's is a 404), the signed link
+    # (whoever holds it), the technician's page for A's visit.
+    "billing:quotes": _row(dispatcher=200),
+    "billing:quote": _row(dispatcher=200),
+    "billing:quote_send": _row(dispatcher=302),
+    "billing:quote_new": _row(dispatcher=302),
+    "billing:claims": _row(dispatcher=200),
+    "portal:quote": _row(customer=200, customer_b=404),
+    "portal:quote_link": _everyone(200),
+    "tech:quote": _row(technician=200, technician_b=404),
 }
 
 POST_ONLY = {
@@ -299,6 +311,8 @@ POST_ONLY = {
     "billing:credit",
     "billing:email",
     "billing:draft_for_ticket",
+    "billing:quote_send",
+    "billing:quote_new",
 }
 # Where the URL itself is the key: a signed or secret token for A's object, given to A.
 TOKEN_LINKS = {
@@ -308,6 +322,7 @@ TOKEN_LINKS = {
     "portal:report",
     "notifications:unsubscribe",
     "notifications:feed",
+    "portal:quote_link",
 }
 # Patterns whose URL names an object: A's, a plan run, or a signed link to one of A's.
 OBJECT_OF = {
@@ -357,6 +372,11 @@ OBJECT_OF = {
     "billing:draft_for_ticket",
     "portal:invoice",
     "portal:invoice_pdf",
+    "billing:quote",
+    "billing:quote_send",
+    "billing:quote_new",
+    "portal:quote",
+    "tech:quote",
     *TOKEN_LINKS,
 }
 # The pages staff get besides the health page and those open to every signed-in user: the
@@ -424,6 +444,11 @@ def pages(shared_world, django_db_blocker, tmp_path_factory):
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
         a = w.objs["a"]
         staff = factories.UserFactory(username="staff", is_staff=True)
+        save_price_list(name="Default", currency="EUR", is_default=True, by=None)
+        quote = create_quote(
+            ticket=a["ticket"], by=None, lines=[LineInput(description="Pump", unit_price="85")]
+        )
+        send_quote(quote=quote, by=None)
         done = factories.new_visit(
             a["ticket"],
             window_start=at(w.day, 14),
@@ -529,6 +554,12 @@ def pages(shared_world, django_db_blocker, tmp_path_factory):
             "desk:contract_purchase": {"contract_id": contract.pk},
             "desk:contract_adjust": {"contract_id": contract.pk},
             "portal:contract": {"contract_id": contract.pk},
+            "billing:quote": {"quote_id": quote.pk},
+            "billing:quote_send": {"quote_id": quote.pk},
+            "billing:quote_new": {"number": number},
+            "portal:quote": {"quote_id": quote.pk},
+            "portal:quote_link": {"token": quote_token(quote)},
+            "tech:quote": {"visit_id": visit.pk},
             "portal:manage": {"token": booking_token(visit)},
             "portal:report": {"token": report_token(done)},
             "portal:confirm_email": {

@@ -1,5 +1,8 @@
 from .charges import ChargeLine
+from .claims import LabourCorrection, WarrantyClaim
 from .invoices import CustomerBilling, Invoice, InvoiceLine, NumberSeries, Payment
+from .prices import LabourRate, PartPrice, PriceList
+from .quotes import Quote, QuoteLine
 from .taxes import Company, Country, TaxRate
 
 __all__ = [
@@ -9,7 +12,14 @@ __all__ = [
     "CustomerBilling",
     "Invoice",
     "InvoiceLine",
+    "LabourCorrection",
+    "LabourRate",
     "NumberSeries",
+    "PartPrice",
     "Payment",
+    "PriceList",
+    "Quote",
+    "QuoteLine",
     "TaxRate",
+    "WarrantyClaim",
 ]

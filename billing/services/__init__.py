@@ -1,4 +1,6 @@
-"""Billing's writes: drafting, editing and issuing invoices, credit notes, payments."""
+"""Billing's writes, one module per area: invoices (drafting, issuing, credit notes, payments),
+numbering, taxes, pricing, quotes, charges (time and materials). The invoice services are
+re-exported here."""
 
 from .invoices import (
     add_line,

@@ -26,6 +26,7 @@ from .outbox import (
     resend,
     schedule_reminders,
     send_password_reset,
+    send_quote_link,
 )
 from .preferences import set_preferences, unsubscribe
 from .smtp import close_mail_connection
@@ -54,6 +55,7 @@ __all__ = [
     "revoke_feed",
     "schedule_reminders",
     "send_password_reset",
+    "send_quote_link",
     "set_preferences",
     "sweep",
     "unsubscribe",

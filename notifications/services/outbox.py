@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 
-from billing.models import Invoice
+from billing.models import Invoice, Quote
 from contracts.hours import hours_text
 from contracts.models import ServiceContract
 from customers.models import Customer
@@ -83,6 +83,32 @@ def confirm_email_address(*, customer: Customer, confirm_url: str) -> Notificati
         language=customer.language or "en",
         visit=None,
         payload={"name": customer.name, "confirm_url": confirm_url},
+        due_at=timezone.now(),
+    )
+
+
+def send_quote_link(*, quote: Quote, quote_url: str) -> Notification | None:
+    """The quote to decide, by email to the customer with the signed link that opens it
+    (the customer asked for it: sent whatever their preferences)."""
+    customer = quote.ticket.customer
+    if not customer.email:
+        return None
+    language = customer.language or "en"
+    with translation.override(language):
+        total = str(Money(quote.total, quote.currency))
+        until = formats.date_format(quote.valid_until, "DATE_FORMAT")
+    return _write(
+        [(Notification.Channel.EMAIL, customer.email)],
+        kind=Kind.QUOTE_SENT,
+        language=language,
+        visit=None,
+        payload={
+            "name": customer.name,
+            "number": quote.number,
+            "total": total,
+            "valid_until": until,
+            "quote_url": quote_url,
+        },
         due_at=timezone.now(),
     )
 

@@ -193,6 +193,7 @@ def test_every_message_about_a_visit_names_what_it_is_for():
         "hour_bank_low",
         "renewal_due",
         "invoice",
+        "quote_sent",  # a quote's, named by its number
     }
 
     def says_what(kind, name):

@@ -16,6 +16,7 @@ from django.db import connection
 from demo.company import DEMO_PASSWORD, DemoCompany, MissingRoles
 from demo.contracts import seed_contracts
 from demo.invoices import seed_invoices
+from demo.quotes import seed_quotes
 from tickets.models import Ticket
 
 PARALLEL_FROM = 10  # blocks: below this, starting the writer processes costs more than it saves
@@ -61,6 +62,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {made} blocks written...")
         seed_contracts()
         seed_invoices()
+        seed_quotes()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {scale} block(s), {made} new, in "

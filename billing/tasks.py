@@ -1,0 +1,12 @@
+"""Celery tasks of billing: thin wrappers that call a service; safe to run twice."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from .services import quotes
+
+
+@shared_task
+def expire_quotes() -> int:
+    return quotes.expire_quotes()
