@@ -203,7 +203,7 @@ def price_list_for(*, customer: Customer, contract: ServiceContract | None = Non
         found = PriceList.objects.filter(contracts=contract).order_by("pk").first()
         if found is not None:
             return found
-    found = customer.price_lists.order_by("pk").first()
+    found = PriceList.objects.filter(customers=customer).order_by("pk").first()
     if found is not None:
         return found
     found = PriceList.objects.filter(is_default=True).first()
