@@ -22,6 +22,7 @@ from fieldservice.forms import errors_in_words
 from fieldservice.roles import dispatcher_required
 from technicians.models import Skill, Technician
 from technicians.selectors import courses_valid_on
+from tickets import selectors as ticket_selectors
 from tickets import services as ticket_services
 from tickets.models import Ticket, Visit
 from tickets.selectors import history_lines, tickets_for, visits_for
@@ -31,6 +32,8 @@ from .forms import AssignForm, BoardFilterForm, DayForm, TierForm
 from .suggestions import first_days_someone_can, suggest
 
 OVERRIDABLE = (MissingSkill, MissingCertification, OutsideWorkingHours)
+# Preventive visits listed beside the queue (upcoming in 14 days, overdue), each list at most.
+MAINTENANCE_SHOWN = 50
 
 
 def _board_context(request, day: datetime.date | None = None) -> dict:
@@ -51,7 +54,14 @@ def _board_context(request, day: datetime.date | None = None) -> dict:
             skill=filters.get("skill") or "",
             area=filters.get("area") or "",
             priority=filters.get("priority") or "",
+            day=day,
         ),
+        "maintenance_upcoming": ticket_selectors.maintenance_upcoming(today=timezone.localdate())[
+            :MAINTENANCE_SHOWN
+        ],
+        "maintenance_overdue": ticket_selectors.maintenance_overdue(today=timezone.localdate())[
+            :MAINTENANCE_SHOWN
+        ],
         "hours": hours,
         "hour_width": 100 / len(hours),
         "filters": form,

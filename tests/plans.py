@@ -18,6 +18,7 @@ def a_plan(
     site=None,
     starts_on: datetime.date | None = None,
     ends_on: datetime.date | None = None,
+    name: str = "Boiler service",
     **kwargs,
 ) -> PreventivePlan:
     site = site or SiteFactory()
@@ -30,7 +31,7 @@ def a_plan(
     appliance = ApplianceFactory(site=site, contract=contract)
     plan = PreventivePlan.objects.create(
         contract=contract,
-        name="Boiler service",
+        name=name,
         site=site,
         first_due_on=first_due_on or today + datetime.timedelta(days=20),
         every_months=every_months,

@@ -30,7 +30,6 @@ class Ticket(models.Model):
         WEB = "web", _("Web")
         CHAT = "chat", _("Chat")
         PORTAL = "portal", _("Portal")
-        PLAN = "plan", _("Preventive plan")
 
     class Priority(models.IntegerChoices):
         P1 = 1, _("P1 critical")

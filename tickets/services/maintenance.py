@@ -177,7 +177,7 @@ def _open_occurrence(plan: PreventivePlan, sequence: int, due_on: datetime.date)
             kind=Ticket.Kind.MAINTENANCE,
             appliance=_appliance_for(plan),
             description=description[: texts.DESCRIPTION],
-            channel=Ticket.Channel.PLAN,
+            channel=Ticket.Channel.WEB,  # generated, not called in
             priority=Ticket.Priority.P4,
             plan_contract=plan.contract,
             due_at=occurrence.window(plan.site.timezone)[1],
@@ -209,17 +209,19 @@ def generate(
             return result
         result.chunks += 1
         after = batch[-1].pk
-        for plan in batch:
-            result.plans += 1
-            today = site_today(plan, now)
-            until = today + datetime.timedelta(days=days)
-            for sequence, due_on in dates_to_generate(plan, today=today, until=until):
-                try:
-                    result.created += _open_occurrence(plan, sequence, due_on)
-                except DomainError as err:
-                    result.failed += 1
-                    log.warning("preventive plan %s, due %s: %s", plan.pk, due_on, err)
-                    break
+        # One commit a chunk, not one an occurrence (each is its own savepoint inside it).
+        with transaction.atomic():
+            for plan in batch:
+                result.plans += 1
+                today = site_today(plan, now)
+                until = today + datetime.timedelta(days=days)
+                for sequence, due_on in dates_to_generate(plan, today=today, until=until):
+                    try:
+                        result.created += _open_occurrence(plan, sequence, due_on)
+                    except DomainError as err:
+                        result.failed += 1
+                        log.warning("preventive plan %s, due %s: %s", plan.pk, due_on, err)
+                        break
 
 
 def mark_missed(*, now: datetime.datetime | None = None, chunk: int = CHUNK) -> int:

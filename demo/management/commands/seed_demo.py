@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from demo.company import DEMO_PASSWORD, DemoCompany, MissingRoles
+from demo.maintenance import seed_maintenance
 from tickets.models import Ticket
 
 PARALLEL_FROM = 10  # blocks: below this, starting the writer processes costs more than it saves
@@ -57,6 +58,7 @@ class Command(BaseCommand):
             made += 1
             if made % 10 == 0:
                 self.stdout.write(f"  {made} blocks written...")
+        seed_maintenance()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {scale} block(s), {made} new, in "
