@@ -43,7 +43,12 @@ def _board_context(request, day: datetime.date | None = None) -> dict:
     filters = getattr(form, "cleaned_data", {})
     day = day or filters.get("day") or timezone.localdate()
     hours = range(selectors.BOARD_START_HOUR, selectors.BOARD_END_HOUR)
+    overdue, upcoming = ticket_selectors.maintenance_board(
+        today=timezone.localdate(), limit=MAINTENANCE_SHOWN
+    )
     return {
+        "maintenance_overdue": overdue,
+        "maintenance_upcoming": upcoming,
         "day": day,
         "previous_day": day - datetime.timedelta(days=1),
         "next_day": day + datetime.timedelta(days=1),
@@ -56,12 +61,6 @@ def _board_context(request, day: datetime.date | None = None) -> dict:
             priority=filters.get("priority") or "",
             day=day,
         ),
-        "maintenance_upcoming": ticket_selectors.maintenance_upcoming(today=timezone.localdate())[
-            :MAINTENANCE_SHOWN
-        ],
-        "maintenance_overdue": ticket_selectors.maintenance_overdue(today=timezone.localdate())[
-            :MAINTENANCE_SHOWN
-        ],
         "hours": hours,
         "hour_width": 100 / len(hours),
         "filters": form,

@@ -415,6 +415,21 @@ def maintenance_overdue(*, today: datetime.date) -> QuerySet[MaintenanceOccurren
     )
 
 
+def maintenance_board(
+    *, today: datetime.date, days: int = UPCOMING_MAINTENANCE_DAYS, limit: int = 50
+) -> tuple[list[MaintenanceOccurrence], list[MaintenanceOccurrence]]:
+    """(overdue, upcoming) as maintenance_overdue and maintenance_upcoming list them, at most
+    `limit` of each, in one query (the day board shows both)."""
+    rows = list(
+        (maintenance_overdue(today=today) | maintenance_upcoming(today=today, days=days)).order_by(
+            "latest", "pk"
+        )[: 2 * limit]
+    )
+    overdue = [o for o in rows if o.latest < today][:limit]
+    upcoming = sorted((o for o in rows if o.latest >= today), key=lambda o: (o.due_on, o.pk))
+    return overdue, upcoming[:limit]
+
+
 def maintenance_done_late() -> QuerySet[MaintenanceOccurrence]:
     return _occurrences().filter(status=MaintenanceOccurrence.Status.DONE, done_on__gt=F("latest"))
 
