@@ -193,6 +193,16 @@ class PreventivePlan(models.Model):
     expected_minutes = models.PositiveSmallIntegerField(
         _("expected minutes"), default=60, validators=[MinValueValidator(5)]
     )
+
+    class NextFrom(models.TextChoices):
+        PLAN = "plan", _("The plan's date")
+        ACTUAL = "actual", _("The date the last visit was done")
+
+    # From the plan's dates, visits fall on first_due_on + n * every_months whatever happened
+    # before; from the actual date, the next is due every_months after the last one was done.
+    next_from = models.CharField(
+        _("next visit counted from"), max_length=10, choices=NextFrom.choices, default=NextFrom.PLAN
+    )
     active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()
 

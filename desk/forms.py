@@ -664,6 +664,15 @@ class TicketFilterForm(forms.Form):
         required=False,
         choices=[*_any(_("Any channel")), *Ticket.Channel.choices],
     )
+    maintenance = forms.ChoiceField(
+        label=_("Maintenance"),
+        required=False,
+        choices=[
+            *_any(_("Any ticket")),
+            ("due", _("Maintenance due in 14 days")),
+            ("overdue", _("Maintenance overdue")),
+        ],
+    )
     opened_from = forms.DateField(
         label=_("Opened from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

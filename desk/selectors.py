@@ -12,8 +12,9 @@ from django.utils import timezone
 from customers.models import Customer
 from dispatch.selectors import company_tz
 from technicians.models import Technician
+from tickets import selectors as ticket_selectors
 from tickets import sla
-from tickets.models import Ticket, Visit
+from tickets.models import MaintenanceOccurrence, Ticket, Visit
 from tickets.selectors import search_tickets, tickets_for
 
 from .models import SavedFilter
@@ -49,6 +50,7 @@ class TicketFilters:
     technician: Technician | None = None
     code: str = ""
     channel: str = ""
+    maintenance: str = ""  # MAINTENANCE_DUE or MAINTENANCE_OVERDUE
     opened_from: datetime.date | None = None
     opened_to: datetime.date | None = None
     sort: str = DEFAULT_SORT
@@ -98,6 +100,8 @@ def _narrowed(
             ticket_id=OuterRef("pk"), errorcode__code__iexact=filters.code
         )
         qs = qs.filter(Exists(matched))
+    if filters.maintenance:
+        qs = qs.filter(Exists(_maintenance(filters.maintenance, now).filter(ticket=OuterRef("pk"))))
     if filters.opened_from is not None:
         qs = qs.filter(created_at__gte=_local_midnight(filters.opened_from))
     if filters.opened_to is not None:
@@ -105,6 +109,20 @@ def _narrowed(
             created_at__lt=_local_midnight(filters.opened_to + datetime.timedelta(days=1))
         )
     return qs
+
+
+MAINTENANCE_DUE = "due"
+MAINTENANCE_OVERDUE = "overdue"
+
+
+def _maintenance(which: str, now: datetime.datetime) -> QuerySet[MaintenanceOccurrence]:
+    """Preventive visits due (window open now or within 14 days) or overdue (not done by
+    their latest day, or done after it)."""
+    today = now.astimezone(company_tz()).date()
+    if which == MAINTENANCE_OVERDUE:
+        late = ticket_selectors.maintenance_overdue(today=today)
+        return late | ticket_selectors.maintenance_done_late()
+    return ticket_selectors.maintenance_upcoming(today=today)
 
 
 def _local_midnight(day: datetime.date) -> datetime.datetime:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from fieldservice.errors import NothingToPlace
 from technicians.models import Technician, TimeOff, WorkingHours
 from technicians.selectors import with_qualifications
+from tickets import selectors as ticket_selectors
 from tickets.horizon import MAX_DAYS_AHEAD
 from tickets.models import Ticket, Visit
 
@@ -209,16 +210,23 @@ def technicians_to_choose() -> QuerySet[Technician]:
     )
 
 
-def queue(*, skill: str = "", area: str = "", priority: str = "") -> QuerySet[Visit]:
-    """Visits waiting for a technician, overdue SLA first, then by SLA due time."""
+def queue(
+    *, skill: str = "", area: str = "", priority: str = "", day: datetime.date | None = None
+) -> QuerySet[Visit]:
+    """Visits waiting for a technician, overdue SLA first, then by SLA due time. On a `day`,
+    a preventive visit waits only from the first day of its tolerance on."""
     qs = (
         Visit.objects.filter(
             status=Visit.Status.UNASSIGNED, ticket__status__in=Ticket.OPEN_STATUSES
         )
-        .select_related("ticket__customer", "ticket__site", "ticket__appliance__model")
+        .select_related(
+            "ticket__customer", "ticket__site", "ticket__appliance__model", "maintenance"
+        )
         .prefetch_related("ticket__error_codes", "ticket__required_skills")
         .order_by("ticket__sla_due_at", "pk")
     )
+    if day is not None:
+        qs = qs.filter(ticket_selectors.offered_on(day))
     if skill:
         qs = qs.filter(ticket__required_skills__code=skill)
     if area:

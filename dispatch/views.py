@@ -22,6 +22,7 @@ from fieldservice.forms import errors_in_words
 from fieldservice.roles import dispatcher_required
 from technicians.models import Skill, Technician
 from technicians.selectors import courses_valid_on
+from tickets import selectors as ticket_selectors
 from tickets import services as ticket_services
 from tickets.models import Ticket, Visit
 from tickets.selectors import history_lines, tickets_for, visits_for
@@ -31,6 +32,8 @@ from .forms import AssignForm, BoardFilterForm, DayForm, TierForm
 from .suggestions import first_days_someone_can, suggest
 
 OVERRIDABLE = (MissingSkill, MissingCertification, OutsideWorkingHours)
+# Preventive visits listed beside the queue (upcoming in 14 days, overdue), each list at most.
+MAINTENANCE_SHOWN = 50
 
 
 def _board_context(request, day: datetime.date | None = None) -> dict:
@@ -40,7 +43,12 @@ def _board_context(request, day: datetime.date | None = None) -> dict:
     filters = getattr(form, "cleaned_data", {})
     day = day or filters.get("day") or timezone.localdate()
     hours = range(selectors.BOARD_START_HOUR, selectors.BOARD_END_HOUR)
+    overdue, upcoming = ticket_selectors.maintenance_board(
+        today=timezone.localdate(), limit=MAINTENANCE_SHOWN
+    )
     return {
+        "maintenance_overdue": overdue,
+        "maintenance_upcoming": upcoming,
         "day": day,
         "previous_day": day - datetime.timedelta(days=1),
         "next_day": day + datetime.timedelta(days=1),
@@ -51,6 +59,7 @@ def _board_context(request, day: datetime.date | None = None) -> dict:
             skill=filters.get("skill") or "",
             area=filters.get("area") or "",
             priority=filters.get("priority") or "",
+            day=day,
         ),
         "hours": hours,
         "hour_width": 100 / len(hours),

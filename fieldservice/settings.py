@@ -320,6 +320,9 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # (`make run` reads var/mail/); empty, no mail is fetched.
 INBOUND_MAIL_URL = env.str("INBOUND_MAIL_URL", default="")
 
+# How far ahead preventive plans' visits are generated (days).
+MAINTENANCE_HORIZON_DAYS = env.int("MAINTENANCE_HORIZON_DAYS", default=60)
+
 # The outbox sweeper, every minute in UTC (reminders are rows with a due time, not ETA tasks).
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 60.0},
@@ -327,6 +330,8 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-plan-runs": {"task": "dispatch.planner.tasks.requeue_plan_runs", "schedule": 60.0},
     # Photos no worker finished (the broker was down, a worker died) are handed out again.
     "requeue-photos": {"task": "tickets.tasks.requeue_photos", "schedule": 60.0},
+    # Preventive plans' visits, MAINTENANCE_HORIZON_DAYS ahead (safe to run twice).
+    "generate-maintenance": {"task": "tickets.tasks.generate_maintenance", "schedule": 3600.0},
     # Inbound email (INBOUND_MAIL_URL): new messages become tickets or join their thread.
     "fetch-mail": {"task": "desk.tasks.fetch_mail", "schedule": 60.0},
     "purge-idempotency-records": {

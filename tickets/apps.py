@@ -10,3 +10,6 @@ class TicketsConfig(AppConfig):
         # The photo tasks, registered in every process: services hand them out by name, and
         # in eager mode (tests) an unknown name would go to the memory broker unseen.
         from . import tasks  # noqa: F401, PLC0415 - imported for its effect, in ready()
+
+        # A maintenance visit's occurrence follows the visit (receivers of its events).
+        from .services import maintenance  # noqa: F401, PLC0415 - imported for its effect

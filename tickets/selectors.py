@@ -14,6 +14,7 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -32,7 +33,7 @@ from fieldservice import localformat, roles
 from technicians.models import Skill, Technician
 
 from .coverage import CoverageDecision, decide_coverage
-from .models import Message, MessageAttachment, Ticket, TicketEvent, Visit
+from .models import MaintenanceOccurrence, Message, MessageAttachment, Ticket, TicketEvent, Visit
 from .sla import load_calendar, response_due, sla_due
 from .transitions import REOPENABLE, VISIT_STARTED, ticket_can
 
@@ -377,3 +378,64 @@ def tier_counts() -> dict[int, dict[str, int]]:
     ):
         counts[row["tier"]] = {"open": row["open"], "unheld": row["unheld"]}
     return counts
+
+
+# Preventive maintenance ---------------------------------------------------------------------
+
+UPCOMING_MAINTENANCE_DAYS = 14
+
+
+def _occurrences() -> QuerySet[MaintenanceOccurrence]:
+    return MaintenanceOccurrence.objects.select_related(
+        "plan__contract", "plan__site__customer", "ticket", "visit__technician__user"
+    )
+
+
+def maintenance_upcoming(
+    *, today: datetime.date, days: int = UPCOMING_MAINTENANCE_DAYS
+) -> QuerySet[MaintenanceOccurrence]:
+    """Maintenance still to do whose window is open now or opens within `days`, due first."""
+    return (
+        _occurrences()
+        .filter(
+            status__in=(MaintenanceOccurrence.Status.DUE, MaintenanceOccurrence.Status.SCHEDULED),
+            earliest__lte=today + datetime.timedelta(days=days),
+            latest__gte=today,
+        )
+        .order_by("due_on", "pk")
+    )
+
+
+def maintenance_overdue(*, today: datetime.date) -> QuerySet[MaintenanceOccurrence]:
+    """Maintenance not done by its latest day (missed, its visit still waiting), oldest first."""
+    return (
+        _occurrences()
+        .filter(status__in=MaintenanceOccurrence.OPEN_STATUSES, latest__lt=today)
+        .order_by("latest", "pk")
+    )
+
+
+def maintenance_board(
+    *, today: datetime.date, days: int = UPCOMING_MAINTENANCE_DAYS, limit: int = 50
+) -> tuple[list[MaintenanceOccurrence], list[MaintenanceOccurrence]]:
+    """(overdue, upcoming) as maintenance_overdue and maintenance_upcoming list them, at most
+    `limit` of each, in one query (the day board shows both)."""
+    rows = list(
+        (maintenance_overdue(today=today) | maintenance_upcoming(today=today, days=days)).order_by(
+            "latest", "pk"
+        )[: 2 * limit]
+    )
+    overdue = [o for o in rows if o.latest < today][:limit]
+    upcoming = sorted((o for o in rows if o.latest >= today), key=lambda o: (o.due_on, o.pk))
+    return overdue, upcoming[:limit]
+
+
+def maintenance_done_late() -> QuerySet[MaintenanceOccurrence]:
+    return _occurrences().filter(status=MaintenanceOccurrence.Status.DONE, done_on__gt=F("latest"))
+
+
+def offered_on(day: datetime.date) -> Q:
+    """Visits to offer on `day`: any that is not a preventive one, and a preventive one from
+    the first day of its tolerance on (after the last day it is overdue, and still offered:
+    late is better than never). For Visit querysets."""
+    return Q(maintenance__isnull=True) | Q(maintenance__earliest__lte=day)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from technicians.models import Technician
 from tickets.models import Ticket, Visit
+from tickets.selectors import offered_on
 
 FIXED = (Visit.Status.EN_ROUTE, Visit.Status.ON_SITE)
 ROUND_UP = 5  # minutes: today's plan starts at the next multiple after now
@@ -161,7 +162,8 @@ def _visits_in_scope(day: datetime.date, tech_ids: set[int], area: str = "") -> 
         technician__in=tech_ids,
     )
     dated = Q(status=Visit.Status.UNASSIGNED, window_start__lt=day_end, window_end__gt=day_start)
-    queued = Q(status=Visit.Status.UNASSIGNED, window_start__isnull=True)
+    # A preventive visit has no promised window: it is offered from its tolerance's first day.
+    queued = Q(status=Visit.Status.UNASSIGNED, window_start__isnull=True) & offered_on(day)
     if area:
         # The area's technicians keep all their visits; waiting work is the area's own.
         dated &= _sites_in_area(area)

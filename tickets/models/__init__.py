@@ -3,6 +3,7 @@
 from .calendar import BusinessCalendar, Holiday
 from .conversation import Message, MessageAttachment
 from .job_record import JobEntry, PartUsed, RepairOption, Signature, VisitPhoto
+from .maintenance import MaintenanceOccurrence
 from .tickets import Ticket, TicketEvent
 from .visits import Visit
 
@@ -10,6 +11,7 @@ __all__ = [
     "BusinessCalendar",
     "Holiday",
     "JobEntry",
+    "MaintenanceOccurrence",
     "Message",
     "MessageAttachment",
     "PartUsed",

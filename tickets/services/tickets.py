@@ -9,11 +9,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from contracts.models import ServiceContract
 from customers.models import Appliance, ApplianceModel, Customer, Site
 from fieldservice import texts
 from fieldservice.errors import InvalidInput, StaleVersion, TransitionNotAllowed
 
 from .. import events, locks
+from ..coverage import CoverageDecision
 from ..models import Ticket, TicketEvent, Visit
 from ..selectors import assess_ticket
 from ..sla import load_calendar, response_due, sla_due
@@ -53,9 +55,16 @@ def open_ticket(
     priority: int = Ticket.Priority.P3,
     by: User | None = None,
     client_key: str = "",
+    plan_contract: ServiceContract | None = None,
+    due_at: datetime.datetime | None = None,
 ) -> Ticket:
     """Open a ticket: match its codes, decide coverage and the SLA due time, record it.
-    `client_key` is the opening form's key (see ticket_sent_before)."""
+    `client_key` is the opening form's key (see ticket_sent_before).
+
+    A preventive plan's maintenance ticket gives `plan_contract` (the visit is what the
+    contract pays for, whatever else covers the appliance; a plan of a site may name no
+    appliance) and `due_at`, the end of its tolerance window, as its response and resolution
+    due times."""
     if site.customer_id != customer.pk:
         raise InvalidInput(_("The site does not belong to this customer."), field="site")
     if appliance is not None and appliance.site_id != site.pk:
@@ -70,7 +79,7 @@ def open_ticket(
         raise InvalidInput(
             _("An installation needs the appliance model to install."), field="appliance_model"
         )
-    if kind != Ticket.Kind.INSTALLATION and appliance is None:
+    if kind != Ticket.Kind.INSTALLATION and appliance is None and plan_contract is None:
         raise InvalidInput(_("Choose the appliance that needs service."), field="appliance")
     texts.ensure_length(description, limit=texts.DESCRIPTION, field="description")
     _ensure_codes(codes or [])
@@ -84,6 +93,14 @@ def open_ticket(
         priority=int(priority),
         at=now,
     )
+    coverage = assessment.coverage
+    if plan_contract is not None:
+        coverage = CoverageDecision(
+            Ticket.Coverage.CONTRACT,
+            _("Preventive maintenance under contract %(number)s.")
+            % {"number": plan_contract.number},
+            plan_contract,
+        )
     ticket = Ticket.objects.create(
         customer=customer,
         site=site,
@@ -95,11 +112,11 @@ def open_ticket(
         description=description,
         channel=channel,
         priority=int(priority),
-        coverage=assessment.coverage.coverage,
-        coverage_reason=assessment.coverage.reason,
-        contract=assessment.coverage.contract,
-        sla_due_at=assessment.sla_due_at,
-        response_due_at=assessment.response_due_at,
+        coverage=coverage.coverage,
+        coverage_reason=coverage.reason,
+        contract=coverage.contract,
+        sla_due_at=due_at or assessment.sla_due_at,
+        response_due_at=due_at or assessment.response_due_at,
         created_at=now,
         created_by=by if by is not None and by.is_authenticated else None,
         client_key=client_key or None,

@@ -16,6 +16,7 @@ from django.db import connection
 from demo.company import DEMO_PASSWORD, DemoCompany, MissingRoles
 from demo.contracts import seed_contracts
 from demo.invoices import seed_invoices
+from demo.maintenance import seed_maintenance
 from demo.quotes import seed_quotes
 from tickets.models import Ticket
 
@@ -63,6 +64,7 @@ class Command(BaseCommand):
         seed_contracts()
         seed_invoices()
         seed_quotes()
+        seed_maintenance()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {scale} block(s), {made} new, in "
