@@ -13,7 +13,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from . import totals
+from .einvoice import facturx, fatturapa
+from .einvoice.errors import EInvoiceInvalid
+from .einvoice.transmission import transmission_id
 from .models import Invoice, InvoiceLine
+from .services import einvoices
 from .services.taxes import REVERSE_CHARGE_WORDING
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -152,3 +156,17 @@ def csv_rows(invoices: Iterable[Invoice]) -> Iterator[str]:
                     ]
                 ]
             )
+
+
+def einvoice(invoice: Invoice) -> tuple[str, str, bytes]:
+    """The e-invoice of an issued invoice: (file name, content type, bytes). FatturaPA for an
+    Italian company, Factur-X elsewhere; validated first, so a failing export says which
+    field and produces nothing. The same document gives the same transmission id and file
+    name every time, so sending it again never makes a second one at the receiver."""
+    if invoice.is_draft:
+        raise EInvoiceInvalid(_("Issue the invoice first: a draft has no number."), field="status")
+    document = einvoices.document_for(invoice)
+    if invoice.company.country == "IT":
+        return fatturapa.file_name(document), "application/xml", fatturapa.to_fatturapa(document)
+    name = f"{invoice.number.replace('/', '-')}-{transmission_id(document)[:8]}.pdf"
+    return name, "application/pdf", facturx.to_facturx(document, as_pdf(invoice))

@@ -11,6 +11,7 @@ urlpatterns = [
     path("invoices/period/", views.draft_for_period, name="draft_period"),
     path("invoices/<int:invoice_id>/", views.invoice_detail, name="invoice"),
     path("invoices/<int:invoice_id>/pdf/", views.invoice_pdf, name="pdf"),
+    path("invoices/<int:invoice_id>/e-invoice/", views.invoice_einvoice, name="einvoice"),
     path("invoices/<int:invoice_id>/lines/", views.line_add, name="line_add"),
     path("invoices/<int:invoice_id>/lines/<int:line_id>/", views.line_edit, name="line_edit"),
     path(

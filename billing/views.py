@@ -244,6 +244,22 @@ def invoice_pdf(request, invoice_id: int) -> HttpResponse:
 
 
 @dispatcher_required
+@require_GET
+def invoice_einvoice(request, invoice_id: int) -> HttpResponse:
+    """The issued invoice's e-invoice file, validated first: a failing one goes back to the
+    invoice with the message naming the field, and no file."""
+    invoice = _office_invoice(invoice_id)
+    try:
+        name, content_type, content = documents.einvoice(invoice)
+    except DomainError as refused:
+        _refused(request, refused)
+        return redirect("billing:invoice", invoice.pk)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@dispatcher_required
 @require_POST
 def draft_for_ticket(request, ticket_id: int):
     ticket = get_object_or_404(Ticket, pk=ticket_id)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 from decimal import Decimal
+from typing import Any
 from xml.etree import ElementTree as ET
 
 from a38 import fattura as a38
@@ -265,14 +266,29 @@ def _ensure_valid(document: Document) -> None:
         )
 
 
+def _consumer_without_pec(document: Document, error: Any) -> bool:
+    """a38 asks for a PEC address whenever the recipient code is 0000000; the exchange's own
+    rules ask for none when the buyer is an Italian consumer (no VAT number, no PEC, no code:
+    the invoice waits in their drawer on the Agenzia's site). Only that refusal is set aside."""
+    buyer = document.buyer
+    return (
+        error.qualified_field.endswith(("codice_destinatario", "pec_destinatario"))
+        and not buyer.vat_number
+        and not buyer.pec
+        and not buyer.recipient_code
+        and buyer.country_code == "IT"
+    )
+
+
 def to_fatturapa(document: Document) -> bytes:
     """The FatturaPA XML of `document`, validated by the rules and by a38, or EInvoiceInvalid."""
     _ensure_valid(document)
     invoice = build(document)
     validation = Validation()
     invoice.validate(validation)
-    if validation.errors:
-        error = validation.errors[0]
+    errors = [e for e in validation.errors if not _consumer_without_pec(document, e)]
+    if errors:
+        error = errors[0]
         raise EInvoiceInvalid(
             _("FatturaPA refuses %(field)s: %(reason)s")
             % {"field": error.qualified_field, "reason": error.msg},

@@ -24,7 +24,7 @@ from tickets.models import Ticket, Visit
 
 from .. import events, totals
 from ..models import ChargeLine, Company, CustomerBilling, Invoice, InvoiceLine, Payment, TaxRate
-from . import numbering, taxes
+from . import einvoices, numbering, taxes
 
 IMMEDIATE_DAYS = 12  # Italy: an immediate invoice within 12 days of the work
 DEFERRED_DAY = 15  # Italy: a deferred invoice by the 15th of the month after the work
@@ -452,6 +452,7 @@ def issue_invoice(
         _set_totals(invoice, lines)
         if invoice.kind == Invoice.Kind.CREDIT_NOTE:
             invoice.stamp_duty = Decimal("0.00")
+        einvoices.check_before_numbering(invoice, lines)
         invoice.year = today.year
         invoice.sequence, invoice.number = numbering.next_number(
             invoice.company, invoice.kind, today.year

@@ -242,3 +242,13 @@ def test_a_missing_stamp_duty_is_refused() -> None:
 
     assert caught.value.field == "stamp_duty"
     assert caught.value.rule == "IT-BOLLO"
+
+
+def test_an_italian_consumer_without_pec_or_code_gets_the_drawer_code() -> None:
+    consumer = replace(CONSUMER_IT, pec="", recipient_code="", vat_number="")
+    doc = document([line(1, "1", "50")], buyer=consumer)
+
+    root = parse(to_fatturapa(doc))
+
+    assert text(root, ".//CodiceDestinatario") == ["0000000"]
+    assert text(root, ".//PECDestinatario") == []
