@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime
 
 import pytest
+import time_machine
 from django.db import transaction
+from django.utils import timezone
 from hypothesis import settings as hypothesis_settings
 
 from notifications import services as notifications
 from tests import factories
-from tests.helpers import ROME, World, build_world
+from tests.helpers import ROME, World, at, build_world
 from tests.mailserver import MailServer
 
 # Property tests check what holds, never how fast: no per-example deadline, which a busy
@@ -88,3 +90,17 @@ def smtp(settings):
     yield server, controller
     notifications.close_mail_connection()
     controller.stop()
+
+
+@pytest.fixture
+def working_hours():
+    """Run the test at 10:00 in Rome today (the clock ticks on from there) when the suite runs
+    outside the working day: a test that puts several visits on today needs room for them,
+    and late in the evening (after 22:30, slot 1) there is none left. Same day, so "today"
+    means what it means to the test."""
+    now = timezone.now().astimezone(ROME)
+    if 7 <= now.hour < 18:
+        yield
+        return
+    with time_machine.travel(at(now.date(), 10), tick=True):
+        yield

@@ -8,6 +8,7 @@ from .models import (
     BusinessCalendar,
     Holiday,
     JobEntry,
+    MaintenanceOccurrence,
     Message,
     MessageAttachment,
     PartUsed,
@@ -180,3 +181,16 @@ class MessageAttachmentAdmin(admin.ModelAdmin):
     search_fields = ["name", "=message__ticket__id"]
     raw_id_fields = ["message"]
     readonly_fields = ["file", "name", "size", "content_type"]
+
+
+@admin.register(MaintenanceOccurrence)
+class MaintenanceOccurrenceAdmin(admin.ModelAdmin):
+    """Preventive visits generated from the contracts' plans: the board and the desk show
+    them; here for looking one up (they are made and changed by the plan and its visit)."""
+
+    list_display = ["plan", "due_on", "earliest", "latest", "status", "ticket"]
+    list_filter = ["status"]
+    search_fields = ["plan__contract__number", "plan__name"]
+    list_select_related = ["plan__contract", "ticket"]
+    raw_id_fields = ["plan", "ticket", "visit"]
+    date_hierarchy = "due_on"

@@ -49,6 +49,7 @@ _DEFAULTS = {
     "reset_url": "",
     "what": "",
     "body": "",
+    "document": "-",
 }
 
 

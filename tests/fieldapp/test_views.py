@@ -9,7 +9,8 @@ from tests.helpers import assign_today, tomorrow_at
 from tickets import services
 from tickets.models import Visit
 
-pytestmark = pytest.mark.django_db
+# Several visits today need room for them: at 10:00 when the suite runs in the evening.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("working_hours")]
 
 
 @pytest.fixture
