@@ -7,7 +7,7 @@ import datetime
 import pytest
 import time_machine
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from hypothesis import settings as hypothesis_settings
 
 from notifications import services as notifications
@@ -19,6 +19,16 @@ from tests.mailserver import MailServer
 # machine (two xdist workers on two cores) would turn into failures that say nothing.
 hypothesis_settings.register_profile("fieldservice", deadline=None)
 hypothesis_settings.load_profile("fieldservice")
+
+
+@pytest.fixture(autouse=True)
+def _language_of_the_site():
+    """Each test starts in the site's language: a request in Bulgarian leaves Bulgarian active
+    in the thread (LocaleMiddleware activates, nothing resets), and a later test on the same
+    xdist worker would read its messages in Bulgarian."""
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
