@@ -106,6 +106,7 @@ def build(tickets: int, customers: int, seed: int = 17) -> None:
                 city=(city := rng.choice(CITIES))[0],
                 latitude=city[1] + rng.uniform(-0.05, 0.05),
                 longitude=city[2] + rng.uniform(-0.05, 0.05),
+                placement=Site.Placement.PINNED,
             )
             for n, c in enumerate(people)
         ],
@@ -147,6 +148,7 @@ def build(tickets: int, customers: int, seed: int = 17) -> None:
                 coverage=rng.choice(Ticket.Coverage.values),
                 coverage_reason="Bench",
                 sla_due_at=opened + datetime.timedelta(hours=rng.choice([4, 8, 24, 40])),
+                response_due_at=opened + datetime.timedelta(hours=2),
                 created_at=opened,
                 search_text=search_document(
                     pk=pk,
