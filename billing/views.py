@@ -5,6 +5,7 @@ billing.selectors."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,7 +23,7 @@ from . import documents, selectors, services
 from .forms import CreditNoteForm, InvoiceFilterForm, LineForm, PaymentForm, PeriodForm
 from .models import Invoice, InvoiceLine
 
-PAGE = 200
+PAGE = 50
 
 
 def _filtered(form: InvoiceFilterForm):
@@ -46,14 +47,18 @@ def _filtered(form: InvoiceFilterForm):
 @dispatcher_required
 @require_GET
 def invoice_list(request):
+    """The office's invoices, filtered, PAGE a page (the links to other pages keep the
+    filters)."""
     form = InvoiceFilterForm(request.GET)
-    found = _filtered(form).order_by("status", "-issued_on", "-pk")[:PAGE]
+    found = _filtered(form).order_by("status", "-issued_on", "-pk")
+    page = Paginator(found, PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "billing/invoices.html",
         {
             "form": form,
-            "invoices": found,
+            "invoices": page.object_list,
+            "page": page,
             "period": PeriodForm(),
             "error": errors_in_words(form) if form.errors else "",
             "today": timezone.localdate(),
