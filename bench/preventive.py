@@ -13,6 +13,8 @@ second run, which must make nothing. Run it under bin/with-services:
 Figures (2 shared cores): before the batch opener, 1,000 contracts took 17.0 s at 26.0 queries
 an occurrence, and 10,000 took 807 s; in bulk, 1,000 take 3.8 s (27 queries in all) and
 10,000 take 88.9 s (10,843 occurrences, 261 queries in all: 0.02 an occurrence, 13 a chunk).
+Then without an UPDATE of the occurrences (written last) and with the search text updated 100
+rows a query: 1,000 contracts on the same loaded machine, 23.7 s before and 9.5 s after.
 """
 
 from __future__ import annotations

@@ -171,26 +171,33 @@ def _job(plan: PreventivePlan, occurrence: MaintenanceOccurrence) -> PlannedJob:
     )
 
 
-def _insert_new(
+def _write(made: list[tuple[MaintenanceOccurrence, PlannedJob]]) -> None:
+    """The tickets and visits, then the occurrences that name them: inserts only (an update
+    of hundreds of rows by primary key costs more than all of them)."""
+    visits = open_planned_tickets(jobs=[job for _occurrence, job in made])
+    occurrences = [occurrence for occurrence, _job in made]
+    for occurrence, visit in zip(occurrences, visits, strict=True):
+        occurrence.pk = None
+        occurrence.ticket = visit.ticket
+        occurrence.visit = visit
+    MaintenanceOccurrence.objects.bulk_create(occurrences)
+
+
+def _not_made_yet(
     made: list[tuple[MaintenanceOccurrence, PlannedJob]],
 ) -> list[tuple[MaintenanceOccurrence, PlannedJob]]:
-    """Insert the occurrences, all at once; those another run made first (the unique
-    constraints) are left out, found one by one only when that happens."""
-    try:
-        with transaction.atomic():
-            MaintenanceOccurrence.objects.bulk_create([occurrence for occurrence, _job in made])
-    except IntegrityError:
-        new = []
-        for occurrence, job in made:
-            occurrence.pk = None
-            try:
-                with transaction.atomic():
-                    occurrence.save(force_insert=True)
-            except IntegrityError:
-                continue  # another run made it first
-            new.append((occurrence, job))
-        return new
-    return made
+    """Those of `made` that no occurrence of their plan has the number or the date of."""
+    taken = MaintenanceOccurrence.objects.filter(
+        plan_id__in={occurrence.plan_id for occurrence, _job in made}
+    ).values_list("plan_id", "sequence", "due_on")
+    numbers = {(plan, sequence) for plan, sequence, _due in taken}
+    dates = {(plan, due) for plan, _sequence, due in taken}
+    return [
+        (occurrence, job)
+        for occurrence, job in made
+        if (occurrence.plan_id, occurrence.sequence) not in numbers
+        and (occurrence.plan_id, occurrence.due_on) not in dates
+    ]
 
 
 def _open_occurrences(
@@ -217,13 +224,15 @@ def _open_occurrences(
             log.warning("preventive plan %s, due %s: %s", plan.pk, due_on, err)
             continue
         made.append((occurrence, job))
-    made = _insert_new(made)
-    occurrences = [occurrence for occurrence, _job in made]
-    visits = open_planned_tickets(jobs=[job for _occurrence, job in made])
-    for occurrence, visit in zip(occurrences, visits, strict=True):
-        occurrence.ticket = visit.ticket
-        occurrence.visit = visit
-    MaintenanceOccurrence.objects.bulk_update(occurrences, ["ticket", "visit"])
+    try:
+        with transaction.atomic():
+            _write(made)
+    except IntegrityError:
+        # Another run made some of them first (the unique constraints): the chunk's writes
+        # and its events are undone with the savepoint; write the others once more.
+        made = _not_made_yet(made)
+        with transaction.atomic():
+            _write(made)
     result.created += len(made)
 
 

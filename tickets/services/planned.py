@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 TS = Ticket.Status
+SEARCH_BATCH = 100
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,8 @@ def open_planned_tickets(*, jobs: Sequence[PlannedJob], by: User | None = None) 
             description=ticket.description,
             codes=[],
         )
-    Ticket.objects.bulk_update(tickets, ["search_text"])
+    # In batches: one UPDATE of a CASE over hundreds of keys is slower than several smaller.
+    Ticket.objects.bulk_update(tickets, ["search_text"], batch_size=SEARCH_BATCH)
     needs = Ticket.required_skills.through
     needs.objects.bulk_create(
         [
