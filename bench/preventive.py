@@ -3,12 +3,18 @@
 Builds (bulk inserts) a customer, a site, an appliance, a contract and a preventive plan for
 each of N contracts, in the database named by DATABASE_URL, with first dates spread over the
 next 60 days and intervals of 1 to 12 months. Then times tickets.services.maintenance.generate
-over the default horizon, which opens each occurrence's maintenance ticket and visit through
-the tickets services, and prints the time, the occurrences made, the queries (in all, per
-chunk of plans read, per occurrence made) and the process's peak memory; then times a second
-run, which must make nothing. Run it under bin/with-services:
+over the default horizon, which opens each chunk's maintenance tickets and visits in bulk
+through tickets.services.planned, and prints the time, the occurrences made, the queries (in
+all, per chunk of plans read, per occurrence made) and the process's peak memory; then times a
+second run, which must make nothing. Run it under bin/with-services:
 
     bin/with-services .venv/bin/python bench/preventive.py [--contracts 10000]
+
+Figures (2 shared cores): before the batch opener, 1,000 contracts took 17.0 s at 26.0 queries
+an occurrence, and 10,000 took 807 s; in bulk, 1,000 take 3.8 s (27 queries in all) and
+10,000 take 88.9 s (10,843 occurrences, 261 queries in all: 0.02 an occurrence, 13 a chunk).
+Then without an UPDATE of the occurrences (written last) and with the search text updated 100
+rows a query: 1,000 contracts on the same loaded machine, 23.7 s before and 9.5 s after.
 """
 
 from __future__ import annotations
@@ -130,7 +136,7 @@ def run(label: str) -> maintenance.GenerationResult:
         result = maintenance.generate()
         seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    per_made = f"{counter.n / result.created:.1f}" if result.created else "-"
+    per_made = f"{counter.n / result.created:.2f}" if result.created else "-"
     print(
         f"{label}: {result.plans} plans in {result.chunks} chunks, {result.created} made, "
         f"{result.failed} refused, {seconds:.1f} s "

@@ -57,3 +57,8 @@ class InvoiceFilterForm(forms.Form):
 class PeriodForm(forms.Form):
     start = forms.DateField(label=_("From"))
     end = forms.DateField(label=_("To"))
+
+
+class LabourCorrectionForm(forms.Form):
+    minutes = forms.IntegerField(label=_("Labour minutes"), min_value=0, max_value=24 * 60)
+    reason = forms.CharField(label=_("Reason"), max_length=250)

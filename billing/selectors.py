@@ -1,16 +1,27 @@
 """Billing's reads shared by pages: invoices for the office and for a customer (open and
-overdue ones), quotes as each person may see them, warranty claims."""
+overdue ones), quotes as each person may see them, warranty claims, price lists, a visit's
+labour."""
 
 from __future__ import annotations
 
 import datetime
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet
 from django.utils import timezone
 
 from customers.models import Customer
+from tickets.models import Visit
 
-from .models import ChargeLine, Invoice, Quote, QuoteLine, WarrantyClaim
+from .models import (
+    ChargeLine,
+    Invoice,
+    LabourRate,
+    PartPrice,
+    PriceList,
+    Quote,
+    QuoteLine,
+    WarrantyClaim,
+)
 
 
 def invoices() -> QuerySet[Invoice]:
@@ -65,3 +76,25 @@ def open_claims() -> QuerySet[WarrantyClaim]:
             queryset=ChargeLine.objects.select_related("ticket", "part").order_by("pk"),
         )
     )
+
+
+def price_lists() -> QuerySet[PriceList]:
+    """Every price list with how many labour rates and part prices it sets."""
+    return PriceList.objects.annotate(
+        rate_count=Count("rates", distinct=True), part_count=Count("parts", distinct=True)
+    ).order_by("-is_default", "name")
+
+
+def price_list_prices(price_list: PriceList) -> tuple[list[LabourRate], list[PartPrice]]:
+    """The list's labour rates (by job kind) and part prices (by part name), two queries."""
+    rates = list(price_list.rates.order_by("kind"))
+    parts = list(price_list.parts.select_related("part").order_by("part__name", "pk"))
+    return rates, parts
+
+
+def labour_of(visit_id: int) -> Visit:
+    """A visit with its ticket, technician and labour correction (if any), for the page that
+    corrects its labour minutes."""
+    return Visit.objects.select_related(
+        "ticket__customer", "technician__user", "labour_correction__by"
+    ).get(pk=visit_id)

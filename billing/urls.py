@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import quote_views, views
+from . import labour_views, price_views, quote_views, views
 
 app_name = "billing"
 urlpatterns = [
@@ -29,4 +29,9 @@ urlpatterns = [
     path("quotes/<int:quote_id>/send/", quote_views.quote_send, name="quote_send"),
     path("tickets/<str:number>/quote/", quote_views.quote_new, name="quote_new"),
     path("claims/", quote_views.claims, name="claims"),
+    path("prices/", price_views.price_lists, name="price_lists"),
+    path("prices/<int:price_list_id>/", price_views.price_list, name="price_list"),
+    path("prices/<int:price_list_id>/rates/", price_views.set_rate, name="price_list_rate"),
+    path("prices/<int:price_list_id>/parts/", price_views.set_part, name="price_list_part"),
+    path("visits/<int:visit_id>/labour/", labour_views.labour, name="labour"),
 ]

@@ -1,12 +1,13 @@
-"""Invoice pages: the office's (dispatchers, the back office) under /billing/, and the
-customer's own under /portal/invoices/ (mounted by portal/urls.py). Thin: rules live in
-billing.services, reads in billing.selectors."""
+"""The office's invoice pages (dispatchers, the back office) under /billing/; the customer's
+own are the portal's (portal/invoices.py). Thin: rules live in billing.services, reads in
+billing.selectors."""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,14 +16,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from fieldservice.errors import DomainError, NeedsConfirmation
 from fieldservice.forms import errors_in_words
-from fieldservice.roles import customer_required, dispatcher_required
+from fieldservice.roles import dispatcher_required
 from tickets.models import Ticket
 
 from . import documents, selectors, services
 from .forms import CreditNoteForm, InvoiceFilterForm, LineForm, PaymentForm, PeriodForm
 from .models import Invoice, InvoiceLine
 
-PAGE = 200
+PAGE = 50
 
 
 def _filtered(form: InvoiceFilterForm):
@@ -46,14 +47,18 @@ def _filtered(form: InvoiceFilterForm):
 @dispatcher_required
 @require_GET
 def invoice_list(request):
+    """The office's invoices, filtered, PAGE a page (the links to other pages keep the
+    filters)."""
     form = InvoiceFilterForm(request.GET)
-    found = _filtered(form).order_by("status", "-issued_on", "-pk")[:PAGE]
+    found = _filtered(form).order_by("status", "-issued_on", "-pk")
+    page = Paginator(found, PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "billing/invoices.html",
         {
             "form": form,
-            "invoices": found,
+            "invoices": page.object_list,
+            "page": page,
             "period": PeriodForm(),
             "error": errors_in_words(form) if form.errors else "",
             "today": timezone.localdate(),
@@ -288,50 +293,3 @@ def draft_for_period(request):
     else:
         messages.success(request, _("%(count)s draft invoices made.") % {"count": len(made)})
     return redirect(reverse("billing:invoices") + "?show=draft")
-
-
-# The customer's own, in the portal.
-
-
-def _customer(request):
-    customer = getattr(request.user, "customer", None)
-    if customer is None:
-        raise Http404
-    return customer
-
-
-@customer_required
-@require_GET
-def portal_invoices(request):
-    customer = _customer(request)
-    return render(
-        request,
-        "billing/portal_invoices.html",
-        {"invoices": selectors.customer_invoices(customer), "today": timezone.localdate()},
-    )
-
-
-def _portal_invoice(request, invoice_id: int) -> Invoice:
-    return get_object_or_404(
-        documents.with_document_data(selectors.customer_invoices(_customer(request))),
-        pk=invoice_id,
-    )
-
-
-@customer_required
-@require_GET
-def portal_invoice(request, invoice_id: int):
-    invoice = _portal_invoice(request, invoice_id)
-    return HttpResponse(
-        documents.as_html(
-            invoice,
-            language=request.LANGUAGE_CODE,
-            back_url=reverse("portal:invoices"),
-        )
-    )
-
-
-@customer_required
-@require_GET
-def portal_invoice_pdf(request, invoice_id: int):
-    return documents.pdf_response(_portal_invoice(request, invoice_id))

@@ -13,4 +13,9 @@ urlpatterns = [
     path("visits/<int:visit_id>/suggestions/", views.suggestions, name="suggestions"),
     path("tickets/<int:ticket_id>/", views.panel, name="panel"),
     path("tickets/<int:ticket_id>/tier/", views.change_tier, name="tier"),
+    path(
+        "maintenance/<int:occurrence_id>/skip/",
+        views.skip_maintenance,
+        name="skip_maintenance",
+    ),
 ]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib import messages
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -14,6 +15,7 @@ from fieldservice import localformat
 from fieldservice.errors import (
     BreaksPromisedWindow,
     DomainError,
+    InvalidInput,
     MissingCertification,
     MissingSkill,
     OutsideWorkingHours,
@@ -24,8 +26,9 @@ from technicians.models import Skill, Technician
 from technicians.selectors import courses_valid_on
 from tickets import selectors as ticket_selectors
 from tickets import services as ticket_services
-from tickets.models import Ticket, Visit
+from tickets.models import MaintenanceOccurrence, Ticket, Visit
 from tickets.selectors import history_lines, tickets_for, visits_for
+from tickets.services.maintenance import skip_occurrence
 
 from . import selectors, services
 from .forms import AssignForm, BoardFilterForm, DayForm, TierForm
@@ -228,3 +231,24 @@ def suggestions(request, visit_id: int):
             "later": later,
         },
     )
+
+
+@require_POST
+@dispatcher_required
+def skip_maintenance(request, occurrence_id: int):
+    """Skip a due preventive visit, saying why (its visit is cancelled, the occurrence kept as
+    skipped with the reason); back to the board with what happened."""
+    occurrence = get_object_or_404(MaintenanceOccurrence, pk=occurrence_id)
+    try:
+        skip_occurrence(
+            occurrence=occurrence, reason=request.POST.get("reason", ""), by=request.user
+        )
+    except InvalidInput as err:
+        messages.error(
+            request, _("%(field)s: %(errors)s") % {"field": _("Reason"), "errors": err.message}
+        )
+    except DomainError as err:
+        messages.error(request, err.message)
+    else:
+        messages.success(request, _("The maintenance visit is skipped."))
+    return redirect("dispatch:board")

@@ -2,9 +2,7 @@
 
 from django.urls import path
 
-from billing import views as billing_views
-
-from . import contract_views, quotes, views
+from . import contract_views, invoices, quotes, views
 
 app_name = "portal"
 urlpatterns = [
@@ -21,9 +19,9 @@ urlpatterns = [
     path("r/<str:token>/", views.report, name="report"),
     path("contracts/", contract_views.contracts, name="contracts"),
     path("contracts/<int:contract_id>/", contract_views.contract, name="contract"),
-    path("invoices/", billing_views.portal_invoices, name="invoices"),
-    path("invoices/<int:invoice_id>/", billing_views.portal_invoice, name="invoice"),
-    path("invoices/<int:invoice_id>/pdf/", billing_views.portal_invoice_pdf, name="invoice_pdf"),
+    path("invoices/", invoices.invoices, name="invoices"),
+    path("invoices/<int:invoice_id>/", invoices.invoice, name="invoice"),
+    path("invoices/<int:invoice_id>/pdf/", invoices.invoice_pdf, name="invoice_pdf"),
     path("quotes/<int:quote_id>/", quotes.quote, name="quote"),
     path("q/<str:token>/", quotes.quote_link, name="quote_link"),
 ]

@@ -36,6 +36,7 @@ from technicians.models import TrainingRecord
 from tests import factories
 from tests.billing.helpers import ensure_rates_and_company
 from tests.helpers import at
+from tests.plans import a_plan
 from tickets.services import (
     IncomingFile,
     add_photo,
@@ -44,6 +45,7 @@ from tickets.services import (
     sign_visit,
     transition_visit,
 )
+from tickets.services.maintenance import generate
 from tickets.services.photos import process_photo
 
 ROLES = (
@@ -267,6 +269,15 @@ MATRIX = {
     "billing:quote_send": _row(dispatcher=302),
     "billing:quote_new": _row(dispatcher=302),
     "billing:claims": _row(dispatcher=200),
+    # Price lists and a visit's labour time: the office's (an empty POST is refused, named in a
+    # message, and goes back).
+    "billing:price_lists": _row(dispatcher=200),
+    "billing:price_list": _row(dispatcher=200),
+    "billing:price_list_rate": _row(dispatcher=302),
+    "billing:price_list_part": _row(dispatcher=302),
+    "billing:labour": _row(dispatcher=200),
+    # Skipping a preventive visit from the board: an empty POST (no reason) is refused.
+    "dispatch:skip_maintenance": _row(dispatcher=302),
     "portal:quote": _row(customer=200, customer_b=404),
     "portal:quote_link": _everyone(200),
     "tech:quote": _row(technician=200, technician_b=404),
@@ -315,6 +326,9 @@ POST_ONLY = {
     "billing:draft_for_ticket",
     "billing:quote_send",
     "billing:quote_new",
+    "billing:price_list_rate",
+    "billing:price_list_part",
+    "dispatch:skip_maintenance",
 }
 # Where the URL itself is the key: a signed or secret token for A's object, given to A.
 TOKEN_LINKS = {
@@ -380,6 +394,7 @@ OBJECT_OF = {
     "billing:quote_new",
     "portal:quote",
     "tech:quote",
+    "billing:labour",
     *TOKEN_LINKS,
 }
 # The pages staff get besides the health page and those open to every signed-in user: the
@@ -447,7 +462,10 @@ def pages(shared_world, django_db_blocker, tmp_path_factory):
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
         a = w.objs["a"]
         staff = factories.UserFactory(username="staff", is_staff=True)
-        save_price_list(name="Default", currency="EUR", is_default=True, by=None)
+        prices = save_price_list(name="Default", currency="EUR", is_default=True, by=None)
+        plan = a_plan()
+        generate(plan_ids=[plan.pk])
+        due = plan.occurrences.get()
         quote = create_quote(
             ticket=a["ticket"], by=None, lines=[LineInput(description="Pump", unit_price="85")]
         )
@@ -517,6 +535,11 @@ def pages(shared_world, django_db_blocker, tmp_path_factory):
             "billing:draft_for_ticket": {"ticket_id": a["ticket"].pk},
             "portal:invoice": invoice_a,
             "portal:invoice_pdf": invoice_a,
+            "billing:price_list": {"price_list_id": prices.pk},
+            "billing:price_list_rate": {"price_list_id": prices.pk},
+            "billing:price_list_part": {"price_list_id": prices.pk},
+            "billing:labour": {"visit_id": done.pk},
+            "dispatch:skip_maintenance": {"occurrence_id": due.pk},
             "desk:kb_detail": {"article_id": article.pk},
             "desk:kb_edit": {"article_id": article.pk},
             "desk:ticket_solve_remotely": {"number": a["ticket"].number},

@@ -3,7 +3,7 @@ decided, with who, when and how. Declined and expired quotes are kept."""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -11,17 +11,28 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 
+from billing.totals import Line, line_net
+
 from .charges import ChargeLine
 from .prices import CURRENCY_CHOICES
 
 CENT = Decimal("0.01")
 
 
-def line_amount(quantity: Decimal, unit_price: Decimal, discount_percent: Decimal) -> Decimal:
-    """A line's amount: quantity times unit price less the discount, rounded to the cent
-    (half up), so the total is the sum of the amounts shown."""
-    gross = quantity * unit_price * (Decimal(100) - discount_percent) / Decimal(100)
-    return gross.quantize(CENT, rounding=ROUND_HALF_UP)
+def line_amount(
+    quantity: Decimal, unit_price: Decimal, discount_percent: Decimal, currency: str = "EUR"
+) -> Decimal:
+    """A line's amount as an invoice line's net (billing.totals.line_net: quantity times unit
+    price less the discount, rounded half up to the currency's cents), so a quote's total is the
+    sum of the amounts shown and matches the invoice its lines become."""
+    return line_net(
+        Line(
+            quantity=quantity,
+            unit_price=unit_price,
+            currency=currency,
+            discount_percent=discount_percent,
+        )
+    )
 
 
 class Quote(models.Model):
@@ -150,4 +161,9 @@ class QuoteLine(models.Model):
 
     @property
     def amount(self) -> Decimal:
-        return line_amount(self.quantity, self.unit_price.amount, self.discount_percent)
+        return line_amount(
+            self.quantity,
+            self.unit_price.amount,
+            self.discount_percent,
+            str(self.unit_price.currency),
+        )

@@ -6,10 +6,12 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+from djmoney.money import Money
 from hypothesis import given
 from hypothesis import strategies as st
 
 from billing import totals
+from billing.models import QuoteLine
 from billing.totals import Line
 from fieldservice.errors import InvalidInput
 
@@ -115,3 +117,10 @@ def test_mixed_currencies_are_never_summed():
 def test_leva_convert_at_the_fixed_rate():
     assert totals.bgn_to_eur(Decimal("1.95583")) == Decimal("1.00")
     assert totals.bgn_to_eur(Decimal("100")) == Decimal("51.13")
+
+
+@given(quantities, prices, discounts)
+def test_a_quote_line_amounts_to_the_invoice_line_net(quantity, price, discount):
+    # A quote's lines become invoice lines: both round through billing.totals.line_net.
+    line = QuoteLine(quantity=quantity, unit_price=Money(price, "EUR"), discount_percent=discount)
+    assert line.amount == totals.line_net(Line(quantity, price, discount_percent=discount))

@@ -10,17 +10,17 @@ import zoneinfo
 
 import pytest
 from dateutil.relativedelta import relativedelta
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from contracts.models import PreventivePlan
 from fieldservice.celery import app as celery_app
 from fieldservice.errors import InvalidInput
-from tests.factories import SiteFactory, TechnicianFactory
+from tests.factories import SiteFactory, SkillFactory, TechnicianFactory
 from tests.helpers import assign_today
 from tests.plans import a_plan
-from tickets import selectors, services
+from tickets import events, selectors, services
 from tickets.models import MaintenanceOccurrence, Ticket, Visit
 from tickets.services import maintenance
 
@@ -213,7 +213,7 @@ def test_reading_plans_costs_the_same_queries_per_chunk_for_one_plan_or_many():
     assert chunked == 3 * per_chunk + 1
 
 
-def test_each_new_visit_costs_the_same_queries_whatever_the_number_of_plans():
+def test_a_chunk_costs_the_same_queries_for_one_new_visit_or_many():
     a_plan()
     maintenance.generate()  # warm: the SLA calendar and other once-per-process reads
     nothing = _queries()
@@ -221,10 +221,92 @@ def test_each_new_visit_costs_the_same_queries_whatever_the_number_of_plans():
     one = _queries(plan_ids=[first.pk])
     more = [a_plan() for _ in range(5)]
     five = _queries(plan_ids=[p.pk for p in more])
+    later = [a_plan() for _ in range(6)]
+    two_chunks = _queries(plan_ids=[p.pk for p in later], chunk=3)
 
-    per_visit = one - nothing
-    assert per_visit > 0
-    assert five == nothing + 5 * per_visit
+    assert Visit.objects.count() == 13
+    assert one > nothing
+    assert five == one  # written in bulk: the number of visits costs nothing more
+    per_chunk = one - 1  # read and write one chunk, then the last, empty read
+    assert two_chunks == 2 * per_chunk + 1
+
+
+def test_a_generated_ticket_has_the_history_search_and_skills_of_one_opened_by_hand():
+    site = SiteFactory()
+    skill = SkillFactory(code="wm-general", appliance_category="washing_machine")
+    plan = a_plan(site=site, expected_minutes=45)
+    opened, sent = [], []
+
+    def on_opened(sender, ticket, **kwargs):
+        opened.append((ticket.pk, connection.in_atomic_block))
+
+    def on_visit(sender, visit, **kwargs):
+        sent.append(visit.pk)
+
+    events.ticket_opened.connect(on_opened)
+    events.visit_created.connect(on_visit)
+    try:
+        maintenance.generate()
+    finally:
+        events.ticket_opened.disconnect(on_opened)
+        events.visit_created.disconnect(on_visit)
+    occurrence = MaintenanceOccurrence.objects.get(plan=plan)
+    generated = occurrence.ticket
+    by_hand = services.open_ticket(
+        customer=site.customer,
+        site=site,
+        kind=Ticket.Kind.MAINTENANCE,
+        appliance=generated.appliance,
+        description=generated.description,
+        channel=Ticket.Channel.WEB,
+        priority=Ticket.Priority.P4,
+        plan_contract=plan.contract,
+        due_at=generated.sla_due_at,
+    )
+    services.create_visit(ticket=by_hand, by=None, duration_minutes=45)
+    by_hand.refresh_from_db()
+
+    def history(ticket):
+        return [(e.kind, e.from_value, e.data) for e in ticket.events.order_by("pk")]
+
+    assert [e[0] for e in history(generated)] == ["opened", "status", "visit_created"]
+    assert history(generated) == history(by_hand)
+    written = generated.search_text
+    assert written == services.refresh_search(generated)  # what the one-by-one path writes
+    assert generated.number in written
+    assert list(generated.required_skills.all()) == [skill] == list(by_hand.required_skills.all())
+    for field in ("status", "coverage", "coverage_reason", "contract", "response_due_at"):
+        assert getattr(generated, field) == getattr(by_hand, field)
+    # The events went out once a ticket, inside the transaction that writes the occurrence.
+    assert opened == [(generated.pk, True)]
+    assert sent == [occurrence.visit_id]
+
+
+def test_a_plan_the_visit_rules_refuse_is_left_for_the_next_run_and_the_others_go_on(caplog):
+    refused = a_plan(expected_minutes=2)  # shorter than any visit
+    fine = a_plan()
+
+    result = maintenance.generate()
+
+    assert (result.created, result.failed) == (1, 1)
+    assert not refused.occurrences.exists()
+    assert fine.occurrences.get().visit is not None
+    assert f"preventive plan {refused.pk}" in caplog.text
+
+
+def test_an_occurrence_another_run_made_first_is_left_out_and_the_rest_made():
+    first, second = a_plan(), a_plan()
+    plans = list(maintenance._plans([first.pk, second.pk]))  # read before the other run wrote
+    maintenance.generate(plan_ids=[first.pk])  # the other run
+    result = maintenance.GenerationResult()
+
+    with transaction.atomic():
+        maintenance._open_occurrences([(plan, 0, plan.first_due_on) for plan in plans], result)
+
+    assert result.created == 1
+    assert MaintenanceOccurrence.objects.filter(plan=first).count() == 1
+    assert Ticket.objects.filter(maintenance__plan=first).count() == 1
+    assert second.occurrences.get().ticket is not None
 
 
 def test_a_plan_is_not_generated_past_its_contracts_end():

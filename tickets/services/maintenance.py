@@ -7,7 +7,8 @@ the calendar (dateutil's relativedelta: 31 January + 1 month is 28 or 29 Februar
 date always from the plan's first date so that short months never make the plan drift.
 
 Generation is safe to run twice (one occurrence per plan and date, a unique constraint) and
-reads the plans in chunks of CHUNK with a fixed number of queries per chunk.
+reads the plans in chunks of CHUNK; each chunk's occurrences, tickets, visits and history are
+written in bulk (tickets.services.planned), a fixed number of queries a chunk.
 
 What happens to the visit happens to its occurrence (receivers of the visit's status): on a
 technician's day it is scheduled, back off it due again, completed it is done (and the next is
@@ -39,8 +40,8 @@ from fieldservice.errors import DomainError, InvalidInput, TransitionNotAllowed
 
 from .. import events
 from ..models import MaintenanceOccurrence, Ticket, TicketEvent, Visit
-from .tickets import open_ticket
-from .visits import create_visit, transition_visit
+from .planned import PlannedJob, check_planned_job, open_planned_tickets
+from .visits import transition_visit
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -150,43 +151,89 @@ def _appliance_for(plan: PreventivePlan) -> Appliance | None:
     return next((a for a in plan.appliances.all() if a.site_id == plan.site_id), None)
 
 
-def _open_occurrence(plan: PreventivePlan, sequence: int, due_on: datetime.date) -> bool:
-    """Create one occurrence with its ticket and unassigned visit; False if it exists."""
-    earliest, latest = tolerance(plan, due_on)
-    with transaction.atomic():
+def _job(plan: PreventivePlan, occurrence: MaintenanceOccurrence) -> PlannedJob:
+    description = _(
+        "Preventive maintenance: %(what)s. Due on %(due)s, any day from %(earliest)s to %(latest)s."
+    ) % {
+        "what": plan.name,
+        "due": occurrence.due_on.isoformat(),
+        "earliest": occurrence.earliest.isoformat(),
+        "latest": occurrence.latest.isoformat(),
+    }
+    return PlannedJob(
+        customer=plan.site.customer,
+        site=plan.site,
+        appliance=_appliance_for(plan),
+        contract=plan.contract,
+        description=description[: texts.DESCRIPTION],
+        due_at=occurrence.window(plan.site.timezone)[1],
+        duration_minutes=plan.expected_minutes,
+    )
+
+
+def _write(made: list[tuple[MaintenanceOccurrence, PlannedJob]]) -> None:
+    """The tickets and visits, then the occurrences that name them: inserts only (an update
+    of hundreds of rows by primary key costs more than all of them)."""
+    visits = open_planned_tickets(jobs=[job for _occurrence, job in made])
+    occurrences = [occurrence for occurrence, _job in made]
+    for occurrence, visit in zip(occurrences, visits, strict=True):
+        occurrence.pk = None
+        occurrence.ticket = visit.ticket
+        occurrence.visit = visit
+    MaintenanceOccurrence.objects.bulk_create(occurrences)
+
+
+def _not_made_yet(
+    made: list[tuple[MaintenanceOccurrence, PlannedJob]],
+) -> list[tuple[MaintenanceOccurrence, PlannedJob]]:
+    """Those of `made` that no occurrence of their plan has the number or the date of."""
+    taken = MaintenanceOccurrence.objects.filter(
+        plan_id__in={occurrence.plan_id for occurrence, _job in made}
+    ).values_list("plan_id", "sequence", "due_on")
+    numbers = {(plan, sequence) for plan, sequence, _due in taken}
+    dates = {(plan, due) for plan, _sequence, due in taken}
+    return [
+        (occurrence, job)
+        for occurrence, job in made
+        if (occurrence.plan_id, occurrence.sequence) not in numbers
+        and (occurrence.plan_id, occurrence.due_on) not in dates
+    ]
+
+
+def _open_occurrences(
+    wanted: list[tuple[PreventivePlan, int, datetime.date]], result: GenerationResult
+) -> None:
+    """Open the wanted occurrences of a chunk of plans, each with its ticket and unassigned
+    visit, in one batch (tickets.services.planned). A plan the ticket's or the visit's rules
+    refuse is logged and left for the next run; the others go on."""
+    refused: set[int] = set()
+    made: list[tuple[MaintenanceOccurrence, PlannedJob]] = []
+    for plan, sequence, due_on in wanted:
+        if plan.pk in refused:
+            continue
+        earliest, latest = tolerance(plan, due_on)
         occurrence = MaintenanceOccurrence(
             plan=plan, sequence=sequence, due_on=due_on, earliest=earliest, latest=latest
         )
+        job = _job(plan, occurrence)
         try:
-            with transaction.atomic():
-                occurrence.save()
-        except IntegrityError:
-            return False  # another run made it first
-        description = _(
-            "Preventive maintenance: %(what)s. Due on %(due)s, any day from %(earliest)s "
-            "to %(latest)s."
-        ) % {
-            "what": plan.name,
-            "due": due_on.isoformat(),
-            "earliest": earliest.isoformat(),
-            "latest": latest.isoformat(),
-        }
-        ticket = open_ticket(
-            customer=plan.site.customer,
-            site=plan.site,
-            kind=Ticket.Kind.MAINTENANCE,
-            appliance=_appliance_for(plan),
-            description=description[: texts.DESCRIPTION],
-            channel=Ticket.Channel.WEB,  # generated, not called in
-            priority=Ticket.Priority.P4,
-            plan_contract=plan.contract,
-            due_at=occurrence.window(plan.site.timezone)[1],
-        )
-        visit = create_visit(ticket=ticket, by=None, duration_minutes=plan.expected_minutes)
-        occurrence.ticket = ticket
-        occurrence.visit = visit
-        occurrence.save(update_fields=["ticket", "visit"])
-    return True
+            check_planned_job(job)
+        except DomainError as err:
+            refused.add(plan.pk)
+            result.failed += 1
+            log.warning("preventive plan %s, due %s: %s", plan.pk, due_on, err)
+            continue
+        made.append((occurrence, job))
+    try:
+        with transaction.atomic():
+            _write(made)
+    except IntegrityError:
+        # Another run made some of them first (the unique constraints): the chunk's writes
+        # and its events are undone with the savepoint; write the others once more.
+        made = _not_made_yet(made)
+        with transaction.atomic():
+            _write(made)
+    result.created += len(made)
 
 
 def generate(
@@ -197,8 +244,9 @@ def generate(
     chunk: int = CHUNK,
 ) -> GenerationResult:
     """Open the occurrences every active plan is due within `days` (MAINTENANCE_HORIZON_DAYS)
-    of today where its site is. A plan whose visit cannot be made (the service refuses it) is
-    logged and left for the next run; the others go on."""
+    of today where its site is, a chunk of plans at a time: one transaction and a fixed number
+    of queries a chunk, however many occurrences it opens. A plan whose ticket or visit the
+    rules refuse is logged and left for the next run; the others go on."""
     now = now or timezone.now()
     days = horizon_days() if days is None else days
     result = GenerationResult()
@@ -209,19 +257,18 @@ def generate(
             return result
         result.chunks += 1
         after = batch[-1].pk
-        # One commit a chunk, not one an occurrence (each is its own savepoint inside it).
-        with transaction.atomic():
-            for plan in batch:
-                result.plans += 1
-                today = site_today(plan, now)
-                until = today + datetime.timedelta(days=days)
-                for sequence, due_on in dates_to_generate(plan, today=today, until=until):
-                    try:
-                        result.created += _open_occurrence(plan, sequence, due_on)
-                    except DomainError as err:
-                        result.failed += 1
-                        log.warning("preventive plan %s, due %s: %s", plan.pk, due_on, err)
-                        break
+        wanted = []
+        for plan in batch:
+            result.plans += 1
+            today = site_today(plan, now)
+            until = today + datetime.timedelta(days=days)
+            wanted += [
+                (plan, sequence, due_on)
+                for sequence, due_on in dates_to_generate(plan, today=today, until=until)
+            ]
+        if wanted:
+            with transaction.atomic():
+                _open_occurrences(wanted, result)
 
 
 def mark_missed(*, now: datetime.datetime | None = None, chunk: int = CHUNK) -> int:

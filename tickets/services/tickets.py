@@ -65,24 +65,18 @@ def open_ticket(
     contract pays for, whatever else covers the appliance; a plan of a site may name no
     appliance) and `due_at`, the end of its tolerance window, as its response and resolution
     due times."""
-    if site.customer_id != customer.pk:
-        raise InvalidInput(_("The site does not belong to this customer."), field="site")
-    if appliance is not None and appliance.site_id != site.pk:
-        raise InvalidInput(_("The appliance is not at this site."), field="appliance")
-    if kind not in Ticket.Kind.values:
-        raise InvalidInput(_("Unknown kind of job: %(kind)s.") % {"kind": kind}, field="kind")
-    if channel not in Ticket.Channel.values:
-        raise InvalidInput(_("Unknown channel: %(c)s.") % {"c": channel}, field="channel")
-    if int(priority) not in Ticket.Priority.values:
-        raise InvalidInput(_("Priority must be 1 to 4."), field="priority")
-    if kind == Ticket.Kind.INSTALLATION and appliance is None and appliance_model is None:
-        raise InvalidInput(
-            _("An installation needs the appliance model to install."), field="appliance_model"
-        )
-    if kind != Ticket.Kind.INSTALLATION and appliance is None and plan_contract is None:
-        raise InvalidInput(_("Choose the appliance that needs service."), field="appliance")
-    texts.ensure_length(description, limit=texts.DESCRIPTION, field="description")
-    _ensure_codes(codes or [])
+    check_opening(
+        customer=customer,
+        site=site,
+        kind=kind,
+        appliance=appliance,
+        appliance_model=appliance_model,
+        codes=codes or [],
+        description=description,
+        channel=channel,
+        priority=priority,
+        plan_contract=plan_contract,
+    )
 
     now = timezone.now()
     assessment = assess_ticket(
@@ -95,12 +89,7 @@ def open_ticket(
     )
     coverage = assessment.coverage
     if plan_contract is not None:
-        coverage = CoverageDecision(
-            Ticket.Coverage.CONTRACT,
-            _("Preventive maintenance under contract %(number)s.")
-            % {"number": plan_contract.number},
-            plan_contract,
-        )
+        coverage = plan_coverage(plan_contract)
     ticket = Ticket.objects.create(
         customer=customer,
         site=site,
@@ -134,6 +123,50 @@ def open_ticket(
     )
     events.ticket_opened.send(sender=Ticket, ticket=ticket)
     return ticket
+
+
+def check_opening(
+    *,
+    customer: Customer,
+    site: Site,
+    kind: str,
+    appliance: Appliance | None,
+    appliance_model: ApplianceModel | None,
+    codes: list[str],
+    description: str,
+    channel: str,
+    priority: int,
+    plan_contract: ServiceContract | None,
+) -> None:
+    """What opening a ticket refuses, naming the field (open_ticket and the batch opener of
+    generated tickets, tickets.services.planned, alike)."""
+    if site.customer_id != customer.pk:
+        raise InvalidInput(_("The site does not belong to this customer."), field="site")
+    if appliance is not None and appliance.site_id != site.pk:
+        raise InvalidInput(_("The appliance is not at this site."), field="appliance")
+    if kind not in Ticket.Kind.values:
+        raise InvalidInput(_("Unknown kind of job: %(kind)s.") % {"kind": kind}, field="kind")
+    if channel not in Ticket.Channel.values:
+        raise InvalidInput(_("Unknown channel: %(c)s.") % {"c": channel}, field="channel")
+    if int(priority) not in Ticket.Priority.values:
+        raise InvalidInput(_("Priority must be 1 to 4."), field="priority")
+    if kind == Ticket.Kind.INSTALLATION and appliance is None and appliance_model is None:
+        raise InvalidInput(
+            _("An installation needs the appliance model to install."), field="appliance_model"
+        )
+    if kind != Ticket.Kind.INSTALLATION and appliance is None and plan_contract is None:
+        raise InvalidInput(_("Choose the appliance that needs service."), field="appliance")
+    texts.ensure_length(description, limit=texts.DESCRIPTION, field="description")
+    _ensure_codes(codes)
+
+
+def plan_coverage(contract: ServiceContract) -> CoverageDecision:
+    """A preventive plan's ticket: the visit is what the contract pays for."""
+    return CoverageDecision(
+        Ticket.Coverage.CONTRACT,
+        _("Preventive maintenance under contract %(number)s.") % {"number": contract.number},
+        contract,
+    )
 
 
 def _ensure_codes(codes: list[str]) -> None:
