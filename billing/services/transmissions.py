@@ -39,13 +39,9 @@ SENDABLE = (State.TO_SEND, State.SENT)  # sent again after a timeout: the same f
 
 
 def channel() -> Channel:
-    path = getattr(
-        settings, "BILLING_EINVOICE_CHANNEL", "billing.einvoice.transmission.OutboxChannel"
+    return import_string(settings.BILLING_EINVOICE_CHANNEL)(
+        **settings.BILLING_EINVOICE_CHANNEL_OPTIONS
     )
-    options = getattr(
-        settings, "BILLING_EINVOICE_CHANNEL_OPTIONS", {"directory": settings.VAR_DIR / "sdi"}
-    )
-    return import_string(path)(**options)
 
 
 def applies_to(company: Company) -> bool:

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from lxml import etree
 
-from billing import documents
+from billing import documents, tasks
 from billing.einvoice.transmission import OutboxChannel, parse_receipt
 from billing.models import EInvoiceTransmission, Invoice
 from billing.services import draft_invoice_for_ticket, issue_invoice, transmissions
@@ -163,7 +163,7 @@ def test_receipts_waiting_in_the_channel_are_collected_once(italian_company, out
         _receipt("RicevutaConsegna", row.file_name)
     )
 
-    assert transmissions.collect_receipts() == 1
+    assert tasks.collect_einvoice_receipts() == 1  # the beat's task
     assert transmissions.collect_receipts() == 0
 
     row.refresh_from_db()
