@@ -19,6 +19,7 @@ from billing.services.invoices import reissue_rejected
 from customers.models import Site
 from fieldservice.errors import DomainError
 from tests.billing.helpers import completed_work, ensure_rates_and_company
+from tests.helpers import race
 
 pytestmark = pytest.mark.django_db
 VAT = "IT00743110157"
@@ -213,3 +214,18 @@ def test_the_invoice_page_shows_the_state_and_sends_and_imports(italian_company,
 
     draft = Invoice.objects.filter(status=Invoice.Status.DRAFT).get()
     assert response["Location"] == reverse("billing:invoice", args=[draft.pk])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ten_italian_invoices_issued_at_once_get_ten_distinct_file_names(outbox):
+    company = ensure_rates_and_company("IT")
+    company.vat_number = VAT
+    company.save()
+    drafts = [draft_invoice_for_ticket(completed_work(), by=None) for _ in range(10)]
+
+    results = race([lambda d=d: issue_invoice(d, by=None) for d in drafts])
+
+    assert [r for r in results if isinstance(r, Exception)] == []
+    progressives = sorted(EInvoiceTransmission.objects.values_list("progressive", flat=True))
+    assert progressives == list(range(1, 11))
+    assert EInvoiceTransmission.objects.values("file_name").distinct().count() == 10

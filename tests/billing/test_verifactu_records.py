@@ -18,6 +18,7 @@ from billing.models import Invoice, VerifactuRecord
 from billing.services import credit_note, draft_invoice_for_ticket, issue_invoice, verifactu
 from fieldservice.errors import DomainError
 from tests.billing.helpers import completed_work, ensure_rates_and_company
+from tests.helpers import race
 
 pytestmark = pytest.mark.django_db
 NIF = "B12345674"
@@ -169,3 +170,19 @@ def test_a_spanish_company_without_its_nif_issues_nothing(spanish_company):
     assert refused.value.field == "tax_code"
     invoice.refresh_from_db()
     assert invoice.number is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ten_spanish_invoices_issued_at_once_make_one_unbroken_chain():
+    company = ensure_rates_and_company("ES")
+    company.vat_number = "ES" + NIF
+    company.save()
+    drafts = [draft_invoice_for_ticket(completed_work(), by=None) for _ in range(10)]
+
+    results = race([lambda d=d: issue_invoice(d, by=None) for d in drafts])
+
+    assert [r for r in results if isinstance(r, Exception)] == []
+    assert list(
+        VerifactuRecord.objects.order_by("position").values_list("position", flat=True)
+    ) == list(range(1, 11))
+    assert verifactu.verify(NIF) == []
