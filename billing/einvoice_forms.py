@@ -45,6 +45,20 @@ class CreditLinesForm(forms.Form):
                 required=False,
             )
 
+    def clean(self):
+        """More than is left of a line is shown beside that line (the service refuses it too,
+        for every other caller)."""
+        cleaned = super().clean()
+        for line, left in self.lines:
+            asked = cleaned.get(f"line_{line.pk}")
+            if asked is not None and asked > left:
+                self.add_error(
+                    f"line_{line.pk}",
+                    _("At most %(left)s of “%(line)s” can be credited.")
+                    % {"left": left.normalize(), "line": line.description},
+                )
+        return cleaned
+
     def quantities(self) -> dict[int, Decimal] | None:
         """{line id: quantity} asked for; None when the whole invoice is cancelled."""
         if self.cleaned_data.get("cancel"):
