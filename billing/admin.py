@@ -10,6 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from .models import (
     Company,
     CustomerBilling,
+    EInvoiceTransmission,
     Invoice,
     InvoiceLine,
     LabourRate,
@@ -20,6 +21,7 @@ from .models import (
     Quote,
     QuoteLine,
     TaxRate,
+    VerifactuRecord,
     WarrantyClaim,
 )
 
@@ -159,3 +161,40 @@ class WarrantyClaimAdmin(admin.ModelAdmin):
     list_display = ["manufacturer", "status", "opened_at"]
     list_filter = ["status", "manufacturer"]
     filter_horizontal = ["lines"]
+
+
+@admin.register(VerifactuRecord)
+class VerifactuRecordAdmin(admin.ModelAdmin):
+    """Read only: the chain is appended to by issuing, never edited."""
+
+    list_display = ["issuer_nif", "position", "kind", "invoice_number", "invoice_date", "hash"]
+    list_filter = ["kind", "issuer_nif"]
+    search_fields = ["invoice_number", "hash"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(EInvoiceTransmission)
+class EInvoiceTransmissionAdmin(admin.ModelAdmin):
+    """Read only: sending and receipts go through billing.services.transmissions."""
+
+    list_display = ["file_name", "invoice", "state", "sent_at", "receipt_kind", "receipt_at"]
+    list_filter = ["state"]
+    list_select_related = ["invoice"]
+    search_fields = ["file_name", "invoice__number"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -10,14 +10,15 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from . import totals
-from .einvoice import facturx, fatturapa
+from .einvoice import facturx
 from .einvoice.errors import EInvoiceInvalid
 from .einvoice.transmission import transmission_id
 from .models import Invoice, InvoiceLine
-from .services import einvoices
+from .services import einvoices, transmissions, verifactu
 from .services.taxes import REVERSE_CHARGE_WORDING
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -59,6 +60,8 @@ def as_html(invoice: Invoice, *, language: str | None = None, back_url: str = ""
                 "reverse_charge_wording": str(REVERSE_CHARGE_WORDING),
                 "back_url": back_url,
                 "LANGUAGE_CODE": language,
+                # segno's own SVG of the AEAT's address: no user text in it.
+                "verifactu_qr": mark_safe(verifactu.qr_svg(invoice)),  # noqa: S308
             },
         )
 
@@ -165,8 +168,10 @@ def einvoice(invoice: Invoice) -> tuple[str, str, bytes]:
     name every time, so sending it again never makes a second one at the receiver."""
     if invoice.is_draft:
         raise EInvoiceInvalid(_("Issue the invoice first: a draft has no number."), field="status")
+    if transmissions.applies_to(invoice.company):
+        # The file under its transmission's name and progressive: the one sent to the exchange.
+        row = transmissions.ensure_queued(invoice)
+        return row.file_name, "application/xml", transmissions.xml_of(row)
     document = einvoices.document_for(invoice)
-    if invoice.company.country == "IT":
-        return fatturapa.file_name(document), "application/xml", fatturapa.to_fatturapa(document)
     name = f"{invoice.number.replace('/', '-')}-{transmission_id(document)[:8]}.pdf"
     return name, "application/pdf", facturx.to_facturx(document, as_pdf(invoice))

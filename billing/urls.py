@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import labour_views, price_views, quote_views, views
+from . import einvoice_views, labour_views, price_views, quote_views, views
 
 app_name = "billing"
 urlpatterns = [
@@ -23,6 +23,20 @@ urlpatterns = [
     path("invoices/<int:invoice_id>/payments/", views.record_payment, name="payment"),
     path("invoices/<int:invoice_id>/credit/", views.credit, name="credit"),
     path("invoices/<int:invoice_id>/email/", views.email, name="email"),
+    path(
+        "invoices/<int:invoice_id>/credit/lines/", einvoice_views.credit_lines, name="credit_lines"
+    ),
+    path("invoices/<int:invoice_id>/e-invoice/send/", einvoice_views.send, name="einvoice_send"),
+    path(
+        "invoices/<int:invoice_id>/e-invoice/receipt/",
+        einvoice_views.receipt,
+        name="einvoice_receipt",
+    ),
+    path(
+        "invoices/<int:invoice_id>/e-invoice/reissue/",
+        einvoice_views.reissue,
+        name="einvoice_reissue",
+    ),
     path("tickets/<int:ticket_id>/draft/", views.draft_for_ticket, name="draft_for_ticket"),
     path("quotes/", quote_views.quote_list, name="quotes"),
     path("quotes/<int:quote_id>/", quote_views.quote_detail, name="quote"),

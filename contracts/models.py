@@ -112,6 +112,19 @@ class ServiceContract(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    def save(self, *args, **kwargs) -> None:
+        """A contract whose end moves later (extended, renewed in place) is reminded again
+        before its new end: the reminder sent for the old end is forgotten. Whoever saves it
+        (the back office, the API, a service), one query when a reminder was sent."""
+        if self.pk is not None and self.renewal_reminded_on is not None:
+            stored = type(self).objects.filter(pk=self.pk).values_list("ends_on", flat=True).first()
+            if stored is not None and self.ends_on > stored:
+                self.renewal_reminded_on = None
+                fields = kwargs.get("update_fields")
+                if fields is not None and "renewal_reminded_on" not in fields:
+                    kwargs["update_fields"] = [*fields, "renewal_reminded_on"]
+        super().save(*args, **kwargs)
+
     def is_active_on(self, day: datetime.date) -> bool:
         return self.starts_on <= day <= self.ends_on
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from fieldservice.errors import DomainError, InvalidInput
 
 from . import events
+from .hours import hours_text
 from .models import HourBankEntry, ServiceContract
 from .selectors import contract_years
 
@@ -158,11 +159,25 @@ def purchase_hours(
     note: str = "",
     by: User | None = None,
 ) -> HourBankEntry:
-    """Record hours the customer bought for the bank."""
+    """Record hours the customer bought for the bank. An overdraft the bank is in was billed
+    already, at the overage rate, visit by visit: it is closed first (an adjustment line back
+    to zero), so the hours bought are all the customer's and the overdraft is not paid a
+    second time out of them."""
     minutes = _check_minutes(minutes)
     on = _check_day(contract, on)
     note = _check_note(note)
     locked = _locked_with_bank(contract)
+    before = _balance(locked)
+    if before < 0 and locked.allow_overdraft:
+        HourBankEntry.objects.create(
+            contract=locked,
+            kind=HourBankEntry.Kind.ADJUSTMENT,
+            minutes=-before,
+            on=on,
+            note=_("Overdraft of %(hours)s billed at the overage rate; closed before the purchase.")
+            % {"hours": hours_text(-before)},
+            created_by=by,
+        )
     return HourBankEntry.objects.create(
         contract=locked,
         kind=HourBankEntry.Kind.PURCHASE,
@@ -171,6 +186,23 @@ def purchase_hours(
         note=note,
         created_by=by,
     )
+
+
+@transaction.atomic
+def extend_contract(
+    *, contract: ServiceContract, ends_on: datetime.date, by: User | None = None
+) -> ServiceContract:
+    """Move a contract's end later; its renewal reminder is sent again before the new end
+    (ServiceContract.save forgets the one sent for the old end)."""
+    locked = ServiceContract.objects.select_for_update().get(pk=contract.pk)
+    if not isinstance(ends_on, datetime.date) or ends_on <= locked.ends_on:
+        raise InvalidInput(
+            _("The new end must be after %(end)s.") % {"end": locked.ends_on}, field="ends_on"
+        )
+    locked.ends_on = ends_on
+    locked._history_user = by  # type: ignore[attr-defined]
+    locked.save()
+    return locked
 
 
 @transaction.atomic

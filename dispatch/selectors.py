@@ -18,7 +18,7 @@ from tickets import selectors as ticket_selectors
 from tickets.horizon import MAX_DAYS_AHEAD
 from tickets.models import Ticket, Visit
 
-from .travel import travel_source
+from .travel import Point, travel_source
 
 BOARD_START_HOUR, BOARD_END_HOUR = 7, 19  # the hours the board shows across
 BOARD_DAYS_BACK = 366  # older days are history, which each ticket's panel shows
@@ -247,15 +247,17 @@ def board_version() -> str:
     return "/".join(p.isoformat() if hasattr(p, "isoformat") else str(p) for p in parts)
 
 
-def estimated_arrival(visit: Visit) -> datetime.datetime | None:
-    """When a technician who set off for `visit` should be there: the driving time from the
-    site of the visit they finished last before setting off that day, or from their home base
-    on the first trip (the phone does not report positions)."""
+def trip(visit: Visit) -> tuple[Point, Point] | None:
+    """Where the technician set off for `visit` from, and its site: from the site of the visit
+    they finished last before setting off that day, or from their home base on the first trip
+    (the phone does not report positions). None when the visit is not on its way or its site
+    is not on the map."""
     if not visit.en_route_at or visit.technician is None:
         return None
     tech, site = visit.technician, visit.ticket.site
     if site.latitude is None or site.longitude is None:
-        return None  # not on the map: no drive to time
+        return None
+    destination = (site.latitude, site.longitude)
     tz = ZoneInfo(str(tech.timezone))
     day_start = datetime.datetime.combine(
         visit.en_route_at.astimezone(tz).date(), datetime.time(), tzinfo=tz
@@ -274,8 +276,22 @@ def estimated_arrival(visit: Visit) -> datetime.datetime | None:
         before = previous.ticket.site
         if before.latitude is not None and before.longitude is not None:
             origin = (before.latitude, before.longitude)
-    seconds = travel_source().seconds(origin, (site.latitude, site.longitude))
-    return visit.en_route_at + datetime.timedelta(seconds=seconds)
+    return origin, destination
+
+
+def estimated_arrival(visit: Visit) -> datetime.datetime | None:
+    """When a technician who set off for `visit` should be there: the driving time from where
+    they set off (trip)."""
+    points = trip(visit)
+    if points is None or visit.en_route_at is None:
+        return None
+    return visit.en_route_at + datetime.timedelta(seconds=travel_source().seconds(*points))
+
+
+def trip_km(visit: Visit) -> float | None:
+    """The drive to `visit` in km, by the configured travel source; None without a map."""
+    points = trip(visit)
+    return None if points is None else travel_source().km(*points)
 
 
 def visit_to_place(ticket: Ticket) -> Visit:

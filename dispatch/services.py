@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -39,7 +40,7 @@ from tickets.services import (
 from tickets.transitions import ticket_can
 
 from . import events as dispatch_events
-from . import rules
+from . import rules, selectors
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -389,3 +390,16 @@ def _open_once(*, customer: Customer, client_key: str, **fields: Any) -> tuple[T
     if earlier is not None:
         return earlier, False
     return open_ticket(customer=customer, client_key=client_key, **fields), True
+
+
+def record_travel(*, visit: Visit) -> Visit:
+    """Keep on the visit the drive to its site (km, one decimal) as the travel source measures
+    it from where the technician set off: what a per-km travel charge bills once the visit is
+    completed. Set once, when the technician sets off; nothing without a map position."""
+    km = selectors.trip_km(visit)
+    if km is None:
+        return visit
+    visit.travel_km = Decimal(str(km)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    # update(): the distance is a measurement, not an edit (no version bump for the board).
+    Visit.objects.filter(pk=visit.pk).update(travel_km=visit.travel_km)
+    return visit

@@ -344,6 +344,20 @@ CELERY_BEAT_SCHEDULE = {
     "renewal-reminders": {"task": "contracts.tasks.send_renewal_reminders", "schedule": 3600.0},
     # Quotes past their date become expired (kept); the office's day, so hourly is enough.
     "expire-quotes": {"task": "billing.tasks.expire_quotes", "schedule": 3600.0},
+    # The exchange's (SdI's) receipts waiting in the e-invoice channel, imported once each.
+    "collect-einvoice-receipts": {
+        "task": "billing.tasks.collect_einvoice_receipts",
+        "schedule": 900.0,
+    },
+}
+# Italian e-invoices go to the exchange (SdI) through this channel: a dotted path and its
+# options. The default is a folder (outbox/ for files, inbox/ for receipts) that an SdI
+# intermediary's synchronisation, or a person, works with.
+BILLING_EINVOICE_CHANNEL = env.str(
+    "BILLING_EINVOICE_CHANNEL", default="billing.einvoice.transmission.OutboxChannel"
+)
+BILLING_EINVOICE_CHANNEL_OPTIONS = {
+    "directory": env.str("BILLING_EINVOICE_OUTBOX", default=str(VAR_DIR / "sdi"))
 }
 CELERY_TASK_ROUTES = {
     "notifications.tasks.*": {"queue": "notifications"},

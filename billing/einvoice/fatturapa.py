@@ -4,7 +4,9 @@
 own validation, and returns the XML bytes; any failure raises `EInvoiceInvalid` naming the field
 (the document's, or a38's path into the FatturaPA) and nothing is returned. `file_name(document)`
 is the name the exchange (SDI) wants: country + the transmitter's VAT number + "_" + a 5-character
-progressive, here derived from the transmission id so a re-send carries the same name.
+progressive. The sender passes its own per-company sequence (`sequence_code(n)`: never two files
+of a company with one name); without one the progressive is derived from the transmission id
+(stable, so a re-send carries the same name, but two documents may collide).
 `stamp_duty_for(document)` is the imposta di bollo the invoice owes (2.00 above 77.47 euros
 without VAT); a document whose `stamp_duty` differs is refused (field stamp_duty), so the
 invoicing code sets it from this function when it drafts.
@@ -65,16 +67,33 @@ def _progressive(document: Document, length: int) -> str:
     return "".join(out)
 
 
-def progressive(document: Document) -> str:
+def sequence_code(sequence: int, length: int = 5) -> str:
+    """The company's n-th transmission as the exchange's alphanumeric progressive (base 36,
+    zero-padded): 1 is "00001", 36 is "00010"; five characters give 60 million files."""
+    if sequence <= 0 or sequence >= len(PROGRESSIVE_CHARS) ** length:
+        raise EInvoiceInvalid(
+            _("The transmission progressive %(n)s does not fit the file name.") % {"n": sequence},
+            field="progressive",
+        )
+    out = []
+    value = sequence
+    for _position in range(length):
+        value, digit = divmod(value, len(PROGRESSIVE_CHARS))
+        out.append(PROGRESSIVE_CHARS[digit])
+    return "".join(reversed(out))
+
+
+def progressive(document: Document, sequence: int | None = None) -> str:
     """ProgressivoInvio: 10 characters, the same for every send of the same document."""
-    return _progressive(document, 10)
+    return sequence_code(sequence, 10) if sequence else _progressive(document, 10)
 
 
-def file_name(document: Document) -> str:
+def file_name(document: Document, sequence: int | None = None) -> str:
     """IT01234567890_A1B2C.xml: the transmitter's country and VAT number, a 5-character
     progressive (the same on a re-send, so the SDI rejects the repeat as a duplicate)."""
     country, code = _digits_of(document.seller.vat_number)
-    return f"{country}{code}_{_progressive(document, 5)}.xml"
+    code5 = sequence_code(sequence) if sequence else _progressive(document, 5)
+    return f"{country}{code}_{code5}.xml"
 
 
 def _natura(document: Document, line_category: str, explicit: str) -> str | None:
@@ -143,7 +162,7 @@ def _buyer(party: Party) -> a38.CessionarioCommittente:
     )
 
 
-def _transmission(document: Document) -> a38.DatiTrasmissione:
+def _transmission(document: Document, sequence: int | None) -> a38.DatiTrasmissione:
     buyer = document.buyer
     country, code = _digits_of(document.seller.vat_number)
     if buyer.recipient_code:
@@ -156,7 +175,7 @@ def _transmission(document: Document) -> a38.DatiTrasmissione:
         recipient, pec = NO_CODE, None
     return a38.DatiTrasmissione(
         a38.IdTrasmittente(country, code),
-        progressivo_invio=progressive(document),
+        progressivo_invio=progressive(document, sequence),
         formato_trasmissione="FPR12",
         codice_destinatario=recipient,
         pec_destinatario=pec,
@@ -190,7 +209,7 @@ def _line(document: Document, index: int, line: DocumentLine) -> a38.DettaglioLi
     )
 
 
-def build(document: Document) -> a38.FatturaPrivati12:
+def build(document: Document, sequence: int | None = None) -> a38.FatturaPrivati12:
     """The a38 model of the document (not validated: `to_fatturapa` does that)."""
     general = a38.DatiGeneraliDocumento(
         tipo_documento=DOCUMENT_TYPES[document.kind],
@@ -238,7 +257,7 @@ def build(document: Document) -> a38.FatturaPrivati12:
             )
         )
     invoice = a38.FatturaPrivati12()
-    invoice.fattura_elettronica_header.dati_trasmissione = _transmission(document)
+    invoice.fattura_elettronica_header.dati_trasmissione = _transmission(document, sequence)
     invoice.fattura_elettronica_header.cedente_prestatore = _seller(document.seller)
     invoice.fattura_elettronica_header.cessionario_committente = _buyer(document.buyer)
     invoice.fattura_elettronica_body = [body]
@@ -280,10 +299,11 @@ def _consumer_without_pec(document: Document, error: Any) -> bool:
     )
 
 
-def to_fatturapa(document: Document) -> bytes:
-    """The FatturaPA XML of `document`, validated by the rules and by a38, or EInvoiceInvalid."""
+def to_fatturapa(document: Document, sequence: int | None = None) -> bytes:
+    """The FatturaPA XML of `document`, validated by the rules and by a38, or EInvoiceInvalid.
+    `sequence` is the sender's transmission progressive (see `file_name`)."""
     _ensure_valid(document)
-    invoice = build(document)
+    invoice = build(document, sequence)
     validation = Validation()
     invoice.validate(validation)
     errors = [e for e in validation.errors if not _consumer_without_pec(document, e)]

@@ -1,5 +1,6 @@
 from .charges import ChargeLine
 from .claims import LabourCorrection, WarrantyClaim
+from .einvoices import EInvoiceTransmission, VerifactuRecord
 from .invoices import CustomerBilling, Invoice, InvoiceLine, NumberSeries, Payment
 from .prices import LabourRate, PartPrice, PriceList
 from .quotes import Quote, QuoteLine
@@ -10,6 +11,7 @@ __all__ = [
     "Company",
     "Country",
     "CustomerBilling",
+    "EInvoiceTransmission",
     "Invoice",
     "InvoiceLine",
     "LabourCorrection",
@@ -21,5 +23,6 @@ __all__ = [
     "Quote",
     "QuoteLine",
     "TaxRate",
+    "VerifactuRecord",
     "WarrantyClaim",
 ]

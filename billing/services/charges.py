@@ -3,10 +3,12 @@ list, each with who pays it (the coverage decides: the manufacturer under warran
 into its open warranty claim; the contract, as it includes or discounts; else the customer).
 
 Labour is the on-site time (arrived to finished), or the minutes a technician or dispatcher
-set with a reason; parts are the job record's parts used; travel is the list's flat charge
-(no distance is recorded for a visit yet, so a per-km list charges none); the call-out fee is
-the list's. A ticket with an accepted quote not yet billed is billed at the quoted lines
-instead of labour and parts: that is the price the customer agreed to.
+set with a reason; parts are the job record's parts used; travel is the list's flat charge,
+or its rate per km times the drive dispatch measured when the technician set off
+(Visit.travel_km: from the last site of the day or the home base; a visit with no measured
+drive gets no per-km line); the call-out fee is the list's. A ticket with an accepted quote
+not yet billed is billed at the quoted lines instead of labour and parts: that is the price
+the customer agreed to.
 
 Building is safe to run twice: a visit that has lines keeps them.
 """
@@ -220,6 +222,20 @@ def _priced_lines(visit: Visit, price_list: PriceList) -> list[ChargeLine]:
                 kind=ChargeLine.Kind.TRAVEL,
                 description=_("Travel"),
                 quantity=Decimal(1),
+                price=price_list.travel_amount,  # type: ignore[arg-type]
+            )
+        )
+    if (
+        price_list.travel == PriceList.Travel.PER_KM
+        and price_list.travel_amount is not None
+        and visit.travel_km
+    ):
+        lines.append(
+            _line(
+                visit,
+                kind=ChargeLine.Kind.TRAVEL,
+                description=_("Travel, %(km)s km") % {"km": visit.travel_km},
+                quantity=visit.travel_km,
                 price=price_list.travel_amount,  # type: ignore[arg-type]
             )
         )

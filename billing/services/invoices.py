@@ -23,8 +23,17 @@ from fieldservice.errors import InvalidInput, NeedsConfirmation, TransitionNotAl
 from tickets.models import Ticket, Visit
 
 from .. import events, totals
-from ..models import ChargeLine, Company, CustomerBilling, Invoice, InvoiceLine, Payment, TaxRate
-from . import einvoices, numbering, taxes
+from ..models import (
+    ChargeLine,
+    Company,
+    CustomerBilling,
+    EInvoiceTransmission,
+    Invoice,
+    InvoiceLine,
+    Payment,
+    TaxRate,
+)
+from . import einvoices, numbering, taxes, transmissions, verifactu
 
 IMMEDIATE_DAYS = 12  # Italy: an immediate invoice within 12 days of the work
 DEFERRED_DAY = 15  # Italy: a deferred invoice by the 15th of the month after the work
@@ -425,9 +434,13 @@ def issue_invoice(
     *,
     today: datetime.date | None = None,
     late_confirmed: bool = False,
+    cancels: bool = False,
 ) -> Invoice:
     """Validate, then number and issue, in one transaction: a refusal changes nothing and
-    uses no number; a second click (another tab) finds it issued and is refused."""
+    uses no number; a second click (another tab) finds it issued and is refused. A Spanish
+    company's document is registered in its VeriFactu chain (a credit note that `cancels` an
+    invoice issued in error writes that invoice's cancellation record instead); an Italian
+    company's is queued for the exchange (SdI)."""
     today = today or timezone.localdate()
     with transaction.atomic():
         invoice = (
@@ -466,7 +479,28 @@ def issue_invoice(
             corrected = Invoice.objects.select_for_update().get(pk=invoice.corrects_id or 0)
             corrected.credited_total = corrected.credited_total + invoice.gross_total
             _by(corrected, by).save(update_fields=["credited_total"])
+        if cancels and invoice.corrects is not None:
+            verifactu.register_cancellation(invoice.corrects)
+        else:
+            verifactu.register_issued(invoice)
+        transmissions.queue(invoice)
     return invoice
+
+
+def _credited(invoice: Invoice) -> dict[int, Decimal]:
+    """The quantities issued credit notes took, per line position."""
+    credited: dict[int, Decimal] = defaultdict(Decimal)
+    for position, quantity in InvoiceLine.objects.filter(
+        invoice__corrects=invoice, invoice__status=Invoice.Status.ISSUED
+    ).values_list("position", "quantity"):
+        credited[position] += quantity
+    return credited
+
+
+def left_to_credit(invoice: Invoice) -> list[tuple[InvoiceLine, Decimal]]:
+    """Each line of an issued invoice with the quantity no credit note has taken yet."""
+    credited = _credited(invoice)
+    return [(line, line.quantity - credited[line.position]) for line in invoice.lines.all()]
 
 
 @transaction.atomic
@@ -477,9 +511,12 @@ def credit_note(
     by: User | None,
     lines: dict[int, Decimal] | None = None,
     today: datetime.date | None = None,
+    cancel: bool = False,
 ) -> Invoice:
     """Issue a credit note correcting an issued invoice: all of it (`lines` None) or the
-    given quantities of some of its lines ({line id: quantity}), never more than is left."""
+    given quantities of some of its lines ({line id: quantity}), never more than is left.
+    `cancel`: the invoice was issued in error and is cancelled in full (in Spain its VeriFactu
+    cancellation record is written instead of a corrective invoice's registration)."""
     invoice = Invoice.objects.select_for_update().select_related("company").get(pk=invoice.pk)
     if invoice.is_draft:
         raise TransitionNotAllowed(_("A draft is edited, not credited."), field="invoice")
@@ -488,12 +525,12 @@ def credit_note(
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(_("Say why the invoice is corrected."), field="reason")
-    credited: dict[int, Decimal] = defaultdict(Decimal)
-    for position, quantity in InvoiceLine.objects.filter(
-        invoice__corrects=invoice, invoice__status=Invoice.Status.ISSUED
-    ).values_list("position", "quantity"):
-        credited[position] += quantity
+    credited = _credited(invoice)
     originals = list(invoice.lines.all())
+    if cancel and (lines is not None or any(credited.values())):
+        raise InvalidInput(
+            _("Only an invoice not credited at all is cancelled, in full."), field="cancel"
+        )
     wanted = (
         lines
         if lines is not None
@@ -549,7 +586,7 @@ def credit_note(
         raise InvalidInput(_("Nothing is left to credit on this invoice."), field="lines")
     _by(note, by).save()
     InvoiceLine.objects.bulk_create(new_lines)
-    return issue_invoice(note, by, today=today, late_confirmed=True)
+    return issue_invoice(note, by, today=today, late_confirmed=True, cancels=cancel)
 
 
 @transaction.atomic
@@ -617,3 +654,58 @@ def email_invoice(invoice: Invoice, by: User | None) -> None:
 
 def charges_for(lines: Iterable[InvoiceLine]) -> list[int]:
     return [line.charge_id for line in lines if line.charge_id]
+
+
+def reissue_rejected(*, invoice: Invoice, by: User | None) -> Invoice:
+    """A rejected invoice corrected: an internal credit note cancels it in the books (not
+    sent: the exchange never took the invoice) and a new draft with the same lines is made,
+    to fix and issue under a new number."""
+    with transaction.atomic():
+        row = EInvoiceTransmission.objects.select_for_update().filter(invoice=invoice).first()
+        if row is None or row.state != EInvoiceTransmission.State.REJECTED:
+            raise TransitionNotAllowed(
+                _("Only an e-invoice the exchange rejected is issued again."), field="state"
+            )
+        if invoice.credit_notes.filter(status=Invoice.Status.ISSUED).exists():
+            raise TransitionNotAllowed(
+                _("Invoice %(number)s was already corrected.") % {"number": invoice.number},
+                field="invoice",
+            )
+        credit_note(
+            invoice,
+            reason=_("Rejected by the exchange (%(file)s): %(why)s")
+            % {"file": row.file_name, "why": row.receipt_message or "-"},
+            by=by,
+        )
+        return _copy_as_draft(invoice, by)
+
+
+def _copy_as_draft(invoice: Invoice, by: User | None) -> Invoice:
+    fields: dict[str, Any] = {
+        name: getattr(invoice, name)
+        for name in (
+            "company",
+            "customer",
+            "kind",
+            "currency",
+            "language",
+            "reverse_charge",
+            "ticket",
+            "period_start",
+            "period_end",
+            "work_done_on",
+            "notes",
+        )
+    }
+    draft = Invoice(created_by=by, **fields)
+    draft._history_user = by  # type: ignore[attr-defined]
+    draft.save()
+    lines = list(invoice.lines.all())
+    for line in lines:
+        line.pk = None
+        line.id = None
+        line.invoice = draft
+        line.charge = None  # the charge stays billed by the first invoice and its credit note
+        line._state.adding = True
+        line.save()
+    return recalculate(draft, by)

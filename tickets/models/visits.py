@@ -59,6 +59,11 @@ class Visit(models.Model):
     actual_start = models.DateTimeField(_("arrived"), null=True, blank=True)
     actual_end = models.DateTimeField(_("finished"), null=True, blank=True)
     en_route_at = models.DateTimeField(_("left for the site"), null=True, blank=True)
+    # The drive to the site, as dispatch.travel measured it when the technician set off (from
+    # the last site of the day or the home base): what a per-km travel charge bills.
+    travel_km = models.DecimalField(
+        _("travel distance (km)"), max_digits=7, decimal_places=1, null=True, blank=True
+    )
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     outcome_notes = models.TextField(_("outcome notes"), blank=True)
     follow_up_of = models.ForeignKey(
