@@ -1,0 +1,116 @@
+"""Benchmark: the managers' insights page for a year over the demo's blocks (`seed_demo --scale
+500` is 100,000 tickets), on the database named by DATABASE_URL.
+
+Seeds the demo (`--scale` blocks of 200 tickets, skipped when there already), then times the
+page (/insights/ for the 365 days up to today, no filter) as an office manager sees it through
+Django's test client, over several runs, and prints the median and the 95th percentile in ms with
+the page's query count; then each figure of insights.kpis on its own (median ms), so the slow
+one is named. Run it under bin/with-services:
+
+    bin/with-services .venv/bin/python bench/insights.py [--scale 500] [--repeat 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fieldservice.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth.models import Group, User  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from insights import kpis  # noqa: E402
+from insights.forms import InsightsForm  # noqa: E402
+from tickets.models import Ticket, Visit  # noqa: E402
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def timed(call, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", type=int, default=500)
+    parser.add_argument("--repeat", type=int, default=10)
+    args = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    call_command("seed_demo", scale=args.scale, verbosity=0)
+    print(f"seed_demo --scale {args.scale}: {time.perf_counter() - started:.1f} s")
+    manager, _ = User.objects.get_or_create(username="bench-manager", defaults={"is_staff": True})
+    manager.groups.add(Group.objects.get(name="dispatcher"))
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    today = timezone.localdate()
+    params = {"start": (today - datetime.timedelta(days=364)).isoformat(), "end": today.isoformat()}
+    client = Client()
+    client.force_login(manager)
+    first = client.get("/insights/", params)
+    assert first.status_code == 200, first.status_code
+    times: list[float] = []
+    queries = 0
+    for _ in range(args.repeat):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get("/insights/", params)
+            times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200
+        queries = len(captured)
+    print(f"tickets: {Ticket.objects.count()}, visits: {Visit.objects.count()}")
+    print(
+        f"/insights/ for a year: median {statistics.median(times):6.1f} ms   "
+        f"p95 {percentile(times, 0.95):6.1f} ms   ({queries} queries, {args.repeat} runs)   "
+        "target < 500 ms"
+    )
+    form = InsightsForm(params)
+    assert form.is_valid(), form.errors
+    scope = form.scope()
+    now = timezone.now()
+    figures = {
+        "first_time_fix": lambda: kpis.first_time_fix(scope),
+        "repeats_by_model": lambda: kpis.repeats_by_model(scope),
+        "repeats_by_code": lambda: kpis.repeats_by_code(scope),
+        "sla_compliance": lambda: kpis.sla_compliance(scope, now),
+        "mean_time_to_repair": lambda: kpis.mean_time_to_repair(scope),
+        "utilization": lambda: kpis.utilization(scope),
+        "travel_per_visit": lambda: kpis.travel_per_visit(scope),
+        "remote_fixes": lambda: kpis.remote_fixes(scope),
+        "backlog_by_age": lambda: kpis.backlog_by_age(scope, now),
+        "quotes_accepted": lambda: kpis.quotes_accepted(scope),
+        "revenue_by_kind": lambda: kpis.revenue_by_kind(scope),
+        "revenue_by_technician": lambda: kpis.revenue_by_technician(scope),
+        "hour_banks_low": lambda: list(kpis.hour_banks_low(scope, today)),
+    }
+    for name, call in figures.items():
+        print(f"  {name:24} {timed(call, max(3, args.repeat // 2)):7.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
