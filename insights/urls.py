@@ -9,4 +9,6 @@ app_name = "insights"
 urlpatterns = [
     path("", views.page, name="page"),
     path("rows/<slug:figure>/", views.rows, name="rows"),
+    path("rows/<slug:figure>/export.<slug:fmt>", views.export_rows, name="export_rows"),
+    path("export/<slug:name>.<slug:fmt>", views.export_objects, name="export_objects"),
 ]

@@ -3,6 +3,9 @@ bad input, and a query count that does not grow with the history."""
 
 from __future__ import annotations
 
+import io
+
+import openpyxl
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -104,3 +107,46 @@ def test_the_query_count_does_not_grow_with_the_history(
 def test_the_default_period_ends_today(manager_client):
     response = manager_client.get(reverse("insights:page"))
     assert response.context["end"] == timezone.localdate()
+
+
+def test_the_rows_of_a_figure_download_as_csv(manager_client):
+    _history()
+
+    response = manager_client.get(
+        reverse("insights:export_rows", args=["first_time_fix", "csv"]), {**WEEK, "part": "fixed"}
+    )
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="first_time_fix.csv"'
+    lines = response.content.decode().splitlines()
+    assert len(lines) == 2  # the header and the one visit fixed first time
+    assert lines[0].startswith("id,ticket,customer,technician,status,outcome")
+    assert ",fixed," in lines[1]
+
+
+def test_exported_cells_that_look_like_formulas_stay_text(manager_client):
+    factories.CustomerFactory(name='=HYPERLINK("http://evil")')
+    factories.CustomerFactory(name="@SUM(A1)")
+    factories.CustomerFactory(name="Plain Name")
+
+    csv_file = manager_client.get(reverse("insights:export_objects", args=["customers", "csv"]))
+    xlsx_file = manager_client.get(reverse("insights:export_objects", args=["customers", "xlsx"]))
+
+    text = csv_file.content.decode()
+    assert "'=HYPERLINK" in text
+    assert "'@SUM(A1)" in text
+    assert ",Plain Name," in text
+    workbook = openpyxl.load_workbook(io.BytesIO(xlsx_file.content))
+    names = [row[2] for row in workbook.active.iter_rows(min_row=2, values_only=True)]
+    assert sorted(names) == sorted(['\'=HYPERLINK("http://evil")', "'@SUM(A1)", "Plain Name"])
+
+
+def test_an_unknown_export_is_not_found(manager_client):
+    assert (
+        manager_client.get(reverse("insights:export_objects", args=["secrets", "csv"])).status_code
+        == 404
+    )
+    assert (
+        manager_client.get(reverse("insights:export_objects", args=["parts", "pdf"])).status_code
+        == 404
+    )
