@@ -49,11 +49,13 @@ class InsightsForm(forms.Form):
         label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     area = forms.ChoiceField(label=_("Area"), required=False)
+    # A number, not a list: a company of thousands of technicians picks an area first, and the
+    # utilization table links each technician's row.
     technician = forms.ModelChoiceField(
-        label=_("Technician"),
+        label=_("Technician number"),
         required=False,
-        empty_label=_("Any technician"),
         queryset=Technician.objects.select_related("user"),
+        widget=forms.NumberInput(attrs={"min": 1}),
         error_messages={"invalid_choice": _("That technician does not exist.")},
     )
     customer = forms.ModelChoiceField(

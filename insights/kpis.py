@@ -29,7 +29,6 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
@@ -160,19 +159,28 @@ def first_visits(scope: Scope) -> QuerySet[Visit]:
     earlier = Visit.objects.filter(
         ticket=OuterRef("ticket_id"), actual_start__lt=OuterRef("actual_start")
     ).exclude(status=Visit.Status.CANCELLED)
+    # Two NOT EXISTS rather than one over an OR: each then reads its own index (a ticket's
+    # visits; an appliance's tickets), where the OR made PostgreSQL scan every visit for each.
     same_ticket_later = Visit.objects.filter(
         ticket=OuterRef("ticket_id"), actual_start__gt=OuterRef("actual_start")
+    ).exclude(status=Visit.Status.CANCELLED)
+    appliance_back = (
+        Visit.objects.filter(
+            ticket__appliance=OuterRef("ticket__appliance"),
+            actual_start__gt=OuterRef("actual_end"),
+            actual_start__lte=_later("actual_end", REPEAT_DAYS),
+        )
+        .exclude(ticket=OuterRef("ticket_id"))
+        .exclude(status=Visit.Status.CANCELLED)
     )
-    appliance_back = Visit.objects.filter(
-        ticket__appliance=OuterRef("ticket__appliance"),
-        actual_start__gt=OuterRef("actual_end"),
-        actual_start__lte=_later("actual_end", REPEAT_DAYS),
-    ).exclude(ticket=OuterRef("ticket_id"))
-    came_back = (same_ticket_later | appliance_back).exclude(status=Visit.Status.CANCELLED)
     return (
         Visit.objects.filter(_in("actual_end", scope), _visit_q(scope), status__in=DONE_VISITS)
         .filter(~Exists(earlier))
-        .annotate(first_time_fix=Q(outcome=Visit.Outcome.FIXED) & ~Exists(came_back))
+        .annotate(
+            first_time_fix=Q(outcome=Visit.Outcome.FIXED)
+            & ~Exists(same_ticket_later)
+            & ~Exists(appliance_back)
+        )
     )
 
 
@@ -374,7 +382,8 @@ def visits_worked(scope: Scope) -> QuerySet[Visit]:
 
 @dataclass(frozen=True)
 class Utilization:
-    technician: Technician
+    technician: Technician | None  # None for an area's row
+    area: str
     shift: datetime.timedelta
     working: datetime.timedelta
     travelling: datetime.timedelta
@@ -399,13 +408,14 @@ class Utilization:
         return self.share(self.idle)
 
 
-def utilization(scope: Scope) -> list[Utilization]:
+def utilization(scope: Scope, *, by_area: bool = False) -> list[Utilization]:
     """Technician utilization: for each active technician (of the area, or the one chosen),
     the shift time of the period (their weekly working hours less breaks, times the number of
     each weekday in the period; time off is not subtracted), the time working (on site:
     arrived to finished) and travelling (left for the site to arrived) on visits_worked, and
     the idle rest; shares of shift time. The customer, contract, kind and category filters
-    narrow the visits counted, not the shift."""
+    narrow the visits counted, not the shift. `by_area` sums the same times by the
+    technicians' area instead, one row an area."""
     counts = _weekday_counts(scope)
     per_day = ExpressionWrapper(
         F("ends_at")
@@ -413,10 +423,17 @@ def utilization(scope: Scope) -> list[Utilization]:
         - Coalesce(_duration("break_ends_at", "break_starts_at"), Value(ZERO_TIME)),
         output_field=DurationField(),
     )
-    shift = (
-        WorkingHours.objects.filter(technician=OuterRef("pk"))
+    techs = Technician.objects.filter(active=True).select_related("user")
+    if scope.technician is not None:
+        techs = techs.filter(pk=scope.technician.pk)
+    if scope.area:
+        techs = techs.filter(region=scope.area)
+    # Three grouped queries merged by technician: one pass over the period's visits, where a
+    # subquery per technician read them again for each one.
+    shifts = dict(
+        WorkingHours.objects.filter(technician__in=techs)
         .order_by()
-        .values("technician")
+        .values("technician__region" if by_area else "technician")
         .annotate(
             s=Sum(
                 ExpressionWrapper(
@@ -429,31 +446,42 @@ def utilization(scope: Scope) -> list[Utilization]:
                 )
             )
         )
-        .values("s")
+        .values_list("technician__region" if by_area else "technician", "s")
     )
-    visits = visits_worked(scope).filter(technician=OuterRef("pk")).order_by().values("technician")
-    working = visits.filter(actual_end__isnull=False).annotate(
-        s=Sum(_duration("actual_end", "actual_start"))
-    )
-    travel = visits.filter(en_route_at__isnull=False).annotate(
-        s=Sum(_duration("actual_start", "en_route_at"))
-    )
-    techs = Technician.objects.filter(active=True).select_related("user")
-    if scope.technician is not None:
-        techs = techs.filter(pk=scope.technician.pk)
-    if scope.area:
-        techs = techs.filter(region=scope.area)
-    techs = techs.annotate(
-        shift_time=Subquery(shift, output_field=DurationField()),
-        working_time=Subquery(working.values("s"), output_field=DurationField()),
-        travel_time=Subquery(travel.values("s"), output_field=DurationField()),
-    )
+    key = "technician__region" if by_area else "technician"
+    times = {
+        row[key]: row
+        for row in visits_worked(scope)
+        .filter(technician__in=techs)
+        .order_by()
+        .values(key)
+        .annotate(
+            working=Sum(
+                _duration("actual_end", "actual_start"), filter=Q(actual_end__isnull=False)
+            ),
+            travel=Sum(
+                _duration("actual_start", "en_route_at"), filter=Q(en_route_at__isnull=False)
+            ),
+        )
+    }
+    if by_area:
+        return [
+            Utilization(
+                technician=None,
+                area=area,
+                shift=shift or ZERO_TIME,
+                working=times.get(area, {}).get("working") or ZERO_TIME,
+                travelling=times.get(area, {}).get("travel") or ZERO_TIME,
+            )
+            for area, shift in sorted(shifts.items())
+        ]
     return [
         Utilization(
             technician=t,
-            shift=t.shift_time or ZERO_TIME,
-            working=t.working_time or ZERO_TIME,
-            travelling=t.travel_time or ZERO_TIME,
+            area=t.region,
+            shift=shifts.get(t.pk) or ZERO_TIME,
+            working=times.get(t.pk, {}).get("working") or ZERO_TIME,
+            travelling=times.get(t.pk, {}).get("travel") or ZERO_TIME,
         )
         for t in techs
     ]

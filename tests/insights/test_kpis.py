@@ -162,6 +162,13 @@ def test_utilization_splits_shift_time(tech):
     assert row.travelling == datetime.timedelta(hours=2)
     assert row.idle == datetime.timedelta(hours=48)
     assert (row.working_share, row.travelling_share, row.idle_share) == (10.7, 3.6, 85.7)
+    (area,) = kpis.utilization(week(), by_area=True)
+    assert (area.area, area.shift, area.working, area.travelling) == (
+        "North",
+        row.shift,
+        row.working,
+        row.travelling,
+    )
 
 
 def test_travel_per_visit_is_the_mean_road_time(tech):
