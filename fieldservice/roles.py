@@ -84,6 +84,26 @@ def may_edit_staff_records(user: User | AnonymousUser | None) -> TypeGuard[User]
     return has_role(user, DISPATCHER) and (user.is_staff or user.is_superuser)
 
 
+def is_manager(user: User | AnonymousUser | None) -> TypeGuard[User]:
+    """The office's managers, who see how the business is doing (insights: revenue, margins,
+    every technician's utilization): a dispatcher who is also back-office staff (is_staff), or
+    a superuser. A plain dispatcher runs the day, not the books."""
+    return has_role(user, DISPATCHER) and (user.is_staff or user.is_superuser)
+
+
+def manager_required(view):
+    """Page decorator for the managers' pages: log in first, then 403 for anyone else."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not is_manager(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def role_required(role: str):
     """Page decorator: log in first, then 403 for anyone outside the role."""
 

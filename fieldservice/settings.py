@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "desk",
     "fieldapp",
     "portal",
+    "insights",
     "notifications",
     "demo",
 ]
@@ -232,6 +233,8 @@ STATICFILES_DIRS = [
     ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
     # Lucide's icons, one SVG each, that base.css draws through CSS masks.
     ("vendor/lucide", BASE_DIR / "node_modules" / "lucide-static" / "icons"),
+    # Chart.js, for the managers' charts (insights): the server aggregates, the browser draws.
+    ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -349,6 +352,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "billing.tasks.collect_einvoice_receipts",
         "schedule": 900.0,
     },
+    # The managers' weekly summary: hourly, it writes last week's once (Monday, company time).
+    "weekly-summary": {"task": "insights.tasks.send_weekly_summary", "schedule": 3600.0},
 }
 # Italian e-invoices go to the exchange (SdI) through this channel: a dotted path and its
 # options. The default is a folder (outbox/ for files, inbox/ for receipts) that an SdI
@@ -546,6 +551,9 @@ if _tiles_host.scheme in {"http", "https"} and _tiles_host.netloc:
     )
 
 FIELDSERVICE = {
+    # Insights' margin: what an hour of a technician's time on site costs the company (in the
+    # invoice's currency); a part costs its catalog price (catalog.Part.unit_price).
+    "INSIGHTS_LABOUR_COST_PER_HOUR": env.str("INSIGHTS_LABOUR_COST_PER_HOUR", default="30.00"),
     # Minutes of work by job kind, and by appliance category where it differs.
     "VISIT_MINUTES": {"installation": 120, "repair": 90, "maintenance": 60},
     "VISIT_MINUTES_BY_CATEGORY": {"hvac": {"installation": 240, "repair": 120}},

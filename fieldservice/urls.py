@@ -32,6 +32,7 @@ urlpatterns = [
     path("dispatch/", include("dispatch.urls")),
     path("tech/", include("fieldapp.urls")),
     path("portal/", include("portal.urls")),
+    path("insights/", include("insights.urls")),
     path("billing/", include("billing.urls")),
     path("notifications/", include("notifications.urls")),
     # Photos and signatures: each answer after its access check, never a public folder.

@@ -44,6 +44,7 @@ class Notification(models.Model):
         RENEWAL_DUE = "renewal_due", _("Contract ending soon")
         INVOICE = "invoice", _("Invoice")
         QUOTE_SENT = "quote_sent", _("Quote to decide")
+        WEEKLY_SUMMARY = "weekly_summary", _("Managers' weekly summary")
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     channel = models.CharField(

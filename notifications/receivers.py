@@ -14,6 +14,7 @@ from contracts.models import ServiceContract
 from desk import events as desk_events
 from dispatch import events as dispatch_events
 from fieldservice import events as account_events
+from insights import events as insights_events
 from portal import events as portal_events
 from portal.models import SignUp
 from portal.services import booking_token, confirmation_token
@@ -190,3 +191,8 @@ def on_invoice_to_send(sender, invoice, **kwargs) -> None:
 @receiver(billing_events.quote_sent, dispatch_uid="notifications.quote_sent")
 def on_quote_sent(sender, quote, token: str, **kwargs) -> None:
     services.send_quote_link(quote=quote, quote_url=services.public_url("portal:quote_link", token))
+
+
+@receiver(insights_events.weekly_summary, dispatch_uid="notifications.weekly_summary")
+def on_weekly_summary(sender, week_start, week_end, figures, query: str, **kwargs) -> None:
+    services.summarize_week(week_start=week_start, week_end=week_end, figures=figures, query=query)

@@ -223,6 +223,12 @@ MATRIX = {
     ),
     # The customer portal: A's ticket is a 404 for customer B.
     "portal:home": _row(customer=200),
+    # The managers' figures: a dispatcher who is also office staff (tests/insights); a plain
+    # dispatcher runs the day, not the books, and staff in no role see no business figures.
+    "insights:page": _row(),
+    "insights:rows": _row(),
+    "insights:export_rows": _row(),
+    "insights:export_objects": _row(),
     "portal:signup": _everyone(200),
     "portal:confirm_email": _everyone(200),
     "portal:resend_confirmation": _row(customer=302),
@@ -557,6 +563,9 @@ def pages(shared_world, django_db_blocker, tmp_path_factory):
             "billing:labour": {"visit_id": done.pk},
             "dispatch:skip_maintenance": {"occurrence_id": due.pk},
             "desk:kb_detail": {"article_id": article.pk},
+            "insights:rows": {"figure": "backlog"},
+            "insights:export_rows": {"figure": "backlog", "fmt": "csv"},
+            "insights:export_objects": {"name": "customers", "fmt": "xlsx"},
             "desk:kb_edit": {"article_id": article.pk},
             "desk:ticket_solve_remotely": {"number": a["ticket"].number},
             "portal:article": {"article_id": article.pk},

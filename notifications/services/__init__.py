@@ -30,6 +30,7 @@ from .outbox import (
 )
 from .preferences import set_preferences, unsubscribe
 from .smtp import close_mail_connection
+from .summaries import summarize_week
 from .sweeper import sweep
 
 __all__ = [
@@ -57,6 +58,7 @@ __all__ = [
     "send_password_reset",
     "send_quote_link",
     "set_preferences",
+    "summarize_week",
     "sweep",
     "unsubscribe",
     "unsubscribe_token",

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.db.models import Q
 
 from fieldservice import languages, roles
 
@@ -96,6 +97,22 @@ def dispatchers() -> list[tuple[int, str, str]]:
     found = list(
         User.objects.filter(groups__name="dispatcher", is_active=True)
         .exclude(email="")
+        .order_by("email")
+        .values_list("pk", "email")
+    )
+    language_of = staff_languages([pk for pk, _email in found])
+    return [(pk, email, language_of[pk]) for pk, email in found]
+
+
+def managers() -> list[tuple[int, str, str]]:
+    """Every active manager (fieldservice.roles.is_manager: a dispatcher who is office staff,
+    or a superuser) with an email address, by address: (user id, email, language)."""
+    found = list(
+        User.objects.filter(
+            Q(groups__name="dispatcher", is_staff=True) | Q(is_superuser=True), is_active=True
+        )
+        .exclude(email="")
+        .distinct()
         .order_by("email")
         .values_list("pk", "email")
     )

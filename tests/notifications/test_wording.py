@@ -194,6 +194,7 @@ def test_every_message_about_a_visit_names_what_it_is_for():
         "renewal_due",
         "invoice",
         "quote_sent",  # a quote's, named by its number
+        "weekly_summary",  # the managers' figures of a week
     }
 
     def says_what(kind, name):

@@ -196,7 +196,13 @@ class Ticket(models.Model):
                 fields=["customer", "client_key"], name="ticket_key_per_customer"
             ),
         ]
-        indexes = [models.Index(fields=["status", "sla_due_at"])]
+        indexes = [
+            models.Index(fields=["status", "sla_due_at"]),
+            # insights.kpis: tickets opened in a period (SLA compliance) and resolved in one
+            # (mean time to repair, remote fixes).
+            models.Index(fields=["created_at"], name="ticket_opened"),
+            models.Index(fields=["resolved_at"], name="ticket_resolved"),
+        ]
 
     def __str__(self) -> str:
         return self.number

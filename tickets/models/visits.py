@@ -105,7 +105,13 @@ class Visit(models.Model):
                 name="busy_visit_has_technician_and_time",
             ),
         ]
-        indexes = [models.Index(fields=["technician", "planned_start"])]
+        indexes = [
+            models.Index(fields=["technician", "planned_start"]),
+            # insights.kpis: a technician's visits made in a period (utilization, travel) and
+            # the visits that ended in one (first-time fix, repeat visits).
+            models.Index(fields=["technician", "actual_start"], name="visit_tech_arrived"),
+            models.Index(fields=["actual_end"], name="visit_finished"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.ticket} visit {self.pk}"

@@ -1,0 +1,14 @@
+"""The managers' pages under /insights/."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "insights"
+
+urlpatterns = [
+    path("", views.page, name="page"),
+    path("rows/<slug:figure>/", views.rows, name="rows"),
+    path("rows/<slug:figure>/export.<slug:fmt>", views.export_rows, name="export_rows"),
+    path("export/<slug:name>.<slug:fmt>", views.export_objects, name="export_objects"),
+]
