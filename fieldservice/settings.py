@@ -232,6 +232,8 @@ STATICFILES_DIRS = [
     ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
     # Lucide's icons, one SVG each, that base.css draws through CSS masks.
     ("vendor/lucide", BASE_DIR / "node_modules" / "lucide-static" / "icons"),
+    # ZXing's browser build (its library bundled in), for serials and parts scanned on the phone.
+    ("vendor/zxing", BASE_DIR / "node_modules" / "@zxing" / "browser" / "umd"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
