@@ -8,6 +8,8 @@ from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from technicians.models import Technician
+
 from .selectors import board_days, company_tz
 
 
@@ -79,3 +81,18 @@ class BoardFilterForm(DayForm):
         choices=[("", _("Any priority")), (1, "P1"), (2, "P2"), (3, "P3"), (4, "P4")],
         widget=forms.Select(attrs={"aria-label": _("Priority")}),
     )
+
+
+class CrewForm(forms.Form):
+    """A helper added to (or taken off) a visit's crew."""
+
+    technician = forms.ModelChoiceField(
+        label=_("Helper"),
+        queryset=Technician.objects.filter(active=True),
+        error_messages={
+            "required": _("Choose the helper."),
+            "invalid_choice": _("Choose an active technician as the helper."),
+        },
+    )
+    action = forms.ChoiceField(choices=[("add", "add"), ("remove", "remove")], required=False)
+    override_reason = forms.CharField(required=False, max_length=500)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from zoneinfo import ZoneInfo
 
+from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -19,7 +20,7 @@ from fieldservice.errors import (
     TechnicianOff,
 )
 from technicians.models import Skill, Technician
-from tickets.models import Ticket, Visit
+from tickets.models import Ticket, Visit, VisitBooking
 
 
 def _names(skills) -> str:
@@ -132,10 +133,14 @@ def ensure_free(
     *,
     ignoring: Visit | None = None,
 ) -> None:
-    """Refuse when another visit of the technician overlaps [start, end) (half-open)."""
+    """Refuse when another visit of the technician overlaps [start, end) (half-open), whether
+    they lead it or help its crew."""
+    helping = VisitBooking.objects.filter(
+        technician=technician, role=VisitBooking.Role.HELPER, active=True
+    ).values("visit")
     clash = (
         Visit.objects.filter(
-            technician=technician,
+            Q(technician=technician) | Q(pk__in=helping),
             status__in=Visit.BUSY_STATUSES,
             planned_start__lt=end,
             planned_end__gt=start,

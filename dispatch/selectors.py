@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Max, Prefetch, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +16,7 @@ from technicians.models import Technician, TimeOff, WorkingHours
 from technicians.selectors import with_qualifications
 from tickets import selectors as ticket_selectors
 from tickets.horizon import MAX_DAYS_AHEAD
-from tickets.models import Ticket, Visit
+from tickets.models import Ticket, Visit, VisitBooking
 
 from .travel import Point, travel_source
 
@@ -72,6 +72,10 @@ class Block:
     end: str
     codes: str
     span: Span
+    # The crew's helpers by name; on a helper's own lane, the block says whom they help.
+    crew: str = ""
+    crew_size: int = 0
+    helping: str = ""
 
 
 @dataclass
@@ -110,9 +114,11 @@ def visits_of_day(day: datetime.date) -> QuerySet[Visit]:
 def _blocks(day: datetime.date, technician_ids: list[int]) -> dict[int, list[Block]]:
     """The day's visits as blocks, per technician, in three queries whatever their number."""
     tz = company_tz()
+    helped = VisitBooking.objects.filter(visit=OuterRef("pk"), role=VisitBooking.Role.HELPER)
     rows = list(
         visits_of_day(day)
         .filter(technician__in=technician_ids)
+        .annotate(crewed=Exists(helped))
         .order_by("planned_start")
         .values_list(
             "pk",
@@ -126,6 +132,7 @@ def _blocks(day: datetime.date, technician_ids: list[int]) -> dict[int, list[Blo
             "planned_start",
             "planned_end",
             "technician_id",
+            "crewed",
         )
     )
     codes: dict[int, list[str]] = {}
@@ -134,8 +141,35 @@ def _blocks(day: datetime.date, technician_ids: list[int]) -> dict[int, list[Blo
     ).values_list("ticket_id", "errorcode__code"):
         codes.setdefault(ticket_id, []).append(code)
     labels = dict(Visit.Status.choices)
+    # The crews' helpers, with their lead's name: one query.
+    helpers: dict[int, list[Technician]] = {}
+    lead_names: dict[int, str] = {}
+    crewed = [r[0] for r in rows if r[11]]  # read only when a crew is on the day
+    for booking in (
+        VisitBooking.objects.filter(
+            visit_id__in=crewed, role=VisitBooking.Role.HELPER
+        ).select_related("technician__user", "visit__technician__user")
+        if crewed
+        else ()
+    ):
+        helpers.setdefault(booking.visit_id, []).append(booking.technician)
+        lead_names[booking.visit_id] = str(booking.visit.technician or "")
+    leads: dict[int, Block | None] = dict.fromkeys(helpers)
     blocks: dict[int, list[Block]] = {}
-    for pk, version, ticket, status, priority, minutes, customer, city, start, end, tech in rows:
+    for (
+        pk,
+        version,
+        ticket,
+        status,
+        priority,
+        minutes,
+        customer,
+        city,
+        start,
+        end,
+        tech,
+        _c,
+    ) in rows:
         assert start is not None
         assert end is not None
         blocks.setdefault(tech, []).append(
@@ -154,8 +188,23 @@ def _blocks(day: datetime.date, technician_ids: list[int]) -> dict[int, list[Blo
                 end.astimezone(tz).strftime("%H:%M"),
                 " · ".join(codes.get(ticket, [])),
                 _span(start, end, day),
+                crew=", ".join(str(t) for t in helpers.get(pk, [])),
+                crew_size=len(helpers.get(pk, [])),
             )
         )
+        if pk in leads:
+            leads[pk] = blocks[tech][-1]
+    # A helper's lane shows the visit too, as theirs for its time (their booking).
+    for visit_id, crew in helpers.items():
+        lead_block = leads.get(visit_id)
+        if lead_block is None:
+            continue
+        for helper in crew:
+            blocks.setdefault(helper.pk, []).append(
+                replace(lead_block, helping=lead_names[visit_id])
+            )
+    for lane in blocks.values():
+        lane.sort(key=lambda b: b.start)
     return blocks
 
 

@@ -34,6 +34,7 @@ from tickets.services import (
     resolve_remotely,
     set_ticket_status,
     set_visit_status,
+    sync_bookings,
     ticket_sent_before,
     visit_snapshot,
 )
@@ -41,6 +42,7 @@ from tickets.transitions import ticket_can
 
 from . import events as dispatch_events
 from . import rules, selectors
+from .crew import ensure_crew_free, helper_ids
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -81,8 +83,8 @@ def assign_visit(
         with transaction.atomic():
             return _assign(visit, technician, start, by, reasons, expected_version)
     except IntegrityError as exc:
-        # Only the exclusion constraint can fail here: the checks above ran under the
-        # technician's row lock, so this is a writer that bypassed the service.
+        # Only an exclusion constraint (the visit's, or a crew member's booking) can fail here:
+        # the checks above ran under the crew's row locks, so a writer bypassed the service.
         raise TechnicianBusy(
             _("%(name)s already has a visit at that time.") % {"name": technician}
         ) from exc
@@ -97,7 +99,9 @@ def _assign(
     expected_version: int | None,
 ) -> Visit:
     override_reason, window_reason = reasons
-    technician = locks.lock_technician(technician.pk)
+    # The lead and the helpers, locked in primary-key order: each must be free at the new time.
+    crew = {t.pk: t for t in locks.lock_technicians([technician.pk, *helper_ids(visit)])}
+    technician = crew[technician.pk]
     ticket = locks.lock_ticket(visit.ticket_id)
     visit = locks.lock_visit(visit.pk)
     visit.ticket = ticket
@@ -132,6 +136,7 @@ def _assign(
             overridden.append(err.message)
     rules.ensure_not_off(technician, start, end)
     rules.ensure_free(technician, start, end, ignoring=visit)
+    ensure_crew_free(visit, crew, start, end, lead_id=technician.pk)
 
     place_visit(visit=visit, technician=technician, start=start, by=by)
     if overridden:
@@ -188,6 +193,7 @@ def place_visit(
     if was_scheduled:
         visit.version += 1  # the row is locked, so a plain increment is safe
         visit.save()
+        sync_bookings(visit)
     else:
         set_visit_status(visit=visit, to=Visit.Status.SCHEDULED, by=by)
         # A visit on a technician's day answers the customer: the response clock is met.

@@ -10,6 +10,7 @@ urlpatterns = [
     path("board/version/", views.board_version, name="board_version"),
     path("assign/", views.assign, name="assign"),
     path("visits/<int:visit_id>/unassign/", views.unassign, name="unassign"),
+    path("visits/<int:visit_id>/crew/", views.crew, name="crew"),
     path("visits/<int:visit_id>/suggestions/", views.suggestions, name="suggestions"),
     path("tickets/<int:ticket_id>/", views.panel, name="panel"),
     path("tickets/<int:ticket_id>/tier/", views.change_tier, name="tier"),

@@ -31,7 +31,8 @@ from tickets.selectors import history_lines, tickets_for, visits_for
 from tickets.services.maintenance import skip_occurrence
 
 from . import selectors, services
-from .forms import AssignForm, BoardFilterForm, DayForm, TierForm
+from .crew import add_helper, remove_helper
+from .forms import AssignForm, BoardFilterForm, CrewForm, DayForm, TierForm
 from .suggestions import first_days_someone_can, suggest
 
 OVERRIDABLE = (MissingSkill, MissingCertification, OutsideWorkingHours)
@@ -148,6 +149,7 @@ def _panel(request, ticket: Ticket, *, error: str = "", status: int = 200):
             "error_codes__skills",
             "required_skills",
             "visits__technician__user",
+            "visits__bookings__technician__user",
         )
         .get(pk=ticket.pk)
     )
@@ -193,6 +195,30 @@ def change_tier(request, ticket_id: int):
     except DomainError as err:
         return _panel(request, ticket, error=err.message, status=409)
     return _panel(request, ticket)
+
+
+@require_POST
+@dispatcher_required
+def crew(request, visit_id: int):
+    """Add a helper to a scheduled visit's crew, or take one off; the panel shows the crew."""
+    visit = get_object_or_404(visits_for(request.user), pk=visit_id)
+    form = CrewForm(request.POST)
+    if not form.is_valid():
+        return _panel(request, visit.ticket, error=errors_in_words(form), status=400)
+    data = form.cleaned_data
+    try:
+        if data["action"] == "remove":
+            remove_helper(visit=visit, technician=data["technician"], by=request.user)
+        else:
+            add_helper(
+                visit=visit,
+                technician=data["technician"],
+                by=request.user,
+                override_reason=data["override_reason"],
+            )
+    except DomainError as err:
+        return _panel(request, visit.ticket, error=err.message, status=409)
+    return _panel(request, visit.ticket)
 
 
 @dispatcher_required

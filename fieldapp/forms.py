@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from catalog.commissioning import COMMON, EXTRA
 from fieldservice import texts
 
 
@@ -35,6 +36,37 @@ def price_field() -> forms.DecimalField:
     )
 
 
+def serial_field() -> forms.CharField:
+    """The serial of the unit installed, as scanned or typed (Appliance.serial_number)."""
+    return forms.CharField(
+        required=False,
+        max_length=100,
+        strip=False,
+        error_messages=dict(
+            max_length=_("The serial number is at most %(limit_value)d characters."),
+            null_characters_not_allowed=_("The serial number contains a null character."),
+        ),
+    )
+
+
+# Every checklist item of any category: the service checks those of the visit's appliance.
+CHECKLIST_KEYS = list(
+    dict.fromkeys(i.key for i in [*COMMON, *(i for x in EXTRA.values() for i in x)])
+)
+
+
+def checked_field() -> forms.MultipleChoiceField:
+    """The commissioning checklist's items ticked, by key."""
+    return forms.MultipleChoiceField(
+        required=False,
+        choices=[(key, key) for key in CHECKLIST_KEYS],
+        error_messages=dict(
+            invalid_choice=_("%(value)s is not a checklist item."),
+            invalid_list=_("Send the checklist items ticked as a list."),
+        ),
+    )
+
+
 class JobRecordForm(forms.Form):
     what = forms.ChoiceField(
         choices=[
@@ -45,6 +77,7 @@ class JobRecordForm(forms.Form):
             ("decline", "decline"),
             ("sign", "sign"),
             ("photo", "photo"),
+            ("commission", "commission"),
         ]
     )
     client_key = forms.CharField(required=False, max_length=64)
@@ -59,6 +92,8 @@ class JobRecordForm(forms.Form):
     price = price_field()
     option = forms.IntegerField(required=False)
     signature = forms.CharField(required=False, max_length=2_000_000)
+    serial_number = serial_field()
+    checked = checked_field()
 
 
 class HandBackForm(forms.Form):
@@ -90,7 +125,17 @@ class SyncActionForm(forms.Form):
     type = forms.ChoiceField(
         choices=[
             (k, k)
-            for k in ("step", "hand_back", "note", "part", "option", "choose", "decline", "sign")
+            for k in (
+                "step",
+                "hand_back",
+                "note",
+                "part",
+                "option",
+                "choose",
+                "decline",
+                "sign",
+                "commission",
+            )
         ],
         error_messages=dict(
             required=_("Each action needs its type."),
@@ -152,6 +197,8 @@ class SyncActionForm(forms.Form):
         max_length=2_000_000,
         error_messages=dict(max_length=_("The signature image is too large.")),
     )
+    serial_number = serial_field()
+    checked = checked_field()
 
     def first_error(self) -> str:
         return next(iter(self.errors.values()))[0]

@@ -6,24 +6,30 @@ import datetime
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from catalog.models import ErrorCode, Part
 from catalog.selectors import catalog_for
 from technicians.models import Technician
-from tickets.models import Visit
+from tickets.models import Visit, VisitBooking
+from tickets.selectors import helped_visit_ids
 
 
 def day_visits(*, technician: Technician, days: int = 2) -> QuerySet[Visit]:
-    """Today's and tomorrow's visits of one technician in planned order, in a fixed number of
-    queries whatever their number (codes, parts and skills prefetched)."""
+    """Today's and tomorrow's visits of one technician in planned order, those they lead and
+    those they help on, in a fixed number of queries whatever their number (codes, parts,
+    skills and the crew prefetched)."""
     tz = ZoneInfo(str(technician.timezone))
     today = timezone.now().astimezone(tz).date()
     start = datetime.datetime.combine(today, datetime.time(0), tzinfo=tz)
     end = start + datetime.timedelta(days=days)
     return (
-        Visit.objects.filter(technician=technician, planned_start__gte=start, planned_start__lt=end)
+        Visit.objects.filter(
+            Q(technician=technician) | Q(pk__in=helped_visit_ids(technician)),
+            planned_start__gte=start,
+            planned_start__lt=end,
+        )
         .exclude(status=Visit.Status.CANCELLED)
         .select_related(
             "ticket__customer",
@@ -32,10 +38,18 @@ def day_visits(*, technician: Technician, days: int = 2) -> QuerySet[Visit]:
             "ticket__appliance_model",
         )
         .prefetch_related(
-            Prefetch("ticket__error_codes", queryset=ErrorCode.objects.prefetch_related("parts"))
+            Prefetch("ticket__error_codes", queryset=ErrorCode.objects.prefetch_related("parts")),
+            Prefetch("bookings", queryset=crew_bookings()),
         )
         .order_by("planned_start")
     )
+
+
+def crew_bookings() -> QuerySet[VisitBooking]:
+    """A visit's crew as the pages list it: the lead first, then the helpers."""
+    return VisitBooking.objects.select_related("technician__user").order_by(
+        "-role", "pk"
+    )  # "lead" after "helper"
 
 
 # A visit the technician is finished with, whatever its outcome.

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from dispatch.services import hand_back_visit
@@ -33,6 +34,7 @@ from fieldservice.errors import (
 from technicians.models import Technician
 from tickets import locks, services
 from tickets.models import Visit
+from tickets.selectors import helped_visit_ids
 
 from .forms import SyncActionForm
 from .models import SyncAction
@@ -91,6 +93,8 @@ def _apply(data: dict, visit: Visit, user: User) -> None:
         price=data["price"],
         option_id=data["option"],
         signature=data["signature"],
+        serial_number=data["serial_number"],
+        checked=data["checked"],
     )
 
 
@@ -163,7 +167,11 @@ def _replay_locked(technician: Technician, user: User, data: dict) -> dict:
     stored = SyncAction.objects.filter(key=key, technician=technician).first()
     if stored is not None:
         return {**stored.result, "status": "duplicate"}
-    visit = Visit.objects.filter(pk=data["visit"], technician=technician).first()
+    visit = (
+        Visit.objects.filter(pk=data["visit"])
+        .filter(Q(technician=technician) | Q(pk__in=helped_visit_ids(technician)))
+        .first()
+    )
     if visit is None:
         # Moved to a colleague or unknown: the technician must hear of it, not lose it.
         return {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.staticfiles import finders
 from django.core.exceptions import RequestDataTooBig
+from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
@@ -22,6 +23,7 @@ from fieldservice.errors import DomainError
 from fieldservice.forms import errors_in_words
 from fieldservice.roles import technician_required
 from tickets import reports, services
+from tickets.installation import commissioning_of, is_installation
 from tickets.models import JobEntry, Visit
 from tickets.selectors import visits_for
 
@@ -64,19 +66,29 @@ def today(request):
 @technician_required
 def job(request, visit_id: int):
     visit = get_object_or_404(
-        visits_for(request.user).prefetch_related("ticket__error_codes__parts"), pk=visit_id
+        visits_for(request.user).prefetch_related(
+            "ticket__error_codes__parts",
+            Prefetch("bookings", queryset=tech_selectors.crew_bookings()),
+        ),
+        pk=visit_id,
     )
+    helper = services.is_helper(visit, request.user)
     return render(
         request,
         "fieldapp/job.html",
         {
             "visit": visit,
-            "steps": _steps_after(visit.status),
+            # A helper sees the job; its lead marks the steps (services.ensure_lead).
+            "steps": [] if helper else _steps_after(visit.status),
+            "helper": helper,
+            "crew": list(visit.bookings.all()),
+            "commissioning": commissioning_of(visit) if is_installation(visit) else None,
             # Asked on the phone before "On my way" is even queued; the server asks too.
             "not_today": services.not_today_question(visit),
             "finished": visit.status in FINISHED,
-            "can_stop": visit.status in (Visit.Status.EN_ROUTE, Visit.Status.ON_SITE),
-            "can_hand_back": visit.status == Visit.Status.SCHEDULED,
+            "can_stop": not helper
+            and visit.status in (Visit.Status.EN_ROUTE, Visit.Status.ON_SITE),
+            "can_hand_back": not helper and visit.status == Visit.Status.SCHEDULED,
             "outcomes": Visit.Outcome.choices[1:],
             "expected_parts": tech_selectors.expected_parts(visit=visit),
             "kinds": JobEntry.Kind.choices,
@@ -195,6 +207,8 @@ def _record(request, visit: Visit):
             option_id=data["option"],
             signature=data["signature"],
             photo=request.FILES.get("photo"),
+            serial_number=data["serial_number"],
+            checked=data["checked"],
         )
     except DomainError as err:
         messages.error(request, err.message)

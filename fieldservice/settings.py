@@ -235,6 +235,8 @@ STATICFILES_DIRS = [
     ("vendor/lucide", BASE_DIR / "node_modules" / "lucide-static" / "icons"),
     # Chart.js, for the managers' charts (insights): the server aggregates, the browser draws.
     ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
+    # ZXing's browser build (its library bundled in), for serials and parts scanned on the phone.
+    ("vendor/zxing", BASE_DIR / "node_modules" / "@zxing" / "browser" / "umd"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -22,6 +22,16 @@ def lock_technician(pk: int) -> Technician:
     return Technician.objects.select_for_update().select_related("user").get(pk=pk)
 
 
+def lock_technicians(pks: list[int]) -> list[Technician]:
+    """Several technicians (a visit's crew), by primary key."""
+    return list(
+        Technician.objects.select_for_update()
+        .select_related("user")
+        .filter(pk__in=pks)
+        .order_by("pk")
+    )
+
+
 def lock_ticket(pk: int) -> Ticket:
     return Ticket.objects.select_for_update().get(pk=pk)
 

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.db.models.fields.files import FieldFile
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -23,7 +23,8 @@ from django.utils import timezone, translation
 
 from fieldservice.money import Money
 
-from .models import Visit
+from .installation import commissioning_of, is_installation
+from .models import Visit, VisitBooking
 
 
 def with_report_data(visits: QuerySet[Visit]) -> QuerySet[Visit]:
@@ -32,9 +33,23 @@ def with_report_data(visits: QuerySet[Visit]) -> QuerySet[Visit]:
         "ticket__customer",
         "ticket__site",
         "ticket__appliance__model",
+        "ticket__appliance_model",
         "technician__user",
         "signature",
-    ).prefetch_related("entries", "parts_used__part", "repair_options", "photos")
+        "commissioning",
+    ).prefetch_related(
+        "entries",
+        "parts_used__part",
+        "repair_options",
+        "photos",
+        Prefetch(
+            "bookings",
+            queryset=VisitBooking.objects.filter(role=VisitBooking.Role.HELPER).select_related(
+                "technician__user"
+            ),
+            to_attr="helpers",
+        ),
+    )
 
 
 def _data_url(name: str, content: bytes) -> str:
@@ -90,6 +105,8 @@ def as_html(visit: Visit, *, language: str | None = None, back_url: str = "") ->
                     for option in visit.repair_options.all()
                 ],
                 "back_url": back_url,
+                "commissioning": commissioning_of(visit) if is_installation(visit) else None,
+                "helpers": getattr(visit, "helpers", None),
                 "LANGUAGE_CODE": language,
             },
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.db import connection
@@ -33,7 +33,15 @@ from fieldservice import localformat, roles
 from technicians.models import Skill, Technician
 
 from .coverage import CoverageDecision, decide_coverage
-from .models import MaintenanceOccurrence, Message, MessageAttachment, Ticket, TicketEvent, Visit
+from .models import (
+    MaintenanceOccurrence,
+    Message,
+    MessageAttachment,
+    Ticket,
+    TicketEvent,
+    Visit,
+    VisitBooking,
+)
 from .sla import load_calendar, response_due, sla_due
 from .transitions import REOPENABLE, VISIT_STARTED, ticket_can
 
@@ -131,14 +139,25 @@ def search_tickets(qs: QuerySet[Ticket], *, q: str) -> QuerySet[Ticket]:
 
 
 def visits_for(user: User) -> QuerySet[Visit]:
-    """The visits a user may see, scoped like tickets_for."""
-    return roles.scoped(
-        Visit.objects.select_related(
-            "ticket__customer", "ticket__site", "ticket__appliance__model", "technician__user"
-        ),
-        user,
-        technician="technician",
-        customer="ticket__customer",
+    """The visits a user may see, scoped like tickets_for; a technician sees those they lead
+    and those they help on (crew_visits)."""
+    visits = Visit.objects.select_related(
+        "ticket__customer", "ticket__site", "ticket__appliance__model", "technician__user"
+    )
+    scoped = roles.scoped(visits, user, technician="technician", customer="ticket__customer")
+    if (
+        roles.has_role(user, roles.TECHNICIAN)
+        and not roles.has_role(user, roles.DISPATCHER)
+        and hasattr(user, "technician")
+    ):
+        return scoped | visits.filter(pk__in=helped_visit_ids(user.technician))
+    return scoped
+
+
+def helped_visit_ids(technician: Technician) -> QuerySet[VisitBooking, Any]:
+    """The visits the technician is booked on as a helper (a subquery of their ids)."""
+    return VisitBooking.objects.filter(technician=technician, role=VisitBooking.Role.HELPER).values(
+        "visit"
     )
 
 

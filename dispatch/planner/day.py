@@ -9,11 +9,11 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from technicians.models import Technician
-from tickets.models import Ticket, Visit
+from tickets.models import Ticket, Visit, VisitBooking
 from tickets.selectors import offered_on
 
 FIXED = (Visit.Status.EN_ROUTE, Visit.Status.ON_SITE)
@@ -84,10 +84,24 @@ def _technicians(
     qs = Technician.objects.filter(active=True, working_hours__weekday=day.weekday())
     if area:
         qs = qs.filter(Q(region__iexact=area) | Q(region__istartswith=f"{area} "))
-    qs = qs.select_related("user").prefetch_related(
-        "skills", "certifications__skills", "working_hours", "time_off"
-    )
     day_start, day_end = _day_bounds(day, tz)
+    qs = qs.select_related("user").prefetch_related(
+        "skills",
+        "certifications__skills",
+        "working_hours",
+        "time_off",
+        # Where they help a crew that day: that time is not theirs to plan (like time off).
+        Prefetch(
+            "bookings",
+            queryset=VisitBooking.objects.filter(
+                role=VisitBooking.Role.HELPER,
+                active=True,
+                planned_start__lt=day_end,
+                planned_end__gt=day_start,
+            ),
+            to_attr="helping",
+        ),
+    )
     result = []
     for tech in qs.exclude(pk__in=hold).distinct():
         hours = next(h for h in tech.working_hours.all() if h.weekday == day.weekday())
@@ -102,12 +116,14 @@ def _technicians(
             begin = [fixed.ticket.site.latitude, fixed.ticket.site.longitude]
             if fixed.planned_end is not None:
                 start = max(start, fixed.planned_end.astimezone(tz))
-        for off in tech.time_off.all():
-            if off.ends_at <= day_start or off.starts_at >= day_end:
+        taken = [(off.starts_at, off.ends_at) for off in tech.time_off.all()]
+        taken += [(b.planned_start, b.planned_end) for b in tech.helping]
+        for taken_from, taken_to in taken:
+            if taken_to <= day_start or taken_from >= day_end:
                 continue
-            # Keep the longer free part of the shift around the time off.
-            before = (start, min(end, off.starts_at))
-            after = (max(start, off.ends_at), end)
+            # Keep the longer free part of the shift around the time off (or the crew's visit).
+            before = (start, min(end, taken_from))
+            after = (max(start, taken_to), end)
             start, end = max((before, after), key=lambda span: span[1] - span[0])
         start, brk = _break(day, hours, start, tz)
         if brk is not None and brk[1] > end:
@@ -168,8 +184,14 @@ def _visits_in_scope(day: datetime.date, tech_ids: set[int], area: str = "") -> 
         # The area's technicians keep all their visits; waiting work is the area's own.
         dated &= _sites_in_area(area)
         queued &= _sites_in_area(area)
+    crewed = Exists(
+        VisitBooking.objects.filter(visit=OuterRef("pk"), role=VisitBooking.Role.HELPER)
+    )
     return (
         Visit.objects.filter(busy | dated | queued, ticket__status__in=Ticket.OPEN_STATUSES)
+        .annotate(crewed=crewed)
+        # A crew waiting for its time is the dispatcher's to place: each member must be free.
+        .exclude(crewed=True, status=Visit.Status.UNASSIGNED)
         .select_related("ticket__site")
         .prefetch_related("ticket__required_skills")
         .order_by("ticket__priority", "ticket__sla_due_at", "pk")[:MAX_QUEUE]
@@ -218,7 +240,8 @@ def build_scenario(
             "skills": sorted(s.code for s in visit.ticket.required_skills.all()),
             "priority": visit.ticket.priority,
         }
-        if visit.status in FIXED or (visit.locked and visit.pinned):
+        # A crew's visit stays as the dispatcher placed it, whatever its lock says.
+        if visit.status in FIXED or (visit.locked and visit.pinned) or visit.crewed:
             entry["technician"] = visit.technician_id
             entry["window"] = [hhmm(visit.planned_start, tz)] * 2
         else:

@@ -45,8 +45,13 @@ def lane(row):
 
 def _block_html(b) -> str:
     """One visit block. Numbers need no escaping; every text value goes through escape()."""
-    draggable = "true" if b.status == "scheduled" else "false"
+    # A helper's copy of a crew's visit is moved with its lead's, never on its own.
+    draggable = "true" if b.status == "scheduled" and not b.helping else "false"
     codes = f" · {escape(b.codes)}" if b.codes else ""
+    if b.crew:
+        codes += " · " + escape(_("crew: %(names)s") % {"names": b.crew})
+    if b.helping:
+        codes += " · " + escape(_("helping %(lead)s") % {"lead": b.helping})
     title = (
         f"{b.number} P{b.priority} {escape(b.status_label)} · {escape(b.customer)}, "
         f"{escape(b.city)} · {b.start}-{b.end}{codes}"
@@ -56,10 +61,13 @@ def _block_html(b) -> str:
         f"P{b.priority} {escape(b.customer)} · {b.number} {escape(b.status_label)}, "
         f"{escape(b.city)} · {b.start}-{b.end}{codes}"
     )
+    crew = ' data-testid="crew-visit"' if b.crew or b.helping else ""
+    mark = "⇢ " if b.helping else (f"+{b.crew_size} " if b.crew_size else "")
     return (
-        f'<div class="visit status-{b.status} p{b.priority}" draggable="{draggable}" '
+        f'<div class="visit status-{b.status} p{b.priority}{" helping" if b.helping else ""}"'
+        f'{crew} draggable="{draggable}" '
         f'tabindex="0" role="button" aria-label="{label}" '
         f'data-visit="{b.visit}" data-version="{b.version}" data-ticket="{b.ticket}" '
         f'data-minutes="{b.minutes}" style="left:{b.span.left}%;width:{b.span.width}%" '
-        f'title="{title}"><b>P{b.priority}</b> {escape(b.customer)}</div>'
+        f'title="{title}"><b>P{b.priority}</b> {mark}{escape(b.customer)}</div>'
     )

@@ -87,6 +87,9 @@
     }
     if (action.type === "option") return `${action.text || ""} · ${action.price || ""}`;
     if (action.type === "photo") return action.text || (action.photo && action.photo.name) || "";
+    if (action.type === "commission") {
+      return `${action.serial_number || "-"} · ${(action.checked || []).length} ✓`;
+    }
     return action.text || action.reason || "";
   }
 
@@ -107,6 +110,7 @@
         decline: gettext("Declined"),
         sign: gettext("Signature"),
         photo: gettext("Photo"),
+        commission: gettext("Commissioning"),
         hand_back: gettext("I cannot come"),
       }[action.type];
       item.textContent = `${label || action.type}: ${describe(action)} (${gettext("waiting to be sent")})`;
@@ -239,7 +243,12 @@
     // A form whose confirmation was declined (data-confirm, confirm.js) is not queued either.
     if (!form || event.defaultPrevented) return;
     event.preventDefault();
-    const data = Object.fromEntries(new FormData(form));
+    const fields = new FormData(form);
+    const data = Object.fromEntries(fields);
+    // Fields a form names in data-lists (the checklist's ticks) go as lists, even of one.
+    for (const name of (form.dataset.lists || "").split(" ").filter(Boolean)) {
+      data[name] = fields.getAll(name);
+    }
     if (event.submitter && event.submitter.name) data[event.submitter.name] = event.submitter.value;
     if (form.id === "sign-form" && window.fieldserviceSignature) {
       data.signature = window.fieldserviceSignature();
@@ -252,7 +261,8 @@
     delete action.what;
     if (action.version) action.version = Number(action.version);
     await put("actions", action);
-    form.reset();
+    // A form that records a whole state (the commissioning) keeps showing what was queued.
+    if (!form.hasAttribute("data-keep")) form.reset();
     sync();
   });
 

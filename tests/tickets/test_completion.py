@@ -7,6 +7,7 @@ import io
 import pytest
 from PIL import Image
 
+from catalog.commissioning import checklist
 from fieldservice.errors import InvalidInput
 from tests.factories import ApplianceModelFactory, SiteFactory, TechnicianFactory, new_visit
 from tests.factories import open_ticket as a_ticket
@@ -69,6 +70,12 @@ def test_an_installation_is_not_completed_without_the_signature():
     assert err.value.field == "signature"
 
     services.sign_visit(visit=visit, signed_by="Giulia Bianchi", png=_png())
+    services.record_commissioning(  # an installation's own record (tests/tickets/test_installation)
+        visit=visit,
+        serial_number="SN-1",
+        checked=[item.key for item in checklist(ticket.appliance_model.category)],
+        by=None,
+    )
     visit = services.transition_visit(visit=visit, to="completed", by=None)
     assert visit.status == Visit.Status.COMPLETED
 

@@ -2,6 +2,8 @@
 
 from .calendar import BusinessCalendar, Holiday
 from .conversation import Message, MessageAttachment
+from .crew import VisitBooking
+from .installation import Commissioning
 from .job_record import JobEntry, PartUsed, RepairOption, Signature, VisitPhoto
 from .maintenance import MaintenanceOccurrence
 from .tickets import Ticket, TicketEvent
@@ -9,6 +11,7 @@ from .visits import Visit
 
 __all__ = [
     "BusinessCalendar",
+    "Commissioning",
     "Holiday",
     "JobEntry",
     "MaintenanceOccurrence",
@@ -20,5 +23,6 @@ __all__ = [
     "Ticket",
     "TicketEvent",
     "Visit",
+    "VisitBooking",
     "VisitPhoto",
 ]

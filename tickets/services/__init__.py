@@ -2,8 +2,10 @@
 TicketEvent and sends a domain event; pages, the API and tasks all call these."""
 
 from .conversation import IncomingFile, add_note, receive_email, reply
+from .crew import ensure_lead, is_helper, sync_bookings
 from .history import record
 from .holding import hand_over, take_ticket
+from .installation import ensure_commissioned, record_commissioning, register_installed
 from .job_record import (
     RECORD_KINDS,
     add_photo,
@@ -59,11 +61,14 @@ __all__ = [
     "create_visit",
     "decide_option",
     "deescalate",
+    "ensure_commissioned",
+    "ensure_lead",
     "ensure_recorded_for_completion",
     "ensure_version",
     "escalate",
     "hand_over",
     "has_record",
+    "is_helper",
     "mark_responded",
     "not_today_question",
     "offer_option",
@@ -71,9 +76,11 @@ __all__ = [
     "png_from_data_url",
     "receive_email",
     "record",
+    "record_commissioning",
     "record_entry",
     "record_job",
     "refresh_search",
+    "register_installed",
     "reopen_ticket",
     "reply",
     "request_limit",
@@ -82,6 +89,7 @@ __all__ = [
     "set_ticket_status",
     "set_visit_status",
     "sign_visit",
+    "sync_bookings",
     "take_ticket",
     "ticket_sent_before",
     "transition_ticket",

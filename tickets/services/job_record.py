@@ -26,6 +26,7 @@ from fieldservice.errors import InvalidInput, TransitionNotAllowed
 
 from .. import locks
 from ..models import JobEntry, PartUsed, RepairOption, Signature, Visit, VisitPhoto
+from .installation import record_commissioning
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -45,7 +46,7 @@ log = logging.getLogger(__name__)
 _Keyed = TypeVar("_Keyed", JobEntry, PartUsed, RepairOption, VisitPhoto)
 PNG_DATA_URL = "data:image/png;base64,"
 # What the job page and the phone may record; "step" (the visit's status) is transition_visit.
-RECORD_KINDS = ("note", "part", "option", "choose", "decline", "sign", "photo")
+RECORD_KINDS = ("note", "part", "option", "choose", "decline", "sign", "photo", "commission")
 
 
 # What a company may require before a visit of a kind of job is completed
@@ -312,7 +313,7 @@ def png_from_data_url(value: str) -> bytes:
         raise InvalidInput(_("The signature could not be read."), field="signature") from exc
 
 
-def record_job(
+def record_job(  # noqa: PLR0911 - one return per kind of record (RECORD_KINDS)
     *,
     visit: Visit,
     what: str,
@@ -326,6 +327,8 @@ def record_job(
     option_id: int | None = None,
     signature: str = "",
     photo: File | None = None,
+    serial_number: str = "",
+    checked: list[str] | None = None,
 ) -> object:
     """One entry of the job record, as the job page's form and the phone's offline sync both
     send it: `what` says which (RECORD_KINDS), the other fields carry its values. Returns the
@@ -354,4 +357,8 @@ def record_job(
         return add_photo(visit=visit, upload=photo, caption=text, client_key=client_key)
     if what == "sign":
         return sign_visit(visit=visit, signed_by=text, png=png_from_data_url(signature))
+    if what == "commission":
+        return record_commissioning(
+            visit=visit, serial_number=serial_number, checked=checked or [], by=by
+        )
     raise InvalidInput(_("Unknown kind of record."), field="what")

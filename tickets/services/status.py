@@ -14,6 +14,7 @@ from .. import events
 from ..models import Ticket, TicketEvent, Visit
 from ..sla import load_calendar, resumed_due
 from ..transitions import REMOTE_FIX_FROM, ticket_can, visit_can
+from .crew import sync_bookings
 from .history import record
 
 if TYPE_CHECKING:
@@ -107,6 +108,7 @@ def set_visit_status(*, visit: Visit, to: str, by: User | None, reason: str = ""
     visit.status = to
     visit.version += 1  # the row is locked, so a plain increment is safe
     visit.save()
+    sync_bookings(visit)
     record(
         ticket=visit.ticket,
         by=by,

@@ -23,7 +23,9 @@ from .. import events, locks
 from ..horizon import MAX_DAYS_AHEAD, planned_for_today, too_far_ahead
 from ..models import Ticket, TicketEvent, Visit
 from ..transitions import ticket_can
+from .crew import ensure_lead
 from .history import record
+from .installation import ensure_commissioned, register_installed
 from .job_record import ensure_recorded_for_completion
 from .status import check_visit_transition, set_ticket_status, set_visit_status
 
@@ -211,6 +213,7 @@ def _ensure_step_ready(
             raise NeedsConfirmation(question)
     if to == VS.COMPLETED:
         ensure_recorded_for_completion(visit)
+        ensure_commissioned(visit)
 
 
 def _only_a_technician(user: User | None) -> bool:
@@ -241,7 +244,9 @@ def transition_visit(
 
     En route for a visit not planned for today (NeedsConfirmation) needs `confirm_not_today`.
     Completed needs what the job's kind requires to be recorded (FIELDSERVICE
-    ["COMPLETION_REQUIRES"]).
+    ["COMPLETION_REQUIRES"]), and an installation its commissioning record whole; completing
+    an installation registers the appliance installed (services.installation). A crew's
+    helpers see the visit but only its lead moves it along (services.crew.ensure_lead).
 
     Side effects on the ticket: en route or on site puts it in progress; completed resolves
     it; cannot complete because parts are needed puts it in awaiting_parts and creates the
@@ -282,6 +287,7 @@ def transition_visit(
             )
         )
 
+    ensure_lead(visit, by)
     check_visit_transition(visit, to)
     _ensure_step_ready(visit, to, confirm_not_today=confirm_not_today, now=now)
     if to == VS.EN_ROUTE:
@@ -297,6 +303,8 @@ def transition_visit(
         visit.outcome = outcome
         visit.outcome_notes = reason
     set_visit_status(visit=visit, to=to, by=by, reason=reason)
+    if to == VS.COMPLETED and ticket.kind == Ticket.Kind.INSTALLATION:
+        register_installed(visit=visit, by=by, now=now)
     _move_ticket_along(ticket, visit, to, outcome=outcome, reason=reason, by=by, now=now)
     return visit
 
