@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from billing import events as billing_events
 from contracts import events as contract_events
 from contracts.models import ServiceContract
+from depot import events as depot_events
+from depot.models import Loan, RepairOrder, RepairStep
 from desk import events as desk_events
 from dispatch import events as dispatch_events
 from fieldservice import events as account_events
@@ -190,3 +192,13 @@ def on_invoice_to_send(sender, invoice, **kwargs) -> None:
 @receiver(billing_events.quote_sent, dispatch_uid="notifications.quote_sent")
 def on_quote_sent(sender, quote, token: str, **kwargs) -> None:
     services.send_quote_link(quote=quote, quote_url=services.public_url("portal:quote_link", token))
+
+
+@receiver(depot_events.repair_step_recorded, dispatch_uid="notifications.repair_step")
+def on_repair_step(sender, order: RepairOrder, step: RepairStep, **kwargs) -> None:
+    services.tell_repair_step(order=order, step=step)
+
+
+@receiver(depot_events.loan_due, dispatch_uid="notifications.loan_due")
+def on_loan_due(sender, loan: Loan, overdue: bool, **kwargs) -> None:
+    services.remind_loan(loan=loan, overdue=overdue)
