@@ -12,4 +12,5 @@ def roles(request) -> dict[str, bool]:
         "is_dispatcher": role_checks.has_role(user, role_checks.DISPATCHER),
         "is_technician": role_checks.has_role(user, role_checks.TECHNICIAN),
         "is_customer": role_checks.has_role(user, role_checks.CUSTOMER),
+        "is_workshop": role_checks.is_workshop_staff(user),
     }

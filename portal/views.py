@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from catalog.selectors import articles, articles_for_codes, codes_starting, match_codes
 from customers.services import register_appliance
+from depot import selectors as depot_selectors
 from dispatch import availability
 from fieldservice.errors import DomainError, InvalidInput, WindowTaken
 from fieldservice.forms import errors_in_words
@@ -254,7 +255,16 @@ def ticket(request, ticket_id: int):
     ]
     thread = thread_for(ticket, include_internal=False)
     return render(
-        request, "portal/ticket.html", {"ticket": ticket, "visits": visits, "thread": thread}
+        request,
+        "portal/ticket.html",
+        {
+            "ticket": ticket,
+            "visits": visits,
+            "thread": thread,
+            # The repair's progress in the workshop, and the loaner the customer has.
+            "repair_orders": depot_selectors.orders_of_ticket(ticket),
+            "loans": depot_selectors.loans_of_ticket(ticket),
+        },
     )
 
 

@@ -15,6 +15,7 @@ from django.db import connection
 
 from demo.company import DEMO_PASSWORD, DemoCompany, MissingRoles
 from demo.contracts import seed_contracts
+from demo.depot import seed_depot
 from demo.invoices import seed_invoices
 from demo.maintenance import seed_maintenance
 from demo.quotes import seed_quotes
@@ -65,6 +66,7 @@ class Command(BaseCommand):
         seed_invoices()
         seed_quotes()
         seed_maintenance()
+        seed_depot()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {scale} block(s), {made} new, in "
