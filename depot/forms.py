@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.models import Appliance
 from fieldservice import texts
-from tickets.models import Ticket
+from tickets.models import Ticket, Visit
 
 from .models import LoanerUnit, RepairOrder
 from .services import LONGEST_REFURBISHED_WARRANTY
@@ -55,6 +55,24 @@ class LendForm(forms.Form):
     )
     due_on = forms.DateField(label=_("Due back on"), widget=forms.DateInput(attrs={"type": "date"}))
     deposit = forms.CharField(label=_("Deposit"), required=False, max_length=20)
+    visit = forms.ModelChoiceField(
+        label=_("Handed over at visit"),
+        queryset=Visit.objects.none(),
+        required=False,
+        empty_label=_("At the desk"),
+    )
+
+    def __init__(self, *args, ticket: Ticket, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["visit"]
+        field.queryset = Visit.objects.filter(ticket=ticket).order_by("pk")  # type: ignore[attr-defined]
+        field.label_from_instance = _visit_label  # type: ignore[attr-defined]
+
+
+def _visit_label(visit: Visit) -> str:
+    return str(
+        _("Visit %(n)s · %(status)s") % {"n": visit.pk, "status": visit.get_status_display()}
+    )
 
 
 class RmaForm(forms.Form):

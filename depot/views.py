@@ -23,7 +23,7 @@ from .models import Loan, ManufacturerReturn, RepairOrder, RepairUnit
 def ticket_panel_context(ticket: Ticket) -> dict:
     """What templates/depot/_ticket_panel.html needs, for the desk's ticket page to include:
     the ticket's repair orders and loans, and blank forms to add either."""
-    lend_form = LendForm()
+    lend_form = LendForm(ticket=ticket)
     lend_form.fields["unit"].queryset = selectors.available_loaners()  # type: ignore[attr-defined]
     return {
         "repair_orders": selectors.orders_of_ticket(ticket),
@@ -223,7 +223,7 @@ def loans(request):
 @dispatcher_required
 def lend(request, number: str):
     ticket = _ticket(request, number)
-    form = LendForm(request.POST)
+    form = LendForm(request.POST, ticket=ticket)
     if not form.is_valid():
         messages.error(request, errors_in_words(form))
         return redirect("desk:ticket", number=ticket.number)
@@ -234,6 +234,7 @@ def lend(request, number: str):
             ticket=ticket,
             due_on=data["due_on"],
             deposit=services.parse_deposit(data["deposit"]),
+            visit=data["visit"],
             by=request.user,
         )
     except DomainError as err:

@@ -285,6 +285,9 @@ MATRIX = {
     "depot:loans": _row(dispatcher=200),
     "depot:lend": _row(dispatcher=302),
     "depot:collect": _row(dispatcher=302),
+    # The customer asks for a workshop repair of their own ticket (another's is a 404); an
+    # empty POST goes back with the message about the missing handover.
+    "portal:repair_request": _row(customer=302, customer_b=404),
 }
 
 POST_ONLY = {
@@ -338,6 +341,7 @@ POST_ONLY = {
     "depot:order_new",
     "depot:lend",
     "depot:collect",
+    "portal:repair_request",
 }
 # Where the URL itself is the key: a signed or secret token for A's object, given to A.
 TOKEN_LINKS = {
@@ -411,6 +415,7 @@ OBJECT_OF = {
     "depot:unit_refurbished",
     "depot:order_new",
     "depot:collect",
+    "portal:repair_request",
     *TOKEN_LINKS,
 }
 # The pages staff get besides the health page and those open to every signed-in user: the
@@ -621,6 +626,7 @@ def pages(shared_world, django_db_blocker, tmp_path_factory):
             "depot:order_new": {"number": number},
             "depot:lend": {"number": number},
             "depot:collect": {"loan_id": loan.pk},
+            "portal:repair_request": {"ticket_id": a["ticket"].pk},
             "portal:manage": {"token": booking_token(visit)},
             "portal:report": {"token": report_token(done)},
             "portal:confirm_email": {

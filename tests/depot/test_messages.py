@@ -43,3 +43,18 @@ def test_the_message_names_the_order_and_unit_and_links_the_tracking_page(
     assert len(sent) == 1
     assert f"/portal/tickets/{order.ticket_id}/" in sent[0].body
     assert str(order.units.get().appliance.serial_number) in sent[0].body
+
+
+def test_the_message_is_in_the_customers_language(workshop_visit, mailoutbox):
+    customer = workshop_visit.ticket.customer
+    customer.language = "it"
+    customer.save()
+    order = RepairOrder.objects.get(ticket=workshop_visit.ticket)
+    services.record_step(order=order, to=S.RECEIVED, by=None)
+
+    deliver(notification_id=Notification.objects.get(kind=K.REPAIR_RECEIVED).pk)
+
+    (sent,) = [m for m in mailoutbox if order.number in m.subject]
+    assert (
+        sent.subject == f"Riparazione {order.number}: il tuo apparecchio è nel nostro laboratorio"
+    )

@@ -206,3 +206,35 @@ def test_another_customer_gets_no_repair_order_page(client, customer_user):
     client.force_login(customer_user)
 
     assert client.get(reverse("depot:order", args=[order.pk])).status_code == 403
+
+
+def test_the_customer_asks_for_a_workshop_repair_on_the_portal(client, db):
+    ticket = factories.open_ticket()
+    user = factories.UserFactory(role="customer")
+    ticket.customer.user = user
+    ticket.customer.save()
+    client.force_login(user)
+    url = reverse("portal:repair_request", args=[ticket.pk])
+
+    refused = client.post(url, {}, follow=True)
+    assert "pick the unit up or it is dropped off" in refused.content.decode()
+    assert not RepairOrder.objects.exists()
+    client.post(url, {"handover": "pick_up"})
+
+    order = RepairOrder.objects.get(ticket=ticket)
+    assert (order.source, order.handover) == (RepairOrder.Source.CUSTOMER, "pick_up")
+    assert [u.appliance for u in order.units.all()] == [ticket.appliance]
+
+
+def test_a_loaner_handed_over_at_a_visit_records_the_visit(client, dispatcher):
+    unit = LoanerUnit.objects.create(serial_number="L-80", description="Hob")
+    visit = factories.new_visit()
+    due = (timezone.localdate() + datetime.timedelta(days=5)).isoformat()
+    client.force_login(dispatcher)
+
+    client.post(
+        reverse("depot:lend", args=[visit.ticket.number]),
+        {"unit": unit.pk, "due_on": due, "visit": visit.pk},
+    )
+
+    assert Loan.objects.get().lent_at_visit == visit
