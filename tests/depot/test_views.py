@@ -238,3 +238,12 @@ def test_a_loaner_handed_over_at_a_visit_records_the_visit(client, dispatcher):
     )
 
     assert Loan.objects.get().lent_at_visit == visit
+
+
+def test_a_ticket_in_the_workshop_stays_on_the_desks_list_of_open_tickets(client, dispatcher):
+    visit = needs_workshop()
+    client.force_login(dispatcher)
+
+    page = client.get(reverse("desk:tickets"), {"status": "open"}).content.decode()
+
+    assert visit.ticket.number in page
