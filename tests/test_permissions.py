@@ -288,6 +288,8 @@ MATRIX = {
     # The customer asks for a workshop repair of their own ticket (another's is a 404); an
     # empty POST goes back with the message about the missing handover.
     "portal:repair_request": _row(customer=302, customer_b=404),
+    # The loaner of A's ticket, taken back at A's visit by its technician.
+    "tech:collect_loaner": _row(technician=302, technician_b=404),
 }
 
 POST_ONLY = {
@@ -342,6 +344,7 @@ POST_ONLY = {
     "depot:lend",
     "depot:collect",
     "portal:repair_request",
+    "tech:collect_loaner",
 }
 # Where the URL itself is the key: a signed or secret token for A's object, given to A.
 TOKEN_LINKS = {
@@ -416,6 +419,7 @@ OBJECT_OF = {
     "depot:order_new",
     "depot:collect",
     "portal:repair_request",
+    "tech:collect_loaner",
     *TOKEN_LINKS,
 }
 # The pages staff get besides the health page and those open to every signed-in user: the
@@ -627,6 +631,7 @@ def pages(shared_world, django_db_blocker, tmp_path_factory):
             "depot:lend": {"number": number},
             "depot:collect": {"loan_id": loan.pk},
             "portal:repair_request": {"ticket_id": a["ticket"].pk},
+            "tech:collect_loaner": {"visit_id": visit.pk, "loan_id": loan.pk},
             "portal:manage": {"token": booking_token(visit)},
             "portal:report": {"token": report_token(done)},
             "portal:confirm_email": {

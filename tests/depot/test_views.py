@@ -14,6 +14,7 @@ from depot import services
 from depot.models import Loan, LoanerUnit, RepairOrder
 from fieldservice.roles import WORKSHOP_GROUP
 from tests import factories
+from tests.helpers import assign_today
 from tickets.models import Ticket
 
 from .conftest import needs_workshop
@@ -247,3 +248,27 @@ def test_a_ticket_in_the_workshop_stays_on_the_desks_list_of_open_tickets(client
     page = client.get(reverse("desk:tickets"), {"status": "open"}).content.decode()
 
     assert visit.ticket.number in page
+
+
+def test_the_technician_sees_the_loaner_on_the_job_and_collects_it_at_the_visit(client, db):
+    technician = factories.TechnicianFactory()
+    visit = needs_workshop(technician=technician)
+    follow_up = factories.new_visit(visit.ticket)
+    follow_up = assign_today(follow_up, technician, slot=1)
+    unit = LoanerUnit.objects.create(serial_number="L-81", description="Washer")
+    loan = services.lend_loaner(
+        unit=unit,
+        ticket=visit.ticket,
+        due_on=timezone.localdate() + datetime.timedelta(days=5),
+        by=None,
+    )
+    client.force_login(technician.user)
+
+    page = client.get(reverse("tech:job", args=[follow_up.pk])).content.decode()
+    assert "L-81" in page
+    assert RepairOrder.objects.get(ticket=visit.ticket).number in page
+    client.post(reverse("tech:collect_loaner", args=[follow_up.pk, loan.pk]))
+
+    loan.refresh_from_db()
+    assert loan.returned_at is not None
+    assert (loan.returned_at_visit, loan.returned_by) == (follow_up, technician.user)
