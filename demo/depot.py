@@ -37,7 +37,7 @@ def seed_depot() -> int:
         )
     if RepairOrder.objects.exists():
         return 0
-    tickets = list(
+    candidates = (
         Ticket.objects.filter(
             status__in=[Ticket.Status.IN_PROGRESS, Ticket.Status.TRIAGED],
             kind=Ticket.Kind.REPAIR,
@@ -45,8 +45,14 @@ def seed_depot() -> int:
         )
         .exclude(appliance__repairs__isnull=False)
         .select_related("appliance")
-        .order_by("pk")[: len(PATHS)]
+        .order_by("pk")[: len(PATHS) * 4]
     )
+    # One ticket per appliance: a unit is on one open repair order at a time.
+    tickets, seen = [], set()
+    for ticket in candidates:
+        if ticket.appliance_id not in seen and len(tickets) < len(PATHS):
+            seen.add(ticket.appliance_id)
+            tickets.append(ticket)
     today = timezone.localdate()
     pool = list(LoanerUnit.objects.filter(active=True).order_by("serial_number"))
     for n, (ticket, path) in enumerate(zip(tickets, PATHS, strict=False)):
