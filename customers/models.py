@@ -179,6 +179,12 @@ class Appliance(models.Model):
     serial_number = models.CharField(_("serial number"), max_length=100, db_index=True)
     installed_on = models.DateField(_("installed on"), null=True, blank=True)
     warranty_until = models.DateField(_("warranty until"), null=True, blank=True)
+    # Repaired in the workshop and sold on as refurbished (depot.services.mark_refurbished):
+    # its own warranty, which coverage uses besides the manufacturer's.
+    refurbished_on = models.DateField(_("refurbished on"), null=True, blank=True)
+    refurbished_warranty_until = models.DateField(
+        _("refurbished warranty until"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("appliance")

@@ -18,5 +18,10 @@ urlpatterns = [
     path("visits/<int:visit_id>/record/", tech_views.record, name="record"),
     path("visits/<int:visit_id>/parts/", tech_views.parts, name="parts"),
     path("visits/<int:visit_id>/report/", tech_views.report, name="report"),
+    path(
+        "visits/<int:visit_id>/loans/<int:loan_id>/collect/",
+        tech_views.collect_loaner,
+        name="collect_loaner",
+    ),
     path("visits/<int:visit_id>/quote/", tech_quotes.quote, name="quote"),
 ]

@@ -16,6 +16,9 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from catalog.selectors import search_parts
+from depot import selectors as depot_selectors
+from depot import services as depot_services
+from depot.models import Loan
 from dispatch.services import hand_back_visit
 from fieldservice import roles
 from fieldservice.api.parsers import parse_json
@@ -95,8 +98,26 @@ def job(request, visit_id: int):
             "entries": visit.entries.all(),
             "parts_used": visit.parts_used.select_related("part"),
             "options": visit.repair_options.all(),
+            # Loaners to hand over or bring back, and units in the workshop, for this ticket.
+            "loans": depot_selectors.loans_of_ticket(visit.ticket),
+            "repair_orders": depot_selectors.orders_of_ticket(visit.ticket),
         },
     )
+
+
+@require_POST
+@technician_required
+def collect_loaner(request, visit_id: int, loan_id: int):
+    """The technician took the loaner back at this visit (online: the desk sees it at once)."""
+    visit = get_object_or_404(visits_for(request.user), pk=visit_id)
+    loan = get_object_or_404(Loan, pk=loan_id, ticket_id=visit.ticket_id)
+    try:
+        depot_services.collect_loaner(loan=loan, by=request.user, visit=visit)
+    except DomainError as err:
+        messages.error(request, err.message)
+    else:
+        messages.success(request, _("Loaner %(unit)s collected.") % {"unit": loan.unit})
+    return _job_redirect(visit.pk)
 
 
 PART_RESULTS = 20

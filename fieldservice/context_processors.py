@@ -13,4 +13,5 @@ def roles(request) -> dict[str, bool]:
         "is_technician": role_checks.has_role(user, role_checks.TECHNICIAN),
         "is_customer": role_checks.has_role(user, role_checks.CUSTOMER),
         "is_manager": role_checks.is_manager(user),
+        "is_workshop": role_checks.is_workshop_staff(user),
     }

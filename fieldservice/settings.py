@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "catalog",
     "contracts",
     "tickets",
+    "depot",
     "billing",
     "dispatch",
     "desk",
@@ -356,6 +357,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # The managers' weekly summary: hourly, it writes last week's once (Monday, company time).
     "weekly-summary": {"task": "insights.tasks.send_weekly_summary", "schedule": 3600.0},
+    # Loaners due soon or overdue: each reminder once (claimed on the loan's row).
+    "loan-reminders": {"task": "depot.tasks.send_loan_reminders", "schedule": 3600.0},
 }
 # Italian e-invoices go to the exchange (SdI) through this channel: a dotted path and its
 # options. The default is a folder (outbox/ for files, inbox/ for receipts) that an SdI
@@ -614,6 +617,13 @@ FIELDSERVICE = {
         "MESSAGES_PER_CONNECTION": env.int("NOTIFY_MESSAGES_PER_CONNECTION", default=100),
         # /health/ reports the outbox unavailable when a due notification waited longer.
         "HEALTH_MAX_WAIT_MINUTES": env.int("NOTIFY_HEALTH_MAX_WAIT_MINUTES", default=10),
+    },
+    # The workshop's loaner pool (depot.services).
+    "DEPOT": {
+        # The deposit the company asks for a loaner (e.g. "100.00"); empty: none asked.
+        "LOANER_DEPOSIT": env.str("LOANER_DEPOSIT", default=""),
+        "REMIND_DAYS_BEFORE": env.int("LOANER_REMIND_DAYS_BEFORE", default=1),
+        "LONGEST_LOAN_DAYS": 180,
     },
 }
 

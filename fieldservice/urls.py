@@ -34,6 +34,7 @@ urlpatterns = [
     path("portal/", include("portal.urls")),
     path("insights/", include("insights.urls")),
     path("billing/", include("billing.urls")),
+    path("workshop/", include("depot.urls")),
     path("notifications/", include("notifications.urls")),
     # Photos and signatures: each answer after its access check, never a public folder.
     path("media/", include("tickets.urls")),

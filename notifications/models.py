@@ -45,6 +45,11 @@ class Notification(models.Model):
         INVOICE = "invoice", _("Invoice")
         QUOTE_SENT = "quote_sent", _("Quote to decide")
         WEEKLY_SUMMARY = "weekly_summary", _("Managers' weekly summary")
+        REPAIR_RECEIVED = "repair_received", _("Unit received in the workshop")
+        REPAIR_READY = "repair_ready", _("Unit ready in the workshop")
+        REPAIR_RETURNED = "repair_returned", _("Unit back from the workshop")
+        LOANER_DUE = "loaner_due", _("Loaner due back soon")
+        LOANER_OVERDUE = "loaner_overdue", _("Loaner overdue")
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     channel = models.CharField(

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from billing import events as billing_events
 from contracts import events as contract_events
 from contracts.models import ServiceContract
+from depot import events as depot_events
+from depot.models import Loan, RepairOrder, RepairStep
 from desk import events as desk_events
 from dispatch import events as dispatch_events
 from fieldservice import events as account_events
@@ -196,3 +198,13 @@ def on_quote_sent(sender, quote, token: str, **kwargs) -> None:
 @receiver(insights_events.weekly_summary, dispatch_uid="notifications.weekly_summary")
 def on_weekly_summary(sender, week_start, week_end, figures, query: str, **kwargs) -> None:
     services.summarize_week(week_start=week_start, week_end=week_end, figures=figures, query=query)
+
+
+@receiver(depot_events.repair_step_recorded, dispatch_uid="notifications.repair_step")
+def on_repair_step(sender, order: RepairOrder, step: RepairStep, **kwargs) -> None:
+    services.tell_repair_step(order=order, step=step)
+
+
+@receiver(depot_events.loan_due, dispatch_uid="notifications.loan_due")
+def on_loan_due(sender, loan: Loan, overdue: bool, **kwargs) -> None:
+    services.remind_loan(loan=loan, overdue=overdue)

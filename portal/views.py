@@ -15,6 +15,9 @@ from django.views.decorators.http import require_POST
 
 from catalog.selectors import articles, articles_for_codes, codes_starting, match_codes
 from customers.services import register_appliance
+from depot import selectors as depot_selectors
+from depot import services as depot_services
+from depot.models import RepairOrder
 from dispatch import availability
 from fieldservice.errors import DomainError, InvalidInput, WindowTaken
 from fieldservice.forms import errors_in_words
@@ -254,8 +257,43 @@ def ticket(request, ticket_id: int):
     ]
     thread = thread_for(ticket, include_internal=False)
     return render(
-        request, "portal/ticket.html", {"ticket": ticket, "visits": visits, "thread": thread}
+        request,
+        "portal/ticket.html",
+        {
+            "ticket": ticket,
+            "visits": visits,
+            "thread": thread,
+            # The repair's progress in the workshop, and the loaner the customer has.
+            "repair_orders": depot_selectors.orders_of_ticket(ticket),
+            "loans": depot_selectors.loans_of_ticket(ticket),
+            "handovers": RepairOrder.Handover.choices,
+        },
     )
+
+
+@require_POST
+@customer_required
+def repair_request(request, ticket_id: int):
+    """The customer asks for their appliance to be repaired in the workshop: they bring it
+    (drop-off) or we pick it up."""
+    ticket = get_object_or_404(tickets_for(request.user), pk=ticket_id)
+    try:
+        order = depot_services.open_repair_order(
+            ticket=ticket,
+            appliances=[ticket.appliance] if ticket.appliance else [],
+            handover=request.POST.get("handover", ""),
+            source=RepairOrder.Source.CUSTOMER,
+            by=request.user,
+        )
+    except DomainError as err:
+        messages.error(request, err.message)
+    else:
+        messages.success(
+            request,
+            _("Workshop repair %(number)s requested: we will tell you when it is received.")
+            % {"number": order.number},
+        )
+    return redirect("portal:ticket", ticket_id=ticket.pk)
 
 
 def manage(request, token: str):

@@ -26,6 +26,8 @@ from billing.services import add_line, issue_invoice
 from billing.services.pricing import save_price_list
 from billing.services.quotes import LineInput, create_quote, quote_token, send_quote
 from catalog.services import save_article
+from depot.models import Loan, LoanerUnit, ManufacturerReturn, RepairUnit
+from depot.services import open_repair_order
 from desk.models import PendingContact, QuarantinedMail, SavedFilter
 from dispatch.models import PlanRun
 from dispatch.services import assign_visit
@@ -293,6 +295,24 @@ MATRIX = {
     "portal:quote": _row(customer=200, customer_b=404),
     "portal:quote_link": _everyone(200),
     "tech:quote": _row(technician=200, technician_b=404),
+    # The workshop: dispatchers and bench technicians (the Workshop group; technician A is
+    # not in it); an empty POST is the form's missing input, back with a message.
+    "depot:queue": _row(dispatcher=200),
+    "depot:order": _row(dispatcher=200),
+    "depot:order_step": _row(dispatcher=302),
+    "depot:order_add_unit": _row(dispatcher=302),
+    "depot:unit_rma": _row(dispatcher=302),
+    "depot:rma_back": _row(dispatcher=302),
+    "depot:unit_refurbished": _row(dispatcher=302),
+    "depot:order_new": _row(dispatcher=302),
+    "depot:loans": _row(dispatcher=200),
+    "depot:lend": _row(dispatcher=302),
+    "depot:collect": _row(dispatcher=302),
+    # The customer asks for a workshop repair of their own ticket (another's is a 404); an
+    # empty POST goes back with the message about the missing handover.
+    "portal:repair_request": _row(customer=302, customer_b=404),
+    # The loaner of A's ticket, taken back at A's visit by its technician.
+    "tech:collect_loaner": _row(technician=302, technician_b=404),
 }
 
 POST_ONLY = {
@@ -345,6 +365,16 @@ POST_ONLY = {
     "billing:price_list_rate",
     "billing:price_list_part",
     "dispatch:skip_maintenance",
+    "depot:order_step",
+    "depot:order_add_unit",
+    "depot:unit_rma",
+    "depot:rma_back",
+    "depot:unit_refurbished",
+    "depot:order_new",
+    "depot:lend",
+    "depot:collect",
+    "portal:repair_request",
+    "tech:collect_loaner",
 }
 # Where the URL itself is the key: a signed or secret token for A's object, given to A.
 TOKEN_LINKS = {
@@ -416,6 +446,16 @@ OBJECT_OF = {
     "portal:quote",
     "tech:quote",
     "billing:labour",
+    "depot:order",
+    "depot:order_step",
+    "depot:order_add_unit",
+    "depot:unit_rma",
+    "depot:rma_back",
+    "depot:unit_refurbished",
+    "depot:order_new",
+    "depot:collect",
+    "portal:repair_request",
+    "tech:collect_loaner",
     *TOKEN_LINKS,
 }
 # The pages staff get besides the health page and those open to every signed-in user: the
@@ -527,6 +567,23 @@ def pages(shared_world, django_db_blocker, tmp_path_factory):
         number = a["ticket"].number
         tech_a = a["technician"].pk
         contract = factories.ServiceContractFactory(customer=a["customer"], hour_bank=True)
+        repair = open_repair_order(
+            ticket=a["ticket"],
+            appliances=[a["ticket"].appliance] if a["ticket"].appliance else [],
+            handover="drop_off",
+            source="visit",
+            by=None,
+        )
+        repair_unit = RepairUnit.objects.create(
+            order=repair, appliance=factories.ApplianceFactory(site=a["ticket"].site)
+        )
+        rma = ManufacturerReturn.objects.create(unit=repair_unit, rma_number="RMA-1")
+        loan = Loan.objects.create(
+            unit=LoanerUnit.objects.create(serial_number="PERM-LOAN"),
+            ticket=a["ticket"],
+            customer=a["customer"],
+            due_on=w.day,
+        )
         saved = SavedFilter.objects.create(user=w.users["dispatcher"], name="Mine", query="tier=2")
         user_a = a["user"]
         users = {
@@ -616,6 +673,17 @@ def pages(shared_world, django_db_blocker, tmp_path_factory):
             "portal:quote": {"quote_id": quote.pk},
             "portal:quote_link": {"token": quote_token(quote)},
             "tech:quote": {"visit_id": visit.pk},
+            "depot:order": {"order_id": repair.pk},
+            "depot:order_step": {"order_id": repair.pk},
+            "depot:order_add_unit": {"order_id": repair.pk},
+            "depot:unit_rma": {"unit_id": repair_unit.pk},
+            "depot:rma_back": {"rma_id": rma.pk},
+            "depot:unit_refurbished": {"unit_id": repair_unit.pk},
+            "depot:order_new": {"number": number},
+            "depot:lend": {"number": number},
+            "depot:collect": {"loan_id": loan.pk},
+            "portal:repair_request": {"ticket_id": a["ticket"].pk},
+            "tech:collect_loaner": {"visit_id": visit.pk, "loan_id": loan.pk},
             "portal:manage": {"token": booking_token(visit)},
             "portal:report": {"token": report_token(done)},
             "portal:confirm_email": {

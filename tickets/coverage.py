@@ -123,6 +123,13 @@ def decide_coverage(
             Ticket.Coverage.WARRANTY,
             _("Under warranty until %(date)s.") % {"date": appliance.warranty_until.isoformat()},
         )
+    refurbished = appliance.refurbished_warranty_until
+    if refurbished and refurbished >= on:
+        return CoverageDecision(
+            Ticket.Coverage.WARRANTY,
+            _("Refurbished unit under the workshop's warranty until %(date)s.")
+            % {"date": refurbished.isoformat()},
+        )
     if listing is None:
         listing = contracts_listing(appliance)
     listing = [c for c in listing if c.customer_id == customer.pk]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from catalog.selectors import articles_for_codes
+from depot.views import ticket_panel_context
 from fieldservice.errors import DomainError
 from fieldservice.forms import errors_in_words
 from fieldservice.roles import dispatcher_required
@@ -75,6 +76,7 @@ def _ticket_page(request, ticket: Ticket, *, failed=None, error: str = "", statu
         "error": error,
         **_thread_context(ticket),
         **solve_on_phone_context(ticket),
+        **ticket_panel_context(ticket),
     }
     template = "desk/_ticket.html" if request.htmx else "desk/ticket.html"
     return render(request, template, context, status=status)

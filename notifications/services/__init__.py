@@ -22,11 +22,13 @@ from .outbox import (
     email_reply,
     notify_customer,
     notify_technician,
+    remind_loan,
     remind_renewal,
     resend,
     schedule_reminders,
     send_password_reset,
     send_quote_link,
+    tell_repair_step,
 )
 from .preferences import set_preferences, unsubscribe
 from .smtp import close_mail_connection
@@ -51,6 +53,7 @@ __all__ = [
     "notify_technician",
     "open_feed",
     "public_url",
+    "remind_loan",
     "remind_renewal",
     "resend",
     "revoke_feed",
@@ -60,6 +63,7 @@ __all__ = [
     "set_preferences",
     "summarize_week",
     "sweep",
+    "tell_repair_step",
     "unsubscribe",
     "unsubscribe_token",
     "write_dispatcher_alerts",

@@ -15,6 +15,7 @@ from billing.models import Invoice, Quote
 from contracts.hours import hours_text
 from contracts.models import ServiceContract
 from customers.models import Customer
+from depot.models import Loan, RepairOrder, RepairStep
 from fieldservice.money import Money
 from technicians.models import Technician
 from tickets.models import Message, Ticket, Visit
@@ -406,6 +407,68 @@ def remind_renewal(*, contract: ServiceContract) -> int:
         customer_url=public_url("portal:contracts"),
         desk_url=public_url("desk:contract", contract.pk),
         ends_on=contract.ends_on.isoformat(),
+    )
+
+
+def _to_customer_of(ticket: Ticket, *, kind: str, **values: str) -> int:
+    """One message to the ticket's customer on each channel they chose, in their language, with
+    the portal's page of the ticket. Returns the rows written."""
+    customer = ticket.customer
+    preference = Preference.objects.filter(customer=customer).first()
+    tz = ZoneInfo(str(ticket.site.timezone))
+    written = 0
+    for channel, address in channels_of(preference, email=customer.email, phone=customer.phone):
+        _write(
+            [(channel, address)],
+            kind=kind,
+            language=customer.language or "en",
+            visit=None,
+            due_at=after_quiet_hours(timezone.now(), preference, tz),
+            payload={
+                "name": customer.name,
+                "ticket": ticket.number,
+                "url": public_url("portal:ticket", ticket.pk),
+                **values,
+            },
+        )
+        written += 1
+    return written
+
+
+REPAIR_KINDS = {
+    RepairOrder.Status.RECEIVED: Kind.REPAIR_RECEIVED,
+    RepairOrder.Status.READY: Kind.REPAIR_READY,
+    RepairOrder.Status.RETURNED: Kind.REPAIR_RETURNED,
+}
+
+
+def tell_repair_step(*, order: RepairOrder, step: RepairStep) -> int:
+    """The customer hears of the steps that concern them: received, ready, returned. The
+    handover says whether they collect it or we bring it. Returns the rows written."""
+    kind = REPAIR_KINDS.get(step.status)  # type: ignore[call-overload]
+    if kind is None:
+        return 0
+    ticket = order.ticket
+    language = ticket.customer.language or "en"
+    return _to_customer_of(
+        ticket,
+        kind=kind,
+        number=order.number,
+        units=", ".join(str(u.appliance) for u in order.units.select_related("appliance__model")),
+        handover=_in(language, order.get_handover_display()),
+    )
+
+
+def remind_loan(*, loan: Loan, overdue: bool) -> int:
+    """The loaner is due back soon, or is past its day. Returns the rows written."""
+    language = loan.customer.language or "en"
+    with translation.override(language):
+        due = formats.date_format(loan.due_on, "DATE_FORMAT")
+    return _to_customer_of(
+        loan.ticket,
+        kind=Kind.LOANER_OVERDUE if overdue else Kind.LOANER_DUE,
+        unit=str(loan.unit),
+        due=due,
     )
 
 

@@ -195,6 +195,12 @@ def test_every_message_about_a_visit_names_what_it_is_for():
         "invoice",
         "quote_sent",  # a quote's, named by its number
         "weekly_summary",  # the managers' figures of a week
+        # A repair order's (named by its number and units) and a loan's (by its loaner).
+        "repair_received",
+        "repair_ready",
+        "repair_returned",
+        "loaner_due",
+        "loaner_overdue",
     }
 
     def says_what(kind, name):

@@ -14,7 +14,7 @@ from customers.models import Appliance, ApplianceModel, Customer, Site
 from fieldservice import texts
 from fieldservice.errors import InvalidInput, StaleVersion, TransitionNotAllowed
 
-from .. import events, locks
+from .. import closing, events, locks
 from ..coverage import CoverageDecision
 from ..models import Ticket, TicketEvent, Visit
 from ..selectors import assess_ticket
@@ -201,6 +201,7 @@ def transition_ticket(
     texts.ensure_length(reason, limit=texts.REASON, field="reason")
     ticket = locks.lock_ticket(ticket.pk)
     ensure_unchanged(ticket=ticket, expected_stamp=expected_stamp)
+    closing.ensure_may_finish(ticket=ticket, to=to, reason=reason)
     set_ticket_status(ticket=ticket, to=to, by=by, reason=reason, now=now or timezone.now())
     if to == TS.CANCELLED:
         for visit in locks.lock_visits(

@@ -16,6 +16,7 @@ from django.db import connection
 from demo.company import DEMO_PASSWORD, DemoCompany, MissingRoles
 from demo.contracts import seed_contracts
 from demo.crews import seed_crews
+from demo.depot import seed_depot
 from demo.invoices import seed_invoices
 from demo.maintenance import seed_maintenance
 from demo.quotes import seed_quotes
@@ -67,6 +68,7 @@ class Command(BaseCommand):
         seed_quotes()
         seed_maintenance()
         seed_crews()
+        seed_depot()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {scale} block(s), {made} new, in "
