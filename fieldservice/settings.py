@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "catalog",
     "contracts",
     "tickets",
+    "inventory",
     "billing",
     "dispatch",
     "desk",
