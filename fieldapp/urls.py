@@ -19,4 +19,6 @@ urlpatterns = [
     path("visits/<int:visit_id>/parts/", tech_views.parts, name="parts"),
     path("visits/<int:visit_id>/report/", tech_views.report, name="report"),
     path("visits/<int:visit_id>/quote/", tech_quotes.quote, name="quote"),
+    path("visits/<int:visit_id>/taken/", tech_views.confirm_taken, name="confirm_taken"),
+    path("van/", tech_views.van, name="van"),
 ]

@@ -33,6 +33,7 @@ urlpatterns = [
     path("tech/", include("fieldapp.urls")),
     path("portal/", include("portal.urls")),
     path("billing/", include("billing.urls")),
+    path("stock/", include("inventory.urls")),
     path("notifications/", include("notifications.urls")),
     # Photos and signatures: each answer after its access check, never a public folder.
     path("media/", include("tickets.urls")),

@@ -29,6 +29,8 @@ from catalog.services import save_article
 from desk.models import PendingContact, QuarantinedMail, SavedFilter
 from dispatch.models import PlanRun
 from dispatch.services import assign_visit
+from inventory.models import StockLocation, Supplier
+from inventory.services import order_parts
 from notifications.services import issue_feed, unsubscribe_token
 from portal.models import SignUp
 from portal.services import booking_token, confirmation_token, report_token
@@ -270,6 +272,17 @@ MATRIX = {
     "portal:quote": _row(customer=200, customer_b=404),
     "portal:quote_link": _everyone(200),
     "tech:quote": _row(technician=200, technician_b=404),
+    # Stock: the office's pages, and the technician's own van and confirmation of what was taken.
+    "inventory:stock": _row(dispatcher=200),
+    "inventory:moves": _row(dispatcher=200),
+    "inventory:move": _row(dispatcher=302),
+    "inventory:orders": _row(dispatcher=200),
+    "inventory:order_new": _row(dispatcher=302),
+    "inventory:order": _row(dispatcher=200),
+    "inventory:receive": _row(dispatcher=302),
+    "inventory:restock": _row(dispatcher=200),
+    "tech:van": _row(technician=200),
+    "tech:confirm_taken": _row(technician=302, technician_b=404),
 }
 
 POST_ONLY = {
@@ -315,6 +328,10 @@ POST_ONLY = {
     "billing:draft_for_ticket",
     "billing:quote_send",
     "billing:quote_new",
+    "inventory:move",
+    "inventory:order_new",
+    "inventory:receive",
+    "tech:confirm_taken",
 }
 # Where the URL itself is the key: a signed or secret token for A's object, given to A.
 TOKEN_LINKS = {
@@ -380,6 +397,9 @@ OBJECT_OF = {
     "billing:quote_new",
     "portal:quote",
     "tech:quote",
+    "inventory:order",
+    "inventory:receive",
+    "tech:confirm_taken",
     *TOKEN_LINKS,
 }
 # The pages staff get besides the health page and those open to every signed-in user: the
@@ -501,6 +521,13 @@ def pages(shared_world, django_db_blocker, tmp_path_factory):
         }
         visit = a["visit"]
         invoice = _issued_invoice_of(a["customer"])
+        purchase = order_parts(
+            supplier=Supplier.objects.create(name="Ricambi Srl"),
+            warehouse=StockLocation.objects.create(name="Central", kind="warehouse"),
+            lines=[(factories.PartFactory(), 2)],
+            expected_on=None,
+            by=None,
+        )
         invoice_a = {"invoice_id": invoice.pk}
         line_a = {"invoice_id": invoice.pk, "line_id": invoice.lines.get().pk}
         kwargs = {
@@ -564,6 +591,9 @@ def pages(shared_world, django_db_blocker, tmp_path_factory):
             "portal:quote": {"quote_id": quote.pk},
             "portal:quote_link": {"token": quote_token(quote)},
             "tech:quote": {"visit_id": visit.pk},
+            "inventory:order": {"order_id": purchase.pk},
+            "inventory:receive": {"order_id": purchase.pk},
+            "tech:confirm_taken": {"visit_id": visit.pk},
             "portal:manage": {"token": booking_token(visit)},
             "portal:report": {"token": report_token(done)},
             "portal:confirm_email": {

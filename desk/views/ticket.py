@@ -16,6 +16,7 @@ from catalog.selectors import articles_for_codes
 from fieldservice.errors import DomainError
 from fieldservice.forms import errors_in_words
 from fieldservice.roles import dispatcher_required
+from inventory import selectors as stock
 from tickets import services as ticket_services
 from tickets.models import Ticket
 from tickets.selectors import (
@@ -75,6 +76,7 @@ def _ticket_page(request, ticket: Ticket, *, failed=None, error: str = "", statu
         "error": error,
         **_thread_context(ticket),
         **solve_on_phone_context(ticket),
+        **stock.ticket_parts(ticket),
     }
     template = "desk/_ticket.html" if request.htmx else "desk/ticket.html"
     return render(request, template, context, status=status)

@@ -245,10 +245,11 @@ def move_stock(
     own = ZERO
     if kind == MK.CONSUMPTION and visit is not None and from_location is not None:
         own = consume_reservations(visit=visit, part=part, location=from_location, quantity=amount)
-    shortfall = ZERO
+    shortfall = before = ZERO
     if from_location is not None:
         source = levels[from_location.pk]
         source.location = from_location
+        before = source.on_hand
         shortfall = _take(source, part, amount, kind, own)
         settle_reservations(source)
     if to_location is not None:
@@ -274,7 +275,7 @@ def move_stock(
     if shortfall:
         events.stock_short.send(sender=StockMove, move=move)
     if from_location is not None:
-        _alert_if_low(levels[from_location.pk])
+        _alert_if_low(levels[from_location.pk], before=before)
     return move
 
 
@@ -311,11 +312,13 @@ def consume_reservations(
     return covered
 
 
-def _alert_if_low(level: StockLevel) -> None:
+def _alert_if_low(level: StockLevel, *, before: Decimal) -> None:
+    """Tell the office once, when a move takes the level below its reorder point (not again
+    on each move while it stays below)."""
     point = ReorderPoint.objects.filter(
         part_id=level.part_id, location_id=level.location_id
     ).first()
-    if point is not None and level.on_hand < point.minimum:
+    if point is not None and level.on_hand < point.minimum <= before:
         events.stock_low.send(sender=StockLevel, level=level, point=point)
 
 

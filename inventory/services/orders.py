@@ -52,6 +52,8 @@ def receive_order(
 ) -> list[StockMove]:
     """What arrived of an order (line id -> quantity) goes into its warehouse as receipt moves.
     `key` names this delivery: the same delivery sent twice is received once."""
+    if not key or len(key) > 60:
+        raise InvalidInput(_("The delivery needs its key (at most 60 characters)."), field="key")
     order = PurchaseOrder.objects.select_for_update().get(pk=order.pk)
     done = list(
         StockMove.objects.filter(
