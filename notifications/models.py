@@ -44,6 +44,8 @@ class Notification(models.Model):
         RENEWAL_DUE = "renewal_due", _("Contract ending soon")
         INVOICE = "invoice", _("Invoice")
         QUOTE_SENT = "quote_sent", _("Quote to decide")
+        STOCK_LOW = "stock_low", _("Stock below its reorder point")
+        STOCK_SHORT = "stock_short", _("Part used beyond the stock")
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     channel = models.CharField(

@@ -14,6 +14,7 @@ from contracts.models import ServiceContract
 from desk import events as desk_events
 from dispatch import events as dispatch_events
 from fieldservice import events as account_events
+from inventory import events as inventory_events
 from portal import events as portal_events
 from portal.models import SignUp
 from portal.services import booking_token, confirmation_token
@@ -190,3 +191,28 @@ def on_invoice_to_send(sender, invoice, **kwargs) -> None:
 @receiver(billing_events.quote_sent, dispatch_uid="notifications.quote_sent")
 def on_quote_sent(sender, quote, token: str, **kwargs) -> None:
     services.send_quote_link(quote=quote, quote_url=services.public_url("portal:quote_link", token))
+
+
+def _quantity(value) -> str:
+    return f"{value.normalize():f}"
+
+
+@receiver(inventory_events.stock_low, dispatch_uid="notifications.stock_low")
+def on_stock_low(sender, level, point, **kwargs) -> None:
+    services.alert_stock_low(
+        sku=level.part.sku,
+        part=level.part.name,
+        location=str(level.location),
+        on_hand=_quantity(level.on_hand),
+        minimum=_quantity(point.minimum),
+    )
+
+
+@receiver(inventory_events.stock_short, dispatch_uid="notifications.stock_short")
+def on_stock_short(sender, move, **kwargs) -> None:
+    services.alert_stock_short(
+        sku=move.part.sku,
+        part=move.part.name,
+        location=str(move.from_location),
+        shortfall=_quantity(move.shortfall),
+    )

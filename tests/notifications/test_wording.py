@@ -194,6 +194,9 @@ def test_every_message_about_a_visit_names_what_it_is_for():
         "renewal_due",
         "invoice",
         "quote_sent",  # a quote's, named by its number
+        # A part's at a stock location, for the office.
+        "stock_low",
+        "stock_short",
     }
 
     def says_what(kind, name):
