@@ -18,6 +18,7 @@ from demo.contracts import seed_contracts
 from demo.invoices import seed_invoices
 from demo.maintenance import seed_maintenance
 from demo.quotes import seed_quotes
+from demo.stock import seed_stock
 from tickets.models import Ticket
 
 PARALLEL_FROM = 10  # blocks: below this, starting the writer processes costs more than it saves
@@ -65,6 +66,7 @@ class Command(BaseCommand):
         seed_invoices()
         seed_quotes()
         seed_maintenance()
+        seed_stock()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {scale} block(s), {made} new, in "
