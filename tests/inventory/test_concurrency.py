@@ -9,7 +9,7 @@ from django.db import connection
 from fieldservice.errors import NotInStock
 from inventory import services
 from inventory.models import StockLevel, StockMove
-from tests.factories import PartFactory
+from tests.factories import PartFactory, open_ticket
 from tests.helpers import race
 
 from .stock import put_in, van
@@ -63,3 +63,20 @@ def test_copies_of_one_move_at_once_apply_it_once():
     assert all(isinstance(r, StockMove) for r in results)
     assert len({r.pk for r in results}) == 1
     assert StockLevel.objects.get(location=truck, part=part).on_hand == 4
+
+
+def test_ten_reservations_at_once_of_five_in_stock_hold_five_and_the_rest_wait():
+    truck, part = van(), PartFactory()
+    put_in(truck, part, 5)
+    tickets = [open_ticket() for _ in range(10)]
+
+    results = race(
+        [
+            lambda t=t: services.reserve_part(ticket=t, part=part, location=truck, quantity=1)
+            for t in tickets
+        ]
+    )
+
+    statuses = sorted(r.status for r in results)
+    assert statuses == ["held"] * 5 + ["waiting"] * 5
+    assert StockLevel.objects.get(location=truck, part=part).reserved == 5
