@@ -20,6 +20,20 @@ class Part(models.Model):
     sku = models.CharField(_("SKU"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=200)
     unit_price = models.DecimalField(_("unit price"), max_digits=10, decimal_places=2, default=0)
+    # Stock rules (inventory): a counted part moves in whole units, a measured one (cable by
+    # the metre) in decimals; a part may be allowed below zero (the shortfall is flagged to
+    # the warehouse); a serial-tracked part moves one serial at a time.
+    counted = models.BooleanField(
+        _("counted in whole units"),
+        default=True,
+        help_text=_("Untick for parts measured in decimals, such as cable by the metre."),
+    )
+    allow_negative_stock = models.BooleanField(
+        _("may go below zero in stock"),
+        default=False,
+        help_text=_("A shortfall is then flagged to the warehouse instead of refused."),
+    )
+    serial_tracked = models.BooleanField(_("tracked by serial number"), default=False)
 
     class Meta:
         verbose_name = _("part")

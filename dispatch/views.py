@@ -22,6 +22,7 @@ from fieldservice.errors import (
 )
 from fieldservice.forms import errors_in_words
 from fieldservice.roles import dispatcher_required
+from inventory import selectors as stock
 from technicians.models import Skill, Technician
 from technicians.selectors import courses_valid_on
 from tickets import selectors as ticket_selectors
@@ -38,6 +39,8 @@ from .suggestions import first_days_someone_can, suggest
 OVERRIDABLE = (MissingSkill, MissingCertification, OutsideWorkingHours)
 # Preventive visits listed beside the queue (upcoming in 14 days, overdue), each list at most.
 MAINTENANCE_SHOWN = 50
+# Visits shown in the queue (the template shows as many).
+QUEUE_SHOWN = 200
 
 
 def _board_context(request, day: datetime.date | None = None) -> dict:
@@ -50,6 +53,18 @@ def _board_context(request, day: datetime.date | None = None) -> dict:
     overdue, upcoming = ticket_selectors.maintenance_board(
         today=timezone.localdate(), limit=MAINTENANCE_SHOWN
     )
+    queue = list(
+        selectors.queue(
+            skill=filters.get("skill") or "",
+            area=filters.get("area") or "",
+            priority=filters.get("priority") or "",
+            day=day,
+        )
+    )
+    # A follow-up that waits for its parts says so, and when they are due (one query or two).
+    parts = stock.parts_status([visit.ticket_id for visit in queue[:QUEUE_SHOWN]])
+    for visit in queue:
+        visit.parts = parts.get(visit.ticket_id)
     return {
         "maintenance_overdue": overdue,
         "maintenance_upcoming": upcoming,
@@ -59,12 +74,7 @@ def _board_context(request, day: datetime.date | None = None) -> dict:
         "week": localformat.week_of(day),
         "today": timezone.localdate(),
         "rows": selectors.board_rows(day=day),
-        "queue": selectors.queue(
-            skill=filters.get("skill") or "",
-            area=filters.get("area") or "",
-            priority=filters.get("priority") or "",
-            day=day,
-        ),
+        "queue": queue,
         "hours": hours,
         "hour_width": 100 / len(hours),
         "filters": form,

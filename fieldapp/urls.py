@@ -24,4 +24,6 @@ urlpatterns = [
         name="collect_loaner",
     ),
     path("visits/<int:visit_id>/quote/", tech_quotes.quote, name="quote"),
+    path("visits/<int:visit_id>/taken/", tech_views.confirm_taken, name="confirm_taken"),
+    path("van/", tech_views.van, name="van"),
 ]

@@ -25,6 +25,8 @@ from fieldservice.api.parsers import parse_json
 from fieldservice.errors import DomainError
 from fieldservice.forms import errors_in_words
 from fieldservice.roles import technician_required
+from inventory import selectors as stock_selectors
+from inventory import services as stock
 from tickets import reports, services
 from tickets.installation import commissioning_of, is_installation
 from tickets.models import JobEntry, Visit
@@ -101,6 +103,48 @@ def job(request, visit_id: int):
             # Loaners to hand over or bring back, and units in the workshop, for this ticket.
             "loans": depot_selectors.loans_of_ticket(visit.ticket),
             "repair_orders": depot_selectors.orders_of_ticket(visit.ticket),
+            **_van_context(visit),
+        },
+    )
+
+
+def _van_context(visit: Visit) -> dict:
+    """What the technician confirms was taken from the van, once on site (none without one)."""
+    van = stock.van_of(visit)
+    if van is None or visit.status not in (Visit.Status.ON_SITE, Visit.Status.COMPLETED):
+        return {"van": None}
+    return {"van": van, "taken": stock_selectors.taken_to_confirm(visit, van)}
+
+
+@require_POST
+@technician_required
+def confirm_taken(request, visit_id: int):
+    """What was actually taken from the van for the visit: differences leave or go back into
+    the van, what is still held for it is released."""
+    visit = get_object_or_404(visits_for(request.user), pk=visit_id)
+    van = stock.van_of(visit)
+    lines = stock_selectors.taken_to_confirm(visit, van) if van else []
+    taken = {line.part: request.POST.get(f"part_{line.part.pk}", "").strip() for line in lines}
+    try:
+        stock.confirm_taken(visit=visit, taken=taken, by=request.user)
+    except DomainError as err:
+        messages.error(request, err.message)
+    else:
+        messages.success(request, _("Parts taken from the van confirmed."))
+    return redirect("tech:job", visit_id=visit.pk)
+
+
+@technician_required
+def van(request):
+    """The technician's own van: what is in it and what to load this evening."""
+    mine, lines = stock_selectors.van_restock(request.user.technician.pk)
+    return render(
+        request,
+        "fieldapp/van.html",
+        {
+            "van": mine,
+            "lines": lines,
+            "levels": stock_selectors.levels_at([mine.pk]) if mine else [],
         },
     )
 

@@ -105,3 +105,15 @@ class NotOnTheMap(DomainError):
     """The site has no coordinates yet: nobody can be booked, sent or planned there."""
 
     code = "not_on_the_map"
+
+
+class NotInStock(DomainError):
+    """A location has fewer of a part than a move or a reservation takes from it."""
+
+    code = "not_in_stock"
+
+
+class SerialElsewhere(DomainError):
+    """A serial-tracked unit is not where the move says it comes from (or is somewhere already)."""
+
+    code = "serial_elsewhere"

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "contracts",
     "tickets",
     "depot",
+    "inventory",
     "billing",
     "dispatch",
     "desk",

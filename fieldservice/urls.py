@@ -35,6 +35,7 @@ urlpatterns = [
     path("insights/", include("insights.urls")),
     path("billing/", include("billing.urls")),
     path("workshop/", include("depot.urls")),
+    path("stock/", include("inventory.urls")),
     path("notifications/", include("notifications.urls")),
     # Photos and signatures: each answer after its access check, never a public folder.
     path("media/", include("tickets.urls")),

@@ -50,6 +50,8 @@ class Notification(models.Model):
         REPAIR_RETURNED = "repair_returned", _("Unit back from the workshop")
         LOANER_DUE = "loaner_due", _("Loaner due back soon")
         LOANER_OVERDUE = "loaner_overdue", _("Loaner overdue")
+        STOCK_LOW = "stock_low", _("Stock below its reorder point")
+        STOCK_SHORT = "stock_short", _("Part used beyond the stock")
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     channel = models.CharField(

@@ -17,6 +17,7 @@ from desk import events as desk_events
 from dispatch import events as dispatch_events
 from fieldservice import events as account_events
 from insights import events as insights_events
+from inventory import events as inventory_events
 from portal import events as portal_events
 from portal.models import SignUp
 from portal.services import booking_token, confirmation_token
@@ -208,3 +209,28 @@ def on_repair_step(sender, order: RepairOrder, step: RepairStep, **kwargs) -> No
 @receiver(depot_events.loan_due, dispatch_uid="notifications.loan_due")
 def on_loan_due(sender, loan: Loan, overdue: bool, **kwargs) -> None:
     services.remind_loan(loan=loan, overdue=overdue)
+
+
+def _quantity(value) -> str:
+    return f"{value.normalize():f}"
+
+
+@receiver(inventory_events.stock_low, dispatch_uid="notifications.stock_low")
+def on_stock_low(sender, level, point, **kwargs) -> None:
+    services.alert_stock_low(
+        sku=level.part.sku,
+        part=level.part.name,
+        location=str(level.location),
+        on_hand=_quantity(level.on_hand),
+        minimum=_quantity(point.minimum),
+    )
+
+
+@receiver(inventory_events.stock_short, dispatch_uid="notifications.stock_short")
+def on_stock_short(sender, move, **kwargs) -> None:
+    services.alert_stock_short(
+        sku=move.part.sku,
+        part=move.part.name,
+        location=str(move.from_location),
+        shortfall=_quantity(move.shortfall),
+    )

@@ -31,6 +31,8 @@ from depot.services import open_repair_order
 from desk.models import PendingContact, QuarantinedMail, SavedFilter
 from dispatch.models import PlanRun
 from dispatch.services import assign_visit
+from inventory.models import StockLocation, Supplier
+from inventory.services import order_parts
 from notifications.services import issue_feed, unsubscribe_token
 from portal.models import SignUp
 from portal.services import booking_token, confirmation_token, report_token
@@ -313,6 +315,17 @@ MATRIX = {
     "portal:repair_request": _row(customer=302, customer_b=404),
     # The loaner of A's ticket, taken back at A's visit by its technician.
     "tech:collect_loaner": _row(technician=302, technician_b=404),
+    # Stock: the office's pages, and the technician's own van and confirmation of what was taken.
+    "inventory:stock": _row(dispatcher=200),
+    "inventory:moves": _row(dispatcher=200),
+    "inventory:move": _row(dispatcher=302),
+    "inventory:orders": _row(dispatcher=200),
+    "inventory:order_new": _row(dispatcher=302),
+    "inventory:order": _row(dispatcher=200),
+    "inventory:receive": _row(dispatcher=302),
+    "inventory:restock": _row(dispatcher=200),
+    "tech:van": _row(technician=200),
+    "tech:confirm_taken": _row(technician=302, technician_b=404),
 }
 
 POST_ONLY = {
@@ -375,6 +388,10 @@ POST_ONLY = {
     "depot:collect",
     "portal:repair_request",
     "tech:collect_loaner",
+    "inventory:move",
+    "inventory:order_new",
+    "inventory:receive",
+    "tech:confirm_taken",
 }
 # Where the URL itself is the key: a signed or secret token for A's object, given to A.
 TOKEN_LINKS = {
@@ -456,6 +473,9 @@ OBJECT_OF = {
     "depot:collect",
     "portal:repair_request",
     "tech:collect_loaner",
+    "inventory:order",
+    "inventory:receive",
+    "tech:confirm_taken",
     *TOKEN_LINKS,
 }
 # The pages staff get besides the health page and those open to every signed-in user: the
@@ -597,6 +617,13 @@ def pages(shared_world, django_db_blocker, tmp_path_factory):
         }
         visit = a["visit"]
         invoice = _issued_invoice_of(a["customer"])
+        purchase = order_parts(
+            supplier=Supplier.objects.create(name="Ricambi Srl"),
+            warehouse=StockLocation.objects.create(name="Central", kind="warehouse"),
+            lines=[(factories.PartFactory(), 2)],
+            expected_on=None,
+            by=None,
+        )
         invoice_a = {"invoice_id": invoice.pk}
         line_a = {"invoice_id": invoice.pk, "line_id": invoice.lines.get().pk}
         kwargs = {
@@ -684,6 +711,9 @@ def pages(shared_world, django_db_blocker, tmp_path_factory):
             "depot:collect": {"loan_id": loan.pk},
             "portal:repair_request": {"ticket_id": a["ticket"].pk},
             "tech:collect_loaner": {"visit_id": visit.pk, "loan_id": loan.pk},
+            "inventory:order": {"order_id": purchase.pk},
+            "inventory:receive": {"order_id": purchase.pk},
+            "tech:confirm_taken": {"visit_id": visit.pk},
             "portal:manage": {"token": booking_token(visit)},
             "portal:report": {"token": report_token(done)},
             "portal:confirm_email": {

@@ -15,4 +15,5 @@ visit_moved = Signal()  # visit, previous (dict of technician_id, planned_start,
 visit_unassigned = Signal()  # visit, previous
 visit_cancelled = Signal()  # visit, previous
 visit_status_changed = Signal()  # visit, from_status, to_status
+part_used = Signal()  # part_used (a PartUsed, when first recorded), by (the user, or None)
 public_reply_added = Signal()  # message (a public reply by staff, to be emailed to the customer)

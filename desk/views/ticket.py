@@ -17,6 +17,7 @@ from depot.views import ticket_panel_context
 from fieldservice.errors import DomainError
 from fieldservice.forms import errors_in_words
 from fieldservice.roles import dispatcher_required
+from inventory import selectors as stock
 from tickets import services as ticket_services
 from tickets.models import Ticket
 from tickets.selectors import (
@@ -77,6 +78,7 @@ def _ticket_page(request, ticket: Ticket, *, failed=None, error: str = "", statu
         **_thread_context(ticket),
         **solve_on_phone_context(ticket),
         **ticket_panel_context(ticket),
+        **stock.ticket_parts(ticket),
     }
     template = "desk/_ticket.html" if request.htmx else "desk/ticket.html"
     return render(request, template, context, status=status)

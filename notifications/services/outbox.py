@@ -483,3 +483,46 @@ def resend(*, notification: Notification) -> None:
     )
     notification.refresh_from_db()
     enqueue_on_commit(notification)
+
+
+def _to_dispatchers(kind: str, **payload: str) -> int:
+    """One email to every active dispatcher (the office, who run the warehouse), each in their
+    language. Returns the rows written."""
+    written = 0
+    for _pk, email, language in dispatchers():
+        _write(
+            [(Notification.Channel.EMAIL, email)],
+            kind=kind,
+            language=language,
+            visit=None,
+            due_at=timezone.now(),
+            payload=payload,
+        )
+        written += 1
+    return written
+
+
+def alert_stock_low(*, sku: str, part: str, location: str, on_hand: str, minimum: str) -> int:
+    """A part fell below its reorder point at a location: the office reorders or restocks."""
+    return _to_dispatchers(
+        Kind.STOCK_LOW,
+        sku=sku,
+        part=part,
+        location=location,
+        on_hand=on_hand,
+        minimum=minimum,
+        url=public_url("inventory:restock"),
+    )
+
+
+def alert_stock_short(*, sku: str, part: str, location: str, shortfall: str) -> int:
+    """A part was used beyond what the stock had (a part allowed below zero): the warehouse
+    checks the count."""
+    return _to_dispatchers(
+        Kind.STOCK_SHORT,
+        sku=sku,
+        part=part,
+        location=location,
+        shortfall=shortfall,
+        url=public_url("inventory:moves"),
+    )

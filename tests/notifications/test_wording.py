@@ -201,6 +201,9 @@ def test_every_message_about_a_visit_names_what_it_is_for():
         "repair_returned",
         "loaner_due",
         "loaner_overdue",
+        # A part's at a stock location, for the office.
+        "stock_low",
+        "stock_short",
     }
 
     def says_what(kind, name):

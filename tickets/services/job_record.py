@@ -24,7 +24,7 @@ from fieldservice import texts
 from fieldservice.celery import hand_out
 from fieldservice.errors import InvalidInput, TransitionNotAllowed
 
-from .. import locks
+from .. import events, locks
 from ..models import JobEntry, PartUsed, RepairOption, Signature, Visit, VisitPhoto
 from .installation import record_commissioning
 
@@ -132,16 +132,20 @@ def record_entry(
 
 
 @transaction.atomic
-def use_part(*, visit: Visit, part: Part, quantity: int, client_key: str = "") -> PartUsed:
-    """A catalog part fitted on the visit."""
+def use_part(
+    *, visit: Visit, part: Part, quantity: int, client_key: str = "", by: User | None = None
+) -> PartUsed:
+    """A catalog part fitted on the visit (stock subscribes to part_used: it leaves the van)."""
     if (found := _existing(PartUsed, visit, client_key)) is not None:
         return found
     _recordable(visit)
     if not 1 <= quantity <= 999:
         raise InvalidInput(_("The quantity must be 1 to 999."), field="quantity")
-    return PartUsed.objects.create(
+    used = PartUsed.objects.create(
         visit=visit, part=part, quantity=quantity, client_key=client_key or None
     )
+    events.part_used.send(sender=PartUsed, part_used=used, by=by)
+    return used
 
 
 @transaction.atomic
@@ -343,7 +347,9 @@ def record_job(  # noqa: PLR0911 - one return per kind of record (RECORD_KINDS)
         part = Part.objects.filter(pk=part_id).first()
         if part is None:
             raise InvalidInput(_("Unknown part."), field="part")
-        return use_part(visit=visit, part=part, quantity=quantity or 1, client_key=client_key)
+        return use_part(
+            visit=visit, part=part, quantity=quantity or 1, client_key=client_key, by=by
+        )
     if what == "option":
         return offer_option(visit=visit, description=text, price=price, client_key=client_key)
     if what in ("choose", "decline"):

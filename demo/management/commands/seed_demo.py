@@ -20,6 +20,7 @@ from demo.depot import seed_depot
 from demo.invoices import seed_invoices
 from demo.maintenance import seed_maintenance
 from demo.quotes import seed_quotes
+from demo.stock import seed_stock
 from tickets.models import Ticket
 
 PARALLEL_FROM = 10  # blocks: below this, starting the writer processes costs more than it saves
@@ -69,6 +70,7 @@ class Command(BaseCommand):
         seed_maintenance()
         seed_crews()
         seed_depot()
+        seed_stock()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {scale} block(s), {made} new, in "
