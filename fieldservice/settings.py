@@ -223,7 +223,7 @@ USE_TZ = True
 FORMAT_MODULE_PATH = "fieldservice.formats"
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 # Front-end libraries come from the npm registry at set-up time (package.json), never the repo.
 STATICFILES_DIRS = [
     BASE_DIR / "static",
@@ -236,7 +236,7 @@ STATICFILES_DIRS = [
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        "BACKEND": "fieldservice.staticfiles.IncrementalCompressedStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
@@ -348,6 +348,8 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_TASK_ROUTES = {
     "notifications.tasks.*": {"queue": "notifications"},
     "dispatch.planner.tasks.*": {"queue": "planning"},
+    # Inbound email: a slow or hanging mail server holds only its own worker.
+    "desk.tasks.*": {"queue": "mail"},
 }
 
 
@@ -607,7 +609,8 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    # Cookies only over HTTPS; SECURE_COOKIES=0 only for a server reached over plain HTTP on
+    # this machine (`make serve`), where a client would not send them back otherwise.
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
     SECURE_REFERRER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"
