@@ -7,6 +7,7 @@ given, so `manage.py check --deploy` passes with no warnings.
 
 from __future__ import annotations
 
+import copy
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -188,6 +189,17 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=10)
     )
+
+# A PostgreSQL read replica (streaming replication of the primary) for what the insights pages
+# read (fieldservice/dbrouter.py): same schema, same user's rights, read-only. In tests it is
+# the default database seen through a second connection.
+if REPLICA_DATABASE_URL := env.str("REPLICA_DATABASE_URL", default=""):
+    DATABASES["replica"] = env.db_url_config(REPLICA_DATABASE_URL)
+    for _key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "OPTIONS", "ATOMIC_REQUESTS"):
+        if _key in DATABASES["default"]:
+            DATABASES["replica"][_key] = copy.deepcopy(DATABASES["default"][_key])
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["fieldservice.dbrouter.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
