@@ -120,6 +120,9 @@ def stack(tmp_path, django_db_setup) -> Iterator[Stack]:
             "API_THROTTLE_ANON": f"{ANON_LIMIT}/min",
             "AXES_FAILURE_LIMIT": str(FAILURE_LIMIT),
             "FIELDSERVICE_SMOKE": marker,
+            # gzip copies only: Brotli's of the 7,000 static files take minutes of CPU the first
+            # time (a fresh checkout's), and this test is about processes, not bytes.
+            "STATIC_BROTLI": "0",
         }
     )
     # The people to sign in as, written while the stack starts (the copy is migrated already).
@@ -206,7 +209,10 @@ def _changeable(windows: list[datetime.datetime]) -> list[datetime.datetime]:
 
 
 def _invitation(message: email.message.Message):
-    part = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
+    """The message's calendar event (None for a message without an invitation)."""
+    part = next((p for p in message.walk() if p.get_content_type() == "text/calendar"), None)
+    if part is None:
+        return None
     calendar = icalendar.Calendar.from_ical(part.get_payload(decode=True))
     return next(iter(calendar.walk("VEVENT")))
 
@@ -265,8 +271,16 @@ def test_the_production_stack_serves_books_mails_plans_and_stops(stack):  # noqa
     assert re.fullmatch(r"/portal/tickets/\d+/", booked.headers["Location"])
 
     # The confirmation, with its invitation, reaches the SMTP sink through the worker.
-    (confirmation,) = wait_for(stack.mail, 30, "confirmation at the SMTP sink", stack)
-    assert confirmation["To"] == "smoke-customer@example.com"
+    def invitations() -> list[email.message.Message]:
+        """The customer's messages with an invitation (the technician gets their own)."""
+        return [
+            m
+            for m in stack.mail()
+            if m["To"] == "smoke-customer@example.com" and _invitation(m) is not None
+        ]
+
+    (confirmation,) = wait_for(invitations, 30, "confirmation at the SMTP sink", stack)
+    assert "is booked" in confirmation["Subject"]
     event = _invitation(confirmation)
     assert event["dtstart"].dt == window
     link = re.search(rf"{re.escape(stack.url)}/portal/b/[^\s/]+/", _text(confirmation))
@@ -276,13 +290,18 @@ def test_the_production_stack_serves_books_mails_plans_and_stops(stack):  # noqa
     visitor = Browser(stack)
     manage = visitor.get(link.group(0))
     assert manage.status_code == 200
-    later = next(w for w in _changeable(_windows(manage)) if w != window)
+    others = [w for w in _changeable(_windows(manage)) if w != window]
+    assert others, manage.text[:2000]
+    later = others[0]
     moved = visitor.post(link.group(0), {"window": later.isoformat()})
     assert moved.status_code == 302, moved.text[:500]
     assert "moved" in visitor.get(link.group(0)).text
 
-    messages = wait_for(lambda: len(stack.mail()) >= 2 and stack.mail(), 30, "the update", stack)
-    update = next(m for m in messages if _invitation(m)["sequence"] > event["sequence"])
+    def updated():
+        newer = [m for m in invitations() if _invitation(m)["sequence"] > event["sequence"]]
+        return newer[0] if newer else None
+
+    update = wait_for(updated, 30, "the update at the SMTP sink", stack)
     assert _invitation(update)["uid"] == event["uid"]
     assert _invitation(update)["dtstart"].dt == later
 
