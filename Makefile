@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 # loadscope would not: they send the biggest files first, transactional tests and all.
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test test-inner lint fmt migrate seed bench venv messages clean
+.PHONY: run serve test test-inner lint fmt migrate seed bench venv messages clean
 
 venv: $(VENV)/.installed node_modules/.installed
 
@@ -45,6 +45,13 @@ run: venv messages
 	DATABASE_URL=sqlite:///var/db.sqlite3 REDIS_URL= $(PY) manage.py seed_demo
 	DATABASE_URL=sqlite:///var/db.sqlite3 REDIS_URL= INBOUND_MAIL_URL=maildir://$(CURDIR)/var/mail \
 		$(PY) manage.py runserver 127.0.0.1:8000
+
+# The app as production runs it (Procfile under honcho: gunicorn, a Celery worker per queue,
+# beat; DEBUG=0) at http://127.0.0.1:8000/, on PostgreSQL, Redis and an SMTP sink started here
+# unless DATABASE_URL, REDIS_URL and EMAIL_URL say where they are. Ctrl-C stops it all.
+serve: venv messages
+	bin/system-deps serve
+	bin/serve
 
 # The whole suite on real PostgreSQL and Redis, started on loopback and stopped afterwards.
 test: venv

@@ -7,6 +7,7 @@ given, so `manage.py check --deploy` passes with no warnings.
 
 from __future__ import annotations
 
+import copy
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -192,6 +193,17 @@ else:
         "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=10)
     )
 
+# A PostgreSQL read replica (streaming replication of the primary) for what the insights pages
+# read (fieldservice/dbrouter.py): same schema, same user's rights, read-only. In tests it is
+# the default database seen through a second connection.
+if REPLICA_DATABASE_URL := env.str("REPLICA_DATABASE_URL", default=""):
+    DATABASES["replica"] = env.db_url_config(REPLICA_DATABASE_URL)
+    for _key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "OPTIONS", "ATOMIC_REQUESTS"):
+        if _key in DATABASES["default"]:
+            DATABASES["replica"][_key] = copy.deepcopy(DATABASES["default"][_key])
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["fieldservice.dbrouter.ReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -226,7 +238,7 @@ USE_TZ = True
 FORMAT_MODULE_PATH = "fieldservice.formats"
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 # Front-end libraries come from the npm registry at set-up time (package.json), never the repo.
 STATICFILES_DIRS = [
     BASE_DIR / "static",
@@ -243,11 +255,14 @@ STATICFILES_DIRS = [
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        "BACKEND": "fieldservice.staticfiles.IncrementalCompressedStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Brotli copies of the static files besides gzip ones (whitenoise, with the brotli package):
+# smaller for the browsers that take them, and the first collectstatic's slowest part.
+STATIC_BROTLI = env.bool("STATIC_BROTLI", default=True)
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 # Uploads are served by the app after its access check (fieldservice.media): streamed by Django,
@@ -373,6 +388,8 @@ BILLING_EINVOICE_CHANNEL_OPTIONS = {
 CELERY_TASK_ROUTES = {
     "notifications.tasks.*": {"queue": "notifications"},
     "dispatch.planner.tasks.*": {"queue": "planning"},
+    # Inbound email: a slow or hanging mail server holds only its own worker.
+    "desk.tasks.*": {"queue": "mail"},
 }
 
 
@@ -642,7 +659,8 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    # Cookies only over HTTPS; SECURE_COOKIES=0 only for a server reached over plain HTTP on
+    # this machine (`make serve`), where a client would not send them back otherwise.
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
     SECURE_REFERRER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"

@@ -30,6 +30,7 @@ from catalog.models import Article
 from catalog.selectors import CodeMatch, match_codes
 from customers.models import Appliance, ApplianceModel, Customer
 from fieldservice import localformat, roles
+from fieldservice.dbrouter import replica_reads
 from technicians.models import Skill, Technician
 
 from .coverage import CoverageDecision, decide_coverage
@@ -234,9 +235,10 @@ def _remote_fix_tickets() -> QuerySet[Ticket]:
     ).filter(~Exists(started))
 
 
+@replica_reads
 def remote_fixes(since: datetime.datetime, until: datetime.datetime) -> QuerySet[Ticket]:
     """The remote fixes solved on the phone in [since, until), with what the insights list
-    shows of each; `.count()` is the figure."""
+    shows of each; `.count()` is the figure. A report's read: from the replica, if any."""
     return (
         _remote_fix_tickets()
         .filter(resolved_remotely_at__gte=since, resolved_remotely_at__lt=until)
