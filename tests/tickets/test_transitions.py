@@ -9,7 +9,15 @@ from tests.factories import TechnicianFactory, new_visit, open_ticket
 from tests.helpers import at
 from tickets import services
 from tickets.models import Ticket, TicketEvent, Visit
-from tickets.transitions import TICKET_TRANSITIONS, VISIT_TRANSITIONS, ticket_can, visit_can
+from tickets.transitions import (
+    REMOTE_FIX_FROM,
+    REOPENABLE,
+    TICKET_TRANSITIONS,
+    VISIT_STARTED,
+    VISIT_TRANSITIONS,
+    ticket_can,
+    visit_can,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +57,28 @@ def test_the_tables_list_every_status_once():
     assert set(EXPECTED_VISIT) == set(Visit.Status.values)
     assert {s: set(t) for s, t in TICKET_TRANSITIONS.items()} == EXPECTED_TICKET
     assert {s: set(t) for s, t in VISIT_TRANSITIONS.items()} == EXPECTED_VISIT
+
+
+def test_the_other_sets_of_statuses_are_the_expected_ones():
+    assert set(REOPENABLE) == {"resolved", "closed"}
+    assert set(REMOTE_FIX_FROM) == {"new", "triaged", "scheduled", "awaiting_customer"}
+    assert set(VISIT_STARTED) == {"en_route", "on_site", "completed", "cannot_complete"}
+
+
+@pytest.mark.parametrize("start", Ticket.Status.values)
+def test_only_a_resolved_or_closed_ticket_is_reopened(start):
+    ticket = open_ticket()
+    Ticket.objects.filter(pk=ticket.pk).update(status=start)
+
+    if start in ("resolved", "closed"):
+        services.reopen_ticket(ticket=ticket, by=None, reason="still leaking")
+        ticket.refresh_from_db()
+        assert ticket.status == "triaged"
+    else:
+        with pytest.raises(TransitionNotAllowed):
+            services.reopen_ticket(ticket=ticket, by=None, reason="still leaking")
+        ticket.refresh_from_db()
+        assert ticket.status == start
 
 
 @pytest.mark.parametrize(("start", "target"), TICKET_ALLOWED)
