@@ -1,0 +1,78 @@
+"""A ticket's SLA state (breached, at risk, fine) at its edges: due exactly now, paused
+exactly at the due time, the alert margin's end, closed tickets (issue 29)."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import open_ticket
+from tickets.models import Ticket
+from tickets.sla import (
+    AT_RISK,
+    BREACHED,
+    FINE,
+    at_risk_margin,
+    sla_state_annotation,
+    sla_state_conditions,
+)
+
+pytestmark = pytest.mark.django_db
+
+MINUTE = datetime.timedelta(minutes=1)
+
+
+def _state(now, *, due, paused=None, status="triaged"):
+    ticket = open_ticket()
+    Ticket.objects.filter(pk=ticket.pk).update(sla_due_at=due, sla_paused_at=paused, status=status)
+    annotated = Ticket.objects.annotate(state=sla_state_annotation(now)).get(pk=ticket.pk)
+    matching = [
+        name
+        for name, condition in sla_state_conditions(now).items()
+        if Ticket.objects.filter(condition, pk=ticket.pk).exists()
+    ]
+    assert matching == ([annotated.state] if annotated.state else [])
+    return annotated.state
+
+
+@pytest.mark.parametrize(
+    ("due", "paused", "status", "state"),
+    [
+        (-1, None, "triaged", BREACHED),
+        (0, None, "triaged", AT_RISK),  # due this very minute: not past due yet
+        (59, None, "scheduled", AT_RISK),
+        (60, None, "triaged", FINE),  # the margin's end is not within it
+        (-30, -60, "awaiting_parts", FINE),  # paused before it was due
+        (-30, -30, "awaiting_parts", BREACHED),  # paused exactly when it fell due
+        (-30, -10, "awaiting_customer", BREACHED),  # paused after it was due
+        (30, -10, "awaiting_parts", FINE),  # paused: not at risk while waiting
+        (-30, None, "resolved", ""),
+        (-30, None, "cancelled", ""),
+    ],
+)
+def test_sla_state(due, paused, status, state):
+    now = timezone.now().replace(microsecond=0)
+
+    found = _state(
+        now,
+        due=now + due * MINUTE,
+        paused=None if paused is None else now + paused * MINUTE,
+        status=status,
+    )
+
+    assert found == state
+
+
+def test_the_alert_margin_is_the_notifications_setting_or_an_hour(settings):
+    now = timezone.now().replace(microsecond=0)
+    assert at_risk_margin() == 60 * MINUTE
+
+    settings.FIELDSERVICE = {
+        **settings.FIELDSERVICE,
+        "NOTIFICATIONS": {**settings.FIELDSERVICE["NOTIFICATIONS"], "SLA_ALERT_MINUTES": 120},
+    }
+
+    assert at_risk_margin() == 120 * MINUTE
+    assert _state(now, due=now + 90 * MINUTE) == AT_RISK
+    settings.FIELDSERVICE = {k: v for k, v in settings.FIELDSERVICE.items() if k != "NOTIFICATIONS"}
+    assert at_risk_margin() == 60 * MINUTE
