@@ -1,18 +1,24 @@
 """A ticket's SLA state (breached, at risk, fine) at its edges: due exactly now, paused
 exactly at the due time, the alert margin's end, closed tickets (issue 29)."""
 
+import dataclasses
 import datetime
 
 import pytest
 from django.utils import timezone
 
-from tests.factories import open_ticket
+from tests.factories import ServiceContractFactory, open_ticket
 from tickets.models import Ticket
 from tickets.sla import (
     AT_RISK,
     BREACHED,
     FINE,
+    Calendar,
     at_risk_margin,
+    first_response_hours,
+    response_due,
+    response_hours,
+    sla_due,
     sla_state_annotation,
     sla_state_conditions,
 )
@@ -76,3 +82,48 @@ def test_the_alert_margin_is_the_notifications_setting_or_an_hour(settings):
     assert _state(now, due=now + 90 * MINUTE) == AT_RISK
     settings.FIELDSERVICE = {k: v for k, v in settings.FIELDSERVICE.items() if k != "NOTIFICATIONS"}
     assert at_risk_margin() == 60 * MINUTE
+
+
+def test_a_calendar_is_a_value_that_cannot_be_changed():
+    calendar = Calendar(
+        tz=datetime.UTC, opens=datetime.time(8), closes=datetime.time(18), weekdays=frozenset({0})
+    )
+
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        calendar.opens = datetime.time(9)
+    assert hash(calendar) == hash(dataclasses.replace(calendar))
+    assert calendar.holidays == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("priority", "contract_hours", "resolution", "response"),
+    [
+        (1, None, 4, 1),
+        (4, None, 40, 8),
+        (3, 2, 2, 2),  # the contract's time is stricter than both
+        (3, 6, 6, 4),  # stricter than the resolution's 24 hours, not the response's 4
+        (2, 10, 8, 2),  # the priority's times are stricter
+    ],
+)
+def test_targets_by_priority_and_the_stricter_contract(
+    priority, contract_hours, resolution, response
+):
+    contract = None
+    if contract_hours is not None:
+        contract = ServiceContractFactory.build(response_hours=contract_hours)
+    always_open = Calendar(
+        tz=datetime.UTC,
+        opens=datetime.time(0),
+        closes=datetime.time(0),
+        weekdays=frozenset(range(7)),
+    )
+    opened = datetime.datetime(2026, 6, 1, 9, tzinfo=datetime.UTC)
+
+    assert response_hours(priority=priority, contract=contract) == resolution
+    assert first_response_hours(priority=priority, contract=contract) == response
+    assert sla_due(
+        opened_at=opened, priority=priority, contract=contract, calendar=always_open
+    ) == opened + datetime.timedelta(hours=resolution)
+    assert response_due(
+        opened_at=opened, priority=priority, contract=contract, calendar=always_open
+    ) == opened + datetime.timedelta(hours=response)
