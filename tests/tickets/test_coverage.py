@@ -1,9 +1,10 @@
+import dataclasses
 import datetime
 
 import pytest
 
 from tests.factories import ApplianceFactory, ServiceContractFactory, open_ticket
-from tickets.coverage import decide_coverage
+from tickets.coverage import decide_coverage, entitlements
 from tickets.models import Ticket
 
 TODAY = datetime.date(2026, 6, 1)
@@ -206,3 +207,32 @@ def test_a_given_listing_is_held_to_the_customer_and_counts_nothing():
     assert decision.entitlements.visits_left is None
     assert not_mine.coverage == Ticket.Coverage.BILLABLE
     assert not_mine.reason == "No warranty on record; no contract covers it."
+
+
+@pytest.mark.django_db
+def test_a_decision_and_its_entitlements_are_values_that_cannot_be_changed():
+    appliance = ApplianceFactory()
+    contract = _contract_for(
+        appliance,
+        starts_on=TODAY - datetime.timedelta(days=1),
+        ends_on=TODAY + datetime.timedelta(days=1),
+    )
+    decision = decide_coverage(customer=appliance.site.customer, appliance=appliance, on=TODAY)
+
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        decision.coverage = Ticket.Coverage.WARRANTY
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        decision.entitlements.parts_included = True
+    assert decision.contract == contract
+
+
+@pytest.mark.django_db
+def test_entitlements_count_the_visits_left_unless_told_not_to():
+    contract = ServiceContractFactory(
+        starts_on=TODAY - datetime.timedelta(days=1),
+        ends_on=TODAY + datetime.timedelta(days=1),
+        included_visits_per_year=3,
+    )
+
+    assert entitlements(contract, TODAY).visits_left == 3
+    assert entitlements(contract, TODAY, counted=False).visits_left is None
