@@ -236,3 +236,23 @@ def test_entitlements_count_the_visits_left_unless_told_not_to():
 
     assert entitlements(contract, TODAY).visits_left == 3
     assert entitlements(contract, TODAY, counted=False).visits_left is None
+
+
+@pytest.mark.django_db
+def test_the_visits_left_are_said_only_when_counted_and_in_the_singular_for_one():
+    one = ServiceContractFactory(
+        starts_on=TODAY - datetime.timedelta(days=1),
+        ends_on=TODAY + datetime.timedelta(days=1),
+        included_visits_per_year=1,
+        parts_included=True,
+    )
+
+    assert entitlements(one, TODAY).lines == [
+        "Labour is included.",
+        "Parts are included.",
+        "1 of 1 included visit left this contract year.",
+    ]
+    assert entitlements(one, TODAY, counted=False).lines == [
+        "Labour is included.",
+        "Parts are included.",
+    ]
