@@ -127,3 +127,21 @@ def test_targets_by_priority_and_the_stricter_contract(
     assert response_due(
         opened_at=opened, priority=priority, contract=contract, calendar=always_open
     ) == opened + datetime.timedelta(hours=response)
+
+
+def test_around_the_clock_is_a_calendar_that_opens_when_it_closes():
+    def calendar(opens, closes):
+        return Calendar(tz=datetime.UTC, opens=opens, closes=closes, weekdays=frozenset({0}))
+
+    assert calendar(datetime.time(0), datetime.time(0)).around_the_clock is True
+    assert calendar(datetime.time(8), datetime.time(18)).around_the_clock is False
+    assert calendar(datetime.time(22), datetime.time(6)).around_the_clock is False
+
+
+def test_a_calendar_with_no_open_day_says_so():
+    never = Calendar(
+        tz=datetime.UTC, opens=datetime.time(8), closes=datetime.time(18), weekdays=frozenset()
+    )
+
+    with pytest.raises(ValueError, match=r"^The business calendar has no open hours\.$"):
+        never.add(datetime.datetime(2026, 6, 1, 9, tzinfo=datetime.UTC), MINUTE)
