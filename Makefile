@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 # loadscope would not: they send the biggest files first, transactional tests and all.
 PYTEST_WORKERS ?= auto
 
-.PHONY: run serve test test-inner lint fmt migrate seed bench venv messages clean
+.PHONY: run serve test test-inner lint fmt migrate seed bench mutation venv messages clean
 
 venv: $(VENV)/.installed node_modules/.installed
 
@@ -90,6 +90,13 @@ migrate: venv
 
 bench: venv
 	bin/with-services sh -c 'for b in bench/*.py; do $(PY) "$$b" || exit 1; done'
+
+# Mutation testing of the rule modules (bin/mutation, docs/mutation.md): slow, like bench, and not
+# part of make test. MODULES=tickets/sla.py (a part of a path) runs only those.
+MODULES ?=
+mutation: venv
+	bin/system-deps
+	bin/with-services nice -n 15 $(PY) bin/mutation $(MODULES)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -100,3 +100,32 @@ def test_no_entitlements_outside_a_contract():
     decision = decide_coverage(customer=appliance.site.customer, appliance=appliance, on=TODAY)
 
     assert decision.entitlements is None
+
+
+@pytest.mark.django_db
+def test_no_included_visits_left_once_more_were_made_than_included():
+    appliance, contract = covered(included_visits_per_year=1)
+    site = appliance.site
+    for day in (3, 4):
+        ticket = Ticket.objects.create(
+            customer=site.customer,
+            site=site,
+            appliance=appliance,
+            kind="repair",
+            coverage="contract",
+            coverage_reason="-",
+            contract=contract,
+            description="x",
+            sla_due_at=timezone.now(),
+            response_due_at=timezone.now(),
+        )
+        Visit.objects.create(
+            ticket=ticket,
+            status="completed",
+            actual_end=datetime.datetime(2026, 3, day, 10, tzinfo=datetime.UTC),
+        )
+
+    decision = decide_coverage(customer=site.customer, appliance=appliance, on=TODAY)
+
+    assert decision.entitlements.visits_left == 0
+    assert "0 of 1 included visit left this contract year." in decision.entitlements.lines

@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from dispatch.availability import free_windows
 from dispatch.services import assign_visit
+from technicians.models import WorkingHours
 from tests.factories import (
     CertificationFactory,
     SiteFactory,
@@ -127,3 +128,132 @@ def test_query_count_is_the_same_for_few_and_many_visits(next_monday):
     many = search_queries()
 
     assert few == many <= 7
+
+
+def _day(first, n):
+    return first + datetime.timedelta(days=n)
+
+
+def test_several_days_each_keep_their_own_visits_and_time_off(next_monday):
+    tech = TechnicianFactory()  # 08-17, break 12-13, every day
+    assign_visit(visit=new_visit(), technician=tech, start=at(_day(next_monday, 1), 10), by=None)
+    TimeOffFactory(
+        technician=tech, starts_at=at(_day(next_monday, 2), 0), ends_at=at(_day(next_monday, 2), 13)
+    )
+
+    windows = free_windows(
+        skills=[],
+        minutes=90,
+        site=SiteFactory(),
+        first_day=next_monday,
+        days=3,
+        now=at(next_monday, 0),
+    )
+
+    assert starts(windows, next_monday) == [at(next_monday, h) for h in (8, 10, 12, 14)]
+    assert starts(windows, _day(next_monday, 1)) == [
+        at(_day(next_monday, 1), h) for h in (8, 12, 14)
+    ]
+    assert starts(windows, _day(next_monday, 2)) == [at(_day(next_monday, 2), h) for h in (12, 14)]
+
+
+def test_a_first_technician_who_cannot_go_does_not_stop_the_search(next_monday):
+    heat = SkillFactory(code="heat-w")
+    unskilled = TechnicianFactory()
+    away = TechnicianFactory(skills=[heat])
+    TimeOffFactory(technician=away, starts_at=at(next_monday, 0), ends_at=at(next_monday, 23))
+    able = TechnicianFactory(skills=[heat])
+
+    windows = free_windows(
+        skills=[heat],
+        minutes=60,
+        site=SiteFactory(),
+        first_day=next_monday,
+        days=1,
+        now=at(next_monday, 0),
+    )
+
+    assert starts(windows, next_monday) == [at(next_monday, h) for h in (8, 10, 12, 14, 16)]
+    assert {tech for w in windows for _arrival, tech in w.offers} == {able.pk}
+    assert unskilled.pk < able.pk
+    assert away.pk < able.pk
+
+
+def test_all_offers_lists_every_able_technician_earliest_first(next_monday):
+    first = TechnicianFactory()
+    second = TechnicianFactory()
+    assign_visit(visit=new_visit(), technician=first, start=at(next_monday, 8), by=None)
+
+    windows = free_windows(
+        skills=[],
+        minutes=60,
+        site=SiteFactory(),
+        first_day=next_monday,
+        days=1,
+        now=at(next_monday, 0),
+        all_offers=True,
+    )
+
+    morning = windows[0]
+    assert morning.start == at(next_monday, 8)
+    assert [tech for _arrival, tech in morning.offers] == [second.pk, first.pk]
+    assert morning.offers == sorted(morning.offers)
+
+
+def test_a_licence_is_valid_on_its_issue_day_and_its_expiry_day(next_monday):
+    gas = SkillFactory(code="gas-w", requires_certification=True)
+    tech = TechnicianFactory(skills=[gas])
+    tuesday = _day(next_monday, 1)
+    CertificationFactory(technician=tech, skills=[gas], issued_on=tuesday, expires_on=tuesday)
+
+    windows = free_windows(
+        skills=[gas],
+        minutes=60,
+        site=SiteFactory(),
+        first_day=next_monday,
+        days=3,
+        now=at(next_monday, 0),
+    )
+
+    assert {w.start.date() for w in windows} == {tuesday}
+
+
+def test_the_first_window_is_the_one_starting_exactly_at_the_lead_time(next_monday):
+    TechnicianFactory()
+
+    windows = free_windows(
+        skills=[],
+        minutes=60,
+        site=SiteFactory(),
+        first_day=next_monday,
+        days=1,
+        now=at(next_monday, 8),
+    )
+
+    assert starts(windows, next_monday)[0] == at(next_monday, 10)
+
+
+@pytest.mark.parametrize(("window_minutes", "last"), [(120, 16), (60, 17), (180, 14)])
+def test_the_last_window_of_the_day_ends_at_six(window_minutes, last, next_monday):
+    tech = TechnicianFactory(weekdays=[])
+    WorkingHours.objects.create(
+        technician=tech,
+        weekday=next_monday.weekday(),
+        starts_at=datetime.time(6),
+        ends_at=datetime.time(21),
+    )
+
+    windows = free_windows(
+        skills=[],
+        minutes=30,
+        site=SiteFactory(),
+        first_day=next_monday,
+        days=1,
+        window_minutes=window_minutes,
+        now=at(next_monday, 0),
+    )
+
+    found = starts(windows, next_monday)
+    assert found[0] == at(next_monday, 8)
+    assert found[-1] == at(next_monday, last)
+    assert windows[-1].end <= at(next_monday, 18)
