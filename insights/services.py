@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from customers import services as customer_services
 from customers.models import Appliance, Customer, Site
@@ -89,7 +90,11 @@ def import_customers(*, rows: list[Row], only_valid: bool = False) -> Imported:
     invalid = [row for row in rows if not row.valid]
     if invalid and not only_valid:
         raise InvalidInput(
-            _("%(n)s rows have errors: correct them, or import only the valid rows.")
+            ngettext(
+                "%(n)s row has errors: correct it, or import only the valid rows.",
+                "%(n)s rows have errors: correct them, or import only the valid rows.",
+                len(invalid),
+            )
             % {"n": len(invalid)},
             field="file",
         )

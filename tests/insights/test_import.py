@@ -138,7 +138,7 @@ def test_a_file_with_errors_is_not_written_unless_only_the_valid_rows_are_chosen
     refused = _confirm(manager_client, preview)
 
     assert refused.status_code == 400
-    assert "1 rows have errors" in refused.context["error"]
+    assert "1 row has errors" in refused.context["error"]
     assert not Customer.objects.filter(external_id__startswith="C-").exists()
 
     done = _confirm(manager_client, preview, only_valid=True)
