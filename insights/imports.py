@@ -171,6 +171,8 @@ def _read_csv(content: bytes):
 def _read_xlsx(content: bytes):
     try:
         return XLSX().create_dataset(content)
+    except StopIteration as exc:  # a workbook without a single row
+        raise InvalidInput(_("The file is empty."), field="file") from exc
     except Exception as exc:  # openpyxl: BadZipFile, KeyError, InvalidFileException, ...
         raise InvalidInput(_("Upload a CSV or an XLSX file."), field="file") from exc
 
@@ -235,6 +237,7 @@ def check_rows(raw: list[dict[str, Any]]) -> list[Row]:
         _check_site(row)
         if v["serial_number"] or v["model_number"]:
             _check_appliance(row, models, registered, seen_serials, today)
+    _check_keys(rows)
     return rows
 
 
@@ -322,6 +325,26 @@ def _check_appliance(
             "serial_number",
             _("Duplicate serial: another customer has an appliance with this serial."),
         )
+
+
+def _check_keys(rows: list[Row]) -> None:
+    """A row's email address may not belong to a customer known by another external id: the
+    import would otherwise take one customer for another."""
+    emails = {r.values["email"] for r in rows if r.values["email"] and r.values["external_id"]}
+    if not emails:
+        return
+    known = {
+        c.email.lower(): c.external_id
+        for c in Customer.objects.filter(email__in=emails).only("email", "external_id")
+    }
+    for row in rows:
+        other = known.get(row.values["email"]) if row.values["external_id"] else None
+        if other and other != row.values["external_id"]:
+            row.error(
+                "email",
+                _("Another customer (external id %(id)s) has this email address already.")
+                % {"id": other},
+            )
 
 
 def _same_customer(customer: Customer, v: dict[str, Any]) -> bool:

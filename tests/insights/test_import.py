@@ -11,6 +11,8 @@ import io
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -199,6 +201,18 @@ def test_a_customer_is_found_by_email_when_the_file_has_no_external_id(manager_c
     assert Appliance.objects.get(serial_number="SN-000123").site.customer == known
 
 
+def test_an_email_of_a_customer_known_by_another_external_id_is_an_error(manager_client, washer):
+    known = factories.CustomerFactory(name="Maria Rossi", email="maria.rossi@example.com")
+    Customer.objects.filter(pk=known.pk).update(external_id="OLD-7")
+
+    preview = _upload(manager_client, _csv([_row(external_id="C-1001")]))
+
+    assert [c for c, _m in preview.context["rows"][0].errors] == ["email"]
+    assert "OLD-7" in preview.context["rows"][0].errors[0][1]
+    assert _confirm(manager_client, preview).status_code == 400
+    assert Customer.objects.get(pk=known.pk).external_id == "OLD-7"
+
+
 def test_an_address_that_cannot_be_placed_is_saved_not_on_the_map_yet(manager_client, washer):
     rows = [_row(address="Strada 9", city="Nowhere At All", postal_code="")]
 
@@ -229,6 +243,7 @@ def test_the_template_has_the_columns_and_an_example_row(manager_client):
         ("header-only.csv", ",".join(HEADER).encode() + b"\n", "The file is empty."),
         ("notes.txt", b"name,address,city\nA,B,C\n", "Upload a CSV or an XLSX file."),
         ("fake.xlsx", b"this is not a workbook", "Upload a CSV or an XLSX file."),
+        ("blank.xlsx", "blank-workbook", "The file is empty."),
         ("latin1.csv", "name,address,city\nNiccolò,Via Po 1,Torino\n".encode("latin-1"), "UTF-8"),
         ("columns.csv", b"who,where\nA,B\n", "no column name, address, city"),
     ],
@@ -236,6 +251,10 @@ def test_the_template_has_the_columns_and_an_example_row(manager_client):
 def test_a_bad_file_is_refused_with_a_message_and_nothing_written(
     manager_client, name, content, message
 ):
+    if content == "blank-workbook":
+        out = io.BytesIO()
+        openpyxl.Workbook().save(out)
+        content = out.getvalue()
     before = Customer.objects.count()
 
     response = _upload(manager_client, content, name=name)
@@ -283,3 +302,20 @@ def test_the_upload_page_offers_the_templates(manager_client):
     page = response.content.decode()
     assert reverse("insights:import_template", args=["xlsx"]) in page
     assert 'enctype="multipart/form-data"' in page
+
+
+def test_the_preview_reads_the_records_in_queries_that_do_not_grow_with_the_file(
+    manager_client, washer
+):
+    def rows(n: int) -> list[dict]:
+        return [
+            _row(external_id=f"C-{i}", email=f"c{i}@example.com", serial_number=f"SN-{i}")
+            for i in range(n)
+        ]
+
+    with CaptureQueriesContext(connection) as few:
+        assert _upload(manager_client, _csv(rows(3))).context["invalid"] == 0
+    with CaptureQueriesContext(connection) as many:
+        assert _upload(manager_client, _csv(rows(60))).context["invalid"] == 0
+
+    assert len(many) == len(few)
