@@ -32,6 +32,9 @@ class Customer(models.Model):
         on_delete=models.SET_NULL,
         related_name="customer",
     )
+    # The customer's number in the system a company moves in from (an import's natural key,
+    # beside the email address): a second import of the same file finds the same customer.
+    external_id = models.CharField(_("external id"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -47,7 +50,12 @@ class Customer(models.Model):
                 name="customer_email_lower_unique",
                 condition=~models.Q(email=""),
                 violation_error_message=_("Another customer has this email address already."),
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["external_id"],
+                name="customer_external_id_unique",
+                condition=~models.Q(external_id=""),
+            ),
         ]
 
     def __str__(self) -> str:

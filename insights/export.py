@@ -34,7 +34,7 @@ class SafeResource(resources.ModelResource):
 class CustomerResource(SafeResource):
     class Meta:
         model = Customer
-        fields = ("id", "kind", "name", "email", "phone", "language")
+        fields = ("id", "kind", "name", "email", "phone", "language", "external_id")
 
 
 class SiteResource(SafeResource):

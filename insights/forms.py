@@ -127,3 +127,17 @@ class InsightsForm(forms.Form):
         """The period and filters as a query string, for the links to the rows counted."""
         pairs = [(name, self.data.get(name)) for name in self.fields if self.data.get(name)]
         return urlencode(pairs)
+
+
+class ImportForm(forms.Form):
+    """The file to import: customers with their site and appliances, as CSV or XLSX."""
+
+    file = forms.FileField(label=_("File (CSV or XLSX)"), allow_empty_file=True)
+
+
+class ConfirmImportForm(forms.Form):
+    """The confirmation of a previewed file: its token, and whether to leave out the rows with
+    errors."""
+
+    token = forms.CharField(max_length=64, widget=forms.HiddenInput)
+    only_valid = forms.BooleanField(required=False, label=_("Import only the valid rows"))

@@ -234,6 +234,10 @@ MATRIX = {
     "insights:rows": _row(),
     "insights:export_rows": _row(),
     "insights:export_objects": _row(),
+    # Importing customers from a file: the managers' too (tests/insights/test_import.py).
+    "insights:import": _row(),
+    "insights:import_confirm": _row(),
+    "insights:import_template": _row(),
     "portal:signup": _everyone(200),
     "portal:confirm_email": _everyone(200),
     "portal:resend_confirmation": _row(customer=302),
@@ -330,6 +334,7 @@ MATRIX = {
 
 POST_ONLY = {
     "logout",
+    "insights:import_confirm",
     "set_language",
     "desk:add_appliance",
     "desk:add_site",
@@ -653,6 +658,7 @@ def pages(shared_world, django_db_blocker, tmp_path_factory):
             "insights:rows": {"figure": "backlog"},
             "insights:export_rows": {"figure": "backlog", "fmt": "csv"},
             "insights:export_objects": {"name": "customers", "fmt": "xlsx"},
+            "insights:import_template": {"fmt": "csv"},
             "desk:kb_edit": {"article_id": article.pk},
             "desk:ticket_solve_remotely": {"number": a["ticket"].number},
             "portal:article": {"article_id": article.pk},
