@@ -33,11 +33,16 @@ def seed_stock(*, today: datetime.date | None = None) -> int:
         return 0
     central = StockLocation.objects.create(name=WAREHOUSE, kind=StockLocation.Kind.WAREHOUSE)
     StockLocation.objects.create(name="Workshop shelf", kind=StockLocation.Kind.WAREHOUSE)
+    drivers = list(
+        Technician.objects.filter(active=True).select_related("user").order_by("pk")[:VANS]
+    )
+    # Enough for every van's four and some left (200 up to 40 vans; a large --scale has 200).
+    opening = max(200, 4 * len(drivers) + 40)
     for part in parts:
         services.move_stock(
             kind=StockMove.Kind.RECEIPT,
             part=part,
-            quantity=200,
+            quantity=opening,
             key=f"demo:opening:{part.pk}",
             by=None,
             to_location=central,
@@ -45,9 +50,7 @@ def seed_stock(*, today: datetime.date | None = None) -> int:
         )
         ReorderPoint.objects.create(part=part, location=central, minimum=40, target=200)
     vans = 0
-    for technician in (
-        Technician.objects.filter(active=True).select_related("user").order_by("pk")[:VANS]
-    ):
+    for technician in drivers:
         van = StockLocation.objects.create(
             name=f"Van {technician.user.get_full_name() or technician.user.username}",
             kind=StockLocation.Kind.VAN,

@@ -173,13 +173,17 @@ def first_visits(scope: Scope) -> QuerySet[Visit]:
         .exclude(ticket=OuterRef("ticket_id"))
         .exclude(status=Visit.Status.CANCELLED)
     )
+    # The follow-ups are read as two sets of the period's ended visits (EXISTS in a WHERE, which
+    # PostgreSQL runs as one semi-join over all of them) that each visit is looked up in (a
+    # hashed subplan), where EXISTS in the annotation ran its subquery once per visit.
+    ended = Visit.objects.filter(_in("actual_end", scope), status__in=DONE_VISITS)
     return (
-        Visit.objects.filter(_in("actual_end", scope), _visit_q(scope), status__in=DONE_VISITS)
+        ended.filter(_visit_q(scope))
         .filter(~Exists(earlier))
         .annotate(
             first_time_fix=Q(outcome=Visit.Outcome.FIXED)
-            & ~Exists(same_ticket_later)
-            & ~Exists(appliance_back)
+            & ~Q(pk__in=ended.filter(Exists(same_ticket_later)).values("pk"))
+            & ~Q(pk__in=ended.filter(Exists(appliance_back)).values("pk"))
         )
     )
 
@@ -207,13 +211,17 @@ def fixed_visits(scope: Scope) -> QuerySet[Visit]:
         actual_start__gt=OuterRef("actual_end"),
         actual_start__lte=_later("actual_end", REPEAT_DAYS),
     ).exclude(status=Visit.Status.CANCELLED)
-    return Visit.objects.filter(
+    fixed = Visit.objects.filter(
         _in("actual_end", scope),
-        _visit_q(scope),
         status=Visit.Status.COMPLETED,
         outcome=Visit.Outcome.FIXED,
         ticket__appliance__isnull=False,
-    ).annotate(repeat=Exists(back))
+    )
+    # The repeats as one set (a semi-join over the period's fixes) looked up per visit, as in
+    # first_visits, rather than EXISTS once per visit.
+    return fixed.filter(_visit_q(scope)).annotate(
+        repeat=Q(pk__in=fixed.filter(Exists(back)).values("pk"))
+    )
 
 
 def repeats_by_model(scope: Scope) -> list[dict]:
