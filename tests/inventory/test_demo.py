@@ -7,6 +7,7 @@ from django.core.management import call_command
 
 from inventory import selectors
 from inventory.models import StockLocation, StockMove
+from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +24,7 @@ def test_seed_demo_fills_a_warehouse_and_a_van_per_technician_once():
     assert StockLocation.objects.filter(kind="warehouse").count() == 2
     lists = selectors.restock_lists([v.pk for v in vans])
     assert sum(1 for lines in lists.values() if lines) == 7  # one van in three is short
-    waiting = [s for s in selectors.parts_status(list(range(1, 500))).values() if s.waiting]
+    tickets = list(Ticket.objects.values_list("pk", flat=True))
+    waiting = [s for s in selectors.parts_status(tickets).values() if s.waiting]
     assert len(waiting) == 1
     assert waiting[0].due_on is not None
