@@ -1,4 +1,4 @@
-"""Benchmark: the day board and technician suggestions on a big day.
+"""Benchmark: the day board, its map's data and technician suggestions on a big day.
 
 Builds 200 technicians and 2,000 visits on one day (bulk inserts) in the database named by
 DATABASE_URL, then prints the median render time of the board page and of the suggestions for
@@ -33,6 +33,7 @@ from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from dispatch.selectors import day_map  # noqa: E402
 from dispatch.suggestions import suggest  # noqa: E402
 from technicians.models import Technician, WorkingHours  # noqa: E402
 from tickets.models import Ticket, Visit  # noqa: E402
@@ -125,6 +126,8 @@ def main() -> None:
     url = f"/dispatch/?day={day.isoformat()}"
     assert client.get(url).status_code == 200
     board_ms, board_q = timed(lambda: client.get(url), args.repeat)
+    map_ms, map_q = timed(lambda: day_map(day=day), args.repeat)
+    map_page_ms, map_page_q = timed(lambda: client.get(url + "&view=map"), args.repeat)
     queued = Visit.objects.filter(status="unassigned").select_related("ticket__site").first()
     suggest_ms, suggest_q = timed(lambda: suggest(visit=queued, day=day), args.repeat)
     active = Technician.objects.filter(active=True).count()
@@ -133,6 +136,8 @@ def main() -> None:
         f"{Visit.objects.filter(technician__region='Bench').count()}"
     )
     print(f"board page:  median {board_ms:7.1f} ms  ({board_q} queries)   target < 300 ms")
+    print(f"day map data: median {map_ms:7.1f} ms  ({map_q} queries)   target < 150 ms")
+    print(f"board's map page: median {map_page_ms:7.1f} ms  ({map_page_q} queries)")
     print(f"suggestions: median {suggest_ms:7.1f} ms  ({suggest_q} queries)   target < 100 ms")
 
 

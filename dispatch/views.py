@@ -65,7 +65,18 @@ def _board_context(request, day: datetime.date | None = None) -> dict:
     parts = stock.parts_status([visit.ticket_id for visit in queue[:QUEUE_SHOWN]])
     for visit in queue:
         visit.parts = parts.get(visit.ticket_id)
+    # The day as a timeline of lanes, or on a map (routes, markers, the queue as a layer).
+    view = "map" if request.GET.get("view") == "map" else "timeline"
     return {
+        "view": view,
+        "day_map": selectors.day_map(
+            day=day,
+            skill=filters.get("skill") or "",
+            area=filters.get("area") or "",
+            priority=filters.get("priority"),
+        )
+        if view == "map"
+        else None,
         "maintenance_overdue": overdue,
         "maintenance_upcoming": upcoming,
         "day": day,
@@ -73,7 +84,7 @@ def _board_context(request, day: datetime.date | None = None) -> dict:
         "next_day": day + datetime.timedelta(days=1),
         "week": localformat.week_of(day),
         "today": timezone.localdate(),
-        "rows": selectors.board_rows(day=day),
+        "rows": selectors.board_rows(day=day) if view == "timeline" else [],
         "queue": queue,
         "hours": hours,
         "hour_width": 100 / len(hours),

@@ -32,6 +32,7 @@
     }
     const dialog = fresh.querySelector("dialog[data-show-modal]");
     if (dialog && dialog.showModal) dialog.showModal();
+    document.dispatchEvent(new CustomEvent("board:swapped")); // the day's map draws anew
   }
 
   async function post(url, data) {
