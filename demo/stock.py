@@ -32,12 +32,14 @@ def seed_stock(*, today: datetime.date | None = None) -> int:
     if not parts:
         return 0
     central = StockLocation.objects.create(name=WAREHOUSE, kind=StockLocation.Kind.WAREHOUSE)
-    StockLocation.objects.create(name="Workshop shelf", kind=StockLocation.Kind.WAREHOUSE)
+    shelf = StockLocation.objects.create(
+        name="Workshop shelf", kind=StockLocation.Kind.WAREHOUSE, is_workshop=True
+    )
     drivers = list(
         Technician.objects.filter(active=True).select_related("user").order_by("pk")[:VANS]
     )
-    # Enough for every van's four and some left (200 up to 40 vans; a large --scale has 200).
-    opening = max(200, 4 * len(drivers) + 40)
+    # Enough for every van's four and the workshop's ten, and some left (200 up to 37 vans).
+    opening = max(200, 4 * len(drivers) + 50)
     for part in parts:
         services.move_stock(
             kind=StockMove.Kind.RECEIPT,
@@ -49,6 +51,17 @@ def seed_stock(*, today: datetime.date | None = None) -> int:
             reason="Opening stock",
         )
         ReorderPoint.objects.create(part=part, location=central, minimum=40, target=200)
+    for part in parts[:VAN_PARTS]:
+        # What the bench fits on repair orders (depot.services.use_part).
+        services.move_stock(
+            kind=StockMove.Kind.TRANSFER,
+            part=part,
+            quantity=10,
+            key=f"demo:workshop:{part.pk}",
+            by=None,
+            from_location=central,
+            to_location=shelf,
+        )
     vans = 0
     for technician in drivers:
         van = StockLocation.objects.create(

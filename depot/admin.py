@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from .models import Loan, LoanerUnit, ManufacturerReturn, RepairOrder, RepairStep, RepairUnit
+from .models import (
+    Loan,
+    LoanerUnit,
+    ManufacturerReturn,
+    RepairOrder,
+    RepairPart,
+    RepairStep,
+    RepairUnit,
+)
 
 
 class RepairUnitInline(admin.TabularInline):
@@ -19,6 +27,16 @@ class RepairStepInline(admin.TabularInline):
         return False  # steps are recorded through depot.services.record_step
 
 
+class RepairPartInline(admin.TabularInline):
+    model = RepairPart
+    extra = 0
+    readonly_fields = ["part", "quantity", "move", "by", "at"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False  # parts are taken from stock through depot.services.use_part
+
+
 @admin.register(RepairOrder)
 class RepairOrderAdmin(admin.ModelAdmin):
     list_display = ["number", "ticket", "status", "handover", "source", "created_at"]
@@ -27,7 +45,7 @@ class RepairOrderAdmin(admin.ModelAdmin):
     search_fields = ["ticket__customer__name", "units__appliance__serial_number"]
     raw_id_fields = ["ticket", "visit"]
     readonly_fields = ["status"]
-    inlines = [RepairUnitInline, RepairStepInline]
+    inlines = [RepairUnitInline, RepairStepInline, RepairPartInline]
 
 
 @admin.register(ManufacturerReturn)

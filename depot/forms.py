@@ -5,12 +5,15 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from catalog.models import Part
 from customers.models import Appliance
 from fieldservice import texts
+from inventory.models import StockLocation
+from inventory.selectors import parts_at
 from tickets.models import Ticket, Visit
 
 from .models import LoanerUnit, RepairOrder
-from .services import LONGEST_REFURBISHED_WARRANTY
+from .services import KEY_LENGTH, LONGEST_REFURBISHED_WARRANTY
 
 
 class StepForm(forms.Form):
@@ -94,3 +97,37 @@ class AddUnitForm(forms.Form):
         self.fields["appliance"].queryset = Appliance.objects.filter(  # type: ignore[attr-defined]
             site__customer_id=order.ticket.customer_id
         ).select_related("model")
+
+
+class UsePartForm(forms.Form):
+    """A part fitted in the workshop. `key` is new with every blank form, so the same form sent
+    twice records the part once (depot.services.use_part)."""
+
+    part = forms.ModelChoiceField(
+        label=_("Part"),
+        queryset=Part.objects.none(),
+        error_messages={"required": _("Choose the part used.")},
+    )
+    quantity = forms.CharField(label=_("Quantity"), max_length=20, initial="1")
+    serial = forms.CharField(
+        label=_("Serial number"),
+        required=False,
+        max_length=100,
+        help_text=_("For a part tracked by serial number."),
+    )
+    key = forms.CharField(
+        label=_("Form"),
+        widget=forms.HiddenInput,
+        max_length=KEY_LENGTH,
+        error_messages={"required": _("The form has expired: open the repair order again.")},
+    )
+
+    def __init__(self, *args, location: StockLocation | None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["part"]
+        field.queryset = parts_at(location) if location else Part.objects.none()  # type: ignore[attr-defined]
+        field.label_from_instance = _part_label  # type: ignore[attr-defined]
+
+
+def _part_label(part: Part) -> str:
+    return f"{part.sku} · {part.name}"

@@ -9,7 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 
+from catalog.models import Part
 from customers.models import Appliance, ApplianceModel, Customer
+from inventory.models import QUANTITY, StockMove
 from tickets.models import Ticket, Visit
 
 
@@ -141,6 +143,52 @@ class RepairStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order} {self.get_status_display()}"
+
+
+class RepairPart(models.Model):
+    """A part fitted on a repair order in the workshop, taken from the workshop's stock by its
+    stock move (depot.services.use_part). Never edited: a correction is a stock adjustment."""
+
+    order = models.ForeignKey(
+        RepairOrder, verbose_name=_("repair order"), on_delete=models.CASCADE, related_name="parts"
+    )
+    part = models.ForeignKey(
+        Part, verbose_name=_("part"), on_delete=models.PROTECT, related_name="repair_uses"
+    )
+    quantity = models.DecimalField(_("quantity"), **QUANTITY)
+    move = models.OneToOneField(
+        StockMove,
+        verbose_name=_("stock move"),
+        on_delete=models.PROTECT,
+        related_name="repair_part",
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("part used in the workshop")
+        verbose_name_plural = _("parts used in the workshop")
+        ordering = ["order", "at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="repair_part_quantity_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order} {self.part.sku} x {self.amount}"
+
+    @property
+    def amount(self) -> str:
+        """The quantity as a person writes it: 2, 1.5 (not 2.000)."""
+        return f"{self.quantity.normalize():f}"
 
 
 class ManufacturerReturn(models.Model):

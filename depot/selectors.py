@@ -11,7 +11,15 @@ from django.utils import timezone
 from fieldservice import roles
 from tickets.models import Ticket
 
-from .models import Loan, LoanerUnit, ManufacturerReturn, RepairOrder, RepairStep, RepairUnit
+from .models import (
+    Loan,
+    LoanerUnit,
+    ManufacturerReturn,
+    RepairOrder,
+    RepairPart,
+    RepairStep,
+    RepairUnit,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -53,6 +61,13 @@ def bench_queue() -> list[RepairOrder]:
         .filter(status__in=RepairOrder.OPEN_STATUSES)
         .annotate(rank=rank)
         .order_by("rank", "created_at", "pk")
+    )
+
+
+def parts_of_order(order: RepairOrder) -> list[RepairPart]:
+    """The parts fitted on the order in the workshop, in the order they were taken."""
+    return list(
+        RepairPart.objects.filter(order=order).select_related("part", "by").order_by("at", "pk")
     )
 
 

@@ -2,8 +2,8 @@
 what is wrong and changes nothing), writes in one transaction, records a line in the ticket's
 history and sends a domain event.
 
-Lock order, after tickets.locks: the ticket, then the repair order or loaner unit.
-Parts used in the workshop are not consumed from stock here yet: that comes with inventory/.
+Lock order, after tickets.locks: the ticket, then the repair order or loaner unit, then (parts
+used in the workshop) the stock level rows that inventory.services.move_stock locks.
 """
 
 from __future__ import annotations
@@ -19,16 +19,28 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from djmoney.money import Money
 
+from catalog.models import Part
 from customers.models import Appliance
 from fieldservice import texts
 from fieldservice.errors import InvalidInput, TransitionNotAllowed
+from inventory import selectors as stock
+from inventory.models import StockMove
+from inventory.services import move_stock
 from tickets import closing, locks
 from tickets.models import Ticket, TicketEvent, Visit
 from tickets.services import record, transition_ticket
 from tickets.transitions import ticket_can
 
 from . import events
-from .models import Loan, LoanerUnit, ManufacturerReturn, RepairOrder, RepairStep, RepairUnit
+from .models import (
+    Loan,
+    LoanerUnit,
+    ManufacturerReturn,
+    RepairOrder,
+    RepairPart,
+    RepairStep,
+    RepairUnit,
+)
 from .transitions import IN_WORKSHOP, REPAIR_TRANSITIONS, repair_can
 
 if TYPE_CHECKING:
@@ -266,6 +278,85 @@ def open_from_visit(*, visit: Visit) -> RepairOrder | None:
         visit=visit,
         notes=visit.outcome_notes,
     )
+
+
+# Parts used in the workshop --------------------------------------------------------------------
+
+KEY_LENGTH = 64
+
+
+def _part_key(order_pk: int, key: str) -> str:
+    return f"workshop-{order_pk}-{key}"
+
+
+@transaction.atomic
+def use_part(
+    *,
+    order: RepairOrder,
+    part: Part,
+    quantity: object,
+    key: str,
+    by: User | None,
+    serial: str = "",
+) -> RepairPart:
+    """Record a part fitted on a repair order in the workshop and take it from the workshop's
+    stock (the warehouse marked StockLocation.is_workshop) by a consumption move, in this one
+    transaction. Refused, naming the part, when the workshop has too few of it (unless the
+    part allows stock below zero: the shortfall is then flagged to the warehouse, as
+    inventory does everywhere); nothing is written then. `key` (the form's, sent once per
+    form) makes a replay return the first record and take nothing more."""
+    key = key.strip()
+    if not key or len(key) > KEY_LENGTH:
+        raise InvalidInput(
+            _("The form has expired: open the repair order again and retry."), field="key"
+        )
+    move_key = _part_key(order.pk, key)
+    if (done := RepairPart.objects.filter(move__key=move_key).first()) is not None:
+        return done
+    ticket = locks.lock_ticket(order.ticket_id)
+    order = _lock_order(order.pk)
+    if order.status not in IN_WORKSHOP:
+        raise TransitionNotAllowed(
+            _("Repair order %(number)s is %(status)s: parts are used while it is in the workshop.")
+            % {"number": order.number, "status": order.get_status_display()},
+            field="part",
+        )
+    location = stock.workshop_stock()
+    if location is None:
+        raise InvalidInput(
+            _("No warehouse is set as the workshop's stock: mark one in the back office."),
+            field="part",
+        )
+    move = move_stock(
+        kind=StockMove.Kind.CONSUMPTION,
+        part=part,
+        quantity=quantity,
+        key=move_key,
+        by=_person(by),
+        from_location=location,
+        reason=_("Repair order %(number)s") % {"number": order.number},
+        serial=serial,
+    )
+    # The same key sent at once: move_stock found the first move under the level locks.
+    if (done := RepairPart.objects.filter(move=move).first()) is not None:
+        return done
+    used = RepairPart.objects.create(
+        order=order, part=part, quantity=move.quantity, move=move, by=_person(by)
+    )
+    record(
+        ticket=ticket,
+        by=by,
+        kind=TicketEvent.Kind.NOTE,
+        to_value=part.sku,
+        reason=_("%(number)s: %(quantity)s x %(part)s used in the workshop.")
+        % {"number": order.number, "quantity": _quantity(move.quantity), "part": part.name},
+        repair_order=order.pk,
+    )
+    return used
+
+
+def _quantity(value: Decimal) -> str:
+    return f"{value.normalize():f}"
 
 
 # Manufacturer's returns ------------------------------------------------------------------------

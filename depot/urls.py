@@ -10,6 +10,7 @@ urlpatterns = [
     path("orders/<int:order_id>/", views.order, name="order"),
     path("orders/<int:order_id>/step/", views.order_step, name="order_step"),
     path("orders/<int:order_id>/units/", views.order_add_unit, name="order_add_unit"),
+    path("orders/<int:order_id>/parts/", views.order_use_part, name="order_use_part"),
     path("units/<int:unit_id>/rma/", views.unit_rma, name="unit_rma"),
     path("rma/<int:rma_id>/back/", views.rma_back, name="rma_back"),
     path("units/<int:unit_id>/refurbished/", views.unit_refurbished, name="unit_refurbished"),

@@ -3,6 +3,8 @@ translate: they parse a form, call one service, and show its refusal as a messag
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,12 +14,22 @@ from django.views.decorators.http import require_POST
 from fieldservice.errors import DomainError
 from fieldservice.forms import errors_in_words
 from fieldservice.roles import dispatcher_required, workshop_required
+from inventory.selectors import workshop_stock
 from tickets.models import Ticket
 from tickets.selectors import ticket_number_pk, tickets_for
 
 from . import selectors, services
-from .forms import AddUnitForm, LendForm, OpenOrderForm, RefurbishedForm, RmaForm, StepForm
+from .forms import (
+    AddUnitForm,
+    LendForm,
+    OpenOrderForm,
+    RefurbishedForm,
+    RmaForm,
+    StepForm,
+    UsePartForm,
+)
 from .models import Loan, ManufacturerReturn, RepairOrder, RepairUnit
+from .transitions import IN_WORKSHOP
 
 
 def ticket_panel_context(ticket: Ticket) -> dict:
@@ -63,6 +75,11 @@ def order(request, order_id: int):
             "order": found,
             "next_steps": _steps_of(found),
             "add_unit_form": AddUnitForm(order=found),
+            "parts_used": selectors.parts_of_order(found),
+            "parts_in_workshop": found.status in IN_WORKSHOP,
+            "use_part_form": UsePartForm(
+                initial={"key": uuid.uuid4().hex}, location=workshop_stock()
+            ),
             "loans": [loan for loan in selectors.loans_of_ticket(found.ticket)],
         },
     )
@@ -109,6 +126,24 @@ def order_add_unit(request, order_id: int):
                 order=found, appliance=form.cleaned_data["appliance"], by=request.user
             ),
             _("Unit added."),
+        )
+    else:
+        messages.error(request, errors_in_words(form))
+    return redirect("depot:order", order_id=found.pk)
+
+
+@require_POST
+@workshop_required
+def order_use_part(request, order_id: int):
+    """A part fitted in the workshop, taken from the workshop's stock."""
+    found = get_object_or_404(selectors.repair_orders_for(request.user), pk=order_id)
+    form = UsePartForm(request.POST, location=workshop_stock())
+    if form.is_valid():
+        data = form.cleaned_data
+        _run(
+            request,
+            lambda: services.use_part(order=found, by=request.user, **data),
+            _("%(part)s recorded as used.") % {"part": data["part"].name},
         )
     else:
         messages.error(request, errors_in_words(form))

@@ -17,7 +17,7 @@ from tickets import locks
 from tickets.models import TicketEvent, Visit, VisitBooking
 from tickets.services import ensure_version, record
 
-from . import rules
+from . import events, rules
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -40,15 +40,26 @@ def ensure_crew_free(
     end: datetime.datetime,
     *,
     lead_id: int,
-) -> None:
-    """Refuse, naming who, when a helper of the visit is off or busy in [start, end). The
-    caller holds the crew's technician locks (`crew`, by primary key) and the visit's."""
+    override: bool = False,
+) -> list[str]:
+    """Refuse, naming who, when a helper of the visit is off or busy in [start, end), or
+    outside their working hours then (unless `override`, a dispatcher's recorded reason:
+    the messages overridden are returned, as add_helper allows). The caller holds the crew's
+    technician locks (`crew`, by primary key) and the visit's."""
+    overridden: list[str] = []
     for pk in helper_ids(visit):
         if pk == lead_id:
             continue  # made lead: checked as the lead
         helper = crew.get(pk) or locks.lock_technician(pk)
+        try:
+            rules.ensure_in_working_hours(helper, start, end)
+        except DomainError as err:
+            if not override:
+                raise
+            overridden.append(err.message)
         rules.ensure_not_off(helper, start, end)
         rules.ensure_free(helper, start, end, ignoring=visit)
+    return overridden
 
 
 def _busy(technician: Technician, exc: IntegrityError) -> TechnicianBusy:
@@ -139,6 +150,7 @@ def _add_helper(
         visit=visit.pk,
         helper=technician.pk,
     )
+    events.helper_added.send(sender=Visit, visit=visit, technician=technician, by=by)
     if overridden:
         record(
             ticket=ticket,
@@ -183,4 +195,5 @@ def remove_helper(
         visit=visit.pk,
         helper=technician.pk,
     )
+    events.helper_removed.send(sender=Visit, visit=visit, technician=technician, by=by)
     return visit

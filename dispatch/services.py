@@ -136,7 +136,9 @@ def _assign(
             overridden.append(err.message)
     rules.ensure_not_off(technician, start, end)
     rules.ensure_free(technician, start, end, ignoring=visit)
-    ensure_crew_free(visit, crew, start, end, lead_id=technician.pk)
+    overridden += ensure_crew_free(
+        visit, crew, start, end, lead_id=technician.pk, override=bool(override_reason)
+    )
 
     place_visit(visit=visit, technician=technician, start=start, by=by)
     if overridden:

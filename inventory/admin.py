@@ -29,8 +29,8 @@ class ReadOnly(admin.ModelAdmin):
 
 @admin.register(StockLocation)
 class StockLocationAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "technician", "restocked_from", "is_active")
-    list_filter = ("kind", "is_active")
+    list_display = ("name", "kind", "technician", "restocked_from", "is_workshop", "is_active")
+    list_filter = ("kind", "is_workshop", "is_active")
     search_fields = ("name",)
     list_select_related = ("technician__user", "restocked_from")
     raw_id_fields = ("technician",)

@@ -50,6 +50,13 @@ class StockLocation(models.Model):
         limit_choices_to={"kind": "warehouse"},
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # Where the workshop's repairs take their parts from (depot.services.use_part): one
+    # warehouse at most, chosen in the back office.
+    is_workshop = models.BooleanField(
+        _("the workshop's stock"),
+        default=False,
+        help_text=_("Parts used on repair orders in the workshop are taken from here."),
+    )
 
     class Meta:
         verbose_name = _("stock location")
@@ -62,7 +69,16 @@ class StockLocation(models.Model):
                     | models.Q(kind="warehouse", technician__isnull=True)
                 ),
                 name="van_has_its_technician",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_workshop=False) | models.Q(kind="warehouse"),
+                name="workshop_stock_is_a_warehouse",
+            ),
+            models.UniqueConstraint(
+                fields=["is_workshop"],
+                condition=models.Q(is_workshop=True),
+                name="one_workshop_stock",
+            ),
         ]
 
     def __str__(self) -> str:

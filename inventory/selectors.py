@@ -266,3 +266,13 @@ def taken_to_confirm(visit: Visit, van: StockLocation) -> list[TakenLine]:
         held[part_id] += quantity
     parts = Part.objects.filter(pk__in=set(recorded) | set(held)).order_by("name")
     return [TakenLine(part, recorded[part.pk], held[part.pk]) for part in parts]
+
+
+def workshop_stock() -> StockLocation | None:
+    """The warehouse the workshop takes its parts from (StockLocation.is_workshop), if set."""
+    return StockLocation.objects.filter(is_workshop=True, is_active=True).first()
+
+
+def parts_at(location: StockLocation) -> QuerySet[Part]:
+    """Parts the location holds or once held (a level row), by SKU: what may be taken there."""
+    return Part.objects.filter(stock_levels__location=location).order_by("sku")

@@ -129,6 +129,27 @@ def on_visit_handed_back(sender, visit: Visit, technician: Technician, reason: s
     services.alert_dispatchers_of_hand_back(visit=visit, technician=technician, reason=reason)
 
 
+@receiver(dispatch_events.helper_added, dispatch_uid="notifications.helper_added")
+def on_helper_added(sender, visit: Visit, technician: Technician, **kwargs) -> None:
+    # Told like a visit put on their day, in their language, with the crew's word for it.
+    services.notify_technician(
+        technician=technician,
+        visit=visit,
+        change=_("Added to the crew"),
+        planned_start=visit.planned_start,
+    )
+
+
+@receiver(dispatch_events.helper_removed, dispatch_uid="notifications.helper_removed")
+def on_helper_removed(sender, visit: Visit, technician: Technician, **kwargs) -> None:
+    services.notify_technician(
+        technician=technician,
+        visit=visit,
+        change=_("Removed from the crew"),
+        planned_start=visit.planned_start,
+    )
+
+
 @receiver(events.ticket_escalated, dispatch_uid="notifications.ticket_escalated")
 def on_ticket_escalated(
     sender, ticket: Ticket, from_tier: int, to_tier: int, reason: str = "", by=None, **kwargs

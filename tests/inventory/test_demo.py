@@ -22,6 +22,10 @@ def test_seed_demo_fills_a_warehouse_and_a_van_per_technician_once():
     vans = list(StockLocation.objects.filter(kind="van"))
     assert len(vans) == 20
     assert StockLocation.objects.filter(kind="warehouse").count() == 2
+    shelf = selectors.workshop_stock()
+    assert shelf is not None
+    assert shelf.name == "Workshop shelf"
+    assert selectors.parts_at(shelf).count() == 8  # the bench has parts to fit
     lists = selectors.restock_lists([v.pk for v in vans])
     assert sum(1 for lines in lists.values() if lines) == 7  # one van in three is short
     tickets = list(Ticket.objects.values_list("pk", flat=True))
