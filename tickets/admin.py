@@ -6,6 +6,7 @@ from fieldservice.errors import DomainError
 from . import services
 from .models import (
     BusinessCalendar,
+    Commissioning,
     Holiday,
     JobEntry,
     MaintenanceOccurrence,
@@ -17,6 +18,7 @@ from .models import (
     Ticket,
     TicketEvent,
     Visit,
+    VisitBooking,
     VisitPhoto,
 )
 
@@ -194,3 +196,32 @@ class MaintenanceOccurrenceAdmin(admin.ModelAdmin):
     list_select_related = ["plan__contract", "ticket"]
     raw_id_fields = ["plan", "ticket", "visit"]
     date_hierarchy = "due_on"
+
+
+@admin.register(VisitBooking)
+class VisitBookingAdmin(admin.ModelAdmin):
+    """Who a visit holds, lead and helpers, for looking one up: the board's crew form and the
+    assignment services keep them (the no-overlap constraint holds for every member)."""
+
+    list_display = ["visit", "technician", "role", "planned_start", "planned_end", "active"]
+    list_filter = ["role", "active"]
+    search_fields = ["=visit__ticket__id", "technician__user__last_name"]
+    list_select_related = ["visit__ticket", "technician__user"]
+    raw_id_fields = ["visit", "technician"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Commissioning)
+class CommissioningAdmin(admin.ModelAdmin):
+    """An installation's commissioning record (serial and checklist), as the phone saved it."""
+
+    list_display = ["visit", "serial_number", "by", "updated_at"]
+    search_fields = ["serial_number", "=visit__ticket__id"]
+    list_select_related = ["visit__ticket", "by"]
+    raw_id_fields = ["visit", "by"]
+    readonly_fields = ["visit", "serial_number", "checked", "by", "updated_at"]
