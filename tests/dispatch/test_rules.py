@@ -7,7 +7,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from dispatch import rules
+from dispatch.crew import add_helper
 from dispatch.services import assign_visit
+from fieldservice import localformat
 from fieldservice.errors import (
     MissingCertification,
     MissingSkill,
@@ -151,3 +153,51 @@ def test_busy_and_time_off_are_named_on_the_technicians_clock(next_monday):
     rules.ensure_not_off(technician, at(next_monday, 17), at(next_monday, 18))
     # The visit itself does not clash with its own move.
     rules.ensure_free(technician, at(next_monday, 12), at(next_monday, 12, 30), ignoring=visit)
+
+
+def test_an_inactive_technicians_refusal_is_that_sentence_naming_them(next_monday):
+    technician = TechnicianFactory(active=False)
+
+    with pytest.raises(MissingSkill) as err:
+        rules.ensure_can_do(technician, new_visit().ticket, on=next_monday)
+
+    assert err.value.message == f"{technician} is not an active technician."
+
+
+def test_a_visit_may_end_as_the_break_starts_or_start_as_it_ends(next_monday):
+    technician = TechnicianFactory()  # 08:00-17:00 Rome, break 12:00-13:00
+
+    rules.ensure_in_working_hours(technician, at(next_monday, 11), at(next_monday, 12))
+    rules.ensure_in_working_hours(technician, at(next_monday, 13), at(next_monday, 14))
+    for start, end in (
+        (at(next_monday, 11, 1), at(next_monday, 12, 1)),
+        (at(next_monday, 12, 59), at(next_monday, 14)),
+    ):
+        with pytest.raises(OutsideWorkingHours):
+            rules.ensure_in_working_hours(technician, start, end)
+
+
+def test_time_off_without_a_reason_ends_at_its_last_moment(next_monday):
+    technician = TechnicianFactory()
+    off = TimeOffFactory(
+        technician=technician, starts_at=at(next_monday, 9), ends_at=at(next_monday, 11), reason=""
+    )
+
+    with pytest.raises(TechnicianOff) as err:
+        rules.ensure_not_off(technician, at(next_monday, 10), at(next_monday, 10, 30))
+
+    until = localformat.moment(off.ends_at, "date_time", tz=technician.timezone)
+    assert err.value.message.endswith(f"to {until}.")
+
+
+def test_a_helper_on_a_crew_is_busy_for_that_visits_time(next_monday):
+    lead, helper = TechnicianFactory(), TechnicianFactory()
+    visit = new_visit()
+    visit = assign_visit(visit=visit, technician=lead, start=at(next_monday, 9), by=None)
+    add_helper(visit=visit, technician=helper, by=None)
+
+    with pytest.raises(TechnicianBusy) as err:
+        rules.ensure_free(helper, at(next_monday, 9, 30), at(next_monday, 10))
+
+    assert err.value.message.startswith(f"{helper} already has a visit 09:00-")
+    rules.ensure_free(helper, at(next_monday, 9, 30), at(next_monday, 10), ignoring=visit)
