@@ -4,11 +4,18 @@ reason, and the customer is sent the new window with the link to choose another.
 import pytest
 from django.urls import reverse
 
+from dispatch import rules
 from dispatch.services import assign_visit
 from fieldservice.errors import BreaksPromisedWindow
 from notifications.models import Notification
 from notifications.services.delivery import _message
-from tests.factories import TechnicianFactory, new_visit
+from tests.factories import (
+    ApplianceFactory,
+    SiteFactory,
+    TechnicianFactory,
+    new_visit,
+    open_ticket,
+)
 from tests.helpers import at, client_for
 from tickets.models import TicketEvent, Visit
 
@@ -131,3 +138,31 @@ def test_the_api_refuses_breaking_the_window_without_a_reason(booked, next_monda
     assert moved.status_code == 200
     booked.refresh_from_db()
     assert booked.planned_start == at(next_monday, 14)
+
+
+def test_arriving_at_the_windows_last_minute_keeps_the_promise(next_monday):
+    visit = new_visit(window_start=at(next_monday, 8), window_end=at(next_monday, 10))
+
+    rules.ensure_in_promised_window(visit, at(next_monday, 8))
+    rules.ensure_in_promised_window(visit, at(next_monday, 10))
+    with pytest.raises(BreaksPromisedWindow):
+        rules.ensure_in_promised_window(visit, at(next_monday, 10, 1))
+    with pytest.raises(BreaksPromisedWindow):
+        rules.ensure_in_promised_window(visit, at(next_monday, 7, 59))
+
+
+def test_the_refusal_names_the_window_and_the_start_on_the_sites_clock(next_monday):
+    site = SiteFactory(timezone="Europe/Sofia")
+    ticket = open_ticket(appliance=ApplianceFactory(site=site))
+    visit = new_visit(ticket, window_start=at(next_monday, 9), window_end=at(next_monday, 11))
+
+    with pytest.raises(BreaksPromisedWindow) as refused:
+        rules.ensure_in_promised_window(visit, at(next_monday, 14, 30))
+
+    day = next_monday.strftime("%a ") + str(next_monday.day) + next_monday.strftime(" %b")
+    # 09:00-11:00 and 14:30 in Rome are 10:00-12:00 and 15:30 in Sofia (neither UTC nor Rome).
+    assert refused.value.message == (
+        f"The customer was promised {day} 10:00-12:00; {day} 15:30 is outside that window. "
+        "Give a reason to move it anyway: the customer is sent the new window and a link to "
+        "choose another."
+    )
