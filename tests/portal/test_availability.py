@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from dispatch.availability import free_windows
+from dispatch.availability import by_day, free_windows, offers_for
 from dispatch.services import assign_visit
 from technicians.models import WorkingHours
 from tests.factories import (
@@ -159,10 +159,12 @@ def test_several_days_each_keep_their_own_visits_and_time_off(next_monday):
 
 def test_a_first_technician_who_cannot_go_does_not_stop_the_search(next_monday):
     heat = SkillFactory(code="heat-w")
-    unskilled = TechnicianFactory()
-    away = TechnicianFactory(skills=[heat])
+    # Technicians are read in name order: the two who cannot go come first.
+    TechnicianFactory(user__first_name="Anna")  # lacks the skill
+    away = TechnicianFactory(user__first_name="Bruno", skills=[heat])
     TimeOffFactory(technician=away, starts_at=at(next_monday, 0), ends_at=at(next_monday, 23))
-    able = TechnicianFactory(skills=[heat])
+    TechnicianFactory(user__first_name="Carla", weekdays=[], skills=[heat])  # not working
+    able = TechnicianFactory(user__first_name="Zeno", skills=[heat])
 
     windows = free_windows(
         skills=[heat],
@@ -175,8 +177,6 @@ def test_a_first_technician_who_cannot_go_does_not_stop_the_search(next_monday):
 
     assert starts(windows, next_monday) == [at(next_monday, h) for h in (8, 10, 12, 14, 16)]
     assert {tech for w in windows for _arrival, tech in w.offers} == {able.pk}
-    assert unskilled.pk < able.pk
-    assert away.pk < able.pk
 
 
 def test_all_offers_lists_every_able_technician_earliest_first(next_monday):
@@ -257,3 +257,114 @@ def test_the_last_window_of_the_day_ends_at_six(window_minutes, last, next_monda
     assert found[0] == at(next_monday, 8)
     assert found[-1] == at(next_monday, last)
     assert windows[-1].end <= at(next_monday, 18)
+
+
+def test_without_a_first_day_or_a_range_the_windows_cover_fourteen_days_from_today(next_monday):
+    TechnicianFactory()  # works every day
+
+    windows = free_windows(skills=[], minutes=60, site=SiteFactory(), now=at(next_monday, 0))
+
+    assert {w.start.date() for w in windows} == {_day(next_monday, n) for n in range(14)}
+
+
+def test_a_first_day_later_than_today_is_where_the_windows_begin(next_monday):
+    TechnicianFactory()
+
+    windows = free_windows(
+        skills=[],
+        minutes=60,
+        site=SiteFactory(),
+        first_day=_day(next_monday, 3),
+        days=2,
+        now=at(next_monday, 0),
+    )
+
+    assert {w.start.date() for w in windows} == {_day(next_monday, 3), _day(next_monday, 4)}
+    assert starts(windows, _day(next_monday, 3))[0] == at(_day(next_monday, 3), 8)
+
+
+def test_one_technician_is_enough_to_offer_a_window_unless_all_offers_are_asked(next_monday):
+    TechnicianFactory()
+    TechnicianFactory()
+
+    windows = free_windows(
+        skills=[],
+        minutes=60,
+        site=SiteFactory(),
+        first_day=next_monday,
+        days=1,
+        now=at(next_monday, 0),
+    )
+
+    assert windows
+    assert all(len(w.offers) == 1 for w in windows)
+
+
+def test_a_day_with_no_window_left_does_not_end_the_search(next_monday):
+    TechnicianFactory()
+
+    # At 17:00 the lead time leaves Monday nothing; Tuesday is whole.
+    windows = free_windows(
+        skills=[],
+        minutes=60,
+        site=SiteFactory(),
+        first_day=next_monday,
+        days=2,
+        now=at(next_monday, 17),
+    )
+
+    assert starts(windows, next_monday) == []
+    assert starts(windows, _day(next_monday, 1))[0] == at(_day(next_monday, 1), 8)
+
+
+def test_a_technician_free_twice_in_one_window_is_offered_once(next_monday):
+    tech = TechnicianFactory()
+    assign_visit(visit=new_visit(), technician=tech, start=at(next_monday, 9), by=None)
+
+    windows = free_windows(
+        skills=[],
+        minutes=20,
+        site=SiteFactory(),
+        first_day=next_monday,
+        days=1,
+        window_minutes=240,
+        now=at(next_monday, 0),
+        all_offers=True,
+    )
+
+    morning = windows[0]
+    assert (morning.start, morning.end) == (at(next_monday, 8), at(next_monday, 12))
+    assert [who for _arrival, who in morning.offers] == [tech.pk]
+
+
+def test_offers_for_names_everyone_who_can_keep_that_window_and_nobody_for_another(
+    next_monday,
+):
+    first, second = TechnicianFactory(), TechnicianFactory()
+    assign_visit(visit=new_visit(), technician=first, start=at(next_monday, 10), by=None)
+    site = SiteFactory()
+
+    offers = offers_for(skills=[], minutes=60, site=site, start=at(next_monday, 10))
+
+    assert [who for _arrival, who in offers] == [second.pk]
+    both = offers_for(skills=[], minutes=60, site=site, start=at(_day(next_monday, 1), 10))
+    assert sorted(who for _arrival, who in both) == sorted([first.pk, second.pk])
+    assert both == sorted(both)
+    assert offers_for(skills=[], minutes=60, site=site, start=at(next_monday, 10, 30)) == []
+
+
+def test_by_day_groups_windows_by_their_local_day(next_monday):
+    TechnicianFactory()
+    windows = free_windows(
+        skills=[],
+        minutes=60,
+        site=SiteFactory(),
+        first_day=next_monday,
+        days=2,
+        now=at(next_monday, 0),
+    )
+
+    grouped = by_day(windows)
+
+    assert list(grouped) == [next_monday, _day(next_monday, 1)]
+    assert grouped[next_monday] == [w for w in windows if w.start.date() == next_monday]
