@@ -24,7 +24,7 @@ from fieldservice.celery import hand_out
 from fieldservice.errors import InvalidInput, PlanNotReady, StaleVersion
 from tickets import locks
 from tickets.horizon import MAX_DAYS_AHEAD, too_far_ahead
-from tickets.models import Visit
+from tickets.models import Visit, VisitBooking
 from tickets.services import visit_snapshot
 
 from .. import events
@@ -203,10 +203,15 @@ def _apply(run: PlanRun, by: User | None) -> None:
         if visits[pk].technician_id != tech or visits[pk].planned_start != start
     ]
     leaving = [pk for pk in dropped if visits[pk].status == Visit.Status.SCHEDULED]
-    # Clear every visit that moves first, so swaps between technicians never collide; the
-    # objects in memory keep where they were, which the history and the messages tell.
+    # Clear every visit that moves or leaves first, and release its bookings (which the
+    # booking exclusion constraint checks), so that a visit taking the time another one leaves,
+    # or two visits swapping, never collide; the objects in memory keep where they were, which
+    # the history and the messages tell.
     Visit.objects.filter(pk__in=moving + leaving, status=Visit.Status.SCHEDULED).update(
         status=Visit.Status.UNASSIGNED, technician=None, planned_start=None, planned_end=None
+    )
+    VisitBooking.objects.filter(visit_id__in=moving + leaving, role=VisitBooking.Role.LEAD).update(
+        active=False
     )
     for pk in moving:
         visit, (tech, start) = visits[pk], targets[pk]
