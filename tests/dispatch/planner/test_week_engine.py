@@ -2,8 +2,10 @@
 rule broken by a small plan the checker must refuse, and the engine's plans it accepts."""
 
 import copy
+import json
 
 import pytest
+from django.core.management import call_command
 
 from dispatch.planner import checker_week, generate, week
 from dispatch.planner.engine import solve_scenario as solve_day
@@ -243,3 +245,16 @@ def test_a_day_scenario_still_reads_unchanged():
 
     assert day["format"] == "fieldservice-scenario/1"
     assert len(plan["routes"]) + len(plan["unassigned"]) > 0
+
+
+def test_plan_scenario_reads_a_week_file(tmp_path, capsys):
+    data = generate.week(4, 40, days=3)
+    source, out = tmp_path / "week.json", tmp_path / "plan.json"
+    source.write_text(json.dumps(data))
+
+    call_command("plan_scenario", str(source), "--out", str(out), "--time-limit", "1")
+
+    plan = json.loads(out.read_text())
+    assert checker_week.check(data, plan).violations == []
+    assert json.loads(capsys.readouterr().out)["violations"] == []
+    assert all("date" in r for r in plan["routes"])
