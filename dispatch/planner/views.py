@@ -32,7 +32,11 @@ def request_plan(request):
     except ValueError:
         messages.error(request, _("Choose a valid day and time limit to plan."))
         return redirect("/dispatch/")
-    days_asked = request.POST.get("days") or "1"
+    # The board's "Plan this week" button, with its number of days; or a run planned again.
+    if request.POST.get("plan_week"):
+        days_asked = request.POST.get("week_days") or "7"
+    else:
+        days_asked = request.POST.get("days") or "1"
     # Not a number: 0 days, which the service refuses with its message.
     days = int(days_asked) if days_asked.isdigit() else 0
     try:

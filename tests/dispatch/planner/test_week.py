@@ -133,7 +133,8 @@ def test_a_range_of_more_than_seven_days_is_refused(monday, days):
 
 def test_the_week_page_shows_the_plan_per_day(monday, week_world, dispatcher_client):
     response = dispatcher_client.post(
-        "/dispatch/plan/", {"day": monday.isoformat(), "days": "7", "time_limit": "1"}
+        "/dispatch/plan/",
+        {"day": monday.isoformat(), "plan_week": "on", "week_days": "7", "time_limit": "1"},
     )
     run = PlanRun.objects.get()
     runs.compute_day_plan(run_id=run.pk)
@@ -143,6 +144,21 @@ def test_the_week_page_shows_the_plan_per_day(monday, week_world, dispatcher_cli
     assert run.days == 7
     assert page.count('data-testid="plan-day"') == 7
     assert "Automatic plan from" in page
+
+
+def test_the_board_offers_plan_this_week(monday, dispatcher_client):
+    board = dispatcher_client.get(f"/dispatch/?day={monday.isoformat()}").content.decode()
+
+    assert 'name="plan_week"' in board
+    assert 'name="week_days"' in board
+
+
+def test_plan_this_day_on_the_board_plans_one_day(monday, dispatcher_client):
+    dispatcher_client.post(
+        "/dispatch/plan/", {"day": monday.isoformat(), "week_days": "7", "time_limit": "1"}
+    )
+
+    assert PlanRun.objects.get().days == 1
 
 
 def test_a_week_scenario_is_what_the_week_engine_reads(monday, week_world):
