@@ -46,7 +46,7 @@ def check(scenario: dict, plan: dict) -> WeekReport:
     seen: dict = {}
     day_of: dict = {}
 
-    _check_unassigned(plan, visits, seen, bad)
+    _check_unassigned(plan, visits, shifts, seen, bad)
 
     routes_seen: set = set()
     for route in plan.get("routes", []):
@@ -76,8 +76,9 @@ def check(scenario: dict, plan: dict) -> WeekReport:
     return report
 
 
-def _check_unassigned(plan: dict, visits: dict, seen: dict, bad) -> None:
-    """Each visit left out is one of the scenario's, with its reason, and not a promised one."""
+def _check_unassigned(plan: dict, visits: dict, shifts: dict, seen: dict, bad) -> None:
+    """Each visit left out is one of the scenario's, with its reason, not a promised one, and
+    a claim that nobody could take it holds."""
     for item in plan.get("unassigned", []):
         vid = item.get("visit")
         if vid not in visits:
@@ -88,6 +89,34 @@ def _check_unassigned(plan: dict, visits: dict, seen: dict, bad) -> None:
             bad(f"unassigned visit {vid!r} has no reason")
         if visits[vid].get("keep"):
             bad(f"visit {vid!r} has a promised window but is left out")
+        refuted = _refute_staffing(visits[vid], item.get("rule"), shifts)
+        if refuted:
+            bad(f"visit {vid!r} is left out for {item.get('rule')!r}, but {refuted}")
+
+
+def _refute_staffing(visit: dict, rule: str | None, shifts: dict) -> str:
+    """Why a claim that nobody can take the visit on its days is false, or "": `technician`
+    (nobody who may take it works on one of its days), `skill` (nobody working then has its
+    skills, even uncertified), `certification` (somebody has them, uncertified only)."""
+    if rule not in ("technician", "skill", "certification"):
+        return ""
+    pinned = visit.get("technician")
+    days = visit.get("days") or {}
+    allowed = [t for (tid, date), t in shifts.items() if date in days and pinned in (None, tid)]
+    needs = set(visit.get("skills", []))
+    able = [t for t in allowed if needs <= set(t.get("skills", []))]
+    papers = [
+        t for t in allowed if needs <= set(t.get("skills", [])) | set(t.get("uncertified", []))
+    ]
+    if rule == "technician" and allowed:
+        return f"technician {allowed[0]['id']!r} may take it on one of its days"
+    if rule != "technician" and able:
+        return f"technician {able[0]['id']!r} has every skill it needs on one of its days"
+    if rule == "skill" and papers:
+        return f"technician {papers[0]['id']!r} has the skills, uncertified"
+    if rule == "certification" and not papers:
+        return "no technician has the skills, certified or not"
+    return ""
 
 
 def _check_day(tech: dict, date: str, route: dict, visits: dict, speed, factor, report) -> None:

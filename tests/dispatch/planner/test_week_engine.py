@@ -258,3 +258,35 @@ def test_plan_scenario_reads_a_week_file(tmp_path, capsys):
     assert checker_week.check(data, plan).violations == []
     assert json.loads(capsys.readouterr().out)["violations"] == []
     assert all("date" in r for r in plan["routes"])
+
+
+def _left_out_for(rule: str) -> dict:
+    plan = _good_plan()
+    plan["routes"].pop(0)
+    plan["unassigned"].append({"visit": "repair", "rule": rule})
+    return plan
+
+
+def test_a_staffing_reason_that_does_not_hold_is_refused():
+    scenario = _scenario()
+
+    nobody = checker_week.check(scenario, _left_out_for("technician")).violations
+    no_skill = checker_week.check(scenario, _left_out_for("skill")).violations
+
+    assert any("may take it on one of its days" in v for v in nobody), nobody
+    assert any("has every skill it needs" in v for v in no_skill), no_skill
+
+
+def test_a_staffing_reason_that_holds_is_accepted():
+    away = _scenario()
+    away["days"][0]["technicians"] = []
+    unskilled = _scenario()
+    unskilled["days"][0]["technicians"][0]["skills"] = []
+    uncertified = copy.deepcopy(unskilled)
+    uncertified["days"][0]["technicians"][0]["uncertified"] = ["gas"]
+
+    assert checker_week.check(away, _left_out_for("technician")).violations == []
+    assert checker_week.check(unskilled, _left_out_for("skill")).violations == []
+    assert checker_week.check(uncertified, _left_out_for("certification")).violations == []
+    wrong = checker_week.check(uncertified, _left_out_for("skill")).violations
+    assert any("uncertified" in v for v in wrong), wrong
