@@ -21,8 +21,8 @@ import vroom
 
 from dispatch.travel import StraightLineTravel
 
-from . import engine
-from .scenario import DAY, WeekScenario, WeekVisit, clock, parse_week
+from . import engine, leftovers
+from .scenario import DAY, Scenario, Visit, WeekScenario, WeekVisit, clock, parse_week
 
 BREAK_ID = 1
 OFF_ID_BASE = 100  # time off blocks are breaks with ids from here
@@ -184,6 +184,61 @@ def _reason(week: WeekScenario, wv: WeekVisit) -> dict:
     return {"rule": "capacity", "reason": "every able technician is busy", **entry}
 
 
+def _fill(week: WeekScenario, routes: list[dict]) -> list[dict]:
+    """The day planner's last pass (leftovers.fill), day by day: each visit left out, most
+    urgent first, goes where it fits on one of its days, or where only lower-priority work
+    stands in the way (which is left out in turn and tried on its later days). Technician-days
+    with time off are left as they are: the pass knows breaks, not blocks of time off."""
+    by_vehicle = {r["_vehicle"]: r for r in routes}
+    served = {j for r in routes for _, j in r["_stops"]}
+    left = {j for j in range(len(week.visits)) if j not in served}
+    for d in range(len(week.dates)):
+        vehicles = [k for k, wt in enumerate(week.technicians) if wt.day == d and not wt.off]
+        waiting = [j for j in left if d in week.visits[j].days]
+        if not vehicles or not waiting:
+            continue
+        offset = d * DAY
+        on_day = [j for k in vehicles if k in by_vehicle for _, j in by_vehicle[k]["_stops"]]
+        jobs = on_day + waiting  # the day's visits, by local index
+        local = {j: n for n, j in enumerate(jobs)}
+        day = Scenario(
+            week.dates[d],
+            week.timezone,
+            week.speed_kmh,
+            week.road_factor,
+            [week.technicians[k].tech for k in vehicles],
+            [_on_day(week.visits[j], d) for j in jobs],
+        )
+        points = [t.start for t in day.technicians] + [t.end for t in day.technicians]
+        points += [v.location for v in day.visits]
+        matrix = StraightLineTravel(week.speed_kmh, week.road_factor).matrix(points)
+        day_routes = {
+            n: leftovers.Route(
+                n,
+                [(s - offset, local[j]) for s, j in by_vehicle[k]["_stops"]],
+                None if by_vehicle[k]["_break"] is None else by_vehicle[k]["_break"] - offset,
+            )
+            for n, k in enumerate(vehicles)
+            if k in by_vehicle
+        }
+        still = leftovers.fill(leftovers.Day(day, matrix), day_routes, [local[j] for j in waiting])
+        for n, route in day_routes.items():
+            k = vehicles[n]
+            stops = [(s + offset, jobs[i]) for s, i in route.stops]
+            brk = None if route.break_at is None else route.break_at + offset
+            by_vehicle[k] = {"_vehicle": k, "_stops": stops, "_break": brk}
+        left = (left - set(waiting)) | {jobs[i] for i in still}
+    return [r for r in by_vehicle.values() if r["_stops"]]
+
+
+def _on_day(wv: WeekVisit, d: int) -> Visit:
+    """A week's visit as a visit of day `d`, with its window that day."""
+    v = wv.visit
+    return Visit(
+        v.id, v.location, wv.days[d], v.seconds, v.skills, v.priority, v.technician, v.keep
+    )
+
+
 def _plan(week: WeekScenario, routes: list[dict], started: float) -> dict:
     """The plan in the documented shape: routes per technician and date, times of that day."""
     out = []
@@ -249,6 +304,7 @@ def solve(
                 best, best_score = routes, score
                 if on_plan is not None:
                     on_plan(_plan(week, best, started))
+    best = _fill(week, best)
     if progress is not None:
         progress(1.0)
     return _plan(week, best, started)
