@@ -27,7 +27,7 @@ from .scenario import DAY, Scenario, Visit, WeekScenario, WeekVisit, clock, pars
 BREAK_ID = 1
 OFF_ID_BASE = 100  # time off blocks are breaks with ids from here
 PINNED_SKILL_BASE = 1_000_000
-SKILL_UNKNOWN = 10**6  # a pin to a technician not in the scenario: nobody has this skill
+NOBODY = PINNED_SKILL_BASE - 1  # a pin to a technician not in the scenario: nobody has it
 # The first start must be quick on a big week (40 technicians x 7 days x 1,200 visits): VROOM's
 # exploration level 0 with the steep weighting, then deeper ones while the budget lasts.
 STARTS = (
@@ -101,8 +101,8 @@ def _build(
         visit = wv.visit
         skills = {sid(s) for s in visit.skills}
         if visit.technician is not None:
-            pin = tech_ids.get(visit.technician, SKILL_UNKNOWN - PINNED_SKILL_BASE)
-            skills.add(PINNED_SKILL_BASE + pin)
+            pin = tech_ids.get(visit.technician)
+            skills.add(NOBODY if pin is None else PINNED_SKILL_BASE + pin)
         windows = [
             vroom.TimeWindow(d * DAY + a, d * DAY + b)
             for d, (a, b) in sorted(_allowed_days(wv, on_time_only).items())

@@ -290,3 +290,28 @@ def test_a_staffing_reason_that_holds_is_accepted():
     assert checker_week.check(uncertified, _left_out_for("certification")).violations == []
     wrong = checker_week.check(uncertified, _left_out_for("skill")).violations
     assert any("uncertified" in v for v in wrong), wrong
+
+
+def test_a_visit_kept_on_a_technician_away_all_week_is_left_out_for_them():
+    scenario = _scenario()
+    scenario["visits"][1]["technician"] = "t9"
+
+    plan = week.solve_scenario(scenario, time_limit=1)
+
+    reasons = {u["visit"]: (u["rule"], u.get("technician")) for u in plan["unassigned"]}
+    assert reasons == {"maintenance": ("technician", "t9")}
+    assert checker_week.check(scenario, plan).violations == []
+
+
+def test_a_pinned_visit_goes_only_to_its_technician():
+    scenario = _scenario()
+    other = {**scenario["days"][1]["technicians"][0], "id": "t2"}
+    other.pop("off")
+    scenario["days"][1]["technicians"] = [other, {**other, "id": "t3"}]
+    scenario["visits"][1]["technician"] = "t3"
+
+    plan = week.solve_scenario(scenario, time_limit=1)
+
+    where = {s["visit"]: (r["technician"], r["date"]) for r in plan["routes"] for s in r["stops"]}
+    assert where["maintenance"] == ("t3", "2026-12-08")
+    assert checker_week.check(scenario, plan).violations == []
