@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +32,8 @@ class PlanRun(models.Model):
     # Ticked by the dispatcher: the planner may drop a scheduled visit or move it out of the
     # arrival window promised to its customer, who is then told.
     may_break_windows = models.BooleanField(_("may break promised windows"), default=False)
+    # How many days from `day` the run plans: 1 is the day plan, up to 7 a week at a time.
+    days = models.PositiveSmallIntegerField(_("days"), default=1)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("requested by"),
@@ -54,8 +58,16 @@ class PlanRun(models.Model):
         verbose_name_plural = _("plan runs")
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(progress__lte=100), name="progress_percent")
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="progress_percent"),
+            models.CheckConstraint(
+                condition=models.Q(days__gte=1, days__lte=7), name="plan_run_one_to_seven_days"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.day} {self.area or '*'} ({self.get_status_display()})"
+
+    @property
+    def last_day(self) -> datetime.date:
+        """The last day the run plans (its day, for a day plan)."""
+        return self.day + datetime.timedelta(days=self.days - 1)

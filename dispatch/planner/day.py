@@ -275,3 +275,69 @@ def build_scenario(
     if unplaced:
         scenario["unplaced"] = unplaced
     return scenario, versions
+
+
+def build_week_scenario(
+    *,
+    first: datetime.date,
+    days: int,
+    area: str = "",
+    now: datetime.datetime | None = None,
+    may_break_windows: bool = False,
+    hold: frozenset[int] = frozenset(),
+) -> tuple[dict, dict[str, int]]:
+    """The planner's `fieldservice-scenario/2` for `days` days from `first`, and the version of
+    every visit it includes: each day as build_scenario reads it (its working technicians with
+    shifts, breaks and time off; today from now on), and every visit with the days it may go on.
+
+    A preventive visit may go on any day of its tolerance window in the range (or, already
+    overdue, any day of the range), its last day being its due day; a visit already on a day
+    (scheduled, promised, under way, a crew's) stays on that day; a dated one waiting goes
+    inside its window; a repair waiting without a date goes on the first day, as the day plan
+    would place it.
+    """
+    dates = [first + datetime.timedelta(days=i) for i in range(days)]
+    week_days, versions, entries, unplaced = [], {}, {}, set()
+    for on in dates:
+        scenario, seen = build_scenario(
+            day=on, area=area, now=now, may_break_windows=may_break_windows, hold=hold
+        )
+        week_days.append({"date": on.isoformat(), "technicians": scenario["technicians"]})
+        versions.update(seen)
+        unplaced.update(scenario.get("unplaced", []))
+        for visit in scenario["visits"]:
+            window = visit.pop("window")
+            entry = entries.setdefault(visit["id"], {**visit, "days": {}})
+            entry["days"][on.isoformat()] = window
+    facts = {
+        row["pk"]: row
+        for row in Visit.objects.filter(pk__in=list(entries)).values(
+            "pk", "status", "window_start", "maintenance__earliest", "maintenance__latest"
+        )
+    }
+    for pk, entry in entries.items():
+        fact = facts[pk]
+        latest = fact["maintenance__latest"]
+        if latest is not None and fact["status"] == Visit.Status.UNASSIGNED:
+            on_time = {d: w for d, w in entry["days"].items() if d <= latest.isoformat()}
+            entry["days"] = on_time or entry["days"]
+            entry["due"] = latest.isoformat()
+        elif fact["status"] == Visit.Status.UNASSIGNED and fact["window_start"] is None:
+            first_day = min(entry["days"])
+            entry["days"] = {first_day: entry["days"][first_day]}
+    travel = settings.FIELDSERVICE.get("TRAVEL_OPTIONS", {})
+    scenario = {
+        "format": "fieldservice-scenario/2",
+        "timezone": settings.TIME_ZONE,
+        "travel": {
+            "speed_kmh": float(travel.get("speed_kmh", 35.0)),
+            "road_factor": float(travel.get("road_factor", 1.3)),
+        },
+        "days": week_days,
+        "visits": list(entries.values()),
+    }
+    if hold:
+        scenario["held"] = sorted(hold)
+    if unplaced:
+        scenario["unplaced"] = sorted(unplaced)
+    return scenario, versions

@@ -61,3 +61,45 @@ def day(technicians: int, visits: int, *, seed: int = 1) -> dict:
         "technicians": techs,
         "visits": jobs,
     }
+
+
+def week(technicians: int, visits: int, *, days: int = 7, seed: int = 1) -> dict:
+    """A `fieldservice-scenario/2` week from generated days: each technician works five of the
+    days (some with an afternoon off), a third of the visits are preventive ones that may go on any
+    of three to five days with a due day, the rest are repairs on their day, in
+    their window."""
+    rng = random.Random(seed)
+    base = day(technicians, visits, seed=seed)
+    dates = [f"2026-12-{7 + i:02d}" for i in range(days)]
+    schedule = []
+    for i, date in enumerate(dates):
+        techs = []
+        for tech in base["technicians"]:
+            if (i + int(tech["id"][1:])) % 7 in (5, 6) and days > 2:
+                continue  # two days off a week
+            entry = dict(tech)
+            if rng.random() < 0.05:
+                entry["off"] = [["14:00", "16:00"]]
+            techs.append(entry)
+        schedule.append({"date": date, "technicians": techs})
+    jobs = []
+    for job in base["visits"]:
+        entry = {k: v for k, v in job.items() if k != "window"}
+        first = rng.randrange(days)
+        kind = rng.random()
+        if kind < 1 / 3:
+            span = rng.randint(3, 5)
+            allowed = dates[first : first + span]
+            entry["days"] = {d: ["00:00", "23:59"] for d in allowed}
+            entry["due"] = allowed[min(len(allowed) - 1, span // 2)]
+            entry["skills"] = entry["skills"][:1]
+        else:
+            entry["days"] = {dates[first]: job["window"]}
+        jobs.append(entry)
+    return {
+        "format": "fieldservice-scenario/2",
+        "timezone": base["timezone"],
+        "travel": base["travel"],
+        "days": schedule,
+        "visits": jobs,
+    }

@@ -203,3 +203,84 @@ def build_preview(scenario: dict, plan: dict) -> dict:
         "before": {"planned": per_priority(before), **_route_totals(before, scenario)},
         "after": {"planned": per_priority(after), **_route_totals(after, scenario)},
     }
+
+
+def _one_day(scenario: dict, plan: dict, date: str) -> tuple[dict, dict]:
+    """A week's scenario and plan seen as one of its days (`fieldservice-scenario/1`): that
+    day's technicians, the visits that may go on it, and the routes of that date."""
+    day = next(d for d in scenario["days"] if d["date"] == date)
+    visits = [
+        {**{k: v for k, v in visit.items() if k not in ("days", "due")}, "window": window}
+        for visit in scenario["visits"]
+        for on, window in visit["days"].items()
+        if on == date
+    ]
+    routes = [r for r in plan.get("routes", []) if r.get("date") == date]
+    return (
+        {**scenario, "date": date, "technicians": day["technicians"], "visits": visits},
+        {"routes": routes, "unassigned": []},
+    )
+
+
+def build_week_preview(scenario: dict, plan: dict) -> dict:
+    """What a plan of several days changes, per day (added, moved, totals), and for the whole
+    range (left out, promises broken, technicians held), with the overdue maintenance visits
+    (planned after their due day, or left out)."""
+    days = []
+    broken: list = []
+    for day in scenario["days"]:
+        one = build_preview(*_one_day(scenario, plan, day["date"]))
+        broken += one["broken_promises"]
+        days.append(
+            {
+                "date": day["date"],
+                "technicians": len(day["technicians"]),
+                **{k: one[k] for k in ("added", "moved", "unchanged", "before", "after")},
+            }
+        )
+    ids = [v["id"] for v in scenario["visits"]]
+    current = {v.pk: v for v in Visit.objects.filter(pk__in=ids).select_related("ticket__customer")}
+    priority = {v["id"]: v["priority"] for v in scenario["visits"]}
+    promised = {v["id"]: v["promised"] for v in scenario["visits"] if "promised" in v}
+    names = {
+        t.pk: str(t)
+        for t in Technician.objects.filter(
+            pk__in={t["id"] for d in scenario["days"] for t in d["technicians"]}
+        ).select_related("user")
+    }
+    left_out = _left_out(plan, current, priority, promised, broken, names)
+    left_out += _not_on_the_map(scenario.get("unplaced", []))
+    planned_on = {s["visit"]: r["date"] for r in plan.get("routes", []) for s in r["stops"]}
+    overdue = sum(
+        1
+        for v in scenario["visits"]
+        if "due" in v and (v["id"] not in planned_on or planned_on[v["id"]] > v["due"])
+    )
+    first, last = scenario["days"][0]["date"], scenario["days"][-1]["date"]
+    held = [
+        {"technician": str(tech), "visits": tech.held}
+        for tech in Technician.objects.filter(pk__in=scenario.get("held", []))
+        .select_related("user")
+        .annotate(
+            held=Count(
+                "visits",
+                filter=Q(
+                    visits__status__in=Visit.BUSY_STATUSES,
+                    visits__planned_start__date__gte=first,
+                    visits__planned_start__date__lte=last,
+                ),
+            )
+        )
+        .order_by("user__first_name", "user__last_name", "pk")
+    ]
+    return {
+        "days": days,
+        "left_out": left_out,
+        "broken_promises": broken,
+        "held": held,
+        "overdue": overdue,
+        "nobody_works": not any(d["technicians"] for d in scenario["days"]),
+        "changes": bool(
+            any(d["added"] or d["moved"] for d in days) or any(x["unschedules"] for x in left_out)
+        ),
+    }

@@ -13,10 +13,11 @@ from fieldservice.errors import PlanInvalid
 from tickets.models import Visit
 
 from ..models import PlanRun
+from . import checker_week, week
 from .checker import check
-from .day import build_scenario
+from .day import build_scenario, build_week_scenario
 from .engine import solve_scenario
-from .preview import build_preview
+from .preview import build_preview, build_week_preview
 
 
 def solve(
@@ -70,6 +71,61 @@ def plan_day(
     return scenario, versions, plan
 
 
+def plan_week(
+    *,
+    first,
+    days: int,
+    area: str,
+    may_break_windows: bool,
+    time_limit: float,
+    progress: Callable[[float], None] | None = None,
+) -> tuple[dict, dict[str, int], dict]:
+    """The range's `fieldservice-scenario/2`, the versions it read and its plan, checked by the
+    week's checker; a technician with a promise the plan cannot keep is held for the whole
+    range, as plan_day holds them for the day."""
+    hold: frozenset[int] = frozenset()
+    limit = time_limit
+    for _round in range(HOLD_ROUNDS):
+        scenario, versions = build_week_scenario(
+            first=first, days=days, area=area, may_break_windows=may_break_windows, hold=hold
+        )
+        plan = week.solve_scenario(scenario, time_limit=limit, progress=progress)
+        kept = {v["id"] for v in scenario["visits"] if v.get("keep")}
+        unkept = {int(u["visit"]) for u in plan["unassigned"] if u["visit"] in kept}
+        if not unkept:
+            break
+        theirs = Visit.objects.filter(pk__in=unkept).values_list("technician_id", flat=True)
+        hold, limit = hold | {t for t in theirs if t is not None}, max(1.0, time_limit / 3)
+    violations = checker_week.check(scenario, plan).violations
+    if violations:
+        raise PlanInvalid(
+            _("The planner produced an invalid plan: %(v)s") % {"v": "; ".join(violations[:3])}
+        )
+    return scenario, versions, plan
+
+
+def _plan_run(run: PlanRun, progress: Callable[[float], None]) -> tuple[dict, dict, dict, dict]:
+    """A run's scenario, versions, plan and preview: a day's, or a range's of several days."""
+    if run.days > 1:
+        scenario, versions, plan = plan_week(
+            first=run.day,
+            days=run.days,
+            area=run.area,
+            may_break_windows=run.may_break_windows,
+            time_limit=run.time_limit,
+            progress=progress,
+        )
+        return scenario, versions, plan, build_week_preview(scenario, plan)
+    scenario, versions, plan = plan_day(
+        day=run.day,
+        area=run.area,
+        may_break_windows=run.may_break_windows,
+        time_limit=run.time_limit,
+        progress=progress,
+    )
+    return scenario, versions, plan, build_preview(scenario, plan)
+
+
 def compute_day_plan(*, run_id: int) -> None:
     """Solve a queued run; claimed with a conditional update so a second worker does nothing."""
     if not PlanRun.objects.filter(pk=run_id, status=PlanRun.Status.QUEUED).update(
@@ -86,14 +142,7 @@ def compute_day_plan(*, run_id: int) -> None:
             PlanRun.objects.filter(pk=run_id).update(progress=max(1, min(99, int(fraction * 100))))
 
     try:
-        scenario, versions, plan = plan_day(
-            day=run.day,
-            area=run.area,
-            may_break_windows=run.may_break_windows,
-            time_limit=run.time_limit,
-            progress=progress,
-        )
-        preview = build_preview(scenario, plan)
+        scenario, versions, plan, preview = _plan_run(run, progress)
     except Exception as exc:  # the run records any failure for the dispatcher
         PlanRun.objects.filter(pk=run_id).update(
             status=PlanRun.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()

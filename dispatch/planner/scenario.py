@@ -6,6 +6,7 @@ Times are local wall-clock times of the scenario's day, carried as seconds after
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 FORMAT = "fieldservice-scenario/1"
 
@@ -179,3 +180,114 @@ def _visit(v, where):
         v.get("technician"),
         keep,
     )
+
+
+# A week at a time (`fieldservice-scenario/2`): up to MAX_DAYS days, each with its own working
+# technicians (shifts, breaks, time off), and every visit with the days it may go on, each with
+# its window that day. docs/planner.md describes the format with an example.
+FORMAT_WEEK = "fieldservice-scenario/2"
+MAX_DAYS = 7
+DAY = 24 * 3600
+
+
+@dataclass(frozen=True)
+class WeekTechnician:
+    """One technician on one day: the day's shift, break and time off (each (from, to)
+    seconds after that day's midnight, off blocks inside the shift)."""
+
+    tech: Technician
+    day: int  # index into WeekScenario.dates
+    off: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class WeekVisit:
+    visit: Visit  # its window is unused: `days` holds the window of each day it may go on
+    days: dict[int, tuple[int, int]]  # day index -> window that day
+    # The last day it is on time (a preventive visit's tolerance): planned after it, or left
+    # out, it counts as overdue.
+    due: int | None = None
+
+
+@dataclass
+class WeekScenario:
+    dates: list[str]
+    timezone: str
+    speed_kmh: float
+    road_factor: float
+    technicians: list[WeekTechnician] = field(default_factory=list)
+    visits: list[WeekVisit] = field(default_factory=list)
+
+
+def is_week(data: object) -> bool:
+    return isinstance(data, dict) and data.get("format") == FORMAT_WEEK
+
+
+def parse_week(data: dict) -> WeekScenario:
+    """Validate a `fieldservice-scenario/2` dict; raise ScenarioError naming the field."""
+    if not is_week(data):
+        raise ScenarioError(f"format must be {FORMAT_WEEK!r}, not {data.get('format')!r}")
+    base = parse({**data, "format": FORMAT, "technicians": [], "visits": []})
+    days = data.get("days") or []
+    if not isinstance(days, list) or not 1 <= len(days) <= MAX_DAYS:
+        raise ScenarioError(f"days must list 1 to {MAX_DAYS} days")
+    dates = [str(d.get("date", "")) for d in days]
+    if len(set(dates)) != len(dates) or dates != sorted(dates):
+        raise ScenarioError("days must have distinct dates, in order")
+    week = WeekScenario(dates, base.timezone, base.speed_kmh, base.road_factor)
+    for i, d in enumerate(days):
+        seen: set = set()
+        for j, t in enumerate(d.get("technicians") or []):
+            where = f"days[{i}].technicians[{j}]"
+            if "id" not in t or t["id"] in seen:
+                raise ScenarioError(f"{where}.id is missing or repeated")
+            seen.add(t["id"])
+            tech = _technician(t, where)
+            week.technicians.append(WeekTechnician(tech, i, _off(t, tech, where)))
+    seen = set()
+    for i, v in enumerate(data.get("visits") or []):
+        where = f"visits[{i}]"
+        if "id" not in v or v["id"] in seen:
+            raise ScenarioError(f"{where}.id is missing or repeated")
+        seen.add(v["id"])
+        week.visits.append(_week_visit(v, where, dates))
+    return week
+
+
+def _week_visit(v, where: str, dates: list[str]) -> WeekVisit:
+    """One entry of a week's `visits`, validated; `where` names it in errors."""
+    index = {d: i for i, d in enumerate(dates)}
+    allowed = v.get("days")
+    if not isinstance(allowed, dict) or not allowed:
+        raise ScenarioError(f"{where}.days must map at least one date to its window")
+    windows = {}
+    for date, window in allowed.items():
+        if date not in index:
+            raise ScenarioError(f"{where}.days: {date!r} is not one of the scenario's days")
+        windows[index[date]] = _visit({**v, "window": window}, f"{where}.days[{date}]").window
+    if v.get("keep") and len(windows) != 1:
+        raise ScenarioError(f"{where}: a promised visit (keep) goes on exactly one day")
+    due = v.get("due")
+    if due is not None and not isinstance(due, str):
+        raise ScenarioError(f"{where}.due must be a date like '2026-12-07'")
+    # A due date before the first day: every day is late. After the last: none is.
+    due_index = None if due is None else sum(1 for date in dates if date <= due) - 1
+    first = next(iter(allowed.values()))
+    return WeekVisit(_visit({**v, "window": first}, where), windows, due_index)
+
+
+def _off(t, tech: Technician, where: str) -> tuple[tuple[int, int], ...]:
+    """A technician-day's time off inside the shift, [[from, to], ...], in order."""
+    blocks = []
+    for k, block in enumerate(t.get("off") or []):
+        if not isinstance(block, list) or len(block) != 2:
+            raise ScenarioError(f"{where}.off[{k}] must be [from, to]")
+        a, b = seconds(block[0], f"{where}.off[{k}]"), seconds(block[1], f"{where}.off[{k}]")
+        if not tech.shift[0] < a < b < tech.shift[1]:
+            raise ScenarioError(f"{where}.off[{k}] must lie inside the shift")
+        blocks.append((a, b))
+    blocks.sort()
+    for (_, end), (start, _) in pairwise(blocks):
+        if start < end:
+            raise ScenarioError(f"{where}.off: time off blocks overlap")
+    return tuple(blocks)

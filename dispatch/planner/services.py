@@ -24,7 +24,7 @@ from fieldservice.celery import hand_out
 from fieldservice.errors import InvalidInput, PlanNotReady, StaleVersion
 from tickets import locks
 from tickets.horizon import MAX_DAYS_AHEAD, too_far_ahead
-from tickets.models import Visit
+from tickets.models import Visit, VisitBooking
 from tickets.services import visit_snapshot
 
 from .. import events
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 PLAN_TASK = "dispatch.planner.tasks.compute_day_plan_task"
+MAX_PLAN_DAYS = 7  # a week at a time
 log = logging.getLogger(__name__)
 
 
@@ -47,15 +48,18 @@ def request_day_plan(
     area: str = "",
     time_limit: float = 10.0,
     may_break_windows: bool = False,
+    days: int = 1,
 ) -> PlanRun:
-    """Record a plan request and hand it to a planning worker once committed. Only with
-    `may_break_windows` may the plan drop a scheduled visit or move it out of its promised
-    window."""
+    """Record a plan request and hand it to a planning worker once committed: one day, or
+    `days` days from `day` (a week at a time, up to 7). Only with `may_break_windows` may the
+    plan drop a scheduled visit or move it out of its promised window."""
     if not 1 <= time_limit <= 120:
         raise InvalidInput(_("The time limit must be 1 to 120 seconds."), field="time_limit")
+    if not 1 <= days <= MAX_PLAN_DAYS:
+        raise InvalidInput(_("A plan covers 1 to %(n)d days.") % {"n": MAX_PLAN_DAYS}, field="days")
     if day < timezone.localdate():
         raise InvalidInput(_("A day in the past cannot be planned."), field="day")
-    if too_far_ahead(day):
+    if too_far_ahead(day + datetime.timedelta(days=days - 1)):
         raise InvalidInput(
             _("A day more than %(days)d days ahead cannot be planned.") % {"days": MAX_DAYS_AHEAD},
             field="day",
@@ -73,6 +77,7 @@ def request_day_plan(
             area=area,
             time_limit=time_limit,
             may_break_windows=may_break_windows,
+            days=days,
             requested_by=by if by and by.is_authenticated else None,
         )
         transaction.on_commit(functools.partial(_start, run.pk))
@@ -164,9 +169,11 @@ def _apply(run: PlanRun, by: User | None) -> None:
     tz = company_tz()
     targets: dict[int, tuple[int, datetime.datetime]] = {}
     for route in run.plan.get("routes", []):
+        # A week's routes each say their date; a day's are all on the run's day.
+        on = datetime.date.fromisoformat(route["date"]) if "date" in route else run.day
         for stop in route.get("stops", []):
             start = datetime.datetime.combine(
-                run.day, datetime.time.fromisoformat(stop["start"]), tzinfo=tz
+                on, datetime.time.fromisoformat(stop["start"]), tzinfo=tz
             )
             targets[int(stop["visit"])] = (int(route["technician"]), start)
     dropped = {int(item["visit"]): item for item in run.plan.get("unassigned", [])}
@@ -203,10 +210,15 @@ def _apply(run: PlanRun, by: User | None) -> None:
         if visits[pk].technician_id != tech or visits[pk].planned_start != start
     ]
     leaving = [pk for pk in dropped if visits[pk].status == Visit.Status.SCHEDULED]
-    # Clear every visit that moves first, so swaps between technicians never collide; the
-    # objects in memory keep where they were, which the history and the messages tell.
+    # Clear every visit that moves or leaves first, and release its bookings (which the
+    # booking exclusion constraint checks), so that a visit taking the time another one leaves,
+    # or two visits swapping, never collide; the objects in memory keep where they were, which
+    # the history and the messages tell.
     Visit.objects.filter(pk__in=moving + leaving, status=Visit.Status.SCHEDULED).update(
         status=Visit.Status.UNASSIGNED, technician=None, planned_start=None, planned_end=None
+    )
+    VisitBooking.objects.filter(visit_id__in=moving + leaving, role=VisitBooking.Role.LEAD).update(
+        active=False
     )
     for pk in moving:
         visit, (tech, start) = visits[pk], targets[pk]

@@ -32,12 +32,20 @@ def request_plan(request):
     except ValueError:
         messages.error(request, _("Choose a valid day and time limit to plan."))
         return redirect("/dispatch/")
+    # The board's "Plan this week" button, with its number of days; or a run planned again.
+    if request.POST.get("plan_week"):
+        days_asked = request.POST.get("week_days") or "7"
+    else:
+        days_asked = request.POST.get("days") or "1"
+    # Not a number: 0 days, which the service refuses with its message.
+    days = int(days_asked) if days_asked.isdigit() else 0
     try:
         run = day_plans.request_day_plan(
             day=day,
             area=request.POST.get("area", "").strip(),
             time_limit=time_limit,
             may_break_windows=request.POST.get("may_break_windows") == "on",
+            days=days,
             by=request.user,
         )
     except DomainError as err:
@@ -51,7 +59,13 @@ def request_plan(request):
 def detail(request, run_id: int):
     run = get_object_or_404(PlanRun, pk=run_id)
     template = "dispatch/_plan_body.html" if request.htmx else "dispatch/plan.html"
-    return render(request, template, {"run": run, "board_url": _board_url(run.day)})
+    # A plan of several days: its days as dates, for the local formats.
+    week_days = [
+        {**d, "date": datetime.date.fromisoformat(d["date"])}
+        for d in (run.preview or {}).get("days", [])
+    ]
+    context = {"run": run, "board_url": _board_url(run.day), "week_days": week_days}
+    return render(request, template, context)
 
 
 @require_POST

@@ -1,4 +1,5 @@
-"""`plan_scenario IN.json --out OUT.json --time-limit S`, or `--solomon FILE --time-limit S`.
+"""`plan_scenario IN.json --out OUT.json --time-limit S` (a day, `fieldservice-scenario/1`, or
+several, `/2`), or `--solomon FILE --time-limit S`.
 
 Plans a scenario file without touching the database; the Solomon form prints vehicles, distance
 and seconds as JSON, after the independent checker has verified the plan.
@@ -11,13 +12,13 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from dispatch.planner import checker, solomon
+from dispatch.planner import checker, checker_week, solomon, week
 from dispatch.planner.engine import solve_scenario
-from dispatch.planner.scenario import ScenarioError
+from dispatch.planner.scenario import ScenarioError, is_week
 
 
 class Command(BaseCommand):
-    help = "Plan a fieldservice-scenario/1 file, or a Solomon VRPTW instance."
+    help = "Plan a fieldservice-scenario/1 or /2 (several days) file, or a Solomon instance."
     requires_system_checks: list = []  # noqa: RUF012 - Django reads it, never changes it
 
     def add_arguments(self, parser):
@@ -38,11 +39,15 @@ class Command(BaseCommand):
             data = json.loads(Path(scenario).read_text())
         except (OSError, json.JSONDecodeError) as exc:
             raise CommandError(f"Cannot read {scenario}: {exc}") from exc
+        several_days = is_week(data)
         try:
-            plan = solve_scenario(data, time_limit=time_limit)
+            if several_days:
+                plan = week.solve_scenario(data, time_limit=time_limit)
+            else:
+                plan = solve_scenario(data, time_limit=time_limit)
         except ScenarioError as exc:
             raise CommandError(f"Bad scenario: {exc}") from exc
-        report = checker.check(data, plan)
+        report = checker_week.check(data, plan) if several_days else checker.check(data, plan)
         Path(out).write_text(json.dumps(plan, indent=1))
         self.stdout.write(
             json.dumps(
