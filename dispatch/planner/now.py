@@ -75,8 +75,9 @@ class TodayRoutes:
         self.hard: list[tuple[int, int]] = []
         self.promised: list[tuple[int, int] | None] = []
         for entry, visit in zip(data["visits"], self.scenario.visits, strict=True):
-            if "promised" in entry:
-                # A promise can move (the customer is told); only the day bounds it.
+            if "promised" in entry and visit.keep:
+                # A booked visit's promise can move (the customer is told); only the day
+                # bounds it. A waiting visit's window (the emergency's own) holds.
                 self.hard.append((self.now, last))
                 lo, hi = (seconds(x, "promised") for x in entry["promised"])
                 self.promised.append((lo, hi))
@@ -266,7 +267,7 @@ def _sub_scenario(data: dict, today: TodayRoutes, lines: dict[int, Timeline]) ->
             continue
         entry = dict(original)
         j = today.index[entry["id"]]
-        if "promised" in entry:
+        if today.promised[j] is not None:
             entry["window"] = [clock(x)[:5] for x in today.hard[j]]
             entry.pop("keep", None)
         visits.append(entry)
