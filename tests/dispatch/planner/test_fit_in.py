@@ -325,3 +325,31 @@ def test_the_nearest_technician_without_the_skills_is_passed_over(day, a_day):
     (route,) = proposal["routes"]
     assert route["technician"] == a_day["far"].pk
     assert [s["visit"] for s in route["stops"]] == [urgent.pk]
+
+
+def test_the_repair_pass_hands_a_visit_whose_promise_breaks_to_a_free_colleague(day, dispatcher):
+    gas = SkillFactory()
+    near = TechnicianFactory(skills=[gas])
+    free = TechnicianFactory()  # no gas: cannot take the emergency, can take the booked visit
+    booked = _place(_at(new_visit(duration_minutes=60), 41.92, 12.5), near, at(day, 10))
+    Visit.objects.filter(pk=booked.pk).update(window_end=at(day, 10, 30))
+    urgent = _emergency(41.915, 12.5, minutes=120)
+    urgent.ticket.required_skills.add(gas)
+    Visit.objects.filter(pk=urgent.pk).update(
+        window_start=at(day, 9, 30), window_end=at(day, 10, 15)
+    )
+    urgent.refresh_from_db()
+
+    proposal = fit_in.propose_fit_in(visit=urgent, now=at(day, 9, 40))
+
+    routes = {r["technician"]: r for r in proposal["routes"]}
+    assert set(routes) == {near.pk, free.pk}
+    assert [s["visit"] for s in routes[near.pk]["stops"]] == [urgent.pk]
+    assert routes[near.pk]["leaving"][0]["visit"] == booked.pk
+    (handed,) = routes[free.pk]["stops"]
+    assert handed["visit"] == booked.pk
+    assert handed["window_moves"] is False
+    fit_in.apply_fit_in(token=proposal["token"], reason="Gas leak", by=dispatcher)
+    booked.refresh_from_db()
+    assert booked.technician == free
+    assert (booked.window_start, booked.window_end) == (at(day, 10), at(day, 10, 30))
