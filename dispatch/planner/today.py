@@ -21,7 +21,7 @@ from tickets.models import Visit
 
 from ..travel import travel_source
 from .day import _day_bounds, _under_way, build_scenario, company_tz, hhmm, plan_from
-from .scenario import seconds
+from .scenario import clock, seconds
 
 # A visit on site past its planned end still holds its technician this long from now.
 STARTED_MINUTES = 15
@@ -52,11 +52,17 @@ def today_scenario(*, now: datetime.datetime) -> tuple[dict, dict[str, int]]:
         # What is left of the shift after the drive home caps the time it still holds them.
         home = source.seconds(tuple(location), tuple(entry["end"])) + 120
         room = (shift_end - seconds(scenario["now"], "now") - home) // 60
+        minutes = max(1, min(minutes, room))
+        brk = entry.get("break")
+        done = seconds(scenario["now"], "now") + minutes * 60
+        if brk and done > seconds(brk["latest"], "break"):
+            # Still at work when the break was due: it begins once the visit is done.
+            brk["earliest"] = brk["latest"] = clock(done)[:5]
         scenario["visits"].append(
             {
                 "id": visit.pk,
                 "location": location,
-                "minutes": max(1, min(minutes, room)),
+                "minutes": minutes,
                 "skills": [],
                 "priority": visit.ticket.priority,
                 "technician": tech_id,

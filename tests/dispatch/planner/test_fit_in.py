@@ -100,6 +100,22 @@ def test_the_scenario_of_today_starts_where_each_technician_actually_is(day, a_d
     assert str(a_day["on_site"].pk) in versions
 
 
+def test_a_visit_under_way_past_the_break_time_puts_the_break_after_it(day):
+    tech = TechnicianFactory()  # break 12:00-13:00
+    _place(_at(new_visit(duration_minutes=60), 41.91, 12.5), tech, at(day, 10, 55), "on_site")
+    waiting = _emergency(41.915, 12.5, minutes=30)
+
+    scenario, _ = today.today_scenario(now=at(day, 11, 50))
+    proposal = fit_in.propose_fit_in(visit=waiting, now=at(day, 11, 50))
+
+    entry = next(t for t in scenario["technicians"] if t["id"] == tech.pk)
+    # On site until 12:05 at least (planned 11:55, running late): the break follows it.
+    assert entry["break"]["earliest"] == entry["break"]["latest"] == "12:05"
+    (route,) = proposal["routes"]
+    assert route["stops"][-1]["visit"] == waiting.pk
+    assert route["stops"][-1]["new"] >= "13:05"
+
+
 def test_the_emergency_goes_to_the_cheapest_technician_and_the_started_visit_never_moves(
     day, a_day
 ):
@@ -353,3 +369,39 @@ def test_the_repair_pass_hands_a_visit_whose_promise_breaks_to_a_free_colleague(
     booked.refresh_from_db()
     assert booked.technician == free
     assert (booked.window_start, booked.window_end) == (at(day, 10), at(day, 10, 30))
+
+
+def test_the_board_offers_the_buttons_where_they_apply(client, day, dispatcher):
+    urgent = _emergency()
+    ordinary = new_visit()
+    client.force_login(dispatcher)
+
+    board = client.get(reverse("dispatch:board")).text
+    tomorrow = client.get(
+        reverse("dispatch:board") + f"?day={day + datetime.timedelta(days=1)}"
+    ).text
+    p1 = client.get(reverse("dispatch:panel", args=[urgent.ticket_id])).text
+    p3 = client.get(reverse("dispatch:panel", args=[ordinary.ticket_id])).text
+
+    assert 'data-testid="rest-of-day"' in board
+    assert 'data-testid="rest-of-day"' not in tomorrow
+    assert f'data-testid="fit-in-{urgent.pk}"' in p1
+    assert "fit-in-" not in p3
+
+
+def test_the_rest_of_today_page_is_for_dispatchers_and_asks_for_a_reason(
+    client, day, dispatcher, technician
+):
+    client.force_login(technician.user)
+    assert client.get(reverse("plan:rest_of_day")).status_code == 403
+    assert client.post(reverse("plan:rest_of_day_apply")).status_code == 403
+    client.force_login(dispatcher)
+
+    page = client.get(reverse("plan:rest_of_day"))
+    refused = client.post(
+        reverse("plan:rest_of_day_apply"), {"token": "x", "reason": ""}, follow=True
+    )
+
+    assert page.status_code == 200
+    assert "Re-plan rest of today" in page.text
+    assert "Say why the day changes" in refused.text
