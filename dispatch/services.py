@@ -169,6 +169,7 @@ def place_visit(
     start: datetime.datetime,
     by: User | None,
     reason: str = "",
+    quiet_within_window: bool = False,
 ) -> None:
     """Put a visit on a technician's day at `start`, the rules already checked: the planned
     range, a new arrival window when `start` is outside the one promised, the history line,
@@ -176,13 +177,15 @@ def place_visit(
     assignment and the planner's apply.
 
     The caller holds the technician's, the ticket's (set on `visit.ticket`) and the visit's
-    row locks; the visit in memory still says where it was before.
+    row locks; the visit in memory still says where it was before. With `quiet_within_window`
+    a move that keeps the window promised is not told to the customer (only to technicians).
     """
     ticket = visit.ticket
     ensure_placed(ticket.site)
     previous = visit_snapshot(visit)
     was_scheduled = visit.status == Visit.Status.SCHEDULED
     window = datetime.timedelta(minutes=settings.FIELDSERVICE["ARRIVAL_WINDOW_MINUTES"])
+    tell_customer = True
     if (
         visit.window_start is None
         or visit.window_end is None
@@ -190,6 +193,8 @@ def place_visit(
     ):
         # A new time outside the promise makes a new promise; the customer hears of it.
         visit.window_start, visit.window_end = start, start + window
+    elif quiet_within_window:
+        tell_customer = False
     visit.technician = technician
     visit.planned_start, visit.planned_end = start, start + visit.duration
     if was_scheduled:
@@ -215,7 +220,9 @@ def place_visit(
     ):
         set_ticket_status(ticket=ticket, to=Ticket.Status.SCHEDULED, by=by, now=timezone.now())
     if was_scheduled:
-        events.visit_moved.send(sender=Visit, visit=visit, previous=previous)
+        events.visit_moved.send(
+            sender=Visit, visit=visit, previous=previous, tell_customer=tell_customer
+        )
     else:
         events.visit_scheduled.send(sender=Visit, visit=visit)
 

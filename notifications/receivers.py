@@ -73,9 +73,11 @@ def on_password_reset_requested(sender, user, reset_path: str, language: str, **
 
 
 @receiver(events.visit_moved, dispatch_uid="notifications.visit_moved")
-def on_visit_moved(sender, visit: Visit, previous, **kwargs) -> None:
+def on_visit_moved(sender, visit: Visit, previous, tell_customer: bool = True, **kwargs) -> None:
     # The new time may not suit the customer: the message carries the link to choose another.
-    services.notify_customer(visit=visit, kind=Kind.VISIT_MOVED, manage_url=_manage_url(visit))
+    # A move inside the window they were promised keeps the promise: nothing to tell them.
+    if tell_customer:
+        services.notify_customer(visit=visit, kind=Kind.VISIT_MOVED, manage_url=_manage_url(visit))
     services.schedule_reminders(visit=visit)
     before = _previous_technician(previous)
     services.notify_technician(

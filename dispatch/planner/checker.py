@@ -66,12 +66,16 @@ def check(scenario: dict, plan: dict, *, reasons: bool = True) -> Report:
     factor = float(scenario["travel"]["road_factor"])
     techs = {t["id"]: t for t in scenario.get("technicians", [])}
     visits = {v["id"]: v for v in scenario.get("visits", [])}
+    # Today re-planned: nothing may be planned before now.
+    now = _secs(scenario["now"]) if scenario.get("now") else None
     seen: dict = {}
 
     for item in plan.get("unassigned", []):
         vid = item.get("visit")
         if vid not in visits:
             bad(f"unassigned visit {vid!r} is not in the scenario")
+        elif visits[vid].get("started"):
+            bad(f"visit {vid!r} is under way but left out")
         seen[vid] = seen.get(vid, 0) + 1
         if not str(item.get("reason", "")).strip():
             bad(f"unassigned visit {vid!r} has no reason")
@@ -86,7 +90,7 @@ def check(scenario: dict, plan: dict, *, reasons: bool = True) -> Report:
         if tid in used_techs:
             bad(f"technician {tid!r} has two routes")
         used_techs.add(tid)
-        _check_route(tech, route, visits, seen, speed, factor, report)
+        _check_route(tech, route, visits, seen, speed, factor, report, now)
 
     for vid in visits:
         if seen.get(vid, 0) == 0:
@@ -98,14 +102,14 @@ def check(scenario: dict, plan: dict, *, reasons: bool = True) -> Report:
     return report
 
 
-def _check_route(tech, route, visits, seen, speed, factor, report: Report) -> None:
+def _check_route(tech, route, visits, seen, speed, factor, report: Report, now=None) -> None:
     bad = report.violations.append
     tid = tech["id"]
     shift_start, shift_end = _secs(tech["shift"][0]), _secs(tech["shift"][1])
     skills = set(tech.get("skills", []))
     # Activities in time order: (start, end, location); the depot legs bracket them.
     activities = [(shift_start, shift_start, tech["start"])]
-    for stop in route.get("stops", []):
+    for position, stop in enumerate(route.get("stops", [])):
         vid = stop.get("visit")
         visit = visits.get(vid)
         if visit is None:
@@ -113,6 +117,7 @@ def _check_route(tech, route, visits, seen, speed, factor, report: Report) -> No
             continue
         seen[vid] = seen.get(vid, 0) + 1
         begins = _secs(stop["start"])
+        _check_start(tid, vid, visit, position, begins, shift_start, now, bad)
         ends = begins + int(visit["minutes"]) * 60
         lo, hi = _secs(visit["window"][0]), _secs(visit["window"][1])
         if not lo <= begins <= hi:
@@ -151,6 +156,25 @@ def _check_route(tech, route, visits, seen, speed, factor, report: Report) -> No
             )
     if not break_placed and has_visits:
         bad(f"technician {tid!r}'s break overlaps work or driving")
+
+
+def _check_start(tid, vid, visit, position, begins, shift_start, now, bad) -> None:
+    """A visit under way (`started`) stays first on its technician's route, where it is; no
+    stop begins before the technician's actual start (the shift's start) or before now."""
+    if visit.get("started"):
+        if visit.get("technician") != tid:
+            bad(f"visit {vid!r} is under way with {visit.get('technician')!r}, not {tid!r}")
+        if position != 0:
+            bad(f"visit {vid!r} is under way but is not first on {tid!r}'s route")
+        if begins != _secs(visit["window"][0]):
+            bad(
+                f"visit {vid!r} is under way but was moved to {begins // 60 // 60:02d}:"
+                f"{begins // 60 % 60:02d}"
+            )
+    if begins < shift_start:
+        bad(f"visit {vid!r} starts before technician {tid!r}'s actual start")
+    if now is not None and begins < now:
+        bad(f"visit {vid!r} starts before now")
 
 
 def _break_span(tech, route, has_visits, bad):

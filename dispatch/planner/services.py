@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import functools
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -166,19 +167,66 @@ def apply_day_plan(*, run: PlanRun, by: User | None) -> PlanRun:
 
 
 def _apply(run: PlanRun, by: User | None) -> None:
+    apply_routes(
+        day=run.day,
+        plan=run.plan,
+        scenario=run.scenario,
+        versions=run.versions,
+        by=by,
+        reason=_("Day planner"),
+        left_out_reason=lambda text: _("Day planner: %(reason)s") % {"reason": text},
+        stale_message=lambda n: (
+            ngettext(
+                "%(n)d visit changed since this plan was made; nothing was applied. "
+                "Plan the day again.",
+                "%(n)d visits changed since this plan was made; nothing was applied. "
+                "Plan the day again.",
+                n,
+            )
+            % {"n": n}
+        ),
+    )
+    PlanRun.objects.filter(pk=run.pk).update(status=PlanRun.Status.APPLIED)
+
+
+def apply_routes(
+    *,
+    day: datetime.date,
+    plan: dict,
+    scenario: dict,
+    versions: dict[str, int],
+    by: User | None,
+    reason: str,
+    left_out_reason: Callable[[str], str],
+    stale_message: Callable[[int], str],
+    quiet_within_window: bool = False,
+) -> None:
+    """Put a checked plan's routes on the schedule: every visit that moves is placed, every
+    scheduled one left out goes back to the queue. The caller holds a transaction. Refused
+    with StaleVersion, nothing written, when any visit in `versions` changed since it was read.
+    Visits under way (`started` in the scenario) stay as they are. With `quiet_within_window`,
+    a customer whose visit moves inside the window promised is not told (their technician is).
+    """
     tz = company_tz()
+    started = {int(v["id"]) for v in scenario.get("visits", []) if v.get("started")}
     targets: dict[int, tuple[int, datetime.datetime]] = {}
-    for route in run.plan.get("routes", []):
+    for route in plan.get("routes", []):
         # A week's routes each say their date; a day's are all on the run's day.
-        on = datetime.date.fromisoformat(route["date"]) if "date" in route else run.day
+        on = datetime.date.fromisoformat(route["date"]) if "date" in route else day
         for stop in route.get("stops", []):
+            if int(stop["visit"]) in started:
+                continue
             start = datetime.datetime.combine(
                 on, datetime.time.fromisoformat(stop["start"]), tzinfo=tz
             )
             targets[int(stop["visit"])] = (int(route["technician"]), start)
-    dropped = {int(item["visit"]): item for item in run.plan.get("unassigned", [])}
-    promised = {int(v["id"]) for v in run.scenario.get("visits", []) if "promised" in v}
-    visit_ids = sorted(int(pk) for pk in run.versions)
+    dropped = {
+        int(item["visit"]): item
+        for item in plan.get("unassigned", [])
+        if int(item["visit"]) not in started
+    }
+    promised = {int(v["id"]) for v in scenario.get("visits", []) if "promised" in v}
+    visit_ids = sorted(int(pk) for pk in versions)
 
     # Locks in the fixed order: technicians, tickets, visits.
     current = {v.pk: v for v in Visit.objects.filter(pk__in=visit_ids)}
@@ -190,19 +238,10 @@ def _apply(run: PlanRun, by: User | None) -> None:
     tickets = {t.pk: t for t in locks.lock_tickets(sorted({v.ticket_id for v in current.values()}))}
     visits = {v.pk: v for v in locks.lock_visits(visit_ids)}
     changed = [
-        pk for pk in visit_ids if pk not in visits or visits[pk].version != run.versions[str(pk)]
+        pk for pk in visit_ids if pk not in visits or visits[pk].version != versions[str(pk)]
     ]
     if changed:
-        raise StaleVersion(
-            ngettext(
-                "%(n)d visit changed since this plan was made; nothing was applied. "
-                "Plan the day again.",
-                "%(n)d visits changed since this plan was made; nothing was applied. "
-                "Plan the day again.",
-                len(changed),
-            )
-            % {"n": len(changed)}
-        )
+        raise StaleVersion(stale_message(len(changed)))
 
     moving = [
         pk
@@ -224,7 +263,12 @@ def _apply(run: PlanRun, by: User | None) -> None:
         visit, (tech, start) = visits[pk], targets[pk]
         visit.ticket = tickets[visit.ticket_id]
         place_visit(
-            visit=visit, technician=technicians[tech], start=start, by=by, reason=_("Day planner")
+            visit=visit,
+            technician=technicians[tech],
+            start=start,
+            by=by,
+            reason=reason,
+            quiet_within_window=quiet_within_window,
         )
     for pk in leaving:
         visit = visits[pk]
@@ -233,8 +277,7 @@ def _apply(run: PlanRun, by: User | None) -> None:
         take_off_day(
             visit=visit,
             by=by,
-            reason=_("Day planner: %(reason)s") % {"reason": reason_text(dropped[pk], {})},
+            reason=left_out_reason(reason_text(dropped[pk], {})),
         )
         if pk in promised:
             events.visit_needs_rebooking.send(sender=Visit, visit=visit, previous=previous)
-    PlanRun.objects.filter(pk=run.pk).update(status=PlanRun.Status.APPLIED)

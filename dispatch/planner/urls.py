@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import today_views
 from . import views as plan_views
 
 app_name = "plan"
@@ -9,4 +10,8 @@ urlpatterns = [
     path("", plan_views.request_plan, name="request"),
     path("<int:run_id>/", plan_views.detail, name="detail"),
     path("<int:run_id>/apply/", plan_views.apply, name="apply"),
+    path("fit-in/<int:visit_id>/", today_views.fit_in_preview, name="fit_in"),
+    path("fit-in/<int:visit_id>/apply/", today_views.fit_in_apply, name="fit_in_apply"),
+    path("rest-of-today/", today_views.rest_of_day_preview, name="rest_of_day"),
+    path("rest-of-today/apply/", today_views.rest_of_day_apply, name="rest_of_day_apply"),
 ]
