@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -70,10 +71,14 @@ def _upload(client, content: bytes, name: str = "customers.csv"):
 
 
 def _confirm(client, preview, only_valid: bool = False):
+    """Confirm a preview and follow to the import's page; the task runs eagerly once the run
+    is committed."""
     data = {"token": preview.context["confirm"].initial["token"]}
     if only_valid:
         data["only_valid"] = "on"
-    return client.post(reverse("insights:import_confirm"), data)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(reverse("insights:import_confirm"), data)
+    return client.get(response.url) if response.status_code == 302 else response
 
 
 def _two_good_rows() -> list[dict]:
