@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import math
 import time
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
@@ -146,7 +147,7 @@ def run_import(*, run_id: int) -> None:
 
 
 def _run(run: ImportRun) -> None:
-    last = [0.0]
+    last = [-math.inf]
 
     def progress(done: int) -> None:
         # At most twice a second: the page polls, the import does not wait for it.
