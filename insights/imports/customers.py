@@ -117,7 +117,7 @@ def _check_site(row: Row) -> None:
 def _check_appliance(
     row: Row,
     models: dict[tuple[str, str], ApplianceModel],
-    registered: dict[tuple[int, str], Appliance],
+    registered: dict[tuple[int, str], tuple[str, str]],
     seen_serials: dict[tuple[int, str], int],
     today: datetime.date,
 ) -> None:
@@ -155,7 +155,7 @@ def _check_appliance(
         )
         return
     existing = registered.get(key)
-    if existing is not None and not _same_customer(existing.site.customer, v):
+    if existing is not None and not _same_customer(*existing, v):
         row.error(
             "serial_number",
             _("Duplicate serial: another customer has an appliance with this serial."),
@@ -197,10 +197,10 @@ def _check_keys(rows: list[Row]) -> None:
             )
 
 
-def _same_customer(customer: Customer, v: dict[str, Any]) -> bool:
+def _same_customer(external_id: str, email: str, v: dict[str, Any]) -> bool:
     if v["external_id"]:
-        return customer.external_id == v["external_id"]
-    return bool(v["email"]) and customer.email.lower() == v["email"]
+        return external_id == v["external_id"]
+    return bool(v["email"]) and email.lower() == v["email"]
 
 
 def _models(rows: list[Row]) -> dict[tuple[str, str], ApplianceModel]:
@@ -211,15 +211,18 @@ def _models(rows: list[Row]) -> dict[tuple[str, str], ApplianceModel]:
     return {(m.manufacturer.casefold(), m.model_number.casefold()): m for m in found}
 
 
-def _registered(rows: list[Row]) -> dict[tuple[int, str], Appliance]:
+def _registered(rows: list[Row]) -> dict[tuple[int, str], tuple[str, str]]:
+    """The appliances already registered with the rows' serials: (model, serial) -> their
+    customer's (external id, email address)."""
     serials = {r.values["serial_number"] for r in rows if r.values["serial_number"]}
     if not serials:
         return {}
     found = Appliance.objects.filter(serial_number__in=serials, model__isnull=False)
     return {
-        (a.model_id, a.serial_number.casefold()): a
-        for a in found.select_related("site__customer")
-        if a.model_id is not None
+        (model_id, serial.casefold()): (external_id, email)
+        for model_id, serial, external_id, email in found.values_list(
+            "model_id", "serial_number", "site__customer__external_id", "site__customer__email"
+        )
     }
 
 
@@ -340,56 +343,63 @@ def _site_key(customer_id: int, v: dict[str, Any]) -> tuple[int, str, str, str, 
 
 def _write_sites(
     rows: list[Row], customers: list[Customer], result: Imported, geocoder: Geocoder
-) -> list[Site]:
-    """Each row's site: one of its customer's with the same address, or a new one, geocoded
-    (once per distinct address of the import)."""
-    found: dict[tuple[int, str, str, str, str], Site] = {}
-    for site in Site.objects.filter(customer__in=[c.pk for c in customers]).order_by("pk"):
-        found.setdefault(_site_key(site.customer_id, vars(site)), site)
-    new: list[Site] = []
-    theirs: list[Site] = []
+) -> list[tuple[int, int]]:
+    """Each row's site as (site id, customer id): one of its customer's with the same
+    address, or a new one, geocoded (once per distinct address of the import)."""
+    found: dict[tuple[int, str, str, str, str], tuple[int, bool]] = {}
+    known = Site.objects.filter(customer__in=[c.pk for c in customers]).order_by("pk")
+    for pk, customer_id, address, city, postal_code, country, latitude in known.values_list(
+        "pk", "customer_id", "address", "city", "postal_code", "country", "latitude"
+    ):
+        key = (customer_id, address.casefold(), city.casefold(), postal_code, country)
+        found.setdefault(key, (pk, latitude is not None))
+    new: dict[tuple[int, str, str, str, str], Site] = {}
     for row, customer in zip(rows, customers, strict=True):
         v = row.values
         key = _site_key(customer.pk, v)
-        site = found.get(key)
-        if site is None:
-            site = Site(
-                customer=customer,
+        if key in found or key in new:
+            continue
+        new[key] = Site(
+            customer=customer,
+            address=v["address"],
+            city=v["city"],
+            postal_code=v["postal_code"],
+            country=v["country"],
+            **geocoder.site_fields(
                 address=v["address"],
                 city=v["city"],
                 postal_code=v["postal_code"],
                 country=v["country"],
-                **geocoder.site_fields(
-                    address=v["address"],
-                    city=v["city"],
-                    postal_code=v["postal_code"],
-                    country=v["country"],
-                ),
-            )
-            found[key] = site
-            new.append(site)
-        if not site.is_placed:
-            result.unplaced.append(row.line)
-        theirs.append(site)
-    Site.objects.bulk_create(new)
+            ),
+        )
+    Site.objects.bulk_create(list(new.values()))
     result.add("sites_added", len(new))
+    for key, site in new.items():
+        found[key] = (site.pk, site.is_placed)
+    theirs = []
+    for row, customer in zip(rows, customers, strict=True):
+        site_id, placed = found[_site_key(customer.pk, row.values)]
+        if not placed:
+            result.unplaced.append(row.line)
+        theirs.append((site_id, customer.pk))
     return theirs
 
 
-def _write_appliances(rows: list[Row], sites: list[Site], result: Imported) -> None:
+def _write_appliances(rows: list[Row], sites: list[tuple[int, int]], result: Imported) -> None:
     wanted = [(row, site) for row, site in zip(rows, sites, strict=True) if row.model is not None]
     if not wanted:
         return
-    serials = {row.values["serial_number"].upper() for row, _site in wanted}
-    existing = {
-        (a.model_id, a.serial_number.casefold()): a
-        for a in Appliance.objects.annotate(serial=Upper("serial_number"))
-        .filter(serial__in=serials, model__in={row.model.pk for row, _site in wanted})
-        .select_related("site")
-    }
+    # Matched as the checker matched them (insights.imports.customers._registered).
+    known = Appliance.objects.filter(
+        serial_number__in={row.values["serial_number"] for row, _site in wanted},
+        model__in={row.model.pk for row, _site in wanted},
+    ).values_list(
+        "pk", "model_id", "serial_number", "site__customer_id", "installed_on", "warranty_until"
+    )
+    existing = {(m, serial.casefold()): (pk, c, i, w) for pk, m, serial, c, i, w in known}
     new: list[Appliance] = []
     changed: list[Appliance] = []
-    for row, site in wanted:
+    for row, (site_id, customer_id) in wanted:
         v = row.values
         appliance = existing.get((row.model.pk, v["serial_number"].casefold()))
         if appliance is None:
@@ -398,7 +408,7 @@ def _write_appliances(rows: list[Row], sites: list[Site], result: Imported) -> N
                 warranty = warranty_end(model=row.model, purchased_on=v["installed_on"])
             new.append(
                 Appliance(
-                    site=site,
+                    site_id=site_id,
                     model=row.model,
                     serial_number=v["serial_number"],
                     installed_on=v["installed_on"],
@@ -406,7 +416,8 @@ def _write_appliances(rows: list[Row], sites: list[Site], result: Imported) -> N
                 )
             )
             continue
-        if appliance.site.customer_id != site.customer_id:
+        pk, owner, installed, warranty = appliance
+        if owner != customer_id:
             raise InvalidInput(
                 _("Line %(line)s: %(message)s")
                 % {
@@ -417,13 +428,12 @@ def _write_appliances(rows: list[Row], sites: list[Site], result: Imported) -> N
                 },
                 field="serial_number",
             )
-        dirty = False
-        for name in ("installed_on", "warranty_until"):
-            if v[name] is not None and getattr(appliance, name) != v[name]:
-                setattr(appliance, name, v[name])
-                dirty = True
-        if dirty:
-            changed.append(appliance)
+        given = {
+            "installed_on": v["installed_on"] if v["installed_on"] is not None else installed,
+            "warranty_until": v["warranty_until"] if v["warranty_until"] is not None else warranty,
+        }
+        if (given["installed_on"], given["warranty_until"]) != (installed, warranty):
+            changed.append(Appliance(pk=pk, **given))
     Appliance.objects.bulk_create(new)
     Appliance.objects.bulk_update(changed, ["installed_on", "warranty_until"])
     result.add("appliances_added", len(new))
