@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, models
 from django.utils.translation import gettext_lazy as _
 
 
@@ -21,6 +21,14 @@ class WeeklySummary(models.Model):
 
     def __str__(self) -> str:
         return self.week_start.isoformat()
+
+
+class PrimaryManager(models.Manager):
+    """Reads on the primary, never the replica the router gives insights' reads: a run is
+    read back the moment it is written, and its progress must not be seconds behind."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().using(DEFAULT_DB_ALIAS)
 
 
 class ImportRun(models.Model):
@@ -57,7 +65,10 @@ class ImportRun(models.Model):
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
+    objects = PrimaryManager()
+
     class Meta:
+        base_manager_name = "objects"  # refresh_from_db too
         verbose_name = _("import")
         verbose_name_plural = _("imports")
         ordering = ["-created_at", "-pk"]

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -78,12 +78,23 @@ def import_rows(
     result = imports.Imported(skipped=sum(1 for row in rows if not row.valid))
     geocoder = imports.Geocoder()
     done = 0
-    with transaction.atomic():
-        for chunk in imports.chunks([row for row in rows if row.valid]):
-            kind.write(chunk, result, geocoder)
-            done += len(chunk)
-            if progress is not None:
-                progress(done)
+    try:
+        with transaction.atomic():
+            for chunk in imports.chunks([row for row in rows if row.valid]):
+                kind.write(chunk, result, geocoder)
+                done += len(chunk)
+                if progress is not None:
+                    progress(done)
+    except IntegrityError as exc:
+        # The checker reads the records before the write: a row that another person's
+        # change made a duplicate since then is refused here, and the whole file with it.
+        raise InvalidInput(
+            _(
+                "The records changed while the file was imported (a code, email address or "
+                "serial number is taken now): nothing was written. Upload the file again."
+            ),
+            field="file",
+        ) from exc
     result.unplaced.sort()
     return result
 

@@ -181,20 +181,31 @@ def _check_keys(rows: list[Row]) -> None:
     emails = {r.values["email"] for r in rows if r.values["email"] and r.values["external_id"]}
     if not emails:
         return
-    known = {
-        c.email.lower(): c.external_id
-        for c in Customer.objects.annotate(lower=Lower("email"))
-        .filter(lower__in=emails)
-        .only("email", "external_id")
-    }
+    ids = {r.values["external_id"] for r in rows if r.values["email"] and r.values["external_id"]}
+    owners = Customer.objects.annotate(lower=Lower("email")).filter(
+        Q(lower__in=emails) | Q(external_id__in=ids)
+    )
+    by_email: dict[str, tuple[int, str]] = {}
+    by_id: dict[str, int] = {}
+    for pk, email, external_id in owners.values_list("pk", "email", "external_id"):
+        if email:
+            by_email[email.lower()] = (pk, external_id)
+        if external_id:
+            by_id[external_id] = pk
     for row in rows:
-        other = known.get(row.values["email"]) if row.values["external_id"] else None
-        if other and other != row.values["external_id"]:
+        v = row.values
+        owner = by_email.get(v["email"]) if v["external_id"] else None
+        if owner is None:
+            continue
+        pk, other = owner
+        if other and other != v["external_id"]:
             row.error(
                 "email",
                 _("Another customer (external id %(id)s) has this email address already.")
                 % {"id": other},
             )
+        elif v["external_id"] in by_id and by_id[v["external_id"]] != pk:
+            row.error("email", _("Another customer has this email address already."))
 
 
 def _same_customer(external_id: str, email: str, v: dict[str, Any]) -> bool:

@@ -244,7 +244,8 @@ def _write_technicians(
     for row in rows:
         v = row.values
         user = users[v["email"]]
-        technician = None if getattr(user, "imported_now", False) else user.technician
+        new_user = getattr(user, "imported_now", False)
+        technician = None if new_user else getattr(user, "technician", None)
         latitude, longitude = row.found["home"]
         given: dict[str, Any] = {"home_latitude": latitude, "home_longitude": longitude}
         for name in ("phone", "region", "timezone"):

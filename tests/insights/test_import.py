@@ -324,3 +324,24 @@ def test_the_preview_reads_the_records_in_queries_that_do_not_grow_with_the_file
         assert _upload(manager_client, _csv(rows(60))).context["invalid"] == 0
 
     assert len(many) == len(few)
+
+
+def test_an_email_of_another_customer_without_external_id_is_an_error(manager_client, washer):
+    known = factories.CustomerFactory(name="Maria Rossi", email="old@example.com")
+    Customer.objects.filter(pk=known.pk).update(external_id="C-1001")
+    factories.CustomerFactory(name="Someone Else", email="maria.rossi@example.com")
+
+    preview = _upload(manager_client, _csv([_row()]))
+
+    assert [c for c, _m in preview.context["rows"][0].errors] == ["email"]
+    assert _confirm(manager_client, preview).status_code == 400
+    assert Customer.objects.get(pk=known.pk).email == "old@example.com"
+
+
+def test_two_external_ids_with_one_email_in_the_file_are_an_error(manager_client, washer):
+    rows = [_row(), _row(external_id="C-2", serial_number="SN-2")]
+
+    preview = _upload(manager_client, _csv(rows))
+
+    assert [c for c, _m in preview.context["rows"][1].errors] == ["email"]
+    assert "Line 2" in preview.context["rows"][1].errors[0][1]
