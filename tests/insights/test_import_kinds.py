@@ -389,3 +389,17 @@ def test_a_file_without_a_kinds_columns_is_refused(manager_client):
 
     assert response.status_code == 400
     assert "no column code" in response.context["error"]
+
+
+def test_a_long_files_preview_shows_every_row_with_errors_and_the_first_valid_ones(
+    manager_client,
+):
+    rows = [_part(code=f"P-{i}") for i in range(700)]
+    rows[650]["unit_price"] = "lots"
+
+    preview = upload(manager_client, "parts", csv_file(PARTS, rows))
+
+    shown = preview.context["rows"]
+    assert (len(shown), preview.context["total"], preview.context["invalid"]) == (500, 700, 1)
+    assert 652 in [row.line for row in shown]
+    assert 'data-testid="import-shown"' in preview.content.decode()
