@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from tickets.models import Ticket, Visit
 
-from . import kpis
+from . import imports, kpis
+from .models import ImportRun
 
 AGE_LABELS = {
     "day": lambda: _("Under a day"),
@@ -283,4 +284,23 @@ def headline(
         "quotes_accepted": kpis.quotes_accepted(scope).decided.percent,
         "backlog": sum(n for _key, n in kpis.backlog_by_age(scope, now)),
         "hour_banks_low": kpis.hour_banks_low(scope, today).count(),
+    }
+
+
+def import_state(run: ImportRun) -> dict[str, Any]:
+    """What the import's page shows: rows written of all, its percentage, and once it is done
+    what it wrote (an Imported)."""
+    total = run.total
+    if run.status == ImportRun.Status.DONE:
+        done = total
+    elif run.status == ImportRun.Status.RUNNING:
+        done = min(imports.progress(run.pk), total)
+    else:
+        done = 0
+    result = imports.Imported.from_json(run.result) if run.result else None
+    return {
+        "rows_done": done,
+        "rows_total": total,
+        "percent": int(done * 100 / total) if total else 0,
+        "done": result,
     }

@@ -1,29 +1,30 @@
-"""Writes of insights: the managers' weekly summary, once a week; the customers an import
-brings in (insights.imports checks the file first)."""
+"""Writes of insights: the managers' weekly summary, once a week; what an import brings in
+(insights.imports checks the file first), written by a Celery task that reports its progress."""
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+import functools
+import math
+import time
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
-from django.db import transaction
-from django.utils import timezone
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from customers import services as customer_services
-from customers.models import Appliance, Customer, Site
 from dispatch.selectors import company_tz
-from fieldservice.errors import DomainError, InvalidInput
+from fieldservice.celery import hand_out
+from fieldservice.errors import InvalidInput
 
-from . import events, selectors
+from . import events, imports, selectors
 from .kpis import Scope
-from .models import WeeklySummary
+from .models import ImportRun, WeeklySummary
 
 if TYPE_CHECKING:
-    from .imports import Row
+    from django.contrib.auth.models import User
 
 
 def _midnight(day: datetime.date) -> datetime.datetime:
@@ -56,154 +57,142 @@ def send_weekly_summary(*, now: datetime.datetime | None = None) -> bool:
     return True
 
 
-@dataclass
-class Imported:
-    """What an import wrote: how many of each were added or changed, which lines' addresses
-    could not be placed on the map, and how many rows with errors were left out."""
-
-    customers_added: int = 0
-    customers_changed: int = 0
-    sites_added: int = 0
-    appliances_added: int = 0
-    appliances_changed: int = 0
-    skipped: int = 0
-    unplaced: list[int] = field(default_factory=list)
-
-    @property
-    def changed_nothing(self) -> bool:
-        return not (
-            self.customers_added
-            or self.customers_changed
-            or self.sites_added
-            or self.appliances_added
-            or self.appliances_changed
-        )
+IMPORT_TASK = "insights.tasks.run_import"
 
 
-def import_customers(*, rows: list[Row], only_valid: bool = False) -> Imported:
-    """Write the checked rows (insights.imports.check_rows) in one transaction: all of them,
-    or with `only_valid` the rows without errors; a file with errors and no such choice writes
-    nothing (InvalidInput). Customers are found by external id, else by email address (else
-    by name and phone), sites by their address, appliances by model and serial: a row already
-    in the records changes nothing. New addresses are geocoded; one that cannot be placed is
-    saved "not on the map yet" and its line listed in `unplaced`."""
-    invalid = [row for row in rows if not row.valid]
-    if invalid and not only_valid:
+def import_rows(
+    *,
+    kind: imports.Kind,
+    rows: list[imports.Row],
+    only_valid: bool = False,
+    progress: imports.base.Progress | None = None,
+) -> imports.Imported:
+    """Write the checked rows (kind.check_rows) in one transaction: all of them, or with
+    `only_valid` the rows without errors; a file with errors and no such choice writes nothing
+    (InvalidInput). The kind's writer takes the rows a chunk at a time (bulk reads of the
+    natural keys, bulk_create and bulk_update), so the queries grow with the chunks, not the
+    rows; a row already in the records changes nothing. New addresses are geocoded once each;
+    one that cannot be placed is saved "not on the map yet" and its line listed in
+    `unplaced`. `progress` hears the rows written after every chunk."""
+    imports.ensure_importable(rows, only_valid=only_valid)
+    result = imports.Imported(skipped=sum(1 for row in rows if not row.valid))
+    geocoder = imports.Geocoder()
+    done = 0
+    try:
+        with transaction.atomic():
+            for chunk in imports.chunks([row for row in rows if row.valid]):
+                kind.write(chunk, result, geocoder)
+                done += len(chunk)
+                if progress is not None:
+                    progress(done)
+    except IntegrityError as exc:
+        # The checker reads the records before the write: a row that another person's
+        # change made a duplicate since then is refused here, and the whole file with it.
         raise InvalidInput(
-            ngettext(
-                "%(n)s row has errors: correct it, or import only the valid rows.",
-                "%(n)s rows have errors: correct them, or import only the valid rows.",
-                len(invalid),
-            )
-            % {"n": len(invalid)},
+            _(
+                "The records changed while the file was imported (a code, email address or "
+                "serial number is taken now): nothing was written. Upload the file again."
+            ),
             field="file",
-        )
-    result = Imported(skipped=len(invalid))
-    with transaction.atomic():
-        for row in rows:
-            if not row.valid:
-                continue
-            try:
-                _import_row(row, result)
-            except DomainError as exc:
-                raise InvalidInput(
-                    _("Line %(line)s: %(message)s") % {"line": row.line, "message": exc.message},
-                    field=exc.field or "file",
-                ) from exc
+        ) from exc
+    result.unplaced.sort()
     return result
 
 
-def _find_customer(v: dict) -> Customer | None:
-    if v["external_id"]:
-        found = Customer.objects.filter(external_id=v["external_id"]).first()
-        if found is not None:
-            return found
-    if v["email"]:
-        return Customer.objects.filter(email__iexact=v["email"]).first()
-    if v["external_id"]:
-        return None
-    return Customer.objects.filter(
-        name__iexact=v["name"], phone=v["phone"], email="", external_id=""
-    ).first()
+def import_customers(*, rows: list[imports.Row], only_valid: bool = False) -> imports.Imported:
+    """Customers with their site and appliances (import_rows with the customers' kind)."""
+    return import_rows(kind=imports.KINDS["customers"], rows=rows, only_valid=only_valid)
 
 
-def _import_row(row: Row, result: Imported) -> None:
-    v = row.values
-    customer = _find_customer(v)
-    if customer is None:
-        customer = customer_services.create_customer(
-            name=v["name"],
-            email=v["email"],
-            phone=v["phone"],
-            kind=v["kind"],
-            language=v["language"],
+def queue_import(
+    *, by: User, kind: str, name: str, content: bytes, only_valid: bool, language: str = ""
+) -> ImportRun:
+    """A confirmed file, handed to a Celery task once the run is committed (run_import). With
+    tasks run in-process it is written before this returns, unless an outer transaction is
+    still open."""
+    if kind not in imports.KINDS:
+        raise InvalidInput(_("Choose what to import."), field="kind")
+    with transaction.atomic():
+        run = ImportRun.objects.create(
+            kind=kind,
+            file_name=name[:255],
+            content=content,
+            only_valid=only_valid,
+            language=language[:8],
+            requested_by=by,
         )
-        result.customers_added += 1
-    else:
-        changes = {
-            name: v[name]
-            for name in ("name", "email", "kind", "language", "phone")
-            if v[name] and str(getattr(customer, name) or "") != v[name]
-        }
-        if changes:
-            customer_services.update_customer(customer=customer, **changes)
-            result.customers_changed += 1
-    if v["external_id"] and customer.external_id != v["external_id"]:
-        customer.external_id = v["external_id"]
-        customer.save(update_fields=["external_id"])
-        if not result.customers_added:
-            result.customers_changed += 1
-    site = Site.objects.filter(
-        customer=customer,
-        address__iexact=v["address"],
-        city__iexact=v["city"],
-        postal_code=v["postal_code"],
-        country=v["country"],
-    ).first()
-    if site is None:
-        site = customer_services.add_site(
-            customer=customer,
-            address=v["address"],
-            city=v["city"],
-            postal_code=v["postal_code"],
-            country=v["country"],
-        )
-        result.sites_added += 1
-    if not site.is_placed:
-        result.unplaced.append(row.line)
-    if row.model is not None:
-        _import_appliance(row, site, result)
+        transaction.on_commit(functools.partial(_start_import, run.pk))
+    run.refresh_from_db()
+    return run
 
 
-def _import_appliance(row: Row, site: Site, result: Imported) -> None:
-    v = row.values
-    appliance = (
-        Appliance.objects.select_related("site")
-        .filter(model=row.model, serial_number__iexact=v["serial_number"])
-        .first()
-    )
-    if appliance is None:
-        customer_services.register_appliance(
-            site=site,
-            model=row.model,
-            serial_number=v["serial_number"],
-            purchased_on=v["installed_on"],
-            warranty_until=v["warranty_until"],
+def _start_import(run_id: int) -> None:
+    try:
+        hand_out(IMPORT_TASK, run_id)
+    except Exception:  # noqa: BLE001 - whatever the broker raised, the run says so
+        # Still queued: the broker failed. Otherwise the task ran here (eager mode) and its
+        # run says how it ended already.
+        ImportRun.objects.filter(pk=run_id, status=ImportRun.Status.QUEUED).update(
+            status=ImportRun.Status.FAILED,
+            error=_(
+                "The import could not be started: its task queue did not answer. Nothing "
+                "was written; upload the file again."
+            ),
+            content=b"",
+            finished_at=timezone.now(),
         )
-        result.appliances_added += 1
+
+
+def run_import(*, run_id: int) -> None:
+    """Read, check and write a queued run's file; claimed with a conditional update, so a
+    second delivery of the task does nothing. The rows written so far are kept in the cache
+    for the page that polls; the run ends done, with what was written, or failed, with why
+    nothing was."""
+    if not ImportRun.objects.filter(pk=run_id, status=ImportRun.Status.QUEUED).update(
+        status=ImportRun.Status.RUNNING, started_at=timezone.now()
+    ):
         return
-    if appliance.site.customer_id != site.customer_id:
-        raise InvalidInput(
-            _("Duplicate serial: another customer has an appliance with this serial."),
-            field="serial_number",
+    run = ImportRun.objects.get(pk=run_id)
+    with translation.override(run.language or None):
+        _run(run)
+
+
+def _run(run: ImportRun) -> None:
+    last = [-math.inf]
+
+    def progress(done: int) -> None:
+        # At most twice a second: the page polls, the import does not wait for it.
+        if time.monotonic() - last[0] >= 0.5:
+            last[0] = time.monotonic()
+            cache.set(imports.progress_key(run.pk), done, imports.STAGED_SECONDS)
+
+    try:
+        kind = imports.KINDS[run.kind]
+        raw = imports.read_file(name=run.file_name, content=bytes(run.content), kind=run.kind)
+        ImportRun.objects.filter(pk=run.pk).update(total=len(raw))
+        rows = kind.check_rows(raw)
+        result = import_rows(kind=kind, rows=rows, only_valid=run.only_valid, progress=progress)
+    except InvalidInput as err:
+        ImportRun.objects.filter(pk=run.pk).update(
+            status=ImportRun.Status.FAILED,
+            error=err.message,
+            content=b"",
+            finished_at=timezone.now(),
         )
-    changed = [
-        name
-        for name in ("installed_on", "warranty_until")
-        if v[name] is not None and getattr(appliance, name) != v[name]
-    ]
-    for name in changed:
-        setattr(appliance, name, v[name])
-    if changed:
-        appliance.save(update_fields=changed)
-        result.appliances_changed += 1
+        return
+    except Exception:
+        ImportRun.objects.filter(pk=run.pk).update(
+            status=ImportRun.Status.FAILED,
+            error=_("The import failed: nothing was written. Try again, or tell the support."),
+            content=b"",
+            finished_at=timezone.now(),
+        )
+        raise
+    finally:
+        cache.delete(imports.progress_key(run.pk))
+    ImportRun.objects.filter(pk=run.pk).update(
+        status=ImportRun.Status.DONE,
+        result=result.as_json(),
+        content=b"",
+        finished_at=timezone.now(),
+    )

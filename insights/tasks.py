@@ -10,3 +10,8 @@ from . import services
 @shared_task
 def send_weekly_summary() -> bool:
     return services.send_weekly_summary()
+
+
+@shared_task(acks_late=True)
+def run_import(run_id: int) -> None:
+    services.run_import(run_id=run_id)

@@ -14,4 +14,5 @@ urlpatterns = [
     path("import/", views.import_upload, name="import"),
     path("import/confirm/", views.import_confirm, name="import_confirm"),
     path("import/template.<slug:fmt>", views.import_template, name="import_template"),
+    path("import/runs/<int:run_id>/", views.import_run, name="import_run"),
 ]

@@ -31,6 +31,7 @@ from depot.services import open_repair_order
 from desk.models import PendingContact, QuarantinedMail, SavedFilter
 from dispatch.models import PlanRun
 from dispatch.services import assign_visit
+from insights.models import ImportRun
 from inventory.models import StockLocation, Supplier
 from inventory.services import order_parts
 from notifications.services import issue_feed, unsubscribe_token
@@ -244,6 +245,9 @@ MATRIX = {
     "insights:import": _row(),
     "insights:import_confirm": _row(),
     "insights:import_template": _row(),
+    # A confirmed import's progress and result: only its own manager's (another's is a 404,
+    # tests/insights/test_import_runs.py).
+    "insights:import_run": _row(),
     "portal:signup": _everyone(200),
     "portal:confirm_email": _everyone(200),
     "portal:resend_confirmation": _row(customer=302),
@@ -586,6 +590,9 @@ def pages(shared_world, django_db_blocker, tmp_path_factory):
         record_entry(visit=done, kind="work", text="Pump replaced.", by=None)
         done = transition_visit(visit=done, to="completed", by=None)
         run = PlanRun.objects.create(day=w.day, requested_by=w.users["dispatcher"])
+        imported = ImportRun.objects.create(
+            kind="parts", file_name="parts.csv", requested_by=w.users["dispatcher"]
+        )
         answer = reply(
             ticket=a["ticket"],
             by=w.users["dispatcher"],
@@ -672,6 +679,7 @@ def pages(shared_world, django_db_blocker, tmp_path_factory):
             "insights:export_rows": {"figure": "backlog", "fmt": "csv"},
             "insights:export_objects": {"name": "customers", "fmt": "xlsx"},
             "insights:import_template": {"fmt": "csv"},
+            "insights:import_run": {"run_id": imported.pk},
             "desk:kb_edit": {"article_id": article.pk},
             "desk:ticket_solve_remotely": {"number": a["ticket"].number},
             "portal:article": {"article_id": article.pk},

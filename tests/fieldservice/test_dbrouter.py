@@ -129,3 +129,20 @@ def test_replica_database_url_gives_the_replica_alias_the_primarys_connection_op
     assert (host, name, max_age) == ("replica.internal", "fieldservice", 60)
     assert test["MIRROR"] == "default"
     assert routers == ["fieldservice.dbrouter.ReplicaRouter"]
+
+
+@on_two_aliases
+def test_an_import_run_is_read_from_the_primary_even_with_a_replica(replica_alias):
+    from insights.models import ImportRun  # noqa: PLC0415
+    from tests.factories import UserFactory  # noqa: PLC0415
+
+    run = ImportRun.objects.create(
+        kind="parts", file_name="p.csv", requested_by=UserFactory(username="manager")
+    )
+
+    with _queries(REPLICA) as on_replica, _queries("default") as on_default:
+        assert ImportRun.objects.get(pk=run.pk) == run
+        run.refresh_from_db()
+
+    assert len(on_replica) == 0
+    assert len(on_default) == 2

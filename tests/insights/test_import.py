@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -70,10 +71,14 @@ def _upload(client, content: bytes, name: str = "customers.csv"):
 
 
 def _confirm(client, preview, only_valid: bool = False):
+    """Confirm a preview and follow to the import's page; the task runs eagerly once the run
+    is committed."""
     data = {"token": preview.context["confirm"].initial["token"]}
     if only_valid:
         data["only_valid"] = "on"
-    return client.post(reverse("insights:import_confirm"), data)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(reverse("insights:import_confirm"), data)
+    return client.get(response.url) if response.status_code == 302 else response
 
 
 def _two_good_rows() -> list[dict]:
@@ -319,3 +324,24 @@ def test_the_preview_reads_the_records_in_queries_that_do_not_grow_with_the_file
         assert _upload(manager_client, _csv(rows(60))).context["invalid"] == 0
 
     assert len(many) == len(few)
+
+
+def test_an_email_of_another_customer_without_external_id_is_an_error(manager_client, washer):
+    known = factories.CustomerFactory(name="Maria Rossi", email="old@example.com")
+    Customer.objects.filter(pk=known.pk).update(external_id="C-1001")
+    factories.CustomerFactory(name="Someone Else", email="maria.rossi@example.com")
+
+    preview = _upload(manager_client, _csv([_row()]))
+
+    assert [c for c, _m in preview.context["rows"][0].errors] == ["email"]
+    assert _confirm(manager_client, preview).status_code == 400
+    assert Customer.objects.get(pk=known.pk).email == "old@example.com"
+
+
+def test_two_external_ids_with_one_email_in_the_file_are_an_error(manager_client, washer):
+    rows = [_row(), _row(external_id="C-2", serial_number="SN-2")]
+
+    preview = _upload(manager_client, _csv(rows))
+
+    assert [c for c, _m in preview.context["rows"][1].errors] == ["email"]
+    assert "Line 2" in preview.context["rows"][1].errors[0][1]

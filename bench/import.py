@@ -1,0 +1,234 @@
+"""Benchmark: importing customers with their site and appliance from a CSV file, 50,000 rows
+(the target: within 2 minutes) and 2,000 for a quick look.
+
+Writes the file (every row a new customer with a distinct street address in one of 40 cities
+and an appliance of one of 20 catalogue models), then times, with the queries and the peak
+memory (the process's resident set, which only grows) of each step: the preview (reading the
+file and checking every row, as the upload page does), the import (the Celery task's body,
+insights.services.run_import: read, check, write in chunks), and the same file imported again
+(every row known: nothing changes); then imports and re-imports 2,000 parts, technicians
+and contracts. Run it under bin/with-services:
+
+    bin/with-services .venv/bin/python bench/import.py [--rows 50000] [--quick 2000] [--others 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime
+import io
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fieldservice.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth.models import User  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from customers.models import ApplianceModel, Customer  # noqa: E402
+from insights import imports, services  # noqa: E402
+from insights.models import ImportRun  # noqa: E402
+
+PREFIX = "BENCH-IMP"
+CITIES = [
+    "Roma",
+    "Milano",
+    "Napoli",
+    "Torino",
+    "Palermo",
+    "Genova",
+    "Bologna",
+    "Firenze",
+    "Bari",
+    "Catania",
+    "Venezia",
+    "Verona",
+    "Messina",
+    "Padova",
+    "Trieste",
+    "Brescia",
+    "Parma",
+    "Taranto",
+    "Prato",
+    "Modena",
+    "Cagliari",
+    "Livorno",
+    "Foggia",
+    "Perugia",
+    "Ravenna",
+    "Rimini",
+    "Salerno",
+    "Ferrara",
+    "Sassari",
+    "Latina",
+    "Monza",
+    "Siracusa",
+    "Pescara",
+    "Bergamo",
+    "Forlì",
+    "Trento",
+    "Vicenza",
+    "Terni",
+    "Bolzano",
+    "Novara",
+]
+STREETS = ("Via Roma", "Via Garibaldi", "Corso Italia", "Via Mazzini", "Viale Europa")
+
+
+class Counter:
+    """Counts queries without keeping them."""
+
+    def __init__(self) -> None:
+        self.n = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.n += 1
+        return execute(sql, params, many, context)
+
+
+def models() -> list[ApplianceModel]:
+    found = []
+    for i in range(20):
+        model, _ = ApplianceModel.objects.get_or_create(
+            manufacturer="BenchBrand",
+            model_number=f"BM-{i:03d}",
+            defaults={"category": ApplianceModel.Category.values[0]},
+        )
+        found.append(model)
+    return found
+
+
+def customers_file(n: int, tag: str, numbers: list[str]) -> bytes:
+    installed = (datetime.date.today() - datetime.timedelta(days=500)).isoformat()  # noqa: DTZ011
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(imports.COLUMNS)
+    for i in range(n):
+        writer.writerow(
+            [
+                f"{PREFIX}-{tag}-{i}",
+                f"Cliente {tag} {i}",
+                "person" if i % 5 else "company",
+                f"cliente.{tag.lower()}.{i}@bench.example",
+                f"+39 06 {1000000 + i}",
+                "it",
+                f"{STREETS[i % len(STREETS)]} {i % 300 + 1}",
+                CITIES[i % len(CITIES)],
+                f"{i % 90000 + 10000}",
+                "IT",
+                "BenchBrand",
+                numbers[i % len(numbers)],
+                f"{PREFIX}-{tag}-SN-{i}",
+                installed,
+                "",
+            ]
+        )
+    return out.getvalue().encode()
+
+
+def measure(label: str, rows: int, step) -> None:
+    counter = Counter()
+    started = time.perf_counter()
+    with connection.execute_wrapper(counter):
+        step()
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"  {label:<10} {seconds:7.1f} s  {rows / seconds:8.0f} rows/s  {counter.n:6d} queries  "
+        f"peak RSS {peak:6.0f} MB",
+        flush=True,
+    )
+
+
+def run(n: int, tag: str, user: User, numbers: list[str]) -> None:
+    content = customers_file(n, tag, numbers)
+    print(f"{n} rows ({len(content) / 1e6:.1f} MB):", flush=True)
+
+    def preview() -> None:
+        rows = imports.check_rows(imports.read_file(name="bench.csv", content=content))
+        assert all(row.valid for row in rows), [r.errors for r in rows if r.errors][:3]
+
+    def write() -> None:
+        run = ImportRun.objects.create(
+            kind="customers", file_name="bench.csv", content=content, requested_by=user
+        )
+        services.run_import(run_id=run.pk)
+        run.refresh_from_db()
+        assert run.status == "done", run.error
+        counts = run.result["counts"]
+        write.result = counts  # type: ignore[attr-defined]
+
+    measure("preview", n, preview)
+    measure("import", n, write)
+    print(f"    wrote {write.result}")  # type: ignore[attr-defined]
+    measure("re-import", n, write)
+    print(f"    wrote {write.result}")  # type: ignore[attr-defined]
+    assert not any(write.result.values())  # type: ignore[attr-defined]
+
+
+def other_kind(kind: str, n: int, user: User) -> None:
+    """A quick look at another kind: n rows of its template's example, each its own record."""
+    example = imports.KINDS[kind].example
+    key = imports.KINDS[kind].key[0]
+    rows = []
+    for i in range(n):
+        row = dict(example)
+        row[key] = f"bench-{i}@bench.example" if key == "email" else f"{PREFIX}-{i}"
+        if kind == "technicians":
+            row["skills"] = ""
+            row["city"] = CITIES[i % len(CITIES)]
+        rows.append(row)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(imports.KINDS[kind].columns))
+    writer.writeheader()
+    writer.writerows(rows)
+    content = out.getvalue().encode()
+    print(f"{kind}, {n} rows:", flush=True)
+
+    def write() -> None:
+        run = ImportRun.objects.create(
+            kind=kind, file_name="bench.csv", content=content, requested_by=user
+        )
+        services.run_import(run_id=run.pk)
+        run.refresh_from_db()
+        assert run.status == "done", run.error
+
+    measure("import", n, write)
+    measure("re-import", n, write)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=50_000)
+    parser.add_argument("--quick", type=int, default=2_000)
+    parser.add_argument("--others", type=int, default=2_000, help="rows of the other kinds")
+    args = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    Customer.objects.filter(external_id__startswith=PREFIX).delete()
+    user, _ = User.objects.get_or_create(username="bench-importer")
+    numbers = [m.model_number for m in models()]
+    print(f"geocoder: {django.conf.settings.GEOCODER}, chunk: {imports.CHUNK} rows")
+    if args.quick:
+        run(args.quick, "Q", user, numbers)
+    if args.rows:
+        run(args.rows, "L", user, numbers)
+    if args.others:
+        Customer.objects.get_or_create(external_id="C-1001", defaults={"name": "Maria Rossi"})
+        for kind in ("parts", "technicians", "contracts"):
+            other_kind(kind, args.others, user)
+    print(f"customers now: {Customer.objects.filter(external_id__startswith=PREFIX).count()}")
+
+
+if __name__ == "__main__":
+    main()
