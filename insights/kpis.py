@@ -20,7 +20,6 @@ from django.db.models import (
     Case,
     CharField,
     Count,
-    DateTimeField,
     DecimalField,
     DurationField,
     Exists,
@@ -43,6 +42,8 @@ from dispatch.selectors import company_tz
 from technicians.models import Technician, WorkingHours
 from tickets import selectors as ticket_selectors
 from tickets.models import Ticket, Visit
+
+from .models import VisitSummary
 
 REPEAT_DAYS = 30
 TOP = 10
@@ -136,12 +137,6 @@ def _week(field: str) -> TruncWeek:
     return TruncWeek(field, tzinfo=company_tz())
 
 
-def _later(field: str, days: int) -> ExpressionWrapper:
-    return ExpressionWrapper(
-        OuterRef(field) + datetime.timedelta(days=days), output_field=DateTimeField()
-    )
-
-
 def _weekly(
     rows: Sequence[Mapping[str, Any]], part: str, whole: str
 ) -> list[tuple[datetime.date, Share]]:
@@ -149,6 +144,33 @@ def _weekly(
 
 
 # --- first-time fix and repeat visits ---------------------------------------------------------
+# Counted on insights.VisitSummary, one row per finished visit with its follow-ups decided when
+# a visit of its ticket or appliance changed: a year's figures read one table, where reading
+# the follow-ups from the visits joined the year's visits to the tickets twice.
+
+
+def _summary_q(scope: Scope) -> Q:
+    """The page's filters on a visit's summary (its ticket's fields copied beside it)."""
+    q = Q()
+    if scope.customer is not None:
+        q &= Q(customer=scope.customer)
+    if scope.contract is not None:
+        q &= Q(contract=scope.contract)
+    if scope.kind:
+        q &= Q(kind=scope.kind)
+    if scope.category:
+        q &= Q(category=scope.category)
+    if scope.technician is not None:
+        q &= Q(technician=scope.technician)
+    if scope.area:
+        q &= Q(area=scope.area)
+    return q
+
+
+def _first_summaries(scope: Scope) -> QuerySet[VisitSummary]:
+    return VisitSummary.objects.filter(
+        _in("ended_at", scope), _summary_q(scope), status__in=DONE_VISITS, is_first=True
+    )
 
 
 def first_visits(scope: Scope) -> QuerySet[Visit]:
@@ -156,35 +178,8 @@ def first_visits(scope: Scope) -> QuerySet[Visit]:
     period, each annotated `first_time_fix`: its outcome was "fixed" and no other visit (not
     cancelled) came after it for the same ticket, nor within 30 days of its end for the same
     appliance under another ticket."""
-    earlier = Visit.objects.filter(
-        ticket=OuterRef("ticket_id"), actual_start__lt=OuterRef("actual_start")
-    ).exclude(status=Visit.Status.CANCELLED)
-    # Two NOT EXISTS rather than one over an OR: each then reads its own index (a ticket's
-    # visits; an appliance's tickets), where the OR made PostgreSQL scan every visit for each.
-    same_ticket_later = Visit.objects.filter(
-        ticket=OuterRef("ticket_id"), actual_start__gt=OuterRef("actual_start")
-    ).exclude(status=Visit.Status.CANCELLED)
-    appliance_back = (
-        Visit.objects.filter(
-            ticket__appliance=OuterRef("ticket__appliance"),
-            actual_start__gt=OuterRef("actual_end"),
-            actual_start__lte=_later("actual_end", REPEAT_DAYS),
-        )
-        .exclude(ticket=OuterRef("ticket_id"))
-        .exclude(status=Visit.Status.CANCELLED)
-    )
-    # The follow-ups are read as two sets of the period's ended visits (EXISTS in a WHERE, which
-    # PostgreSQL runs as one semi-join over all of them) that each visit is looked up in (a
-    # hashed subplan), where EXISTS in the annotation ran its subquery once per visit.
-    ended = Visit.objects.filter(_in("actual_end", scope), status__in=DONE_VISITS)
-    return (
-        ended.filter(_visit_q(scope))
-        .filter(~Exists(earlier))
-        .annotate(
-            first_time_fix=Q(outcome=Visit.Outcome.FIXED)
-            & ~Q(pk__in=ended.filter(Exists(same_ticket_later)).values("pk"))
-            & ~Q(pk__in=ended.filter(Exists(appliance_back)).values("pk"))
-        )
+    return Visit.objects.filter(pk__in=_first_summaries(scope).values("visit")).annotate(
+        first_time_fix=F("insight_summary__first_time_fix")
     )
 
 
@@ -193,8 +188,8 @@ def first_time_fix(scope: Scope) -> tuple[Share, list[tuple[datetime.date, Share
     first_visits), the share fixed on that visit with no follow-up; overall and by week of
     the visit's end."""
     rows = list(
-        first_visits(scope)
-        .values(week=_week("actual_end"))
+        _first_summaries(scope)
+        .values(week=_week("ended_at"))
         .annotate(whole=Count("pk"), part=Count("pk", filter=Q(first_time_fix=True)))
         .order_by("week")
     )
@@ -202,25 +197,22 @@ def first_time_fix(scope: Scope) -> tuple[Share, list[tuple[datetime.date, Share
     return total, _weekly(rows, "part", "whole")
 
 
+def _fixed_summaries(scope: Scope) -> QuerySet[VisitSummary]:
+    return VisitSummary.objects.filter(
+        _in("ended_at", scope),
+        _summary_q(scope),
+        status=Visit.Status.COMPLETED,
+        outcome=Visit.Outcome.FIXED,
+        appliance__isnull=False,
+    )
+
+
 def fixed_visits(scope: Scope) -> QuerySet[Visit]:
     """Visits completed "fixed" that ended in the period, on a registered appliance, each
     annotated `repeat`: another visit (not cancelled) to the same appliance started within 30
     days after it ended."""
-    back = Visit.objects.filter(
-        ticket__appliance=OuterRef("ticket__appliance"),
-        actual_start__gt=OuterRef("actual_end"),
-        actual_start__lte=_later("actual_end", REPEAT_DAYS),
-    ).exclude(status=Visit.Status.CANCELLED)
-    fixed = Visit.objects.filter(
-        _in("actual_end", scope),
-        status=Visit.Status.COMPLETED,
-        outcome=Visit.Outcome.FIXED,
-        ticket__appliance__isnull=False,
-    )
-    # The repeats as one set (a semi-join over the period's fixes) looked up per visit, as in
-    # first_visits, rather than EXISTS once per visit.
-    return fixed.filter(_visit_q(scope)).annotate(
-        repeat=Q(pk__in=fixed.filter(Exists(back)).values("pk"))
+    return Visit.objects.filter(pk__in=_fixed_summaries(scope).values("visit")).annotate(
+        repeat=F("insight_summary__came_back")
     )
 
 
@@ -230,17 +222,17 @@ def repeats_by_model(scope: Scope) -> list[dict]:
     the same appliance within 30 days, and the share. Keys: key (model id), label, whole,
     part, share."""
     rows = (
-        fixed_visits(scope)
-        .values(key=F("ticket__appliance__model"))
+        _fixed_summaries(scope)
+        .values(key=F("appliance_model"))
         .annotate(
             label=Concat(
-                "ticket__appliance__model__manufacturer",
+                "appliance_model__manufacturer",
                 Value(" "),
-                "ticket__appliance__model__model_number",
+                "appliance_model__model_number",
                 output_field=CharField(),
             ),
             whole=Count("pk"),
-            part=Count("pk", filter=Q(repeat=True)),
+            part=Count("pk", filter=Q(came_back=True)),
         )
         .filter(part__gt=0)
         .order_by("-part", "label")[:TOP]
@@ -253,13 +245,13 @@ def repeats_by_code(scope: Scope) -> list[dict]:
     catalog error code the visit's ticket matched (a ticket with two codes counts under both);
     codes are grouped by their text, whatever model they belong to."""
     rows = (
-        fixed_visits(scope)
+        _fixed_summaries(scope)
         .filter(ticket__error_codes__isnull=False)
         .values(key=F("ticket__error_codes__code"))
         .annotate(
             label=F("ticket__error_codes__code"),
             whole=Count("pk", distinct=True),
-            part=Count("pk", filter=Q(repeat=True), distinct=True),
+            part=Count("pk", filter=Q(came_back=True), distinct=True),
         )
         .filter(part__gt=0)
         .order_by("-part", "label")[:TOP]

@@ -1,5 +1,5 @@
 """Writes of insights: the managers' weekly summary, once a week; the customers an import
-brings in (insights.imports checks the file first)."""
+brings in (insights.imports checks the file first); the visits' summaries the figures count."""
 
 from __future__ import annotations
 
@@ -17,10 +17,11 @@ from customers import services as customer_services
 from customers.models import Appliance, Customer, Site
 from dispatch.selectors import company_tz
 from fieldservice.errors import DomainError, InvalidInput
+from tickets.models import Visit
 
-from . import events, selectors
+from . import events, selectors, summaries
 from .kpis import Scope
-from .models import WeeklySummary
+from .models import VisitSummary, WeeklySummary
 
 if TYPE_CHECKING:
     from .imports import Row
@@ -207,3 +208,17 @@ def _import_appliance(row: Row, site: Site, result: Imported) -> None:
     if changed:
         appliance.save(update_fields=changed)
         result.appliances_changed += 1
+
+
+def refresh_visit_summaries(*, ticket_ids: list[int]) -> int:
+    """The summaries of these tickets' visits, and of their appliances' other visits, written
+    again in the caller's transaction (a visit of them, or a ticket, has just changed).
+    Returns how many rows were written."""
+    ids = summaries.related_visits(visit_model=Visit, ticket_ids=ticket_ids)
+    return summaries.summarise(visit_ids=ids, visit_model=Visit, summary_model=VisitSummary)
+
+
+def rebuild_visit_summaries() -> int:
+    """Every finished visit's summary written again from the visits (the receivers keep them
+    so; this is for a database written around the services). Returns how many rows."""
+    return summaries.rebuild(visit_model=Visit, summary_model=VisitSummary)
