@@ -144,13 +144,14 @@ def _weekly(
 
 
 # --- first-time fix and repeat visits ---------------------------------------------------------
-# Counted on insights.VisitSummary, one row per finished visit with its follow-ups decided when
+# Counted on insights.VisitSummary, one row per visit made with its follow-ups decided when
 # a visit of its ticket or appliance changed: a year's figures read one table, where reading
 # the follow-ups from the visits joined the year's visits to the tickets twice.
 
 
-def _summary_q(scope: Scope) -> Q:
-    """The page's filters on a visit's summary (its ticket's fields copied beside it)."""
+def _summary_q(scope: Scope, *, area: bool = True) -> Q:
+    """The page's filters on a visit's summary (its ticket's fields copied beside it); the
+    area's too unless `area` is False (a caller that reads the technicians' area itself)."""
     q = Q()
     if scope.customer is not None:
         q &= Q(customer=scope.customer)
@@ -162,7 +163,7 @@ def _summary_q(scope: Scope) -> Q:
         q &= Q(category=scope.category)
     if scope.technician is not None:
         q &= Q(technician=scope.technician)
-    if scope.area:
+    if scope.area and area:
         q &= Q(area=scope.area)
     return q
 
@@ -333,10 +334,12 @@ def sla_compliance(scope: Scope, now: datetime.datetime) -> SlaFigures:
 def repaired_tickets(scope: Scope) -> QuerySet[Ticket]:
     """Tickets resolved in the period (resolved_at) after at least one completed visit: the
     field repairs, not the remote fixes."""
-    completed = Visit.objects.filter(ticket=OuterRef("pk"), status=Visit.Status.COMPLETED)
+    # A semi-join on the completed visits' summaries (one hash of them), where EXISTS looked
+    # up each resolved ticket's visits in turn.
+    completed = VisitSummary.objects.filter(status=Visit.Status.COMPLETED).values("ticket")
     return (
         _tickets(scope)
-        .filter(_in("resolved_at", scope), Exists(completed))
+        .filter(_in("resolved_at", scope), pk__in=completed)
         .exclude(status=Ticket.Status.CANCELLED)
     )
 
@@ -442,41 +445,37 @@ def utilization(scope: Scope, *, by_area: bool = False) -> list[Utilization]:
         techs = techs.filter(pk=scope.technician.pk)
     if scope.area:
         techs = techs.filter(region=scope.area)
-    # Three grouped queries merged by technician: one pass over the period's visits, where a
-    # subquery per technician read them again for each one.
-    shifts = dict(
-        WorkingHours.objects.filter(technician__in=techs)
-        .order_by()
-        .values("technician__region" if by_area else "technician")
-        .annotate(
-            s=Sum(
-                ExpressionWrapper(
-                    per_day
-                    * Case(
-                        *[When(weekday=d, then=Value(n)) for d, n in enumerate(counts)],
-                        default=Value(0),
-                    ),
-                    output_field=DurationField(),
-                )
-            )
-        )
-        .values_list("technician__region" if by_area else "technician", "s")
-    )
+    # The technicians' own conditions on each row's technician (one join, where `in techs`
+    # joined them twice).
+    of_techs = Q(technician__active=True)
+    if scope.technician is not None:
+        of_techs &= Q(technician=scope.technician)
+    if scope.area:
+        of_techs &= Q(technician__region=scope.area)
     key = "technician__region" if by_area else "technician"
+    # Three grouped queries merged by technician: one pass over the period's visits, where a
+    # subquery per technician read them again for each one. The shifts are summed by weekday
+    # and multiplied by the period's count of each here, not once per row of working hours.
+    shifts: dict[Any, datetime.timedelta] = {}
+    for row in (
+        WorkingHours.objects.filter(of_techs)
+        .order_by()
+        .values(key, "weekday")
+        .annotate(s=Sum(per_day))
+    ):
+        shifts[row[key]] = (
+            shifts.get(row[key], ZERO_TIME) + (row["s"] or ZERO_TIME) * counts[row["weekday"]]
+        )
+    # The times of visits_worked, read from their summaries (one row per visit made, with its
+    # times on site and on the road); the area is the technicians' own, as for the shifts.
     times = {
         row[key]: row
-        for row in visits_worked(scope)
-        .filter(technician__in=techs)
+        for row in VisitSummary.objects.filter(
+            of_techs, _in("started_at", scope), _summary_q(scope, area=False)
+        )
         .order_by()
         .values(key)
-        .annotate(
-            working=Sum(
-                _duration("actual_end", "actual_start"), filter=Q(actual_end__isnull=False)
-            ),
-            travel=Sum(
-                _duration("actual_start", "en_route_at"), filter=Q(en_route_at__isnull=False)
-            ),
-        )
+        .annotate(working=Sum("working"), travel=Sum("travelling"))
     }
     if by_area:
         return [
@@ -509,9 +508,12 @@ def travelled_visits(scope: Scope) -> QuerySet[Visit]:
 def travel_per_visit(scope: Scope) -> MeanTime:
     """Travel per visit: the mean time from leaving for the site to arriving, over
     travelled_visits (no distance is recorded: time is what the day loses)."""
-    found = travelled_visits(scope).aggregate(
-        n=Count("pk"), mean=Avg(_duration("actual_start", "en_route_at"))
-    )
+    # On the visits' summaries (a row per visit made, never a cancelled one), the area the
+    # technician's own as in visits_worked.
+    area = Q(technician__region=scope.area) if scope.area else Q()
+    found = VisitSummary.objects.filter(
+        _in("started_at", scope), _summary_q(scope, area=False), area, travelling__isnull=False
+    ).aggregate(n=Count("pk"), mean=Avg("travelling"))
     return MeanTime(found["n"], found["mean"])
 
 

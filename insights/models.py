@@ -23,10 +23,10 @@ class WeeklySummary(models.Model):
 
 
 class VisitSummary(models.Model):
-    """One finished visit (completed or could not complete) as the figures read it: its
-    ticket's filters copied beside it and its follow-ups decided once, when a visit of its
-    ticket or appliance changes (insights.receivers), so a year's figures count rows of one
-    table instead of joining the year's visits to the tickets twice.
+    """One visit made (finished: completed or could not complete; or on site now) as the
+    figures read it: its ticket's filters copied beside it and its follow-ups decided once,
+    when a visit of its ticket or appliance changes (insights.receivers), so a year's figures
+    count rows of one table instead of joining the year's visits to the tickets twice.
 
     The ticket's fields are as at the last change of one of its visits or of its status; the
     area is the technician's when the visit was summarised. `rebuild_visit_summaries` writes

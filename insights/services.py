@@ -219,6 +219,6 @@ def refresh_visit_summaries(*, ticket_ids: list[int]) -> int:
 
 
 def rebuild_visit_summaries() -> int:
-    """Every finished visit's summary written again from the visits (the receivers keep them
+    """Every visit made has its summary written again from the visits (the receivers keep them
     so; this is for a database written around the services). Returns how many rows."""
     return summaries.rebuild(visit_model=Visit, summary_model=VisitSummary)

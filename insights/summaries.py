@@ -1,6 +1,6 @@
-"""Writes of insights.VisitSummary: the rows of finished visits, with their follow-ups decided
-(first visit of the ticket, another visit of the ticket after it, the appliance visited again
-within 30 days), for the figures of insights.kpis to count.
+"""Writes of insights.VisitSummary: the rows of the visits made (arrived on site, or finished),
+with their follow-ups decided (first visit of the ticket, another visit of the ticket after
+it, the appliance visited again within 30 days), for the figures of insights.kpis to count.
 
 The functions take the model classes, so the migration that backfills the table runs them on
 its historical models; the receivers and the rebuild command pass the real ones.
@@ -18,6 +18,9 @@ from django.db.models import DateTimeField, Exists, ExpressionWrapper, OuterRef,
 REPEAT_DAYS = 30
 CANCELLED = "cancelled"
 FINISHED = ("completed", "cannot_complete")
+# The visits summarised: finished, or on site (arrived and not cancelled), as the technicians'
+# time counts them.
+MADE = Q(status__in=FINISHED) | Q(actual_start__isnull=False) & ~Q(status=CANCELLED)
 FIXED = "fixed"
 BATCH = 2000
 FIELDS = (
@@ -44,7 +47,7 @@ FIELDS = (
 
 
 def _rows(visit_model: Any, ids: list[int]) -> Iterator[dict[str, Any]]:
-    """The summary rows of the finished visits among `ids`, each a dict of FIELDS and visit_id,
+    """The summary rows of the visits made among `ids`, each a dict of FIELDS and visit_id,
     with the same conditions as the figures had as subqueries."""
     others = visit_model.objects.exclude(status=CANCELLED)
     earlier = others.filter(ticket=OuterRef("ticket_id"), actual_start__lt=OuterRef("actual_start"))
@@ -58,7 +61,7 @@ def _rows(visit_model: Any, ids: list[int]) -> Iterator[dict[str, Any]]:
         ),
     )
     found = (
-        visit_model.objects.filter(pk__in=ids, status__in=FINISHED)
+        visit_model.objects.filter(MADE, pk__in=ids)
         .annotate(has_earlier=Exists(earlier), has_later=Exists(later), has_back=Exists(back))
         .values(
             "pk",
@@ -120,7 +123,7 @@ def _rows(visit_model: Any, ids: list[int]) -> Iterator[dict[str, Any]]:
 
 
 def summarise(*, visit_ids: Iterable[int], visit_model: Any, summary_model: Any) -> int:
-    """Write the summary rows of the visits `visit_ids` again: finished ones upserted, the
+    """Write the summary rows of the visits `visit_ids` again: those made upserted, the
     others' rows (if any) deleted. Returns how many rows were written. Runs in the caller's
     transaction (or its own)."""
     ids = sorted(set(visit_ids))
@@ -159,11 +162,9 @@ def related_visits(*, visit_model: Any, ticket_ids: Iterable[int]) -> list[int]:
 
 
 def rebuild(*, visit_model: Any, summary_model: Any) -> int:
-    """Every finished visit's row written again from the visits, and the rows of visits no
-    longer finished deleted: the same rows the receivers keep. Safe to run again."""
+    """Every visit made has its row written again from the visits, and the rows of other
+    visits are deleted: the same rows the receivers keep. Safe to run again."""
     with transaction.atomic():
-        summary_model.objects.exclude(
-            visit__in=visit_model.objects.filter(status__in=FINISHED)
-        ).delete()
-        ids = list(visit_model.objects.filter(status__in=FINISHED).values_list("pk", flat=True))
+        summary_model.objects.exclude(visit__in=visit_model.objects.filter(MADE)).delete()
+        ids = list(visit_model.objects.filter(MADE).values_list("pk", flat=True))
         return summarise(visit_ids=ids, visit_model=visit_model, summary_model=summary_model)

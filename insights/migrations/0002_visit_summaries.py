@@ -7,7 +7,7 @@ from insights import summaries
 
 
 def backfill(apps, schema_editor):
-    """Every finished visit's summary, from the visits already there (in batches)."""
+    """The summary of every visit made, from the visits already there (in batches)."""
     summaries.rebuild(
         visit_model=apps.get_model("tickets", "Visit"),
         summary_model=apps.get_model("insights", "VisitSummary"),

@@ -49,7 +49,7 @@ def tech():
 def test_a_first_visit_fixed_is_summarised_when_it_ends(tech):
     ticket = open_ticket(kind=Ticket.Kind.REPAIR)
     visit = arrive(new_visit(ticket), tech)
-    assert not VisitSummary.objects.filter(visit=visit).exists()  # on site: not finished yet
+    assert summary(visit).status == Visit.Status.ON_SITE  # made, not finished yet
 
     visit = finish(visit)
 
@@ -137,19 +137,23 @@ def test_the_rebuild_command_writes_the_receivers_rows_again(tech):
     finish(arrive(Visit.objects.get(follow_up_of=first), TechnicianFactory(), slot=1))
     finish(arrive(new_visit(open_ticket(appliance=appliance)), TechnicianFactory(), slot=2))
     finish(arrive(new_visit(open_ticket()), TechnicianFactory(), slot=3))
-    on_site = arrive(new_visit(open_ticket()), TechnicianFactory(), slot=4)  # no row
+    on_site = arrive(new_visit(open_ticket()), TechnicianFactory(), slot=4)
+    waiting = assign_today(new_visit(open_ticket()), TechnicianFactory(), slot=5)
     kept = rows()
-    assert len(kept) == 4
+    assert len(kept) == 5  # the on-site visit's among them, not the one still to be made
+    assert on_site.pk in {r[0] for r in kept}
 
-    # A row gone stale, one missing and one of a visit not finished are all put right.
+    # A row gone stale, one missing and one of a visit not made yet are all put right.
     VisitSummary.objects.filter(visit=first).update(came_back=True, area="Elsewhere")
-    stray = VisitSummary.objects.exclude(visit=first).first()
+    stray = VisitSummary.objects.exclude(visit__in=[first, on_site]).first()
     stray.delete()
-    stray.visit = on_site
+    stray.visit = waiting
     stray.save()
     call_command("rebuild_visit_summaries", verbosity=0)
     assert rows() == kept
 
     call_command("rebuild_visit_summaries", verbosity=0)  # again: the same rows
     assert rows() == kept
-    assert all(isinstance(r[FIELDS.index("working") + 1], datetime.timedelta) for r in kept)
+    working = {r[0]: r[FIELDS.index("working") + 1] for r in kept}
+    assert working.pop(on_site.pk) is None  # still on site: no time on site yet
+    assert all(isinstance(w, datetime.timedelta) for w in working.values())

@@ -1,4 +1,4 @@
-"""Write every finished visit's summary (insights.VisitSummary) again from the visits: for a
+"""Write the summary (insights.VisitSummary) of every visit made again from the visits: for a
 database changed around the services (an import, a hand-made fix). Safe to run again."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from insights.services import rebuild_visit_summaries
 
 
 class Command(BaseCommand):
-    help = "Write the finished visits' summaries for the insights figures again."
+    help = "Write the summaries of the visits made, for the insights figures, again."
 
     def handle(self, *args, **options):
         written = rebuild_visit_summaries()
