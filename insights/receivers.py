@@ -19,5 +19,8 @@ def on_visit_status_changed(sender, visit: Visit, **kwargs) -> None:
 
 
 @receiver(events.ticket_status_changed, dispatch_uid="insights.summarise_ticket")
-def on_ticket_status_changed(sender, ticket: Ticket, **kwargs) -> None:
-    refresh_visit_summaries(ticket_ids=[ticket.pk])
+def on_ticket_status_changed(sender, ticket: Ticket, from_status: str, **kwargs) -> None:
+    # A new ticket has no visit made yet: nothing to read for it (planned jobs open tickets in
+    # bulk, at no cost per ticket).
+    if from_status != Ticket.Status.NEW:
+        refresh_visit_summaries(ticket_ids=[ticket.pk])

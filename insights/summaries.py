@@ -127,6 +127,8 @@ def summarise(*, visit_ids: Iterable[int], visit_model: Any, summary_model: Any)
     others' rows (if any) deleted. Returns how many rows were written. Runs in the caller's
     transaction (or its own)."""
     ids = sorted(set(visit_ids))
+    if not ids:
+        return 0
     written = 0
     with transaction.atomic():
         for chunk_start in range(0, len(ids), BATCH):
@@ -147,7 +149,8 @@ def summarise(*, visit_ids: Iterable[int], visit_model: Any, summary_model: Any)
 def related_visits(*, visit_model: Any, ticket_ids: Iterable[int]) -> list[int]:
     """The visits whose summary a change to a visit of these tickets can change: every visit
     of the tickets (first visit, later visit) and of the other tickets of their appliances
-    (visited again within 30 days)."""
+    (visited again within 30 days) that is made or has a row (none for a ticket just
+    opened, whose visits are all still to be made)."""
     ticket_ids = list(ticket_ids)
     appliances = (
         visit_model._meta.get_field("ticket")
@@ -156,6 +159,7 @@ def related_visits(*, visit_model: Any, ticket_ids: Iterable[int]) -> list[int]:
     )
     return list(
         visit_model.objects.filter(Q(ticket__in=ticket_ids) | Q(ticket__appliance__in=appliances))
+        .filter(MADE | Q(insight_summary__isnull=False))
         .values_list("pk", flat=True)
         .distinct()
     )
