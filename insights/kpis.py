@@ -454,17 +454,23 @@ def utilization(scope: Scope, *, by_area: bool = False) -> list[Utilization]:
         of_techs &= Q(technician__region=scope.area)
     key = "technician__region" if by_area else "technician"
     # Three grouped queries merged by technician: one pass over the period's visits, where a
-    # subquery per technician read them again for each one. The shifts are summed by weekday
-    # and multiplied by the period's count of each here, not once per row of working hours.
+    # subquery per technician read them again for each one.
+    hours = WorkingHours.objects.filter(of_techs).order_by()
     shifts: dict[Any, datetime.timedelta] = {}
-    for row in (
-        WorkingHours.objects.filter(of_techs)
-        .order_by()
-        .values(key, "weekday")
-        .annotate(s=Sum(per_day))
-    ):
-        shifts[row[key]] = (
-            shifts.get(row[key], ZERO_TIME) + (row["s"] or ZERO_TIME) * counts[row["weekday"]]
+    if by_area:
+        # A few areas: summed by weekday, times the period's count of each here, rather than
+        # multiplied once per row of working hours.
+        for row in hours.values(key, "weekday").annotate(s=Sum(per_day)):
+            shift = (row["s"] or ZERO_TIME) * counts[row["weekday"]]
+            shifts[row[key]] = shifts.get(row[key], ZERO_TIME) + shift
+    else:
+        weekdays = Case(
+            *[When(weekday=d, then=Value(n)) for d, n in enumerate(counts)], default=Value(0)
+        )
+        shifts = dict(
+            hours.values(key)
+            .annotate(s=Sum(ExpressionWrapper(per_day * weekdays, output_field=DurationField())))
+            .values_list(key, "s")
         )
     # The times of visits_worked, read from their summaries (one row per visit made, with its
     # times on site and on the road); the area is the technicians' own, as for the shifts.
