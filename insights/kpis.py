@@ -334,12 +334,10 @@ def sla_compliance(scope: Scope, now: datetime.datetime) -> SlaFigures:
 def repaired_tickets(scope: Scope) -> QuerySet[Ticket]:
     """Tickets resolved in the period (resolved_at) after at least one completed visit: the
     field repairs, not the remote fixes."""
-    # A semi-join on the completed visits' summaries (one hash of them), where EXISTS looked
-    # up each resolved ticket's visits in turn.
-    completed = VisitSummary.objects.filter(status=Visit.Status.COMPLETED).values("ticket")
+    completed = Visit.objects.filter(ticket=OuterRef("pk"), status=Visit.Status.COMPLETED)
     return (
         _tickets(scope)
-        .filter(_in("resolved_at", scope), pk__in=completed)
+        .filter(_in("resolved_at", scope), Exists(completed))
         .exclude(status=Ticket.Status.CANCELLED)
     )
 
