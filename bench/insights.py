@@ -30,7 +30,8 @@ figures (the repeats counted first through a partial index, then the fixes of th
 groups only), utilization and travel per visit read it; the areas' shifts are summed by
 weekday. The same database (100,005 tickets, 80,169 visits, 49,551 summaries; the backfill in
 the migration took 10-14 s, the rebuild command the same), before and after run back to back,
-10 runs each, on 2 cores shared by six busy helpers (load 5-7, then load 9):
+10 runs each, on 2 cores shared by six busy helpers (load 5-7; the load-9 pair was of an
+earlier step, the time to repair then a semi-join on the summaries):
 
     figure (median ms)        before    after      at load 9: before   after
     the page for a year         2757      625                   4056    1101
