@@ -23,6 +23,7 @@ intake_urls = [
 tickets_urls = [
     path("", ticket_list.ticket_list, name="tickets"),
     path("export.csv", ticket_list.ticket_export, name="ticket_export"),
+    path("export.xlsx", ticket_list.ticket_export_xlsx, name="ticket_export_xlsx"),
     path("filters/", ticket_list.save_filter, name="save_filter"),
     path("filters/<int:filter_id>/", ticket_list.apply_filter, name="apply_filter"),
     path("filters/<int:filter_id>/delete/", ticket_list.delete_filter, name="delete_filter"),

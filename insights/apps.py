@@ -7,6 +7,7 @@ class InsightsConfig(AppConfig):
     verbose_name = _("Insights")
 
     def ready(self) -> None:
-        # Registered in every process, so that the import's hand-out by task name finds it
-        # (eagerly in tests, in the in-process worker of `make run`).
-        from . import tasks  # noqa: F401, PLC0415 - imported for its effect, in ready()
+        # The import's task, registered in every process so that its hand-out by task name
+        # finds it (eagerly in tests, in the in-process worker of `make run`); the domain-event
+        # subscriptions that keep the visit summaries.
+        from . import receivers, tasks  # noqa: F401, PLC0415 - imported for their effect

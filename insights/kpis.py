@@ -20,7 +20,6 @@ from django.db.models import (
     Case,
     CharField,
     Count,
-    DateTimeField,
     DecimalField,
     DurationField,
     Exists,
@@ -43,6 +42,8 @@ from dispatch.selectors import company_tz
 from technicians.models import Technician, WorkingHours
 from tickets import selectors as ticket_selectors
 from tickets.models import Ticket, Visit
+
+from .models import VisitSummary
 
 REPEAT_DAYS = 30
 TOP = 10
@@ -136,12 +137,6 @@ def _week(field: str) -> TruncWeek:
     return TruncWeek(field, tzinfo=company_tz())
 
 
-def _later(field: str, days: int) -> ExpressionWrapper:
-    return ExpressionWrapper(
-        OuterRef(field) + datetime.timedelta(days=days), output_field=DateTimeField()
-    )
-
-
 def _weekly(
     rows: Sequence[Mapping[str, Any]], part: str, whole: str
 ) -> list[tuple[datetime.date, Share]]:
@@ -149,6 +144,34 @@ def _weekly(
 
 
 # --- first-time fix and repeat visits ---------------------------------------------------------
+# Counted on insights.VisitSummary, one row per visit made with its follow-ups decided when
+# a visit of its ticket or appliance changed: a year's figures read one table, where reading
+# the follow-ups from the visits joined the year's visits to the tickets twice.
+
+
+def _summary_q(scope: Scope, *, area: bool = True) -> Q:
+    """The page's filters on a visit's summary (its ticket's fields copied beside it); the
+    area's too unless `area` is False (a caller that reads the technicians' area itself)."""
+    q = Q()
+    if scope.customer is not None:
+        q &= Q(customer=scope.customer)
+    if scope.contract is not None:
+        q &= Q(contract=scope.contract)
+    if scope.kind:
+        q &= Q(kind=scope.kind)
+    if scope.category:
+        q &= Q(category=scope.category)
+    if scope.technician is not None:
+        q &= Q(technician=scope.technician)
+    if scope.area and area:
+        q &= Q(area=scope.area)
+    return q
+
+
+def _first_summaries(scope: Scope) -> QuerySet[VisitSummary]:
+    return VisitSummary.objects.filter(
+        _in("ended_at", scope), _summary_q(scope), status__in=DONE_VISITS, is_first=True
+    )
 
 
 def first_visits(scope: Scope) -> QuerySet[Visit]:
@@ -156,35 +179,8 @@ def first_visits(scope: Scope) -> QuerySet[Visit]:
     period, each annotated `first_time_fix`: its outcome was "fixed" and no other visit (not
     cancelled) came after it for the same ticket, nor within 30 days of its end for the same
     appliance under another ticket."""
-    earlier = Visit.objects.filter(
-        ticket=OuterRef("ticket_id"), actual_start__lt=OuterRef("actual_start")
-    ).exclude(status=Visit.Status.CANCELLED)
-    # Two NOT EXISTS rather than one over an OR: each then reads its own index (a ticket's
-    # visits; an appliance's tickets), where the OR made PostgreSQL scan every visit for each.
-    same_ticket_later = Visit.objects.filter(
-        ticket=OuterRef("ticket_id"), actual_start__gt=OuterRef("actual_start")
-    ).exclude(status=Visit.Status.CANCELLED)
-    appliance_back = (
-        Visit.objects.filter(
-            ticket__appliance=OuterRef("ticket__appliance"),
-            actual_start__gt=OuterRef("actual_end"),
-            actual_start__lte=_later("actual_end", REPEAT_DAYS),
-        )
-        .exclude(ticket=OuterRef("ticket_id"))
-        .exclude(status=Visit.Status.CANCELLED)
-    )
-    # The follow-ups are read as two sets of the period's ended visits (EXISTS in a WHERE, which
-    # PostgreSQL runs as one semi-join over all of them) that each visit is looked up in (a
-    # hashed subplan), where EXISTS in the annotation ran its subquery once per visit.
-    ended = Visit.objects.filter(_in("actual_end", scope), status__in=DONE_VISITS)
-    return (
-        ended.filter(_visit_q(scope))
-        .filter(~Exists(earlier))
-        .annotate(
-            first_time_fix=Q(outcome=Visit.Outcome.FIXED)
-            & ~Q(pk__in=ended.filter(Exists(same_ticket_later)).values("pk"))
-            & ~Q(pk__in=ended.filter(Exists(appliance_back)).values("pk"))
-        )
+    return Visit.objects.filter(pk__in=_first_summaries(scope).values("visit")).annotate(
+        first_time_fix=F("insight_summary__first_time_fix")
     )
 
 
@@ -193,8 +189,8 @@ def first_time_fix(scope: Scope) -> tuple[Share, list[tuple[datetime.date, Share
     first_visits), the share fixed on that visit with no follow-up; overall and by week of
     the visit's end."""
     rows = list(
-        first_visits(scope)
-        .values(week=_week("actual_end"))
+        _first_summaries(scope)
+        .values(week=_week("ended_at"))
         .annotate(whole=Count("pk"), part=Count("pk", filter=Q(first_time_fix=True)))
         .order_by("week")
     )
@@ -202,26 +198,54 @@ def first_time_fix(scope: Scope) -> tuple[Share, list[tuple[datetime.date, Share
     return total, _weekly(rows, "part", "whole")
 
 
+def _fixed_summaries(scope: Scope) -> QuerySet[VisitSummary]:
+    return VisitSummary.objects.filter(
+        _in("ended_at", scope),
+        _summary_q(scope),
+        status=Visit.Status.COMPLETED,
+        outcome=Visit.Outcome.FIXED,
+        appliance__isnull=False,
+    )
+
+
 def fixed_visits(scope: Scope) -> QuerySet[Visit]:
     """Visits completed "fixed" that ended in the period, on a registered appliance, each
     annotated `repeat`: another visit (not cancelled) to the same appliance started within 30
     days after it ended."""
-    back = Visit.objects.filter(
-        ticket__appliance=OuterRef("ticket__appliance"),
-        actual_start__gt=OuterRef("actual_end"),
-        actual_start__lte=_later("actual_end", REPEAT_DAYS),
-    ).exclude(status=Visit.Status.CANCELLED)
-    fixed = Visit.objects.filter(
-        _in("actual_end", scope),
-        status=Visit.Status.COMPLETED,
-        outcome=Visit.Outcome.FIXED,
-        ticket__appliance__isnull=False,
+    return Visit.objects.filter(pk__in=_fixed_summaries(scope).values("visit")).annotate(
+        repeat=F("insight_summary__came_back")
     )
-    # The repeats as one set (a semi-join over the period's fixes) looked up per visit, as in
-    # first_visits, rather than EXISTS once per visit.
-    return fixed.filter(_visit_q(scope)).annotate(
-        repeat=Q(pk__in=fixed.filter(Exists(back)).values("pk"))
+
+
+def _top_repeats(
+    fixed: QuerySet[VisitSummary], key: str, label: Any, *, distinct: bool = False
+) -> list[dict]:
+    """The TOP groups of `fixed` by their repeats, most first (then by label), each with its
+    fixed visits and repeats. Two steps, both read through an index: the repeats (a few in a
+    hundred fixes) by group, then all the fixes of the TOP groups only, where one pass counted
+    the fixes of every group."""
+    parts = sorted(
+        fixed.filter(came_back=True)
+        .values(key=F(key))
+        .annotate(label=label, part=Count("pk", distinct=distinct))
+        .order_by(),
+        key=lambda r: (-r["part"], r["label"] or ""),
+    )[:TOP]
+    keys = [r["key"] for r in parts]
+    top = Q(**{f"{key}__in": [k for k in keys if k is not None]})
+    if None in keys:
+        top |= Q(**{f"{key}__isnull": True})
+    wholes = dict(
+        fixed.filter(top)
+        .values(key=F(key))
+        .annotate(whole=Count("pk", distinct=distinct))
+        .order_by()
+        .values_list("key", "whole")
     )
+    return [
+        {**r, "whole": wholes.get(r["key"], 0), "share": Share(r["part"], wholes.get(r["key"], 0))}
+        for r in parts
+    ]
 
 
 def repeats_by_model(scope: Scope) -> list[dict]:
@@ -229,42 +253,25 @@ def repeats_by_model(scope: Scope) -> list[dict]:
     the fixed visits of the period (fixed_visits), how many were followed by another visit to
     the same appliance within 30 days, and the share. Keys: key (model id), label, whole,
     part, share."""
-    rows = (
-        fixed_visits(scope)
-        .values(key=F("ticket__appliance__model"))
-        .annotate(
-            label=Concat(
-                "ticket__appliance__model__manufacturer",
-                Value(" "),
-                "ticket__appliance__model__model_number",
-                output_field=CharField(),
-            ),
-            whole=Count("pk"),
-            part=Count("pk", filter=Q(repeat=True)),
-        )
-        .filter(part__gt=0)
-        .order_by("-part", "label")[:TOP]
+    label = Concat(
+        "appliance_model__manufacturer",
+        Value(" "),
+        "appliance_model__model_number",
+        output_field=CharField(),
     )
-    return [{**r, "share": Share(r["part"], r["whole"])} for r in rows]
+    return _top_repeats(_fixed_summaries(scope), "appliance_model", label)
 
 
 def repeats_by_code(scope: Scope) -> list[dict]:
     """Repeat visits within 30 days per error code: as repeats_by_model, grouped by each
     catalog error code the visit's ticket matched (a ticket with two codes counts under both);
     codes are grouped by their text, whatever model they belong to."""
-    rows = (
-        fixed_visits(scope)
-        .filter(ticket__error_codes__isnull=False)
-        .values(key=F("ticket__error_codes__code"))
-        .annotate(
-            label=F("ticket__error_codes__code"),
-            whole=Count("pk", distinct=True),
-            part=Count("pk", filter=Q(repeat=True), distinct=True),
-        )
-        .filter(part__gt=0)
-        .order_by("-part", "label")[:TOP]
+    return _top_repeats(
+        _fixed_summaries(scope).filter(ticket__error_codes__isnull=False),
+        "ticket__error_codes__code",
+        F("ticket__error_codes__code"),
+        distinct=True,
     )
-    return [{**r, "share": Share(r["part"], r["whole"])} for r in rows]
 
 
 # --- SLA, time to repair ----------------------------------------------------------------------
@@ -436,41 +443,43 @@ def utilization(scope: Scope, *, by_area: bool = False) -> list[Utilization]:
         techs = techs.filter(pk=scope.technician.pk)
     if scope.area:
         techs = techs.filter(region=scope.area)
+    # The technicians' own conditions on each row's technician (one join, where `in techs`
+    # joined them twice).
+    of_techs = Q(technician__active=True)
+    if scope.technician is not None:
+        of_techs &= Q(technician=scope.technician)
+    if scope.area:
+        of_techs &= Q(technician__region=scope.area)
+    key = "technician__region" if by_area else "technician"
     # Three grouped queries merged by technician: one pass over the period's visits, where a
     # subquery per technician read them again for each one.
-    shifts = dict(
-        WorkingHours.objects.filter(technician__in=techs)
-        .order_by()
-        .values("technician__region" if by_area else "technician")
-        .annotate(
-            s=Sum(
-                ExpressionWrapper(
-                    per_day
-                    * Case(
-                        *[When(weekday=d, then=Value(n)) for d, n in enumerate(counts)],
-                        default=Value(0),
-                    ),
-                    output_field=DurationField(),
-                )
-            )
+    hours = WorkingHours.objects.filter(of_techs).order_by()
+    shifts: dict[Any, datetime.timedelta] = {}
+    if by_area:
+        # A few areas: summed by weekday, times the period's count of each here, rather than
+        # multiplied once per row of working hours.
+        for row in hours.values(key, "weekday").annotate(s=Sum(per_day)):
+            shift = (row["s"] or ZERO_TIME) * counts[row["weekday"]]
+            shifts[row[key]] = shifts.get(row[key], ZERO_TIME) + shift
+    else:
+        weekdays = Case(
+            *[When(weekday=d, then=Value(n)) for d, n in enumerate(counts)], default=Value(0)
         )
-        .values_list("technician__region" if by_area else "technician", "s")
-    )
-    key = "technician__region" if by_area else "technician"
+        shifts = dict(
+            hours.values(key)
+            .annotate(s=Sum(ExpressionWrapper(per_day * weekdays, output_field=DurationField())))
+            .values_list(key, "s")
+        )
+    # The times of visits_worked, read from their summaries (one row per visit made, with its
+    # times on site and on the road); the area is the technicians' own, as for the shifts.
     times = {
         row[key]: row
-        for row in visits_worked(scope)
-        .filter(technician__in=techs)
+        for row in VisitSummary.objects.filter(
+            of_techs, _in("started_at", scope), _summary_q(scope, area=False)
+        )
         .order_by()
         .values(key)
-        .annotate(
-            working=Sum(
-                _duration("actual_end", "actual_start"), filter=Q(actual_end__isnull=False)
-            ),
-            travel=Sum(
-                _duration("actual_start", "en_route_at"), filter=Q(en_route_at__isnull=False)
-            ),
-        )
+        .annotate(working=Sum("working"), travel=Sum("travelling"))
     }
     if by_area:
         return [
@@ -503,9 +512,12 @@ def travelled_visits(scope: Scope) -> QuerySet[Visit]:
 def travel_per_visit(scope: Scope) -> MeanTime:
     """Travel per visit: the mean time from leaving for the site to arriving, over
     travelled_visits (no distance is recorded: time is what the day loses)."""
-    found = travelled_visits(scope).aggregate(
-        n=Count("pk"), mean=Avg(_duration("actual_start", "en_route_at"))
-    )
+    # On the visits' summaries (a row per visit made, never a cancelled one), the area the
+    # technician's own as in visits_worked.
+    area = Q(technician__region=scope.area) if scope.area else Q()
+    found = VisitSummary.objects.filter(
+        _in("started_at", scope), _summary_q(scope, area=False), area, travelling__isnull=False
+    ).aggregate(n=Count("pk"), mean=Avg("travelling"))
     return MeanTime(found["n"], found["mean"])
 
 

@@ -1,5 +1,6 @@
 """Writes of insights: the managers' weekly summary, once a week; what an import brings in
-(insights.imports checks the file first), written by a Celery task that reports its progress."""
+(insights.imports checks the file first), written by a Celery task that reports its progress;
+the visits' summaries the figures count."""
 
 from __future__ import annotations
 
@@ -18,10 +19,11 @@ from django.utils.translation import gettext as _
 from dispatch.selectors import company_tz
 from fieldservice.celery import hand_out
 from fieldservice.errors import InvalidInput
+from tickets.models import Visit
 
-from . import events, imports, selectors
+from . import events, imports, selectors, summaries
 from .kpis import Scope
-from .models import ImportRun, WeeklySummary
+from .models import ImportRun, VisitSummary, WeeklySummary
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -196,3 +198,17 @@ def _run(run: ImportRun) -> None:
         content=b"",
         finished_at=timezone.now(),
     )
+
+
+def refresh_visit_summaries(*, ticket_ids: list[int]) -> int:
+    """The summaries of these tickets' visits, and of their appliances' other visits, written
+    again in the caller's transaction (a visit of them, or a ticket, has just changed).
+    Returns how many rows were written."""
+    ids = summaries.related_visits(visit_model=Visit, ticket_ids=ticket_ids)
+    return summaries.summarise(visit_ids=ids, visit_model=Visit, summary_model=VisitSummary)
+
+
+def rebuild_visit_summaries() -> int:
+    """Every visit made has its summary written again from the visits (the receivers keep them
+    so; this is for a database written around the services). Returns how many rows."""
+    return summaries.rebuild(visit_model=Visit, summary_model=VisitSummary)

@@ -168,6 +168,7 @@ MATRIX = {
     # The ticket list, its export and saved filters (the dispatcher's own: A's here).
     "desk:tickets": _row(dispatcher=200),
     "desk:ticket_export": _row(dispatcher=200),
+    "desk:ticket_export_xlsx": _row(dispatcher=200),
     "desk:save_filter": _row(dispatcher=400),
     "desk:apply_filter": _row(dispatcher=302),
     "desk:delete_filter": _row(dispatcher=302),

@@ -1,5 +1,6 @@
 """The desk's ticket list: search, each filter, SLA states, sorting, paging, saved filters per
-person, the CSV export and its guard against formulas, and refusals of bad input."""
+person, the CSV and XLSX exports and their guard against formulas, and refusals of bad
+input."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import csv
 import datetime
 import io
 
+import openpyxl
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -276,6 +278,47 @@ def test_csv_export_writes_formula_starts_as_text(dispatcher_client):
     assert "'+1 call back" in cells
     assert "'-2 degrees" in cells
     assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)
+
+
+def test_xlsx_export_has_the_filtered_tickets_and_writes_formula_starts_as_text(
+    dispatcher_client,
+):
+    wanted = ticket_for("Giulia Bianchi", description="=1+1 the drum\x07 stays wet", priority=1)
+    ticket_for("Marco Verdi")
+
+    response = dispatcher_client.get(reverse("desk:ticket_export_xlsx"), {"q": "bianchi"})
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert response["Content-Disposition"] == 'attachment; filename="tickets.xlsx"'
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = [[cell or "" for cell in row] for row in sheet.iter_rows(values_only=True)]
+    assert rows[0][:3] == ["Number", "Customer", "Kind"]
+    assert len(rows) == 2
+    assert rows[1][:2] == [wanted.number, "Giulia Bianchi"]
+    assert "P1 critical" in rows[1]
+    # Written as text, not as a formula, and without the control character XLSX cannot hold.
+    assert "'=1+1 the drum stays wet" in rows[1]
+    assert not any(str(cell).startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+
+
+def test_the_list_links_both_exports_with_its_filters(dispatcher_client):
+    ticket_for("Giulia Bianchi")
+
+    response = dispatcher_client.get(URL, {"q": "bianchi"})
+
+    assert f'href="{reverse("desk:ticket_export")}?q=bianchi"' in response.text
+    assert f'href="{reverse("desk:ticket_export_xlsx")}?q=bianchi"' in response.text
+
+
+def test_xlsx_export_refuses_bad_filters_with_a_message(dispatcher_client):
+    response = dispatcher_client.get(reverse("desk:ticket_export_xlsx"), {"priority": "9"})
+
+    assert response.status_code == 400
+    assert "Priority:" in response.context["error"]
 
 
 def test_a_saved_filter_is_applied_again_and_belongs_to_its_owner(client, dispatcher):

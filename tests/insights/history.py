@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 
+from insights.services import refresh_visit_summaries
 from tests import factories
 from tests.helpers import ROME
 from tickets.models import Ticket, Visit
@@ -44,9 +45,10 @@ def visit(
     status: str = Visit.Status.COMPLETED,
 ) -> Visit:
     """A visit already made: arrived at `start`, `minutes` on site, `travel` minutes on the
-    road before it (none recorded when None)."""
+    road before it (none recorded when None); summarised as the insights' receivers do when a
+    visit changes status through the services."""
     end = start + datetime.timedelta(minutes=minutes)
-    return Visit.objects.create(
+    made = Visit.objects.create(
         ticket=t,
         technician=technician,
         status=status,
@@ -57,3 +59,5 @@ def visit(
         actual_end=end,
         en_route_at=None if travel is None else start - datetime.timedelta(minutes=travel),
     )
+    refresh_visit_summaries(ticket_ids=[t.pk])
+    return made
