@@ -18,6 +18,7 @@ from tickets import selectors as ticket_selectors
 from tickets.horizon import MAX_DAYS_AHEAD
 from tickets.models import Ticket, Visit, VisitBooking
 
+from .positions import fresh_position
 from .travel import Point, travel_source
 
 BOARD_START_HOUR, BOARD_END_HOUR = 7, 19  # the hours the board shows across
@@ -299,8 +300,8 @@ def board_version() -> str:
 def trip(visit: Visit) -> tuple[Point, Point] | None:
     """Where the technician set off for `visit` from, and its site: from the site of the visit
     they finished last before setting off that day, or from their home base on the first trip
-    (the phone does not report positions). None when the visit is not on its way or its site
-    is not on the map."""
+    (estimated_arrival prefers the phone's fresh position). None when the visit is not on its
+    way or its site is not on the map."""
     if not visit.en_route_at or visit.technician is None:
         return None
     tech, site = visit.technician, visit.ticket.site
@@ -329,11 +330,17 @@ def trip(visit: Visit) -> tuple[Point, Point] | None:
 
 
 def estimated_arrival(visit: Visit) -> datetime.datetime | None:
-    """When a technician who set off for `visit` should be there: the driving time from where
-    they set off (trip)."""
+    """When a technician who set off for `visit` should be there: the driving time from the
+    position their phone sent on the way, while it is fresh (positions.fresh_position), else
+    from where they set off (trip)."""
     points = trip(visit)
     if points is None or visit.en_route_at is None:
         return None
+    position = fresh_position(visit)
+    if position is not None:
+        here = (position.latitude, position.longitude)
+        seconds = travel_source().seconds(here, points[1])
+        return position.recorded_at + datetime.timedelta(seconds=seconds)
     return visit.en_route_at + datetime.timedelta(seconds=travel_source().seconds(*points))
 
 
