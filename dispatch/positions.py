@@ -29,12 +29,8 @@ def max_age() -> datetime.timedelta:
 
 def in_working_hours(technician: Technician, moment: datetime.datetime) -> bool:
     """Whether `moment` falls inside the technician's local shift of that weekday."""
-    tz = ZoneInfo(str(technician.timezone))
-    local = moment.astimezone(tz)
-    for shift in technician.working_hours.all():
-        if shift.weekday == local.weekday():
-            return shift.starts_at <= local.time().replace(tzinfo=None) < shift.ends_at
-    return False
+    shift = shift_today(technician, moment)
+    return shift is not None and shift[0] <= moment < shift[1]
 
 
 def record_position(
@@ -109,3 +105,19 @@ def drop_stale_positions() -> int:
         recorded_at__lt=timezone.now() - max_age()
     ).delete()
     return deleted
+
+
+def shift_today(
+    technician: Technician, moment: datetime.datetime
+) -> tuple[datetime.datetime, datetime.datetime] | None:
+    """The technician's shift on the local day of `moment` (start, end), None on a day off:
+    the phone sends positions only inside it."""
+    tz = ZoneInfo(str(technician.timezone))
+    day = moment.astimezone(tz).date()
+    for shift in technician.working_hours.all():
+        if shift.weekday == day.weekday():
+            return (
+                datetime.datetime.combine(day, shift.starts_at, tzinfo=tz),
+                datetime.datetime.combine(day, shift.ends_at, tzinfo=tz),
+            )
+    return None
