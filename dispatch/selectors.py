@@ -508,6 +508,8 @@ def day_map(
         "visits": visits,
         "queued": queued,
         "not_on_map": not_on_map,
+        # The board's hours, for the legend's row of each technician's day.
+        "hours": [BOARD_START_HOUR, BOARD_END_HOUR],
     }
 
 

@@ -88,19 +88,50 @@
     box.querySelectorAll(".swatch[data-colour]").forEach((swatch) => {
       swatch.style.setProperty("--route-colour", swatch.dataset.colour);
     });
-    // Hovering a technician in the legend brings their route forward.
-    box.querySelectorAll("[data-route-technician]").forEach((item) => {
-      if (item.tagName !== "LI") return;
+    // Each technician's legend entry gets their day as a row of blocks on the board's hours.
+    const [first, last] = data.hours || [7, 19];
+    const minutes = (hhmm) => {
+      const [h, m] = hhmm.split(":").map(Number);
+      return h * 60 + m;
+    };
+    const share = (m) => Math.min(100, Math.max(0, (m - first * 60) / ((last - first) * 60) * 100));
+    data.routes.forEach((route) => {
+      const row = box.querySelector(
+        'li[data-route-technician="' + route.technician + '"] [data-day-map-timeline]');
+      if (!row) return;
+      route.visits.forEach((id) => {
+        const visit = byVisit.get(id);
+        if (!visit || !visit.start) return;
+        const block = document.createElement("span");
+        const left = share(minutes(visit.start));
+        const right = share(visit.end ? minutes(visit.end) : minutes(visit.start) + 60);
+        block.className = "day-map-block status-" + visit.status;
+        block.dataset.visit = visit.visit;
+        block.style.setProperty("left", left + "%");
+        block.style.setProperty("width", Math.max(1, right - left) + "%");
+        row.append(block);
+      });
+    });
+    // Hovering or focusing a technician in the legend, or hovering their route, highlights
+    // the route and their row.
+    function highlight(id, on) {
+      canvas.querySelectorAll('path[data-route-technician="' + id + '"]').forEach((p) => {
+        p.classList.toggle("highlighted", on);
+      });
+      box.querySelectorAll('li[data-route-technician="' + id + '"]').forEach((li) => {
+        li.classList.toggle("highlighted", on);
+      });
+    }
+    routes.eachLayer((layer) => {
+      if (!(layer instanceof L.Polyline) || !layer.getElement()) return;
+      const id = layer.getElement().getAttribute("data-route-technician");
+      layer.on("mouseover", () => highlight(id, true));
+      layer.on("mouseout", () => highlight(id, false));
+    });
+    box.querySelectorAll("li[data-route-technician]").forEach((item) => {
       const id = item.dataset.routeTechnician;
-      const path = () => canvas.querySelector('path[data-route-technician="' + id + '"]');
-      item.addEventListener("mouseenter", () => {
-        const p = path();
-        if (p) p.classList.add("highlighted");
-      });
-      item.addEventListener("mouseleave", () => {
-        const p = path();
-        if (p) p.classList.remove("highlighted");
-      });
+      ["mouseenter", "focus"].forEach((e) => item.addEventListener(e, () => highlight(id, true)));
+      ["mouseleave", "blur"].forEach((e) => item.addEventListener(e, () => highlight(id, false)));
     });
   }
 
