@@ -87,7 +87,7 @@
     if (answer === "yes" && enRoute && inShift(Date.now())) {
       if (watch === null) {
         watch = navigator.geolocation.watchPosition(onReading, onError, {
-          enableHighAccuracy: true, maximumAge: 30000, timeout: 60000,
+          enableHighAccuracy: true, maximumAge: 0, timeout: 60000,
         });
       }
       state.textContent = texts.positionSharingText;
