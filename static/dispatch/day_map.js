@@ -1,6 +1,7 @@
 // The board's day on a map (templates/dispatch/_day_map.html): each technician's route as a
 // line from home through their visits in planned order and back home, in their colour; the
-// visits as markers showing priority and status; the queue as its own layer. A marker carries
+// visits as markers showing priority and status; the queue as its own layer; a technician's
+// last position, while fresh, as a dot in their colour. A marker carries
 // data-ticket and data-visit like a block on the timeline, so board.js opens the same panel
 // for it (click, Enter or Space). The board swapped after an assignment draws the map anew.
 // Without tiles (no network) the background stays blank and routes and markers still draw.
@@ -73,6 +74,22 @@
         if (visit) routes.addLayer(markerFor(visit, route.colour, String(index + 1), ""));
       });
       route.points.forEach((p) => bounds.push(p));
+      if (route.position) {
+        // Where the technician's phone last was on the way to a visit (fresh ones only).
+        const name = route.name + " · " + box.dataset.positionLabel + " " + route.position.recorded;
+        const here = L.circleMarker(route.position.at, {
+          radius: 8, color: "#ffffff", fillColor: route.colour, fillOpacity: 1, weight: 3,
+          className: "day-map-position",
+        });
+        here.bindTooltip(name);
+        here.on("add", () => {
+          const el = here.getElement();
+          el.setAttribute("data-position-technician", route.technician);
+          el.setAttribute("aria-label", name);
+        });
+        routes.addLayer(here);
+        bounds.push(route.position.at);
+      }
     });
     data.queued.forEach((visit) => {
       queued.addLayer(markerFor(visit, QUEUED_COLOUR, "P" + visit.priority, " queued"));

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from dispatch.models import PlanRun, TechnicianPosition
 from dispatch.planner import day, preview
+from dispatch.selectors import technician_colour
 from dispatch.services import assign_visit
 from tests.factories import (
     ApplianceFactory,
@@ -37,7 +38,7 @@ def visit_at(latitude, longitude, customer=None):
 
 
 def test_the_phones_position_reaches_the_customers_tracking_map_and_no_one_elses(
-    browser, live_server, login, technician, customer_user
+    browser, live_server, login, technician, customer_user, dispatcher
 ):
     # Working all day, every day: the test may run at any hour.
     technician.working_hours.update(
@@ -89,6 +90,16 @@ def test_the_phones_position_reaches_the_customers_tracking_map_and_no_one_elses
     # Another customer's tracking, and their ticket, are not found.
     assert page.goto(f"{live_server.url}/portal/tickets/{theirs.ticket_id}/tracking/").status == 404
     assert page.goto(f"{live_server.url}/portal/tickets/{theirs.ticket_id}/").status == 404
+
+    # The dispatcher sees it on the day's map, in the technician's colour.
+    office = browser.new_context(viewport={"width": 1440, "height": 1000})
+    board = office.new_page()
+    login(board, "dispatcher")
+    board.goto(f"{live_server.url}/dispatch/?view=map")
+    dot = board.get_by_test_id("day-map").locator(f'[data-position-technician="{technician.pk}"]')
+    expect(dot).to_have_count(1)
+    expect(dot).to_have_attribute("fill", technician_colour(technician.pk))
+    office.close()
 
     # Withdrawn on the phone, the question is not asked again and nothing more is shared.
     tech_page.get_by_test_id("position-stop").click()

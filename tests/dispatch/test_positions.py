@@ -10,12 +10,14 @@ import json
 import pytest
 import time_machine
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from dispatch.models import TechnicianPosition
 from dispatch.positions import fresh_position, record_position
-from dispatch.selectors import estimated_arrival
+from dispatch.selectors import day_map, estimated_arrival
 from dispatch.tasks import drop_stale_positions as drop_stale_positions_task
 from dispatch.travel import travel_source
 from fieldservice.celery import app as celery_app
@@ -224,3 +226,24 @@ def test_the_phone_sends_its_position_through_the_sync_once_per_key(client, tech
     position = TechnicianPosition.objects.get(technician=tech)
     assert (position.latitude, position.longitude, position.accuracy) == (*ON_THE_WAY, 12.5)
     assert Visit.objects.get(pk=visit.pk).status == Visit.Status.EN_ROUTE
+
+
+def test_the_dispatchers_day_map_shows_a_fresh_position_without_another_query(tech):
+    visit = en_route(visit_for(tech))
+    day = timezone.now().astimezone(ROME).date()
+    without = day_map(day=day)
+    reading = timezone.now()
+    send(tech, visit, at=reading)
+
+    with CaptureQueriesContext(connection) as captured:
+        shown = day_map(day=day)
+    with time_machine.travel(
+        timezone.now() + datetime.timedelta(minutes=settings.POSITION_MAX_AGE_MINUTES + 1)
+    ):
+        stale = day_map(day=day)
+
+    assert without["routes"][0]["position"] is None
+    assert shown["routes"][0]["position"]["at"] == list(ON_THE_WAY)
+    assert shown["routes"][0]["position"]["visit"] == visit.pk
+    assert len(captured) <= 4
+    assert stale["routes"][0]["position"] is None
