@@ -85,6 +85,7 @@
         here.on("add", () => {
           const el = here.getElement();
           el.setAttribute("data-position-technician", route.technician);
+          el.setAttribute("role", "img");
           el.setAttribute("aria-label", name);
         });
         routes.addLayer(here);

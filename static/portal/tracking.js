@@ -26,6 +26,7 @@
     });
     marker.on("add", () => {
       const el = marker.getElement();
+      el.setAttribute("role", "img");
       el.setAttribute("aria-label", label);
       el.setAttribute("data-testid", className);
     });

@@ -38,7 +38,7 @@ def visit_at(latitude, longitude, customer=None):
 
 
 def test_the_phones_position_reaches_the_customers_tracking_map_and_no_one_elses(
-    browser, live_server, login, technician, customer_user, dispatcher
+    browser, live_server, login, technician, customer_user, dispatcher, axe
 ):
     # Working all day, every day: the test may run at any hour.
     technician.working_hours.update(
@@ -72,6 +72,7 @@ def test_the_phones_position_reaches_the_customers_tracking_map_and_no_one_elses
     assert sent.value.json()["results"][0]["status"] == "ok"
     expect(tech_page.get_by_test_id("position-state")).to_contain_text("Sharing your position")
     expect(tech_page.get_by_test_id("outbox-count")).to_have_text("0")
+    assert axe(tech_page, within="[data-testid=position-sharing]") == []
     position = TechnicianPosition.objects.get(technician=technician)
     assert (position.latitude, position.longitude) == (41.98765, 12.51234)
     assert position.visit_id == visit.pk
@@ -86,6 +87,7 @@ def test_the_phones_position_reaches_the_customers_tracking_map_and_no_one_elses
     expect(page.get_by_test_id("tracking-eta")).to_contain_text("On the way, expected at")
     expect(page.get_by_test_id("tracking-no-position")).to_be_hidden()
     assert "12.51234" not in page.content()
+    assert axe(page) == []
 
     # Another customer's tracking, and their ticket, are not found.
     assert page.goto(f"{live_server.url}/portal/tickets/{theirs.ticket_id}/tracking/").status == 404
