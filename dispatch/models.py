@@ -71,3 +71,48 @@ class PlanRun(models.Model):
     def last_day(self) -> datetime.date:
         """The last day the run plans (its day, for a day plan)."""
         return self.day + datetime.timedelta(days=self.days - 1)
+
+
+class TechnicianPosition(models.Model):
+    """A technician's last known position, sent by their phone while a visit is en route.
+
+    One row per technician, overwritten by each newer reading: no history is kept, and rows
+    older than settings.POSITION_MAX_AGE_MINUTES are deleted by a beat task."""
+
+    technician = models.OneToOneField(
+        "technicians.Technician",
+        verbose_name=_("technician"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="position",
+    )
+    # The visit they were driving to: the customer of that visit alone may see the position.
+    visit = models.ForeignKey(
+        "tickets.Visit",
+        verbose_name=_("visit en route"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    latitude = models.FloatField(_("latitude"))
+    longitude = models.FloatField(_("longitude"))
+    accuracy = models.FloatField(_("accuracy (m)"), null=True, blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("technician's position")
+        verbose_name_plural = _("technicians' positions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(latitude__gte=-90, latitude__lte=90)
+                & models.Q(longitude__gte=-180, longitude__lte=180),
+                name="position_on_earth",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(accuracy__isnull=True) | models.Q(accuracy__gte=0),
+                name="position_accuracy_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.technician_id} @ {self.latitude:.4f},{self.longitude:.4f}"

@@ -18,6 +18,7 @@ from tickets import selectors as ticket_selectors
 from tickets.horizon import MAX_DAYS_AHEAD
 from tickets.models import Ticket, Visit, VisitBooking
 
+from .positions import fresh_position, max_age
 from .travel import Point, travel_source
 
 BOARD_START_HOUR, BOARD_END_HOUR = 7, 19  # the hours the board shows across
@@ -299,8 +300,8 @@ def board_version() -> str:
 def trip(visit: Visit) -> tuple[Point, Point] | None:
     """Where the technician set off for `visit` from, and its site: from the site of the visit
     they finished last before setting off that day, or from their home base on the first trip
-    (the phone does not report positions). None when the visit is not on its way or its site
-    is not on the map."""
+    (estimated_arrival prefers the phone's fresh position). None when the visit is not on its
+    way or its site is not on the map."""
     if not visit.en_route_at or visit.technician is None:
         return None
     tech, site = visit.technician, visit.ticket.site
@@ -329,11 +330,17 @@ def trip(visit: Visit) -> tuple[Point, Point] | None:
 
 
 def estimated_arrival(visit: Visit) -> datetime.datetime | None:
-    """When a technician who set off for `visit` should be there: the driving time from where
-    they set off (trip)."""
+    """When a technician who set off for `visit` should be there: the driving time from the
+    position their phone sent on the way, while it is fresh (positions.fresh_position), else
+    from where they set off (trip)."""
     points = trip(visit)
     if points is None or visit.en_route_at is None:
         return None
+    position = fresh_position(visit)
+    if position is not None:
+        here = (position.latitude, position.longitude)
+        seconds = travel_source().seconds(here, points[1])
+        return position.recorded_at + datetime.timedelta(seconds=seconds)
     return visit.en_route_at + datetime.timedelta(seconds=travel_source().seconds(*points))
 
 
@@ -383,6 +390,19 @@ def _on_map(latitude: float | None, longitude: float | None) -> list[float] | No
     return None if latitude is None or longitude is None else [latitude, longitude]
 
 
+def _last_position(technician: Technician, tz: ZoneInfo) -> dict | None:
+    """A technician's last position for the dispatcher's map, while fresh; None otherwise."""
+    position = getattr(technician, "position", None)
+    if position is None or position.recorded_at < timezone.now() - max_age():
+        return None
+    return {
+        "at": [position.latitude, position.longitude],
+        "accuracy": position.accuracy,
+        "recorded": position.recorded_at.astimezone(tz).strftime("%H:%M"),
+        "visit": position.visit_id,
+    }
+
+
 def day_map(
     *,
     day: datetime.date,
@@ -397,7 +417,9 @@ def day_map(
       colour, from their home base through all their visits of the day in planned order and
       back home (a route is drawn whole: the filters choose whose routes, not which stops);
     - `visits`: the markers of the routes' visits, with priority, status and place in the route;
-    - `queued`: the visits waiting for a technician, filtered like the board's queue.
+    - `queued`: the visits waiting for a technician, filtered like the board's queue;
+    - each route's `position`: the technician's last position while fresh (dispatchers alone
+      see it exactly; positions.py keeps no history).
     Visits whose site is not on the map are counted in `not_on_map`, not drawn."""
     tz = company_tz()
     labels = dict(Visit.Status.choices)
@@ -433,7 +455,13 @@ def day_map(
         else []
     )
     technicians = (
-        {t.pk: t for t in Technician.objects.filter(pk__in=technician_ids).select_related("user")}
+        {
+            t.pk: t
+            # Their last positions come along (one row each at most): no query of their own.
+            for t in Technician.objects.filter(pk__in=technician_ids).select_related(
+                "user", "position"
+            )
+        }
         if technician_ids
         else {}
     )
@@ -478,6 +506,7 @@ def day_map(
                 "end": home,
                 "visits": [],
                 "points": [home],
+                "position": _last_position(tech, tz),
             }
         drawn = marker(row, len(route["visits"]) + 1)
         if drawn is not None:
@@ -501,6 +530,8 @@ def day_map(
         "visits": visits,
         "queued": queued,
         "not_on_map": not_on_map,
+        # The board's hours, for the legend's row of each technician's day.
+        "hours": [BOARD_START_HOUR, BOARD_END_HOUR],
     }
 
 

@@ -135,6 +135,7 @@ class SyncActionForm(forms.Form):
                 "decline",
                 "sign",
                 "commission",
+                "position",
             )
         ],
         error_messages=dict(
@@ -199,6 +200,47 @@ class SyncActionForm(forms.Form):
     )
     serial_number = serial_field()
     checked = checked_field()
+    # "position": where the phone was, how sure it was (metres), and when it read it.
+    latitude = forms.FloatField(
+        required=False,
+        min_value=-90,
+        max_value=90,
+        error_messages=dict(
+            invalid=_("The latitude must be a number of degrees."),
+            min_value=_("The latitude must be between -90 and 90."),
+            max_value=_("The latitude must be between -90 and 90."),
+        ),
+    )
+    longitude = forms.FloatField(
+        required=False,
+        min_value=-180,
+        max_value=180,
+        error_messages=dict(
+            invalid=_("The longitude must be a number of degrees."),
+            min_value=_("The longitude must be between -180 and 180."),
+            max_value=_("The longitude must be between -180 and 180."),
+        ),
+    )
+    accuracy = forms.FloatField(
+        required=False,
+        min_value=0,
+        error_messages=dict(
+            invalid=_("The accuracy must be a number of metres."),
+            min_value=_("The accuracy cannot be negative."),
+        ),
+    )
+    recorded_at = forms.DateTimeField(
+        required=False,
+        error_messages=dict(invalid=_("The time of the position must be a date and time.")),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("type") == "position":
+            for name in ("latitude", "longitude", "recorded_at"):
+                if data.get(name) is None and name not in self.errors:
+                    self.add_error(name, _("A position needs its latitude, longitude and time."))
+        return data
 
     def first_error(self) -> str:
         return next(iter(self.errors.values()))[0]

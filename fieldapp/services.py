@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from dispatch.positions import record_position
 from dispatch.services import hand_back_visit
 from fieldservice import localformat
 from fieldservice.errors import (
@@ -67,7 +68,7 @@ def _visit_state(visit: Visit) -> dict:
     }
 
 
-def _apply(data: dict, visit: Visit, user: User) -> None:
+def _apply(data: dict, visit: Visit, user: User, technician: Technician) -> None:
     """One checked action (SyncActionForm's cleaned data) through the services."""
     if data["type"] == "step":
         services.transition_visit(
@@ -81,6 +82,18 @@ def _apply(data: dict, visit: Visit, user: User) -> None:
         return
     if data["type"] == "hand_back":
         hand_back_visit(visit=visit, by=user, reason=data["reason"])
+        return
+    if data["type"] == "position":
+        # Only the latest reading is kept (on the technician's one position row); the action's
+        # stored result carries no coordinates, so no trail of positions builds up here.
+        record_position(
+            technician=technician,
+            visit=visit,
+            latitude=data["latitude"],
+            longitude=data["longitude"],
+            accuracy=data["accuracy"],
+            recorded_at=data["recorded_at"],
+        )
         return
     services.record_job(
         visit=visit,
@@ -182,7 +195,8 @@ def _replay_locked(technician: Technician, user: User, data: dict) -> dict:
         }
     based_on = data["version"]
     if (
-        based_on is not None
+        kind != "position"  # where the technician is does not depend on the visit's version
+        and based_on is not None
         and based_on != visit.version
         and not data["force"]
         and not _own_change(technician, visit, based_on)
@@ -200,7 +214,7 @@ def _replay_locked(technician: Technician, user: User, data: dict) -> dict:
                 "start": _local(visit.planned_start, visit.technician),
             },
         }
-    _apply(data, visit, user)
+    _apply(data, visit, user, technician)
     visit.refresh_from_db()
     result = {"key": key, "status": "ok", "visit": _visit_state(visit), "based_on": based_on}
     SyncAction.objects.create(key=key, technician=technician, visit=visit, kind=kind, result=result)

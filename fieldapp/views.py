@@ -10,6 +10,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -19,6 +20,7 @@ from catalog.selectors import search_parts
 from depot import selectors as depot_selectors
 from depot import services as depot_services
 from depot.models import Loan
+from dispatch.positions import shift_today
 from dispatch.services import hand_back_visit
 from fieldservice import roles
 from fieldservice.api.parsers import parse_json
@@ -94,6 +96,8 @@ def job(request, visit_id: int):
             "can_stop": not helper
             and visit.status in (Visit.Status.EN_ROUTE, Visit.Status.ON_SITE),
             "can_hand_back": not helper and visit.status == Visit.Status.SCHEDULED,
+            # The phone sends its position on the way to this visit only inside this shift.
+            "shift": None if helper else shift_today(visit.technician, timezone.now()),
             "outcomes": Visit.Outcome.choices[1:],
             "expected_parts": tech_selectors.expected_parts(visit=visit),
             "kinds": JobEntry.Kind.choices,

@@ -375,6 +375,8 @@ CELERY_BEAT_SCHEDULE = {
     "weekly-summary": {"task": "insights.tasks.send_weekly_summary", "schedule": 3600.0},
     # Loaners due soon or overdue: each reminder once (claimed on the loan's row).
     "loan-reminders": {"task": "depot.tasks.send_loan_reminders", "schedule": 3600.0},
+    # Technicians' positions older than POSITION_MAX_AGE_MINUTES are deleted (no history).
+    "drop-stale-positions": {"task": "dispatch.tasks.drop_stale_positions", "schedule": 60.0},
 }
 # Italian e-invoices go to the exchange (SdI) through this channel: a dotted path and its
 # options. The default is a folder (outbox/ for files, inbox/ for receipts) that an SdI
@@ -559,6 +561,13 @@ if GEOCODER_MIN_POPULATION not in {500, 1000, 5000, 15000}:
 MAP_TILES_URL = env.str(
     "MAP_TILES_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 ).strip()
+# A technician's last position (sent by the phone while en route) counts for the arrival
+# estimate and the customer's tracking map this long, and is then deleted.
+POSITION_MAX_AGE_MINUTES = env.int("POSITION_MAX_AGE_MINUTES", default=15)
+if POSITION_MAX_AGE_MINUTES < 1:
+    raise ImproperlyConfigured(
+        "POSITION_MAX_AGE_MINUTES must be a whole number of minutes, 1 or more."
+    )
 # Where the map opens when an address has no pin yet: "latitude,longitude".
 MAP_CENTER = env.str("MAP_CENTER", default="41.9,12.5").strip()
 try:

@@ -9,10 +9,13 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from catalog.rates import LabourRates, labour_rates
 from customers.models import Appliance, ApplianceModel, Customer, Site
+from dispatch.positions import fresh_position
 from dispatch.selectors import estimated_arrival
+from fieldservice import localformat
 from tickets.coverage import CoverageDecision
 from tickets.models import Ticket, Visit
 from tickets.selectors import assess_ticket
@@ -46,6 +49,49 @@ def eta(visit: Visit) -> datetime.datetime | None:
     if arrival.astimezone(tz).date() < promised.astimezone(tz).date():
         return None
     return arrival
+
+
+# The technician's position as the customer sees it: rounded to a grid of about 100 m (0.001°
+# of latitude is 111 m), enough to watch them come, not to follow them street by street.
+POSITION_DECIMALS = 3
+
+
+def tracking(ticket: Ticket) -> dict:
+    """What the customer's tracking map shows for `ticket`, as JSON-ready values: while one of
+    its visits is en route, its site, the technician's approximate position (when their phone
+    sent a fresh one on the way to this very visit) and the arrival time on the site's clock.
+    Nothing about the technician's other visits, and nothing at all when no visit is en route."""
+    visit = (
+        ticket.visits.filter(status=Visit.Status.EN_ROUTE)
+        .select_related("ticket__site", "technician")
+        .order_by("pk")
+        .first()
+    )
+    if visit is None:
+        return {"en_route": False}
+    site = visit.ticket.site
+    arrival = eta(visit)
+    position = fresh_position(visit)
+    return {
+        "en_route": True,
+        "visit": visit.pk,
+        "site": [site.latitude, site.longitude] if site.is_placed else None,
+        "position": (
+            [
+                round(position.latitude, POSITION_DECIMALS),
+                round(position.longitude, POSITION_DECIMALS),
+            ]
+            if position is not None
+            else None
+        ),
+        "eta": localformat.moment(arrival, "time", tz=str(site.timezone)) if arrival else "",
+        "eta_text": (
+            _("On the way, expected at %(t)s")
+            % {"t": localformat.moment(arrival, "time", tz=str(site.timezone))}
+            if arrival
+            else ""
+        ),
+    }
 
 
 def awaiting_confirmation(customer: Customer) -> bool:

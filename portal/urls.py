@@ -14,6 +14,7 @@ urlpatterns = [
     path("book/", views.book, name="book"),
     path("book/codes/", views.code_search, name="code_search"),
     path("tickets/<int:ticket_id>/", views.ticket, name="ticket"),
+    path("tickets/<int:ticket_id>/tracking/", views.tracking, name="tracking"),
     path("tickets/<int:ticket_id>/workshop/", views.repair_request, name="repair_request"),
     path("help/<int:article_id>/", views.article, name="article"),
     path("b/<str:token>/", views.manage, name="manage"),

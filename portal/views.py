@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -267,8 +267,19 @@ def ticket(request, ticket_id: int):
             "repair_orders": depot_selectors.orders_of_ticket(ticket),
             "loans": depot_selectors.loans_of_ticket(ticket),
             "handovers": RepairOrder.Handover.choices,
+            "tracking": selectors.tracking(ticket),
         },
     )
+
+
+@customer_required
+def tracking(request, ticket_id: int):
+    """The tracking map's data for the customer's own ticket (polled by portal/tracking.js):
+    another customer's ticket is a 404."""
+    ticket = get_object_or_404(tickets_for(request.user), pk=ticket_id)
+    response = JsonResponse(selectors.tracking(ticket))
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_POST

@@ -256,6 +256,8 @@ MATRIX = {
     "portal:book": _row(customer=200),
     "portal:code_search": _row(customer=200),
     "portal:ticket": _row(customer=200, customer_b=404),
+    # The tracking map's data: the ticket's own customer only.
+    "portal:tracking": _row(customer=200, customer_b=404),
     "portal:contracts": _row(customer=200),
     "portal:contract": _row(customer=200, customer_b=404),
     # A public article, for every customer.
@@ -458,6 +460,7 @@ OBJECT_OF = {
     "media:photo",
     "media:signature",
     "portal:ticket",
+    "portal:tracking",
     "desk:contract",
     "desk:contract_purchase",
     "desk:contract_adjust",
@@ -720,6 +723,7 @@ def pages(shared_world, django_db_blocker, tmp_path_factory):
             "media:photo": {"photo_id": photo.pk},
             "media:signature": {"visit_id": done.pk},
             "portal:ticket": {"ticket_id": a["ticket"].pk},
+            "portal:tracking": {"ticket_id": a["ticket"].pk},
             "desk:contract": {"contract_id": contract.pk},
             "desk:contract_purchase": {"contract_id": contract.pk},
             "desk:contract_adjust": {"contract_id": contract.pk},

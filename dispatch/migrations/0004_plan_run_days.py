@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dispatch', '0002_plan_run_may_break_windows'),
+        ('dispatch', '0003_technician_positions'),
     ]
 
     operations = [

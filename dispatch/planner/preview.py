@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from technicians.models import Technician
 from tickets.models import Visit
 
+from ..selectors import technician_colour
 from ..travel import travel_source
 from .day import company_tz, hhmm
 
@@ -30,6 +31,52 @@ def _route_totals(routes: dict[int, list[tuple[int, str]]], scenario: dict) -> d
             seconds += source.seconds(a, b)
             km += source.km(a, b)
     return {"travel_seconds": seconds, "travel_km": round(km, 1)}
+
+
+def _map_routes(
+    routes: dict[int, list[tuple[int, str]]], scenario: dict, names: dict[int, str]
+) -> list[dict]:
+    """Routes {technician: [(visit, start), ...]} as the preview's map draws them: from home
+    through the stops in time order and back (the day map's shape, in the technician's colour)."""
+    homes = {t["id"]: t for t in scenario["technicians"]}
+    where = {v["id"]: list(v["location"]) for v in scenario["visits"]}
+    drawn = []
+    for tech, stops in routes.items():
+        if tech not in homes or not stops:
+            continue
+        visits = [v for v, _start in sorted(stops, key=lambda s: s[1])]
+        start = list(homes[tech]["start"])
+        end = list(homes[tech].get("end") or start)
+        drawn.append(
+            {
+                "technician": tech,
+                "name": names.get(tech, ""),
+                "colour": technician_colour(tech),
+                "visits": visits,
+                "points": [start, *(where[v] for v in visits), end],
+            }
+        )
+    return sorted(drawn, key=lambda r: (r["name"], r["technician"]))
+
+
+def _map(before: dict, after: dict, scenario: dict, names: dict, current: dict) -> dict:
+    """The preview's map: the routes now and with the plan, and the visits they pass."""
+    where = {v["id"]: list(v["location"]) for v in scenario["visits"]}
+    return {
+        "before": _map_routes(before, scenario, names),
+        "after": _map_routes(after, scenario, names),
+        "visits": [
+            {
+                "visit": vid,
+                "number": visit.ticket.number,
+                "customer": str(visit.ticket.customer),
+                "priority": visit.ticket.priority,
+                "at": where[vid],
+            }
+            for vid, visit in sorted(current.items())
+            if vid in where
+        ],
+    }
 
 
 def reason_text(item: dict, names: dict[int, str]) -> str:
@@ -202,6 +249,7 @@ def build_preview(scenario: dict, plan: dict) -> dict:
         "changes": bool(added or moved or any(x["unschedules"] for x in left_out)),
         "before": {"planned": per_priority(before), **_route_totals(before, scenario)},
         "after": {"planned": per_priority(after), **_route_totals(after, scenario)},
+        "map": _map(before, after, scenario, names, current),
     }
 
 

@@ -1,6 +1,7 @@
 // The board's day on a map (templates/dispatch/_day_map.html): each technician's route as a
 // line from home through their visits in planned order and back home, in their colour; the
-// visits as markers showing priority and status; the queue as its own layer. A marker carries
+// visits as markers showing priority and status; the queue as its own layer; a technician's
+// last position, while fresh, as a dot in their colour. A marker carries
 // data-ticket and data-visit like a block on the timeline, so board.js opens the same panel
 // for it (click, Enter or Space). The board swapped after an assignment draws the map anew.
 // Without tiles (no network) the background stays blank and routes and markers still draw.
@@ -73,6 +74,23 @@
         if (visit) routes.addLayer(markerFor(visit, route.colour, String(index + 1), ""));
       });
       route.points.forEach((p) => bounds.push(p));
+      if (route.position) {
+        // Where the technician's phone last was on the way to a visit (fresh ones only).
+        const name = route.name + " · " + box.dataset.positionLabel + " " + route.position.recorded;
+        const here = L.circleMarker(route.position.at, {
+          radius: 8, color: "#ffffff", fillColor: route.colour, fillOpacity: 1, weight: 3,
+          className: "day-map-position",
+        });
+        here.bindTooltip(name);
+        here.on("add", () => {
+          const el = here.getElement();
+          el.setAttribute("data-position-technician", route.technician);
+          el.setAttribute("role", "img");
+          el.setAttribute("aria-label", name);
+        });
+        routes.addLayer(here);
+        bounds.push(route.position.at);
+      }
     });
     data.queued.forEach((visit) => {
       queued.addLayer(markerFor(visit, QUEUED_COLOUR, "P" + visit.priority, " queued"));
@@ -88,19 +106,50 @@
     box.querySelectorAll(".swatch[data-colour]").forEach((swatch) => {
       swatch.style.setProperty("--route-colour", swatch.dataset.colour);
     });
-    // Hovering a technician in the legend brings their route forward.
-    box.querySelectorAll("[data-route-technician]").forEach((item) => {
-      if (item.tagName !== "LI") return;
+    // Each technician's legend entry gets their day as a row of blocks on the board's hours.
+    const [first, last] = data.hours || [7, 19];
+    const minutes = (hhmm) => {
+      const [h, m] = hhmm.split(":").map(Number);
+      return h * 60 + m;
+    };
+    const share = (m) => Math.min(100, Math.max(0, (m - first * 60) / ((last - first) * 60) * 100));
+    data.routes.forEach((route) => {
+      const row = box.querySelector(
+        'li[data-route-technician="' + route.technician + '"] [data-day-map-timeline]');
+      if (!row) return;
+      route.visits.forEach((id) => {
+        const visit = byVisit.get(id);
+        if (!visit || !visit.start) return;
+        const block = document.createElement("span");
+        const left = share(minutes(visit.start));
+        const right = share(visit.end ? minutes(visit.end) : minutes(visit.start) + 60);
+        block.className = "day-map-block status-" + visit.status;
+        block.dataset.visit = visit.visit;
+        block.style.setProperty("left", left + "%");
+        block.style.setProperty("width", Math.max(1, right - left) + "%");
+        row.append(block);
+      });
+    });
+    // Hovering or focusing a technician in the legend, or hovering their route, highlights
+    // the route and their row.
+    function highlight(id, on) {
+      canvas.querySelectorAll('path[data-route-technician="' + id + '"]').forEach((p) => {
+        p.classList.toggle("highlighted", on);
+      });
+      box.querySelectorAll('li[data-route-technician="' + id + '"]').forEach((li) => {
+        li.classList.toggle("highlighted", on);
+      });
+    }
+    routes.eachLayer((layer) => {
+      if (!(layer instanceof L.Polyline) || !layer.getElement()) return;
+      const id = layer.getElement().getAttribute("data-route-technician");
+      layer.on("mouseover", () => highlight(id, true));
+      layer.on("mouseout", () => highlight(id, false));
+    });
+    box.querySelectorAll("li[data-route-technician]").forEach((item) => {
       const id = item.dataset.routeTechnician;
-      const path = () => canvas.querySelector('path[data-route-technician="' + id + '"]');
-      item.addEventListener("mouseenter", () => {
-        const p = path();
-        if (p) p.classList.add("highlighted");
-      });
-      item.addEventListener("mouseleave", () => {
-        const p = path();
-        if (p) p.classList.remove("highlighted");
-      });
+      ["mouseenter", "focus"].forEach((e) => item.addEventListener(e, () => highlight(id, true)));
+      ["mouseleave", "blur"].forEach((e) => item.addEventListener(e, () => highlight(id, false)));
     });
   }
 

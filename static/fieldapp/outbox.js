@@ -9,6 +9,9 @@
 // Each action and conflict belongs to the user who made it (the page's data-user): a session
 // that ran out leaves them on the phone, and whoever signs in next sees only their own and is
 // told how many wait for someone else; they are sent when their owner signs in again.
+// Positions (position.js) ride the same queue but are not the technician's work: only the
+// latest waits (a newer one replaces it), they are not listed or counted, and a refusal drops
+// them (a stale position is worth nothing) instead of keeping it as a conflict.
 (function () {
   "use strict";
   const DB = "fieldservice-outbox";
@@ -70,6 +73,10 @@
     steps.querySelectorAll("form[data-after]").forEach((form) => {
       form.hidden = !form.dataset.after.split(" ").includes(status);
     });
+    // position.js shares the position only while the visit is (or is queued to be) en route.
+    document.dispatchEvent(new CustomEvent("outbox:status", {
+      detail: { visit: steps.dataset.visit, status: status },
+    }));
     const shown = document.querySelector("[data-testid=visit-status]");
     if (!shown) return;
     if (shown.dataset.server === undefined) shown.dataset.server = shown.textContent;
@@ -99,7 +106,8 @@
     if (!list || !steps) return;
     list.innerHTML = "";
     for (const action of waiting) {
-      if (action.type === "step" || String(action.visit) !== steps.dataset.visit) continue;
+      if (action.type === "step" || action.type === "position" ||
+          String(action.visit) !== steps.dataset.visit) continue;
       const item = document.createElement("li");
       item.className = "waiting";
       const label = {
@@ -124,7 +132,9 @@
     const waiting = actions.filter(mine);
     const conflicts = kept.filter(mine);
     const counter = document.getElementById("outbox-count");
-    if (counter) counter.textContent = String(waiting.length);
+    if (counter) {
+      counter.textContent = String(waiting.filter((a) => a.type !== "position").length);
+    }
     showSteps(waiting);
     showRecords(waiting);
     const others = document.getElementById("outbox-others");
@@ -205,7 +215,9 @@
         for (let i = 0; i < results.length; i += 1) {
           const result = results[i];
           const action = batch[i];
-          if (result.status === "confirm") {
+          if (action.type === "position") {
+            // Sent, a duplicate or refused: either way it leaves the phone, and no reload.
+          } else if (result.status === "confirm") {
             toConfirm.push({ action, message: result.message });
           } else if (result.status === "conflict" || result.status === "error") {
             await put("conflicts", {
@@ -273,6 +285,17 @@
       fetch(link.href, { credentials: "same-origin" }).catch(() => {});
     });
   }
+
+  // position.js queues the phone's latest position here; an older one waiting is dropped.
+  window.fieldserviceOutbox = {
+    async queuePosition(reading) {
+      for (const action of await all("actions")) {
+        if (action.type === "position" && mine(action)) await remove("actions", action.seq);
+      }
+      await put("actions", { ...reading, type: "position", key: crypto.randomUUID(), user: me });
+      return sync();
+    },
+  };
 
   window.addEventListener("online", sync);
   document.addEventListener("click", (event) => {
