@@ -256,3 +256,20 @@ def test_the_visits_left_are_said_only_when_counted_and_in_the_singular_for_one(
         "Labour is included.",
         "Parts are included.",
     ]
+
+
+@pytest.mark.django_db
+def test_a_refurbished_units_own_warranty_covers_to_its_last_day_in_those_words():
+    appliance = ApplianceFactory(
+        warranty_until=TODAY - datetime.timedelta(days=400), refurbished_warranty_until=TODAY
+    )
+    customer = appliance.site.customer
+
+    decision = decide_coverage(customer=customer, appliance=appliance, on=TODAY)
+    after = decide_coverage(
+        customer=customer, appliance=appliance, on=TODAY + datetime.timedelta(days=1)
+    )
+
+    assert decision.coverage == Ticket.Coverage.WARRANTY
+    assert decision.reason == "Refurbished unit under the workshop's warranty until 2026-06-01."
+    assert after.coverage == Ticket.Coverage.BILLABLE
