@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fieldservice import roles
 
-from .models import Appliance, Customer, Site
+from .models import Appliance, Contact, Customer, Site
 from .phones import e164
 
 if TYPE_CHECKING:
@@ -53,6 +53,23 @@ def appliances_for(user: User) -> QuerySet[Appliance]:
         customer="site__customer",
         technician="tickets__visits__technician",
         distinct=True,
+    )
+
+
+def logins_deactivated(customer: Customer) -> bool:
+    """True when the customer had portal logins (contacts) and every one was deactivated:
+    the links emailed to them stop working. A customer without a login (one who only ever
+    phoned) keeps theirs."""
+    contacts = Contact.objects.filter(customer=customer)
+    return contacts.exists() and not contacts.filter(user__is_active=True).exists()
+
+
+def contacts_of(customer: Customer) -> QuerySet[Contact]:
+    """The organization's contacts with their users, administrators first, then by name."""
+    return (
+        Contact.objects.filter(customer=customer)
+        .select_related("user")
+        .order_by("role", "user__last_name", "user__first_name", "user__email", "pk")
     )
 
 

@@ -395,6 +395,9 @@ def update_customer(*, customer: Customer, **changes: Any) -> Customer:
 
 def follow_chosen_language(sender: object, *, user: User, language: str, **kwargs: object) -> None:
     """A customer who chooses a language on a page gets their messages in it too: their
-    customer record (which phone callers without a login also have) follows the choice."""
+    customer record (which phone callers without a login also have) follows the choice: a
+    household's, not a company's, which is written in the company's language whoever reads."""
     if language:
-        Customer.objects.filter(user=user).update(language=language)
+        Customer.objects.filter(contacts__user=user, kind=Customer.Kind.PERSON).update(
+            language=language
+        )

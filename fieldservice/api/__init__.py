@@ -168,9 +168,12 @@ def valid_input(view, serializer_class=None, *, data=None, **kwargs) -> dict:
 
 def acting_customer(request, named, *, missing: str):
     """The customer a request acts for: a dispatcher must name one (`missing` says so when
-    they did not); anyone else acts for themselves, whatever they named."""
+    they did not); a client's contact acts for the organization in use, whatever they named."""
     if not roles.has_role(request.user, roles.DISPATCHER):
-        return request.user.customer
+        customer = roles.acting_customer(request.user)
+        if customer is None:
+            raise exceptions.PermissionDenied
+        return customer
     if named is None:
         raise InvalidInput(missing, field="customer")
     return named

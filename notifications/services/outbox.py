@@ -118,7 +118,9 @@ def send_password_reset(*, user: User, reset_url: str, language: str) -> Notific
     """The link that sets a new password, by email whatever the person's preferences (it
     answers their own request), in their language: a customer's own, else that of the page
     they asked from."""
-    customer = Customer.objects.filter(user=user).only("language").first()
+    customer = (
+        Customer.objects.filter(contacts__user=user).order_by("name", "pk").only("language").first()
+    )
     if customer is not None and customer.language:
         language = customer.language
     if language not in dict(settings.LANGUAGES):
