@@ -30,7 +30,7 @@ def tickets_of(customer: Customer, *, requested_by: User | None = None) -> Query
     if requested_by is not None:
         tickets = tickets.filter(requested_by=requested_by)
     return (
-        tickets.select_related("site", "appliance__model", "appliance_model")
+        tickets.select_related("site", "appliance__model", "appliance_model", "requested_by")
         .prefetch_related("visits")
         .order_by("-created_at")
     )
