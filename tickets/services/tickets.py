@@ -65,7 +65,11 @@ def open_ticket(
     A preventive plan's maintenance ticket gives `plan_contract` (the visit is what the
     contract pays for, whatever else covers the appliance; a plan of a site may name no
     appliance) and `due_at`, the end of its tolerance window, as its response and resolution
-    due times."""
+    due times.
+
+    `requested_by` is the organization's contact the ticket is for; by default whoever opens
+    it when they are a contact of the customer (a portal booking)."""
+    requested_by = _requester(customer=customer, requested_by=requested_by, by=by)
     check_opening(
         customer=customer,
         site=site,
