@@ -78,14 +78,19 @@ def search_customers(*, q: str, limit: int = 10) -> QuerySet[Customer]:
     company's country), email, address (street, city or postal code of a site) or an
     appliance's serial number, as an agent types. Every word must match somewhere, so
     "rossi roma" finds the Rossi in Rome. Nothing for fewer than 2 characters, or for control
-    characters (a null one PostgreSQL cannot compare; the page refuses them by name). The
-    result carries its sites and appliances: the queries do not grow with the customers."""
+    characters (a null one PostgreSQL cannot compare; the page refuses them by name). A client
+    company is also found by one of its contacts' name or email address. The result carries
+    its sites, appliances and contacts: the queries do not grow with the customers."""
     q = " ".join(q.split())
     if len(q) < 2 or has_control_characters(q):
         return Customer.objects.none()
     match = (
         Q(name__icontains=q)
         | Q(email__icontains=q)
+        # A client company's caller is one of its contacts: found by their name or address.
+        | Q(contacts__user__email__icontains=q)
+        | Q(contacts__user__first_name__icontains=q)
+        | Q(contacts__user__last_name__icontains=q)
         | Q(sites__appliances__serial_number__iexact=q)
         | Q(sites__address__icontains=q)
         | Q(sites__city__iexact=q)
@@ -97,6 +102,8 @@ def search_customers(*, q: str, limit: int = 10) -> QuerySet[Customer]:
         for word in words:
             every_word &= (
                 Q(name__icontains=word)
+                | Q(contacts__user__first_name__icontains=word)
+                | Q(contacts__user__last_name__icontains=word)
                 | Q(sites__address__icontains=word)
                 | Q(sites__city__icontains=word)
                 | Q(sites__postal_code__iexact=word)
@@ -110,7 +117,7 @@ def search_customers(*, q: str, limit: int = 10) -> QuerySet[Customer]:
         match |= Q(phone__contains=digits)
     found = Customer.objects.filter(match).values("pk").distinct()
     return Customer.objects.filter(pk__in=found[:limit]).prefetch_related(
-        "sites__appliances__model"
+        "sites__appliances__model", "contacts__user"
     )
 
 

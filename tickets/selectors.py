@@ -145,7 +145,11 @@ def visits_for(user: User) -> QuerySet[Visit]:
     """The visits a user may see, scoped like tickets_for; a technician sees those they lead
     and those they help on (crew_visits)."""
     visits = Visit.objects.select_related(
-        "ticket__customer", "ticket__site", "ticket__appliance__model", "technician__user"
+        "ticket__customer",
+        "ticket__site",
+        "ticket__appliance__model",
+        "ticket__requested_by",
+        "technician__user",
     )
     scoped = roles.scoped(
         visits,

@@ -12,11 +12,14 @@ from djmoney.money import Money
 from billing.models import Quote
 from billing.services import pricing, quotes
 from customers.models import Contact, Customer
+from customers.selectors import search_customers
 from customers.services import add_contact, change_contact_role, remove_contact
+from dispatch.services import assign_visit
 from fieldservice.errors import InvalidInput, NotAllowed
 from tests import factories
-from tests.helpers import client_for
+from tests.helpers import at, client_for
 from tickets.selectors import tickets_for
+from tickets.services import create_visit
 
 pytestmark = pytest.mark.django_db
 
@@ -368,3 +371,47 @@ def test_one_person_may_be_added_to_a_second_organization(acme):
     added = add_contact(customer=beta, email=people[R.REQUESTER].user.email, role=R.APPROVER)
     assert added.user == people[R.REQUESTER].user
     assert Contact.objects.filter(user=added.user).count() == 2
+
+
+# ---------------------------------------------------------------------------------------------
+# The desk, the board and the technician see the organization and the contact.
+
+
+def test_intake_finds_a_caller_by_a_contacts_name_or_email_with_the_companys_sites():
+    acme = company("Acme Offices")
+    site = factories.SiteFactory(customer=acme, address="Via Tiburtina 90")
+    caller = contact(
+        acme,
+        R.REQUESTER,
+        user=factories.UserFactory(
+            first_name="Ornella", last_name="Vanoni", email="ornella@acme.example"
+        ),
+    )
+
+    by_name = list(search_customers(q="vanoni"))
+    by_email = list(search_customers(q="ornella@acme"))
+    by_both = list(search_customers(q="Ornella Vanoni"))
+
+    assert by_name == by_email == by_both == [acme]
+    assert list(by_name[0].sites.all()) == [site]
+    assert [c.user for c in by_name[0].contacts.all()] == [caller.user]
+
+
+def test_the_desk_the_board_and_the_technician_show_the_requesting_contact(
+    acme, dispatcher, technician, next_monday
+):
+    _customer, people, tickets = acme
+    ticket = tickets["mine"]
+    name = people[R.REQUESTER].user.get_full_name()
+    visit = create_visit(ticket=ticket, by=None)
+    assign_visit(visit=visit, technician=technician, start=at(next_monday, 9), by=None)
+    desk = signed_in(dispatcher)
+
+    page = desk.get(reverse("desk:ticket", args=[ticket.number])).text
+    panel = desk.get(reverse("dispatch:panel", args=[ticket.pk])).text
+    job = signed_in(technician.user).get(reverse("tech:job", args=[visit.pk])).text
+
+    assert "Organization" in page
+    assert name in page.split('data-testid="requested-by"')[1][:300]
+    assert name in panel.split('data-testid="panel-requested-by"')[1][:300]
+    assert name in job.split('data-testid="job-requested-by"')[1][:300]
