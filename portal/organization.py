@@ -102,7 +102,7 @@ def contact_role(request, contact_id: int):
         return _contacts_page(request, ContactForm(), status=err.status)
     messages.success(
         request,
-        _("%(email)s is now %(role)s.")
+        _("%(email)s now has the role %(role)s.")
         % {"email": contact.user.email, "role": Contact.Role(form.cleaned_data["role"]).label},
     )
     return redirect("portal:contacts")
