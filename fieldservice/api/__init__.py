@@ -179,6 +179,16 @@ def acting_customer(request, named, *, missing: str):
     return named
 
 
+def administrators_only(request) -> None:
+    """A client's contact changes their organization's record and sites only as one of its
+    administrators (403 for requesters and approvers); other roles pass."""
+    user = request.user
+    if roles.is_contact(user) and not roles.is_contact(user, roles.ADMINISTRATOR):
+        raise exceptions.PermissionDenied(
+            _("Only your organization's administrators may change this.")
+        )
+
+
 # ---------------------------------------------------------------------------------------------
 # Safe writes.
 
