@@ -16,8 +16,10 @@ from customers.selectors import search_customers
 from customers.services import add_contact, change_contact_role, remove_contact
 from dispatch.services import assign_visit
 from fieldservice.errors import InvalidInput, NotAllowed
+from notifications.services.outbox import ticket_email
 from tests import factories
 from tests.helpers import at, client_for
+from tickets.models import Ticket
 from tickets.selectors import tickets_for
 from tickets.services import create_visit
 
@@ -415,3 +417,18 @@ def test_the_desk_the_board_and_the_technician_show_the_requesting_contact(
     assert name in page.split('data-testid="requested-by"')[1][:300]
     assert name in panel.split('data-testid="panel-requested-by"')[1][:300]
     assert name in job.split('data-testid="job-requested-by"')[1][:300]
+
+
+def test_a_companys_ticket_messages_go_to_its_requester_else_an_administrator(acme):
+    customer, people, tickets = acme
+    household = factories.CustomerFactory(email="home@example.com")
+
+    to_requester = ticket_email(tickets["mine"])
+    to_administrator = ticket_email(tickets["desk"])
+    remove_contact(contact=people[R.REQUESTER])
+    after_removal = ticket_email(Ticket.objects.get(pk=tickets["mine"].pk))
+
+    assert to_requester == people[R.REQUESTER].user.email
+    assert to_administrator == after_removal == people[R.ADMINISTRATOR].user.email
+    assert ticket_email(ticket_of(household)) == "home@example.com"
+    assert customer.email not in (to_requester, to_administrator)
