@@ -57,8 +57,8 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     def partial_update(self, request, pk=None):
         """Change name, contact details or language (dispatchers; customers their own)."""
-        customer = self.get_object()
         administrators_only(request)
+        customer = self.get_object()
         data = valid_input(self, s.CustomerInSerializer, partial=True)
         customer = services.update_customer(customer=customer, **data)
         return Response(s.CustomerSerializer(customer).data)

@@ -77,8 +77,8 @@ MATRIX = {
     ("visit-assign-hand-back", "POST"): _row(400, 400, 403),
     ("availability-list", "GET"): _row(400, 403, 400),
     ("booking-list", "POST"): _row(400, 403, 400),
-    ("booking-reschedule", "POST"): _row(400, 403, 400),
-    ("booking-cancel", "POST"): _row(200, 403, 200),
+    ("booking-reschedule", "POST"): _row(400, 403, 400, r=404),
+    ("booking-cancel", "POST"): _row(200, 403, 200, r=404),
 }
 
 # B's contact asks for A's objects: a 404 where the route is theirs to call at all. Tokens are
