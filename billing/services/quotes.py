@@ -211,7 +211,6 @@ def _check_decidable(quote: Quote, *, how: str, today: datetime.date) -> None:
         )
 
 
-@transaction.atomic
 def needs_approver(quote: Quote) -> bool:
     """Whether accepting the quote takes an approver: its total is above its customer's
     approval threshold (an organization with none lets any contact accept)."""
@@ -246,6 +245,7 @@ def _check_approval(quote: Quote, *, how: str, by: User | None) -> None:
         )
 
 
+@transaction.atomic
 def decide_quote(
     *,
     quote: Quote,
