@@ -117,7 +117,8 @@ def search_customers(*, q: str, limit: int = 10) -> QuerySet[Customer]:
         match |= Q(phone__contains=digits)
     found = Customer.objects.filter(match).values("pk").distinct()
     return Customer.objects.filter(pk__in=found[:limit]).prefetch_related(
-        "sites__appliances__model", "contacts__user"
+        "sites__appliances__model",
+        models.Prefetch("contacts", queryset=Contact.objects.select_related("user")),
     )
 
 
