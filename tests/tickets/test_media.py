@@ -61,7 +61,7 @@ def _as(user) -> Client:
 
 def _customer_of(visit):
     user = UserFactory(role="customer")
-    ContactFactory(user=user, customer=visit.ticket.customer)
+    ContactFactory(user=user, customer=visit.ticket.customer, role="administrator")
     return user
 
 
