@@ -28,6 +28,18 @@ class CustomerAdmin(admin.ModelAdmin):
     inlines = [ContactInline, SiteInline]
 
 
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    """Who is a contact of which organization, in which role (the portal's administrators keep
+    their own at /portal/contacts/)."""
+
+    list_display = ["user", "customer", "role", "created_at"]
+    list_filter = ["role"]
+    search_fields = ["user__email", "user__last_name", "customer__name"]
+    list_select_related = ["user", "customer"]
+    raw_id_fields = ["user", "customer"]
+
+
 @admin.register(Site)
 class SiteAdmin(admin.ModelAdmin):
     list_display = ["address", "city", "customer", "timezone"]
