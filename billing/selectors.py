@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.auth.models import User
 from django.db.models import Count, F, Prefetch, QuerySet
 from django.utils import timezone
 
@@ -59,11 +60,14 @@ def quotes_for_office() -> QuerySet[Quote]:
     )
 
 
-def quotes_of(customer: Customer) -> QuerySet[Quote]:
-    """The customer's quotes, drafts left out (the office is still writing them)."""
+def quotes_of(customer: Customer, *, requested_by: User | None = None) -> QuerySet[Quote]:
+    """The customer's quotes, drafts left out (the office is still writing them); with
+    `requested_by`, only those of that contact's tickets (a requester's)."""
+    quotes = Quote.objects.filter(ticket__customer=customer)
+    if requested_by is not None:
+        quotes = quotes.filter(ticket__requested_by=requested_by)
     return (
-        Quote.objects.filter(ticket__customer=customer)
-        .exclude(status=Quote.Status.DRAFT)
+        quotes.exclude(status=Quote.Status.DRAFT)
         .select_related("ticket")
         .prefetch_related(Prefetch("lines", queryset=QuoteLine.objects.order_by("pk")))
     )

@@ -17,7 +17,10 @@ from .models import HourBankEntry, ServiceContract
 
 
 def contracts_for(user: User) -> QuerySet[ServiceContract]:
-    """Contracts are commercial: dispatchers and the customer who holds them, not technicians."""
+    """Contracts are commercial: dispatchers and the customer who holds them (its
+    administrators), not technicians."""
+    if roles.is_contact(user) and not roles.is_contact(user, roles.ADMINISTRATOR):
+        return ServiceContract.objects.none()
     return roles.scoped(
         ServiceContract.objects.select_related("customer"), user, customer="customer"
     )

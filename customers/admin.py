@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Appliance, ApplianceModel, Customer, Site
+from .models import Appliance, ApplianceModel, Contact, Customer, Site
 
 
 class SiteInline(admin.TabularInline):
@@ -8,14 +8,36 @@ class SiteInline(admin.TabularInline):
     extra = 0
 
 
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+    raw_id_fields = ["user"]
+
+
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "email", "phone", "user"]
+    list_display = ["name", "kind", "email", "phone"]
     list_filter = ["kind", "language"]
-    search_fields = ["name", "email", "phone", "sites__appliances__serial_number"]
-    list_select_related = ["user"]
-    raw_id_fields = ["user"]
-    inlines = [SiteInline]
+    search_fields = [
+        "name",
+        "email",
+        "phone",
+        "sites__appliances__serial_number",
+        "contacts__user__email",
+    ]
+    inlines = [ContactInline, SiteInline]
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    """Who is a contact of which organization, in which role (the portal's administrators keep
+    their own at /portal/contacts/)."""
+
+    list_display = ["user", "customer", "role", "created_at"]
+    list_filter = ["role"]
+    search_fields = ["user__email", "user__last_name", "customer__name"]
+    list_select_related = ["user", "customer"]
+    raw_id_fields = ["user", "customer"]
 
 
 @admin.register(Site)

@@ -6,12 +6,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from djmoney.models.fields import MoneyField
 from phonenumber_field.modelfields import PhoneNumberField
 from timezone_field import TimeZoneField
 
 
 class Customer(models.Model):
-    """A person or a company that calls for service; may have a portal login."""
+    """A person (a household: an organization of one) or a client company that calls for
+    service. Its portal logins are its contacts (Contact), each with a role."""
 
     class Kind(models.TextChoices):
         PERSON = "person", _("Person")
@@ -24,13 +26,15 @@ class Customer(models.Model):
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
     )
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("portal user"),
+    # Quotes above this amount need an approver's (or an administrator's) acceptance; none: any
+    # contact may accept.
+    approval_threshold = MoneyField(
+        _("approval threshold"),
+        max_digits=12,
+        decimal_places=2,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
-        related_name="customer",
+        default_currency="EUR",
     )
     # The customer's number in the system a company moves in from (an import's natural key,
     # beside the email address): a second import of the same file finds the same customer.
@@ -60,6 +64,54 @@ class Customer(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Contact(models.Model):
+    """A portal user's place in an organization (a customer), with their role there. One person
+    may be a contact of several organizations and switches between them in the portal."""
+
+    class Role(models.TextChoices):
+        REQUESTER = "requester", _("Requester")
+        APPROVER = "approver", _("Approver")
+        ADMINISTRATOR = "administrator", _("Administrator")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="contacts",
+    )
+    customer = models.ForeignKey(
+        Customer,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="contacts",
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.REQUESTER)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["customer", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "customer"], name="contact_user_customer_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.customer})"
+
+    @property
+    def sees_all_tickets(self) -> bool:
+        """Approvers and administrators see all the organization's tickets; requesters their
+        own."""
+        return self.role != self.Role.REQUESTER
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.role == self.Role.ADMINISTRATOR
 
 
 class Site(models.Model):

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fieldservice import roles
 
-from .models import Appliance, Customer, Site
+from .models import Appliance, Contact, Customer, Site
 from .phones import e164
 
 if TYPE_CHECKING:
@@ -56,19 +56,41 @@ def appliances_for(user: User) -> QuerySet[Appliance]:
     )
 
 
+def logins_deactivated(customer: Customer) -> bool:
+    """True when the customer had portal logins (contacts) and every one was deactivated:
+    the links emailed to them stop working. A customer without a login (one who only ever
+    phoned) keeps theirs."""
+    contacts = Contact.objects.filter(customer=customer)
+    return contacts.exists() and not contacts.filter(user__is_active=True).exists()
+
+
+def contacts_of(customer: Customer) -> QuerySet[Contact]:
+    """The organization's contacts with their users, administrators first, then by name."""
+    return (
+        Contact.objects.filter(customer=customer)
+        .select_related("user")
+        .order_by("role", "user__last_name", "user__first_name", "user__email", "pk")
+    )
+
+
 def search_customers(*, q: str, limit: int = 10) -> QuerySet[Customer]:
     """Customers by name, phone (in any format: matched in E.164 after reading it in the
     company's country), email, address (street, city or postal code of a site) or an
     appliance's serial number, as an agent types. Every word must match somewhere, so
     "rossi roma" finds the Rossi in Rome. Nothing for fewer than 2 characters, or for control
-    characters (a null one PostgreSQL cannot compare; the page refuses them by name). The
-    result carries its sites and appliances: the queries do not grow with the customers."""
+    characters (a null one PostgreSQL cannot compare; the page refuses them by name). A client
+    company is also found by one of its contacts' name or email address. The result carries
+    its sites, appliances and contacts: the queries do not grow with the customers."""
     q = " ".join(q.split())
     if len(q) < 2 or has_control_characters(q):
         return Customer.objects.none()
     match = (
         Q(name__icontains=q)
         | Q(email__icontains=q)
+        # A client company's caller is one of its contacts: found by their name or address.
+        | Q(contacts__user__email__icontains=q)
+        | Q(contacts__user__first_name__icontains=q)
+        | Q(contacts__user__last_name__icontains=q)
         | Q(sites__appliances__serial_number__iexact=q)
         | Q(sites__address__icontains=q)
         | Q(sites__city__iexact=q)
@@ -80,6 +102,8 @@ def search_customers(*, q: str, limit: int = 10) -> QuerySet[Customer]:
         for word in words:
             every_word &= (
                 Q(name__icontains=word)
+                | Q(contacts__user__first_name__icontains=word)
+                | Q(contacts__user__last_name__icontains=word)
                 | Q(sites__address__icontains=word)
                 | Q(sites__city__icontains=word)
                 | Q(sites__postal_code__iexact=word)
@@ -93,7 +117,8 @@ def search_customers(*, q: str, limit: int = 10) -> QuerySet[Customer]:
         match |= Q(phone__contains=digits)
     found = Customer.objects.filter(match).values("pk").distinct()
     return Customer.objects.filter(pk__in=found[:limit]).prefetch_related(
-        "sites__appliances__model"
+        "sites__appliances__model",
+        models.Prefetch("contacts", queryset=Contact.objects.select_related("user")),
     )
 
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -16,13 +18,16 @@ from fieldservice import roles, texts
 from fieldservice.errors import InvalidInput, LikelyDuplicate, NotOnTheMap
 
 from . import geocoding
-from .models import Appliance, ApplianceModel, Customer, Site
+from .models import Appliance, ApplianceModel, Contact, Customer, Site
 from .phones import e164
 from .selectors import likely_duplicates
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+    from django.db.models import QuerySet
     from phonenumber_field.phonenumber import PhoneNumber
+
+UserModel = get_user_model()
 
 # The earliest purchase date taken: anything before it is a slip (a date picker's 0001-01-01),
 # not an appliance still in service, and it would make a warranty end that means nothing.
@@ -395,6 +400,85 @@ def update_customer(*, customer: Customer, **changes: Any) -> Customer:
 
 def follow_chosen_language(sender: object, *, user: User, language: str, **kwargs: object) -> None:
     """A customer who chooses a language on a page gets their messages in it too: their
-    customer record (which phone callers without a login also have) follows the choice."""
+    customer record (which phone callers without a login also have) follows the choice: a
+    household's, not a company's, which is written in the company's language whoever reads."""
     if language:
-        Customer.objects.filter(user=user).update(language=language)
+        Customer.objects.filter(contacts__user=user, kind=Customer.Kind.PERSON).update(
+            language=language
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# An organization's contacts, kept by its administrators in the portal.
+
+
+def _locked_contacts(customer: Customer) -> QuerySet[Contact]:
+    """The organization's contacts, locked: two administrators changing roles side by side are
+    taken one after the other, so the last administrator cannot vanish between the check and
+    the write."""
+    Customer.objects.select_for_update().filter(pk=customer.pk).first()
+    return Contact.objects.filter(customer=customer)
+
+
+@transaction.atomic
+def add_contact(*, customer: Customer, email: str, role: str, by: User | None = None) -> Contact:
+    """Make the person with this email address a contact of the organization in `role`. A
+    person with no login yet gets one (no password: they set it through "Forgot your
+    password?" at the login page, which emails them the link)."""
+    if role not in Contact.Role.values:
+        raise InvalidInput(_("Choose a role: requester, approver or administrator."), field="role")
+    email = " ".join(email.split())
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise InvalidInput(_("Enter a valid email address."), field="email") from exc
+    contacts = _locked_contacts(customer)
+    user = UserModel.objects.filter(email__iexact=email).order_by("pk").first()
+    if user is None:
+        user = UserModel.objects.create_user(username=email.lower(), email=email)
+    elif roles.has_role(user, roles.DISPATCHER) or roles.has_role(user, roles.TECHNICIAN):
+        raise InvalidInput(
+            _("This address belongs to one of our staff: use the contact's own address."),
+            field="email",
+        )
+    if contacts.filter(user=user).exists():
+        raise InvalidInput(
+            _("%(email)s is a contact of this organization already.") % {"email": email},
+            field="email",
+        )
+    user.groups.add(Group.objects.get_or_create(name=roles.CUSTOMER)[0])
+    return Contact.objects.create(user=user, customer=customer, role=role)
+
+
+def _keeps_an_administrator(contacts: QuerySet[Contact], contact: Contact) -> None:
+    others = contacts.filter(role=Contact.Role.ADMINISTRATOR).exclude(pk=contact.pk)
+    if contact.role == Contact.Role.ADMINISTRATOR and not others.exists():
+        raise InvalidInput(
+            _("The organization needs an administrator: make another contact administrator first."),
+            field="role",
+        )
+
+
+@transaction.atomic
+def change_contact_role(*, contact: Contact, role: str, by: User | None = None) -> Contact:
+    """Give the contact another role; the last administrator keeps theirs."""
+    if role not in Contact.Role.values:
+        raise InvalidInput(_("Choose a role: requester, approver or administrator."), field="role")
+    contacts = _locked_contacts(contact.customer)
+    contact = contacts.get(pk=contact.pk)
+    if role != Contact.Role.ADMINISTRATOR:
+        _keeps_an_administrator(contacts, contact)
+    contact.role = role
+    contact.save(update_fields=["role"])
+    return contact
+
+
+@transaction.atomic
+def remove_contact(*, contact: Contact, by: User | None = None) -> None:
+    """The person is no longer a contact of the organization: from their next request on, no
+    page, link or API token of theirs reaches its data (customers.access). The last
+    administrator cannot be removed."""
+    contacts = _locked_contacts(contact.customer)
+    contact = contacts.get(pk=contact.pk)
+    _keeps_an_administrator(contacts, contact)
+    contact.delete()

@@ -13,7 +13,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from contracts.models import ServiceContract
-from customers.models import Appliance, Customer, Site
+from customers.models import Appliance, Contact, Customer, Site
 from demo import catalog as cat
 from technicians.models import Certification, Skill, Technician, WorkingHours
 from tickets.coverage import decide_coverage
@@ -158,11 +158,20 @@ class Blocks:
                 email=f"c{block}-{i}@demo.example",
                 phone=f"+3906{block % 1000:03d}{i:05d}",
                 language=rng.choice(["it", "it", "it", "en", "es", "bg"]),
-                user_id=portal_users.get(customer_id),
             )
-            customers[customer_id] = Customer(
-                id=customer_id, name=name, user_id=portal_users.get(customer_id)
+            customers[customer_id] = Customer(id=customer_id, name=name)
+        # Each portal user is the administrator contact of their own customer.
+        for (customer_id, user_id), contact_id in zip(
+            portal_users.items(), rows.reserve(Contact, len(portal_users)), strict=True
+        ):
+            rows.add(
+                Contact,
+                id=contact_id,
+                user_id=user_id,
+                customer_id=customer_id,
+                role=Contact.Role.ADMINISTRATOR,
             )
+        self.portal_customers = set(portal_users)
         sites = []
         for customer_id in customer_ids:
             area = rng.choice(cat.AREAS)
@@ -242,7 +251,11 @@ class Blocks:
         channels = Ticket.Channel.values
         plans = []
         # Portal customers get tickets of their own, so their pages have something to show.
-        portal = [a for a in appliances if a[2].customer.user_id] if block == 0 else []
+        portal = (
+            [a for a in appliances if a[2].customer_id in self.portal_customers]
+            if block == 0
+            else []
+        )
         ticket_ids = rows.reserve(Ticket, TICKETS)
         for index, ticket_id in enumerate(ticket_ids):
             values, model, site, contract = (

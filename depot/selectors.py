@@ -46,7 +46,9 @@ def repair_orders_for(user: User | AnonymousUser | None) -> QuerySet[RepairOrder
     """All for dispatchers and bench technicians, a customer's own for a customer, none else."""
     if roles.is_workshop_staff(user):
         return _orders()
-    return roles.scoped(_orders(), user, customer="ticket__customer")
+    return roles.scoped(
+        _orders(), user, customer="ticket__customer", requester="ticket__requested_by"
+    )
 
 
 def bench_queue() -> list[RepairOrder]:

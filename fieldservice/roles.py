@@ -60,26 +60,104 @@ def _groups(user: User) -> set[str]:
     return cache
 
 
+# A customer's user acts as one of their contacts (customers.Contact: a role in an organization,
+# a customer). The roles a contact may have there, as customers.Contact.Role spells them.
+REQUESTER = "requester"
+APPROVER = "approver"
+ADMINISTRATOR = "administrator"
+
+
+def contact_for(user: User | AnonymousUser | None, customer_id: object = None):
+    """The user's live contact row in the organization `customer_id`, or in their first
+    organization (by name) when none is named; None when they are no contact there. Read
+    through the reverse relation by name, so this module imports nothing from customers."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    contacts = user.contacts.select_related("customer").order_by("customer__name", "customer_id")
+    if customer_id is not None:
+        try:
+            contacts = contacts.filter(customer_id=int(str(customer_id)))
+        except ValueError:
+            return None
+    return contacts.first()
+
+
+def act_as(user: User, contact) -> None:
+    """For the rest of this request `user` acts as `contact` (customers.access chooses it)."""
+    user._acting_contact = contact  # type: ignore[attr-defined]  # per-request, on the user
+
+
+def acting_contact(user: User | AnonymousUser | None):
+    """The contact a customer's user acts as in this request: the organization in use that
+    customers.access chose (from the session's switcher, or the API's X-Organization), else
+    their first organization's; None for a user who is nobody's contact."""
+    if user is None or not user.is_authenticated:
+        return None
+    if not hasattr(user, "_acting_contact"):
+        act_as(user, contact_for(user))
+    return getattr(user, "_acting_contact", None)
+
+
+def acting_customer(user: User | AnonymousUser | None):
+    """The organization (customers.Customer) a customer's user acts for now, or None."""
+    contact = acting_contact(user) if has_role(user, CUSTOMER) else None
+    return contact.customer if contact is not None else None
+
+
 def scoped(
     qs: QuerySet,
     user: User | AnonymousUser | None,
     *,
     technician: str | None = None,
     customer: str | None = None,
+    requester: str | None = None,
     distinct: bool = False,
 ) -> QuerySet:
     """The rows of `qs` a user may see: all for dispatchers; for a technician those where the
-    lookup `technician` names them, for a customer those where `customer` does; none for a role
-    without a lookup or a user without a role. `distinct` when the technician's lookup crosses
-    a many-valued relation (a customer has many visits)."""
+    lookup `technician` names them, for a customer's contact those where `customer` names the
+    organization in use (and, with a `requester` lookup, a requester only those it names them
+    in: the tickets they requested); none for a role without a lookup or a user without a role.
+    `distinct` when the technician's lookup crosses a many-valued relation (a customer has many
+    visits)."""
     if has_role(user, DISPATCHER):
         return qs
     if technician and has_role(user, TECHNICIAN) and hasattr(user, "technician"):
         mine = qs.filter(**{technician: user.technician.pk})
         return mine.distinct() if distinct else mine
-    if customer and has_role(user, CUSTOMER) and hasattr(user, "customer"):
-        return qs.filter(**{customer: user.customer.pk})
+    if customer and has_role(user, CUSTOMER):
+        contact = acting_contact(user)
+        if contact is None:
+            return qs.none()
+        mine = qs.filter(**{customer: contact.customer_id})
+        if requester and contact.role == REQUESTER:
+            mine = mine.filter(**{requester: user.pk})
+        return mine
     return qs.none()
+
+
+def is_contact(user: User | AnonymousUser | None, *contact_roles: str) -> TypeGuard[User]:
+    """A customer's user acting as a contact (in one of `contact_roles`, when given)."""
+    if not has_role(user, CUSTOMER):
+        return False
+    contact = acting_contact(user)
+    return contact is not None and (not contact_roles or contact.role in contact_roles)
+
+
+def contact_required(*contact_roles: str):
+    """Page decorator for the portal: log in first, then 403 for anyone who is not acting as a
+    contact of an organization (in one of `contact_roles`, when given)."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not is_contact(request.user, *contact_roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
 
 
 def may_edit_staff_records(user: User | AnonymousUser | None) -> TypeGuard[User]:
@@ -168,4 +246,6 @@ def workshop_required(view):
 
 dispatcher_required = role_required(DISPATCHER)
 technician_required = role_required(TECHNICIAN)
-customer_required = role_required(CUSTOMER)
+# A customer's page: a contact of the organization in use, in any role.
+customer_required = contact_required()
+administrator_required = contact_required(ADMINISTRATOR)

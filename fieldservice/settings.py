@@ -116,6 +116,8 @@ MIDDLEWARE = [
     "fieldservice.public_address.ServedAddressMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The organization a client's contact acts for, checked against a live contact row.
+    "customers.access.OrganizationMiddleware",
     # Who changed a contract, a price or an invoice, for their history (django-simple-history).
     "simple_history.middleware.HistoryRequestMiddleware",
     # A signed-in person's saved language over the browser's (fieldservice/languages.py).

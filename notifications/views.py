@@ -76,8 +76,9 @@ class PreferenceForm(forms.Form):
 def preferences(request):
     """How the signed-in customer or technician wants to hear from us."""
     owner = {}
-    if roles.has_role(request.user, roles.CUSTOMER) and hasattr(request.user, "customer"):
-        owner = {"customer": request.user.customer}
+    organization = roles.acting_customer(request.user)
+    if organization is not None:
+        owner = {"customer": organization}
     elif roles.has_role(request.user, roles.TECHNICIAN) and hasattr(request.user, "technician"):
         owner = {"technician": request.user.technician}
     if not owner:

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from contracts import selectors
-from fieldservice.roles import customer_required
+from fieldservice.roles import administrator_required
 from tickets.coverage import entitlements
 
 
@@ -24,7 +24,7 @@ def _view(contract, today):
     }
 
 
-@customer_required
+@administrator_required
 def contracts(request):
     today = timezone.localdate()
     return render(
@@ -34,7 +34,7 @@ def contracts(request):
     )
 
 
-@customer_required
+@administrator_required
 def contract(request, contract_id: int):
     today = timezone.localdate()
     found = get_object_or_404(_mine(request), pk=contract_id)

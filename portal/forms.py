@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.codes import split_codes
 from customers.forms import PinnedAddressMixin
-from customers.models import Appliance, ApplianceModel, Site
+from customers.models import Appliance, ApplianceModel, Contact, Site
 from customers.services import EARLIEST_PURCHASE
 from fieldservice import texts
 from fieldservice.forms import AwareDateTimeField, SubmitOnceForm
@@ -242,3 +242,18 @@ class BookingForm(SubmitOnceForm):
         if window is not None and window < datetime.datetime.now(datetime.UTC):
             self.add_error("window", _("That window is in the past. Choose another one."))
         return data
+
+
+class ContactForm(forms.Form):
+    """An organization's administrator adds a contact by their email address, with a role."""
+
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Contact.Role.choices)
+
+
+class ContactRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Contact.Role.choices)

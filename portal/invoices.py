@@ -11,11 +11,11 @@ from django.views.decorators.http import require_GET
 
 from billing import documents, selectors
 from billing.models import Invoice
-from fieldservice.roles import customer_required
+from fieldservice.roles import acting_customer, administrator_required
 
 
 def _customer(request):
-    customer = getattr(request.user, "customer", None)
+    customer = acting_customer(request.user)
     if customer is None:
         raise Http404
     return customer
@@ -28,7 +28,7 @@ def _mine(request, invoice_id: int) -> Invoice:
     )
 
 
-@customer_required
+@administrator_required
 @require_GET
 def invoices(request):
     return render(
@@ -41,7 +41,7 @@ def invoices(request):
     )
 
 
-@customer_required
+@administrator_required
 @require_GET
 def invoice(request, invoice_id: int):
     return HttpResponse(
@@ -53,7 +53,7 @@ def invoice(request, invoice_id: int):
     )
 
 
-@customer_required
+@administrator_required
 @require_GET
 def invoice_pdf(request, invoice_id: int):
     return documents.pdf_response(_mine(request, invoice_id))

@@ -12,7 +12,7 @@ from billing import selectors
 from billing.models import Quote
 from billing.services import quotes
 from fieldservice.errors import DomainError
-from fieldservice.roles import customer_required
+from fieldservice.roles import acting_contact, customer_required
 
 
 def _decide(request, quote: Quote, *, how: str) -> str | None:
@@ -39,10 +39,15 @@ def _decide(request, quote: Quote, *, how: str) -> str | None:
 
 @customer_required
 def quote(request, quote_id: int):
-    customer = getattr(request.user, "customer", None)
-    if customer is None:
+    contact = acting_contact(request.user)
+    if contact is None:
         raise Http404
-    found = get_object_or_404(selectors.quotes_of(customer), pk=quote_id)
+    found = get_object_or_404(
+        selectors.quotes_of(
+            contact.customer, requested_by=None if contact.sees_all_tickets else request.user
+        ),
+        pk=quote_id,
+    )
     status, error = 200, None
     if request.method == "POST":
         error = _decide(request, found, how=Quote.How.PORTAL)
@@ -50,7 +55,16 @@ def quote(request, quote_id: int):
             return redirect("portal:quote", quote_id=found.pk)
         status = 400
     return render(
-        request, "portal/quote.html", {"quote": found, "error": error, "link": False}, status=status
+        request,
+        "portal/quote.html",
+        {
+            "quote": found,
+            "error": error,
+            "link": False,
+            # A requester sees that a quote above the threshold waits for their approver.
+            "needs_approver": not contact.sees_all_tickets and quotes.needs_approver(found),
+        },
+        status=status,
     )
 
 

@@ -23,13 +23,17 @@ from tickets.selectors import assess_ticket
 from .models import SignUp
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import User
     from django.db.models import QuerySet
 
 
-def tickets_of(customer: Customer) -> QuerySet[Ticket]:
+def tickets_of(customer: Customer, *, requested_by: User | None = None) -> QuerySet[Ticket]:
+    """The organization's tickets, newest first; with `requested_by`, only that contact's."""
+    tickets = Ticket.objects.filter(customer=customer)
+    if requested_by is not None:
+        tickets = tickets.filter(requested_by=requested_by)
     return (
-        Ticket.objects.filter(customer=customer)
-        .select_related("site", "appliance__model", "appliance_model")
+        tickets.select_related("site", "appliance__model", "appliance_model", "requested_by")
         .prefetch_related("visits")
         .order_by("-created_at")
     )

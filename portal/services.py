@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from phonenumber_field.phonenumber import PhoneNumber, to_python
 
 from catalog.selectors import match_codes
-from customers.models import Appliance, ApplianceModel, Customer, Site
+from customers.models import Appliance, ApplianceModel, Contact, Customer, Site
+from customers.selectors import logins_deactivated
 from customers.services import add_site, email_in_use, ensure_placed
 from dispatch import availability
 from dispatch.selectors import company_tz
@@ -28,7 +29,7 @@ from fieldservice.errors import (
     TransitionNotAllowed,
     WindowTaken,
 )
-from fieldservice.links import owner_deactivated, read_signed_id
+from fieldservice.links import read_signed_id
 from technicians.models import Skill, Technician
 from tickets import reports
 from tickets import services as ticket_services
@@ -108,8 +109,9 @@ def sign_up(
     try:
         with transaction.atomic():
             customer = Customer.objects.create(
-                name=name.strip(), email=email, phone=number, user=user, language=language
+                name=name.strip(), email=email, phone=number, language=language
             )
+            Contact.objects.create(user=user, customer=customer, role=Contact.Role.ADMINISTRATOR)
     except IntegrityError as exc:  # a customer with the address was recorded a moment ago
         raise on_record from exc
     add_site(
@@ -157,8 +159,8 @@ def confirm_email(*, token: str) -> SignUp:
         raise InvalidInput(_("This link has expired. Log in and ask for a new one.")) from exc
     except signing.BadSignature as exc:
         raise InvalidInput(_("This link is not valid.")) from exc
-    pending = SignUp.objects.select_related("customer__user").filter(pk=pk).first()
-    if pending is None or owner_deactivated(pending.customer.user):
+    pending = SignUp.objects.select_related("customer").filter(pk=pk).first()
+    if pending is None or logins_deactivated(pending.customer):
         raise InvalidInput(_("This link is not valid."))
     SignUp.objects.filter(pk=pk, confirmed_at__isnull=True).update(confirmed_at=timezone.now())
     pending.refresh_from_db()
@@ -332,14 +334,14 @@ def visit_from_token(token: str) -> Visit:
             "ticket__site",
             "ticket__appliance__model",
             "ticket__appliance_model",
-            "ticket__customer__user",
+            "ticket__customer",
         )
         .filter(pk=visit_id)
         .first()
     )
     if visit is None:
         raise InvalidInput(_("This booking no longer exists."))
-    if owner_deactivated(visit.ticket.customer.user):
+    if logins_deactivated(visit.ticket.customer):
         raise InvalidInput(_("This link is not valid."))
     return visit
 
@@ -359,13 +361,13 @@ def report_from_token(token: str) -> Visit:
     )
     visit = (
         reports.with_report_data(Visit.objects.filter(pk=visit_id))
-        .select_related("ticket__customer__user")
+        .select_related("ticket__customer")
         .filter(status__in=[Visit.Status.COMPLETED, Visit.Status.CANNOT_COMPLETE])
         .first()
     )
     if visit is None:
         raise InvalidInput(_("This visit has no service report."))
-    if owner_deactivated(visit.ticket.customer.user):
+    if logins_deactivated(visit.ticket.customer):
         raise InvalidInput(_("This link is not valid."))
     return visit
 

@@ -21,7 +21,7 @@ from depot.models import RepairOrder
 from dispatch import availability
 from fieldservice.errors import DomainError, InvalidInput, WindowTaken
 from fieldservice.forms import errors_in_words
-from fieldservice.roles import customer_required
+from fieldservice.roles import acting_contact, acting_customer, customer_required
 from tickets import reports
 from tickets.models import Visit
 from tickets.selectors import thread_for, tickets_for
@@ -31,10 +31,17 @@ from .forms import ApplianceForm, BookingForm, CodeSearchForm, ModelSearchForm, 
 
 
 def _customer(request):
-    customer = getattr(request.user, "customer", None)
+    """The organization in use (customers.access), which every page of the portal is of."""
+    customer = acting_customer(request.user)
     if customer is None:
         raise Http404
     return customer
+
+
+def _requester_only(request):
+    """The user, when they see only the tickets they requested (a requester); else None."""
+    contact = acting_contact(request.user)
+    return request.user if contact is not None and not contact.sees_all_tickets else None
 
 
 @customer_required
@@ -45,7 +52,8 @@ def home(request):
         "portal/home.html",
         {
             "customer": customer,
-            "tickets": selectors.tickets_of(customer),
+            "contact": acting_contact(request.user),
+            "tickets": selectors.tickets_of(customer, requested_by=_requester_only(request)),
             "appliances": customer.sites.prefetch_related("appliances__model"),
         },
     )
@@ -63,7 +71,8 @@ def sign_up(request):
         except DomainError as err:
             form.add_error(err.field, err.message)
         else:
-            login(request, customer.user, backend="django.contrib.auth.backends.ModelBackend")
+            user = customer.contacts.get().user
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(
                 request,
                 _(

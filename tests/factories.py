@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from catalog.models import ErrorCode, Part
 from contracts.models import ServiceContract
-from customers.models import Appliance, ApplianceModel, Customer, Site
+from customers.models import Appliance, ApplianceModel, Contact, Customer, Site
 from technicians.models import Certification, Skill, Technician, TimeOff, WorkingHours
 from tickets import services
 from tickets.models import Ticket, Visit
@@ -48,10 +48,27 @@ class UserFactory(CleanFactory):
 class CustomerFactory(CleanFactory):
     class Meta:
         model = Customer
+        skip_postgeneration_save = True
 
     name = factory.Faker("name")
     email = factory.Sequence(lambda n: f"customer{n}@example.com")
     phone = "+393471234567"
+
+    @factory.post_generation
+    def user(self, create, extracted, **kwargs):
+        """`CustomerFactory(user=u)`: u is the customer's portal login, its administrator
+        contact (as the migration made each customer's one login)."""
+        if create and extracted is not None:
+            Contact.objects.create(user=extracted, customer=self, role=Contact.Role.ADMINISTRATOR)
+
+
+class ContactFactory(CleanFactory):
+    class Meta:
+        model = Contact
+
+    user = factory.SubFactory(UserFactory, role="customer")
+    customer = factory.SubFactory(CustomerFactory, kind=Customer.Kind.COMPANY)
+    role = Contact.Role.REQUESTER
 
 
 class SiteFactory(CleanFactory):

@@ -61,6 +61,12 @@ ROLES = (
     "technician_b",
     "dispatcher",
     "staff",
+    # Contacts of customer A's organization in each role, and a contact (an administrator) of
+    # B's: A's objects are B's contact's 404s, as they are customer B's.
+    "requester_a",
+    "approver_a",
+    "administrator_a",
+    "contact_b",
 )
 # The API has its own matrix (tests/fieldservice/api/test_permissions.py); the back office is
 # Django's admin, which checks is_staff and model permissions itself.
@@ -76,13 +82,23 @@ def _row(
     technician_b=None,
     dispatcher=403,
     staff=403,
+    requester_a=None,
+    approver_a=None,
+    administrator_a=None,
+    contact_b=None,
 ):
     """Expected status per role. By default a page needs a login (anonymous goes to the login
-    page) and a role nobody here has (403); B answers like A unless told."""
+    page) and a role nobody here has (403); B answers like A unless told; A's contacts answer
+    like customer A (the administrator of a household) unless told, B's contact like B."""
+    customer_b = customer if customer_b is None else customer_b
     return {
+        "requester_a": customer if requester_a is None else requester_a,
+        "approver_a": customer if approver_a is None else approver_a,
+        "administrator_a": customer if administrator_a is None else administrator_a,
+        "contact_b": customer_b if contact_b is None else contact_b,
         "anonymous": anonymous,
         "customer": customer,
-        "customer_b": customer if customer_b is None else customer_b,
+        "customer_b": customer_b,
         "technician": technician,
         "technician_b": technician if technician_b is None else technician_b,
         "dispatcher": dispatcher,
@@ -236,6 +252,11 @@ MATRIX = {
     ),
     # The customer portal: A's ticket is a 404 for customer B.
     "portal:home": _row(customer=200),
+    # The organizations a contact switches between, and the contacts its administrators keep.
+    "portal:organization": _row(customer=200),
+    "portal:contacts": _row(customer=200, requester_a=403, approver_a=403),
+    "portal:contact_role": _row(customer=400, customer_b=404, requester_a=403, approver_a=403),
+    "portal:remove_contact": _row(customer=302, customer_b=404, requester_a=403, approver_a=403),
     # The managers' figures: a dispatcher who is also office staff (tests/insights); a plain
     # dispatcher runs the day, not the books, and staff in no role see no business figures.
     "insights:page": _row(),
@@ -346,7 +367,30 @@ MATRIX = {
     "tech:confirm_taken": _row(technician=302, technician_b=404),
 }
 
+# A's ticket was not requested by A's requester: its pages are 404s to them, as to another
+# organization. Contracts and invoices are the administrators' (403 to the other roles).
+for _name in (
+    "portal:ticket",
+    "portal:quote",
+    "portal:repair_request",
+    "tech:report",
+    "media:photo",
+    "media:signature",
+    "media:attachment",
+):
+    MATRIX[_name]["requester_a"] = 404
+for _name in (
+    "portal:contracts",
+    "portal:contract",
+    "portal:invoices",
+    "portal:invoice",
+    "portal:invoice_pdf",
+):
+    MATRIX[_name]["requester_a"] = MATRIX[_name]["approver_a"] = 403
+
 POST_ONLY = {
+    "portal:contact_role",
+    "portal:remove_contact",
     "logout",
     "insights:import_confirm",
     "set_language",
@@ -427,6 +471,8 @@ TOKEN_LINKS = {
 }
 # Patterns whose URL names an object: A's, a plan run, or a signed link to one of A's.
 OBJECT_OF = {
+    "portal:contact_role",
+    "portal:remove_contact",
     "desk:ticket",
     "desk:ticket_action",
     "desk:ticket_reply",
@@ -550,6 +596,7 @@ def test_the_matrix_never_lets_a_wrong_role_or_another_owner_in():
             continue
         if name in OBJECT_OF:
             assert row["customer_b"] in (403, 404), name
+            assert row["contact_b"] in (403, 404), name
             assert row["technician_b"] in (403, 404), name
         if row["staff"] == 200:
             assert (
@@ -635,6 +682,8 @@ def pages(shared_world, django_db_blocker, tmp_path_factory):
         )
         saved = SavedFilter.objects.create(user=w.users["dispatcher"], name="Mine", query="tier=2")
         user_a = a["user"]
+        requester_a = factories.ContactFactory(customer=a["customer"], role="requester")
+        spare_contact = factories.ContactFactory(customer=a["customer"], role="requester")
         users = {
             "anonymous": None,
             "customer": user_a,
@@ -643,6 +692,14 @@ def pages(shared_world, django_db_blocker, tmp_path_factory):
             "technician_b": w.objs["b"]["technician"].user,
             "dispatcher": w.users["dispatcher"],
             "staff": staff,
+            "requester_a": requester_a.user,
+            "approver_a": factories.ContactFactory(customer=a["customer"], role="approver").user,
+            "administrator_a": factories.ContactFactory(
+                customer=a["customer"], role="administrator"
+            ).user,
+            "contact_b": factories.ContactFactory(
+                customer=w.objs["b"]["customer"], role="administrator"
+            ).user,
         }
         visit = a["visit"]
         invoice = _issued_invoice_of(a["customer"])
@@ -745,6 +802,8 @@ def pages(shared_world, django_db_blocker, tmp_path_factory):
             "depot:lend": {"number": number},
             "depot:collect": {"loan_id": loan.pk},
             "portal:repair_request": {"ticket_id": a["ticket"].pk},
+            "portal:contact_role": {"contact_id": requester_a.pk},
+            "portal:remove_contact": {"contact_id": spare_contact.pk},
             "tech:collect_loaner": {"visit_id": visit.pk, "loan_id": loan.pk},
             "inventory:order": {"order_id": purchase.pk},
             "inventory:receive": {"order_id": purchase.pk},

@@ -94,13 +94,15 @@ def assess_ticket(
 
 
 def tickets_for(user: User) -> QuerySet[Ticket]:
-    """The tickets a user may see: all for dispatchers, their own for customers, the ones
-    behind their visits for technicians, none otherwise."""
+    """The tickets a user may see: all for dispatchers, their organization's for its contacts
+    (a requester's own requests only), the ones behind their visits for technicians, none
+    otherwise."""
     return roles.scoped(
-        Ticket.objects.select_related("customer", "site", "appliance__model"),
+        Ticket.objects.select_related("customer", "site", "appliance__model", "requested_by"),
         user,
         technician="visits__technician",
         customer="customer",
+        requester="requested_by",
         distinct=True,
     )
 
@@ -143,9 +145,19 @@ def visits_for(user: User) -> QuerySet[Visit]:
     """The visits a user may see, scoped like tickets_for; a technician sees those they lead
     and those they help on (crew_visits)."""
     visits = Visit.objects.select_related(
-        "ticket__customer", "ticket__site", "ticket__appliance__model", "technician__user"
+        "ticket__customer",
+        "ticket__site",
+        "ticket__appliance__model",
+        "ticket__requested_by",
+        "technician__user",
     )
-    scoped = roles.scoped(visits, user, technician="technician", customer="ticket__customer")
+    scoped = roles.scoped(
+        visits,
+        user,
+        technician="technician",
+        customer="ticket__customer",
+        requester="ticket__requested_by",
+    )
     if (
         roles.has_role(user, roles.TECHNICIAN)
         and not roles.has_role(user, roles.DISPATCHER)
@@ -374,6 +386,7 @@ def attachments_for(user: User) -> QuerySet[MessageAttachment]:
         attachments.filter(message__visibility=Message.Visibility.PUBLIC),
         user,
         customer="message__ticket__customer",
+        requester="message__ticket__requested_by",
     )
 
 

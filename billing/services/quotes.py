@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core import signing
 from django.core.files.base import ContentFile
@@ -18,7 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import Part
-from fieldservice.errors import DomainError, InvalidInput, TransitionNotAllowed
+from customers.models import Contact
+from fieldservice.errors import DomainError, InvalidInput, NotAllowed, TransitionNotAllowed
+from fieldservice.money import Money
 from tickets.models import RepairOption, Ticket, Visit
 from tickets.services import decide_option
 
@@ -209,6 +211,40 @@ def _check_decidable(quote: Quote, *, how: str, today: datetime.date) -> None:
         )
 
 
+def needs_approver(quote: Quote) -> bool:
+    """Whether accepting the quote takes an approver: its total is above its customer's
+    approval threshold (an organization with none lets any contact accept)."""
+    threshold = quote.ticket.customer.approval_threshold
+    return threshold is not None and quote.total > threshold.amount  # type: ignore[attr-defined]
+
+
+def _check_approval(quote: Quote, *, how: str, by: User | None) -> None:
+    """Above the organization's threshold only an approver or an administrator accepts, in
+    the portal: not a requester, nor the emailed link (which does not say who clicks it)."""
+    if how == Quote.How.PHONE or not needs_approver(quote):
+        return
+    threshold: Any = quote.ticket.customer.approval_threshold  # a djmoney Money
+    words = {"amount": str(Money(threshold.amount, str(threshold.currency)))}
+    if how == Quote.How.LINK or by is None or not by.is_authenticated:
+        raise NotAllowed(
+            _(
+                "Quotes above %(amount)s are accepted by your company's approver: sign in to "
+                "the portal as an approver."
+            )
+            % words
+        )
+    role = (
+        Contact.objects.filter(user=by, customer_id=quote.ticket.customer_id)
+        .values_list("role", flat=True)
+        .first()
+    )
+    if role not in (Contact.Role.APPROVER, Contact.Role.ADMINISTRATOR):
+        raise NotAllowed(
+            _("Quotes above %(amount)s need your company's approver: ask them to accept it.")
+            % words
+        )
+
+
 @transaction.atomic
 def decide_quote(
     *,
@@ -227,6 +263,8 @@ def decide_quote(
         raise InvalidInput(_("Unknown way of deciding."), field="how")
     quote = Quote.objects.select_for_update().get(pk=quote.pk)
     _check_decidable(quote, how=how, today=today or timezone.localdate())
+    if accept:
+        _check_approval(quote, how=how, by=by)
     name = name.strip() or (by.get_full_name() if by is not None else "")
     if how == Quote.How.PHONE:
         if not name:

@@ -7,7 +7,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
 from fieldservice import roles
-from fieldservice.api import acting_customer, idempotent, valid_input
+from fieldservice.api import acting_customer, administrators_only, idempotent, valid_input
 from fieldservice.api.access import ANY_ROLE, DISPATCHERS
 
 from .. import selectors, services
@@ -57,6 +57,7 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     def partial_update(self, request, pk=None):
         """Change name, contact details or language (dispatchers; customers their own)."""
+        administrators_only(request)
         customer = self.get_object()
         data = valid_input(self, s.CustomerInSerializer, partial=True)
         customer = services.update_customer(customer=customer, **data)
@@ -81,6 +82,7 @@ class SiteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @idempotent
     def create(self, request):
         """Add an address; a customer adds their own, a dispatcher names the customer."""
+        administrators_only(request)
         data = dict(valid_input(self, s.SiteInSerializer))
         customer = acting_customer(
             request, data.pop("customer", None), missing="Name the customer whose address this is."

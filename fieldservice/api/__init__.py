@@ -168,12 +168,25 @@ def valid_input(view, serializer_class=None, *, data=None, **kwargs) -> dict:
 
 def acting_customer(request, named, *, missing: str):
     """The customer a request acts for: a dispatcher must name one (`missing` says so when
-    they did not); anyone else acts for themselves, whatever they named."""
+    they did not); a client's contact acts for the organization in use, whatever they named."""
     if not roles.has_role(request.user, roles.DISPATCHER):
-        return request.user.customer
+        customer = roles.acting_customer(request.user)
+        if customer is None:
+            raise exceptions.PermissionDenied
+        return customer
     if named is None:
         raise InvalidInput(missing, field="customer")
     return named
+
+
+def administrators_only(request) -> None:
+    """A client's contact changes their organization's record and sites only as one of its
+    administrators (403 for requesters and approvers); other roles pass."""
+    user = request.user
+    if roles.is_contact(user) and not roles.is_contact(user, roles.ADMINISTRATOR):
+        raise exceptions.PermissionDenied(
+            _("Only your organization's administrators may change this.")
+        )
 
 
 # ---------------------------------------------------------------------------------------------

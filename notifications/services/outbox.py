@@ -14,7 +14,7 @@ from django.utils import formats, timezone, translation
 from billing.models import Invoice, Quote
 from contracts.hours import hours_text
 from contracts.models import ServiceContract
-from customers.models import Customer
+from customers.models import Contact, Customer
 from depot.models import Loan, RepairOrder, RepairStep
 from fieldservice.money import Money
 from technicians.models import Technician
@@ -44,6 +44,31 @@ def _in(language: str, word: str | Promise) -> str:
         return str(word)
 
 
+def ticket_email(ticket: Ticket) -> str:
+    """Where a ticket's messages go: for a client company, the contact who requested it while
+    they are still its contact (and active), else its first administrator, else the company's
+    own address; a household's (or a phoned-in customer's) own address otherwise."""
+    customer = ticket.customer
+    if customer.kind != Customer.Kind.COMPANY:
+        return customer.email
+    contacts = Contact.objects.filter(customer=customer, user__is_active=True).exclude(
+        user__email=""
+    )
+    if ticket.requested_by_id is not None:
+        requester = contacts.filter(user_id=ticket.requested_by_id).values_list(
+            "user__email", flat=True
+        )
+        if requester:
+            return requester[0]
+    administrator = (
+        contacts.filter(role=Contact.Role.ADMINISTRATOR)
+        .order_by("pk")
+        .values_list("user__email", flat=True)
+        .first()
+    )
+    return administrator or customer.email
+
+
 def notify_customer(
     *, visit: Visit, kind: str, due_at: datetime.datetime | None = None, **payload: object
 ) -> Notification | None:
@@ -54,7 +79,7 @@ def notify_customer(
     tz = ZoneInfo(str(visit.ticket.site.timezone))
     due = after_quiet_hours(due_at or timezone.now(), preference, tz)
     return _write(
-        channels_of(preference, email=customer.email, phone=customer.phone),
+        channels_of(preference, email=ticket_email(visit.ticket), phone=customer.phone),
         kind=kind,
         language=customer.language or "en",
         visit=visit,
@@ -118,7 +143,9 @@ def send_password_reset(*, user: User, reset_url: str, language: str) -> Notific
     """The link that sets a new password, by email whatever the person's preferences (it
     answers their own request), in their language: a customer's own, else that of the page
     they asked from."""
-    customer = Customer.objects.filter(user=user).only("language").first()
+    customer = (
+        Customer.objects.filter(contacts__user=user).order_by("name", "pk").only("language").first()
+    )
     if customer is not None and customer.language:
         language = customer.language
     if language not in dict(settings.LANGUAGES):
@@ -417,7 +444,8 @@ def _to_customer_of(ticket: Ticket, *, kind: str, **values: str) -> int:
     preference = Preference.objects.filter(customer=customer).first()
     tz = ZoneInfo(str(ticket.site.timezone))
     written = 0
-    for channel, address in channels_of(preference, email=customer.email, phone=customer.phone):
+    email = ticket_email(ticket)
+    for channel, address in channels_of(preference, email=email, phone=customer.phone):
         _write(
             [(channel, address)],
             kind=kind,

@@ -12,8 +12,9 @@ from django.utils.translation import gettext
 from phonenumber_field.phonenumber import PhoneNumber, to_python
 
 from customers.models import Customer
+from customers.selectors import logins_deactivated
 from fieldservice.errors import InvalidInput
-from fieldservice.links import owner_deactivated, read_signed_id
+from fieldservice.links import read_signed_id
 from technicians.models import Technician
 
 from ..models import Preference
@@ -30,7 +31,7 @@ def unsubscribe(*, token: str) -> None:
     with transaction.atomic():
         # Locked so the customer cannot be deleted between this check and the write.
         customer = Customer.objects.select_for_update().filter(pk=customer_id).first()
-        if customer is None or owner_deactivated(customer.user):
+        if customer is None or logins_deactivated(customer):
             raise InvalidInput(gettext("This unsubscribe link is not valid."))
         Preference.objects.update_or_create(customer_id=customer_id, defaults={"email": False})
 

@@ -108,9 +108,11 @@ def test_a_ticket_not_resolved_is_refused_at_the_desk(dispatcher_client):
 
 
 def test_the_customer_sees_their_issued_invoices_only(customer_user):
-    mine = completed_work(customer=customer_user.customer)
+    mine = completed_work(customer=customer_user.contacts.get().customer)
     invoice = issue_invoice(draft_invoice_for_ticket(mine, by=None), by=None)
-    draft_invoice_for_ticket(completed_work(customer=customer_user.customer), by=None)
+    draft_invoice_for_ticket(
+        completed_work(customer=customer_user.contacts.get().customer), by=None
+    )
     theirs = issue_invoice(draft_invoice_for_ticket(completed_work(), by=None), by=None)
     client = Client()
     client.force_login(customer_user)
@@ -127,14 +129,18 @@ def test_the_portal_list_queries_do_not_grow_with_invoices(customer_user):
     client = Client()
     client.force_login(customer_user)
     issue_invoice(
-        draft_invoice_for_ticket(completed_work(customer=customer_user.customer), by=None),
+        draft_invoice_for_ticket(
+            completed_work(customer=customer_user.contacts.get().customer), by=None
+        ),
         by=None,
     )
     with CaptureQueriesContext(connection) as one:
         client.get(reverse("portal:invoices"))
     for _ in range(3):
         invoice = issue_invoice(
-            draft_invoice_for_ticket(completed_work(customer=customer_user.customer), by=None),
+            draft_invoice_for_ticket(
+                completed_work(customer=customer_user.contacts.get().customer), by=None
+            ),
             by=None,
         )
     record_payment(
@@ -150,7 +156,7 @@ def test_the_reverse_charge_wording_is_on_the_document(customer_user):
     from billing.models import CustomerBilling  # noqa: PLC0415
     from customers.models import Customer  # noqa: PLC0415
 
-    customer = customer_user.customer
+    customer = customer_user.contacts.get().customer
     Customer.objects.filter(pk=customer.pk).update(kind="company")
     CustomerBilling.objects.create(customer=customer, vat_number="ESB58378431", country="ES")
     invoice = issue_invoice(

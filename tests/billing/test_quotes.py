@@ -40,7 +40,7 @@ def price_list(settings, tmp_path):
 
 @pytest.fixture
 def customer_ticket(customer_user):
-    appliance = factories.ApplianceFactory(site__customer=customer_user.customer)
+    appliance = factories.ApplianceFactory(site__customer=customer_user.contacts.get().customer)
     return factories.open_ticket(appliance=appliance)
 
 

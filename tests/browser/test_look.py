@@ -106,7 +106,7 @@ def test_the_steps_carry_an_icon_beside_their_words(
 def test_the_customer_follows_the_visit_step_by_step(
     browser, live_server, login, customer_user, technician
 ):
-    appliance = ApplianceFactory(site__customer=customer_user.customer)
+    appliance = ApplianceFactory(site__customer=customer_user.contacts.get().customer)
     visit = assign_today(new_visit(open_ticket(appliance=appliance)), technician)
     transition_visit(visit=visit, to="en_route", by=None)
     context, page = _signed_in(browser, login, PHONE, "customer")

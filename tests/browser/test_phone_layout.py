@@ -74,7 +74,7 @@ def test_the_technicians_pages_fit_a_small_phone(small_phone, technician, settin
 
 def test_the_customers_pages_fit_a_small_phone(small_phone, customer_user, next_monday):
     TechnicianFactory()
-    appliance = ApplianceFactory(site__customer=customer_user.customer)
+    appliance = ApplianceFactory(site__customer=customer_user.contacts.get().customer)
     _, visit = portal.book_visit(
         customer=appliance.site.customer,
         site=appliance.site,

@@ -39,7 +39,7 @@ def test_a_tap_on_a_window_shows_a_review_and_only_confirming_books(
 ):
     TechnicianFactory()
     appliance = ApplianceFactory(
-        site__customer=customer_user.customer,
+        site__customer=customer_user.contacts.get().customer,
         model=ApplianceModelFactory(manufacturer="Bosch", model_number="WAN28208IT"),
     )
     login(page, "customer")
@@ -68,7 +68,9 @@ def test_the_review_shows_warranty_as_the_ticket_gets_it_and_no_prices(
 ):
     TechnicianFactory()
     until = datetime.date.today() + datetime.timedelta(days=200)  # noqa: DTZ011 - a calendar date
-    appliance = ApplianceFactory(site__customer=customer_user.customer, warranty_until=until)
+    appliance = ApplianceFactory(
+        site__customer=customer_user.contacts.get().customer, warranty_until=until
+    )
     login(page, "customer")
     _repair_windows(page, live_server, appliance)
 
@@ -83,7 +85,7 @@ def test_the_review_shows_warranty_as_the_ticket_gets_it_and_no_prices(
 
 
 def test_the_form_shows_the_fields_of_the_kind_chosen(page, live_server, login, customer_user):
-    ApplianceFactory(site__customer=customer_user.customer)
+    ApplianceFactory(site__customer=customer_user.contacts.get().customer)
     login(page, "customer")
     page.goto(f"{live_server.url}/portal/book/")
 
@@ -108,7 +110,7 @@ def test_the_form_shows_the_fields_of_the_kind_chosen(page, live_server, login, 
 def test_show_free_times_with_nothing_filled_in_says_what_is_missing_beside_it(
     page, live_server, login, customer_user
 ):
-    SiteFactory(customer=customer_user.customer)
+    SiteFactory(customer=customer_user.contacts.get().customer)
     login(page, "customer")
     page.goto(f"{live_server.url}/portal/book/")
 
@@ -132,7 +134,7 @@ def test_the_confirmation_shows_appliance_address_description_and_window_once_ea
 ):
     TechnicianFactory()
     appliance = ApplianceFactory(
-        site__customer=customer_user.customer,
+        site__customer=customer_user.contacts.get().customer,
         site__address="Via Appia 12",
         model=ApplianceModelFactory(manufacturer="Bosch", model_number="WAN28208IT"),
     )
@@ -156,7 +158,7 @@ def test_the_booking_and_tracking_pages_pass_axe(
     page, live_server, login, customer_user, axe, rates
 ):
     TechnicianFactory()
-    appliance = ApplianceFactory(site__customer=customer_user.customer)
+    appliance = ApplianceFactory(site__customer=customer_user.contacts.get().customer)
     login(page, "customer")
     found = {}
 
@@ -183,7 +185,7 @@ def test_a_model_not_in_the_catalogue_is_described_then_booked(
     page, live_server, login, customer_user, axe
 ):
     TechnicianFactory()
-    SiteFactory(customer=customer_user.customer, address="Via Appia 12")
+    SiteFactory(customer=customer_user.contacts.get().customer, address="Via Appia 12")
     ApplianceModelFactory(manufacturer="Bosch", model_number="WAN28208IT")
     login(page, "customer")
 
@@ -200,7 +202,7 @@ def test_a_model_not_in_the_catalogue_is_described_then_booked(
     page.click("#appliance-form button[type=submit]")
 
     expect(page.locator("h1")).to_have_text("Book a visit")
-    appliance = customer_user.customer.sites.get().appliances.get()
+    appliance = customer_user.contacts.get().customer.sites.get().appliances.get()
     assert (appliance.model, appliance.needs_matching) == (None, True)
     page.select_option("#id_kind", "repair")
     page.select_option("#id_appliance", label="Zanussi ZWF 7143 X #ZW-1")

@@ -47,7 +47,7 @@ def test_the_phones_position_reaches_the_customers_tracking_map_and_no_one_elses
         break_starts_at=None,
         break_ends_at=None,
     )
-    visit = assign_today(visit_at(42.05, 12.55, customer_user.customer), technician)
+    visit = assign_today(visit_at(42.05, 12.55, customer_user.contacts.get().customer), technician)
     someone = UserFactory(username="someone", role="customer")
     theirs = visit_at(41.70, 12.30, CustomerFactory(user=someone))
     phone = browser.new_context(

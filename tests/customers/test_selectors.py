@@ -9,7 +9,7 @@ from customers.selectors import (
     normalised,
     search_customers,
 )
-from tests.factories import ApplianceFactory, CustomerFactory, SiteFactory
+from tests.factories import ApplianceFactory, ContactFactory, CustomerFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -64,18 +64,21 @@ def test_search_with_control_characters_finds_nobody(typed):
 
 def test_search_queries_stay_flat_in_the_results(django_assert_max_num_queries):
     def run():
-        with django_assert_max_num_queries(4):
+        # The customers, their sites, appliances with models, and contacts with users.
+        with django_assert_max_num_queries(5):
             found = list(search_customers(q="rossi", limit=50))
             for customer in found:
                 for site in customer.sites.all():
                     [a.model.model_number for a in site.appliances.all()]
+                [c.user.email for c in customer.contacts.all()]
         return found
 
     for n in range(2):
         ApplianceFactory(site__customer__name=f"Rossi {n}")
     assert len(run()) == 2
     for n in range(2, 30):
-        ApplianceFactory(site__customer__name=f"Rossi {n}")
+        contact = ContactFactory(customer__name=f"Rossi {n}")
+        ApplianceFactory(site__customer=contact.customer)
     assert len(run()) == 30
 
 

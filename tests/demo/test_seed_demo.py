@@ -41,13 +41,16 @@ def test_seed_demo_makes_a_believable_company_and_is_idempotent(capsys):
     assert (
         Ticket.objects.filter(maintenance__isnull=True)
         .exclude(description__startswith="Demo installation:")
+        .exclude(customer__external_id__startswith="client-")  # demo/clients.py's
         .count()
         == 200
     )
     assert Technician.objects.count() == 20
     assert ErrorCode.objects.count() >= 150
-    portal = Customer.objects.filter(user__isnull=False, user__groups__name="customer")
-    assert portal.count() >= 5
+    portal = Customer.objects.filter(contacts__user__groups__name="customer").distinct()
+    assert portal.count() >= 5 + 3  # customer1..5 and the three client companies
+    shared = User.objects.get(username="facility-manager")
+    assert shared.contacts.count() == 2
     assert all(c.tickets.exists() for c in portal)
     assert all(
         t.user.groups.filter(name="technician").exists()
@@ -78,6 +81,7 @@ def test_scale_adds_blocks_without_touching_existing_ones():
     assert (
         Ticket.objects.filter(maintenance__isnull=True)
         .exclude(description__startswith="Demo installation:")
+        .exclude(customer__external_id__startswith="client-")  # demo/clients.py's
         .count()
         == 400
     )
@@ -89,10 +93,17 @@ def test_blocks_written_by_two_processes_make_a_whole_company_once():
     for role in ("dispatcher", "technician", "customer"):  # an earlier flush may have cleared them
         Group.objects.get_or_create(name=role)
     call_command("seed_demo", "--scale", "3", "--workers", "2")
-    blocks = Ticket.objects.filter(maintenance__isnull=True).exclude(
-        description__startswith="Demo installation:"  # demo/crews.py's, not the blocks'
+    blocks = (
+        Ticket.objects.filter(maintenance__isnull=True)
+        .exclude(description__startswith="Demo installation:")  # demo/crews.py's
+        .exclude(customer__external_id__startswith="client-")  # demo/clients.py's
     )
-    counts = (blocks.count(), Technician.objects.count(), Customer.objects.count())
+    clients = Customer.objects.filter(external_id__startswith="client-")
+    counts = (
+        blocks.count(),
+        Technician.objects.count(),
+        Customer.objects.count() - clients.count(),
+    )
 
     call_command("seed_demo", "--scale", "3", "--workers", "2")
 
@@ -100,8 +111,9 @@ def test_blocks_written_by_two_processes_make_a_whole_company_once():
     assert (
         blocks.count(),
         Technician.objects.count(),
-        Customer.objects.count(),
+        Customer.objects.count() - clients.count(),
     ) == counts
+    assert clients.count() == 3  # once, however many runs
     last_of_each_block = User.objects.filter(username__endswith="-20")
     assert set(last_of_each_block.values_list("username", flat=True)) == {
         "tech0-20",

@@ -189,8 +189,7 @@ def test_the_customer_follows_the_repair_on_the_tracking_page(client, db):
     visit = needs_workshop()
     ticket = visit.ticket
     user = factories.UserFactory(role="customer")
-    ticket.customer.user = user
-    ticket.customer.save()
+    factories.ContactFactory(user=user, customer=ticket.customer, role="administrator")
     order = RepairOrder.objects.get(ticket=ticket)
     services.record_step(order=order, to=S.RECEIVED, by=None, notes="internal: bearing")
     client.force_login(user)
@@ -212,8 +211,7 @@ def test_another_customer_gets_no_repair_order_page(client, customer_user):
 def test_the_customer_asks_for_a_workshop_repair_on_the_portal(client, db):
     ticket = factories.open_ticket()
     user = factories.UserFactory(role="customer")
-    ticket.customer.user = user
-    ticket.customer.save()
+    factories.ContactFactory(user=user, customer=ticket.customer, role="administrator")
     client.force_login(user)
     url = reverse("portal:repair_request", args=[ticket.pk])
 

@@ -213,7 +213,7 @@ def test_solve_on_the_phone_of_an_unknown_number_is_a_404(dispatcher_client):
 
 
 def test_the_booking_page_offers_public_articles_first(client, customer_user):
-    appliance = ApplianceFactory(site__customer=customer_user.customer)
+    appliance = ApplianceFactory(site__customer=customer_user.contacts.get().customer)
     code = ErrorCodeFactory(code="F05")
     public = _article("Clean the drain filter", error_codes=[code], visibility="public")
     _article("Check the pump wiring", error_codes=[code], visibility="internal")

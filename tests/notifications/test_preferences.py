@@ -114,7 +114,7 @@ def test_customers_and_technicians_set_their_own_preferences(client, customer_us
     half = client.post(url, {"email": "on", "quiet_from": "22:00"})
 
     assert saved.status_code == 302
-    preference = Preference.objects.get(customer=customer_user.customer)
+    preference = Preference.objects.get(customer=customer_user.contacts.get().customer)
     assert (preference.email, preference.sms) == (False, True)
     assert preference.quiet_from == datetime.time(22)
     assert half.status_code == 400
@@ -131,7 +131,7 @@ def test_someone_without_a_customer_or_technician_record_gets_404(client, dispat
 
 
 def test_sms_needs_a_valid_mobile_number_and_bad_ones_change_nothing(client, customer_user):
-    customer = customer_user.customer
+    customer = customer_user.contacts.get().customer
     customer.phone = ""
     customer.save()
     url = reverse("notifications:preferences")

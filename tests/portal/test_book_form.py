@@ -43,7 +43,7 @@ def test_nothing_filled_in_names_the_kind_of_job_beside_its_field(portal):
 def test_an_installation_without_place_or_model_names_both_and_hides_the_repair_fields(
     portal, customer_user
 ):
-    SiteFactory(customer=customer_user.customer)
+    SiteFactory(customer=customer_user.contacts.get().customer)
 
     response = portal.get(reverse("portal:book"), {"kind": "installation"})
 
@@ -56,7 +56,7 @@ def test_an_installation_without_place_or_model_names_both_and_hides_the_repair_
 
 
 def test_maintenance_asks_for_the_appliance_and_no_display_code(portal, customer_user):
-    appliance = ApplianceFactory(site__customer=customer_user.customer)
+    appliance = ApplianceFactory(site__customer=customer_user.contacts.get().customer)
 
     missing = portal.get(reverse("portal:book"), {"kind": "maintenance"})
     found = portal.get(

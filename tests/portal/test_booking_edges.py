@@ -6,7 +6,6 @@ import datetime
 
 import pytest
 import time_machine
-from django.contrib.auth.models import User
 
 from fieldservice.errors import DomainError, InvalidInput, TransitionNotAllowed, WindowTaken
 from portal import services
@@ -174,6 +173,6 @@ def test_sign_up_takes_the_first_word_of_the_name_as_first_name(name, first_name
         longitude=12.5,
     )
 
-    user = User.objects.get(pk=customer.user_id)
+    user = customer.contacts.get().user
     assert user.first_name == first_name
     assert customer.name == name.strip()

@@ -30,7 +30,7 @@ def portal(client, customer_user):
 
 
 def test_a_model_not_in_the_catalogue_is_kept_as_described_for_the_desk(portal, customer_user):
-    site = SiteFactory(customer=customer_user.customer)
+    site = SiteFactory(customer=customer_user.contacts.get().customer)
 
     response = portal.post(
         reverse("portal:add_appliance"),
@@ -61,7 +61,7 @@ def test_a_model_not_in_the_catalogue_is_kept_as_described_for_the_desk(portal, 
 def test_a_description_missing_a_part_names_that_field_and_adds_nothing(
     portal, customer_user, missing, field, words
 ):
-    site = SiteFactory(customer=customer_user.customer)
+    site = SiteFactory(customer=customer_user.contacts.get().customer)
 
     response = portal.post(
         reverse("portal:add_appliance"),
@@ -74,7 +74,7 @@ def test_a_description_missing_a_part_names_that_field_and_adds_nothing(
 
 
 def test_neither_a_model_nor_a_description_asks_for_the_model(portal, customer_user):
-    site = SiteFactory(customer=customer_user.customer)
+    site = SiteFactory(customer=customer_user.contacts.get().customer)
 
     response = portal.post(
         reverse("portal:add_appliance"), {"site": site.pk, "serial_number": "ZW-1"}
@@ -90,7 +90,7 @@ def test_neither_a_model_nor_a_description_asks_for_the_model(portal, customer_u
 def test_a_category_that_is_not_one_is_refused_by_the_service(customer_user):
     with pytest.raises(InvalidInput) as refused:
         register_appliance(
-            site=SiteFactory(customer=customer_user.customer),
+            site=SiteFactory(customer=customer_user.contacts.get().customer),
             model=None,
             serial_number="ZW-1",
             **{**DESCRIBED, "described_category": "spaceship"},
@@ -103,11 +103,11 @@ def test_a_category_that_is_not_one_is_refused_by_the_service(customer_user):
 def test_a_described_appliance_is_booked_with_its_categorys_skills(customer_user, next_monday):
     skill = SkillFactory(code="washers", appliance_category="washing_machine")
     TechnicianFactory(skills=[skill])
-    site = SiteFactory(customer=customer_user.customer)
+    site = SiteFactory(customer=customer_user.contacts.get().customer)
     appliance = register_appliance(site=site, model=None, serial_number="ZW-1", **DESCRIBED)
 
     ticket, visit = services.book_visit(
-        customer=customer_user.customer,
+        customer=customer_user.contacts.get().customer,
         site=site,
         kind="repair",
         appliance=appliance,
@@ -123,7 +123,7 @@ def test_a_described_appliance_is_booked_with_its_categorys_skills(customer_user
 
 
 def test_the_desk_sees_the_appliance_needs_matching(dispatcher_client, customer_user):
-    customer = customer_user.customer
+    customer = customer_user.contacts.get().customer
     customer.name = "Giulia Bianchi"
     customer.save()
     site = SiteFactory(customer=customer)

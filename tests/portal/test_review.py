@@ -31,7 +31,7 @@ def test_choosing_a_window_shows_the_contract_cover_and_books_nothing(
     portal, customer_user, next_monday
 ):
     TechnicianFactory()
-    customer = customer_user.customer
+    customer = customer_user.contacts.get().customer
     contract = ServiceContractFactory(customer=customer, number="SC-77")
     appliance = ApplianceFactory(site__customer=customer, contract=contract)
     window = at(next_monday + datetime.timedelta(days=7), 10)
@@ -52,7 +52,7 @@ def test_choosing_a_window_shows_the_contract_cover_and_books_nothing(
 def test_billable_work_without_rates_set_says_the_desk_gives_them(portal, customer_user, settings):
     TechnicianFactory()
     settings.FIELDSERVICE = {**settings.FIELDSERVICE, "CALLOUT_FEE": None, "HOURLY_RATE": None}
-    appliance = ApplianceFactory(site__customer=customer_user.customer)
+    appliance = ApplianceFactory(site__customer=customer_user.contacts.get().customer)
     window = at(datetime.date.today() + datetime.timedelta(days=9), 10)  # noqa: DTZ011
 
     review = portal.get(reverse("portal:book"), _job(appliance, window=window.isoformat()))
@@ -64,7 +64,7 @@ def test_billable_work_without_rates_set_says_the_desk_gives_them(portal, custom
 def test_a_window_inside_the_cutoff_is_marked_final_before_booking(portal, customer_user, settings):
     TechnicianFactory()
     settings.FIELDSERVICE = {**settings.FIELDSERVICE, "CHANGE_CUTOFF_HOURS": 24 * 30}
-    appliance = ApplianceFactory(site__customer=customer_user.customer)
+    appliance = ApplianceFactory(site__customer=customer_user.contacts.get().customer)
     window = at(datetime.date.today() + datetime.timedelta(days=9), 10)  # noqa: DTZ011
 
     review = portal.get(reverse("portal:book"), _job(appliance, window=window.isoformat()))
@@ -74,7 +74,7 @@ def test_a_window_inside_the_cutoff_is_marked_final_before_booking(portal, custo
 
 
 def test_reviewing_a_window_that_is_not_offered_says_so_beside_it(portal, customer_user):
-    appliance = ApplianceFactory(site__customer=customer_user.customer)
+    appliance = ApplianceFactory(site__customer=customer_user.contacts.get().customer)
 
     review = portal.get(reverse("portal:book"), _job(appliance, window="3000-01-06T10:00:00+01:00"))
 
@@ -109,7 +109,7 @@ def test_windows_inside_the_cutoff_are_marked_final_in_the_list(
 ):
     TechnicianFactory()
     settings.FIELDSERVICE = {**settings.FIELDSERVICE, "CHANGE_CUTOFF_HOURS": cutoff_hours}
-    appliance = ApplianceFactory(site__customer=customer_user.customer)
+    appliance = ApplianceFactory(site__customer=customer_user.contacts.get().customer)
 
     page = portal.get(reverse("portal:book"), _job(appliance)).text
 

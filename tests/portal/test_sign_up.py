@@ -58,7 +58,8 @@ def test_sign_up_emails_the_confirmation_link_in_the_customers_language(
 def test_an_unconfirmed_account_books_only_after_following_the_link(client, next_monday):
     TechnicianFactory()
     client.post(reverse("portal:signup"), signup_data())
-    customer = User.objects.get(username="giulia@example.com").customer
+    user = User.objects.get(username="giulia@example.com")
+    customer = user.contacts.get().customer
     appliance = ApplianceFactory(site=customer.sites.get())
     booking = {
         "customer": customer,
@@ -66,7 +67,7 @@ def test_an_unconfirmed_account_books_only_after_following_the_link(client, next
         "kind": "repair",
         "appliance": appliance,
         "window_start": at(next_monday + datetime.timedelta(days=7), 10),
-        "by": customer.user,
+        "by": user,
     }
 
     waiting = client.get(reverse("portal:book"))

@@ -19,7 +19,9 @@ def portal(client, customer_user):
 
 
 def _ticket_of(customer_user):
-    return open_ticket(appliance=ApplianceFactory(site__customer=customer_user.customer))
+    return open_ticket(
+        appliance=ApplianceFactory(site__customer=customer_user.contacts.get().customer)
+    )
 
 
 def _status(page: str) -> str:

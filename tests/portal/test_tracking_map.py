@@ -60,7 +60,7 @@ def test_the_map_shows_the_technicians_rounded_position_and_the_eta_while_en_rou
     portal, customer_user
 ):
     tech = TechnicianFactory()
-    visit = visit_of(customer_user.customer, tech)
+    visit = visit_of(customer_user.contacts.get().customer, tech)
     visit = services.transition_visit(visit=visit, to="en_route", by=None)
     send(tech, visit)
 
@@ -81,7 +81,7 @@ def test_no_position_before_setting_off_nor_one_sent_on_the_way_to_another_custo
 ):
     tech = TechnicianFactory()
     other = visit_of(CustomerFactory(), tech, 0, place=(41.7, 12.3))
-    mine = visit_of(customer_user.customer, tech, 1)
+    mine = visit_of(customer_user.contacts.get().customer, tech, 1)
     other = services.transition_visit(visit=other, to="en_route", by=None)
     send(tech, other)
 

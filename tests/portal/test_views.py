@@ -62,7 +62,7 @@ def booked_visit(next_monday: datetime.date) -> Visit:
 
 @pytest.fixture
 def customer(customer_user):
-    return customer_user.customer
+    return customer_user.contacts.get().customer
 
 
 @pytest.fixture
@@ -90,7 +90,9 @@ def test_sign_up_creates_login_customer_and_site(client):
     assert response.status_code == 302
     user = User.objects.get(username="giulia@example.com")
     assert user.groups.filter(name="customer").exists()
-    assert user.customer.sites.get().address == "Via Roma 1"
+    contact = user.contacts.get()
+    assert contact.role == "administrator"
+    assert contact.customer.sites.get().address == "Via Roma 1"
 
 
 def test_sign_up_without_a_pin_assumes_no_place_it_marks_what_it_found(client):
@@ -545,12 +547,12 @@ def _finished(visit: Visit) -> Visit:
 def test_booking_and_report_links_stop_when_the_customers_login_is_deactivated(client, next_monday):
     visit = booked_visit(next_monday)
     customer = visit.ticket.customer
-    customer.user = UserFactory(role="customer")
-    customer.save()
+    login = UserFactory(role="customer")
+    customer.contacts.create(user=login, role="administrator")
     manage = reverse("portal:manage", args=[services.booking_token(visit)])
     report = reverse("portal:report", args=[services.report_token(visit)])
-    customer.user.is_active = False
-    customer.user.save()
+    login.is_active = False
+    login.save()
 
     page = client.get(manage)
     cancel = client.post(manage, {"action": "cancel"})
@@ -569,7 +571,7 @@ def test_booking_and_report_links_stop_when_the_customers_login_is_deactivated(c
 def test_links_of_a_customer_without_a_login_keep_working(client, next_monday):
     """A customer who only ever phoned has no login to deactivate: their links still work."""
     visit = booked_visit(next_monday)
-    assert visit.ticket.customer.user is None
+    assert not visit.ticket.customer.contacts.exists()
 
     page = client.get(reverse("portal:manage", args=[services.booking_token(visit)]))
     report = client.get(reverse("portal:report", args=[services.report_token(_finished(visit))]))

@@ -88,7 +88,7 @@ def test_a_note_is_never_emailed_nor_on_the_customers_page(
         "Arriviamo domani."
     ]
     assert len(thread_for(italian_ticket, include_internal=True)) == 2
-    client.force_login(italian_ticket.customer.user)
+    client.force_login(italian_ticket.customer.contacts.get().user)
     page = client.get(reverse("portal:ticket", args=[italian_ticket.pk]))
     assert page.status_code == 200
     assert "Arriviamo domani." in page.text

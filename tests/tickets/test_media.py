@@ -11,7 +11,13 @@ from django.urls import reverse
 from PIL import Image
 
 from dispatch.services import assign_visit
-from tests.factories import CustomerFactory, TechnicianFactory, UserFactory, new_visit
+from tests.factories import (
+    ContactFactory,
+    CustomerFactory,
+    TechnicianFactory,
+    UserFactory,
+    new_visit,
+)
 from tests.fieldservice.test_settings_deploy import _manage
 from tests.helpers import tomorrow_at
 from tickets import services
@@ -55,8 +61,7 @@ def _as(user) -> Client:
 
 def _customer_of(visit):
     user = UserFactory(role="customer")
-    visit.ticket.customer.user = user
-    visit.ticket.customer.save()
+    ContactFactory(user=user, customer=visit.ticket.customer, role="administrator")
     return user
 
 

@@ -51,9 +51,7 @@ def finished(technician):
     services.sign_visit(visit=visit, signed_by="Giulia Bianchi", png=_image("PNG", "white"))
     services.record_entry(visit=visit, kind="work", text="Drain pump replaced.", by=None)
     services.transition_visit(visit=visit, to="completed", by=None)
-    customer = visit.ticket.customer
-    customer.user = UserFactory(role="customer")
-    customer.save()
+    visit.ticket.customer.contacts.create(user=UserFactory(role="customer"), role="administrator")
     return reports.with_report_data(Visit.objects.filter(pk=visit.pk)).get()
 
 
@@ -107,7 +105,7 @@ def test_a_photo_whose_file_is_gone_leaves_the_rest_of_the_report(finished, medi
 def test_each_reader_has_a_way_back_and_the_pdf_none(finished, client, technician, dispatcher):
     url = reverse("tech:report", args=[finished.pk])
     backs = {}
-    for user in (technician.user, finished.ticket.customer.user, dispatcher):
+    for user in (technician.user, finished.ticket.customer.contacts.get().user, dispatcher):
         client.force_login(user)
         backs[user.username] = re.search(
             r'<p class="back">\s*<a href="([^"]+)"', client.get(url).text
@@ -117,7 +115,9 @@ def test_each_reader_has_a_way_back_and_the_pdf_none(finished, client, technicia
 
     assert backs == {
         technician.user.username: reverse("tech:job", args=[finished.pk]),
-        finished.ticket.customer.user.username: reverse("portal:ticket", args=[finished.ticket_id]),
+        finished.ticket.customer.contacts.get().user.username: reverse(
+            "portal:ticket", args=[finished.ticket_id]
+        ),
         dispatcher.username: reverse("dispatch:board"),
     }
     assert f'href="{reverse("portal:ticket", args=[finished.ticket_id])}"' in by_link

@@ -175,6 +175,16 @@ class Ticket(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The organization's contact the ticket is for (who opened it in the portal, or the caller
+    # the desk found): a requester sees the tickets they requested, and hears about them.
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="requested_tickets",
+    )
     # Given by open_ticket: the SLA is counted from this same moment.
     created_at = models.DateTimeField(_("opened"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -57,6 +57,7 @@ def open_ticket(
     client_key: str = "",
     plan_contract: ServiceContract | None = None,
     due_at: datetime.datetime | None = None,
+    requested_by: User | None = None,
 ) -> Ticket:
     """Open a ticket: match its codes, decide coverage and the SLA due time, record it.
     `client_key` is the opening form's key (see ticket_sent_before).
@@ -64,7 +65,11 @@ def open_ticket(
     A preventive plan's maintenance ticket gives `plan_contract` (the visit is what the
     contract pays for, whatever else covers the appliance; a plan of a site may name no
     appliance) and `due_at`, the end of its tolerance window, as its response and resolution
-    due times."""
+    due times.
+
+    `requested_by` is the organization's contact the ticket is for; by default whoever opens
+    it when they are a contact of the customer (a portal booking)."""
+    requested_by = _requester(customer=customer, requested_by=requested_by, by=by)
     check_opening(
         customer=customer,
         site=site,
@@ -108,6 +113,7 @@ def open_ticket(
         response_due_at=due_at or assessment.response_due_at,
         created_at=now,
         created_by=by if by is not None and by.is_authenticated else None,
+        requested_by=requested_by,
         client_key=client_key or None,
     )
     ticket.error_codes.set(assessment.codes.matched)
@@ -123,6 +129,18 @@ def open_ticket(
     )
     events.ticket_opened.send(sender=Ticket, ticket=ticket)
     return ticket
+
+
+def _requester(*, customer: Customer, requested_by: User | None, by: User | None) -> User | None:
+    if requested_by is not None:
+        if not customer.contacts.filter(user=requested_by).exists():
+            raise InvalidInput(
+                _("The requester is not a contact of this customer."), field="requested_by"
+            )
+        return requested_by
+    if by is not None and by.is_authenticated and customer.contacts.filter(user=by).exists():
+        return by
+    return None
 
 
 def check_opening(

@@ -13,6 +13,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from demo.clients import LOGINS as CLIENT_LOGINS
+from demo.clients import seed_clients
 from demo.company import DEMO_PASSWORD, DemoCompany, MissingRoles
 from demo.contracts import seed_contracts
 from demo.crews import seed_crews
@@ -71,6 +73,7 @@ class Command(BaseCommand):
         seed_crews()
         seed_depot()
         seed_stock()
+        seed_clients(password=company.password)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {scale} block(s), {made} new, in "
@@ -80,3 +83,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Logins (password for all: {DEMO_PASSWORD}):")
         self.stdout.write("  dispatcher: dispatcher1   technician: tech0-01   customer: customer1")
         self.stdout.write("  admin (superuser): admin")
+        self.stdout.write(
+            "  client companies' contacts (requester, approver, administrator; "
+            "facility-manager works for two): " + ", ".join(CLIENT_LOGINS)
+        )

@@ -7,11 +7,29 @@ from __future__ import annotations
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-ROLES = ("dispatcher", "technician", "customer", "stranger", "anonymous")
+from fieldservice.models import ApiToken
+from tests import factories
+from tests.helpers import client_for
+
+# Besides the roles, contacts of customer A's organization in each role and an administrator of
+# B's: on A's objects a requester answers like A's customer unless told (a requester sees only
+# the tickets they requested, and A's were not), B's contact gets 404s for A's objects.
+CONTACTS = ("requester_a", "approver_a", "administrator_a", "contact_b")
+ROLES = ("dispatcher", "technician", "customer", "stranger", "anonymous", *CONTACTS)
 
 
-def _row(d, t, c, *, s=403, a=401):
-    return {"dispatcher": d, "technician": t, "customer": c, "stranger": s, "anonymous": a}
+def _row(d, t, c, *, s=403, a=401, r=None, ap=None):
+    return {
+        "dispatcher": d,
+        "technician": t,
+        "customer": c,
+        "stranger": s,
+        "anonymous": a,
+        "requester_a": c if r is None else r,
+        "approver_a": c if ap is None else ap,
+        "administrator_a": c,
+        "contact_b": c,  # set below: 404 on A's objects
+    }
 
 
 ALL_READ = _row(200, 200, 200)
@@ -27,9 +45,9 @@ MATRIX = {
     ("customer-list", "GET"): ALL_READ,
     ("customer-list", "POST"): _row(400, 403, 403),
     ("customer-detail", "GET"): ALL_READ,
-    ("customer-detail", "PATCH"): _row(200, 403, 200),
+    ("customer-detail", "PATCH"): _row(200, 403, 200, r=403, ap=403),
     ("site-list", "GET"): ALL_READ,
-    ("site-list", "POST"): _row(400, 403, 400),
+    ("site-list", "POST"): _row(400, 403, 400, r=403, ap=403),
     ("site-detail", "GET"): ALL_READ,
     ("appliance-model-list", "GET"): ALL_READ,
     ("appliance-model-detail", "GET"): ALL_READ,
@@ -37,14 +55,14 @@ MATRIX = {
     ("appliance-list", "POST"): _row(400, 403, 400),
     ("appliance-detail", "GET"): ALL_READ,
     ("contract-list", "GET"): _row(200, 403, 200),
-    ("contract-detail", "GET"): _row(200, 403, 200),
+    ("contract-detail", "GET"): _row(200, 403, 200, r=404, ap=404),
     ("skill-list", "GET"): ALL_READ,
     ("skill-detail", "GET"): ALL_READ,
     ("technician-list", "GET"): _row(200, 200, 403),
     ("technician-detail", "GET"): _row(200, 200, 403),
     ("ticket-list", "GET"): ALL_READ,
     ("ticket-list", "POST"): _row(400, 403, 403),
-    ("ticket-detail", "GET"): ALL_READ,
+    ("ticket-detail", "GET"): _row(200, 200, 200, r=404),
     ("ticket-detail", "PATCH"): _row(200, 403, 403),
     ("ticket-escalate", "POST"): _row(400, 403, 403),
     ("ticket-transition", "POST"): _row(400, 403, 403),
@@ -52,16 +70,25 @@ MATRIX = {
     ("ticket-suggestions-suggestions", "GET"): _row(400, 403, 403),
     ("visit-list", "GET"): ALL_READ,
     ("visit-list", "POST"): _row(400, 403, 403),
-    ("visit-detail", "GET"): ALL_READ,
+    ("visit-detail", "GET"): _row(200, 200, 200, r=404),
     ("visit-detail", "PATCH"): _row(428, 403, 403),
     ("visit-transition", "POST"): _row(400, 400, 403),
     ("visit-assign-assign", "POST"): _row(400, 403, 403),
     ("visit-assign-hand-back", "POST"): _row(400, 400, 403),
     ("availability-list", "GET"): _row(400, 403, 400),
     ("booking-list", "POST"): _row(400, 403, 400),
-    ("booking-reschedule", "POST"): _row(400, 403, 400),
-    ("booking-cancel", "POST"): _row(200, 403, 200),
+    ("booking-reschedule", "POST"): _row(400, 403, 400, r=404),
+    ("booking-cancel", "POST"): _row(200, 403, 200, r=404),
 }
+
+# B's contact asks for A's objects: a 404 where the route is theirs to call at all. Tokens are
+# each person's own, whoever they are a contact of.
+_SHARED = ("token", "skill", "appliance-model")
+MATRIX = {key: dict(row) for key, row in MATRIX.items()}  # rows share ALL_READ
+for (_name, _method), _expected in MATRIX.items():
+    _detail = not _name.endswith("-list") and not _name.startswith(_SHARED)
+    if _detail and _expected["customer"] not in (401, 403):
+        _expected["contact_b"] = 404
 
 # The object a detail route is about, by the route's name.
 TARGET = {
@@ -100,9 +127,27 @@ def api_routes() -> set[tuple[str, str]]:
     return found
 
 
+@pytest.fixture(scope="module")
+def contacts(shared_world, django_db_blocker):
+    """The contacts' users of A's and B's organizations, with their API clients and tokens."""
+    w = shared_world
+    with django_db_blocker.unblock():
+        for role, side, kind in (
+            ("requester_a", "a", "requester"),
+            ("approver_a", "a", "approver"),
+            ("administrator_a", "a", "administrator"),
+            ("contact_b", "b", "administrator"),
+        ):
+            user = factories.ContactFactory(customer=w.objs[side]["customer"], role=kind).user
+            w.users[role] = user
+            w.clients[role] = client_for(user)
+            w.spare_tokens[role] = ApiToken.issue(user=user, name="spare")[0].pk
+    return w
+
+
 @pytest.fixture
-def world(shared_world, db):
-    return shared_world
+def world(contacts, db):
+    return contacts
 
 
 def test_every_api_route_and_method_has_a_row():
@@ -153,7 +198,7 @@ DETAIL_CASES = [
     (name, method, role)
     for (name, method) in sorted(MATRIX)
     if not name.endswith("-list") and not name.startswith(("skill", "appliance-model"))
-    for role in ("dispatcher", "technician", "customer")
+    for role in ("dispatcher", "technician", "customer", "requester_a", "approver_a")
 ]
 
 
