@@ -371,6 +371,7 @@ MATRIX = {
 # organization. Contracts and invoices are the administrators' (403 to the other roles).
 for _name in (
     "portal:ticket",
+    "portal:tracking",
     "portal:quote",
     "portal:repair_request",
     "tech:report",
