@@ -20,11 +20,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core import signing
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fieldservice import texts
 from fieldservice.errors import InvalidInput, PlanInvalid, TransitionNotAllowed
 from tickets.models import Ticket, Visit
 
@@ -33,13 +31,11 @@ from .day import LAST_MINUTE
 from .engine import _matrix
 from .leftovers import Day
 from .scenario import Scenario, clock, parse, seconds
-from .services import apply_routes
 from .today import (
+    apply_proposal,
     changed_routes,
     current_routes,
-    no_reason,
     routes_of,
-    stale_message,
     today_scenario,
 )
 
@@ -283,28 +279,5 @@ def apply_fit_in(*, token: str, reason: str, by: User | None) -> int:
     window moves and the technicians whose route changes are told, the reason is in each
     ticket's history. Refused, nothing changed, when any visit changed since the proposal.
     Returns the emergency visit's id."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput(no_reason(), field="reason")
-    texts.ensure_length(reason, limit=texts.REASON, field="reason")
-    try:
-        proposal = signing.loads(token, salt=SALT, max_age=MAX_AGE)
-    except signing.SignatureExpired:
-        raise InvalidInput(
-            _("This proposal is too old to apply: make it again."), field="token"
-        ) from None
-    except signing.BadSignature:
-        raise InvalidInput(_("This proposal is not valid: make it again."), field="token") from None
-    with transaction.atomic():
-        apply_routes(
-            day=datetime.date.fromisoformat(proposal["day"]),
-            plan=proposal["plan"],
-            scenario=proposal["scenario"],
-            versions=proposal["versions"],
-            by=by,
-            reason=reason,
-            left_out_reason=lambda text: f"{reason}: {text}",
-            stale_message=stale_message,
-            quiet_within_window=True,
-        )
+    proposal = apply_proposal(token=token, salt=SALT, max_age=MAX_AGE, reason=reason, by=by)
     return int(proposal["visit"])

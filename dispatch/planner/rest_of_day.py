@@ -13,12 +13,10 @@ import datetime
 from typing import TYPE_CHECKING
 
 from django.core import signing
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fieldservice import texts
-from fieldservice.errors import InvalidInput, PlanInvalid
+from fieldservice.errors import PlanInvalid
 from technicians.models import Technician
 from tickets.models import Visit
 
@@ -28,13 +26,11 @@ from .engine import solve_scenario
 from .now import TodayRoutes
 from .preview import reason_text
 from .scenario import clock
-from .services import apply_routes
 from .today import (
+    apply_proposal,
     changed_routes,
     current_routes,
-    no_reason,
     routes_of,
-    stale_message,
     today_scenario,
 )
 
@@ -171,27 +167,4 @@ def _in(entry: dict, start: int) -> bool:
 def apply_rest_of_day(*, token: str, reason: str, by: User | None) -> None:
     """Apply a re-plan of the rest of today in one transaction, or nothing if any visit it
     touches changed since; the reason goes into each ticket's history."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput(no_reason(), field="reason")
-    texts.ensure_length(reason, limit=texts.REASON, field="reason")
-    try:
-        proposal = signing.loads(token, salt=SALT, max_age=MAX_AGE)
-    except signing.SignatureExpired:
-        raise InvalidInput(
-            _("This proposal is too old to apply: make it again."), field="token"
-        ) from None
-    except signing.BadSignature:
-        raise InvalidInput(_("This proposal is not valid: make it again."), field="token") from None
-    with transaction.atomic():
-        apply_routes(
-            day=datetime.date.fromisoformat(proposal["day"]),
-            plan=proposal["plan"],
-            scenario=proposal["scenario"],
-            versions=proposal["versions"],
-            by=by,
-            reason=reason,
-            left_out_reason=lambda text: f"{reason}: {text}",
-            stale_message=stale_message,
-            quiet_within_window=True,
-        )
+    apply_proposal(token=token, salt=SALT, max_age=MAX_AGE, reason=reason, by=by)

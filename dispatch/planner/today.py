@@ -11,17 +11,26 @@ from __future__ import annotations
 
 import datetime
 import math
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from django.core import signing
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from fieldservice import texts
+from fieldservice.errors import InvalidInput
 from technicians.models import Technician
 from tickets.models import Visit
 
 from ..travel import travel_source
 from .day import _day_bounds, _under_way, build_scenario, company_tz, hhmm, plan_from
 from .scenario import clock, seconds
+from .services import apply_routes
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # A visit on site past its planned end still holds its technician this long from now.
 STARTED_MINUTES = 15
@@ -211,3 +220,35 @@ def stale_message(n: int) -> str:
 
 def no_reason() -> str:
     return _("Say why the day changes: the reason goes into each ticket's history.")
+
+
+def apply_proposal(*, token: str, salt: str, max_age: int, reason: str, by: User | None) -> dict:
+    """Apply a signed proposal of today's routes (a fit-in or a re-plan of the rest of today)
+    in one transaction, or nothing if any visit it touches changed since it was made. The
+    reason is required and goes into each moved visit's ticket history; customers are told only
+    when their promised window moves, technicians of every change. Returns the proposal."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(no_reason(), field="reason")
+    texts.ensure_length(reason, limit=texts.REASON, field="reason")
+    try:
+        proposal = signing.loads(token, salt=salt, max_age=max_age)
+    except signing.SignatureExpired:
+        raise InvalidInput(
+            _("This proposal is too old to apply: make it again."), field="token"
+        ) from None
+    except signing.BadSignature:
+        raise InvalidInput(_("This proposal is not valid: make it again."), field="token") from None
+    with transaction.atomic():
+        apply_routes(
+            day=datetime.date.fromisoformat(proposal["day"]),
+            plan=proposal["plan"],
+            scenario=proposal["scenario"],
+            versions=proposal["versions"],
+            by=by,
+            reason=reason,
+            left_out_reason=lambda text: f"{reason}: {text}",
+            stale_message=stale_message,
+            quiet_within_window=True,
+        )
+    return proposal

@@ -4,16 +4,19 @@ route that changes, and Apply with a reason."""
 import datetime
 
 import pytest
+import time_machine
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.factories import ApplianceFactory, TechnicianFactory, new_visit, open_ticket
+from tests.helpers import ROME, at
 from tickets.models import TicketEvent, Visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_an_emergency_is_fitted_in_from_the_board_with_a_reason(
-    page, live_server, login, dispatcher
+    page, live_server, login, dispatcher, request
 ):
     tech = TechnicianFactory(user__first_name="Marco", user__last_name="Rossi")
     # Working all day, whatever the hour the test runs.
@@ -28,6 +31,10 @@ def test_an_emergency_is_fitted_in_from_the_board_with_a_reason(
     )
     urgent = new_visit(ticket, duration_minutes=20)
     login(page, "dispatcher")
+    # The board and the proposal plan from now: mid-morning today, whatever the hour.
+    traveller = time_machine.travel(at(timezone.now().astimezone(ROME).date(), 10), tick=True)
+    traveller.start()
+    request.addfinalizer(traveller.stop)
 
     page.goto(f"{live_server.url}/dispatch/")
     page.locator(f'.queued[data-visit="{urgent.pk}"]').click()

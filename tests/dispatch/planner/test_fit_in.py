@@ -5,6 +5,7 @@ the emergency, and a proposal made stale by a change meanwhile is refused, nothi
 import datetime
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -267,7 +268,9 @@ def test_fit_in_pages_are_for_dispatchers(client, day, a_day, dispatcher, techni
     assert client.post(reverse("plan:fit_in_apply", args=[urgent.pk])).status_code == 403
     client.force_login(dispatcher)
     assert client.get(reverse("plan:fit_in", args=[10**8])).status_code == 404
-    page = client.get(url)
+    # The page plans from now: at the fixture's 09:40, whatever the hour the test runs.
+    with time_machine.travel(at(day, 9, 40), tick=True):
+        page = client.get(url)
     assert page.status_code == 200
     assert f'data-testid="stop-{urgent.pk}"' in page.text
     assert f'data-testid="route-{a_day["far"].pk}"' not in page.text  # unchanged: not shown
