@@ -8,6 +8,13 @@ Also prints the time to a first feasible plan and peak memory for 100 x 1,000.
 
 Usage: python bench/planner_fieldservice.py [--sizes 10x60,40x300,100x1000] [--limits 5,10,30]
                                             [--no-breaks]
+
+With `--seeds N` it runs N generated days per size instead of one, each of a different mix
+(generate.mix: breaks, skill breadth, window widths, the share of urgent visits), and for each
+size and limit counts ours against the best valid plan of pyvroom and OR-Tools run directly on
+that day: a win, a tie or a loss by the objective (P1, P2, P3, P4 planned, then less travel),
+then names each loss. The issue's run is `--seeds 20 --sizes 10x60,25x260,40x300,100x1000
+--limits 5,10,30`: some hours on two quiet cores.
 """
 
 from __future__ import annotations
@@ -276,6 +283,53 @@ def describe(report) -> str:
     )
 
 
+def _versus(data: dict, limit: float) -> tuple[str, str]:
+    """Ours against the best valid plan of pyvroom and OR-Tools on one day: ("win" | "tie" |
+    "loss", a line saying each one's score)."""
+    ours = checker.check(data, solve_scenario(data, time_limit=limit))
+    theirs = {}
+    for name, run in (("pyvroom", vroom_direct), ("or-tools", ortools_direct)):
+        report = checker.check(data, run(data, limit), reasons=False)
+        if report.ok:
+            theirs[name] = report
+    line = f"ours {describe(ours)}" + "".join(
+        f"; {name} {describe(r)}" for name, r in theirs.items()
+    )
+    if not ours.ok:
+        return "loss", line
+    best = max((r.score for r in theirs.values()), default=None)
+    # Travel within a second of each other is a tie: the same routes, rounded differently.
+    if best is None or ours.score[:5] > best[:5]:
+        return "win", line
+    if ours.score[:5] == best[:5]:
+        if abs(ours.score[5] - best[5]) <= 1:
+            return "tie", line
+        return ("win" if ours.score[5] > best[5] else "loss"), line
+    return "loss", line
+
+
+def many_days(sizes: str, limits: str, seeds: int) -> None:
+    """The wins, ties and losses table over `seeds` days of varied mix per size and limit."""
+    table = []
+    for size in sizes.split(","):
+        techs, visits = (int(x) for x in size.split("x"))
+        for limit in (float(x) for x in limits.split(",")):
+            tally = {"win": 0, "tie": 0, "loss": 0}
+            for k in range(seeds):
+                data = generate.day(
+                    techs, visits, seed=techs * 1000 + visits + k, mix=generate.mix(k)
+                )
+                outcome, line = _versus(data, limit)
+                tally[outcome] += 1
+                if outcome == "loss":
+                    print(f"  loss {size} {limit:g} s seed {k}: {line}", flush=True)
+            table.append((size, limit, tally))
+            print(f"{size} at {limit:g} s: {tally}", flush=True)
+    print("\n| size | limit | wins | ties | losses |\n|---|---|---|---|---|")
+    for size, limit, tally in table:
+        print(f"| {size} | {limit:g} s | {tally['win']} | {tally['tie']} | {tally['loss']} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10x60,40x300,100x1000")
@@ -283,7 +337,13 @@ def main() -> None:
     parser.add_argument(
         "--no-breaks", action="store_true", help="drop the breaks, which PyVRP cannot express"
     )
+    parser.add_argument(
+        "--seeds", type=int, default=0, help="days per size, each of its own mix (see above)"
+    )
     args = parser.parse_args()
+    if args.seeds:
+        many_days(args.sizes, args.limits, args.seeds)
+        return
     for size in args.sizes.split(","):
         techs, visits = (int(x) for x in size.split("x"))
         data = generate.day(techs, visits, seed=techs * 1000 + visits)

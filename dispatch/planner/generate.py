@@ -9,8 +9,47 @@ SKILLS = ["laundry", "refrigeration", "hvac", "gas", "printers", "pc", "network"
 CENTRE = (41.90, 12.49)
 
 
-def day(technicians: int, visits: int, *, seed: int = 1) -> dict:
-    """A scenario with about 1.5 times the work the technicians can do."""
+# The day's mix: its default is the benchmark's first day; mix() draws others from a seed, so a
+# comparison over many days varies the kind of day, not only where the visits fall.
+DEFAULT_MIX = {
+    "break_share": 0.8,
+    "skills_per_technician": (2, 4),
+    "skilled_share": 0.85,
+    "windows": (1, 1, 1, 1, 1, 1, 1),  # weights of WINDOWS, in its order
+    "priorities": (10, 25, 45, 20),  # weights of P1-P4
+}
+WINDOWS = [
+    ("08:00", "10:00"),
+    ("10:00", "12:00"),
+    ("13:00", "15:00"),
+    ("15:00", "17:00"),
+    ("08:00", "12:00"),
+    ("13:00", "17:00"),
+    ("08:00", "17:00"),
+]
+
+
+def mix(seed: int) -> dict:
+    """A day's mix drawn from `seed`: breaks for half, most or all technicians; narrow or broad
+    skills; tight (two-hour), mixed or wide (half-day, all-day) windows; few or many urgent
+    visits."""
+    rng = random.Random(f"mix-{seed}")
+    return {
+        "break_share": rng.choice([0.5, 0.8, 1.0]),
+        "skills_per_technician": rng.choice([(1, 3), (2, 4), (3, 5)]),
+        "skilled_share": rng.choice([0.6, 0.85, 1.0]),
+        "windows": rng.choice(
+            [(3, 3, 3, 3, 1, 1, 0), (1, 1, 1, 1, 1, 1, 1), (0, 0, 0, 0, 2, 2, 3)]
+        ),
+        "priorities": rng.choice([(10, 25, 45, 20), (25, 25, 30, 20), (5, 15, 40, 40)]),
+    }
+
+
+def day(technicians: int, visits: int, *, seed: int = 1, mix: dict | None = None) -> dict:
+    """A scenario with about 1.5 times the work the technicians can do (with the default mix;
+    the number of visits sets how much more work than capacity there is)."""
+    m = {**DEFAULT_MIX, **(mix or {})}
+    low, high = m["skills_per_technician"]
     rng = random.Random(seed)
     clusters = [
         (CENTRE[0] + rng.uniform(-0.12, 0.12), CENTRE[1] + rng.uniform(-0.16, 0.16))
@@ -26,31 +65,26 @@ def day(technicians: int, visits: int, *, seed: int = 1) -> dict:
             "start": list(home),
             "end": list(home),
             "shift": [start, end],
-            "skills": sorted(set(rng.sample(SKILLS, rng.randint(2, 4)))),
+            "skills": sorted(set(rng.sample(SKILLS, rng.randint(low, high)))),
         }
-        if rng.random() < 0.8:
+        if rng.random() < m["break_share"]:
             entry["break"] = {"earliest": "12:00", "latest": "13:30", "minutes": 45}
         techs.append(entry)
-    windows = [
-        ("08:00", "10:00"),
-        ("10:00", "12:00"),
-        ("13:00", "15:00"),
-        ("15:00", "17:00"),
-        ("08:00", "12:00"),
-        ("13:00", "17:00"),
-        ("08:00", "17:00"),
-    ]
     jobs = []
     for j in range(visits):
         lat, lon = rng.choice(clusters)
-        window = rng.choice(windows)
+        window = (
+            rng.choice(WINDOWS)
+            if mix is None  # the default day draws as it always has, seed for seed
+            else rng.choices(WINDOWS, m["windows"])[0]
+        )
         job = {
             "id": f"v{j}",
             "location": [lat + rng.gauss(0, 0.01), lon + rng.gauss(0, 0.013)],
             "window": list(window),
             "minutes": rng.choice([45, 60, 60, 90, 120, 150]),
-            "skills": [rng.choice(SKILLS)] if rng.random() < 0.85 else [],
-            "priority": rng.choices([1, 2, 3, 4], [10, 25, 45, 20])[0],
+            "skills": [rng.choice(SKILLS)] if rng.random() < m["skilled_share"] else [],
+            "priority": rng.choices([1, 2, 3, 4], m["priorities"])[0],
         }
         jobs.append(job)
     return {
