@@ -6,17 +6,18 @@ import datetime
 import re
 
 import pytest
+import time_machine
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from customers.models import Customer, Site
-from fieldservice.errors import NotAllowed
+from fieldservice.errors import InvalidInput, NotAllowed
 from notifications.models import Notification
 from portal import services
 from portal.models import SignUp
-from tests.factories import ApplianceFactory, TechnicianFactory
+from tests.factories import ApplianceFactory, CustomerFactory, TechnicianFactory
 from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
@@ -173,3 +174,71 @@ def test_sign_up_with_bad_input_says_so_beside_the_field_and_creates_nothing(
     assert says in " ".join(errors[field])
     assert says in response.text  # shown on the page, beside the field
     assert _rows() == before
+
+
+def _sign_up(**changes):
+    data = signup_data(**changes)
+    data["latitude"], data["longitude"] = float(data["latitude"]), float(data["longitude"])
+    return services.sign_up(**data)
+
+
+def test_an_email_as_long_as_the_login_column_signs_up_and_one_longer_is_refused_by_name():
+    longest = User._meta.get_field("username").max_length
+    fits = "a" * (longest - len("@example.com")) + "@example.com"
+
+    with pytest.raises(InvalidInput) as refused:
+        _sign_up(email="b" + fits)
+    _sign_up(email=fits)
+
+    assert refused.value.field == "email"
+    assert refused.value.message == f"The email address is too long: at most {longest} characters."
+    assert list(User.objects.values_list("username", flat=True)) == [fits]
+
+
+def test_an_address_taken_by_an_account_or_a_record_is_refused_in_those_words():
+    _sign_up()
+    CustomerFactory(email="on-record@example.com")
+
+    with pytest.raises(InvalidInput) as taken:
+        _sign_up(email="Giulia@Example.com")
+    with pytest.raises(InvalidInput) as on_record:
+        _sign_up(email="on-record@example.com")
+
+    assert (taken.value.field, taken.value.message) == (
+        "email",
+        "An account with this email exists already: log in instead.",
+    )
+    assert (on_record.value.field, on_record.value.message) == (
+        "email",
+        "This email address is on a customer's record already: call us for a login, or sign up "
+        "with another address.",
+    )
+
+
+def test_the_confirmation_link_works_for_seven_days_and_not_a_minute_more():
+    first = SignUp.objects.get(customer=_sign_up())
+    second = SignUp.objects.get(customer=_sign_up(email="marco@example.com"))
+    tokens = [services.confirmation_token(s) for s in (first, second)]
+    sent = timezone.now()
+
+    with time_machine.travel(sent + datetime.timedelta(days=7, minutes=-1)):
+        assert services.confirm_email(token=tokens[0]).confirmed_at is not None
+    with (
+        time_machine.travel(sent + datetime.timedelta(days=7, minutes=1)),
+        pytest.raises(InvalidInput, match="This link has expired"),
+    ):
+        services.confirm_email(token=tokens[1])
+
+
+def test_the_email_is_sent_again_once_a_minute_has_passed_not_before():
+    customer = _sign_up()
+    pending = SignUp.objects.get(customer=customer)
+    sent = pending.link_sent_at
+
+    with (
+        time_machine.travel(sent + datetime.timedelta(seconds=59)),
+        pytest.raises(InvalidInput, match="wait a minute"),
+    ):
+        services.resend_confirmation(customer=customer)
+    with time_machine.travel(sent + datetime.timedelta(seconds=61)):
+        assert services.resend_confirmation(customer=customer).link_sent_at > sent
