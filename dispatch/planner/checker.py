@@ -122,13 +122,7 @@ def _check_route(tech, route, visits, seen, speed, factor, report: Report, now=N
         lo, hi = _secs(visit["window"][0]), _secs(visit["window"][1])
         if not lo <= begins <= hi:
             bad(f"visit {vid!r} starts {stop['start']} outside its window {visit['window']}")
-        missing = set(visit.get("skills", [])) - skills
-        if missing:
-            bad(f"visit {vid!r} needs {sorted(missing)} that technician {tid!r} lacks")
-        if visit.get("technician") is not None and visit["technician"] != tid:
-            bad(f"visit {vid!r} is pinned to {visit['technician']!r}, not {tid!r}")
-        report.planned[int(visit["priority"])] += 1
-        report.kept += bool(visit.get("keep"))
+        _check_taker(vid, visit, tid, skills, report, bad)
         activities.append((begins, ends, visit["location"]))
     activities.append((shift_end, shift_end, tech["end"]))
 
@@ -156,6 +150,18 @@ def _check_route(tech, route, visits, seen, speed, factor, report: Report, now=N
             )
     if not break_placed and has_visits:
         bad(f"technician {tid!r}'s break overlaps work or driving")
+
+
+def _check_taker(vid, visit: dict, tid, skills: set, report, bad) -> None:
+    """The rules of who takes a visit (its skills, its pinned technician), and the visit
+    counted as planned in `report` (a day's Report or a WeekReport): both checkers share them."""
+    missing = set(visit.get("skills", [])) - skills
+    if missing:
+        bad(f"visit {vid!r} needs {sorted(missing)} that technician {tid!r} lacks")
+    if visit.get("technician") is not None and visit["technician"] != tid:
+        bad(f"visit {vid!r} is pinned to {visit['technician']!r}, not {tid!r}")
+    report.planned[int(visit["priority"])] += 1
+    report.kept += bool(visit.get("keep"))
 
 
 def _check_start(tid, vid, visit, position, begins, shift_start, now, bad) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from .checker import _secs, _travel
+from .checker import _check_taker, _secs, _travel
 
 
 @dataclass
@@ -173,13 +173,7 @@ def _check_stops(tech: dict, date: str, route: dict, visits: dict, report) -> li
             bad(f"visit {vid!r} is planned on {date}, not one of its days")
         elif not _secs(window[0]) <= begins <= _secs(window[1]):
             bad(f"visit {vid!r} starts {stop['start']} on {date}, outside its window {window}")
-        missing = set(visit.get("skills", [])) - skills
-        if missing:
-            bad(f"visit {vid!r} needs {sorted(missing)} that technician {tid!r} lacks")
-        if visit.get("technician") is not None and visit["technician"] != tid:
-            bad(f"visit {vid!r} is pinned to {visit['technician']!r}, not {tid!r}")
-        report.planned[int(visit["priority"])] += 1
-        report.kept += bool(visit.get("keep"))
+        _check_taker(vid, visit, tid, skills, report, bad)
         activities.append((begins, ends, visit["location"]))
     return activities
 
