@@ -1,6 +1,8 @@
 // The intake page: choosing a search result fills the hidden fields (the preview follows
 // through htmx), a listed code joins the typed ones, and the new-address and new-appliance
 // forms send the customer and site chosen above them.
+// The pick is read in the capture phase: htmx's own "change" listener on the form gathers the
+// form's values as the event bubbles through it, and they must hold the pick by then.
 document.addEventListener("change", function (event) {
   var pick = event.target.closest("input[data-pick]");
   if (!pick) return;
@@ -10,7 +12,7 @@ document.addEventListener("change", function (event) {
   // A pick beside the form (a caller just added, or a likely duplicate) refreshes the preview
   // as one inside it does.
   if (!pick.closest("#intake")) htmx.trigger("#intake", "change");
-});
+}, true);
 
 document.addEventListener("click", function (event) {
   var code = event.target.closest("[data-code]");
