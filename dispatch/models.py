@@ -22,6 +22,12 @@ class PlanRun(models.Model):
         STALE = "stale", _("Out of date")
         FAILED = "failed", _("Failed")
 
+    class Kind(models.TextChoices):
+        PLAN = "plan", _("Plan of a day or a week")
+        # Today from the moment it ran: the routes that change, kept as the page shows them.
+        REST_OF_DAY = "rest_of_day", _("Rest of today")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.PLAN)
     day = models.DateField(_("day"))
     area = models.CharField(_("area"), max_length=100, blank=True)
     status = models.CharField(

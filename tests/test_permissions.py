@@ -197,6 +197,7 @@ MATRIX = {
     "plan:fit_in": _row(dispatcher=409),
     "plan:fit_in_apply": _row(dispatcher=302),
     "plan:rest_of_day": _row(dispatcher=200),
+    "plan:rest_of_day_run": _row(dispatcher=200),
     "plan:rest_of_day_apply": _row(dispatcher=302),
     # The day board and the ticket panel.
     "dispatch:board": _row(dispatcher=200),
@@ -490,6 +491,7 @@ OBJECT_OF = {
     "desk:delete_filter",
     "plan:detail",
     "plan:apply",
+    "plan:rest_of_day_run",
     "plan:fit_in",
     "plan:fit_in_apply",
     "dispatch:unassign",
@@ -641,7 +643,10 @@ def pages(shared_world, django_db_blocker, tmp_path_factory):
         sign_visit(visit=done, signed_by="A", png=image.getvalue())
         record_entry(visit=done, kind="work", text="Pump replaced.", by=None)
         done = transition_visit(visit=done, to="completed", by=None)
-        run = PlanRun.objects.create(day=w.day, requested_by=w.users["dispatcher"])
+        run, rest_of_today = (
+            PlanRun.objects.create(kind=kind, day=w.day, requested_by=w.users["dispatcher"])
+            for kind in PlanRun.Kind.values
+        )
         imported = ImportRun.objects.create(
             kind="parts", file_name="parts.csv", requested_by=w.users["dispatcher"]
         )
@@ -762,6 +767,7 @@ def pages(shared_world, django_db_blocker, tmp_path_factory):
             "desk:apply_filter": {"filter_id": saved.pk},
             "desk:delete_filter": {"filter_id": saved.pk},
             "plan:apply": {"run_id": run.pk},
+            "plan:rest_of_day_run": {"run_id": rest_of_today.pk},
             "dispatch:unassign": {"visit_id": visit.pk},
             "plan:fit_in": {"visit_id": visit.pk},
             "plan:fit_in_apply": {"visit_id": visit.pk},

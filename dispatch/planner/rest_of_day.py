@@ -10,9 +10,12 @@ routes that really change are proposed; the checker verifies the whole plan.
 from __future__ import annotations
 
 import datetime
+import functools
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.core import signing
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,12 +23,14 @@ from fieldservice.errors import PlanInvalid
 from technicians.models import Technician
 from tickets.models import Visit
 
+from ..models import PlanRun
 from .checker import check
 from .day import LAST_MINUTE
 from .engine import solve_scenario
 from .now import TodayRoutes
 from .preview import reason_text
 from .scenario import clock
+from .services import start_run
 from .today import (
     apply_proposal,
     changed_routes,
@@ -39,17 +44,38 @@ if TYPE_CHECKING:
 
 SALT = "dispatch.planner.rest_of_day"
 MAX_AGE = 15 * 60
-TIME_LIMIT = 3.0  # seconds: the dispatcher waits on the page
+TIME_LIMIT = 3.0  # seconds of each round: the dispatcher watches the run's progress
+
+
+def request_rest_of_day(*, by: User | None) -> PlanRun:
+    """Queue a re-plan of the rest of today for a planning worker, handed out once committed
+    as a day plan is; its page shows the progress, then the routes that change."""
+    with transaction.atomic():
+        run = PlanRun.objects.create(
+            kind=PlanRun.Kind.REST_OF_DAY,
+            day=timezone.localdate(),
+            time_limit=TIME_LIMIT,
+            requested_by=by if by and by.is_authenticated else None,
+        )
+        transaction.on_commit(functools.partial(start_run, run.pk))
+    run.refresh_from_db()  # the hand-out has run unless an outer transaction is still open
+    return run
 
 
 def propose_rest_of_day(
-    *, now: datetime.datetime | None = None, time_limit: float = TIME_LIMIT
+    *,
+    now: datetime.datetime | None = None,
+    time_limit: float = TIME_LIMIT,
+    progress: Callable[[float], None] | None = None,
 ) -> dict:
     """The rest of today planned again: the changed routes, the promises that cannot be kept
-    (and why), the visits left unplanned, and the signed token `apply_rest_of_day` takes."""
+    (and why), the visits left unplanned, and the signed token `apply_rest_of_day` takes.
+    Plain values only: a planning worker stores it as its run's preview."""
     now = now or timezone.now()
     data, versions = today_scenario(now=now)
-    plan = solve_scenario(data, time_limit=time_limit)
+    # The first round is most of the work; a second one, for promises it cannot keep, the rest.
+    first_round = None if progress is None else (lambda f: progress(0.7 * f))
+    plan = solve_scenario(data, time_limit=time_limit, progress=first_round)
     waiting = {v["id"] for v in data["visits"] if v.get("keep") and not v.get("started")}
     unkept = {u["visit"]: u for u in plan["unassigned"] if u["visit"] in waiting}
     if unkept:
@@ -57,7 +83,8 @@ def propose_rest_of_day(
             if entry["id"] in unkept:
                 entry["window"] = [data["now"], LAST_MINUTE]
                 entry.pop("keep", None)
-        plan = solve_scenario(data, time_limit=time_limit)
+        second_round = None if progress is None else (lambda f: progress(0.7 + 0.3 * f))
+        plan = solve_scenario(data, time_limit=time_limit, progress=second_round)
     _keep_times(data, plan)
     violations = check(data, plan).violations
     if violations:
@@ -164,7 +191,15 @@ def _in(entry: dict, start: int) -> bool:
     return lo <= start <= hi
 
 
-def apply_rest_of_day(*, token: str, reason: str, by: User | None) -> None:
+def apply_rest_of_day(
+    *, token: str, reason: str, by: User | None, run: PlanRun | None = None
+) -> None:
     """Apply a re-plan of the rest of today in one transaction, or nothing if any visit it
-    touches changed since; the reason goes into each ticket's history."""
-    apply_proposal(token=token, salt=SALT, max_age=MAX_AGE, reason=reason, by=by)
+    touches changed since; the reason goes into each ticket's history, and the run it was
+    proposed by (if given) is marked applied."""
+    with transaction.atomic():
+        apply_proposal(token=token, salt=SALT, max_age=MAX_AGE, reason=reason, by=by)
+        if run is not None:
+            PlanRun.objects.filter(
+                pk=run.pk, kind=PlanRun.Kind.REST_OF_DAY, status=PlanRun.Status.READY
+            ).update(status=PlanRun.Status.APPLIED)

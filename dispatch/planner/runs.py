@@ -13,7 +13,7 @@ from fieldservice.errors import PlanInvalid
 from tickets.models import Visit
 
 from ..models import PlanRun
-from . import checker_week, week
+from . import checker_week, rest_of_day, week
 from .checker import check
 from .day import build_scenario, build_week_scenario
 from .engine import solve_scenario
@@ -105,7 +105,11 @@ def plan_week(
 
 
 def _plan_run(run: PlanRun, progress: Callable[[float], None]) -> tuple[dict, dict, dict, dict]:
-    """A run's scenario, versions, plan and preview: a day's, or a range's of several days."""
+    """A run's scenario, versions, plan and preview: a day's, a range's of several days, or
+    the rest of today's proposal (its preview; the signed token carries what it applies)."""
+    if run.kind == PlanRun.Kind.REST_OF_DAY:
+        proposal = rest_of_day.propose_rest_of_day(time_limit=run.time_limit, progress=progress)
+        return {}, {}, {}, proposal
     if run.days > 1:
         scenario, versions, plan = plan_week(
             first=run.day,

@@ -81,7 +81,7 @@ def request_day_plan(
             days=days,
             requested_by=by if by and by.is_authenticated else None,
         )
-        transaction.on_commit(functools.partial(_start, run.pk))
+        transaction.on_commit(functools.partial(start_run, run.pk))
     run.refresh_from_db()  # the hand-out has run unless an outer transaction is still open
     return run
 
@@ -92,7 +92,7 @@ def _hand_out(run_id: int, *, now: datetime.datetime) -> None:
     PlanRun.objects.filter(pk=run_id, status=PlanRun.Status.QUEUED).update(queued_at=now)
 
 
-def _start(run_id: int) -> None:
+def start_run(run_id: int) -> None:
     """Hand a new run to a worker, or mark it as not started with a message the page shows,
     so that it offers to try again instead of polling a run nobody will plan."""
     try:

@@ -1,5 +1,6 @@
 """Pages of today's changes during the day: fit an emergency in now, re-plan the rest of
-today. Each shows only the routes that change; "Apply" applies them with a required reason."""
+today (planned by a worker, its progress shown). Each shows only the routes that change;
+"Apply" applies them with a required reason."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from fieldservice.errors import DomainError
 from fieldservice.roles import dispatcher_required
 from tickets.models import Visit
 
+from ..models import PlanRun
 from . import now as fit_in
 from . import rest_of_day
 
@@ -53,28 +55,42 @@ def fit_in_apply(request, visit_id: int):
 
 
 @dispatcher_required
-def rest_of_day_preview(request):
-    context: dict = {}
-    try:
-        context["proposal"] = rest_of_day.propose_rest_of_day()
-    except DomainError as err:
-        context["error"] = err.message
-    return render(
-        request, "dispatch/rest_of_day.html", context, status=409 if "error" in context else 200
-    )
+def rest_of_day_start(request):
+    """The page that asks for a re-plan of the rest of today (GET), and queues one (POST)."""
+    if request.method != "POST":
+        return render(request, "dispatch/rest_of_day_start.html")
+    run = rest_of_day.request_rest_of_day(by=request.user)
+    return redirect("plan:rest_of_day_run", run_id=run.pk)
+
+
+def _rest_of_day_run(run_id: int) -> PlanRun:
+    return get_object_or_404(PlanRun, pk=run_id, kind=PlanRun.Kind.REST_OF_DAY)
+
+
+@dispatcher_required
+def rest_of_day_run(request, run_id: int):
+    """A queued re-plan: its progress while a worker plans, then the routes that change."""
+    run = _rest_of_day_run(run_id)
+    template = "dispatch/_rest_of_day_body.html" if request.htmx else "dispatch/rest_of_day.html"
+    return render(request, template, {"run": run, "proposal": run.preview})
 
 
 @require_POST
 @dispatcher_required
 def rest_of_day_apply(request):
+    run_id = request.POST.get("run", "")
+    run = _rest_of_day_run(int(run_id)) if run_id.isdigit() else None
     try:
         rest_of_day.apply_rest_of_day(
             token=request.POST.get("token", ""),
             reason=request.POST.get("reason", ""),
             by=request.user,
+            run=run,
         )
     except DomainError as err:
         messages.error(request, err.message)
+        if run is not None:
+            return redirect("plan:rest_of_day_run", run_id=run.pk)
         return redirect("plan:rest_of_day")
     messages.success(request, _("The rest of today was planned again."))
     return redirect("/dispatch/")

@@ -57,7 +57,7 @@ def request_plan(request):
 
 @dispatcher_required
 def detail(request, run_id: int):
-    run = get_object_or_404(PlanRun, pk=run_id)
+    run = get_object_or_404(PlanRun, pk=run_id, kind=PlanRun.Kind.PLAN)
     template = "dispatch/_plan_body.html" if request.htmx else "dispatch/plan.html"
     # A plan of several days: its days as dates, for the local formats.
     week_days = [
@@ -71,7 +71,7 @@ def detail(request, run_id: int):
 @require_POST
 @dispatcher_required
 def apply(request, run_id: int):
-    run = get_object_or_404(PlanRun, pk=run_id)
+    run = get_object_or_404(PlanRun, pk=run_id, kind=PlanRun.Kind.PLAN)
     try:
         day_plans.apply_day_plan(run=run, by=request.user)
     except StaleVersion as err:

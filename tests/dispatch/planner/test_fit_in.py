@@ -9,6 +9,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from dispatch.models import PlanRun
 from dispatch.planner import now as fit_in
 from dispatch.planner import rest_of_day, today
 from dispatch.planner.checker import check
@@ -397,7 +398,9 @@ def test_the_rest_of_today_page_is_for_dispatchers_and_asks_for_a_reason(
 ):
     client.force_login(technician.user)
     assert client.get(reverse("plan:rest_of_day")).status_code == 403
+    assert client.post(reverse("plan:rest_of_day")).status_code == 403
     assert client.post(reverse("plan:rest_of_day_apply")).status_code == 403
+    assert not PlanRun.objects.exists()
     client.force_login(dispatcher)
 
     page = client.get(reverse("plan:rest_of_day"))
@@ -406,5 +409,76 @@ def test_the_rest_of_today_page_is_for_dispatchers_and_asks_for_a_reason(
     )
 
     assert page.status_code == 200
-    assert "Re-plan rest of today" in page.text
+    assert 'data-testid="rest-of-day-start"' in page.text
+    assert not PlanRun.objects.exists()  # looking at the page plans nothing
     assert "Say why the day changes" in refused.text
+
+
+def test_the_rest_of_today_is_planned_by_a_worker_then_applied_from_its_run(
+    client, day, dispatcher, django_capture_on_commit_callbacks
+):
+    """The board's button queues a run (a planning worker's task, eager here); its page
+    shows the proposal once ready, and applying it marks the run applied."""
+    tech = TechnicianFactory()
+    on_site = _place(
+        _at(new_visit(duration_minutes=105), 41.91, 12.5), tech, at(day, 8), Visit.Status.ON_SITE
+    )
+    booked = _place(_at(new_visit(duration_minutes=60), 41.92, 12.5), tech, at(day, 9, 45))
+    Visit.objects.filter(pk=booked.pk).update(window_end=at(day, 10))
+    client.force_login(dispatcher)
+
+    with time_machine.travel(at(day, 9, 50), tick=True):
+        with django_capture_on_commit_callbacks(execute=True):
+            started = client.post(reverse("plan:rest_of_day"))
+        run = PlanRun.objects.get()
+        assert started.status_code == 302
+        assert started["Location"] == reverse("plan:rest_of_day_run", args=[run.pk])
+        assert (run.kind, run.status, run.progress) == (
+            PlanRun.Kind.REST_OF_DAY,
+            PlanRun.Status.READY,
+            100,
+        )
+        page = client.get(started["Location"])
+        assert page.status_code == 200
+        assert 'data-testid="today-promises"' in page.text
+        assert booked.ticket.number in page.text
+        assert f'name="run" value="{run.pk}"' in page.text
+        # A rest-of-today run is not a day plan: the day plan's pages do not show it.
+        assert client.get(reverse("plan:detail", args=[run.pk])).status_code == 404
+
+        applied = client.post(
+            reverse("plan:rest_of_day_apply"),
+            {"token": run.preview["token"], "reason": "Running late", "run": run.pk},
+        )
+
+    assert applied.status_code == 302
+    run.refresh_from_db()
+    assert run.status == PlanRun.Status.APPLIED
+    booked.refresh_from_db()
+    assert booked.planned_start >= at(day, 10, 5)
+    assert Visit.objects.get(pk=on_site.pk).status == Visit.Status.ON_SITE
+    again = client.get(reverse("plan:rest_of_day_run", args=[run.pk]))
+    assert 'data-testid="today-applied"' in again.text
+    # A day plan's id is not a rest-of-today run.
+    other = PlanRun.objects.create(day=day)
+    assert client.get(reverse("plan:rest_of_day_run", args=[other.pk])).status_code == 404
+
+
+def test_a_rest_of_today_run_a_worker_could_not_start_says_so_and_offers_to_try_again(
+    client, day, dispatcher
+):
+    run = PlanRun.objects.create(
+        kind=PlanRun.Kind.REST_OF_DAY,
+        day=day,
+        status=PlanRun.Status.NOT_STARTED,
+        error="The planner could not be started.",
+    )
+    client.force_login(dispatcher)
+    page = client.get(reverse("plan:rest_of_day_run", args=[run.pk]))
+    assert 'data-testid="today-error"' in page.text
+    assert "The planner could not be started." in page.text
+    assert 'data-testid="rest-of-day-start"' in page.text
+    polled = PlanRun.objects.create(kind=PlanRun.Kind.REST_OF_DAY, day=day, progress=40)
+    body = client.get(reverse("plan:rest_of_day_run", args=[polled.pk]), HTTP_HX_REQUEST="true")
+    assert 'data-testid="plan-progress">40%' in body.text
+    assert "<h1>" not in body.text  # the polled part alone
