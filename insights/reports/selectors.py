@@ -93,7 +93,7 @@ class ClientReport:
     invoices: list[InvoiceRow]
 
 
-def local_time(instant: datetime.datetime | None, tz) -> datetime.datetime | None:
+def local_time(instant: datetime.datetime | None, tz: object) -> datetime.datetime | None:
     """`instant` as the wall clock read in the zone `tz` (a site's), without a zone: the
     page's and the PDF's date filters would otherwise move an aware time to the reader's."""
     if instant is None:
@@ -168,7 +168,7 @@ def visit_rows(visits: QuerySet[Visit]) -> list[VisitRow]:
 def _ticket_counts(organization: Customer, period: Period) -> list[PriorityRow]:
     c = _conditions(period)
     found = {
-        r["priority"]: r
+        r["priority"]: (r["opened"], r["resolved"], r["open_at_end"])
         for r in Ticket.objects.filter(customer=organization)
         .values("priority")
         .annotate(
@@ -178,16 +178,11 @@ def _ticket_counts(organization: Customer, period: Period) -> list[PriorityRow]:
         )
         .order_by()
     }
-    return [
-        PriorityRow(
-            priority=p.value,
-            label=str(p.label),
-            opened=found.get(p.value, {}).get("opened", 0),
-            resolved=found.get(p.value, {}).get("resolved", 0),
-            open_at_end=found.get(p.value, {}).get("open_at_end", 0),
-        )
-        for p in Ticket.Priority
-    ]
+    rows = []
+    for p in Ticket.Priority:
+        opened, resolved, open_at_end = found.get(p.value, (0, 0, 0))
+        rows.append(PriorityRow(p.value, str(p.label), opened, resolved, open_at_end))
+    return rows
 
 
 def _breaches(
@@ -239,7 +234,7 @@ def _hours(organization: Customer, period: Period) -> list[HourRow]:
         )
         .order_by("number")
     )
-    return [HourRow(contract=c, used=-c.drawn, left=c.balance) for c in contracts]  # type: ignore[attr-defined]
+    return [HourRow(contract=c, used=-c.drawn, left=c.balance) for c in contracts]
 
 
 def _invoices(organization: Customer, period: Period) -> list[InvoiceRow]:
