@@ -21,7 +21,7 @@ from billing.models import Invoice
 from contracts.models import HourBankEntry
 from customers.models import Customer
 from insights.reports import documents, selectors
-from insights.reports.forms import PeriodForm
+from insights.reports.forms import PeriodForm, last_month
 from tests import factories
 from tests.billing.helpers import ensure_rates_and_company
 from tests.helpers import ROME
@@ -237,6 +237,37 @@ def test_the_page_shows_last_month_by_default(client, acme):
     assert "Bruno" not in page
     assert "2026/BETA" not in page
     assert "SC-BETA" not in page
+
+
+def test_last_month_crosses_the_year():
+    assert last_month(datetime.date(2026, 1, 15)) == (
+        datetime.date(2025, 12, 1),
+        datetime.date(2025, 12, 31),
+    )
+    assert last_month(datetime.date(2024, 3, 1)) == (
+        datetime.date(2024, 2, 1),
+        datetime.date(2024, 2, 29),
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "days"),
+    [
+        ({}, ("2026-01-01", "2026-01-31")),
+        ({"start": "2026-01-10"}, ("2026-01-10", "2026-01-31")),
+        ({"start": "2026-02-05"}, ("2026-02-05", "2026-02-05")),
+        ({"end": "2026-01-20"}, ("2026-01-01", "2026-01-20")),
+        ({"end": "2025-11-30"}, ("2025-11-30", "2025-11-30")),
+    ],
+)
+def test_a_day_left_out_is_taken_from_last_month(query, days):
+    form = PeriodForm(query)
+
+    assert form.is_valid(), form.errors
+    period = form.period()
+    assert (str(period.first), str(period.last)) == days
+    # Local days of the company (Rome): January starts at 23:00 UTC the day before.
+    assert form.period().start.hour == 23
 
 
 @pytest.mark.parametrize(
