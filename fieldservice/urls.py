@@ -31,6 +31,8 @@ urlpatterns = [
     path("dispatch/plan/", include("dispatch.planner.urls")),
     path("dispatch/", include("dispatch.urls")),
     path("tech/", include("fieldapp.urls")),
+    # The client report is the portal's page but insights' code (insights/reports/__init__.py).
+    path("portal/reports/", include("insights.reports.urls")),
     path("portal/", include("portal.urls")),
     path("insights/", include("insights.urls")),
     path("billing/", include("billing.urls")),

@@ -315,6 +315,11 @@ MATRIX = {
     "billing:email": _row(dispatcher=302),
     "billing:draft_for_ticket": _row(dispatcher=302),
     "portal:invoices": _row(customer=200),
+    # The client report (insights/reports): an administrator's own organization's figures, the
+    # organization in use only, so B's contact sees B's (never a row of A's: tests/insights).
+    "reports:report": _row(customer=200),
+    "reports:csv": _row(customer=200),
+    "reports:pdf": _row(customer=200),
     "portal:invoice": _row(customer=200, customer_b=404),
     "portal:invoice_pdf": _row(customer=200, customer_b=404),
     # Quotes: the office's pages, the customer's own (another's is a 404), the signed link
@@ -387,6 +392,9 @@ for _name in (
     "portal:invoices",
     "portal:invoice",
     "portal:invoice_pdf",
+    "reports:report",
+    "reports:csv",
+    "reports:pdf",
 ):
     MATRIX[_name]["requester_a"] = MATRIX[_name]["approver_a"] = 403
 
@@ -746,6 +754,7 @@ def pages(shared_world, django_db_blocker, tmp_path_factory):
             "insights:export_rows": {"figure": "backlog", "fmt": "csv"},
             "insights:export_objects": {"name": "customers", "fmt": "xlsx"},
             "insights:import_template": {"fmt": "csv"},
+            "reports:csv": {"rows": "tickets"},
             "insights:import_run": {"run_id": imported.pk},
             "desk:kb_edit": {"article_id": article.pk},
             "desk:ticket_solve_remotely": {"number": a["ticket"].number},
