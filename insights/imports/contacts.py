@@ -185,9 +185,12 @@ def write(rows: list[Row], result: Imported, geocoder: Geocoder) -> None:
             changed_users.append(user)
     User.objects.bulk_create(new_users)
     User.objects.bulk_update(changed_users, ["first_name", "last_name"])
+    # Every row's person is in the customers' group, as add_contact puts them (a plain user
+    # who becomes a contact too); a row already in it adds nothing.
     group, _created = Group.objects.get_or_create(name=roles.CUSTOMER)
+    people = {users[r.values["email"]].pk for r in rows}
     User.groups.through.objects.bulk_create(
-        [User.groups.through(user_id=u.pk, group_id=group.pk) for u in new_users],
+        [User.groups.through(user_id=pk, group_id=group.pk) for pk in sorted(people)],
         ignore_conflicts=True,
     )
     result.add("logins_added", len(new_users))

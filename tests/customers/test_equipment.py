@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from customers.models import ApplianceModel, Customer
 from tests import factories
-from tests.helpers import assign_today
+from tests.helpers import assign_today, client_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("working_hours")]
 
@@ -71,3 +71,13 @@ def test_the_admin_lists_and_finds_equipment_by_place_and_user(admin_client, lap
 
     assert "3rd floor, desk 12" in page
     assert "Basement" not in page
+
+
+def test_the_api_gives_the_equipments_place_and_user(customer_user, laptop):
+    answer = client_for(customer_user).get(reverse("v1:appliance-detail", args=[laptop.pk]))
+
+    assert answer.status_code == 200
+    assert (answer.json()["location"], answer.json()["assigned_to"]) == (
+        "3rd floor, desk 12",
+        "Anna Neri",
+    )

@@ -149,6 +149,20 @@ def test_a_known_contact_gets_the_rows_role_but_the_last_administrator_keeps_the
     assert errors_by_line(preview) == {2: [], 3: []}
 
 
+def test_a_known_person_without_a_role_becomes_a_contact_in_the_customers_group(
+    manager_client, firm
+):
+    person = factories.UserFactory(email="Anna.Neri@rossi-legal.example.com")
+
+    done = confirm(
+        manager_client, upload(manager_client, "contacts", csv_file(CONTACTS, [_contact()]))
+    )
+
+    assert (done.context["done"].contacts_added, done.context["done"].logins_added) == (1, 0)
+    assert Contact.objects.get(customer=firm).user == person
+    assert roles.has_role(person, roles.CUSTOMER)
+
+
 # Sites.
 
 
