@@ -1,5 +1,6 @@
 """An organization's IT equipment: a computer, printer or network device is an appliance with
-its place at the site and the person using it, shown wherever the appliance is shown."""
+its place at the site and the person using it, shown wherever the appliance is shown: the
+portal, the desk's ticket and intake search, the technician's day and job, the admin, the API."""
 
 from __future__ import annotations
 
@@ -42,6 +43,13 @@ def test_the_desks_ticket_page_shows_the_equipments_place_and_user(dispatcher_cl
     ticket = factories.open_ticket(appliance=laptop)
 
     _shows_place_and_user(dispatcher_client.get(reverse("desk:ticket", args=[ticket.number])).text)
+
+
+def test_the_intakes_search_offers_the_equipment_with_its_place_and_user(dispatcher_client, laptop):
+    page = dispatcher_client.get(reverse("desk:customer_search"), {"q": laptop.serial_number}).text
+
+    assert f'data-appliance="{laptop.pk}"' in page
+    _shows_place_and_user(page)
 
 
 def test_the_technicians_day_and_job_show_the_equipments_place_and_user(client, technician, laptop):
