@@ -6,10 +6,12 @@ and an appliance of one of 20 catalogue models), then times, with the queries an
 memory (the process's resident set, which only grows) of each step: the preview (reading the
 file and checking every row, as the upload page does), the import (the Celery task's body,
 insights.services.run_import: read, check, write in chunks), and the same file imported again
-(every row known: nothing changes); then imports and re-imports 2,000 parts, technicians
-and contracts. Run it under bin/with-services:
+(every row known: nothing changes); then the same for 50,000 rows as an XLSX workbook (a
+spreadsheet's own format, read through openpyxl); then imports and re-imports 2,000 parts,
+technicians, contracts, contacts, sites and appliances. Run it under bin/with-services:
 
-    bin/with-services .venv/bin/python bench/import.py [--rows 50000] [--quick 2000] [--others 2000]
+    bin/with-services .venv/bin/python bench/import.py [--rows 50000] [--xlsx 50000] \
+        [--quick 2000] [--others 2000]
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fieldservice.settings")
 
 import django  # noqa: E402
+import openpyxl  # noqa: E402
 
 django.setup()
 
@@ -36,8 +39,9 @@ from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from customers.models import ApplianceModel, Customer  # noqa: E402
+from customers.models import ApplianceModel, Customer, Site  # noqa: E402
 from insights import imports, services  # noqa: E402
+from insights.imports import owners  # noqa: E402
 from insights.models import ImportRun  # noqa: E402
 
 PREFIX = "BENCH-IMP"
@@ -109,13 +113,28 @@ def models() -> list[ApplianceModel]:
     return found
 
 
-def customers_file(n: int, tag: str, numbers: list[str]) -> bytes:
-    installed = (datetime.date.today() - datetime.timedelta(days=500)).isoformat()  # noqa: DTZ011
+def customers_file(n: int, tag: str, numbers: list[str], fmt: str = "csv") -> bytes:
+    rows = customers_rows(n, tag, numbers)
+    if fmt == "xlsx":
+        book = openpyxl.Workbook(write_only=True)
+        sheet = book.create_sheet()
+        sheet.append(list(imports.COLUMNS))
+        for row in rows:
+            sheet.append(row)
+        out_xlsx = io.BytesIO()
+        book.save(out_xlsx)
+        return out_xlsx.getvalue()
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(imports.COLUMNS)
+    writer.writerows(rows)
+    return out.getvalue().encode()
+
+
+def customers_rows(n: int, tag: str, numbers: list[str]):
+    installed = (datetime.date.today() - datetime.timedelta(days=500)).isoformat()  # noqa: DTZ011
     for i in range(n):
-        writer.writerow(
+        yield (
             [
                 f"{PREFIX}-{tag}-{i}",
                 f"Cliente {tag} {i}",
@@ -134,7 +153,6 @@ def customers_file(n: int, tag: str, numbers: list[str]) -> bytes:
                 "",
             ]
         )
-    return out.getvalue().encode()
 
 
 def measure(label: str, rows: int, step) -> None:
@@ -151,17 +169,18 @@ def measure(label: str, rows: int, step) -> None:
     )
 
 
-def run(n: int, tag: str, user: User, numbers: list[str]) -> None:
-    content = customers_file(n, tag, numbers)
-    print(f"{n} rows ({len(content) / 1e6:.1f} MB):", flush=True)
+def run(n: int, tag: str, user: User, numbers: list[str], fmt: str = "csv") -> None:
+    content = customers_file(n, tag, numbers, fmt)
+    name = f"bench.{fmt}"
+    print(f"{n} rows, {fmt.upper()} ({len(content) / 1e6:.1f} MB):", flush=True)
 
     def preview() -> None:
-        rows = imports.check_rows(imports.read_file(name="bench.csv", content=content))
+        rows = imports.check_rows(imports.read_file(name=name, content=content))
         assert all(row.valid for row in rows), [r.errors for r in rows if r.errors][:3]
 
     def write() -> None:
         run = ImportRun.objects.create(
-            kind="customers", file_name="bench.csv", content=content, requested_by=user
+            kind="customers", file_name=name, content=content, requested_by=user
         )
         services.run_import(run_id=run.pk)
         run.refresh_from_db()
@@ -177,14 +196,24 @@ def run(n: int, tag: str, user: User, numbers: list[str]) -> None:
     assert not any(write.result.values())  # type: ignore[attr-defined]
 
 
-def other_kind(kind: str, n: int, user: User) -> None:
+def other_kind(kind: str, n: int, user: User, *, customer: str) -> None:
     """A quick look at another kind: n rows of its template's example, each its own record."""
     example = imports.KINDS[kind].example
     key = imports.KINDS[kind].key[0]
     rows = []
     for i in range(n):
         row = dict(example)
-        row[key] = f"bench-{i}@bench.example" if key == "email" else f"{PREFIX}-{i}"
+        if owners.ID in row:  # contacts, sites, appliances: the bench's organization
+            row[owners.ID] = customer
+        if kind == "contacts":
+            row["email"] = f"bench-contact-{i}@bench.example"
+        elif kind == "sites":
+            row["address"] = f"{STREETS[i % len(STREETS)]} {i + 1}"
+            row["city"] = CITIES[i % len(CITIES)]
+        elif kind == "appliances":
+            row["serial_number"] = f"{PREFIX}-EQ-{i}"
+        else:
+            row[key] = f"bench-{i}@bench.example" if key == "email" else f"{PREFIX}-{i}"
         if kind == "technicians":
             row["skills"] = ""
             row["city"] = CITIES[i % len(CITIES)]
@@ -211,6 +240,7 @@ def other_kind(kind: str, n: int, user: User) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=50_000)
+    parser.add_argument("--xlsx", type=int, default=50_000, help="rows of the XLSX run")
     parser.add_argument("--quick", type=int, default=2_000)
     parser.add_argument("--others", type=int, default=2_000, help="rows of the other kinds")
     args = parser.parse_args()
@@ -223,10 +253,21 @@ def main() -> None:
         run(args.quick, "Q", user, numbers)
     if args.rows:
         run(args.rows, "L", user, numbers)
+    if args.xlsx:
+        run(args.xlsx, "X", user, numbers, "xlsx")
     if args.others:
         Customer.objects.get_or_create(external_id="C-1001", defaults={"name": "Maria Rossi"})
-        for kind in ("parts", "technicians", "contracts"):
-            other_kind(kind, args.others, user)
+        firm, _ = Customer.objects.get_or_create(
+            external_id=f"{PREFIX}-C-2001", defaults={"name": "Studio Legale Rossi"}
+        )
+        Site.objects.get_or_create(
+            customer=firm, address="Via Nazionale 50", city="Roma", defaults={"label": "HQ"}
+        )
+        ApplianceModel.objects.get_or_create(
+            manufacturer="HP", model_number="LJ-M404", defaults={"category": "printer"}
+        )
+        for kind in ("parts", "technicians", "contracts", "contacts", "sites", "appliances"):
+            other_kind(kind, args.others, user, customer=firm.external_id)
     print(f"customers now: {Customer.objects.filter(external_id__startswith=PREFIX).count()}")
 
 

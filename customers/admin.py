@@ -33,7 +33,7 @@ class ContactAdmin(admin.ModelAdmin):
     """Who is a contact of which organization, in which role (the portal's administrators keep
     their own at /portal/contacts/)."""
 
-    list_display = ["user", "customer", "role", "created_at"]
+    list_display = ["user", "customer", "role", "phone", "created_at"]
     list_filter = ["role"]
     search_fields = ["user__email", "user__last_name", "customer__name"]
     list_select_related = ["user", "customer"]
@@ -65,6 +65,8 @@ class ApplianceAdmin(admin.ModelAdmin):
         "described_manufacturer",
         "described_model",
         "site",
+        "location",
+        "assigned_to",
         "warranty_until",
     ]
     # The desk's queue of appliances customers described: pick the model, untick the flag.
@@ -74,6 +76,8 @@ class ApplianceAdmin(admin.ModelAdmin):
         "model__model_number",
         "described_model",
         "site__customer__name",
+        "location",
+        "assigned_to",
     ]
     list_select_related = ["model", "site"]
     raw_id_fields = ["site"]

@@ -88,6 +88,8 @@ class Contact(models.Model):
         related_name="contacts",
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.REQUESTER)
+    # Where the desk calls the contact back (an import's column; the portal does not ask).
+    phone = PhoneNumberField(_("phone"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -186,6 +188,8 @@ class ApplianceModel(models.Model):
         WASHING_MACHINE = "washing_machine", _("Washing machine")
         REFRIGERATOR = "refrigerator", _("Refrigerator")
         DISHWASHER = "dishwasher", _("Dishwasher")
+        # An IT contractor's clients' equipment: their computers, printers and network devices
+        # are appliances too, with a place at the site and the person using them.
         PC = "pc", _("PC")
         NETWORK = "network", _("Network")
 
@@ -237,6 +241,10 @@ class Appliance(models.Model):
         Site, verbose_name=_("site"), on_delete=models.CASCADE, related_name="appliances"
     )
     serial_number = models.CharField(_("serial number"), max_length=100, db_index=True)
+    # Where at the site it stands (room, floor, desk) and who uses it: for an organization's
+    # computers and printers the technician asks for the person, not the address.
+    location = models.CharField(_("location at the site"), max_length=100, blank=True)
+    assigned_to = models.CharField(_("assigned to"), max_length=150, blank=True)
     installed_on = models.DateField(_("installed on"), null=True, blank=True)
     warranty_until = models.DateField(_("warranty until"), null=True, blank=True)
     # Repaired in the workshop and sold on as refurbished (depot.services.mark_refurbished):

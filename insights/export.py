@@ -1,4 +1,5 @@
-"""Data out: the office's objects (customers, sites, appliances, contracts, parts, technicians)
+"""Data out: the office's objects (customers, contacts, sites, appliances, contracts, parts,
+technicians)
 and the rows behind a figure, as CSV or XLSX through django-import-export.
 
 Every text cell that a spreadsheet would read as a formula (= + - @, a tab or a return first)
@@ -15,7 +16,7 @@ from import_export.formats.base_formats import CSV, XLSX
 
 from catalog.models import Part
 from contracts.models import ServiceContract
-from customers.models import Appliance, Customer, Site
+from customers.models import Appliance, Contact, Customer, Site
 from desk.export import safe_cell
 from technicians.models import Technician
 from tickets.models import Ticket, Visit
@@ -35,6 +36,33 @@ class CustomerResource(SafeResource):
     class Meta:
         model = Customer
         fields = ("id", "kind", "name", "email", "phone", "language", "external_id")
+
+
+class ContactResource(SafeResource):
+    """An organization's contacts, with the columns their import reads."""
+
+    customer_external_id = fields.Field(
+        attribute="customer__external_id", column_name="customer_external_id"
+    )
+    customer_email = fields.Field(attribute="customer__email", column_name="customer_email")
+    organization = fields.Field(attribute="customer__name", column_name="organization")
+    email = fields.Field(attribute="user__email", column_name="email")
+    first_name = fields.Field(attribute="user__first_name", column_name="first_name")
+    last_name = fields.Field(attribute="user__last_name", column_name="last_name")
+
+    class Meta:
+        model = Contact
+        fields = (
+            "id",
+            "customer_external_id",
+            "customer_email",
+            "organization",
+            "email",
+            "first_name",
+            "last_name",
+            "phone",
+            "role",
+        )
 
 
 class SiteResource(SafeResource):
@@ -70,6 +98,8 @@ class ApplianceResource(SafeResource):
             "serial_number",
             "installed_on",
             "warranty_until",
+            "location",
+            "assigned_to",
         )
 
 
@@ -152,6 +182,11 @@ class VisitRowResource(SafeResource):
 # What the export page offers: name -> (label, resource, the rows with what they show).
 OBJECTS = {
     "customers": (_("Customers"), CustomerResource, lambda: Customer.objects.order_by("pk")),
+    "contacts": (
+        _("Contacts"),
+        ContactResource,
+        lambda: Contact.objects.select_related("customer", "user").order_by("pk"),
+    ),
     "sites": (_("Sites"), SiteResource, lambda: Site.objects.select_related("customer")),
     "appliances": (
         _("Appliances"),

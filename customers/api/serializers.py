@@ -106,6 +106,8 @@ class ApplianceSerializer(serializers.ModelSerializer):
             "serial_number",
             "installed_on",
             "warranty_until",
+            "location",
+            "assigned_to",
         ]
 
 

@@ -1,18 +1,18 @@
-"""Data in: customers (with their site and appliances), parts, technicians and contracts from
-a CSV or XLSX file, read through django-import-export's formats, checked row by row before
-anything is written.
+"""Data in: customers (with their site and appliances), organizations' contacts, sites,
+appliances, parts, technicians and contracts from a CSV or XLSX file, read through
+django-import-export's formats, checked row by row before anything is written.
 
 A file is read (`read_file`), every row checked (`Kind.check_rows`: the errors named by
 column), and only then written (insights.services.import_rows, chunk by chunk with each kind's
 writer). Rows are matched by each kind's natural key, so importing the same file again changes
-nothing. Contacts are not imported yet: their model is being reshaped.
+nothing.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from . import contracts, customers, parts, technicians
+from . import appliances, contacts, contracts, customers, parts, sites, technicians
 from .base import (
     CHUNK,
     MAX_BYTES,
@@ -35,7 +35,16 @@ from .base import (
 from .base import read_file as read_any
 
 KINDS: dict[str, Kind] = {
-    kind.name: kind for kind in (customers.KIND, parts.KIND, technicians.KIND, contracts.KIND)
+    kind.name: kind
+    for kind in (
+        customers.KIND,
+        contacts.KIND,
+        sites.KIND,
+        appliances.KIND,
+        parts.KIND,
+        technicians.KIND,
+        contracts.KIND,
+    )
 }
 DEFAULT = "customers"
 

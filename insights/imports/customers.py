@@ -1,7 +1,7 @@
 """Customers with their site and appliances, one row each. Rows are matched by natural keys
 (the customer's external id, else their email address, else their name and phone; the site by
 its address; the appliance by its model and serial number), so importing the same file again
-changes nothing. Contacts are not imported here (their model is being reshaped)."""
+changes nothing. An organization's contacts have their own import (insights.imports.contacts)."""
 
 from __future__ import annotations
 
