@@ -21,8 +21,16 @@ class HourBankEntryInline(admin.TabularInline):
 
 @admin.register(ServiceContract)
 class ServiceContractAdmin(SimpleHistoryAdmin):
-    list_display = ["number", "customer", "starts_on", "ends_on", "response_hours", "hour_bank"]
-    list_filter = ["ends_on", "labour", "hour_bank"]
+    list_display = [
+        "number",
+        "customer",
+        "starts_on",
+        "ends_on",
+        "response_hours",
+        "support_hours",
+        "hour_bank",
+    ]
+    list_filter = ["ends_on", "support_hours", "labour", "hour_bank"]
     search_fields = ["number", "customer__name"]
     list_select_related = ["customer"]
     raw_id_fields = ["customer", "appliances", "sites"]
