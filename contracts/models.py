@@ -100,6 +100,18 @@ class ServiceContract(models.Model):
             "calendar's workdays."
         ),
     )
+    # The client's people told when one of the organization's tickets is escalated to tier 2
+    # or 3, or its SLA is about to be missed or is missed: contacts of the contract's
+    # organization only (contracts.services.check_escalation_contacts).
+    escalation_contacts = models.ManyToManyField(
+        "customers.Contact",
+        verbose_name=_("escalation contacts"),
+        blank=True,
+        related_name="escalation_contracts",
+        help_text=_(
+            "Contacts of the organization told of escalations and of SLAs about to be missed."
+        ),
+    )
     labour = models.CharField(
         _("labour"), max_length=12, choices=Labour.choices, default=Labour.INCLUDED
     )

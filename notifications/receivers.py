@@ -160,6 +160,10 @@ def on_ticket_escalated(
     services.alert_tier_of_escalation(
         ticket=ticket, from_tier=from_tier, to_tier=to_tier, reason=reason, by=by
     )
+    # The client's escalation contacts hear of a move up to tier 2 or 3.
+    services.tell_contacts_of_escalation(
+        ticket=ticket, from_tier=from_tier, to_tier=to_tier, reason=reason
+    )
 
 
 def _previous_technician(previous):

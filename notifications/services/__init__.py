@@ -6,6 +6,7 @@ row's SENT mark (one UPDATE): the row is sent again after the sweeper's `stale_a
 same Message-ID.
 """
 
+from .clients import tell_contacts_of_escalation, write_client_sla_alerts
 from .delivery import deliver
 from .digests import write_dispatcher_alerts, write_next_day_schedules
 from .feeds import feed_calendar, issue_feed, open_feed, revoke_feed
@@ -67,9 +68,11 @@ __all__ = [
     "set_preferences",
     "summarize_week",
     "sweep",
+    "tell_contacts_of_escalation",
     "tell_repair_step",
     "unsubscribe",
     "unsubscribe_token",
+    "write_client_sla_alerts",
     "write_dispatcher_alerts",
     "write_next_day_schedules",
 ]
