@@ -112,6 +112,20 @@ class ServiceContract(models.Model):
             "Contacts of the organization told of escalations and of SLAs about to be missed."
         ),
     )
+    # Billable work above this amount waits for the client's approval (the technician asks, an
+    # approver answers through a signed link); empty: the organization's approval threshold.
+    work_approval_above = MoneyField(
+        _("client approves billable work above"),
+        max_digits=12,
+        decimal_places=2,
+        default_currency="EUR",
+        null=True,
+        blank=True,
+        help_text=_(
+            "Empty: the organization's approval threshold, if any, applies to a technician's "
+            "quotes too."
+        ),
+    )
     labour = models.CharField(
         _("labour"), max_length=12, choices=Labour.choices, default=Labour.INCLUDED
     )

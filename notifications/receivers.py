@@ -218,6 +218,11 @@ def on_invoice_to_send(sender, invoice, **kwargs) -> None:
     services.email_invoice(invoice=invoice)
 
 
+@receiver(billing_events.approval_requested, dispatch_uid="notifications.approval_requested")
+def on_approval_requested(sender, approval, **kwargs) -> None:
+    services.ask_approvers(approval=approval)
+
+
 @receiver(billing_events.quote_sent, dispatch_uid="notifications.quote_sent")
 def on_quote_sent(sender, quote, token: str, **kwargs) -> None:
     services.send_quote_link(quote=quote, quote_url=services.public_url("portal:quote_link", token))

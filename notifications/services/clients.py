@@ -1,5 +1,6 @@
 """Messages to a client company's own people: the escalation contacts its contract names hear
-of escalations to tier 2/3 and of SLAs about to be missed or missed, each in their language."""
+of escalations to tier 2/3 and of SLAs about to be missed or missed; its approvers are asked
+to approve billable work. Each in their language."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
+from billing.models import WorkApproval
+from billing.services import approvals
 from customers.models import Contact
 from fieldservice import languages
+from fieldservice.money import Money
 from tickets.models import Ticket
 
 from .. import wording
@@ -22,6 +26,11 @@ from .recipients import Kind, config
 # A missed SLA is told within this long after its due time; an older one was told already, or
 # is older than the alerts (a sweeper that was down for days does not send stale news).
 BREACH_LOOKBACK = datetime.timedelta(days=1)
+
+
+def _languages(contacts: list[Contact]) -> list[tuple[Contact, str]]:
+    chosen = languages.languages_of(c.user_id for c in contacts)
+    return [(c, chosen.get(c.user_id) or c.customer.language or "en") for c in contacts]
 
 
 def escalation_contacts(ticket: Ticket) -> list[tuple[Contact, str]]:
@@ -40,8 +49,7 @@ def escalation_contacts(ticket: Ticket) -> list[tuple[Contact, str]]:
         .select_related("user", "customer")
         .order_by("pk")
     )
-    chosen = languages.languages_of(c.user_id for c in contacts)
-    return [(c, chosen.get(c.user_id) or c.customer.language or "en") for c in contacts]
+    return _languages(contacts)
 
 
 def _words(ticket: Ticket, contact: Contact, language: str, **values: str) -> dict[str, str]:
@@ -120,3 +128,49 @@ def write_client_sla_alerts(*, now: datetime.datetime) -> int:
             )
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
+
+
+def ask_approvers(*, approval: WorkApproval) -> int:
+    """Each approver (and administrator) of the organization gets the request by email in
+    their language, with a signed link of their own to approve or decline it without logging
+    in. Returns the rows written."""
+    quote = approval.quote
+    ticket = quote.ticket
+    lines = list(quote.lines.all())
+    technician = approval.requested_by
+    asker = (technician.get_full_name() or technician.get_username()) if technician else "-"
+    written = 0
+    for contact, language in _languages(approvals.approvers(ticket.customer_id)):
+        with translation.override(language):
+            amount = str(Money(approval.amount.amount, str(approval.amount.currency)))  # type: ignore[attr-defined]
+            limit = str(Money(approval.limit.amount, str(approval.limit.currency)))  # type: ignore[attr-defined]
+            expires = formats.date_format(
+                timezone.localtime(approval.expires_at, ZoneInfo(str(ticket.site.timezone))),
+                "DATETIME_FORMAT",
+            )
+            listed = "\n".join(
+                f"- {line.description}: {Money(line.amount, quote.currency)}" for line in lines
+            )
+        url = public_url("portal:approval", approvals.approval_token(approval, contact))
+        notification = Notification.objects.create(
+            kind=Kind.APPROVAL_REQUESTED,
+            channel=Notification.Channel.EMAIL,
+            recipient=contact.user.email,
+            language=language,
+            due_at=timezone.now(),
+            payload=_words(
+                ticket,
+                contact,
+                language,
+                url=url,
+                technician=asker,
+                address=str(ticket.site),
+                lines=listed,
+                amount=amount,
+                limit=limit,
+                expires=expires,
+            ),
+        )
+        enqueue_on_commit(notification)
+        written += 1
+    return written
