@@ -23,6 +23,7 @@ from .models import (
     TaxRate,
     VerifactuRecord,
     WarrantyClaim,
+    WorkApproval,
 )
 
 
@@ -197,4 +198,19 @@ class EInvoiceTransmissionAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(WorkApproval)
+class WorkApprovalAdmin(admin.ModelAdmin):
+    """Requests for a client's approval of billable work: decided through the approver's
+    link only, so the back office reads them."""
+
+    list_display = ["quote", "status", "amount", "requested_by", "requested_at", "decided_by_name"]
+    list_filter = ["status"]
+    search_fields = ["quote__number", "quote__ticket__number", "quote__ticket__customer__name"]
+    list_select_related = ["quote", "requested_by"]
+    readonly_fields = [f.name for f in WorkApproval._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
         return False

@@ -1,6 +1,6 @@
 """Billing's reads shared by pages: invoices for the office and for a customer (open and
-overdue ones), quotes as each person may see them, warranty claims, price lists, a visit's
-labour."""
+overdue ones), quotes as each person may see them, a ticket's requests for the client's
+approval, warranty claims, price lists, a visit's labour."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from .models import (
     Quote,
     QuoteLine,
     WarrantyClaim,
+    WorkApproval,
 )
 
 
@@ -102,3 +103,11 @@ def labour_of(visit_id: int) -> Visit:
     return Visit.objects.select_related(
         "ticket__customer", "technician__user", "labour_correction__by"
     ).get(pk=visit_id)
+
+
+def work_approvals_of(ticket_id: int) -> QuerySet[WorkApproval]:
+    """A ticket's requests for the client's approval of billable work, newest first, with
+    their quote and who asked and decided."""
+    return WorkApproval.objects.filter(quote__ticket_id=ticket_id).select_related(
+        "quote", "requested_by", "decided_by__user"
+    )

@@ -1,7 +1,33 @@
+from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from fieldservice.errors import InvalidInput
+
 from .models import HourBankEntry, PreventivePlan, ServiceContract
+from .services import check_escalation_contacts
+
+
+class ServiceContractForm(forms.ModelForm):
+    """The back office's contract form: escalation contacts of the contract's organization
+    only, with the service's message."""
+
+    class Meta:
+        model = ServiceContract
+        fields = "__all__"  # noqa: DJ007 - the admin lists every field of a contract
+
+    def clean(self):
+        cleaned = super().clean()
+        customer = cleaned.get("customer")
+        contacts = cleaned.get("escalation_contacts")
+        if customer is not None and contacts is not None:
+            try:
+                check_escalation_contacts(
+                    contract=ServiceContract(customer=customer), contacts=contacts
+                )
+            except InvalidInput as err:
+                self.add_error("escalation_contacts", err.message)
+        return cleaned
 
 
 class HourBankEntryInline(admin.TabularInline):
@@ -21,11 +47,20 @@ class HourBankEntryInline(admin.TabularInline):
 
 @admin.register(ServiceContract)
 class ServiceContractAdmin(SimpleHistoryAdmin):
-    list_display = ["number", "customer", "starts_on", "ends_on", "response_hours", "hour_bank"]
-    list_filter = ["ends_on", "labour", "hour_bank"]
+    form = ServiceContractForm
+    list_display = [
+        "number",
+        "customer",
+        "starts_on",
+        "ends_on",
+        "response_hours",
+        "support_hours",
+        "hour_bank",
+    ]
+    list_filter = ["ends_on", "support_hours", "labour", "hour_bank"]
     search_fields = ["number", "customer__name"]
     list_select_related = ["customer"]
-    raw_id_fields = ["customer", "appliances", "sites"]
+    raw_id_fields = ["customer", "appliances", "sites", "escalation_contacts"]
     inlines = [HourBankEntryInline]
 
 

@@ -8,11 +8,23 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.dates import WEEKDAYS_ABBR as WEEKDAY_ABBRS
 from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 from simple_history.models import HistoricalRecords
+
+
+def validate_weekdays(value: str) -> None:
+    """Weekday numbers 0 (Monday) to 6, separated by commas."""
+    try:
+        days = [int(d) for d in value.split(",") if d.strip()]
+    except ValueError as exc:
+        raise ValidationError(_("Weekdays are numbers 0 (Monday) to 6, with commas.")) from exc
+    if any(not 0 <= d <= 6 for d in days):
+        raise ValidationError(_("Weekdays are numbers 0 (Monday) to 6, with commas."))
 
 
 class ServiceContract(models.Model):
@@ -23,6 +35,10 @@ class ServiceContract(models.Model):
         INCLUDED = "included", _("Included")
         DISCOUNTED = "discounted", _("Discounted")
         BILLABLE = "billable", _("Billed at the price list's rates")
+
+    class SupportHours(models.TextChoices):
+        BUSINESS = "business", _("Business hours")
+        AROUND_THE_CLOCK = "around_the_clock", _("Around the clock (24/7)")
 
     class UnusedHours(models.TextChoices):
         EXPIRE = "expire", _("Expire at the end of the contract year")
@@ -52,6 +68,63 @@ class ServiceContract(models.Model):
     )
     response_hours = models.PositiveSmallIntegerField(
         _("response time (business hours)"), default=8
+    )
+    # The hours the contract's SLA clocks run in: business hours (the default calendar's, or
+    # the contract's own opening times and days below, with the calendar's public holidays),
+    # or around the clock, every day, holidays included.
+    support_hours = models.CharField(
+        _("support hours"),
+        max_length=20,
+        choices=SupportHours.choices,
+        default=SupportHours.BUSINESS,
+    )
+    support_opens_at = models.TimeField(
+        _("support opens at"),
+        null=True,
+        blank=True,
+        help_text=_("Business hours only; empty: the business calendar's opening time."),
+    )
+    support_closes_at = models.TimeField(
+        _("support closes at"),
+        null=True,
+        blank=True,
+        help_text=_("Business hours only; empty: the business calendar's closing time."),
+    )
+    support_weekdays = models.CharField(
+        _("support days"),
+        max_length=13,
+        blank=True,
+        validators=[validate_weekdays],
+        help_text=_(
+            "Weekday numbers, Monday = 0, separated by commas; empty: the business "
+            "calendar's workdays."
+        ),
+    )
+    # The client's people told when one of the organization's tickets is escalated to tier 2
+    # or 3, or its SLA is about to be missed or is missed: contacts of the contract's
+    # organization only (contracts.services.check_escalation_contacts).
+    escalation_contacts = models.ManyToManyField(
+        "customers.Contact",
+        verbose_name=_("escalation contacts"),
+        blank=True,
+        related_name="escalation_contracts",
+        help_text=_(
+            "Contacts of the organization told of escalations and of SLAs about to be missed."
+        ),
+    )
+    # Billable work above this amount waits for the client's approval (the technician asks, an
+    # approver answers through a signed link); empty: the organization's approval threshold.
+    work_approval_above = MoneyField(
+        _("client approves billable work above"),
+        max_digits=12,
+        decimal_places=2,
+        default_currency="EUR",
+        null=True,
+        blank=True,
+        help_text=_(
+            "Empty: the organization's approval threshold, if any, applies to a technician's "
+            "quotes too."
+        ),
     )
     labour = models.CharField(
         _("labour"), max_length=12, choices=Labour.choices, default=Labour.INCLUDED
@@ -127,6 +200,33 @@ class ServiceContract(models.Model):
 
     def is_active_on(self, day: datetime.date) -> bool:
         return self.starts_on <= day <= self.ends_on
+
+    def clean(self) -> None:
+        opens, closes = self.support_opens_at, self.support_closes_at
+        if (opens is None) != (closes is None):
+            raise ValidationError(
+                _("Give both the opening and the closing time of support, or neither.")
+            )
+        if opens is not None and opens == closes:
+            raise ValidationError(
+                _("Support that opens when it closes is around the clock: choose that instead.")
+            )
+
+    @property
+    def around_the_clock(self) -> bool:
+        return self.support_hours == self.SupportHours.AROUND_THE_CLOCK
+
+    @property
+    def weekdays(self) -> frozenset[int] | None:
+        """The contract's own support days, or None for the business calendar's."""
+        if not self.support_weekdays.strip():
+            return None
+        return frozenset(int(d) for d in self.support_weekdays.split(",") if d.strip())
+
+    @property
+    def support_day_names(self) -> list[str]:
+        """The contract's own support days by name (Monday first), in the active language."""
+        return [str(WEEKDAY_ABBRS[d]) for d in sorted(self.weekdays or ())]
 
 
 class HourBankEntry(models.Model):

@@ -1,4 +1,5 @@
-"""Writes on contracts: the hour bank's ledger (hours bought, drawn by visits, adjusted)."""
+"""Writes on contracts: the hour bank's ledger (hours bought, drawn by visits, adjusted), and
+the client's escalation contacts."""
 
 from __future__ import annotations
 
@@ -19,8 +20,12 @@ from .models import HourBankEntry, ServiceContract
 from .selectors import contract_years
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from django.contrib.auth.models import User
     from moneyed import Money
+
+    from customers.models import Contact
 
 NOTE_LENGTH = HourBankEntry._meta.get_field("note").max_length or 250
 # One draw, purchase or adjustment never exceeds this (ten thousand hours): a bigger number is
@@ -324,3 +329,25 @@ def send_renewal_reminders(*, on: datetime.date | None = None) -> int:
             events.renewal_due.send(sender=ServiceContract, contract=contract, on=on)
             reminded += 1
     return reminded
+
+
+def check_escalation_contacts(*, contract: ServiceContract, contacts: Iterable[Contact]) -> None:
+    """InvalidInput naming the first contact who is not a contact of the contract's
+    organization: another company's people never hear of this one's tickets."""
+    for contact in contacts:
+        if contact.customer_id != contract.customer_id:
+            raise InvalidInput(
+                _("%(contact)s is not a contact of %(organization)s.")
+                % {"contact": contact.user, "organization": contract.customer},
+                field="escalation_contacts",
+            )
+
+
+@transaction.atomic
+def set_escalation_contacts(
+    *, contract: ServiceContract, contacts: list[Contact]
+) -> ServiceContract:
+    """Choose who of the organization is told of the contract's escalations and SLA alerts."""
+    check_escalation_contacts(contract=contract, contacts=contacts)
+    contract.escalation_contacts.set(contacts)
+    return contract

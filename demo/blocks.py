@@ -19,7 +19,7 @@ from technicians.models import Certification, Skill, Technician, WorkingHours
 from tickets.coverage import decide_coverage
 from tickets.models import Ticket, TicketEvent, Visit
 from tickets.services import visit_minutes
-from tickets.sla import response_due, sla_due
+from tickets.sla import calendar_for, response_due, sla_due
 
 from .rows import RowWriter
 
@@ -304,13 +304,13 @@ class Blocks:
                     opened_at=opened,
                     priority=priority,
                     contract=decision.contract,
-                    calendar=self.calendar,
+                    calendar=calendar_for(decision.contract, self.calendar),
                 ),
                 response_due_at=response_due(
                     opened_at=opened,
                     priority=priority,
                     contract=decision.contract,
-                    calendar=self.calendar,
+                    calendar=calendar_for(decision.contract, self.calendar),
                 ),
                 created_at=opened,
                 updated_at=opened,

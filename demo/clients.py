@@ -1,8 +1,9 @@
 """A contractor's client companies for the demo: three companies of different sizes (1, 5 and
 20 sites, an appliance at each), contacts of every role with portal logins, one person a
 contact of two companies, a few requests each and a quote above a company's approval threshold
-for its approver to accept. Written through the services where a person would; a second run
-adds nothing."""
+for its approver to accept; the largest has a contract with support around the clock, its
+approvers as escalation contacts and approval of billable work above an amount. Written through
+the services where a person would; a second run adds nothing."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from django.utils import timezone
 from djmoney.money import Money
 
 from billing.services import quotes
+from contracts.models import ServiceContract
+from contracts.services import set_escalation_contacts
 from customers.models import Appliance, ApplianceModel, Contact, Customer, Site
 from tickets.models import Ticket
 from tickets.services import open_ticket
@@ -57,6 +60,10 @@ CLIENTS = [
 SHARED = ("facility-manager", "Giorgio", "Marini")
 SHARED_ROLES = {"client-farmacie": Contact.Role.APPROVER, "client-hotels": Contact.Role.REQUESTER}
 
+# The hotels are open every night: their contract's support runs around the clock, its
+# approvers hear of escalations, and billable work above 250 EUR waits for them.
+AROUND_THE_CLOCK = "client-hotels"
+
 LOGINS = [c[0] for *_, contacts in CLIENTS for c in contacts] + [SHARED[0]]
 
 
@@ -73,6 +80,23 @@ def _user(username: str, first: str, last: str, *, password: str, group: Group) 
     if made:
         user.groups.add(group)
     return user
+
+
+def _round_the_clock_contract(customer: Customer, sites: list[Site], today: datetime.date) -> None:
+    contract = ServiceContract.objects.create(
+        customer=customer,
+        number=f"SC-{customer.external_id.upper()}",
+        starts_on=today - datetime.timedelta(days=60),
+        ends_on=today + datetime.timedelta(days=305),
+        response_hours=4,
+        support_hours=ServiceContract.SupportHours.AROUND_THE_CLOCK,
+        work_approval_above=Money("250.00", "EUR"),
+    )
+    contract.sites.set(sites)
+    set_escalation_contacts(
+        contract=contract,
+        contacts=list(customer.contacts.filter(role=Contact.Role.APPROVER)),
+    )
 
 
 @transaction.atomic
@@ -97,6 +121,7 @@ def seed_clients(*, password: str) -> int:
             approval_threshold=threshold,
         )
         appliances = []
+        sites = []
         for i in range(site_count):
             area, lat, lon = cat.AREAS[i % len(cat.AREAS)]
             site = Site.objects.create(
@@ -109,6 +134,7 @@ def seed_clients(*, password: str) -> int:
                 longitude=lon - 0.002 * i,
                 placement=Site.Placement.GEOCODED_STREET,
             )
+            sites.append(site)
             if models:
                 appliances.append(
                     Appliance.objects.create(
@@ -127,6 +153,8 @@ def seed_clients(*, password: str) -> int:
         if external_id in SHARED_ROLES:
             Contact.objects.create(user=shared, customer=customer, role=SHARED_ROLES[external_id])
             people.append((shared, SHARED_ROLES[external_id]))
+        if external_id == AROUND_THE_CLOCK:
+            _round_the_clock_contract(customer, sites, today)
         for i, (user, role) in enumerate(people):
             if not appliances:
                 break

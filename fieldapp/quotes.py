@@ -1,5 +1,6 @@
 """The technician's quote on the phone: the repair options offered on the visit made into a
-quote, which the customer signs there and then."""
+quote, which the customer signs there and then; billable work above the client company's limit
+waits for one of its approvers instead (billing.services.approvals)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from billing.models import Quote
-from billing.services import quotes
+from billing.services import approvals, quotes
 from fieldservice.errors import DomainError
 from fieldservice.roles import technician_required
 from tickets.selectors import visits_for
@@ -26,10 +27,14 @@ def quote(request, visit_id: int):
     status = 200
     if request.method == "POST":
         try:
-            if request.POST.get("action") == "build":
+            action = request.POST.get("action")
+            if action == "build":
                 quotes.quote_from_options(visit=visit, by=request.user)
             elif current is None:
                 raise quotes.QuoteRefused(_("There is no quote to sign on this visit."))
+            elif action == "ask_approval":
+                approvals.request_approval(quote=current, by=request.user)
+                messages.success(request, _("The client's approvers are asked by email."))
             else:
                 quotes.decide_quote(
                     quote=current,
@@ -51,6 +56,12 @@ def quote(request, visit_id: int):
     return render(
         request,
         "fieldapp/quote.html",
-        {"visit": visit, "quote": current, "decided": decided},
+        {
+            "visit": visit,
+            "quote": current,
+            "decided": decided,
+            "needs_approval": current is not None and approvals.needs_approval(current),
+            "approval": approvals.latest_approval(current) if current is not None else None,
+        },
         status=status,
     )

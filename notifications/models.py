@@ -52,6 +52,10 @@ class Notification(models.Model):
         LOANER_OVERDUE = "loaner_overdue", _("Loaner overdue")
         STOCK_LOW = "stock_low", _("Stock below its reorder point")
         STOCK_SHORT = "stock_short", _("Part used beyond the stock")
+        CLIENT_ESCALATED = "client_escalated", _("Your company's ticket escalated")
+        CLIENT_SLA_AT_RISK = "client_sla_at_risk", _("Your company's ticket about to be late")
+        CLIENT_SLA_BREACHED = "client_sla_breached", _("Your company's ticket late")
+        APPROVAL_REQUESTED = "approval_requested", _("Billable work to approve")
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     channel = models.CharField(

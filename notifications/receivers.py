@@ -160,6 +160,10 @@ def on_ticket_escalated(
     services.alert_tier_of_escalation(
         ticket=ticket, from_tier=from_tier, to_tier=to_tier, reason=reason, by=by
     )
+    # The client's escalation contacts hear of a move up to tier 2 or 3.
+    services.tell_contacts_of_escalation(
+        ticket=ticket, from_tier=from_tier, to_tier=to_tier, reason=reason
+    )
 
 
 def _previous_technician(previous):
@@ -212,6 +216,11 @@ def on_renewal_due(sender, contract: ServiceContract, **kwargs) -> None:
 @receiver(billing_events.invoice_to_send, dispatch_uid="notifications.invoice_to_send")
 def on_invoice_to_send(sender, invoice, **kwargs) -> None:
     services.email_invoice(invoice=invoice)
+
+
+@receiver(billing_events.approval_requested, dispatch_uid="notifications.approval_requested")
+def on_approval_requested(sender, approval, **kwargs) -> None:
+    services.ask_approvers(approval=approval)
 
 
 @receiver(billing_events.quote_sent, dispatch_uid="notifications.quote_sent")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import contract_views, invoices, organization, quotes, views
+from . import approvals, contract_views, invoices, organization, quotes, views
 
 app_name = "portal"
 urlpatterns = [
@@ -26,6 +26,7 @@ urlpatterns = [
     path("invoices/<int:invoice_id>/pdf/", invoices.invoice_pdf, name="invoice_pdf"),
     path("quotes/<int:quote_id>/", quotes.quote, name="quote"),
     path("q/<str:token>/", quotes.quote_link, name="quote_link"),
+    path("approve/<str:token>/", approvals.approval_link, name="approval"),
     path("organization/", organization.organization, name="organization"),
     path("contacts/", organization.contacts, name="contacts"),
     path("contacts/<int:contact_id>/role/", organization.contact_role, name="contact_role"),

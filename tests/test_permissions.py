@@ -5,6 +5,7 @@ the URL resolver, so a new page without a row here fails the first test."""
 
 from __future__ import annotations
 
+import datetime
 import io
 from concurrent.futures import ThreadPoolExecutor
 
@@ -19,10 +20,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from djmoney.money import Money
 from PIL import Image
 
-from billing.models import Invoice
+from billing.models import Invoice, WorkApproval
 from billing.services import add_line, issue_invoice
+from billing.services.approvals import approval_token
 from billing.services.pricing import save_price_list
 from billing.services.quotes import LineInput, create_quote, quote_token, send_quote
 from catalog.services import save_article
@@ -340,6 +343,8 @@ MATRIX = {
     "dispatch:skip_maintenance": _row(dispatcher=302),
     "portal:quote": _row(customer=200, customer_b=404),
     "portal:quote_link": _everyone(200),
+    # A request for A's approval of billable work, through an A approver's signed link.
+    "portal:approval": _everyone(200),
     "tech:quote": _row(technician=200, technician_b=404),
     # The workshop: dispatchers and bench technicians (the Workshop group; technician A is
     # not in it); an empty POST is the form's missing input, back with a message.
@@ -478,6 +483,7 @@ TOKEN_LINKS = {
     "notifications:unsubscribe",
     "notifications:feed",
     "portal:quote_link",
+    "portal:approval",
 }
 # Patterns whose URL names an object: A's, a plan run, or a signed link to one of A's.
 OBJECT_OF = {
@@ -615,6 +621,19 @@ def test_the_matrix_never_lets_a_wrong_role_or_another_owner_in():
                 or name in BACK_OFFICE_PAGES
                 or row["technician"] == row["dispatcher"] == 200
             ), name
+
+
+def _approval_link_of(quote) -> str:
+    """A request for the approval of the quote's work, and its token for one of the quote's
+    organization's administrators."""
+    approval = WorkApproval.objects.create(
+        quote=quote,
+        amount=Money(quote.total, quote.currency),
+        limit=Money("10.00", quote.currency),
+        expires_at=timezone.now() + datetime.timedelta(days=3),
+    )
+    admin = quote.ticket.customer.contacts.filter(role="administrator").first()
+    return approval_token(approval, admin)
 
 
 @pytest.fixture(scope="module")
@@ -806,6 +825,7 @@ def pages(shared_world, django_db_blocker, tmp_path_factory):
             "billing:quote_new": {"number": number},
             "portal:quote": {"quote_id": quote.pk},
             "portal:quote_link": {"token": quote_token(quote)},
+            "portal:approval": {"token": _approval_link_of(quote)},
             "tech:quote": {"visit_id": visit.pk},
             "depot:order": {"order_id": repair.pk},
             "depot:order_step": {"order_id": repair.pk},

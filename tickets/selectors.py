@@ -43,7 +43,7 @@ from .models import (
     Visit,
     VisitBooking,
 )
-from .sla import load_calendar, response_due, sla_due
+from .sla import calendar_for, response_due, sla_due
 from .transitions import REOPENABLE, VISIT_STARTED, ticket_can
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ def assess_ticket(
     site_tz = appliance.site.timezone if appliance is not None else None
     local_day = at.astimezone(site_tz).date() if site_tz else at.date()
     coverage = decide_coverage(customer=customer, appliance=appliance, on=local_day)
-    calendar = load_calendar()
+    calendar = calendar_for(coverage.contract)
     due = sla_due(opened_at=at, priority=priority, contract=coverage.contract, calendar=calendar)
     respond_by = response_due(
         opened_at=at, priority=priority, contract=coverage.contract, calendar=calendar

@@ -1,4 +1,5 @@
-"""SLA clocks counted in business hours of a calendar with public holidays.
+"""SLA clocks counted in business hours of a calendar with public holidays, or in a
+contract's own support hours (calendar_for: around the clock, or its opening times and days).
 
 All arithmetic is done on UTC instants built from local opening times through zoneinfo, so a
 business day is as long as its opening hours say, whatever the daylight-saving change does to
@@ -101,6 +102,32 @@ def load_calendar(calendar=None) -> Calendar:
         closes=calendar.closes_at,
         weekdays=calendar.weekdays,
         holidays=frozenset(calendar.holidays.values_list("date", flat=True)),
+    )
+
+
+def calendar_for(contract: ServiceContract | None, default: Calendar | None = None) -> Calendar:
+    """The calendar a ticket's SLA clocks count in: its contract's support hours. Around the
+    clock is every hour of every day, public holidays included; business hours are the default
+    calendar's (`default`, for a caller that loaded it already), with the contract's own opening
+    times and days where it sets them, and the calendar's public holidays."""
+    base = default if default is not None else load_calendar()
+    if contract is None:
+        return base
+    if contract.around_the_clock:
+        midnight = datetime.time(0)
+        return Calendar(tz=base.tz, opens=midnight, closes=midnight, weekdays=frozenset(range(7)))
+    opens, closes = contract.support_opens_at, contract.support_closes_at
+    weekdays = contract.weekdays
+    if (opens is None or closes is None) and weekdays is None:
+        return base
+    if opens is None or closes is None:
+        opens, closes = base.opens, base.closes
+    return Calendar(
+        tz=base.tz,
+        opens=opens,
+        closes=closes,
+        weekdays=weekdays if weekdays is not None else base.weekdays,
+        holidays=base.holidays,
     )
 
 

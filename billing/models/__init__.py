@@ -1,3 +1,4 @@
+from .approvals import WorkApproval
 from .charges import ChargeLine
 from .claims import LabourCorrection, WarrantyClaim
 from .einvoices import EInvoiceTransmission, VerifactuRecord
@@ -25,4 +26,5 @@ __all__ = [
     "TaxRate",
     "VerifactuRecord",
     "WarrantyClaim",
+    "WorkApproval",
 ]

@@ -26,7 +26,7 @@ from tickets.services import decide_option
 
 from .. import events
 from ..models import ChargeLine, Quote, QuoteLine
-from . import pricing
+from . import approvals, pricing
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -265,6 +265,10 @@ def decide_quote(
     _check_decidable(quote, how=how, today=today or timezone.localdate())
     if accept:
         _check_approval(quote, how=how, by=by)
+        if how == Quote.How.PHONE:
+            # Billable work above the client's limit is not signed for on site before one of
+            # the organization's approvers approved it (billing.services.approvals).
+            approvals.ensure_approved(quote)
     name = name.strip() or (by.get_full_name() if by is not None else "")
     if how == Quote.How.PHONE:
         if not name:

@@ -15,6 +15,7 @@ class ContractSerializer(serializers.ModelSerializer):
             "appliances",
             "sites",
             "response_hours",
+            "support_hours",
             "labour",
             "labour_discount_percent",
             "parts_included",

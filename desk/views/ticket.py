@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from billing.selectors import work_approvals_of
 from catalog.selectors import articles_for_codes
 from depot.views import ticket_panel_context
 from fieldservice.errors import DomainError
@@ -79,6 +80,7 @@ def _ticket_page(request, ticket: Ticket, *, failed=None, error: str = "", statu
         **solve_on_phone_context(ticket),
         **ticket_panel_context(ticket),
         **stock.ticket_parts(ticket),
+        "approvals": list(work_approvals_of(ticket.pk)),
     }
     template = "desk/_ticket.html" if request.htmx else "desk/ticket.html"
     return render(request, template, context, status=status)

@@ -6,6 +6,7 @@ row's SENT mark (one UPDATE): the row is sent again after the sweeper's `stale_a
 same Message-ID.
 """
 
+from .clients import ask_approvers, tell_contacts_of_escalation, write_client_sla_alerts
 from .delivery import deliver
 from .digests import write_dispatcher_alerts, write_next_day_schedules
 from .feeds import feed_calendar, issue_feed, open_feed, revoke_feed
@@ -44,6 +45,7 @@ __all__ = [
     "alert_stock_low",
     "alert_stock_short",
     "alert_tier_of_escalation",
+    "ask_approvers",
     "cancel_reminders",
     "close_mail_connection",
     "confirm_booking",
@@ -67,9 +69,11 @@ __all__ = [
     "set_preferences",
     "summarize_week",
     "sweep",
+    "tell_contacts_of_escalation",
     "tell_repair_step",
     "unsubscribe",
     "unsubscribe_token",
+    "write_client_sla_alerts",
     "write_dispatcher_alerts",
     "write_next_day_schedules",
 ]

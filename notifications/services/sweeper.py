@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ..models import Notification
+from .clients import write_client_sla_alerts
 from .digests import write_dispatcher_alerts, write_next_day_schedules
 from .queue import hand_out
 
@@ -27,6 +28,7 @@ def sweep(
     now = now or timezone.now()
     write_next_day_schedules(now=now)
     write_dispatcher_alerts(now=now)
+    write_client_sla_alerts(now=now)
     Notification.objects.filter(
         status=Notification.Status.SENDING,
         claimed_at__lt=now - datetime.timedelta(seconds=stale_after),

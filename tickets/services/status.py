@@ -12,7 +12,7 @@ from fieldservice.errors import TransitionNotAllowed
 
 from .. import events
 from ..models import Ticket, TicketEvent, Visit
-from ..sla import load_calendar, resumed_due
+from ..sla import calendar_for, resumed_due
 from ..transitions import REMOTE_FIX_FROM, ticket_can, visit_can
 from .crew import sync_bookings
 from .history import record
@@ -50,7 +50,7 @@ def set_ticket_status(
         record(ticket=ticket, by=by, kind=TicketEvent.Kind.SLA, to_value="paused", reason=reason)
     elif to not in Ticket.PAUSED_STATUSES and ticket.sla_paused_at is not None:
         old_due = ticket.sla_due_at
-        calendar = load_calendar()
+        calendar = calendar_for(ticket.contract)
         ticket.sla_due_at = resumed_due(
             due=old_due, paused_at=ticket.sla_paused_at, resumed_at=now, calendar=calendar
         )

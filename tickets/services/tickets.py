@@ -18,7 +18,7 @@ from .. import closing, events, locks
 from ..coverage import CoverageDecision
 from ..models import Ticket, TicketEvent, Visit
 from ..selectors import assess_ticket
-from ..sla import load_calendar, response_due, sla_due
+from ..sla import calendar_for, response_due, sla_due
 from ..transitions import REOPENABLE
 from .history import record
 from .search import refresh_search
@@ -267,7 +267,7 @@ def _recount_clocks(ticket: Ticket) -> dict[str, str]:
     moved when the clock resumes)."""
     before = {"response_due": ticket.response_due_at, "resolution_due": ticket.sla_due_at}
     if ticket.sla_paused_at is None:
-        calendar = load_calendar()
+        calendar = calendar_for(ticket.contract)
         if ticket.responded_at is None:
             ticket.response_due_at = response_due(
                 opened_at=ticket.created_at,
