@@ -43,7 +43,7 @@ from technicians.models import Technician, WorkingHours
 from tickets import selectors as ticket_selectors
 from tickets.models import Ticket, Visit
 
-from .models import VisitSummary
+from .models import TicketSummary, VisitSummary
 
 REPEAT_DAYS = 30
 TOP = 10
@@ -118,6 +118,27 @@ def _worked_q(scope: Scope, ticket_ref: str) -> Q:
 
 def _tickets(scope: Scope) -> QuerySet[Ticket]:
     return Ticket.objects.filter(_ticket_q(scope), _worked_q(scope, "pk"))
+
+
+def _ticket_summary_q(scope: Scope) -> Q:
+    """The filters that belong to the ticket, on its summary (insights.TicketSummary: the
+    ticket's fields copied beside it)."""
+    q = Q()
+    if scope.customer is not None:
+        q &= Q(customer=scope.customer)
+    if scope.contract is not None:
+        q &= Q(contract=scope.contract)
+    if scope.kind:
+        q &= Q(kind=scope.kind)
+    if scope.category:
+        q &= Q(category=scope.category)
+    return q
+
+
+def _ticket_summaries(scope: Scope) -> QuerySet[TicketSummary]:
+    """The tickets' summaries of _tickets: the ticket's filters, and the technician's and
+    area's through the ticket's visits."""
+    return TicketSummary.objects.filter(_ticket_summary_q(scope), _worked_q(scope, "ticket_id"))
 
 
 def _visit_q(scope: Scope) -> Q:
@@ -275,6 +296,9 @@ def repeats_by_code(scope: Scope) -> list[dict]:
 
 
 # --- SLA, time to repair ----------------------------------------------------------------------
+# Counted on insights.TicketSummary, one narrow row per ticket kept with its status and clocks
+# (and whether a visit of it was completed or set out): a year's figures read it instead of the
+# wide tickets' table and their visits.
 
 
 def sla_tickets(scope: Scope, now: datetime.datetime) -> QuerySet[Ticket]:
@@ -309,14 +333,24 @@ def sla_compliance(scope: Scope, now: datetime.datetime) -> SlaFigures:
     """SLA compliance for response and resolution: of the tickets opened in the period whose
     clock is decided (met, or missed: see sla_tickets), the share met; overall and by week
     opened."""
+    response_met = Q(responded_at__lte=F("response_due_at"))
+    response_missed = Q(responded_at__gt=F("response_due_at")) | Q(
+        responded_at__isnull=True, response_due_at__lt=now
+    )
+    resolution_met = Q(resolved_at__lte=F("resolution_due_at"))
+    resolution_missed = Q(resolved_at__gt=F("resolution_due_at")) | Q(
+        resolved_at__isnull=True, resolution_due_at__lt=now
+    )
     rows = list(
-        sla_tickets(scope, now)
-        .values(week=_week("created_at"))
+        _ticket_summaries(scope)
+        .filter(_in("opened_at", scope))
+        .exclude(status=Ticket.Status.CANCELLED)
+        .values(week=_week("opened_at"))
         .annotate(
-            r_met=Count("pk", filter=Q(response_met=True)),
-            r_all=Count("pk", filter=Q(response_met=True) | Q(response_missed=True)),
-            s_met=Count("pk", filter=Q(resolution_met=True)),
-            s_all=Count("pk", filter=Q(resolution_met=True) | Q(resolution_missed=True)),
+            r_met=Count("pk", filter=response_met),
+            r_all=Count("pk", filter=response_met | response_missed),
+            s_met=Count("pk", filter=resolution_met),
+            s_all=Count("pk", filter=resolution_met | resolution_missed),
         )
         .order_by("week")
     )
@@ -359,11 +393,16 @@ class MeanTime:
 def mean_time_to_repair(scope: Scope) -> MeanTime:
     """Mean time to repair: over the tickets of repaired_tickets, the mean time from opening
     (created_at) to resolution (resolved_at), in wall-clock time (not business hours)."""
-    found = repaired_tickets(scope).aggregate(
-        n=Count("pk"),
-        mean=Avg(
-            ExpressionWrapper(F("resolved_at") - F("created_at"), output_field=DurationField())
-        ),
+    found = (
+        _ticket_summaries(scope)
+        .filter(_in("resolved_at", scope), repaired=True)
+        .exclude(status=Ticket.Status.CANCELLED)
+        .aggregate(
+            n=Count("pk"),
+            mean=Avg(
+                ExpressionWrapper(F("resolved_at") - F("opened_at"), output_field=DurationField())
+            ),
+        )
     )
     return MeanTime(found["n"], found["mean"])
 
@@ -541,8 +580,12 @@ def remote_fix_tickets(scope: Scope) -> QuerySet[Ticket]:
 def remote_fixes(scope: Scope) -> Share:
     """Remote fixes by the first line: of the tickets resolved in the period
     (resolved_tickets), how many were remote fixes (remote_fix_tickets)."""
-    whole = resolved_tickets(scope).count()
-    return Share(remote_fix_tickets(scope).count(), whole)
+    resolved = _in("resolved_at", scope)
+    remote = _in("solved_remotely_at", scope) & Q(visited=False)
+    found = TicketSummary.objects.filter(
+        _ticket_summary_q(scope), resolved | remote, status__in=Ticket.DONE_STATUSES
+    ).aggregate(whole=Count("pk", filter=resolved), part=Count("pk", filter=remote))
+    return Share(found["part"], found["whole"])
 
 
 def backlog_tickets(scope: Scope, now: datetime.datetime, age: str = "") -> QuerySet[Ticket]:
@@ -562,11 +605,11 @@ def backlog_by_age(scope: Scope, now: datetime.datetime) -> list[tuple[str, int]
     opening: under a day, 1-3 days, 3-7 days, 7-30 days, over 30 days."""
     conditions = {}
     for key, low, high in AGES:
-        q = Q(created_at__lte=now - datetime.timedelta(days=low))
+        q = Q(opened_at__lte=now - datetime.timedelta(days=low))
         if high is not None:
-            q &= Q(created_at__gt=now - datetime.timedelta(days=high))
+            q &= Q(opened_at__gt=now - datetime.timedelta(days=high))
         conditions[key] = Count("pk", filter=q)
-    found = backlog_tickets(scope, now).aggregate(**conditions)
+    found = _ticket_summaries(scope).filter(status__in=Ticket.OPEN_STATUSES).aggregate(**conditions)
     return [(key, found[key]) for key, _low, _high in AGES]
 
 

@@ -172,3 +172,116 @@ def rebuild(*, visit_model: Any, summary_model: Any) -> int:
         summary_model.objects.exclude(visit__in=visit_model.objects.filter(MADE)).delete()
         ids = list(visit_model.objects.filter(MADE).values_list("pk", flat=True))
         return summarise(visit_ids=ids, visit_model=visit_model, summary_model=summary_model)
+
+
+# --- the tickets' summaries -------------------------------------------------------------------
+
+# A visit that set out or was made (tickets.transitions.VISIT_STARTED): the ticket is no
+# remote fix since.
+STARTED = ("en_route", "on_site", *FINISHED)
+TICKET_FIELDS = (
+    "customer_id",
+    "contract_id",
+    "kind",
+    "category",
+    "priority",
+    "tier",
+    "status",
+    "opened_at",
+    "response_due_at",
+    "responded_at",
+    "resolution_due_at",
+    "resolved_at",
+    "solved_remotely_at",
+    "repaired",
+    "visited",
+)
+
+
+def _ticket_rows(ticket_model: Any, visit_model: Any, ids: list[int]) -> Iterator[dict[str, Any]]:
+    """The summary rows of the tickets `ids`, each a dict of TICKET_FIELDS and ticket_id."""
+    visits = visit_model.objects.filter(ticket=OuterRef("pk"))
+    found = (
+        ticket_model.objects.filter(pk__in=ids)
+        .annotate(
+            has_completed=Exists(visits.filter(status="completed")),
+            has_started=Exists(visits.filter(status__in=STARTED)),
+        )
+        .values(
+            "pk",
+            "customer_id",
+            "contract_id",
+            "kind",
+            "appliance_id",
+            "appliance__model__category",
+            "appliance_model__category",
+            "priority",
+            "tier",
+            "status",
+            "created_at",
+            "response_due_at",
+            "responded_at",
+            "sla_due_at",
+            "resolved_at",
+            "resolved_remotely_at",
+            "has_completed",
+            "has_started",
+        )
+    )
+    for t in found.iterator(chunk_size=BATCH):
+        if t["appliance_id"] is not None:
+            category = t["appliance__model__category"] or ""
+        else:
+            category = t["appliance_model__category"] or ""
+        yield {
+            "ticket_id": t["pk"],
+            "customer_id": t["customer_id"],
+            "contract_id": t["contract_id"],
+            "kind": t["kind"],
+            "category": category,
+            "priority": t["priority"],
+            "tier": t["tier"],
+            "status": t["status"],
+            "opened_at": t["created_at"],
+            "response_due_at": t["response_due_at"],
+            "responded_at": t["responded_at"],
+            "resolution_due_at": t["sla_due_at"],
+            "resolved_at": t["resolved_at"],
+            "solved_remotely_at": t["resolved_remotely_at"],
+            "repaired": t["has_completed"],
+            "visited": t["has_started"],
+        }
+
+
+def summarise_tickets(
+    *, ticket_ids: Iterable[int], ticket_model: Any, visit_model: Any, summary_model: Any
+) -> int:
+    """Write the summary rows of the tickets `ticket_ids` again (upserted). Returns how many
+    rows were written. Runs in the caller's transaction (or its own)."""
+    ids = sorted(set(ticket_ids))
+    written = 0
+    with transaction.atomic():
+        for chunk_start in range(0, len(ids), BATCH):
+            chunk = ids[chunk_start : chunk_start + BATCH]
+            rows = [summary_model(**row) for row in _ticket_rows(ticket_model, visit_model, chunk)]
+            summary_model.objects.bulk_create(
+                rows,
+                update_conflicts=True,
+                unique_fields=["ticket"],
+                update_fields=[name.removesuffix("_id") for name in TICKET_FIELDS],
+            )
+            written += len(rows)
+    return written
+
+
+def rebuild_tickets(*, ticket_model: Any, visit_model: Any, summary_model: Any) -> int:
+    """Every ticket has its row written again from the tickets and their visits: the same
+    rows the receivers keep (a ticket deleted takes its row with it). Safe to run again."""
+    with transaction.atomic():
+        ids = list(ticket_model.objects.values_list("pk", flat=True))
+        return summarise_tickets(
+            ticket_ids=ids,
+            ticket_model=ticket_model,
+            visit_model=visit_model,
+            summary_model=summary_model,
+        )

@@ -7,16 +7,27 @@ from __future__ import annotations
 import datetime
 
 import pytest
+import time_machine
 from django.core.management import call_command
+from django.utils import timezone
 
 from insights.models import VisitSummary
 from insights.summaries import FIELDS
 from tests.factories import ApplianceFactory, TechnicianFactory, new_visit, open_ticket
-from tests.helpers import assign_today
+from tests.helpers import ROME, assign_today
 from tickets import services
 from tickets.models import Ticket, Visit
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def mid_morning():
+    """10:00 in Rome today: the day's six slots of assign_today fit before midnight."""
+    day = timezone.now().astimezone(ROME).date()
+    start = datetime.datetime.combine(day, datetime.time(10), tzinfo=ROME)
+    with time_machine.travel(start, tick=True):
+        yield
 
 
 def arrive(visit: Visit, technician, slot: int = 0) -> Visit:
