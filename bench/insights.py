@@ -143,15 +143,17 @@ def main() -> None:
     if connection.vendor == "postgresql" and not spread:
         with connection.cursor() as cursor:
             spread_over_the_year(cursor)
-        # The spread is written around the services, so the visits' summaries are too.
+        # The spread is written around the services, so the visits' and tickets' summaries
+        # are too.
         started = time.perf_counter()
         call_command("rebuild_visit_summaries", verbosity=0)
         print(f"rebuild_visit_summaries: {time.perf_counter() - started:.1f} s")
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     elif connection.vendor == "postgresql":
-        with connection.cursor() as cursor:  # a summary table just backfilled by its migration
+        with connection.cursor() as cursor:  # summary tables just backfilled by their migration
             cursor.execute("ANALYZE insights_visitsummary")
+            cursor.execute("ANALYZE insights_ticketsummary")
     today = timezone.localdate()
     params = {"start": (today - datetime.timedelta(days=364)).isoformat(), "end": today.isoformat()}
     client = Client()
