@@ -32,7 +32,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Concat, TruncWeek
+from django.db.models.functions import Coalesce, Concat
 
 from billing.models import ChargeLine, Invoice, InvoiceLine, Quote
 from contracts.models import ServiceContract
@@ -154,14 +154,10 @@ def _in(field: str, scope: Scope) -> Q:
     return Q(**{f"{field}__gte": scope.start, f"{field}__lt": scope.end})
 
 
-def _week(field: str) -> TruncWeek:
-    return TruncWeek(field, tzinfo=company_tz())
-
-
 def _weekly(
     rows: Sequence[Mapping[str, Any]], part: str, whole: str
 ) -> list[tuple[datetime.date, Share]]:
-    return [(r["week"].date(), Share(r[part], r[whole])) for r in rows if r["week"] is not None]
+    return [(r["week"], Share(r[part], r[whole])) for r in rows if r["week"] is not None]
 
 
 # --- first-time fix and repeat visits ---------------------------------------------------------
@@ -211,7 +207,7 @@ def first_time_fix(scope: Scope) -> tuple[Share, list[tuple[datetime.date, Share
     the visit's end."""
     rows = list(
         _first_summaries(scope)
-        .values(week=_week("ended_at"))
+        .values(week=F("ended_week"))
         .annotate(whole=Count("pk"), part=Count("pk", filter=Q(first_time_fix=True)))
         .order_by("week")
     )
@@ -345,7 +341,7 @@ def sla_compliance(scope: Scope, now: datetime.datetime) -> SlaFigures:
         _ticket_summaries(scope)
         .filter(_in("opened_at", scope))
         .exclude(status=Ticket.Status.CANCELLED)
-        .values(week=_week("opened_at"))
+        .values(week=F("opened_week"))
         .annotate(
             r_met=Count("pk", filter=response_met),
             r_all=Count("pk", filter=response_met | response_missed),
@@ -358,9 +354,7 @@ def sla_compliance(scope: Scope, now: datetime.datetime) -> SlaFigures:
         response=Share(sum(r["r_met"] for r in rows), sum(r["r_all"] for r in rows)),
         resolution=Share(sum(r["s_met"] for r in rows), sum(r["s_all"] for r in rows)),
         weekly=[
-            (r["week"].date(), Share(r["r_met"], r["r_all"]), Share(r["s_met"], r["s_all"]))
-            for r in rows
-            if r["week"] is not None
+            (r["week"], Share(r["r_met"], r["r_all"]), Share(r["s_met"], r["s_all"])) for r in rows
         ],
     )
 
@@ -405,6 +399,28 @@ def mean_time_to_repair(scope: Scope) -> MeanTime:
         )
     )
     return MeanTime(found["n"], found["mean"])
+
+
+@dataclass(frozen=True)
+class VisitCounts:
+    completed: int
+    not_completed: int
+
+    @property
+    def total(self) -> int:
+        return self.completed + self.not_completed
+
+
+def visits_made(scope: Scope) -> VisitCounts:
+    """Visits made: the visits that ended in the period (completed, or could not complete),
+    with the filters of the visit and its ticket, counted by how they ended."""
+    found = VisitSummary.objects.filter(
+        _in("ended_at", scope), _summary_q(scope), status__in=DONE_VISITS
+    ).aggregate(
+        completed=Count("pk", filter=Q(status=Visit.Status.COMPLETED)),
+        not_completed=Count("pk", filter=Q(status=Visit.Status.CANNOT_COMPLETE)),
+    )
+    return VisitCounts(**found)
 
 
 # --- technicians' time ------------------------------------------------------------------------
@@ -737,10 +753,10 @@ def revenue_by_technician(scope: Scope) -> list[dict]:
 # --- hour banks -------------------------------------------------------------------------------
 
 
-def hour_banks_low(scope: Scope, on: datetime.date) -> QuerySet[ServiceContract]:
-    """Hour banks running low: contracts with a bank of prepaid hours, running on `on`, whose
-    whole ledger leaves fewer minutes than their warning threshold (low_balance_minutes), with
-    the customer and contract filters; annotated `minutes_left`, fewest left first."""
+def hour_banks(scope: Scope, on: datetime.date) -> QuerySet[ServiceContract]:
+    """Hour banks: contracts with a bank of prepaid hours, running on `on`, with the customer
+    and contract filters; annotated `minutes_left` (what their whole ledger leaves), fewest
+    left first."""
     contracts = ServiceContract.objects.filter(
         hour_bank=True, starts_on__lte=on, ends_on__gte=on
     ).select_related("customer")
@@ -748,8 +764,10 @@ def hour_banks_low(scope: Scope, on: datetime.date) -> QuerySet[ServiceContract]
         contracts = contracts.filter(customer=scope.customer)
     if scope.contract is not None:
         contracts = contracts.filter(pk=scope.contract.pk)
-    return (
-        with_hours_left(contracts)
-        .filter(Q(minutes_left__lt=F("low_balance_minutes")))
-        .order_by(F("minutes_left"), "number")
-    )
+    return with_hours_left(contracts).order_by(F("minutes_left"), "number")
+
+
+def hour_banks_low(scope: Scope, on: datetime.date) -> QuerySet[ServiceContract]:
+    """Hour banks running low: the hour_banks whose minutes left are fewer than their warning
+    threshold (low_balance_minutes), fewest left first."""
+    return hour_banks(scope, on).filter(Q(minutes_left__lt=F("low_balance_minutes")))

@@ -15,6 +15,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models import DateTimeField, Exists, ExpressionWrapper, OuterRef, Q
 
+from dispatch.selectors import company_tz
+
 REPEAT_DAYS = 30
 CANCELLED = "cancelled"
 FINISHED = ("completed", "cannot_complete")
@@ -37,6 +39,7 @@ FIELDS = (
     "outcome",
     "started_at",
     "ended_at",
+    "ended_week",
     "working",
     "travelling",
     "is_first",
@@ -44,6 +47,12 @@ FIELDS = (
     "came_back",
     "first_time_fix",
 )
+
+
+def monday_of(moment: datetime.datetime, tz: datetime.tzinfo) -> datetime.date:
+    """The Monday of `moment`'s week in the time zone `tz`, as the weekly figures group."""
+    day = moment.astimezone(tz).date()
+    return day - datetime.timedelta(days=day.weekday())
 
 
 def _rows(visit_model: Any, ids: list[int]) -> Iterator[dict[str, Any]]:
@@ -85,6 +94,7 @@ def _rows(visit_model: Any, ids: list[int]) -> Iterator[dict[str, Any]]:
             "has_back",
         )
     )
+    tz = company_tz()
     for v in found.iterator(chunk_size=BATCH):
         start, end, en_route = v["actual_start"], v["actual_end"], v["en_route_at"]
         if v["ticket__appliance_id"] is not None:
@@ -108,6 +118,7 @@ def _rows(visit_model: Any, ids: list[int]) -> Iterator[dict[str, Any]]:
             "outcome": v["outcome"],
             "started_at": start,
             "ended_at": end,
+            "ended_week": monday_of(end, tz) if end else None,
             "working": end - start if start and end else None,
             "travelling": start - en_route if start and en_route else None,
             "is_first": is_first,
@@ -188,6 +199,7 @@ TICKET_FIELDS = (
     "tier",
     "status",
     "opened_at",
+    "opened_week",
     "response_due_at",
     "responded_at",
     "resolution_due_at",
@@ -228,6 +240,7 @@ def _ticket_rows(ticket_model: Any, visit_model: Any, ids: list[int]) -> Iterato
             "has_started",
         )
     )
+    tz = company_tz()
     for t in found.iterator(chunk_size=BATCH):
         if t["appliance_id"] is not None:
             category = t["appliance__model__category"] or ""
@@ -243,6 +256,7 @@ def _ticket_rows(ticket_model: Any, visit_model: Any, ids: list[int]) -> Iterato
             "tier": t["tier"],
             "status": t["status"],
             "opened_at": t["created_at"],
+            "opened_week": monday_of(t["created_at"], tz),
             "response_due_at": t["response_due_at"],
             "responded_at": t["responded_at"],
             "resolution_due_at": t["sla_due_at"],
