@@ -1,6 +1,7 @@
 """Writes of insights.VisitSummary: the rows of the visits made (arrived on site, or finished),
 with their follow-ups decided (first visit of the ticket, another visit of the ticket after
-it, the appliance visited again within 30 days), for the figures of insights.kpis to count.
+it, the appliance visited again within 30 days), for the figures of insights.kpis to count;
+and of insights.TicketSummary, a row per ticket with its status and SLA clocks.
 
 The functions take the model classes, so the migration that backfills the table runs them on
 its historical models; the receivers and the rebuild command pass the real ones.
