@@ -39,8 +39,9 @@ def areas() -> list[tuple[str, str]]:
     return [(a, a) for a in found]
 
 
-class InsightsForm(forms.Form):
-    """Every field may be left empty: the period is then the last 90 days up to today."""
+class PeriodForm(forms.Form):
+    """A period of local days; both may be left empty: it is then the last 90 days up to
+    today."""
 
     start = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -48,6 +49,42 @@ class InsightsForm(forms.Form):
     end = forms.DateField(
         label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def clean(self):
+        data = super().clean()
+        today = timezone.localdate()
+        end = data.get("end") or today
+        start = data.get("start") or end - datetime.timedelta(days=DEFAULT_DAYS - 1)
+        for name, day in (("start", start), ("end", end)):
+            if not FIRST_DAY <= day <= LAST_DAY:
+                self.add_error(name, _("Give a date between 2000 and 2100."))
+                return data
+        if end < start:
+            self.add_error("end", _("The last day is before the first."))
+        elif (end - start).days >= LONGEST_DAYS:
+            self.add_error("end", _("Choose a period of two years at most."))
+        data["start"], data["end"] = start, end
+        return data
+
+    def period(self) -> tuple[datetime.datetime, datetime.datetime]:
+        """The validated period (local days, both included) as [start, end) in UTC."""
+        data = self.cleaned_data
+        tz = company_tz()
+        first = datetime.datetime.combine(data["start"], datetime.time(), tzinfo=tz)
+        after = datetime.datetime.combine(
+            data["end"] + datetime.timedelta(days=1), datetime.time(), tzinfo=tz
+        )
+        return first.astimezone(datetime.UTC), after.astimezone(datetime.UTC)
+
+    def query(self) -> str:
+        """The period and filters as a query string, for the links to the rows counted."""
+        pairs = [(name, self.data.get(name)) for name in self.fields if self.data.get(name)]
+        return urlencode(pairs)
+
+
+class InsightsForm(PeriodForm):
+    """Every field may be left empty: the period is then the last 90 days up to today."""
+
     area = forms.ChoiceField(label=_("Area"), required=False)
     # A number, not a list: a company of thousands of technicians picks an area first, and the
     # utilization table links each technician's row.
@@ -88,33 +125,13 @@ class InsightsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["area"].choices = [*_any(_("Any area")), *areas()]
 
-    def clean(self):
-        data = super().clean()
-        today = timezone.localdate()
-        end = data.get("end") or today
-        start = data.get("start") or end - datetime.timedelta(days=DEFAULT_DAYS - 1)
-        for name, day in (("start", start), ("end", end)):
-            if not FIRST_DAY <= day <= LAST_DAY:
-                self.add_error(name, _("Give a date between 2000 and 2100."))
-                return data
-        if end < start:
-            self.add_error("end", _("The last day is before the first."))
-        elif (end - start).days >= LONGEST_DAYS:
-            self.add_error("end", _("Choose a period of two years at most."))
-        data["start"], data["end"] = start, end
-        return data
-
     def scope(self) -> Scope:
-        """The validated period (local days, both included) and filters, for insights.kpis."""
+        """The validated period and filters, for insights.kpis."""
         data = self.cleaned_data
-        tz = company_tz()
-        first = datetime.datetime.combine(data["start"], datetime.time(), tzinfo=tz)
-        after = datetime.datetime.combine(
-            data["end"] + datetime.timedelta(days=1), datetime.time(), tzinfo=tz
-        )
+        start, end = self.period()
         return Scope(
-            start=first.astimezone(datetime.UTC),
-            end=after.astimezone(datetime.UTC),
+            start=start,
+            end=end,
             area=data.get("area") or "",
             technician=data.get("technician"),
             customer=data.get("customer"),
@@ -123,10 +140,24 @@ class InsightsForm(forms.Form):
             category=data.get("category") or "",
         )
 
-    def query(self) -> str:
-        """The period and filters as a query string, for the links to the rows counted."""
-        pairs = [(name, self.data.get(name)) for name in self.fields if self.data.get(name)]
-        return urlencode(pairs)
+
+class OrganizationInsightsForm(PeriodForm):
+    """A client organization's administrator's period and filters: the kind of job and the
+    appliance category (the organization is the one in use, never a field)."""
+
+    kind = InsightsForm.base_fields["kind"]
+    category = InsightsForm.base_fields["category"]
+
+    def scope(self, *, organization: Customer) -> Scope:
+        """The validated period and filters, narrowed to `organization`'s tickets."""
+        start, end = self.period()
+        return Scope(
+            start=start,
+            end=end,
+            customer=organization,
+            kind=self.cleaned_data.get("kind") or "",
+            category=self.cleaned_data.get("category") or "",
+        )
 
 
 class ImportForm(forms.Form):

@@ -32,7 +32,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Concat, TruncWeek
+from django.db.models.functions import Coalesce, Concat
 
 from billing.models import ChargeLine, Invoice, InvoiceLine, Quote
 from contracts.models import ServiceContract
@@ -43,7 +43,7 @@ from technicians.models import Technician, WorkingHours
 from tickets import selectors as ticket_selectors
 from tickets.models import Ticket, Visit
 
-from .models import VisitSummary
+from .models import TicketSummary, VisitSummary
 
 REPEAT_DAYS = 30
 TOP = 10
@@ -120,6 +120,27 @@ def _tickets(scope: Scope) -> QuerySet[Ticket]:
     return Ticket.objects.filter(_ticket_q(scope), _worked_q(scope, "pk"))
 
 
+def _ticket_summary_q(scope: Scope) -> Q:
+    """The filters that belong to the ticket, on its summary (insights.TicketSummary: the
+    ticket's fields copied beside it)."""
+    q = Q()
+    if scope.customer is not None:
+        q &= Q(customer=scope.customer)
+    if scope.contract is not None:
+        q &= Q(contract=scope.contract)
+    if scope.kind:
+        q &= Q(kind=scope.kind)
+    if scope.category:
+        q &= Q(category=scope.category)
+    return q
+
+
+def _ticket_summaries(scope: Scope) -> QuerySet[TicketSummary]:
+    """The tickets' summaries of _tickets: the ticket's filters, and the technician's and
+    area's through the ticket's visits."""
+    return TicketSummary.objects.filter(_ticket_summary_q(scope), _worked_q(scope, "ticket_id"))
+
+
 def _visit_q(scope: Scope) -> Q:
     q = _ticket_q(scope, "ticket")
     if scope.technician is not None:
@@ -133,14 +154,10 @@ def _in(field: str, scope: Scope) -> Q:
     return Q(**{f"{field}__gte": scope.start, f"{field}__lt": scope.end})
 
 
-def _week(field: str) -> TruncWeek:
-    return TruncWeek(field, tzinfo=company_tz())
-
-
 def _weekly(
     rows: Sequence[Mapping[str, Any]], part: str, whole: str
 ) -> list[tuple[datetime.date, Share]]:
-    return [(r["week"].date(), Share(r[part], r[whole])) for r in rows if r["week"] is not None]
+    return [(r["week"], Share(r[part], r[whole])) for r in rows if r["week"] is not None]
 
 
 # --- first-time fix and repeat visits ---------------------------------------------------------
@@ -190,7 +207,7 @@ def first_time_fix(scope: Scope) -> tuple[Share, list[tuple[datetime.date, Share
     the visit's end."""
     rows = list(
         _first_summaries(scope)
-        .values(week=_week("ended_at"))
+        .values(week=F("ended_week"))
         .annotate(whole=Count("pk"), part=Count("pk", filter=Q(first_time_fix=True)))
         .order_by("week")
     )
@@ -275,6 +292,9 @@ def repeats_by_code(scope: Scope) -> list[dict]:
 
 
 # --- SLA, time to repair ----------------------------------------------------------------------
+# Counted on insights.TicketSummary, one narrow row per ticket kept with its status and clocks
+# (and whether a visit of it was completed or set out): a year's figures read it instead of the
+# wide tickets' table and their visits.
 
 
 def sla_tickets(scope: Scope, now: datetime.datetime) -> QuerySet[Ticket]:
@@ -309,14 +329,24 @@ def sla_compliance(scope: Scope, now: datetime.datetime) -> SlaFigures:
     """SLA compliance for response and resolution: of the tickets opened in the period whose
     clock is decided (met, or missed: see sla_tickets), the share met; overall and by week
     opened."""
+    response_met = Q(responded_at__lte=F("response_due_at"))
+    response_missed = Q(responded_at__gt=F("response_due_at")) | Q(
+        responded_at__isnull=True, response_due_at__lt=now
+    )
+    resolution_met = Q(resolved_at__lte=F("resolution_due_at"))
+    resolution_missed = Q(resolved_at__gt=F("resolution_due_at")) | Q(
+        resolved_at__isnull=True, resolution_due_at__lt=now
+    )
     rows = list(
-        sla_tickets(scope, now)
-        .values(week=_week("created_at"))
+        _ticket_summaries(scope)
+        .filter(_in("opened_at", scope))
+        .exclude(status=Ticket.Status.CANCELLED)
+        .values(week=F("opened_week"))
         .annotate(
-            r_met=Count("pk", filter=Q(response_met=True)),
-            r_all=Count("pk", filter=Q(response_met=True) | Q(response_missed=True)),
-            s_met=Count("pk", filter=Q(resolution_met=True)),
-            s_all=Count("pk", filter=Q(resolution_met=True) | Q(resolution_missed=True)),
+            r_met=Count("pk", filter=response_met),
+            r_all=Count("pk", filter=response_met | response_missed),
+            s_met=Count("pk", filter=resolution_met),
+            s_all=Count("pk", filter=resolution_met | resolution_missed),
         )
         .order_by("week")
     )
@@ -324,9 +354,7 @@ def sla_compliance(scope: Scope, now: datetime.datetime) -> SlaFigures:
         response=Share(sum(r["r_met"] for r in rows), sum(r["r_all"] for r in rows)),
         resolution=Share(sum(r["s_met"] for r in rows), sum(r["s_all"] for r in rows)),
         weekly=[
-            (r["week"].date(), Share(r["r_met"], r["r_all"]), Share(r["s_met"], r["s_all"]))
-            for r in rows
-            if r["week"] is not None
+            (r["week"], Share(r["r_met"], r["r_all"]), Share(r["s_met"], r["s_all"])) for r in rows
         ],
     )
 
@@ -359,13 +387,40 @@ class MeanTime:
 def mean_time_to_repair(scope: Scope) -> MeanTime:
     """Mean time to repair: over the tickets of repaired_tickets, the mean time from opening
     (created_at) to resolution (resolved_at), in wall-clock time (not business hours)."""
-    found = repaired_tickets(scope).aggregate(
-        n=Count("pk"),
-        mean=Avg(
-            ExpressionWrapper(F("resolved_at") - F("created_at"), output_field=DurationField())
-        ),
+    found = (
+        _ticket_summaries(scope)
+        .filter(_in("resolved_at", scope), repaired=True)
+        .exclude(status=Ticket.Status.CANCELLED)
+        .aggregate(
+            n=Count("pk"),
+            mean=Avg(
+                ExpressionWrapper(F("resolved_at") - F("opened_at"), output_field=DurationField())
+            ),
+        )
     )
     return MeanTime(found["n"], found["mean"])
+
+
+@dataclass(frozen=True)
+class VisitCounts:
+    completed: int
+    not_completed: int
+
+    @property
+    def total(self) -> int:
+        return self.completed + self.not_completed
+
+
+def visits_made(scope: Scope) -> VisitCounts:
+    """Visits made: the visits that ended in the period (completed, or could not complete),
+    with the filters of the visit and its ticket, counted by how they ended."""
+    found = VisitSummary.objects.filter(
+        _in("ended_at", scope), _summary_q(scope), status__in=DONE_VISITS
+    ).aggregate(
+        completed=Count("pk", filter=Q(status=Visit.Status.COMPLETED)),
+        not_completed=Count("pk", filter=Q(status=Visit.Status.CANNOT_COMPLETE)),
+    )
+    return VisitCounts(**found)
 
 
 # --- technicians' time ------------------------------------------------------------------------
@@ -541,8 +596,12 @@ def remote_fix_tickets(scope: Scope) -> QuerySet[Ticket]:
 def remote_fixes(scope: Scope) -> Share:
     """Remote fixes by the first line: of the tickets resolved in the period
     (resolved_tickets), how many were remote fixes (remote_fix_tickets)."""
-    whole = resolved_tickets(scope).count()
-    return Share(remote_fix_tickets(scope).count(), whole)
+    resolved = _in("resolved_at", scope)
+    remote = _in("solved_remotely_at", scope) & Q(visited=False)
+    found = TicketSummary.objects.filter(
+        _ticket_summary_q(scope), resolved | remote, status__in=Ticket.DONE_STATUSES
+    ).aggregate(whole=Count("pk", filter=resolved), part=Count("pk", filter=remote))
+    return Share(found["part"], found["whole"])
 
 
 def backlog_tickets(scope: Scope, now: datetime.datetime, age: str = "") -> QuerySet[Ticket]:
@@ -562,11 +621,11 @@ def backlog_by_age(scope: Scope, now: datetime.datetime) -> list[tuple[str, int]
     opening: under a day, 1-3 days, 3-7 days, 7-30 days, over 30 days."""
     conditions = {}
     for key, low, high in AGES:
-        q = Q(created_at__lte=now - datetime.timedelta(days=low))
+        q = Q(opened_at__lte=now - datetime.timedelta(days=low))
         if high is not None:
-            q &= Q(created_at__gt=now - datetime.timedelta(days=high))
+            q &= Q(opened_at__gt=now - datetime.timedelta(days=high))
         conditions[key] = Count("pk", filter=q)
-    found = backlog_tickets(scope, now).aggregate(**conditions)
+    found = _ticket_summaries(scope).filter(status__in=Ticket.OPEN_STATUSES).aggregate(**conditions)
     return [(key, found[key]) for key, _low, _high in AGES]
 
 
@@ -694,10 +753,10 @@ def revenue_by_technician(scope: Scope) -> list[dict]:
 # --- hour banks -------------------------------------------------------------------------------
 
 
-def hour_banks_low(scope: Scope, on: datetime.date) -> QuerySet[ServiceContract]:
-    """Hour banks running low: contracts with a bank of prepaid hours, running on `on`, whose
-    whole ledger leaves fewer minutes than their warning threshold (low_balance_minutes), with
-    the customer and contract filters; annotated `minutes_left`, fewest left first."""
+def hour_banks(scope: Scope, on: datetime.date) -> QuerySet[ServiceContract]:
+    """Hour banks: contracts with a bank of prepaid hours, running on `on`, with the customer
+    and contract filters; annotated `minutes_left` (what their whole ledger leaves), fewest
+    left first."""
     contracts = ServiceContract.objects.filter(
         hour_bank=True, starts_on__lte=on, ends_on__gte=on
     ).select_related("customer")
@@ -705,8 +764,10 @@ def hour_banks_low(scope: Scope, on: datetime.date) -> QuerySet[ServiceContract]
         contracts = contracts.filter(customer=scope.customer)
     if scope.contract is not None:
         contracts = contracts.filter(pk=scope.contract.pk)
-    return (
-        with_hours_left(contracts)
-        .filter(Q(minutes_left__lt=F("low_balance_minutes")))
-        .order_by(F("minutes_left"), "number")
-    )
+    return with_hours_left(contracts).order_by(F("minutes_left"), "number")
+
+
+def hour_banks_low(scope: Scope, on: datetime.date) -> QuerySet[ServiceContract]:
+    """Hour banks running low: the hour_banks whose minutes left are fewer than their warning
+    threshold (low_balance_minutes), fewest left first."""
+    return hour_banks(scope, on).filter(Q(minutes_left__lt=F("low_balance_minutes")))

@@ -87,6 +87,41 @@ def _figures(scope: kpis.Scope, *, now: datetime.datetime, today: datetime.date)
     )
 
 
+@dataclass(frozen=True)
+class OrganizationFigures:
+    """The figures a client organization's administrator sees about the service it has: no
+    technician, no money of the contractor's."""
+
+    first_time_fix: kpis.Share
+    first_time_fix_weekly: list[tuple[datetime.date, kpis.Share]]
+    sla: kpis.SlaFigures
+    mean_time_to_repair: kpis.MeanTime
+    visits: kpis.VisitCounts
+    backlog: list[tuple[str, str, int]]  # key, label, count
+    hour_banks: list
+
+
+def organization_figures(
+    scope: kpis.Scope, *, now: datetime.datetime, today: datetime.date
+) -> OrganizationFigures:
+    """The organization's figures for a scope narrowed to it (scope.customer), a fixed number
+    of queries whatever the rows."""
+    if scope.customer is None:
+        raise ValueError("an organization's figures need the organization")
+    with transaction.atomic():
+        without_jit()
+        ftf, ftf_weekly = kpis.first_time_fix(scope)
+        return OrganizationFigures(
+            first_time_fix=ftf,
+            first_time_fix_weekly=ftf_weekly,
+            sla=kpis.sla_compliance(scope, now),
+            mean_time_to_repair=kpis.mean_time_to_repair(scope),
+            visits=kpis.visits_made(scope),
+            backlog=[(k, AGE_LABELS[k](), n) for k, n in kpis.backlog_by_age(scope, now)],
+            hour_banks=list(kpis.hour_banks(scope, today)),
+        )
+
+
 # A page lists this many technicians at most; without an area or technician chosen it lists
 # the areas (the demo's 10,000 technicians would be a table nobody reads).
 TECHNICIANS_LISTED = 50

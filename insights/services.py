@@ -1,6 +1,6 @@
 """Writes of insights: the managers' weekly summary, once a week; what an import brings in
 (insights.imports checks the file first), written by a Celery task that reports its progress;
-the visits' summaries the figures count."""
+the visits' and the tickets' summaries the figures count."""
 
 from __future__ import annotations
 
@@ -19,11 +19,11 @@ from django.utils.translation import gettext as _
 from dispatch.selectors import company_tz
 from fieldservice.celery import hand_out
 from fieldservice.errors import InvalidInput
-from tickets.models import Visit
+from tickets.models import Ticket, Visit
 
 from . import events, imports, selectors, summaries
 from .kpis import Scope
-from .models import ImportRun, VisitSummary, WeeklySummary
+from .models import ImportRun, TicketSummary, VisitSummary, WeeklySummary
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -212,3 +212,20 @@ def rebuild_visit_summaries() -> int:
     """Every visit made has its summary written again from the visits (the receivers keep them
     so; this is for a database written around the services). Returns how many rows."""
     return summaries.rebuild(visit_model=Visit, summary_model=VisitSummary)
+
+
+def refresh_ticket_summaries(*, ticket_ids: list[int]) -> int:
+    """The summaries of these tickets written again in the caller's transaction (the ticket,
+    or a visit of it, has just changed). Returns how many rows were written."""
+    return summaries.summarise_tickets(
+        ticket_ids=ticket_ids, ticket_model=Ticket, visit_model=Visit, summary_model=TicketSummary
+    )
+
+
+def rebuild_ticket_summaries() -> int:
+    """Every ticket has its summary written again from the tickets and their visits (as
+    rebuild_visit_summaries, for a database written around the services). Returns how many
+    rows."""
+    return summaries.rebuild_tickets(
+        ticket_model=Ticket, visit_model=Visit, summary_model=TicketSummary
+    )

@@ -1,6 +1,7 @@
 """Writes of insights.VisitSummary: the rows of the visits made (arrived on site, or finished),
 with their follow-ups decided (first visit of the ticket, another visit of the ticket after
-it, the appliance visited again within 30 days), for the figures of insights.kpis to count.
+it, the appliance visited again within 30 days), for the figures of insights.kpis to count;
+and of insights.TicketSummary, a row per ticket with its status and SLA clocks.
 
 The functions take the model classes, so the migration that backfills the table runs them on
 its historical models; the receivers and the rebuild command pass the real ones.
@@ -14,6 +15,8 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import DateTimeField, Exists, ExpressionWrapper, OuterRef, Q
+
+from dispatch.selectors import company_tz
 
 REPEAT_DAYS = 30
 CANCELLED = "cancelled"
@@ -37,6 +40,7 @@ FIELDS = (
     "outcome",
     "started_at",
     "ended_at",
+    "ended_week",
     "working",
     "travelling",
     "is_first",
@@ -44,6 +48,12 @@ FIELDS = (
     "came_back",
     "first_time_fix",
 )
+
+
+def monday_of(moment: datetime.datetime, tz: datetime.tzinfo) -> datetime.date:
+    """The Monday of `moment`'s week in the time zone `tz`, as the weekly figures group."""
+    day = moment.astimezone(tz).date()
+    return day - datetime.timedelta(days=day.weekday())
 
 
 def _rows(visit_model: Any, ids: list[int]) -> Iterator[dict[str, Any]]:
@@ -85,6 +95,7 @@ def _rows(visit_model: Any, ids: list[int]) -> Iterator[dict[str, Any]]:
             "has_back",
         )
     )
+    tz = company_tz()
     for v in found.iterator(chunk_size=BATCH):
         start, end, en_route = v["actual_start"], v["actual_end"], v["en_route_at"]
         if v["ticket__appliance_id"] is not None:
@@ -108,6 +119,7 @@ def _rows(visit_model: Any, ids: list[int]) -> Iterator[dict[str, Any]]:
             "outcome": v["outcome"],
             "started_at": start,
             "ended_at": end,
+            "ended_week": monday_of(end, tz) if end else None,
             "working": end - start if start and end else None,
             "travelling": start - en_route if start and en_route else None,
             "is_first": is_first,
@@ -172,3 +184,119 @@ def rebuild(*, visit_model: Any, summary_model: Any) -> int:
         summary_model.objects.exclude(visit__in=visit_model.objects.filter(MADE)).delete()
         ids = list(visit_model.objects.filter(MADE).values_list("pk", flat=True))
         return summarise(visit_ids=ids, visit_model=visit_model, summary_model=summary_model)
+
+
+# --- the tickets' summaries -------------------------------------------------------------------
+
+# A visit that set out or was made (tickets.transitions.VISIT_STARTED): the ticket is no
+# remote fix since.
+STARTED = ("en_route", "on_site", *FINISHED)
+TICKET_FIELDS = (
+    "customer_id",
+    "contract_id",
+    "kind",
+    "category",
+    "priority",
+    "tier",
+    "status",
+    "opened_at",
+    "opened_week",
+    "response_due_at",
+    "responded_at",
+    "resolution_due_at",
+    "resolved_at",
+    "solved_remotely_at",
+    "repaired",
+    "visited",
+)
+
+
+def _ticket_rows(ticket_model: Any, visit_model: Any, ids: list[int]) -> Iterator[dict[str, Any]]:
+    """The summary rows of the tickets `ids`, each a dict of TICKET_FIELDS and ticket_id."""
+    visits = visit_model.objects.filter(ticket=OuterRef("pk"))
+    found = (
+        ticket_model.objects.filter(pk__in=ids)
+        .annotate(
+            has_completed=Exists(visits.filter(status="completed")),
+            has_started=Exists(visits.filter(status__in=STARTED)),
+        )
+        .values(
+            "pk",
+            "customer_id",
+            "contract_id",
+            "kind",
+            "appliance_id",
+            "appliance__model__category",
+            "appliance_model__category",
+            "priority",
+            "tier",
+            "status",
+            "created_at",
+            "response_due_at",
+            "responded_at",
+            "sla_due_at",
+            "resolved_at",
+            "resolved_remotely_at",
+            "has_completed",
+            "has_started",
+        )
+    )
+    tz = company_tz()
+    for t in found.iterator(chunk_size=BATCH):
+        if t["appliance_id"] is not None:
+            category = t["appliance__model__category"] or ""
+        else:
+            category = t["appliance_model__category"] or ""
+        yield {
+            "ticket_id": t["pk"],
+            "customer_id": t["customer_id"],
+            "contract_id": t["contract_id"],
+            "kind": t["kind"],
+            "category": category,
+            "priority": t["priority"],
+            "tier": t["tier"],
+            "status": t["status"],
+            "opened_at": t["created_at"],
+            "opened_week": monday_of(t["created_at"], tz),
+            "response_due_at": t["response_due_at"],
+            "responded_at": t["responded_at"],
+            "resolution_due_at": t["sla_due_at"],
+            "resolved_at": t["resolved_at"],
+            "solved_remotely_at": t["resolved_remotely_at"],
+            "repaired": t["has_completed"],
+            "visited": t["has_started"],
+        }
+
+
+def summarise_tickets(
+    *, ticket_ids: Iterable[int], ticket_model: Any, visit_model: Any, summary_model: Any
+) -> int:
+    """Write the summary rows of the tickets `ticket_ids` again (upserted). Returns how many
+    rows were written. Runs in the caller's transaction (or its own)."""
+    ids = sorted(set(ticket_ids))
+    written = 0
+    with transaction.atomic():
+        for chunk_start in range(0, len(ids), BATCH):
+            chunk = ids[chunk_start : chunk_start + BATCH]
+            rows = [summary_model(**row) for row in _ticket_rows(ticket_model, visit_model, chunk)]
+            summary_model.objects.bulk_create(
+                rows,
+                update_conflicts=True,
+                unique_fields=["ticket"],
+                update_fields=[name.removesuffix("_id") for name in TICKET_FIELDS],
+            )
+            written += len(rows)
+    return written
+
+
+def rebuild_tickets(*, ticket_model: Any, visit_model: Any, summary_model: Any) -> int:
+    """Every ticket has its row written again from the tickets and their visits: the same
+    rows the receivers keep (a ticket deleted takes its row with it). Safe to run again."""
+    with transaction.atomic():
+        ids = list(ticket_model.objects.values_list("pk", flat=True))
+        return summarise_tickets(
+            ticket_ids=ids,
+            ticket_model=ticket_model,
+            visit_model=visit_model,
+            summary_model=summary_model,
+        )

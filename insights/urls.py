@@ -1,4 +1,4 @@
-"""The managers' pages under /insights/."""
+"""The managers' pages under /insights/, and a client organization's administrator's figures."""
 
 from django.urls import path
 
@@ -8,6 +8,7 @@ app_name = "insights"
 
 urlpatterns = [
     path("", views.page, name="page"),
+    path("organization/", views.organization, name="organization"),
     path("rows/<slug:figure>/", views.rows, name="rows"),
     path("rows/<slug:figure>/export.<slug:fmt>", views.export_rows, name="export_rows"),
     path("export/<slug:name>.<slug:fmt>", views.export_objects, name="export_objects"),

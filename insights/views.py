@@ -1,4 +1,5 @@
-"""The managers' page: the figures for a period and filters, and the rows behind each."""
+"""The managers' page: the figures for a period and filters, and the rows behind each; a client
+organization's administrator's page of the figures about its own service."""
 
 from __future__ import annotations
 
@@ -11,10 +12,10 @@ from django.views.decorators.http import require_POST
 
 from fieldservice.errors import InvalidInput
 from fieldservice.forms import errors_in_words
-from fieldservice.roles import manager_required
+from fieldservice.roles import acting_customer, administrator_required, manager_required
 
 from . import export, imports, selectors, services
-from .forms import ConfirmImportForm, ImportForm, InsightsForm
+from .forms import ConfirmImportForm, ImportForm, InsightsForm, OrganizationInsightsForm
 from .models import ImportRun
 
 ROWS_SHOWN = 200
@@ -38,6 +39,23 @@ def page(request):
         "exports": _exports(),
     }
     return render(request, "insights/page.html", context)
+
+
+@administrator_required
+def organization(request):
+    """The figures about the service of the organization in use, for its administrator: the
+    period and filters given (the last 90 days by default), never another organization's."""
+    form = OrganizationInsightsForm(request.GET)
+    context: dict = {"form": form, "organization": acting_customer(request.user)}
+    if not form.is_valid():
+        context["error"] = errors_in_words(form)
+        return render(request, "insights/organization.html", context, status=400)
+    scope = form.scope(organization=context["organization"])
+    context["found"] = selectors.organization_figures(
+        scope, now=timezone.now(), today=timezone.localdate()
+    )
+    context["start"], context["end"] = form.cleaned_data["start"], form.cleaned_data["end"]
+    return render(request, "insights/organization.html", context)
 
 
 def _exports() -> list[tuple[str, str]]:

@@ -264,6 +264,9 @@ MATRIX = {
     # The managers' figures: a dispatcher who is also office staff (tests/insights); a plain
     # dispatcher runs the day, not the books, and staff in no role see no business figures.
     "insights:page": _row(),
+    # A client organization's figures about its own service: its administrators (the customer
+    # of a household is its own); requesters and approvers are refused below.
+    "insights:organization": _row(customer=200),
     "insights:rows": _row(),
     "insights:export_rows": _row(),
     "insights:export_objects": _row(),
@@ -392,6 +395,7 @@ for _name in (
 ):
     MATRIX[_name]["requester_a"] = 404
 for _name in (
+    "insights:organization",
     "portal:contracts",
     "portal:contract",
     "portal:invoices",

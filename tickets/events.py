@@ -6,8 +6,12 @@ them. Every signal is sent with `sender` set to the model class.
 
 from django.dispatch import Signal
 
-ticket_opened = Signal()  # ticket
-ticket_status_changed = Signal()  # ticket, from_status, to_status
+ticket_opened = Signal()  # ticket, in_batch (True when one of tickets_opened's batch)
+tickets_opened = Signal()  # tickets (a batch opened together; ticket_opened was sent for each)
+# ticket: what the figures read of it changed with no change of status (the first response,
+# the SLA due times, the kind or the priority), sent once the ticket is saved
+ticket_changed = Signal()
+ticket_status_changed = Signal()  # ticket, from_status, to_status, in_batch (as ticket_opened)
 ticket_escalated = Signal()  # ticket, from_tier, to_tier, reason, by (either way; holder cleared)
 visit_created = Signal()  # visit
 visit_scheduled = Signal()  # visit (first time on a technician's day)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 
-from insights.services import refresh_visit_summaries
+from insights.services import refresh_ticket_summaries, refresh_visit_summaries
 from tests import factories
 from tests.helpers import ROME
 from tickets.models import Ticket, Visit
@@ -23,13 +23,16 @@ def at(day: int, hour: int, minute: int = 0) -> datetime.datetime:
 
 
 def ticket(*, opened: datetime.datetime, appliance=None, **fields) -> Ticket:
-    """A ticket opened through the service, then given the recorded times of `fields`."""
+    """A ticket opened through the service, then given the recorded times of `fields`;
+    summarised again as the insights' receivers do when a ticket changes through the
+    services."""
     kwargs = {"appliance": appliance} if appliance is not None else {}
     for name in ("kind", "customer", "site", "codes"):
         if name in fields:
             kwargs[name] = fields.pop(name)
     made = factories.open_ticket(**kwargs)
     Ticket.objects.filter(pk=made.pk).update(created_at=opened, **fields)
+    refresh_ticket_summaries(ticket_ids=[made.pk])
     made.refresh_from_db()
     return made
 
@@ -60,4 +63,5 @@ def visit(
         en_route_at=None if travel is None else start - datetime.timedelta(minutes=travel),
     )
     refresh_visit_summaries(ticket_ids=[t.pk])
+    refresh_ticket_summaries(ticket_ids=[t.pk])
     return made

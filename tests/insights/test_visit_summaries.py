@@ -21,6 +21,15 @@ from tickets.models import Ticket, Visit
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def mid_morning():
+    """10:00 in Rome today: the day's six slots of assign_today fit before midnight."""
+    day = timezone.now().astimezone(ROME).date()
+    start = datetime.datetime.combine(day, datetime.time(10), tzinfo=ROME)
+    with time_machine.travel(start, tick=True):
+        yield
+
+
 def arrive(visit: Visit, technician, slot: int = 0) -> Visit:
     visit = assign_today(visit, technician, slot=slot)
     for step in ("en_route", "on_site"):
@@ -41,16 +50,6 @@ def summary(visit: Visit) -> VisitSummary:
 
 def rows() -> list[tuple]:
     return sorted(VisitSummary.objects.values_list("visit_id", *FIELDS))
-
-
-@pytest.fixture(autouse=True)
-def early_morning():
-    """08:00 in Rome today: a test's six visits of 90 minutes all fit in the day whatever the
-    hour the suite runs (slot 5 would fall on tomorrow after 16:30)."""
-    day = timezone.now().astimezone(ROME).date()
-    start = datetime.datetime.combine(day, datetime.time(8), tzinfo=ROME)
-    with time_machine.travel(start, tick=True):
-        yield
 
 
 @pytest.fixture

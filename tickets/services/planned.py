@@ -5,10 +5,11 @@ The same rules, history and domain events as open_ticket followed by create_visi
 at a time: check_opening and the visit's length refuse what they refuse; the ticket is covered
 by the plan's contract and due at the end of its tolerance window; its history reads opened,
 status new -> triaged, visit created; ticket_opened, ticket_status_changed and visit_created
-are sent for each, inside the caller's transaction, so whatever subscribes (notifications)
-writes its rows with them (a receiver of ticket_opened finds the ticket triaged already: its
-visit exists by then). What differs is the cost: a fixed number of queries for the whole
-batch (bulk inserts), not some twenty per ticket."""
+are sent for each (the first two with in_batch), then tickets_opened for the whole batch,
+inside the caller's transaction, so whatever subscribes (notifications) writes its rows with
+them (a receiver of ticket_opened finds the ticket triaged already: its visit exists by then;
+one that writes a row per ticket does it for the batch at once). What differs is the cost: a
+fixed number of queries for the whole batch (bulk inserts), not some twenty per ticket."""
 
 from __future__ import annotations
 
@@ -182,9 +183,10 @@ def open_planned_tickets(*, jobs: Sequence[PlannedJob], by: User | None = None) 
         ]
     TicketEvent.objects.bulk_create(history)
     for ticket, visit in zip(tickets, visits, strict=True):
-        events.ticket_opened.send(sender=Ticket, ticket=ticket)
+        events.ticket_opened.send(sender=Ticket, ticket=ticket, in_batch=True)
         events.ticket_status_changed.send(
-            sender=Ticket, ticket=ticket, from_status=TS.NEW, to_status=TS.TRIAGED
+            sender=Ticket, ticket=ticket, from_status=TS.NEW, to_status=TS.TRIAGED, in_batch=True
         )
         events.visit_created.send(sender=Visit, visit=visit)
+    events.tickets_opened.send(sender=Ticket, tickets=tickets)
     return visits

@@ -256,6 +256,8 @@ def update_ticket(
     if priority is not None and priority != ticket.priority:
         _set_priority(ticket, priority=priority, by=by, reason="")
     ticket.save()
+    if priority is not None:
+        events.ticket_changed.send(sender=Ticket, ticket=ticket)
     if description is not None:
         refresh_search(ticket)
     return ticket
@@ -334,6 +336,7 @@ def change_priority(
         )
     _set_priority(ticket, priority=priority, by=by, reason=reason)
     ticket.save()
+    events.ticket_changed.send(sender=Ticket, ticket=ticket)
     return ticket
 
 
@@ -375,6 +378,7 @@ def change_kind(
         reason=reason,
         **clocks,
     )
+    events.ticket_changed.send(sender=Ticket, ticket=ticket)
     return ticket
 
 
@@ -403,6 +407,7 @@ def mark_responded(
             reason=how,
             on_time=at <= ticket.response_due_at,
         )
+        events.ticket_changed.send(sender=Ticket, ticket=ticket)
     return True
 
 
