@@ -248,6 +248,7 @@ def test_a_ticket_in_the_workshop_stays_on_the_desks_list_of_open_tickets(client
     assert visit.ticket.number in page
 
 
+@pytest.mark.usefixtures("working_hours")  # two of today's visits, whatever the hour
 def test_the_technician_sees_the_loaner_on_the_job_and_collects_it_at_the_visit(client, db):
     technician = factories.TechnicianFactory()
     visit = needs_workshop(technician=technician)

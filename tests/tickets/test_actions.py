@@ -4,6 +4,7 @@ SLA clocks met once each, cancel, resolve, close, reopen, and refusals naming bo
 import datetime
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from dispatch.services import assign_visit
@@ -79,10 +80,13 @@ def test_changing_priority_to_the_one_it_has_or_out_of_range_changes_nothing():
 
 
 def test_a_met_response_clock_keeps_its_due_time_when_priority_changes(next_monday):
-    ticket = _scheduled(next_monday)
-    response_before = ticket.response_due_at
+    # Opened on a Wednesday morning: a P1's resolution falls the same day. (Opened on a Friday
+    # evening it would fall on Monday, more than a day later.)
+    with time_machine.travel(at(next_monday + datetime.timedelta(days=2), 10), tick=True):
+        ticket = _scheduled(next_monday)
+        response_before = ticket.response_due_at
 
-    services.change_priority(ticket=ticket, priority=1, by=None)
+        services.change_priority(ticket=ticket, priority=1, by=None)
 
     ticket.refresh_from_db()
     assert ticket.response_due_at == response_before
