@@ -33,9 +33,9 @@ class ContactAdmin(admin.ModelAdmin):
     """Who is a contact of which organization, in which role (the portal's administrators keep
     their own at /portal/contacts/)."""
 
-    list_display = ["user", "customer", "role", "created_at"]
+    list_display = ["user", "customer", "role", "phone", "created_at"]
     list_filter = ["role"]
-    search_fields = ["user__email", "user__last_name", "customer__name"]
+    search_fields = ["user__email", "user__last_name", "customer__name", "phone"]
     list_select_related = ["user", "customer"]
     raw_id_fields = ["user", "customer"]
 
