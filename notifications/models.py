@@ -52,6 +52,7 @@ class Notification(models.Model):
         LOANER_OVERDUE = "loaner_overdue", _("Loaner overdue")
         STOCK_LOW = "stock_low", _("Stock below its reorder point")
         STOCK_SHORT = "stock_short", _("Part used beyond the stock")
+        CONTACT_INVITED = "contact_invited", _("Invitation of a new contact")
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     channel = models.CharField(
