@@ -35,7 +35,7 @@ class ContactAdmin(admin.ModelAdmin):
 
     list_display = ["user", "customer", "role", "phone", "created_at"]
     list_filter = ["role"]
-    search_fields = ["user__email", "user__last_name", "customer__name"]
+    search_fields = ["user__email", "user__last_name", "customer__name", "phone"]
     list_select_related = ["user", "customer"]
     raw_id_fields = ["user", "customer"]
 

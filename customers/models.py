@@ -88,8 +88,9 @@ class Contact(models.Model):
         related_name="contacts",
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.REQUESTER)
-    # Where the desk calls the contact back (an import's column; the portal does not ask).
-    phone = PhoneNumberField(_("phone"), blank=True)
+    # The person's own line at the company (the company's switchboard is Customer.phone): the
+    # desk finds a caller by it and the technician calls it.
+    phone = PhoneNumberField(_("phone"), blank=True, db_index=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -114,6 +115,11 @@ class Contact(models.Model):
     @property
     def is_administrator(self) -> bool:
         return self.role == self.Role.ADMINISTRATOR
+
+    @property
+    def name(self) -> str:
+        """The person as the desk and the technician call them: full name, else email."""
+        return self.user.get_full_name() or self.user.email or self.user.get_username()
 
 
 class Site(models.Model):

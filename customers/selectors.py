@@ -79,7 +79,7 @@ def search_customers(*, q: str, limit: int = 10) -> QuerySet[Customer]:
     appliance's serial number, as an agent types. Every word must match somewhere, so
     "rossi roma" finds the Rossi in Rome. Nothing for fewer than 2 characters, or for control
     characters (a null one PostgreSQL cannot compare; the page refuses them by name). A client
-    company is also found by one of its contacts' name or email address. The result carries
+    company is also found by one of its contacts' name, email address or phone. The result carries
     its sites, appliances and contacts: the queries do not grow with the customers."""
     q = " ".join(q.split())
     if len(q) < 2 or has_control_characters(q):
@@ -111,14 +111,41 @@ def search_customers(*, q: str, limit: int = 10) -> QuerySet[Customer]:
         match |= every_word
     number = e164(q)
     if number:
-        match |= Q(phone=number)
+        match |= Q(phone=number) | Q(contacts__phone=number)
     digits = "".join(ch for ch in q if ch.isascii() and ch.isdigit())
     if len(digits) >= 4:
-        match |= Q(phone__contains=digits)
+        match |= Q(phone__contains=digits) | Q(contacts__phone__contains=digits)
     found = Customer.objects.filter(match).values("pk").distinct()
     return Customer.objects.filter(pk__in=found[:limit]).prefetch_related(
         "sites__appliances__model",
         models.Prefetch("contacts", queryset=Contact.objects.select_related("user")),
+    )
+
+
+def search_contacts(*, q: str, limit: int = 10) -> QuerySet[Contact]:
+    """The client companies' contacts a caller may be, by the person's name (every word must
+    match their first or last name, so "anna verdi" finds Anna Verdi), email address or phone
+    (in any format, as search_customers reads it); the same refusals as search_customers.
+    Each comes with their user and their organization's sites, appliances and models: the
+    queries do not grow with the contacts found."""
+    q = " ".join(q.split())
+    if len(q) < 2 or has_control_characters(q):
+        return Contact.objects.none()
+    name = Q()
+    for word in q.split(" "):
+        name &= Q(user__first_name__icontains=word) | Q(user__last_name__icontains=word)
+    match = name | Q(user__email__icontains=q)
+    number = e164(q)
+    if number:
+        match |= Q(phone=number)
+    digits = "".join(ch for ch in q if ch.isascii() and ch.isdigit())
+    if len(digits) >= 4:
+        match |= Q(phone__contains=digits)
+    return (
+        Contact.objects.filter(match, user__is_active=True, customer__kind=Customer.Kind.COMPANY)
+        .select_related("user", "customer")
+        .prefetch_related("customer__sites__appliances__model")
+        .order_by("user__last_name", "user__first_name", "customer__name", "pk")[:limit]
     )
 
 

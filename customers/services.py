@@ -14,10 +14,10 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from fieldservice import roles, texts
+from fieldservice import accounts, roles, texts
 from fieldservice.errors import InvalidInput, LikelyDuplicate, NotOnTheMap
 
-from . import geocoding
+from . import events, geocoding
 from .models import Appliance, ApplianceModel, Contact, Customer, Site
 from .phones import e164
 from .selectors import likely_duplicates
@@ -421,12 +421,18 @@ def _locked_contacts(customer: Customer) -> QuerySet[Contact]:
 
 
 @transaction.atomic
-def add_contact(*, customer: Customer, email: str, role: str, by: User | None = None) -> Contact:
-    """Make the person with this email address a contact of the organization in `role`. A
-    person with no login yet gets one (no password: they set it through "Forgot your
-    password?" at the login page, which emails them the link)."""
+def add_contact(
+    *, customer: Customer, email: str, role: str, by: User | None = None, phone: str = ""
+) -> Contact:
+    """Make the person with this email address a contact of the organization in `role`, with
+    their own `phone` line if given. A person with no login yet gets one without a password;
+    the invitation emailed to every new contact (a `contact_added` event) carries the link
+    that sets it."""
     if role not in Contact.Role.values:
         raise InvalidInput(_("Choose a role: requester, approver or administrator."), field="role")
+    number = e164(phone) if phone.strip() else ""
+    if phone.strip() and not number:
+        raise InvalidInput(_("That phone number is not valid."), field="phone")
     email = " ".join(email.split())
     try:
         validate_email(email)
@@ -447,7 +453,10 @@ def add_contact(*, customer: Customer, email: str, role: str, by: User | None = 
             field="email",
         )
     user.groups.add(Group.objects.get_or_create(name=roles.CUSTOMER)[0])
-    return Contact.objects.create(user=user, customer=customer, role=role)
+    contact = Contact.objects.create(user=user, customer=customer, role=role, phone=number)
+    path = "" if user.has_usable_password() else accounts.password_reset_path(user)
+    events.contact_added.send(sender=Contact, contact=contact, by=by, set_password_path=path)
+    return contact
 
 
 def _keeps_an_administrator(contacts: QuerySet[Contact], contact: Contact) -> None:

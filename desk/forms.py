@@ -16,7 +16,7 @@ from catalog.codes import split_codes
 from catalog.models import Article, ErrorCode
 from catalog.services import TEXT, TITLE, ensure_plain_text
 from customers.forms import PinnedAddressMixin, coordinate_field
-from customers.models import Appliance, ApplianceModel, Customer, Site
+from customers.models import Appliance, ApplianceModel, Contact, Customer, Site
 from customers.phones import e164
 from customers.selectors import has_control_characters
 from dispatch.selectors import company_tz
@@ -73,6 +73,15 @@ class IntakeForm(SubmitOnceForm):
     )
     appliance_model = forms.ModelChoiceField(
         label=_("Model to install"), queryset=ApplianceModel.objects.all(), required=False
+    )
+    # The client company's contact who called, when the agent found them by name or phone: the
+    # ticket's requested_by (the service refuses one who is not a contact of the customer).
+    requested_by = forms.ModelChoiceField(
+        label=_("Caller"),
+        queryset=Contact.objects.select_related("user", "customer"),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("That contact does not exist.")},
     )
     codes = forms.CharField(
         label=_("Error codes on the display"),

@@ -61,14 +61,16 @@ def ticket_list(
 ) -> QuerySet[Ticket]:
     """The tickets `user` may see (tickets.selectors.tickets_for: every ticket for dispatchers)
     that match `filters`, sorted, each with its `sla_state` (tickets.sla: "breached",
-    "at_risk", "fine", "" when closed) and its `staffed_visits` (the visits with a technician,
-    technicians loaded): two queries for a page whatever its rows, and one to count."""
+    "at_risk", "fine", "" when closed), its `staffed_visits` (the visits with a technician,
+    technicians loaded) and its `requester` (the organization's contact who asked): three
+    queries for a page whatever its rows, and one to count."""
     now = now or timezone.now()
     qs = tickets_for(user).select_related("appliance_model")
     qs = _narrowed(search_tickets(qs, q=filters.q), filters, now)
     staffed = Visit.objects.filter(technician__isnull=False).select_related("technician__user")
     qs = qs.annotate(sla_state=sla.sla_state_annotation(now)).prefetch_related(
-        Prefetch("visits", queryset=staffed.order_by("pk"), to_attr="staffed_visits")
+        Prefetch("visits", queryset=staffed.order_by("pk"), to_attr="staffed_visits"),
+        "requested_by__contacts",  # Ticket.requester, the contact who asked, for every row
     )
     return _sorted(qs, filters.sort or DEFAULT_SORT)
 

@@ -334,9 +334,12 @@ def take_call(
     window_start: datetime.datetime | None = None,
     window_end: datetime.datetime | None = None,
     client_key: str = "",
+    requested_by: User | None = None,
 ) -> Ticket:
     """Open a ticket from first line and put its first visit in the dispatch queue. A second
-    copy of the same intake form (same `client_key`) gets the first one's ticket."""
+    copy of the same intake form (same `client_key`) gets the first one's ticket.
+    `requested_by` is the client company's contact who called (open_ticket checks they are
+    one of the customer's)."""
     if window_start is not None or window_end is not None:
         ensure_placed(site)  # a promised window needs a place to drive to
     ticket, new = _open_once(
@@ -351,6 +354,7 @@ def take_call(
         priority=priority,
         by=by,
         client_key=client_key,
+        requested_by=requested_by,
     )
     if new:
         create_visit(ticket=ticket, by=by, window_start=window_start, window_end=window_end)
@@ -374,6 +378,7 @@ def take_solved_call(
     channel: str = Ticket.Channel.PHONE,
     priority: int = Ticket.Priority.P3,
     client_key: str = "",
+    requested_by: User | None = None,
 ) -> Ticket:
     """A call opened and solved on the phone: the ticket is opened and resolved at once, with
     no visit queued (tickets.services.resolve_remotely). All of it or nothing: a refused
@@ -390,6 +395,7 @@ def take_solved_call(
         priority=priority,
         by=by,
         client_key=client_key,
+        requested_by=requested_by,
     )
     if not new:
         return ticket

@@ -51,14 +51,21 @@ def request_password_reset(*, user: User, language: str) -> None:
     notifications turns into a row), so the page answers alike whether the address has an
     account or not and no mail server holds it up. `language` is the page's, for a user
     whose own language is not known."""
-    path = reverse(
+    path = password_reset_path(user)
+    events.password_reset_requested.send(sender=User, user=user, reset_path=path, language=language)
+
+
+def password_reset_path(user: User) -> str:
+    """The page that sets the user's password, with Django's token for it: good once, until
+    PASSWORD_RESET_TIMEOUT, and void once the password or the last login changes. Behind the
+    reset email and the invitation of a new contact alike."""
+    return reverse(
         "password_reset_confirm",
         kwargs={
             "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
             "token": default_token_generator.make_token(user),
         },
     )
-    events.password_reset_requested.send(sender=User, user=user, reset_path=path, language=language)
 
 
 # Every path that sets a password (our pages, the admin, `manage.py changepassword`, a shell)

@@ -56,6 +56,7 @@ class Notification(models.Model):
         CLIENT_SLA_AT_RISK = "client_sla_at_risk", _("Your company's ticket about to be late")
         CLIENT_SLA_BREACHED = "client_sla_breached", _("Your company's ticket late")
         APPROVAL_REQUESTED = "approval_requested", _("Billable work to approve")
+        CONTACT_INVITED = "contact_invited", _("Invitation of a new contact")
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     channel = models.CharField(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from billing import events as billing_events
 from contracts import events as contract_events
 from contracts.models import ServiceContract
+from customers import events as customer_events
 from depot import events as depot_events
 from depot.models import Loan, RepairOrder, RepairStep
 from desk import events as desk_events
@@ -69,6 +70,17 @@ def on_password_reset_requested(sender, user, reset_path: str, language: str, **
         user=user,
         reset_url=settings.FIELDSERVICE["PUBLIC_URL"] + reset_path,
         language=language,
+    )
+
+
+@receiver(customer_events.contact_added, dispatch_uid="notifications.contact_added")
+def on_contact_added(sender, contact, by, set_password_path: str, **kwargs) -> None:
+    public = settings.FIELDSERVICE["PUBLIC_URL"]
+    services.invite_contact(
+        contact=contact,
+        set_password_url=public + set_password_path if set_password_path else "",
+        sign_in_url=services.public_url("login"),
+        by=by,
     )
 
 

@@ -245,7 +245,8 @@ class BookingForm(SubmitOnceForm):
 
 
 class ContactForm(forms.Form):
-    """An organization's administrator adds a contact by their email address, with a role."""
+    """An organization's administrator adds a contact by their email address, with a role and
+    their own phone line if they have one."""
 
     email = forms.EmailField(
         label=_("Email address"),
@@ -253,6 +254,12 @@ class ContactForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
     role = forms.ChoiceField(label=_("Role"), choices=Contact.Role.choices)
+    phone = forms.CharField(
+        label=_("Phone (optional)"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
 
 
 class ContactRoleForm(forms.Form):

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 
 from catalog.selectors import articles_for_codes, codes_starting
 from customers import services as customer_services
-from customers.models import Appliance, Site
-from customers.selectors import search_customers
+from customers.models import Appliance, Contact, Customer, Site
+from customers.selectors import search_contacts, search_customers
 from customers.services import register_appliance
 from dispatch import services
 from fieldservice.errors import DomainError, LikelyDuplicate
@@ -54,6 +54,7 @@ def intake(request):
             "priority": data["priority"],
             "by": request.user,
             "client_key": data["client_key"],
+            "requested_by": data["requested_by"].user if data["requested_by"] else None,
         }
         solved = data["solve"]
         try:
@@ -74,6 +75,7 @@ def intake(request):
                 "window_end": "window_day",
                 "article": "solved_with",
                 "notes": "solve_notes",
+                "requested_by": None,  # a hidden field: its refusal shows above the form
             }.get(err.field or "", err.field)
             form.add_error(field if field in form.fields else None, err.message)
         else:
@@ -195,15 +197,27 @@ def place_site(request, site_id: int):
 @dispatcher_required
 def customer_search(request):
     """Customers by name, phone, email, address or an appliance's serial number, as the agent
-    types; a search that cannot be one (control characters, too long) says so by the field."""
+    types, and first the client companies' contacts the caller may be (by their name, email or
+    phone), each with their organization's sites and appliances; a search that cannot be one
+    (control characters, too long) says so by the field."""
     form = CustomerSearchForm(request.GET)
     if not form.is_valid():
         return render(
             request, "desk/_customer_results.html", {"error": errors_in_words(form)}, status=400
         )
     q = form.cleaned_data["q"]
-    customers = search_customers(q=q)
-    context = {"customers": customers, "q": q.strip(), "place_form": PlaceSiteForm(auto_id=False)}
+    # The companies of the contacts found, each once, with the contacts found there; a company
+    # shown so is not listed again on its own.
+    callers: dict[int, tuple[Customer, list[Contact]]] = {}
+    for contact in search_contacts(q=q):
+        callers.setdefault(contact.customer_id, (contact.customer, []))[1].append(contact)
+    customers = [c for c in search_customers(q=q) if c.pk not in callers]
+    context = {
+        "found_by_contact": list(callers.values()),
+        "customers": customers,
+        "q": q.strip(),
+        "place_form": PlaceSiteForm(auto_id=False),
+    }
     return render(request, "desk/_customer_results.html", context)
 
 

@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.utils import formats, timezone, translation
 
 from billing.models import Invoice, Quote
+from billing.services.quotes import needs_approver
 from contracts.hours import hours_text
 from contracts.models import ServiceContract
 from customers.models import Contact, Customer
@@ -113,30 +114,55 @@ def confirm_email_address(*, customer: Customer, confirm_url: str) -> Notificati
     )
 
 
-def send_quote_link(*, quote: Quote, quote_url: str) -> Notification | None:
-    """The quote to decide, by email to the customer with the signed link that opens it
-    (the customer asked for it: sent whatever their preferences)."""
-    customer = quote.ticket.customer
-    if not customer.email:
-        return None
+def send_quote_link(*, quote: Quote, quote_url: str) -> list[Notification]:
+    """The quote to decide, by email with the link that opens it (the customer asked for it:
+    sent whatever their preferences). A household gets it at its own address with the signed
+    link; a client company's goes to the ticket's requester (ticket_email) with the signed
+    link, and when its total is above the organization's approval threshold, which only an
+    approver or an administrator may accept signed in, also to each of them with the link to
+    the quote's portal page. Returns the rows written."""
+    ticket = quote.ticket
+    customer = ticket.customer
     language = customer.language or "en"
     with translation.override(language):
         total = str(Money(quote.total, quote.currency))
         until = formats.date_format(quote.valid_until, "DATE_FORMAT")
-    return _write(
-        [(Notification.Channel.EMAIL, customer.email)],
-        kind=Kind.QUOTE_SENT,
-        language=language,
-        visit=None,
-        payload={
-            "name": customer.name,
-            "number": quote.number,
-            "total": total,
-            "valid_until": until,
-            "quote_url": quote_url,
-        },
-        due_at=timezone.now(),
-    )
+    words = {"number": quote.number, "total": total, "valid_until": until}
+    to_approvers = customer.kind == Customer.Kind.COMPANY and needs_approver(quote)
+    # The deciders first: one who asked for the ticket too gets the email they can act on.
+    recipients: list[tuple[str, str, str, str]] = []
+    if to_approvers:
+        portal_url = public_url("portal:quote", quote.pk)
+        deciders = (
+            Contact.objects.filter(
+                customer=customer,
+                role__in=(Contact.Role.APPROVER, Contact.Role.ADMINISTRATOR),
+                user__is_active=True,
+            )
+            .exclude(user__email="")
+            .select_related("user")
+            .order_by("pk")
+        )
+        recipients += [(c.user.email, c.name, portal_url, "approval") for c in deciders]
+    requester = ticket.requester
+    greeted = requester.name if requester is not None else customer.name
+    recipients.append((ticket_email(ticket), greeted, quote_url, ""))
+    rows, seen = [], set()
+    for address, name, url, why in recipients:
+        if not address or address.lower() in seen:
+            continue
+        seen.add(address.lower())
+        row = _write(
+            [(Notification.Channel.EMAIL, address)],
+            kind=Kind.QUOTE_SENT,
+            language=language,
+            visit=None,
+            payload={**words, "name": name, "quote_url": url, "approval": why},
+            due_at=timezone.now(),
+        )
+        if row is not None:
+            rows.append(row)
+    return rows
 
 
 def send_password_reset(*, user: User, reset_url: str, language: str) -> Notification | None:
@@ -156,6 +182,34 @@ def send_password_reset(*, user: User, reset_url: str, language: str) -> Notific
         language=language,
         visit=None,
         payload={"name": user.get_full_name() or user.get_username(), "reset_url": reset_url},
+        due_at=timezone.now(),
+    )
+
+
+def invite_contact(
+    *, contact: Contact, set_password_url: str, sign_in_url: str, by: User | None = None
+) -> Notification | None:
+    """The invitation of a new contact of an organization, by email in the organization's
+    language whatever anyone's preferences: who added them, for which company and role, and the
+    link that sets their password (`set_password_url`; "" for a person who has one already,
+    who gets `sign_in_url` instead)."""
+    user, customer = contact.user, contact.customer
+    if not user.email:
+        return None
+    language = customer.language if customer.language in dict(settings.LANGUAGES) else "en"
+    return _write(
+        [(Notification.Channel.EMAIL, user.email)],
+        kind=Kind.CONTACT_INVITED,
+        language=language,
+        visit=None,
+        payload={
+            "name": user.get_full_name() or user.email,
+            "organization": customer.name,
+            "role": _in(language, contact.get_role_display()),
+            "inviter": (by.get_full_name() or by.email) if by is not None else "",
+            "set_password_url": set_password_url,
+            "sign_in_url": sign_in_url,
+        },
         due_at=timezone.now(),
     )
 

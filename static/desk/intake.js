@@ -5,10 +5,20 @@
 // form's values as the event bubbles through it, and they must hold the pick by then.
 document.addEventListener("change", function (event) {
   var pick = event.target.closest("input[data-pick]");
+  if (!pick && event.target.closest("input[data-caller]")) {
+    // Another of the company's contacts is the caller: the pick already made stays.
+    pick = event.target.closest("fieldset").querySelector("input[data-pick]:checked");
+  }
   if (!pick) return;
   document.getElementById("id_appliance").value = pick.dataset.appliance || "";
   document.getElementById("id_site").value = pick.dataset.site || "";
-  document.getElementById("chosen").textContent = pick.dataset.label;
+  // The company's contact checked beside the pick is who called; a customer found by their
+  // own name has none, and clears an earlier one.
+  var fieldset = pick.closest("fieldset");
+  var caller = fieldset && fieldset.querySelector("input[data-caller]:checked");
+  document.getElementById("id_requested_by").value = caller ? caller.dataset.caller : "";
+  document.getElementById("chosen").textContent =
+    (caller ? caller.dataset.name + ", " : "") + pick.dataset.label;
   // A pick beside the form (a caller just added, or a likely duplicate) refreshes the preview
   // as one inside it does.
   if (!pick.closest("#intake")) htmx.trigger("#intake", "change");

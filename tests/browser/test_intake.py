@@ -1,11 +1,19 @@
 """A call from someone the desk does not know: added inline on the intake page, warned of the
-customer with the same phone, created anyway (or the existing one used), then the ticket."""
+customer with the same phone, created anyway (or the existing one used), then the ticket; and a
+client company's contact found by name, chosen as the caller."""
 
 import pytest
 from playwright.sync_api import expect
 
-from customers.models import Customer
-from tests.factories import ApplianceFactory, ApplianceModelFactory, ErrorCodeFactory
+from customers.models import Contact, Customer
+from tests.factories import (
+    ApplianceFactory,
+    ApplianceModelFactory,
+    ContactFactory,
+    CustomerFactory,
+    ErrorCodeFactory,
+    UserFactory,
+)
 from tickets.models import Ticket
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -76,3 +84,36 @@ def test_the_caller_is_the_existing_customer_after_all(page, live_server, login,
     expect(page.locator(".messages")).to_contain_text("opened and queued")
     assert Ticket.objects.get().customer == existing.site.customer
     assert Customer.objects.count() == 1
+
+
+def test_a_client_companys_caller_found_by_name_is_the_tickets_requester(
+    page, live_server, login, dispatcher, axe
+):
+    acme = CustomerFactory(name="Acme Offices", kind=Customer.Kind.COMPANY)
+    appliance = ApplianceFactory(site__customer=acme, serial_number="SN-ACME-1")
+    people = {
+        first: ContactFactory(
+            customer=acme,
+            role=role,
+            user=UserFactory(first_name=first, last_name="Verdi", email=f"{first}@acme.example"),
+        )
+        for first, role in (("Anna", Contact.Role.REQUESTER), ("Paolo", Contact.Role.APPROVER))
+    }
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    login(page, "dispatcher")
+    page.goto(f"{live_server.url}/dispatch/intake/")
+
+    page.locator("input[name=q]").fill("verdi")
+    callers = page.get_by_test_id("caller-contact")
+    expect(callers).to_have_count(2)
+    expect(callers.nth(1)).to_contain_text("Paolo Verdi, Approver at Acme Offices")
+    page.locator(f'input[data-appliance="{appliance.pk}"]').check()
+    expect(page.locator("#chosen")).to_contain_text("Anna Verdi")
+    page.locator(f'input[data-caller="{people["Paolo"].pk}"]').check()
+    expect(page.locator("#chosen")).to_contain_text("Paolo Verdi")
+    expect(page.locator("#chosen")).to_contain_text("SN-ACME-1")
+    assert axe(page) == []
+    page.click("#intake button[type=submit]")
+
+    expect(page.locator(".messages")).to_contain_text("opened and queued")
+    assert Ticket.objects.get().requested_by == people["Paolo"].user

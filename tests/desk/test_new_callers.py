@@ -55,14 +55,16 @@ def test_search_with_control_characters_or_too_long_names_the_field(dispatcher_c
 
 
 def test_search_page_queries_stay_flat(dispatcher_client, django_assert_max_num_queries):
+    # 9: the customers with what they own, and the one query for client companies' contacts
+    # (tests/desk/test_intake_contacts.py counts those when some are found).
     url = reverse("desk:customer_search")
     for n in range(3):
         ApplianceFactory(site__customer__name=f"Rossi {n}")
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         assert dispatcher_client.get(url, {"q": "rossi"}).text.count("<fieldset") == 3
     for n in range(3, 10):
         ApplianceFactory(site__customer__name=f"Rossi {n}")
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         assert dispatcher_client.get(url, {"q": "rossi"}).text.count("<fieldset") == 10
 
 

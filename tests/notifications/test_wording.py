@@ -204,6 +204,7 @@ def test_every_message_about_a_visit_names_what_it_is_for():
         # A part's at a stock location, for the office.
         "stock_low",
         "stock_short",
+        "contact_invited",  # a person's place in an organization, named by its name
     }
 
     def says_what(kind, name):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from customers.models import Appliance, ApplianceModel, Customer, Site
+from customers.models import Appliance, ApplianceModel, Contact, Customer, Site
 from customers.selectors import appliances_for, customers_for, sites_for
 from fieldservice import texts
 from fieldservice.api import ScopedPrimaryKeyField, free_text
@@ -15,7 +15,23 @@ from ..selectors import tickets_for
 from ..services.visits import LONGEST_VISIT, SHORTEST_VISIT
 
 
+class RequesterSerializer(serializers.ModelSerializer):
+    """The organization's contact who asked for a ticket."""
+
+    name = serializers.CharField(read_only=True, help_text="Full name, else email address.")
+
+    class Meta:
+        model = Contact
+        fields = ["id", "name"]
+
+
 class TicketSerializer(serializers.ModelSerializer):
+    requested_by = RequesterSerializer(
+        source="requester",
+        read_only=True,
+        allow_null=True,
+        help_text="The organization's contact who asked for the ticket (null when none).",
+    )
     error_codes = serializers.SlugRelatedField(
         slug_field="code", many=True, read_only=True, help_text="Catalog codes matched."
     )
@@ -44,6 +60,7 @@ class TicketSerializer(serializers.ModelSerializer):
             "coverage",
             "coverage_reason",
             "contract",
+            "requested_by",
             "sla_due_at",
             "sla_paused_at",
             "response_due_at",

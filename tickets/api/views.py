@@ -76,11 +76,12 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     queryset = Ticket.objects.none()
 
     def get_queryset(self):
-        # The API shows related objects by id: no joins, only the two many-to-many lists.
+        # The API shows related objects by id: no joins, only the two many-to-many lists and
+        # the requesting contact (Ticket.requester), each one query for the page.
         return (
             tickets_for(self.request.user)
             .select_related(None)
-            .prefetch_related("error_codes", "required_skills")
+            .prefetch_related("error_codes", "required_skills", "requested_by__contacts")
         )
 
     def get_serializer_class(self):

@@ -7,10 +7,11 @@ import hashlib
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Article, ErrorCode
-from customers.models import Appliance, ApplianceModel, Customer, Site
+from customers.models import Appliance, ApplianceModel, Contact, Customer, Site
 from technicians.models import Skill
 
 from ..clocks import clock_state
@@ -226,6 +227,18 @@ class Ticket(models.Model):
     def number(self) -> str:
         """The human number, T-000123, derived from the primary key so it never collides."""
         return f"T-{self.pk:06d}" if self.pk else "T-??????"
+
+    @cached_property
+    def requester(self) -> Contact | None:
+        """The organization's contact who asked for the ticket (requested_by, in their role and
+        with their phone at the ticket's customer), while they are still its contact. A list
+        prefetches `requested_by__contacts` so that this costs no query per row."""
+        if self.requested_by_id is None or self.requested_by is None:
+            return None
+        return next(
+            (c for c in self.requested_by.contacts.all() if c.customer_id == self.customer_id),
+            None,
+        )
 
     @property
     def is_open(self) -> bool:

@@ -135,7 +135,12 @@ def _requester(*, customer: Customer, requested_by: User | None, by: User | None
     if requested_by is not None:
         if not customer.contacts.filter(user=requested_by).exists():
             raise InvalidInput(
-                _("The requester is not a contact of this customer."), field="requested_by"
+                _("%(person)s is not a contact of %(organization)s: choose one of its contacts.")
+                % {
+                    "person": requested_by.get_full_name() or requested_by.get_username(),
+                    "organization": customer.name,
+                },
+                field="requested_by",
             )
         return requested_by
     if by is not None and by.is_authenticated and customer.contacts.filter(user=by).exists():
