@@ -122,3 +122,31 @@ def test_no_stamp_duty_outside_italy():
     assert str(taxes.stamp_duty_for(SPANISH, [])) == "0.00"
     assert str(taxes.stamp_duty_for(ITALIAN, [])) == "0.00"
     assert str(taxes.stamp_duty_for(ITALIAN, [("E", Decimal("80"))])) == "2.00"
+
+
+def test_the_member_states_are_the_twenty_seven():
+    assert {
+        "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU",
+        "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
+    } == taxes.EU_COUNTRIES  # fmt: skip
+
+
+def test_the_reverse_charge_wording_and_the_stamp_duty_figures():
+    assert str(taxes.REVERSE_CHARGE_WORDING) == "Reverse charge"
+    assert str(taxes.STAMP_DUTY) == "2.00"
+    assert str(taxes.STAMP_DUTY_THRESHOLD) == "77.47"
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["ESX2482300W", "es x-2482300-w", "ES.X2482300W", "ESX2482300W,"],
+)
+def test_a_number_keeps_its_letters_and_loses_only_separators(written):
+    # A Spanish foreigner's number starts with X: only spaces, dashes, dots and commas go.
+    assert taxes.compact_vat(written) == "ESX2482300W"
+    assert taxes.valid_vat(written, "ES")
+    assert taxes.vat_country(written, "IT") == "ES"
+
+
+def test_a_one_letter_number_is_no_prefix():
+    assert taxes.vat_country("D", "BG") == "BG"
