@@ -3,6 +3,7 @@ bad input refused naming the field."""
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
@@ -262,3 +263,12 @@ def test_the_defaults_of_a_line_and_of_totals():
         "0.00",
         (),
     )
+
+
+def test_lines_groups_and_totals_are_values_that_cannot_change():
+    result = totals.compute([Line(Decimal("1"), Decimal("1.00"), rate=Decimal("22"))])
+    for value, name in ((Line(Decimal("1"), Decimal("1.00")), "quantity"), (result, "net")):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(value, name, Decimal("2"))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.groups[0].tax = Decimal("0")  # type: ignore[misc]

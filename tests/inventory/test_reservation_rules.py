@@ -195,3 +195,40 @@ def test_confirming_releases_only_what_the_visit_holds_in_the_van(tech, visit):
         at_the_warehouse.pk: RS.HELD,
         other_visit.pk: RS.HELD,
     }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_service_locks_in_its_own_transaction_when_called_outside_one(tech):
+    # Outside a transaction a level's row lock (select_for_update) is refused: each service
+    # opens its own.
+    central, truck, part = warehouse(), van(tech), PartFactory()
+    put_in(central, part, 2)
+    reservation = services.reserve_part(
+        ticket=open_ticket(), part=part, location=central, quantity=1
+    )
+    assert services.release_reservation(reservation=reservation).status == RS.RELEASED
+    code = ErrorCodeFactory()
+    code.parts.set([part])
+    assert (
+        len(
+            services.reserve_expected_parts(ticket=open_ticket(codes=[code.code]), location=central)
+        )
+        == 1
+    )
+    visit = assign_today(new_visit(), tech)
+    put_in(truck, part, 1)
+    assert len(services.confirm_taken(visit=visit, taken={part: 1}, by=None)) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_confirmation_refused_for_one_part_records_nothing_for_the_others(tech):
+    truck, pump, seal = van(tech), PartFactory(), PartFactory()
+    put_in(truck, pump, 5)
+    put_in(truck, seal, 5)
+    visit = assign_today(new_visit(), tech)
+
+    with pytest.raises(InvalidInput):
+        services.confirm_taken(visit=visit, taken={pump: 1, seal: "lots"}, by=None)
+
+    assert not StockMove.objects.filter(visit=visit).exists()
+    assert level(truck, pump).on_hand == 5
