@@ -24,6 +24,7 @@ def test_the_default_company_comes_first_then_any_then_an_error(db):
     with pytest.raises(InvalidInput) as refused:
         taxes.default_company()
     assert refused.value.field == "company"
+    assert str(refused.value) == "No issuing company is set up."
 
     first = Company.objects.create(legal_name="First", country="IT")
     assert taxes.default_company() == first
