@@ -232,3 +232,14 @@ def test_a_confirmation_refused_for_one_part_records_nothing_for_the_others(tech
 
     assert not StockMove.objects.filter(visit=visit).exists()
     assert level(truck, pump).on_hand == 5
+
+
+def test_a_part_taken_as_recorded_does_not_stop_the_next_from_being_confirmed(tech, visit):
+    truck, pump, seal = van(tech), PartFactory(), PartFactory()
+    put_in(truck, pump, 5)
+    put_in(truck, seal, 5)
+    services.consume_on_visit(visit=visit, part=pump, quantity=1, key="phone-1", by=None)
+
+    moves = services.confirm_taken(visit=visit, taken={pump: 1, seal: 2}, by=None)
+
+    assert [(m.part, m.kind, m.quantity) for m in moves] == [(seal, MK.CONSUMPTION, 2)]
