@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from stdnum.eu import vat as eu_vat
+from stdnum.util import clean
 
 from fieldservice.errors import InvalidInput
 
@@ -60,10 +61,16 @@ def default_company() -> Company:
     return company
 
 
+def compact_vat(vat_number: str) -> str:
+    """The number without spaces, dashes and dots, upper-cased. Not python-stdnum's
+    eu.vat.compact, which raises for a number without a member state's prefix (one written
+    without it, or a Swiss one)."""
+    return clean(vat_number, " -./,").upper().strip()
+
+
 def vat_country(vat_number: str, country: str) -> str:
     """The member state of a VAT number (its prefix, Greece's EL as GR), else `country`."""
-    compact = eu_vat.compact(vat_number) if vat_number else ""
-    prefix = compact[:2].upper()
+    prefix = compact_vat(vat_number)[:2]
     if prefix == "EL":
         return "GR"
     return prefix if prefix.isalpha() and len(prefix) == 2 else country
@@ -73,7 +80,7 @@ def valid_vat(vat_number: str, country: str) -> bool:
     """python-stdnum's offline checksum; a number without its prefix gets the country's."""
     if not vat_number:
         return False
-    compact = eu_vat.compact(vat_number)
+    compact = compact_vat(vat_number)
     if not compact[:2].isalpha():
         compact = ("EL" if country == "GR" else country) + compact
     return bool(eu_vat.is_valid(compact))

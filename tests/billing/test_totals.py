@@ -3,6 +3,7 @@ bad input refused naming the field."""
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
@@ -124,3 +125,150 @@ def test_a_quote_line_amounts_to_the_invoice_line_net(quantity, price, discount)
     # A quote's lines become invoice lines: both round through billing.totals.line_net.
     line = QuoteLine(quantity=quantity, unit_price=Money(price, "EUR"), discount_percent=discount)
     assert line.amount == totals.line_net(Line(quantity, price, discount_percent=discount))
+
+
+def refusal(line: Line) -> tuple[str | None, str]:
+    with pytest.raises(InvalidInput) as refused:
+        totals.line_net(line)
+    return refused.value.field, str(refused.value)
+
+
+def test_each_refusal_says_what_is_wrong():
+    one, ten = Decimal("1"), Decimal("10.00")
+    assert refusal(Line(Decimal("-1"), ten)) == ("quantity", "The quantity cannot be negative.")
+    assert refusal(Line(Decimal("1.0001"), ten)) == (
+        "quantity",
+        "The quantity has more than 3 decimals.",
+    )
+    assert refusal(Line(one, Decimal("-0.01"))) == (
+        "unit_price",
+        "The unit price cannot be negative: a credit note corrects an invoice.",
+    )
+    assert refusal(Line(one, Decimal("0.001"))) == (
+        "unit_price",
+        "The unit price has more decimals than EUR allows.",
+    )
+    assert refusal(Line(one, ten, discount_percent=Decimal("-0.01"))) == (
+        "discount_percent",
+        "The discount must be between 0 and 100%.",
+    )
+    assert refusal(Line(one, ten, rate=Decimal("100.01"))) == (
+        "rate",
+        "The VAT rate must be between 0 and 100%.",
+    )
+    assert refusal(Line(one, ten, rate=Decimal("-0.01"))) == (
+        "rate",
+        "The VAT rate must be between 0 and 100%.",
+    )
+    assert refusal(Line(one, ten, category="K")) == ("category", "Unknown VAT category.")
+    assert refusal(Line(one, ten, category="AE", rate=Decimal("0.01"))) == (
+        "rate",
+        "Only standard-rated lines carry VAT.",
+    )
+    assert refusal(Line(one, ten, currency="USD")) == (
+        "currency",
+        "The currency USD is not one invoices use.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (1.5, "quantity must be a decimal number."),
+        (True, "quantity must be a decimal number."),
+        ("1,5", "quantity must be a number."),
+        ("NaN", "quantity must be a number."),
+        (Decimal("Infinity"), "quantity must be a number."),
+    ],
+)
+def test_a_quantity_must_be_a_finite_decimal(value, message):
+    assert refusal(Line(value, Decimal("1.00"))) == ("quantity", message)
+
+
+def test_each_field_is_named_when_it_is_not_a_number():
+    assert refusal(Line(Decimal("1"), "x"))[0] == "unit_price"  # type: ignore[arg-type]
+    assert refusal(Line(Decimal("1"), Decimal("1"), discount_percent="x"))[0] == (  # type: ignore[arg-type]
+        "discount_percent"
+    )
+    assert refusal(Line(Decimal("1"), Decimal("1"), rate="x"))[0] == "rate"  # type: ignore[arg-type]
+
+
+def test_the_limits_themselves_are_allowed():
+    net = totals.line_net
+    assert net(Line(Decimal("0"), Decimal("0"))) == Decimal("0.00")
+    assert net(Line(Decimal("1.125"), Decimal("2.00"))) == Decimal("2.25")  # three decimals
+    assert net(Line(Decimal("10"), Decimal("1.5"))) == Decimal("15.00")
+    assert net(Line(Decimal("1E+1"), Decimal("1E+1"))) == Decimal("100.00")
+    assert net(Line(Decimal("2"), Decimal("5.00"), discount_percent=Decimal("100"))) == 0
+    assert net(Line(Decimal("2"), Decimal("5.00"), discount_percent=Decimal("0"))) == 10
+    assert net(Line(Decimal("1"), Decimal("5.00"), rate=Decimal("100"))) == Decimal("5.00")
+    assert net(Line(Decimal("1"), Decimal("5.00"), category="Z")) == Decimal("5.00")
+    assert net(Line(Decimal("1"), Decimal("5.00"), category="AE")) == Decimal("5.00")
+    assert net(Line(Decimal("1"), Decimal("5.00"), category="E")) == Decimal("5.00")
+    assert net(Line("1.5", "2.10")) == Decimal("3.15")  # type: ignore[arg-type]
+
+
+def test_leva_round_to_the_stotinka():
+    line = Line(Decimal("1"), Decimal("0.05"), currency="BGN", discount_percent=Decimal("50"))
+    assert str(totals.line_net(line)) == "0.03"  # 0.025 half-up
+    assert str(totals.round_money(Decimal("1.005"), "BGN")) == "1.01"
+    assert str(totals.round_money(Decimal("1.004"), "EUR")) == "1.00"
+    assert str(totals.bgn_to_eur(Decimal("1"))) == "0.51"
+    assert str(totals.bgn_to_eur(Decimal("1000000"))) == "511291.88"
+
+
+def test_the_breakdown_is_by_rate_highest_first_then_category():
+    lines = [
+        Line(Decimal("1"), Decimal("1.00"), category="Z"),
+        Line(Decimal("1"), Decimal("2.00"), rate=Decimal("10")),
+        Line(Decimal("1"), Decimal("3.00"), category="AE"),
+        Line(Decimal("1"), Decimal("4.00"), rate=Decimal("22.00")),
+        Line(Decimal("1"), Decimal("5.00"), category="E"),
+        Line(Decimal("1"), Decimal("6.00"), rate=Decimal("22")),
+    ]
+    result = totals.compute(lines, "EUR")
+    assert [(g.category, str(g.rate), str(g.taxable), str(g.tax)) for g in result.groups] == [
+        ("S", "22.00", "10.00", "2.20"),
+        ("S", "10.00", "2.00", "0.20"),
+        ("AE", "0.00", "3.00", "0.00"),
+        ("E", "0.00", "5.00", "0.00"),
+        ("Z", "0.00", "1.00", "0.00"),
+    ]
+    assert (str(result.net), str(result.tax), str(result.gross)) == ("21.00", "2.40", "23.40")
+    assert result.currency == "EUR"
+
+
+def test_an_invoice_in_leva_and_an_empty_one():
+    result = totals.compute([Line(Decimal("1"), Decimal("10.00"), currency="BGN", rate=20)], "BGN")
+    assert (str(result.net), str(result.tax), str(result.gross)) == ("10.00", "2.00", "12.00")
+    assert result.currency == "BGN"
+    empty = totals.compute([], "BGN")
+    assert (str(empty.net), str(empty.tax), str(empty.gross)) == ("0.00", "0.00", "0.00")
+    assert empty.groups == ()
+    assert empty.line_nets == ()
+    with pytest.raises(InvalidInput) as refused:
+        totals.compute([], "USD")
+    assert refused.value.field == "currency"
+    with pytest.raises(InvalidInput, match=r"^A line in EUR cannot be on an invoice in BGN\.$"):
+        totals.compute([Line(Decimal("1"), Decimal("1.00"))], "BGN")
+
+
+def test_the_defaults_of_a_line_and_of_totals():
+    line = Line(Decimal("1"), Decimal("1.00"))
+    assert (line.currency, line.discount_percent, line.rate, line.category) == ("EUR", 0, 0, "S")
+    bare = totals.Totals("EUR", ())
+    assert (str(bare.net), str(bare.tax), str(bare.gross), bare.groups) == (
+        "0.00",
+        "0.00",
+        "0.00",
+        (),
+    )
+
+
+def test_lines_groups_and_totals_are_values_that_cannot_change():
+    result = totals.compute([Line(Decimal("1"), Decimal("1.00"), rate=Decimal("22"))])
+    for value, name in ((Line(Decimal("1"), Decimal("1.00")), "quantity"), (result, "net")):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(value, name, Decimal("2"))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.groups[0].tax = Decimal("0")  # type: ignore[misc]
