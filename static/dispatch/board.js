@@ -48,11 +48,15 @@
 
   let opener = null; // the card or block whose panel is open, to give focus back on closing
   let panelRequest = 0; // a panel closed or opened anew meanwhile drops an older answer
+  // The ticket last asked for: a refresh after a change re-opens it, not the one still shown
+  // while its answer is on the way (a marker clicked right after an assignment).
+  let panelTicket = null;
 
   // Opened from a card or block, the panel takes focus (the place form's technician first
   // for a keyboard); refreshed, it keeps focus only if it had it, never taking it elsewhere.
   async function openPanel(ticket, visit, focusForm, refresh = false) {
     const mine = ++panelRequest;
+    panelTicket = ticket;
     const response = await fetch("/dispatch/tickets/" + ticket + "/?day=" +
       board().dataset.day, { credentials: "same-origin" });
     const html = await response.text();
@@ -70,6 +74,7 @@
 
   function closePanel() {
     panelRequest++;
+    panelTicket = null;
     panel().innerHTML = "";
     if (!opener) return;
     const again = board().querySelector('[data-visit="' + opener + '"][tabindex]');
@@ -120,7 +125,8 @@
   // After a change made from the panel, the panel shows the ticket as it now is.
   async function refreshPanel() {
     const open = panel().querySelector(".panel[data-ticket]");
-    if (open) await openPanel(open.dataset.ticket, null, false, true);
+    const ticket = panelTicket || (open && open.dataset.ticket);
+    if (ticket) await openPanel(ticket, null, false, true);
   }
 
   document.addEventListener("submit", async (event) => {

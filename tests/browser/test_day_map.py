@@ -77,6 +77,9 @@ def test_the_map_draws_the_routes_and_a_marker_opens_the_panel_to_assign_from(
     waiting.refresh_from_db()
     assert (waiting.technician, waiting.planned_start) == (anna, at(next_monday, 13))
 
+    # The panel shows the assigned ticket as it now is before another marker is clicked.
+    expect(page.locator("#panel .panel")).to_contain_text("Scheduled")
+
     # A route's stop opens its ticket's panel too.
     page.get_by_test_id("day-map").locator(f'.day-map-marker[data-visit="{first.pk}"]').click()
     expect(page.locator("#panel .panel")).to_contain_text(first.ticket.number)
