@@ -28,36 +28,49 @@ def laptop(customer_user):
     )
 
 
-def _shows_place_and_user(page: str) -> None:
-    assert "3rd floor, desk 12" in page
-    assert "used by Anna Neri" in page
+PLACE_AND_USER = ("3rd floor, desk 12", "used by Anna Neri")
+
+
+def _page(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.text
 
 
 def test_the_portal_lists_equipment_with_its_place_and_user(client, customer_user, laptop):
     client.force_login(customer_user)
 
-    _shows_place_and_user(client.get(reverse("portal:home")).text)
+    page = _page(client, reverse("portal:home"))
+
+    assert 'data-testid="appliance-location"' in page
+    assert all(text in page for text in PLACE_AND_USER)
 
 
 def test_the_desks_ticket_page_shows_the_equipments_place_and_user(dispatcher_client, laptop):
     ticket = factories.open_ticket(appliance=laptop)
 
-    _shows_place_and_user(dispatcher_client.get(reverse("desk:ticket", args=[ticket.number])).text)
+    page = _page(dispatcher_client, reverse("desk:ticket", args=[ticket.number]))
+
+    assert ticket.number in page
+    assert all(text in page for text in PLACE_AND_USER)
 
 
 def test_the_intakes_search_offers_the_equipment_with_its_place_and_user(dispatcher_client, laptop):
     page = dispatcher_client.get(reverse("desk:customer_search"), {"q": laptop.serial_number}).text
 
     assert f'data-appliance="{laptop.pk}"' in page
-    _shows_place_and_user(page)
+    assert all(text in page for text in PLACE_AND_USER)
 
 
 def test_the_technicians_day_and_job_show_the_equipments_place_and_user(client, technician, laptop):
     visit = assign_today(factories.new_visit(factories.open_ticket(appliance=laptop)), technician)
     client.force_login(technician.user)
 
-    _shows_place_and_user(client.get(reverse("tech:today")).text)
-    _shows_place_and_user(client.get(reverse("tech:job", args=[visit.pk])).text)
+    day = _page(client, reverse("tech:today"))
+    job = _page(client, reverse("tech:job", args=[visit.pk]))
+
+    assert all(text in day for text in PLACE_AND_USER)
+    assert all(text in job for text in PLACE_AND_USER)
 
 
 def test_equipment_without_a_place_shows_none(client, customer_user, laptop):
