@@ -283,12 +283,14 @@ def repeats_by_code(scope: Scope) -> list[dict]:
     """Repeat visits within 30 days per error code: as repeats_by_model, grouped by each
     catalog error code the visit's ticket matched (a ticket with two codes counts under both);
     codes are grouped by their text, whatever model they belong to."""
-    return _top_repeats(
-        _fixed_summaries(scope).filter(ticket__error_codes__isnull=False),
-        "ticket__error_codes__code",
-        F("ticket__error_codes__code"),
-        distinct=True,
+    # The code annotated once and filtered on: filtering on the relation and then grouping by
+    # it joined the tickets' codes twice (every pair of a ticket's codes, then DISTINCT).
+    coded = (
+        _fixed_summaries(scope)
+        .annotate(code=F("ticket__error_codes__code"))
+        .filter(code__isnull=False)
     )
+    return _top_repeats(coded, "code", F("code"), distinct=True)
 
 
 # --- SLA, time to repair ----------------------------------------------------------------------

@@ -104,6 +104,39 @@ def test_repeat_visits_by_model_and_by_code(tech):
     assert [(r["label"], r["part"], r["whole"]) for r in by_code] == [("E1", 1, 2)]
 
 
+def test_repeats_by_code_count_a_ticket_under_each_code_and_codes_by_their_text(tech):
+    # One ticket with two codes (E1, E2) fixed and back within 30 days: a repeat under both.
+    # Model B's own "E1" on another fixed ticket counts under the same E1; a fixed ticket
+    # without a code is in no row.
+    model_a = factories.ApplianceModelFactory(manufacturer="Acme", model_number="A1")
+    model_b = factories.ApplianceModelFactory(manufacturer="Acme", model_number="B2")
+    e1 = factories.ErrorCodeFactory(appliance_model=model_a, code="E1")
+    e2 = factories.ErrorCodeFactory(appliance_model=model_a, code="E2")
+    e1_b = factories.ErrorCodeFactory(appliance_model=model_b, code="E1")
+    first = visit(
+        ticket(opened=at(0, 8), appliance=factories.ApplianceFactory(model=model_a)),
+        tech,
+        start=at(0, 10),
+    )
+    first.ticket.error_codes.add(e1, e2)
+    visit(ticket(opened=at(15, 8), appliance=first.ticket.appliance), tech, start=at(15, 10))
+    other = visit(
+        ticket(opened=at(0, 8), appliance=factories.ApplianceFactory(model=model_b)),
+        tech,
+        start=at(1, 10),
+    )
+    other.ticket.error_codes.add(e1_b)
+    visit(
+        ticket(opened=at(0, 8), appliance=factories.ApplianceFactory(model=model_b)),
+        tech,
+        start=at(2, 10),
+    )
+
+    by_code = kpis.repeats_by_code(week())
+
+    assert [(r["label"], r["part"], r["whole"]) for r in by_code] == [("E1", 1, 2), ("E2", 1, 1)]
+
+
 def test_sla_compliance_for_response_and_resolution(tech):
     now = at(6, 12)
     # a: answered in time, resolved late; b: answered late, resolved in time;
