@@ -124,19 +124,21 @@ def _check_route(tech, route, visits, seen, speed, factor, report: Report, now=N
             bad(f"visit {vid!r} starts {stop['start']} outside its window {visit['window']}")
         _check_taker(vid, visit, tid, skills, report, bad)
         activities.append((begins, ends, visit["location"]))
-    activities.append((shift_end, shift_end, tech["end"]))
-    # A route that ends with the visit under way plans nothing after it: when that visit and
-    # the drive home run past the shift, the overtime is a fact, not the plan's doing.
-    stops = route.get("stops", [])
-    overrun = bool(stops) and bool(visits.get(stops[-1].get("visit"), {}).get("started"))
-
-    has_visits = len(activities) > 2
+    has_visits = len(activities) > 1
     break_span = _break_span(tech, route, has_visits, bad)
+    day_end = shift_end
+    stops = route.get("stops", [])
+    if stops and visits.get(stops[-1].get("visit"), {}).get("started"):
+        # A route that ends with the visit under way plans nothing after it: when that visit,
+        # the break after it and the drive home run past the shift, the overtime is a fact,
+        # not the plan's doing.
+        _, last_end, last_at = activities[-1]
+        after = break_span[1] - break_span[0] if break_span and break_span[0] >= last_end else 0
+        day_end = max(shift_end, last_end + after + _travel(last_at, tech["end"], speed, factor))
+    activities.append((day_end, day_end, tech["end"]))
 
     break_placed = break_span is None
-    legs = len(activities) - 1
-    for n, ((_, prev_end, here), (next_start, _, there)) in enumerate(pairwise(activities)):
-        last = n == legs - 1
+    for (_, prev_end, here), (next_start, _, there) in pairwise(activities):
         leg = _travel(here, there, speed, factor)
         if has_visits:
             report.travel_seconds += leg
@@ -149,7 +151,7 @@ def _check_route(tech, route, visits, seen, speed, factor, report: Report, now=N
             if prev_end <= b0 and b1 <= next_start and (b0 - prev_end) + (next_start - b1) >= leg:
                 break_placed = True
                 gap_needed = leg + length
-        if next_start - prev_end < gap_needed and has_visits and not (overrun and last):
+        if next_start - prev_end < gap_needed and has_visits:
             bad(
                 f"technician {tid!r} cannot drive from one stop to the next in time "
                 f"(needs {gap_needed} s, has {next_start - prev_end} s)"

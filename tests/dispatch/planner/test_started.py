@@ -105,6 +105,30 @@ def test_a_visit_under_way_past_the_shift_end_is_all_that_technician_does():
     assert check(data, plan).violations == []
 
 
+def test_the_break_after_a_visit_under_way_past_the_shift_end_is_overtime_too():
+    # Still on site when the break was due: today's scenario moves the break to 17:15, when the
+    # visit ends, past the 17:00 end of the shift.
+    late_break = {"earliest": "17:15", "latest": "17:15", "minutes": 30}
+    data = from_now(
+        [tech(1, shift=("16:30", "17:00"), brk=late_break, at=SITE)],
+        [on_site(10, 1, now="16:30", minutes=45)],
+        now="16:30",
+    )
+
+    plan = solve_scenario(data, time_limit=0.5)
+
+    (route,) = plan["routes"]
+    assert route["break"] == "17:15:00"
+    assert check(data, plan).violations == []
+    # The overtime allowance covers the visit under way alone, not work planned after it.
+    late = {
+        **plan,
+        "routes": [{**route, "stops": [*route["stops"], {"visit": 11, "start": "17:50:00"}]}],
+    }
+    data["visits"].append(visit(11, north_km=0.0, window=("16:30", "18:00"), minutes=30))
+    assert any("cannot drive" in v for v in check(data, late).violations)
+
+
 def test_two_technicians_each_with_a_visit_under_way():
     data = from_now(
         [
