@@ -12,25 +12,26 @@ cost per vehicle and guided local search.
 `--compare` runs the planner's Solomon mode and PyVRP alone (fleet minimisation on 40% of the
 budget, then its search) side by side, one process each so that both see the same load, on the
 generated 200-customer instances of bench/solomon_generate.py (bench/data/), at 10 and 30 s, by
-vehicles then distance. Measured 2026-12-04 at load average 16.5 (2 cores shared by six
+vehicles then distance. Measured 2026-12-04 at load average 13.7 to 15.6 (2 cores shared by six
 sessions, so each run had a fraction of a core), with the budget split of solomon.py (VROOM 5%
-at its shallowest search, fleet minimisation 40% from VROOM's plan, PyVRP's search the rest):
+at its shallowest search, fleet minimisation 50% from VROOM's plan, PyVRP's search the rest):
 
     instance   limit    ours (vehicles distance)   PyVRP alone     gap   result
-    G1C-200      10s      22   2445.15               22   2985.44  -18.10%  W
-    G1C-200      30s      22   2587.48               22   2653.52   -2.49%  W
-    G1R-200      10s      33   3652.16               33   3746.53   -2.52%  W
-    G1R-200      30s      33   3638.27               33   3643.22   -0.14%  W
-    G1RC-200     10s      27   3232.96               27   3330.14   -2.92%  W
-    G1RC-200     30s      27   3158.23               27   3250.34   -2.83%  W
-    G2C-200      10s       9   1473.28                9   1514.40   -2.72%  W
-    G2C-200      30s       9   1425.97                9   1458.41   -2.22%  W
-    G2R-200      10s       7   2025.95                7   2023.71   +0.11%  L
-    G2R-200      30s       7   1972.21                7   1990.16   -0.90%  W
-    G2RC-200     10s       6   1883.64                6   1956.13   -3.71%  W
-    G2RC-200     30s       6   1849.22                6   1943.27   -4.84%  W
-    at 10 s: 5 wins, 0 ties, 1 loss; at 30 s: 6 wins, 0 ties, 0 losses
+    G1C-200      10s      22   2687.08               22   2985.44   -9.99%  W
+    G1C-200      30s      22   2423.68               22   2653.52   -8.66%  W
+    G1R-200      10s      33   3652.16               33   3706.96   -1.48%  W
+    G1R-200      30s      33   3644.77               32   3695.33   -1.37%  L
+    G1RC-200     10s      27   3233.43               27   3330.14   -2.90%  W
+    G1RC-200     30s      27   3151.52               27   3250.34   -3.04%  W
+    G2C-200      10s       9   1466.03                9   1501.60   -2.37%  W
+    G2C-200      30s       9   1416.46                9   1458.41   -2.88%  W
+    G2R-200      10s       7   2022.36                7   2023.71   -0.07%  W
+    G2R-200      30s       7   1960.45                7   1990.16   -1.49%  W
+    G2RC-200     10s       6   1899.09                6   1948.53   -2.54%  W
+    G2RC-200     30s       6   1818.77                6   1889.25   -3.73%  W
+    at 10 s: 6 wins, 0 ties, 0 losses; at 30 s: 5 wins, 0 ties, 1 loss (a vehicle on G1R)
 
+With the fleet on 40%: 5/0/1 and 6/0/0 in one run, 6/0/0 and 4/0/2 in another.
 With the split before (VROOM 25% at its deepest search, PyVRP's fleet minimisation 35% from
 VROOM's fleet keeping only the fleet size, the search the rest), run one after the other at load
 5 to 13: 2 wins, 1 tie, 3 losses at each limit (a vehicle more on G1R at both, G2RC at 10 s).

@@ -30,7 +30,7 @@ from pyvrp.stop import FirstFeasible, MaxRuntime, MultipleCriteria
 
 SCALE = 1000
 VEHICLE_FIXED_COST = 10**9  # dwarfs any distance: fewer vehicles first, then less distance
-VROOM_SHARE, FLEET_SHARE = 0.05, 0.4
+VROOM_SHARE, FLEET_SHARE = 0.05, 0.5
 VROOM_LEVEL = 0  # of the budget; PyVRP's search has the rest
 SEED = 1  # PyVRP is randomised: a fixed seed makes runs repeatable
 
