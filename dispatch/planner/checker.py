@@ -124,10 +124,18 @@ def _check_route(tech, route, visits, seen, speed, factor, report: Report, now=N
             bad(f"visit {vid!r} starts {stop['start']} outside its window {visit['window']}")
         _check_taker(vid, visit, tid, skills, report, bad)
         activities.append((begins, ends, visit["location"]))
-    activities.append((shift_end, shift_end, tech["end"]))
-
-    has_visits = len(activities) > 2
+    has_visits = len(activities) > 1
     break_span = _break_span(tech, route, has_visits, bad)
+    day_end = shift_end
+    stops = route.get("stops", [])
+    if stops and visits.get(stops[-1].get("visit"), {}).get("started"):
+        # A route that ends with the visit under way plans nothing after it: when that visit,
+        # the break after it and the drive home run past the shift, the overtime is a fact,
+        # not the plan's doing.
+        _, last_end, last_at = activities[-1]
+        after = break_span[1] - break_span[0] if break_span and break_span[0] >= last_end else 0
+        day_end = max(shift_end, last_end + after + _travel(last_at, tech["end"], speed, factor))
+    activities.append((day_end, day_end, tech["end"]))
 
     break_placed = break_span is None
     for (_, prev_end, here), (next_start, _, there) in pairwise(activities):

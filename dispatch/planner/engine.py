@@ -3,11 +3,14 @@
 VROOM was chosen for its native support of what a field-service day needs (skills, time windows,
 breaks, per-job priorities, vehicle shifts) and its speed; docs/planner.md has the measurements.
 Lexicographic priorities (every P1 before any P2, ...) are approximated by VROOM's priority sum
-with weights far apart, and the checker scores the result lexicographically.
+with weights far apart, and the checker scores the result lexicographically. Visits under way
+(today re-planned) are not VROOM's to place: they are set aside and put back first on their
+technicians' routes.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import random
 import threading
@@ -20,7 +23,7 @@ import vroom
 from dispatch.travel import StraightLineTravel
 
 from . import leftovers
-from .scenario import Scenario, clock, parse
+from .scenario import Scenario, Technician, clock, parse
 
 # VROOM maximises the sum of priorities (0-100) of assigned jobs, then the number assigned, then
 # minimises cost. No one weighting is lexicographic (every P1 before any P2), and VROOM stops
@@ -46,7 +49,9 @@ MAX_FRUITLESS_RESTARTS = 100
 SEED = 1  # restarts are random but repeatable
 MIN_START_SECONDS = 0.2
 PINNED_SKILL_BASE = 1_000_000  # a private skill per technician pins visits to them
-KEEP_WEIGHT = 100  # a promised visit weighs as much as VROOM allows, whatever the start
+# A promised visit weighs as much as VROOM allows, whatever the start. A visit under way would
+# tie with it, so it never reaches VROOM (_set_aside).
+KEEP_WEIGHT = 100
 
 
 def _matrix(scenario: Scenario):
@@ -226,11 +231,121 @@ def _fill(scenario: Scenario, matrix, best_routes: list[dict]) -> tuple[list[dic
     return plan, unassigned
 
 
+@dataclasses.dataclass
+class _Aside:
+    """The visits under way, taken out of VROOM's input: what VROOM plans (`rest`, the
+    technicians starting where and when their visit under way ends) and how to put them back."""
+
+    rest: Scenario
+    jobs: list[int]  # rest's visit j is the scenario's visit jobs[j]
+    vehicles: list[int]  # rest's technician k is the scenario's technician vehicles[k]
+    started: dict[int, int]  # the scenario's technician -> the visit under way with them
+
+
+def _set_aside(scenario: Scenario) -> _Aside:
+    """VROOM weighs a visit under way like any promised one (KEEP_WEIGHT, its cap), so where
+    only one of the two fits (a booked visit at the same address, at no travel) it may drop
+    the visit under way. It never sees them: each technician on site sets off from that site
+    when the visit ends (never before their shift, which starts at now), and one whose visit
+    runs to the end of the shift is not in VROOM's input at all."""
+    index = {t.id: k for k, t in enumerate(scenario.technicians)}
+    started: dict[int, int] = {}
+    for j, visit in enumerate(scenario.visits):
+        k = index.get(visit.technician)
+        if (
+            visit.started
+            and k is not None
+            and (k not in started or visit.window[0] < scenario.visits[started[k]].window[0])
+        ):
+            started[k] = j
+    techs: list[Technician] = []
+    vehicles: list[int] = []
+    for k, tech in enumerate(scenario.technicians):
+        rest = tech
+        if k in started:
+            visit = scenario.visits[started[k]]
+            free = max(visit.window[0] + visit.seconds, tech.shift[0])
+            if free >= tech.shift[1]:
+                continue  # nothing else fits in the shift
+            brk = tech.break_
+            if brk is not None and brk.latest < free:
+                brk = dataclasses.replace(brk, earliest=free, latest=free)
+            elif brk is not None and brk.earliest < free:
+                brk = dataclasses.replace(brk, earliest=free)
+            rest = dataclasses.replace(
+                tech, start=visit.location, shift=(free, tech.shift[1]), break_=brk
+            )
+        techs.append(rest)
+        vehicles.append(k)
+    aside = set(started.values())
+    jobs = [j for j in range(len(scenario.visits)) if j not in aside]
+    rest = dataclasses.replace(
+        scenario, technicians=techs, visits=[scenario.visits[j] for j in jobs]
+    )
+    return _Aside(rest, jobs, vehicles, started)
+
+
+def _put_back(scenario: Scenario, aside: _Aside, routes: list[dict]) -> list[dict]:
+    """VROOM's routes of `aside.rest` in the scenario's numbering, each visit under way first
+    on its technician's route, where it is; a technician with nothing else takes the break
+    once it is done."""
+    by_vehicle: dict[int, dict] = {}
+    for route in routes:
+        k = aside.vehicles[route["_vehicle"]]
+        stops = [{**stop, "_job": aside.jobs[stop["_job"]]} for stop in route["stops"]]
+        by_vehicle[k] = {**route, "_vehicle": k, "stops": stops}
+    for k, j in aside.started.items():
+        visit, tech = scenario.visits[j], scenario.technicians[k]
+        first = {"visit": visit.id, "start": clock(visit.window[0]), "_job": j}
+        if k in by_vehicle:
+            by_vehicle[k]["stops"].insert(0, first)
+            continue
+        entry: dict = {"technician": tech.id, "stops": [first], "_vehicle": k}
+        if tech.break_ is not None:
+            done = visit.window[0] + visit.seconds
+            entry["break"] = clock(max(tech.break_.earliest, done))
+        by_vehicle[k] = entry
+    return [by_vehicle[k] for k in sorted(by_vehicle)]
+
+
 def solve(
     scenario: Scenario, *, time_limit: float = 10.0, progress: Callable[[float], None] | None = None
 ) -> dict:
-    """Plan a parsed scenario; returns the plan in the documented JSON shape."""
+    """Plan a parsed scenario; returns the plan in the documented JSON shape. Visits under
+    way are set aside (see _set_aside) and put back at the head of their routes."""
     started = time.monotonic()
+    matrix = _matrix(scenario)
+    aside = _set_aside(scenario)
+    best_routes = _portfolio(aside.rest, time_limit, progress, started)
+    routes, unassigned = _fill(
+        _from_now(scenario, aside), matrix, _put_back(scenario, aside, best_routes)
+    )
+    if progress is not None:
+        progress(1.0)
+    return {
+        "routes": routes,
+        "unassigned": unassigned,
+        "solve_seconds": round(time.monotonic() - started, 3),
+    }
+
+
+def _from_now(scenario: Scenario, aside: _Aside) -> Scenario:
+    """The scenario with each technician on site starting their day at the visit under way,
+    so that filling the gaps puts nothing before it."""
+    techs = list(scenario.technicians)
+    for k, j in aside.started.items():
+        opens = max(techs[k].shift[0], scenario.visits[j].window[0])
+        techs[k] = dataclasses.replace(techs[k], shift=(opens, max(opens, techs[k].shift[1])))
+    return dataclasses.replace(scenario, technicians=techs)
+
+
+def _portfolio(
+    scenario: Scenario,
+    time_limit: float,
+    progress: Callable[[float], None] | None,
+    started: float,
+) -> list[dict]:
+    """The best routes VROOM finds in the budget, over the portfolio of starts."""
     matrix = _matrix(scenario)
     best_routes: list[dict] = []
     best_score = None
@@ -258,14 +373,7 @@ def solve(
                 fruitless = 0
             elif n >= len(portfolio):
                 fruitless += 1
-    routes, unassigned = _fill(scenario, matrix, best_routes)
-    if progress is not None:
-        progress(1.0)
-    return {
-        "routes": routes,
-        "unassigned": unassigned,
-        "solve_seconds": round(time.monotonic() - started, 3),
-    }
+    return best_routes
 
 
 def solve_scenario(

@@ -77,6 +77,9 @@ class Visit:
     technician: object | None = None
     # A window promised to the customer: the plan must keep the visit, inside that window.
     keep: bool = False
+    # Under way (today re-planned): the technician is on it from the window's start, for
+    # `seconds` more; it stays first on their route, where it is.
+    started: bool = False
 
 
 @dataclass
@@ -170,6 +173,11 @@ def _visit(v, where):
     keep = v.get("keep", False)
     if not isinstance(keep, bool):
         raise ScenarioError(f"{where}.keep must be true or false")
+    started = v.get("started", False)
+    if not isinstance(started, bool):
+        raise ScenarioError(f"{where}.started must be true or false")
+    if started and v.get("technician") is None:
+        raise ScenarioError(f"{where}: a visit under way (started) names its technician")
     return Visit(
         v["id"],
         _point(v.get("location"), f"{where}.location"),
@@ -179,6 +187,7 @@ def _visit(v, where):
         priority,
         v.get("technician"),
         keep,
+        started,
     )
 
 

@@ -261,6 +261,32 @@ def test_rest_of_day_says_which_promise_cannot_be_kept(day, dispatcher):
     assert Visit.objects.get(pk=on_site.pk).status == Visit.Status.ON_SITE
 
 
+def test_rest_of_day_with_the_next_booking_at_the_same_address(day, dispatcher):
+    # On site past the planned end and the next booking at the same door, its promise closing
+    # before the visit under way ends: the engine used to keep the booking and drop the visit
+    # under way (a tie at VROOM's top priority, no drive between them), and the checker
+    # refused the whole re-plan.
+    tech = TechnicianFactory()
+    on_site = _place(
+        _at(new_visit(duration_minutes=105), 41.91, 12.5), tech, at(day, 8), Visit.Status.ON_SITE
+    )
+    booked = _place(_at(new_visit(duration_minutes=60), 41.91, 12.5), tech, at(day, 9, 45))
+    Visit.objects.filter(pk=booked.pk).update(window_end=at(day, 10))
+
+    proposal = rest_of_day.propose_rest_of_day(now=at(day, 9, 50), time_limit=1)
+
+    (route,) = proposal["routes"]
+    assert [s["visit"] for s in route["stops"]] == [on_site.pk, booked.pk]
+    assert route["stops"][0]["started"]
+    assert route["stops"][0]["new"] == "09:50"
+    (promise,) = proposal["promises"]
+    assert promise["ticket"] == booked.ticket.number
+    assert promise["new"] >= "10:05"
+    rest_of_day.apply_rest_of_day(token=proposal["token"], reason="Running late", by=dispatcher)
+    assert Visit.objects.get(pk=on_site.pk).status == Visit.Status.ON_SITE
+    assert Visit.objects.get(pk=booked.pk).planned_start >= at(day, 10, 5)
+
+
 def test_fit_in_pages_are_for_dispatchers(client, day, a_day, dispatcher, technician):
     urgent = _emergency(41.915, 12.5)
     url = reverse("plan:fit_in", args=[urgent.pk])

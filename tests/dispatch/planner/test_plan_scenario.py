@@ -3,6 +3,7 @@
 import json
 import random
 
+import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -70,6 +71,24 @@ def test_solomon_mode_serves_every_customer_within_the_rules(tmp_path, capsys):
     assert violations == []
     assert sorted(c for r in routes for c in r) == list(range(1, 17))
     assert distance > 0
+
+
+def test_the_fleet_minimisation_keeps_a_feasible_plan_of_the_fleet_it_reaches(tmp_path):
+    instance = solomon.read(small_solomon(tmp_path / "tiny.txt"))
+    scaled = np.ceil(solomon.distances(instance) * solomon.SCALE).astype(np.int64)
+    one_each = [[c] for c in range(1, 17)]  # feasible: every window opens after the drive
+
+    routes = solomon._minimise_fleet(instance, scaled, one_each, 1.0)
+
+    assert len(routes) < len(one_each)
+    assert solomon.check(instance, routes)[1] == []
+    assert sorted(c for r in routes for c in r) == list(range(1, 17))
+
+
+def test_a_start_with_one_route_fewer_keeps_every_customer():
+    fewer = solomon._fewer([[1, 2, 3], [4], [5, 6]])
+
+    assert fewer == [[5, 6, 4], [1, 2, 3]]
 
 
 def test_the_solomon_checker_catches_a_late_customer_and_a_missed_one(tmp_path):
