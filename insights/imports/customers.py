@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import Q
@@ -15,9 +16,10 @@ from django.db.models.functions import Lower, Upper
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from phonenumber_field.phonenumber import PhoneNumber
 
 from customers.models import Appliance, ApplianceModel, Customer, Site
-from customers.phones import e164
+from customers.phones import checked, parse_phone
 from customers.services import EARLIEST_PURCHASE, warranty_end
 from fieldservice.errors import InvalidInput
 
@@ -72,17 +74,24 @@ def check(rows: list[Row]) -> None:
     models = _models(rows)
     registered = _registered(rows)
     seen_serials: dict[tuple[int, str], int] = {}
+    numbers: Numbers = {}
     today = timezone.localdate()
     for row in rows:
         v = row.values
-        _check_customer(row)
+        _check_customer(row, numbers)
         _check_site(row)
         if v["serial_number"] or v["model_number"]:
             _check_appliance(row, models, registered, seen_serials, today)
     _check_keys(rows)
 
 
-def _check_customer(row: Row) -> None:
+# Each phone number of a file read so far: its E.164 spelling and its parse, None if invalid.
+Numbers = dict[str, tuple[str, phonenumbers.PhoneNumber] | None]
+
+
+def _check_customer(row: Row, numbers: Numbers) -> None:
+    """The customer's columns; `numbers` keeps each phone number read so far, a number
+    repeated in the file (a company's switchboard) being parsed once."""
     v = row.values
     for column in ("name", "email", "external_id"):
         too_long(row, column, Customer._meta.get_field(column).max_length or 0)
@@ -93,16 +102,26 @@ def _check_customer(row: Row) -> None:
         except ValidationError:
             row.error("email", _("That email address is not valid."))
     if v["phone"]:
-        phone = e164(v["phone"])
-        if not phone:
+        if v["phone"] not in numbers:
+            number = parse_phone(v["phone"])
+            numbers[v["phone"]] = None if number is None else (_e164(number), number)
+        known = numbers[v["phone"]]
+        if known is None:
             row.error("phone", _("That phone number is not valid."))
-        v["phone"] = phone
+            v["phone"] = ""
+        else:
+            # The writer stores the number parsed here (customers.phones.checked).
+            v["phone"], row.found["phone"] = known
     v["kind"] = v["kind"].lower() or Customer.Kind.PERSON
     if v["kind"] not in Customer.Kind.values:
         row.error("kind", _("Write “person” or “company”."))
     v["language"] = v["language"].lower() or "en"
     if v["language"] not in dict(Customer._meta.get_field("language").choices or []):
         row.error("language", _("Unknown language."))
+
+
+def _e164(number: phonenumbers.PhoneNumber) -> str:
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def _check_site(row: Row) -> None:
@@ -313,7 +332,7 @@ def _write_customers(
             customer = Customer(
                 name=v["name"],
                 email=v["email"],
-                phone=v["phone"],
+                phone=_phone(row),
                 kind=v["kind"],
                 language=v["language"],
                 external_id=v["external_id"],
@@ -325,8 +344,8 @@ def _write_customers(
         elif customer.pk is not None:
             dirty = False
             for name in CUSTOMER_FIELDS:
-                if v[name] and str(getattr(customer, name) or "") != v[name]:
-                    setattr(customer, name, v[name])
+                if v[name] and _differs(customer, name, v[name]):
+                    setattr(customer, name, _phone(row) if name == "phone" else v[name])
                     dirty = True
             if v["external_id"] and customer.external_id != v["external_id"]:
                 customer.external_id = v["external_id"]
@@ -340,6 +359,22 @@ def _write_customers(
     result.add("customers_added", len(created))
     result.add("customers_changed", len(changed))
     return theirs
+
+
+def _phone(row: Row) -> PhoneNumber | str:
+    """The row's phone number as the customer's field takes it: the checker's parse of it,
+    so that writing it neither parses nor validates it again."""
+    number = row.found.get("phone")
+    return row.values["phone"] if number is None else checked(number)
+
+
+def _differs(customer: Customer, name: str, value: str) -> bool:
+    """Whether the file's (cleaned) value changes the customer's field."""
+    current = getattr(customer, name)
+    if isinstance(current, PhoneNumber) and current.raw_input == value:
+        # Stored as the file gives it (E.164): the same number, without validating it again.
+        return False
+    return str(current or "") != value
 
 
 def _site_key(customer_id: int, v: dict[str, Any]) -> tuple[int, str, str, str, str]:
