@@ -21,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import openpyxl
+import phonenumbers
 import tablib
 from django.core.cache import cache
 from django.utils.translation import gettext as _
@@ -29,6 +30,7 @@ from import_export.formats.base_formats import CSV, XLSX
 
 from customers import geocoding
 from customers.models import Site
+from customers.phones import parse_phone
 from fieldservice.errors import InvalidInput
 
 # The largest file taken (a 100 MB upload is refused before it is read).
@@ -383,6 +385,33 @@ def whole(row: Row, column: str, *, least: int = 0, most: int = 32767) -> int | 
         )
         return None
     return number
+
+
+# Each phone number a file gave so far: its E.164 spelling and its parse, None if not valid.
+Numbers = dict[str, tuple[str, phonenumbers.PhoneNumber] | None]
+
+
+def phone(row: Row, numbers: Numbers, column: str = "phone") -> None:
+    """A phone number read in E.164, its parse kept in `row.found[column]` (for
+    customers.phones.checked: stored without a second parse), or an error. `numbers` keeps
+    the file's numbers read so far: a number repeated (a company's switchboard) is parsed
+    once."""
+    raw = row.values[column]
+    if not raw:
+        return
+    if raw not in numbers:
+        number = parse_phone(raw)
+        numbers[raw] = (
+            None
+            if number is None
+            else (phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), number)
+        )
+    known = numbers[raw]
+    if known is None:
+        row.error(column, _("That phone number is not valid."))
+        row.values[column] = ""
+    else:
+        row.values[column], row.found[column] = known
 
 
 def too_long(row: Row, column: str, limit: int) -> None:

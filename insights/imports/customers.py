@@ -8,22 +8,20 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import Q
-from django.db.models.functions import Lower, Upper
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from phonenumber_field.phonenumber import PhoneNumber
 
-from customers.models import Appliance, ApplianceModel, Customer, Site
-from customers.phones import checked, parse_phone
-from customers.services import EARLIEST_PURCHASE, warranty_end
-from fieldservice.errors import InvalidInput
+from customers.models import Appliance, Customer, Site
+from customers.phones import checked
 
-from .base import Geocoder, Imported, Kind, Row, date, too_long
+from . import equipment
+from .base import Geocoder, Imported, Kind, Numbers, Row, phone, too_long
 
 COLUMNS = (
     "external_id",
@@ -63,15 +61,13 @@ EXAMPLE = {
     "warranty_until": "2026-03-15",
 }
 
-# How far ahead a warranty may end: a date past it is a slip (2205 for 2025).
-WARRANTY_YEARS_AHEAD = 30
 CUSTOMER_FIELDS = ("name", "email", "kind", "language", "phone")
 
 
 def check(rows: list[Row]) -> None:
     """Every row's errors by column. Reads the catalogue models, the serials already
     registered and the customers the rows name in a few queries, whatever the file's length."""
-    models = _models(rows)
+    models = equipment.models(rows)
     registered = _registered(rows)
     seen_serials: dict[tuple[int, str], int] = {}
     numbers: Numbers = {}
@@ -85,13 +81,8 @@ def check(rows: list[Row]) -> None:
     _check_keys(rows)
 
 
-# Each phone number of a file read so far: its E.164 spelling and its parse, None if invalid.
-Numbers = dict[str, tuple[str, phonenumbers.PhoneNumber] | None]
-
-
 def _check_customer(row: Row, numbers: Numbers) -> None:
-    """The customer's columns; `numbers` keeps each phone number read so far, a number
-    repeated in the file (a company's switchboard) being parsed once."""
+    """The customer's columns; `numbers`: the file's phone numbers read so far (base.phone)."""
     v = row.values
     for column in ("name", "email", "external_id"):
         too_long(row, column, Customer._meta.get_field(column).max_length or 0)
@@ -101,27 +92,13 @@ def _check_customer(row: Row, numbers: Numbers) -> None:
             validate_email(v["email"])
         except ValidationError:
             row.error("email", _("That email address is not valid."))
-    if v["phone"]:
-        if v["phone"] not in numbers:
-            number = parse_phone(v["phone"])
-            numbers[v["phone"]] = None if number is None else (_e164(number), number)
-        known = numbers[v["phone"]]
-        if known is None:
-            row.error("phone", _("That phone number is not valid."))
-            v["phone"] = ""
-        else:
-            # The writer stores the number parsed here (customers.phones.checked).
-            v["phone"], row.found["phone"] = known
+    phone(row, numbers)  # its parse kept for the writer (_phone)
     v["kind"] = v["kind"].lower() or Customer.Kind.PERSON
     if v["kind"] not in Customer.Kind.values:
         row.error("kind", _("Write “person” or “company”."))
     v["language"] = v["language"].lower() or "en"
     if v["language"] not in dict(Customer._meta.get_field("language").choices or []):
         row.error("language", _("Unknown language."))
-
-
-def _e164(number: phonenumbers.PhoneNumber) -> str:
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def _check_site(row: Row) -> None:
@@ -135,7 +112,7 @@ def _check_site(row: Row) -> None:
 
 def _check_appliance(
     row: Row,
-    models: dict[tuple[str, str], ApplianceModel],
+    models: equipment.Models,
     registered: dict[tuple[int, str], tuple[str, str]],
     seen_serials: dict[tuple[int, str], int],
     today: datetime.date,
@@ -146,32 +123,12 @@ def _check_appliance(
     if not v["model_number"]:
         row.error("model_number", _("Give the model's catalogue number."))
         return
-    model = models.get((v["manufacturer"].casefold(), v["model_number"].casefold()))
-    if model is None and not v["manufacturer"]:
-        found = [m for (_b, n), m in models.items() if n == v["model_number"].casefold()]
-        model = found[0] if len(found) == 1 else None
-    if model is None:
-        row.error("model_number", _("No model with this number in the catalogue."))
-    row.found["model"] = model
-    installed = date(row, "installed_on")
-    warranty = date(row, "warranty_until")
-    v["installed_on"], v["warranty_until"] = installed, warranty
-    if installed is not None and not (EARLIEST_PURCHASE <= installed <= today):
-        row.error("installed_on", _("The date is out of range (from 1980 until today)."))
-    latest = today.replace(year=today.year + WARRANTY_YEARS_AHEAD)
-    if warranty is not None and not (EARLIEST_PURCHASE <= warranty <= latest):
-        row.error("warranty_until", _("The date is out of range."))
-    elif warranty is not None and installed is not None and warranty < installed:
-        row.error("warranty_until", _("The warranty ends before the installation."))
+    model = equipment.check_model(row, models)
+    equipment.check_dates(row, today)
     if model is None or not v["serial_number"]:
         return
-    key = (model.pk, v["serial_number"].casefold())
-    first = seen_serials.setdefault(key, row.line)
-    if first != row.line:
-        row.error(
-            "serial_number",
-            _("Duplicate serial: line %(line)s has this serial for this model.") % {"line": first},
-        )
+    key = equipment.check_serial(row, model, seen_serials)
+    if key is None:
         return
     existing = registered.get(key)
     if existing is not None and not _same_customer(*existing, v):
@@ -231,14 +188,6 @@ def _same_customer(external_id: str, email: str, v: dict[str, Any]) -> bool:
     if v["external_id"]:
         return external_id == v["external_id"]
     return bool(v["email"]) and email.lower() == v["email"]
-
-
-def _models(rows: list[Row]) -> dict[tuple[str, str], ApplianceModel]:
-    numbers = {r.values["model_number"].upper() for r in rows if r.values["model_number"]}
-    if not numbers:
-        return {}
-    found = ApplianceModel.objects.annotate(number=Upper("model_number")).filter(number__in=numbers)
-    return {(m.manufacturer.casefold(), m.model_number.casefold()): m for m in found}
 
 
 def _registered(rows: list[Row]) -> dict[tuple[int, str], tuple[str, str]]:
@@ -449,31 +398,11 @@ def _write_appliances(rows: list[Row], sites: list[tuple[int, int]], result: Imp
         v = row.values
         appliance = existing.get((row.model.pk, v["serial_number"].casefold()))
         if appliance is None:
-            warranty = v["warranty_until"]
-            if warranty is None and v["installed_on"] is not None:
-                warranty = warranty_end(model=row.model, purchased_on=v["installed_on"])
-            new.append(
-                Appliance(
-                    site_id=site_id,
-                    model=row.model,
-                    serial_number=v["serial_number"],
-                    installed_on=v["installed_on"],
-                    warranty_until=warranty,
-                )
-            )
+            new.append(equipment.new_appliance(row, site_id=site_id))
             continue
         pk, owner, installed, warranty = appliance
         if owner != customer_id:
-            raise InvalidInput(
-                _("Line %(line)s: %(message)s")
-                % {
-                    "line": row.line,
-                    "message": _(
-                        "Duplicate serial: another customer has an appliance with this serial."
-                    ),
-                },
-                field="serial_number",
-            )
+            raise equipment.taken(row)
         given = {
             "installed_on": v["installed_on"] if v["installed_on"] is not None else installed,
             "warranty_until": v["warranty_until"] if v["warranty_until"] is not None else warranty,
