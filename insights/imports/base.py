@@ -1,7 +1,7 @@
-"""The machinery every import kind shares: reading a CSV or XLSX file through
-django-import-export's formats, the rows with their errors by column, the staged file between
-its preview and its confirmation, the cleaning of cells, geocoding cached per address, and what
-an import wrote.
+"""The machinery every import kind shares: reading a CSV file (through django-import-export's
+format) or an XLSX workbook (openpyxl, read-only), the rows with their errors by column, the
+staged file between its preview and its confirmation, the cleaning of cells (a phone number
+parsed once per file), geocoding cached per address, and what an import wrote.
 
 A kind (insights.imports.KINDS) names its columns, its template's example row, a checker that
 cleans every row and names its errors by column (reading the records it needs in a few
