@@ -1,6 +1,7 @@
 """Data in: customers (with their site and appliances), organizations' contacts, sites,
-appliances, parts, technicians and contracts from a CSV or XLSX file, read through
-django-import-export's formats, checked row by row before anything is written.
+appliances, parts, technicians and contracts from a CSV file (read through django-import-export's
+format) or an XLSX workbook (read by openpyxl as a stream of values), checked row by row
+before anything is written.
 
 A file is read (`read_file`), every row checked (`Kind.check_rows`: the errors named by
 column), and only then written (insights.services.import_rows, chunk by chunk with each kind's

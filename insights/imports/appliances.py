@@ -8,22 +8,17 @@ appliance's value as it is."""
 
 from __future__ import annotations
 
-import datetime
 from collections import defaultdict
 from typing import Any
 
-from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from customers.models import Appliance, ApplianceModel, Customer, Site
-from customers.services import EARLIEST_PURCHASE, warranty_end
-from fieldservice.errors import InvalidInput
+from customers.models import Appliance, Customer, Site
 
-from . import owners
-from .base import Geocoder, Imported, Kind, Row, date, too_long
-from .customers import WARRANTY_YEARS_AHEAD
+from . import equipment, owners
+from .base import Geocoder, Imported, Kind, Row, too_long
 
 COLUMNS = (
     owners.ID,
@@ -64,7 +59,7 @@ def check(rows: list[Row]) -> None:
     for row in rows:
         owners.check_customer(row, known)
     sites = _sites(rows)
-    models = _models(rows)
+    models = equipment.models(rows)
     registered = _registered(rows)
     seen: dict[tuple[int, str], int] = {}
     today = timezone.localdate()
@@ -73,18 +68,12 @@ def check(rows: list[Row]) -> None:
         for column in ("location", "assigned_to", "serial_number"):
             too_long(row, column, Appliance._meta.get_field(column).max_length or 0)
         _check_site(row, sites)
-        _check_dates(row, today)
-        model = _check_model(row, models)
+        equipment.check_dates(row, today)
+        model = equipment.check_model(row, models)
         if model is None or not v["serial_number"]:
             continue
-        key = (model.pk, v["serial_number"].casefold())
-        first = seen.setdefault(key, row.line)
-        if first != row.line:
-            row.error(
-                "serial_number",
-                _("Duplicate serial: line %(line)s has this serial for this model.")
-                % {"line": first},
-            )
+        key = equipment.check_serial(row, model, seen)
+        if key is None:
             continue
         owner = registered.get(key)
         customer = row.found.get("customer")
@@ -133,45 +122,6 @@ def _check_site(row: Row, sites: dict[int, list[Site]]) -> None:
     row.found["site"] = found[0]
 
 
-def _check_dates(row: Row, today: datetime.date) -> None:
-    v = row.values
-    installed = date(row, "installed_on")
-    warranty = date(row, "warranty_until")
-    if installed is not None and not (EARLIEST_PURCHASE <= installed <= today):
-        row.error("installed_on", _("The date is out of range (from 1980 until today)."))
-        installed = None
-    latest = today.replace(year=today.year + WARRANTY_YEARS_AHEAD)
-    if warranty is not None and not (EARLIEST_PURCHASE <= warranty <= latest):
-        row.error("warranty_until", _("The date is out of range."))
-        warranty = None
-    elif warranty is not None and installed is not None and warranty < installed:
-        row.error("warranty_until", _("The warranty ends before the installation."))
-    v["installed_on"], v["warranty_until"] = installed, warranty
-
-
-def _models(rows: list[Row]) -> dict[tuple[str, str], ApplianceModel]:
-    numbers = {r.values["model_number"].upper() for r in rows if r.values["model_number"]}
-    if not numbers:
-        return {}
-    found = ApplianceModel.objects.annotate(number=Upper("model_number")).filter(number__in=numbers)
-    return {(m.manufacturer.casefold(), m.model_number.casefold()): m for m in found}
-
-
-def _check_model(row: Row, models: dict[tuple[str, str], ApplianceModel]) -> ApplianceModel | None:
-    v = row.values
-    if not v["model_number"]:
-        return None
-    number = v["model_number"].casefold()
-    model = models.get((v["manufacturer"].casefold(), number))
-    if model is None and not v["manufacturer"]:
-        found = [m for (_b, n), m in models.items() if n == number]
-        model = found[0] if len(found) == 1 else None
-    if model is None:
-        row.error("model_number", _("No model with this number in the catalogue."))
-    row.found["model"] = model
-    return model
-
-
 def _registered(rows: list[Row]) -> dict[tuple[int, str], int]:
     """The appliances already registered with the rows' serials: (model, serial) -> their
     customer."""
@@ -203,32 +153,14 @@ def write(rows: list[Row], result: Imported, geocoder: Geocoder) -> None:
         v, site = row.values, row.found["site"]
         appliance = known.get((row.model.pk, v["serial_number"].casefold()))
         if appliance is None:
-            warranty = v["warranty_until"]
-            if warranty is None and v["installed_on"] is not None:
-                warranty = warranty_end(model=row.model, purchased_on=v["installed_on"])
             new.append(
-                Appliance(
-                    site=site,
-                    model=row.model,
-                    serial_number=v["serial_number"],
-                    installed_on=v["installed_on"],
-                    warranty_until=warranty,
-                    location=v["location"],
-                    assigned_to=v["assigned_to"],
+                equipment.new_appliance(
+                    row, site=site, location=v["location"], assigned_to=v["assigned_to"]
                 )
             )
             continue
         if appliance.site.customer_id != site.customer_id:  # taken since the check
-            raise InvalidInput(
-                _("Line %(line)s: %(message)s")
-                % {
-                    "line": row.line,
-                    "message": _(
-                        "Duplicate serial: another customer has an appliance with this serial."
-                    ),
-                },
-                field="serial_number",
-            )
+            raise equipment.taken(row)
         if _update(appliance, v, site):
             changed.append(appliance)
     Appliance.objects.bulk_create(new)

@@ -1,7 +1,7 @@
-"""The machinery every import kind shares: reading a CSV or XLSX file through
-django-import-export's formats, the rows with their errors by column, the staged file between
-its preview and its confirmation, the cleaning of cells, geocoding cached per address, and what
-an import wrote.
+"""The machinery every import kind shares: reading a CSV file (through django-import-export's
+format) or an XLSX workbook (openpyxl, read-only), the rows with their errors by column, the
+staged file between its preview and its confirmation, the cleaning of cells (a phone number
+parsed once per file), geocoding cached per address, and what an import wrote.
 
 A kind (insights.imports.KINDS) names its columns, its template's example row, a checker that
 cleans every row and names its errors by column (reading the records it needs in a few
@@ -13,12 +13,15 @@ transaction).
 from __future__ import annotations
 
 import datetime
+import io
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import openpyxl
+import phonenumbers
 import tablib
 from django.core.cache import cache
 from django.utils.translation import gettext as _
@@ -27,6 +30,7 @@ from import_export.formats.base_formats import CSV, XLSX
 
 from customers import geocoding
 from customers.models import Site
+from customers.phones import parse_phone
 from fieldservice.errors import InvalidInput
 
 # The largest file taken (a 100 MB upload is refused before it is read).
@@ -188,12 +192,12 @@ def read_file(*, name: str, content: bytes, required: tuple[str, ...]) -> list[d
         raise InvalidInput(_("The file is empty."), field="file")
     lowered = name.lower()
     if lowered.endswith(".xlsx"):
-        dataset = _read_xlsx(content)
+        header, lines = _read_xlsx(content)
     elif lowered.endswith(".csv"):
-        dataset = _read_csv(content)
+        header, lines = _read_csv(content)
     else:
         raise InvalidInput(_("Upload a CSV or an XLSX file."), field="file")
-    headers = [str(h or "").strip().lower() for h in (dataset.headers or [])]
+    headers = [str(h or "").strip().lower() for h in header]
     missing = [c for c in required if c not in headers]
     if missing:
         raise InvalidInput(
@@ -203,7 +207,7 @@ def read_file(*, name: str, content: bytes, required: tuple[str, ...]) -> list[d
         )
     rows = [
         dict(zip(headers, values, strict=False))
-        for values in dataset
+        for values in lines
         if any(v not in (None, "") for v in values)
     ]
     if not rows:
@@ -215,7 +219,8 @@ def read_file(*, name: str, content: bytes, required: tuple[str, ...]) -> list[d
     return rows
 
 
-def _read_csv(content: bytes):
+def _read_csv(content: bytes) -> tuple[Sequence[Any], Iterable[Sequence[Any]]]:
+    """The header and the lines of a CSV file, through tablib (which refuses a ragged table)."""
     try:
         text_ = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -226,16 +231,31 @@ def _read_csv(content: bytes):
     if "\x00" in text_:
         raise InvalidInput(_("Upload a CSV or an XLSX file."), field="file")
     try:
-        return CSV().create_dataset(text_)
+        dataset = CSV().create_dataset(text_)
     except Exception as exc:  # tablib raises many kinds for a file that is not a table
         raise InvalidInput(_("Upload a CSV or an XLSX file."), field="file") from exc
+    return dataset.headers or [], dataset
 
 
-def _read_xlsx(content: bytes):
+def _read_xlsx(content: bytes) -> tuple[Sequence[Any], Iterable[Sequence[Any]]]:
+    """The header and the lines of a workbook's active sheet, read by openpyxl as a stream of
+    values (read-only, the formulas' last computed values): no cell objects, no tablib
+    dataset between them and the rows."""
     try:
-        return XLSX().create_dataset(content)
-    except StopIteration as exc:  # a workbook without a single row
-        raise InvalidInput(_("The file is empty."), field="file") from exc
+        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        try:
+            sheet = book.active
+            # The dimensions a file declares may be wrong: read every cell there is.
+            sheet.reset_dimensions()
+            lines = sheet.iter_rows(values_only=True)
+            header = next(lines, None)
+            if header is None:  # a workbook without a single row
+                raise InvalidInput(_("The file is empty."), field="file")
+            return header, list(lines)
+        finally:
+            book.close()
+    except InvalidInput:
+        raise
     except Exception as exc:  # openpyxl: BadZipFile, KeyError, InvalidFileException, ...
         raise InvalidInput(_("Upload a CSV or an XLSX file."), field="file") from exc
 
@@ -365,6 +385,33 @@ def whole(row: Row, column: str, *, least: int = 0, most: int = 32767) -> int | 
         )
         return None
     return number
+
+
+# Each phone number a file gave so far: its E.164 spelling and its parse, None if not valid.
+Numbers = dict[str, tuple[str, phonenumbers.PhoneNumber] | None]
+
+
+def phone(row: Row, numbers: Numbers, column: str = "phone") -> None:
+    """A phone number read in E.164, its parse kept in `row.found[column]` (for
+    customers.phones.checked: stored without a second parse), or an error. `numbers` keeps
+    the file's numbers read so far: a number repeated (a company's switchboard) is parsed
+    once."""
+    raw = row.values[column]
+    if not raw:
+        return
+    if raw not in numbers:
+        number = parse_phone(raw)
+        numbers[raw] = (
+            None
+            if number is None
+            else (phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), number)
+        )
+    known = numbers[raw]
+    if known is None:
+        row.error(column, _("That phone number is not valid."))
+        row.values[column] = ""
+    else:
+        row.values[column], row.found[column] = known
 
 
 def too_long(row: Row, column: str, limit: int) -> None:

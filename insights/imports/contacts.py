@@ -10,21 +10,17 @@ from collections import defaultdict
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import Q
-from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from customers.models import Contact
-from customers.phones import e164
 from fieldservice import roles
 
-from . import owners
-from .base import Geocoder, Imported, Kind, Row, too_long
+from . import owners, people
+from .base import Geocoder, Imported, Kind, Numbers, Row, phone, too_long
 
 COLUMNS = (
     owners.ID,
@@ -48,21 +44,8 @@ NAME_LENGTH = 150  # the user's first and last name
 
 
 def _users(emails: set[str]) -> dict[str, Any]:
-    """The users the rows name, by email address (or by a username that is one), with their
-    groups' names (a staff address is refused)."""
-    found: dict[str, Any] = {}
-    if not emails:
-        return found
-    query = (
-        get_user_model()
-        .objects.annotate(lower=Lower("email"))
-        .filter(Q(lower__in=emails) | Q(username__in=emails))
-        .prefetch_related("groups")
-    )
-    for user in query.order_by("pk"):
-        found.setdefault(user.username.lower(), user)
-        found[user.email.lower()] = user
-    return found
+    """The users the rows name, with their groups' names (a staff address is refused)."""
+    return people.users(emails, query=get_user_model().objects.prefetch_related("groups"))
 
 
 def _is_staff(user: Any) -> bool:
@@ -77,6 +60,7 @@ def check(rows: list[Row]) -> None:
     known = owners.customers(rows)
     users = _users({r.values["email"].lower() for r in rows if r.values["email"]})
     seen: dict[tuple[int, str], int] = {}
+    numbers: Numbers = {}
     for row in rows:
         v = row.values
         customer = owners.check_customer(row, known)
@@ -85,11 +69,7 @@ def check(rows: list[Row]) -> None:
         v["email"] = v["email"].lower()
         if v["email"]:
             _check_email(row, customer, users, seen)
-        if v["phone"]:
-            phone = e164(v["phone"])
-            if not phone:
-                row.error("phone", _("That phone number is not valid."))
-            v["phone"] = phone
+        phone(row, numbers)
         v["role"] = v["role"].lower() or None
         if v["role"] and v["role"] not in Contact.Role.values:
             row.error("role", _("Write “requester”, “approver” or “administrator”."))
@@ -163,34 +143,13 @@ def write(rows: list[Row], result: Imported, geocoder: Geocoder) -> None:
     contacts, each read once and written in bulk."""
     User = get_user_model()  # noqa: N806 - the model, named as Django names it
     users = _users({r.values["email"] for r in rows})
-    new_users = []
-    changed_users = []
-    for row in rows:
-        v = row.values
-        user = users.get(v["email"])
-        if user is None:
-            user = User(
-                username=v["email"],
-                email=v["email"],
-                first_name=v["first_name"],
-                last_name=v["last_name"],
-                password=make_password(None),  # unusable: they set one by password reset
-            )
-            users[v["email"]] = user
-            new_users.append(user)
-            continue
-        names = (v["first_name"] or user.first_name, v["last_name"] or user.last_name)
-        if names != (user.first_name, user.last_name) and user not in changed_users:
-            user.first_name, user.last_name = names
-            changed_users.append(user)
-    User.objects.bulk_create(new_users)
-    User.objects.bulk_update(changed_users, ["first_name", "last_name"])
+    new_users = people.write_users(rows, users)
     # Every row's person is in the customers' group, as add_contact puts them (a plain user
     # who becomes a contact too); a row already in it adds nothing.
     group, _created = Group.objects.get_or_create(name=roles.CUSTOMER)
-    people = {users[r.values["email"]].pk for r in rows}
+    persons = {users[r.values["email"]].pk for r in rows}
     User.groups.through.objects.bulk_create(
-        [User.groups.through(user_id=pk, group_id=group.pk) for pk in sorted(people)],
+        [User.groups.through(user_id=pk, group_id=group.pk) for pk in sorted(persons)],
         ignore_conflicts=True,
     )
     result.add("logins_added", len(new_users))

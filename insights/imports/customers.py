@@ -11,17 +11,17 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import Q
-from django.db.models.functions import Lower, Upper
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from phonenumber_field.phonenumber import PhoneNumber
 
-from customers.models import Appliance, ApplianceModel, Customer, Site
-from customers.phones import e164
-from customers.services import EARLIEST_PURCHASE, warranty_end
-from fieldservice.errors import InvalidInput
+from customers.models import Appliance, Customer, Site
+from customers.phones import checked
 
-from .base import Geocoder, Imported, Kind, Row, date, too_long
+from . import equipment
+from .base import Geocoder, Imported, Kind, Numbers, Row, phone, too_long
 
 COLUMNS = (
     "external_id",
@@ -61,28 +61,28 @@ EXAMPLE = {
     "warranty_until": "2026-03-15",
 }
 
-# How far ahead a warranty may end: a date past it is a slip (2205 for 2025).
-WARRANTY_YEARS_AHEAD = 30
 CUSTOMER_FIELDS = ("name", "email", "kind", "language", "phone")
 
 
 def check(rows: list[Row]) -> None:
     """Every row's errors by column. Reads the catalogue models, the serials already
     registered and the customers the rows name in a few queries, whatever the file's length."""
-    models = _models(rows)
+    models = equipment.models(rows)
     registered = _registered(rows)
     seen_serials: dict[tuple[int, str], int] = {}
+    numbers: Numbers = {}
     today = timezone.localdate()
     for row in rows:
         v = row.values
-        _check_customer(row)
+        _check_customer(row, numbers)
         _check_site(row)
         if v["serial_number"] or v["model_number"]:
             _check_appliance(row, models, registered, seen_serials, today)
     _check_keys(rows)
 
 
-def _check_customer(row: Row) -> None:
+def _check_customer(row: Row, numbers: Numbers) -> None:
+    """The customer's columns; `numbers`: the file's phone numbers read so far (base.phone)."""
     v = row.values
     for column in ("name", "email", "external_id"):
         too_long(row, column, Customer._meta.get_field(column).max_length or 0)
@@ -92,11 +92,7 @@ def _check_customer(row: Row) -> None:
             validate_email(v["email"])
         except ValidationError:
             row.error("email", _("That email address is not valid."))
-    if v["phone"]:
-        phone = e164(v["phone"])
-        if not phone:
-            row.error("phone", _("That phone number is not valid."))
-        v["phone"] = phone
+    phone(row, numbers)  # its parse kept for the writer (_phone)
     v["kind"] = v["kind"].lower() or Customer.Kind.PERSON
     if v["kind"] not in Customer.Kind.values:
         row.error("kind", _("Write “person” or “company”."))
@@ -116,7 +112,7 @@ def _check_site(row: Row) -> None:
 
 def _check_appliance(
     row: Row,
-    models: dict[tuple[str, str], ApplianceModel],
+    models: equipment.Models,
     registered: dict[tuple[int, str], tuple[str, str]],
     seen_serials: dict[tuple[int, str], int],
     today: datetime.date,
@@ -127,32 +123,12 @@ def _check_appliance(
     if not v["model_number"]:
         row.error("model_number", _("Give the model's catalogue number."))
         return
-    model = models.get((v["manufacturer"].casefold(), v["model_number"].casefold()))
-    if model is None and not v["manufacturer"]:
-        found = [m for (_b, n), m in models.items() if n == v["model_number"].casefold()]
-        model = found[0] if len(found) == 1 else None
-    if model is None:
-        row.error("model_number", _("No model with this number in the catalogue."))
-    row.found["model"] = model
-    installed = date(row, "installed_on")
-    warranty = date(row, "warranty_until")
-    v["installed_on"], v["warranty_until"] = installed, warranty
-    if installed is not None and not (EARLIEST_PURCHASE <= installed <= today):
-        row.error("installed_on", _("The date is out of range (from 1980 until today)."))
-    latest = today.replace(year=today.year + WARRANTY_YEARS_AHEAD)
-    if warranty is not None and not (EARLIEST_PURCHASE <= warranty <= latest):
-        row.error("warranty_until", _("The date is out of range."))
-    elif warranty is not None and installed is not None and warranty < installed:
-        row.error("warranty_until", _("The warranty ends before the installation."))
+    model = equipment.check_model(row, models)
+    equipment.check_dates(row, today)
     if model is None or not v["serial_number"]:
         return
-    key = (model.pk, v["serial_number"].casefold())
-    first = seen_serials.setdefault(key, row.line)
-    if first != row.line:
-        row.error(
-            "serial_number",
-            _("Duplicate serial: line %(line)s has this serial for this model.") % {"line": first},
-        )
+    key = equipment.check_serial(row, model, seen_serials)
+    if key is None:
         return
     existing = registered.get(key)
     if existing is not None and not _same_customer(*existing, v):
@@ -212,14 +188,6 @@ def _same_customer(external_id: str, email: str, v: dict[str, Any]) -> bool:
     if v["external_id"]:
         return external_id == v["external_id"]
     return bool(v["email"]) and email.lower() == v["email"]
-
-
-def _models(rows: list[Row]) -> dict[tuple[str, str], ApplianceModel]:
-    numbers = {r.values["model_number"].upper() for r in rows if r.values["model_number"]}
-    if not numbers:
-        return {}
-    found = ApplianceModel.objects.annotate(number=Upper("model_number")).filter(number__in=numbers)
-    return {(m.manufacturer.casefold(), m.model_number.casefold()): m for m in found}
 
 
 def _registered(rows: list[Row]) -> dict[tuple[int, str], tuple[str, str]]:
@@ -313,7 +281,7 @@ def _write_customers(
             customer = Customer(
                 name=v["name"],
                 email=v["email"],
-                phone=v["phone"],
+                phone=_phone(row),
                 kind=v["kind"],
                 language=v["language"],
                 external_id=v["external_id"],
@@ -325,8 +293,8 @@ def _write_customers(
         elif customer.pk is not None:
             dirty = False
             for name in CUSTOMER_FIELDS:
-                if v[name] and str(getattr(customer, name) or "") != v[name]:
-                    setattr(customer, name, v[name])
+                if v[name] and _differs(customer, name, v[name]):
+                    setattr(customer, name, _phone(row) if name == "phone" else v[name])
                     dirty = True
             if v["external_id"] and customer.external_id != v["external_id"]:
                 customer.external_id = v["external_id"]
@@ -340,6 +308,22 @@ def _write_customers(
     result.add("customers_added", len(created))
     result.add("customers_changed", len(changed))
     return theirs
+
+
+def _phone(row: Row) -> PhoneNumber | str:
+    """The row's phone number as the customer's field takes it: the checker's parse of it,
+    so that writing it neither parses nor validates it again."""
+    number = row.found.get("phone")
+    return row.values["phone"] if number is None else checked(number)
+
+
+def _differs(customer: Customer, name: str, value: str) -> bool:
+    """Whether the file's (cleaned) value changes the customer's field."""
+    current = getattr(customer, name)
+    if isinstance(current, PhoneNumber) and current.raw_input == value:
+        # Stored as the file gives it (E.164): the same number, without validating it again.
+        return False
+    return str(current or "") != value
 
 
 def _site_key(customer_id: int, v: dict[str, Any]) -> tuple[int, str, str, str, str]:
@@ -414,31 +398,11 @@ def _write_appliances(rows: list[Row], sites: list[tuple[int, int]], result: Imp
         v = row.values
         appliance = existing.get((row.model.pk, v["serial_number"].casefold()))
         if appliance is None:
-            warranty = v["warranty_until"]
-            if warranty is None and v["installed_on"] is not None:
-                warranty = warranty_end(model=row.model, purchased_on=v["installed_on"])
-            new.append(
-                Appliance(
-                    site_id=site_id,
-                    model=row.model,
-                    serial_number=v["serial_number"],
-                    installed_on=v["installed_on"],
-                    warranty_until=warranty,
-                )
-            )
+            new.append(equipment.new_appliance(row, site_id=site_id))
             continue
         pk, owner, installed, warranty = appliance
         if owner != customer_id:
-            raise InvalidInput(
-                _("Line %(line)s: %(message)s")
-                % {
-                    "line": row.line,
-                    "message": _(
-                        "Duplicate serial: another customer has an appliance with this serial."
-                    ),
-                },
-                field="serial_number",
-            )
+            raise equipment.taken(row)
         given = {
             "installed_on": v["installed_on"] if v["installed_on"] is not None else installed,
             "warranty_until": v["warranty_until"] if v["warranty_until"] is not None else warranty,

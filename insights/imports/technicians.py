@@ -12,20 +12,18 @@ from collections import defaultdict
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import Q
-from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from customers.phones import e164
 from fieldservice import roles
 from technicians.models import Skill, Technician, WorkingHours
 
-from .base import Geocoder, Imported, Kind, Row, too_long
+from . import people
+from .base import Geocoder, Imported, Kind, Numbers, Row, phone, too_long
 
 COLUMNS = (
     "email",
@@ -108,18 +106,9 @@ def parse_hours(raw: str) -> list[Shift] | None:
 
 
 def _users(emails: set[str]) -> dict[str, Any]:
-    """The users the rows name, by email address (or by a username that is one)."""
-    found: dict[str, Any] = {}
-    query = (
-        get_user_model()
-        .objects.annotate(lower=Lower("email"))
-        .filter(Q(lower__in=emails) | Q(username__in=emails))
-        .select_related("technician")
-    )
-    for user in query.order_by("pk"):
-        found.setdefault(user.username.lower(), user)
-        found[user.email.lower()] = user
-    return found
+    """The users the rows name, with their technician (an address of another user is
+    refused)."""
+    return people.users(emails, query=get_user_model().objects.select_related("technician"))
 
 
 def check(rows: list[Row]) -> None:
@@ -130,15 +119,12 @@ def check(rows: list[Row]) -> None:
     zones = zoneinfo.available_timezones()
     geocoder = Geocoder()
     seen: dict[str, int] = {}
+    numbers: Numbers = {}
     for row in rows:
         v = row.values
         v["email"] = v["email"].lower()
         _check_user(row, users, seen)
-        if v["phone"]:
-            phone = e164(v["phone"])
-            if not phone:
-                row.error("phone", _("That phone number is not valid."))
-            v["phone"] = phone
+        phone(row, numbers)
         wanted = v["skills"].replace(",", " ").split()
         unknown = [c for c in wanted if c not in skills]
         if unknown:
@@ -201,30 +187,7 @@ def _check_home(row: Row, geocoder: Geocoder) -> None:
 def write(rows: list[Row], result: Imported, geocoder: Geocoder) -> None:
     User = get_user_model()  # noqa: N806 - the model, named as Django names it
     users = _users({r.values["email"] for r in rows})
-    new_users = []
-    changed_users = []
-    for row in rows:
-        v = row.values
-        user = users.get(v["email"])
-        if user is None:
-            user = User(
-                username=v["email"],
-                email=v["email"],
-                first_name=v["first_name"],
-                last_name=v["last_name"],
-                password=make_password(None),  # unusable: they set one by password reset
-            )
-            user.imported_now = True  # no technician yet, none to read
-            users[v["email"]] = user
-            new_users.append(user)
-        elif (user.first_name, user.last_name) != (
-            v["first_name"],
-            v["last_name"] or user.last_name,
-        ):
-            user.first_name, user.last_name = v["first_name"], v["last_name"] or user.last_name
-            changed_users.append(user)
-    User.objects.bulk_create(new_users)
-    User.objects.bulk_update(changed_users, ["first_name", "last_name"])
+    new_users = people.write_users(rows, users)
     group, _created = Group.objects.get_or_create(name=roles.TECHNICIAN)
     User.groups.through.objects.bulk_create(
         [User.groups.through(user_id=u.pk, group_id=group.pk) for u in new_users],

@@ -7,6 +7,8 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
+import zipfile
 
 import openpyxl
 import pytest
@@ -18,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from customers.models import Appliance, Customer, Site
-from insights import imports
+from insights import imports, services
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -345,3 +347,62 @@ def test_two_external_ids_with_one_email_in_the_file_are_an_error(manager_client
 
     assert [c for c, _m in preview.context["rows"][1].errors] == ["email"]
     assert "Line 2" in preview.context["rows"][1].errors[0][1]
+
+
+def test_a_workbook_is_read_whole_whatever_size_it_declares(washer):
+    # A file may declare a used range smaller than its cells (some programs write "A1"):
+    # every cell is read all the same, and a date cell stays a date.
+    installed = timezone.localdate() - datetime.timedelta(days=30)
+    rows = [_row(installed_on=installed, warranty_until=""), _two_good_rows()[1]]
+    original = io.BytesIO(_xlsx(rows))
+    shrunk = io.BytesIO()
+    with zipfile.ZipFile(original) as source, zipfile.ZipFile(shrunk, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1"', data)
+            target.writestr(item, data)
+
+    raw = imports.read_file(name="customers.xlsx", content=shrunk.getvalue())
+    checked = imports.check_rows(raw)
+
+    assert [r["serial_number"] for r in raw] == ["SN-000123", "SN-000124"]
+    assert [row.errors for row in checked] == [[], []]
+    assert checked[0].values["installed_on"] == installed
+    assert checked[1].values["phone"] == "+390698765432"
+
+
+def test_a_phone_number_repeated_in_the_file_is_stored_in_e164_for_each_customer(washer):
+    rows = [
+        _row(external_id="C-1", email="a@example.com", phone="06 1234 5678", serial_number="S1"),
+        _row(external_id="C-2", email="b@example.com", phone="06 1234 5678", serial_number="S2"),
+        _row(external_id="C-3", email="c@example.com", phone="12", serial_number="S3"),
+    ]
+    checked = imports.check_rows(imports.read_file(name="customers.csv", content=_csv(rows)))
+    assert [[c for c, _m in row.errors] for row in checked] == [[], [], ["phone"]]
+
+    services.import_customers(rows=checked, only_valid=True)
+
+    stored = dict(Customer.objects.values_list("external_id", "phone"))
+    assert {k: str(v) for k, v in stored.items()} == {
+        "C-1": "+390612345678",
+        "C-2": "+390612345678",
+    }
+    again = imports.check_rows(imports.read_file(name="customers.csv", content=_csv(rows)))
+    assert services.import_customers(rows=again, only_valid=True).changed_nothing
+
+
+def test_a_known_customer_whose_number_is_stored_as_typed_is_given_it_in_e164(washer):
+    # A number saved before the imports normalised it, as it was typed (no country: it
+    # reads as no valid number): the file's spelling of it is stored instead.
+    known = factories.CustomerFactory(
+        name="Maria Rossi", kind="person", language="it", external_id="C-1", email="a@example.com"
+    )
+    Customer.objects.filter(pk=known.pk).update(phone="06 1234 5678")
+    row = _row(external_id="C-1", email="a@example.com", phone="+39 06 1234 5678")
+    checked = imports.check_rows(imports.read_file(name="customers.csv", content=_csv([row])))
+
+    result = services.import_customers(rows=checked)
+
+    assert (result.customers_added, result.customers_changed) == (0, 1)
+    assert Customer.objects.filter(pk=known.pk, phone="+390612345678").exists()
