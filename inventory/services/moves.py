@@ -68,13 +68,6 @@ def lock_levels(part: Part, locations: list[StockLocation]) -> dict[int, StockLe
     return {level.location_id: level for level in rows.order_by("pk")}
 
 
-def _reserved_sum(level: StockLevel) -> Decimal:
-    held = Reservation.objects.filter(
-        part_id=level.part_id, location_id=level.location_id, status=RS.HELD
-    ).values_list("quantity", flat=True)
-    return sum(held, ZERO)
-
-
 def settle_reservations(level: StockLevel) -> None:
     """Make the held reservations fit what is on hand, then set `reserved` to their sum: the
     latest held ones wait again when stock went below them, the oldest waiting ones are held
@@ -175,23 +168,14 @@ def _serial_for(
     return found
 
 
-def _take(level: StockLevel, part: Part, quantity: Decimal, kind: str, own: Decimal) -> Decimal:
+def _take(level: StockLevel, part: Part, quantity: Decimal, kind: str) -> Decimal:
     """Take `quantity` off the level, or refuse; returns the shortfall of a part allowed below
-    zero. A transfer leaves what is reserved for tickets; a consumption may use `own` (its
-    ticket's reservation there) and stock nobody holds; an adjustment records what was
+    zero. A transfer leaves what is reserved for tickets. A consumption may take all that is on
+    hand: a part held for another ticket and fitted here sends that reservation back to waiting
+    (settle_reservations) rather than refusing the fitter. An adjustment records what was
     counted, whatever is reserved."""
-    if kind == MK.TRANSFER:
-        free = level.on_hand - level.reserved
-    elif kind == MK.CONSUMPTION:
-        free = level.on_hand - level.reserved + own
-    else:
-        free = level.on_hand
+    free = level.on_hand - level.reserved if kind == MK.TRANSFER else level.on_hand
     if quantity <= free:
-        level.on_hand -= quantity
-        return ZERO
-    if kind == MK.CONSUMPTION and not part.allow_negative_stock and quantity <= level.on_hand:
-        # The part is in the van, held for another ticket: fitting it here moves that
-        # reservation back to waiting (settle_reservations) rather than refusing the fitter.
         level.on_hand -= quantity
         return ZERO
     if not part.allow_negative_stock or kind == MK.TRANSFER:
@@ -242,15 +226,14 @@ def move_stock(
     if (found := StockMove.objects.filter(key=key).first()) is not None:
         return found
     unit = _serial_for(part, serial, kind, from_location)
-    own = ZERO
     if kind == MK.CONSUMPTION and visit is not None and from_location is not None:
-        own = consume_reservations(visit=visit, part=part, location=from_location, quantity=amount)
+        consume_reservations(visit=visit, part=part, location=from_location, quantity=amount)
     shortfall = before = ZERO
     if from_location is not None:
         source = levels[from_location.pk]
         source.location = from_location
         before = source.on_hand
-        shortfall = _take(source, part, amount, kind, own)
+        shortfall = _take(source, part, amount, kind)
         settle_reservations(source)
     if to_location is not None:
         dest = levels[to_location.pk]
@@ -281,10 +264,9 @@ def move_stock(
 
 def consume_reservations(
     *, visit: Visit, part: Part, location: StockLocation, quantity: Decimal
-) -> Decimal:
+) -> None:
     """Mark the visit's ticket's held reservations of the part at the location consumed, up to
-    `quantity`; returns how much of the consumption they covered. The caller holds the
-    level's lock (and settles the level after)."""
+    `quantity`, oldest first. The caller holds the level's lock (and settles the level after)."""
     covered = ZERO
     held = Reservation.objects.filter(
         ticket_id=visit.ticket_id, part=part, location=location, status=RS.HELD
@@ -309,7 +291,6 @@ def consume_reservations(
             reservation.status = RS.CONSUMED
             reservation.save(update_fields=["status"])
         covered += take
-    return covered
 
 
 def _alert_if_low(level: StockLevel, *, before: Decimal) -> None:

@@ -80,7 +80,10 @@ def reserve_expected_parts(
     *, ticket: Ticket, location: StockLocation, visit: Visit | None = None
 ) -> list[Reservation]:
     """One of each part the ticket's error codes name, reserved at the location, skipping
-    parts the ticket has open there already (calling it twice reserves nothing more)."""
+    parts the ticket has open there already (calling it twice reserves nothing more). The
+    ticket's row is locked first: a second call at the same instant (two visits ending "needs
+    parts", a retried request) waits, then finds this one's reservations."""
+    Ticket.objects.select_for_update().filter(pk=ticket.pk).first()
     have = set(
         Reservation.objects.filter(ticket=ticket, location=location, status__in=OPEN).values_list(
             "part_id", flat=True

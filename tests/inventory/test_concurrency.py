@@ -1,5 +1,7 @@
 """Twenty technicians' phones (or one phone's retries) taking the last five units at the same
-instant, each on its own PostgreSQL connection: exactly five are applied."""
+instant, each on its own PostgreSQL connection: exactly five are applied. And the expected parts
+of tickets reserved at once: two tickets racing for the last unit, and one ticket's reservation
+sent twice (two visits ending "needs parts", a retried request)."""
 
 from __future__ import annotations
 
@@ -8,9 +10,9 @@ from django.db import connection
 
 from fieldservice.errors import NotInStock
 from inventory import services
-from inventory.models import StockLevel, StockMove
-from tests.factories import PartFactory, open_ticket
-from tests.helpers import race
+from inventory.models import Reservation, StockLevel, StockMove
+from tests.factories import ErrorCodeFactory, PartFactory, open_ticket
+from tests.helpers import race, two_copies_at_once
 
 from .stock import put_in, van
 
@@ -80,3 +82,43 @@ def test_ten_reservations_at_once_of_five_in_stock_hold_five_and_the_rest_wait()
     statuses = sorted(r.status for r in results)
     assert statuses == ["held"] * 5 + ["waiting"] * 5
     assert StockLevel.objects.get(location=truck, part=part).reserved == 5
+
+
+def test_two_tickets_reserving_their_expected_parts_at_once_get_the_last_unit_once():
+    truck, pump = van(), PartFactory()
+    put_in(truck, pump, 1)
+    code = ErrorCodeFactory()
+    code.parts.set([pump])
+    tickets = [open_ticket(codes=[code.code]) for _ in range(2)]
+
+    results = race(
+        [lambda t=t: services.reserve_expected_parts(ticket=t, location=truck) for t in tickets]
+    )
+
+    assert [len(r) for r in results] == [1, 1], results
+    assert sorted(r[0].status for r in results) == ["held", "waiting"]
+    assert {r[0].ticket for r in results} == set(tickets)
+    assert StockLevel.objects.get(location=truck, part=pump).reserved == 1
+
+
+def test_one_tickets_expected_parts_reserved_twice_at_once_are_reserved_once():
+    truck, pump, seal = van(), PartFactory(), PartFactory()
+    put_in(truck, pump, 2)
+    code = ErrorCodeFactory()
+    code.parts.set([pump, seal])
+    ticket = open_ticket(codes=[code.code])
+
+    first, second, errors, waited = two_copies_at_once(
+        lambda: services.reserve_expected_parts(ticket=ticket, location=truck)
+    )
+
+    assert errors == []
+    assert waited
+    assert sorted((r.part.pk, r.status) for r in first) == [(pump.pk, "held"), (seal.pk, "waiting")]
+    assert second == []
+    reservations = Reservation.objects.filter(ticket=ticket)
+    assert sorted(reservations.values_list("part", "status")) == [
+        (pump.pk, "held"),
+        (seal.pk, "waiting"),
+    ]
+    assert StockLevel.objects.get(location=truck, part=pump).reserved == 1
