@@ -59,6 +59,18 @@ def test_the_page_shows_the_figures_with_links_to_their_rows(manager_client):
     assert 'id="insights-charts" type="application/json"' in page
 
 
+def test_the_backlog_and_the_low_hour_banks_link_to_the_desks_pages(manager_client):
+    ticket(opened=at(0, 8))
+    low = factories.ServiceContractFactory(hour_bank=True, customer__name="Bassi Alberghi")
+
+    response = manager_client.get(reverse("insights:page"))
+
+    page = response.content.decode()
+    assert reverse("insights:rows", args=["backlog"]) + "?" in page
+    assert reverse("desk:contract", args=[low.pk]) in page
+    assert "Bassi Alberghi" in page  # the customer column, the managers' page's only
+
+
 def test_the_rows_of_a_figure_are_those_it_counts(manager_client):
     _history()
 
