@@ -50,6 +50,24 @@ def test_the_list_searches_number_and_customer(dispatcher_client):
 
 
 @pytest.mark.django_db
+def test_the_list_is_paged_and_its_links_keep_the_search(dispatcher_client, monkeypatch):
+    monkeypatch.setattr("contracts.views.PAGE_SIZE", 2)
+    for n in range(3):
+        bank(number=f"SC-ROSSI-{n}", customer=CustomerFactory(name="Rossi Bar"))
+    bank(number="SC-VERDI", customer=CustomerFactory(name="Verdi Hotel"))
+
+    first = dispatcher_client.get(reverse("desk:contracts"), {"q": "rossi"}).content.decode()
+    second = dispatcher_client.get(
+        reverse("desk:contracts"), {"q": "rossi", "page": "2"}
+    ).content.decode()
+
+    assert "?q=rossi&amp;page=2" in first
+    assert "Page 1 of 2" in first
+    assert "?q=rossi&amp;page=1" in second  # back
+    assert "Page 2 of 2" in second
+
+
+@pytest.mark.django_db
 def test_the_list_reads_a_flat_number_of_queries(dispatcher_client, django_assert_max_num_queries):
     for _ in range(3):
         purchase_hours(contract=bank(), minutes=60, on=TODAY(), note="")
