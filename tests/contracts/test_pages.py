@@ -132,6 +132,12 @@ def test_an_adjustment_without_a_reason_is_refused_beside_the_field(dispatcher_c
 
     assert response.status_code == 400
     assert "reason" in response.context["adjustment_form"].errors
+    page = response.content.decode()
+    adjustment = page.split('data-testid="adjustment-form"')[1].split("</form>")[0]
+    purchase = page.split('data-testid="purchase-form"')[1].split("</form>")[0]
+    assert 'class="errorlist"' in adjustment  # shown in the form that was sent
+    assert 'class="errorlist"' not in purchase
+    assert 'name="reason"' in adjustment
     assert not HourBankEntry.objects.exists()
 
 
