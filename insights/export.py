@@ -9,7 +9,7 @@ name such as "=HYPERLINK(...)" stays text when the file is opened.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 from import_export.formats.base_formats import CSV, XLSX
@@ -207,18 +207,27 @@ OBJECTS = {
 }
 
 
+# The rows behind a figure, by their kind (insights.selectors.counted): the resource that
+# writes them, their model and the related rows their columns read.
+ROWS: dict[str, tuple[type[SafeResource], type[Model], tuple[str, ...]]] = {
+    "visits": (VisitRowResource, Visit, ("ticket__customer", "technician__user")),
+    "tickets": (TicketRowResource, Ticket, ("customer",)),
+}
+
+
 def export_objects(name: str, fmt: str) -> bytes | str:
     """Every row of one kind of object as a CSV or XLSX file; KeyError for an unknown one."""
     _label, resource, rows = OBJECTS[name]
-    return FORMATS[fmt]().export_data(resource().export(rows()))
+    return _file(resource, rows(), fmt)
 
 
 def export_rows(kind: str, rows: QuerySet, fmt: str) -> bytes | str:
     """The tickets or visits a figure counts (insights.selectors.counted), every one of them."""
-    if kind == "visits":
-        listed = Visit.objects.filter(pk__in=rows.values("pk")).select_related(
-            "ticket__customer", "technician__user"
-        )
-        return FORMATS[fmt]().export_data(VisitRowResource().export(listed.order_by("pk")))
-    listed_tickets = Ticket.objects.filter(pk__in=rows.values("pk")).select_related("customer")
-    return FORMATS[fmt]().export_data(TicketRowResource().export(listed_tickets.order_by("pk")))
+    resource, model, related = ROWS[kind]
+    listed = model._default_manager.filter(pk__in=rows.values("pk")).select_related(*related)
+    return _file(resource, listed.order_by("pk"), fmt)
+
+
+def _file(resource: type[SafeResource], rows: QuerySet, fmt: str) -> bytes | str:
+    """`rows` through `resource` as a file in the format `fmt` names."""
+    return FORMATS[fmt]().export_data(resource().export(rows))

@@ -121,8 +121,8 @@ def _tickets(scope: Scope) -> QuerySet[Ticket]:
 
 
 def _ticket_summary_q(scope: Scope) -> Q:
-    """The filters that belong to the ticket, on its summary (insights.TicketSummary: the
-    ticket's fields copied beside it)."""
+    """The filters that belong to the ticket, on a ticket's or a visit's summary (the fields
+    of insights.TicketFilters, the ticket's copied beside each summary row)."""
     q = Q()
     if scope.customer is not None:
         q &= Q(customer=scope.customer)
@@ -169,15 +169,7 @@ def _weekly(
 def _summary_q(scope: Scope, *, area: bool = True) -> Q:
     """The page's filters on a visit's summary (its ticket's fields copied beside it); the
     area's too unless `area` is False (a caller that reads the technicians' area itself)."""
-    q = Q()
-    if scope.customer is not None:
-        q &= Q(customer=scope.customer)
-    if scope.contract is not None:
-        q &= Q(contract=scope.contract)
-    if scope.kind:
-        q &= Q(kind=scope.kind)
-    if scope.category:
-        q &= Q(category=scope.category)
+    q = _ticket_summary_q(scope)
     if scope.technician is not None:
         q &= Q(technician=scope.technician)
     if scope.area and area:

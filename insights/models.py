@@ -84,7 +84,35 @@ class ImportRun(models.Model):
         return self.status in (self.Status.DONE, self.Status.FAILED)
 
 
-class VisitSummary(models.Model):
+class TicketFilters(models.Model):
+    """The ticket's fields the figures filter by (customer, contract, kind of job, category),
+    copied beside each summary row so a figure filters one table without joining the
+    tickets. Abstract: each summary has its own table with these columns.
+
+    A summary's status is left to each (a visit's status is not its ticket's)."""
+
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    contract = models.ForeignKey(
+        "contracts.ServiceContract",
+        verbose_name=_("contract"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    kind = models.CharField(_("kind"), max_length=20)
+    # The registered appliance's model's category, else the model the ticket names.
+    category = models.CharField(_("category"), max_length=20, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class VisitSummary(TicketFilters):
     """One visit made (finished: completed or could not complete; or on site now) as the
     figures read it: its ticket's filters copied beside it and its follow-ups decided once,
     when a visit of its ticket or appliance changes (insights.receivers), so a year's figures
@@ -112,22 +140,6 @@ class VisitSummary(models.Model):
         related_name="+",
     )
     area = models.CharField(_("area"), max_length=100, blank=True)
-    customer = models.ForeignKey(
-        "customers.Customer",
-        verbose_name=_("customer"),
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
-    contract = models.ForeignKey(
-        "contracts.ServiceContract",
-        verbose_name=_("contract"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    kind = models.CharField(_("kind"), max_length=20)
-    # The registered appliance's model's category, else the model the ticket names.
-    category = models.CharField(_("category"), max_length=20, blank=True)
     appliance = models.ForeignKey(
         "customers.Appliance",
         verbose_name=_("appliance"),
@@ -174,7 +186,7 @@ class VisitSummary(models.Model):
         return str(self.visit_id)
 
 
-class TicketSummary(models.Model):
+class TicketSummary(TicketFilters):
     """One ticket as the ticket-level figures read it (SLA compliance, time to repair, remote
     fixes, the backlog): its filters, status and clocks copied from the ticket, and whether a
     visit of it was completed or started, kept by the tickets' events (insights.receivers) in
@@ -190,22 +202,6 @@ class TicketSummary(models.Model):
         on_delete=models.CASCADE,
         related_name="insight_summary",
     )
-    customer = models.ForeignKey(
-        "customers.Customer",
-        verbose_name=_("customer"),
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
-    contract = models.ForeignKey(
-        "contracts.ServiceContract",
-        verbose_name=_("contract"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    kind = models.CharField(_("kind"), max_length=20)
-    # The registered appliance's model's category, else the model the ticket names.
-    category = models.CharField(_("category"), max_length=20, blank=True)
     priority = models.PositiveSmallIntegerField(_("priority"))
     tier = models.PositiveSmallIntegerField(_("support tier"))
     status = models.CharField(_("status"), max_length=20)

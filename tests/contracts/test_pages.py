@@ -50,6 +50,24 @@ def test_the_list_searches_number_and_customer(dispatcher_client):
 
 
 @pytest.mark.django_db
+def test_the_list_is_paged_and_its_links_keep_the_search(dispatcher_client, monkeypatch):
+    monkeypatch.setattr("contracts.views.PAGE_SIZE", 2)
+    for n in range(3):
+        bank(number=f"SC-ROSSI-{n}", customer=CustomerFactory(name="Rossi Bar"))
+    bank(number="SC-VERDI", customer=CustomerFactory(name="Verdi Hotel"))
+
+    first = dispatcher_client.get(reverse("desk:contracts"), {"q": "rossi"}).content.decode()
+    second = dispatcher_client.get(
+        reverse("desk:contracts"), {"q": "rossi", "page": "2"}
+    ).content.decode()
+
+    assert "?q=rossi&amp;page=2" in first
+    assert "Page 1 of 2" in first
+    assert "?q=rossi&amp;page=1" in second  # back
+    assert "Page 2 of 2" in second
+
+
+@pytest.mark.django_db
 def test_the_list_reads_a_flat_number_of_queries(dispatcher_client, django_assert_max_num_queries):
     for _ in range(3):
         purchase_hours(contract=bank(), minutes=60, on=TODAY(), note="")
@@ -114,6 +132,12 @@ def test_an_adjustment_without_a_reason_is_refused_beside_the_field(dispatcher_c
 
     assert response.status_code == 400
     assert "reason" in response.context["adjustment_form"].errors
+    page = response.content.decode()
+    adjustment = page.split('data-testid="adjustment-form"')[1].split("</form>")[0]
+    purchase = page.split('data-testid="purchase-form"')[1].split("</form>")[0]
+    assert 'class="errorlist"' in adjustment  # shown in the form that was sent
+    assert 'class="errorlist"' not in purchase
+    assert 'name="reason"' in adjustment
     assert not HourBankEntry.objects.exists()
 
 

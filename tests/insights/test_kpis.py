@@ -369,3 +369,18 @@ def test_hour_banks_running_low():
     found = list(kpis.hour_banks_low(week(), on))
 
     assert [(c.number, c.minutes_left) for c in found] == [(low.number, 60)]
+
+
+def test_the_tickets_filters_narrow_the_visits_and_the_tickets_figures_alike(tech):
+    repair = ticket(opened=at(0, 8), kind=Ticket.Kind.REPAIR, responded_at=at(0, 9))
+    visit(repair, tech, start=at(1, 10))
+    install = ticket(opened=at(0, 8), kind=Ticket.Kind.INSTALLATION, responded_at=at(0, 9))
+    visit(install, tech, start=at(1, 14), outcome=Visit.Outcome.NEEDS_PARTS)
+
+    repairs = week(kind=Ticket.Kind.REPAIR)
+    theirs = week(customer=install.customer)
+
+    assert kpis.first_time_fix(repairs)[0] == kpis.Share(1, 1)  # on the visits' summaries
+    assert kpis.first_time_fix(theirs)[0] == kpis.Share(0, 1)
+    assert kpis.sla_compliance(repairs, at(7, 0)).response.whole == 1  # the tickets'
+    assert kpis.sla_compliance(theirs, at(7, 0)).response.whole == 1

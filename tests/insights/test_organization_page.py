@@ -102,7 +102,13 @@ def test_the_backlog_and_hour_banks_are_the_organizations(acme, admin_user):
     found = response.context["found"]
     assert sum(n for _key, _label, n in found.backlog) == 1
     assert [c.pk for c in found.hour_banks] == [mine.pk]
-    assert theirs.number not in response.content.decode()
+    page = response.content.decode()
+    assert theirs.number not in page
+    # The same tables as the managers' page, but the contract is the portal's page and the
+    # backlog's counts link to no staff list of rows.
+    assert reverse("portal:contract", args=[mine.pk]) in page
+    assert reverse("desk:contract", args=[mine.pk]) not in page
+    assert reverse("insights:rows", args=["backlog"]) not in page
 
 
 def test_the_organization_in_use_decides_and_its_other_contacts_are_refused(acme, admin_user):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests import factories
-from tickets.models import Visit
+from tickets.models import Ticket, Visit
 
 from .history import at, ticket, visit
 
@@ -57,6 +57,18 @@ def test_the_page_shows_the_figures_with_links_to_their_rows(manager_client):
     charts = response.context["charts"]
     assert charts["trends"]["series"][0]["data"] == [50.0]
     assert 'id="insights-charts" type="application/json"' in page
+
+
+def test_the_backlog_and_the_low_hour_banks_link_to_the_desks_pages(manager_client):
+    ticket(opened=at(0, 8))
+    low = factories.ServiceContractFactory(hour_bank=True, customer__name="Bassi Alberghi")
+
+    response = manager_client.get(reverse("insights:page"))
+
+    page = response.content.decode()
+    assert reverse("insights:rows", args=["backlog"]) + "?" in page
+    assert reverse("desk:contract", args=[low.pk]) in page
+    assert "Bassi Alberghi" in page  # the customer column, the managers' page's only
 
 
 def test_the_rows_of_a_figure_are_those_it_counts(manager_client):
@@ -122,6 +134,20 @@ def test_the_rows_of_a_figure_download_as_csv(manager_client):
     assert len(lines) == 2  # the header and the one visit fixed first time
     assert lines[0].startswith("id,ticket,customer,technician,status,outcome")
     assert ",fixed," in lines[1]
+
+
+def test_the_tickets_of_a_figure_download_as_xlsx(manager_client):
+    ticket(opened=at(0, 8))
+    ticket(opened=at(1, 8))
+    ticket(opened=at(1, 9), status=Ticket.Status.CLOSED)
+
+    response = manager_client.get(reverse("insights:export_rows", args=["backlog", "xlsx"]))
+
+    assert response.status_code == 200
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    rows = list(workbook.active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("number", "customer", "kind")
+    assert len(rows) == 3  # the header and the two tickets still open
 
 
 def test_exported_cells_that_look_like_formulas_stay_text(manager_client):

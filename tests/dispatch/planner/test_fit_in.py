@@ -490,6 +490,20 @@ def test_the_rest_of_today_is_planned_by_a_worker_then_applied_from_its_run(
     assert client.get(reverse("plan:rest_of_day_run", args=[other.pk])).status_code == 404
 
 
+def test_a_running_rest_of_today_run_polls_its_own_page_for_progress(client, day, dispatcher):
+    run = PlanRun.objects.create(
+        kind=PlanRun.Kind.REST_OF_DAY, day=day, status=PlanRun.Status.RUNNING, progress=70
+    )
+    client.force_login(dispatcher)
+
+    page = client.get(reverse("plan:rest_of_day_run", args=[run.pk]), HTTP_HX_REQUEST="true")
+
+    assert f'hx-get="{reverse("plan:rest_of_day_run", args=[run.pk])}"' in page.text
+    assert 'hx-target="#rest-of-day-body"' in page.text
+    assert 'data-testid="plan-progress">70%<' in page.text
+    assert "seconds to find the best plan" not in page.text  # the day plan's note only
+
+
 def test_a_rest_of_today_run_a_worker_could_not_start_says_so_and_offers_to_try_again(
     client, day, dispatcher
 ):

@@ -66,7 +66,10 @@ def test_running_plan_polls_for_progress(client, dispatcher, next_monday):
     page = client.get(reverse("plan:detail", args=[run.pk]), HTTP_HX_REQUEST="true")
 
     assert 'hx-trigger="every 1s"' in page.text
+    assert f'hx-get="{reverse("plan:detail", args=[run.pk])}"' in page.text
+    assert 'hx-target="#plan-body"' in page.text
     assert "40%" in page.text
+    assert "seconds to find the best plan" in page.text
     assert "<html" not in page.text  # the partial only
 
 
