@@ -309,3 +309,19 @@ def test_an_occurrence_whose_visit_was_deleted_is_not_given_another_plans_new_vi
 
     assert lost.occurrences.get().visit is None
     assert other.occurrences.get().visit is not None
+
+
+def test_a_visit_cancelled_with_its_ticket_without_a_word_is_skipped_saying_so():
+    plan = a_plan()
+    maintenance.generate()
+
+    with translation.override("en"):
+        services.transition_ticket(
+            ticket=plan.occurrences.get().ticket, to=Ticket.Status.CANCELLED, by=None
+        )
+
+    occurrence = plan.occurrences.get()
+    assert (occurrence.status, occurrence.reason) == (
+        MS.SKIPPED,
+        "The maintenance visit was cancelled.",
+    )
