@@ -325,3 +325,16 @@ def test_a_visit_cancelled_with_its_ticket_without_a_word_is_skipped_saying_so()
         MS.SKIPPED,
         "The maintenance visit was cancelled.",
     )
+
+
+def test_the_next_date_gets_the_next_number_when_the_horizon_reaches_it():
+    plan = a_plan(first_due_on=_days(5), every_months=1)
+    maintenance.generate(days=10)  # 15 March only
+
+    result = maintenance.generate(days=60)
+
+    assert result.created == 1
+    assert list(plan.occurrences.order_by("sequence").values_list("sequence", "due_on")) == [
+        (0, datetime.date(2027, 3, 15)),
+        (1, datetime.date(2027, 4, 15)),
+    ]
