@@ -31,6 +31,7 @@ at its shallowest search, fleet minimisation 50% from VROOM's plan, PyVRP's sear
     G2RC-200     30s       6   1818.77                6   1889.25   -3.73%  W
     at 10 s: 6 wins, 0 ties, 0 losses; at 30 s: 5 wins, 0 ties, 1 loss (a vehicle on G1R)
 
+A repeat at load 13.4 to 14.8: 5/0/1 at each limit (G2R by 0.34% and 0.80% of distance).
 With the fleet on 40%: 5/0/1 and 6/0/0 in one run, 6/0/0 and 4/0/2 in another.
 With the split before (VROOM 25% at its deepest search, PyVRP's fleet minimisation 35% from
 VROOM's fleet keeping only the fleet size, the search the rest), run one after the other at load
