@@ -82,6 +82,11 @@ def test_the_administrator_sees_their_organizations_figures_only(acme, admin_use
     assert 'data-testid="visits-made">2<' in page
     assert "Acme Offices" in page
     assert "Other Corp" not in page
+    # Its filters are the period, the kind of job and the category: no customer to choose.
+    assert f'action="{URL}"' in page
+    assert 'name="kind"' in page
+    assert 'name="category"' in page
+    assert 'name="customer"' not in page
     # No technician, no money, no link to the staff's lists of rows.
     assert "Giulia" not in page
     assert "Tecnicorossi" not in page

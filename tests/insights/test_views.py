@@ -57,6 +57,9 @@ def test_the_page_shows_the_figures_with_links_to_their_rows(manager_client):
     charts = response.context["charts"]
     assert charts["trends"]["series"][0]["data"] == [50.0]
     assert 'id="insights-charts" type="application/json"' in page
+    assert f'action="{reverse("insights:page")}"' in page
+    for name in ("start", "end", "area", "technician", "customer", "contract", "kind"):
+        assert f'name="{name}"' in page
 
 
 def test_the_backlog_and_the_low_hour_banks_link_to_the_desks_pages(manager_client):
