@@ -226,6 +226,19 @@ def test_a_serial_is_asked_for_kept_without_spaces_and_at_most_100_characters():
     assert level(central, board).on_hand == 2
 
 
+def test_a_serial_tracked_part_moved_without_naming_a_serial_is_refused():
+    central, board = warehouse(), PartFactory(name="Control board", serial_tracked=True)
+
+    with pytest.raises(InvalidInput) as refused:
+        services.move_stock(
+            kind=MK.RECEIPT, part=board, quantity=1, key=key(), by=None, to_location=central
+        )
+
+    assert str(refused.value) == "Control board is tracked by serial number: give the serial."
+    assert not SerialNumber.objects.exists()
+    assert not StockMove.objects.exists()
+
+
 def test_a_part_without_serials_ignores_a_serial_given():
     central, part = warehouse(), PartFactory()
     move = put_in(central, part, 2, serial="SN-1")
