@@ -80,7 +80,7 @@ def test_a_drive_takes_its_distance_at_the_scenario_speed():
 
 
 def test_a_drive_to_the_other_side_of_the_earth_is_half_its_circumference():
-    # Here the haversine's h rounds to just above 1: the arcsine must still get 1.
+    # Here the haversine's h rounds one ulp above 1: the drive is still half the way round.
     far = _travel([3 / 7, 0.0], [-3 / 7, 180.0], SPEED, 1.0)
 
     assert far == 180 * 600
@@ -242,3 +242,193 @@ def test_a_shift_claim_is_refuted_when_the_visit_fits_with_a_minute_to_spare_eac
         "visit 11 is left out for 'shift', but it fits in the shift of technician 1"
     ]
     assert check(short, out).violations == []
+
+
+# A route's stops ------------------------------------------------------------------------------
+
+
+def test_an_unknown_visit_on_a_route_does_not_stop_the_rest_of_the_route_being_checked():
+    data = scenario([tech(1)], [visit(11)])
+
+    report = check(data, plan(route(1, (99, "08:00"), (11, "08:00"))))
+
+    assert report.violations == ["route of 1 has unknown visit 99"]
+
+
+def test_a_stop_may_start_at_either_end_of_its_window_and_not_a_minute_outside():
+    data = scenario([tech(1)], [visit(11, window=("09:00", "10:00"))])
+
+    assert check(data, plan(route(1, (11, "09:00")))).violations == []
+    assert check(data, plan(route(1, (11, "10:00")))).violations == []
+    assert check(data, plan(route(1, (11, "08:59")))).violations == [
+        "visit 11 starts 08:59 outside its window ['09:00', '10:00']"
+    ]
+    assert check(data, plan(route(1, (11, "10:01")))).violations == [
+        "visit 11 starts 10:01 outside its window ['09:00', '10:00']"
+    ]
+
+
+def test_no_stop_starts_before_the_shift():
+    data = scenario([tech(1)], [visit(11, window=("07:00", "09:00"))])
+
+    assert check(data, plan(route(1, (11, "08:00")))).violations == []
+    assert check(data, plan(route(1, (11, "07:59")))).violations == [
+        "visit 11 starts before technician 1's actual start",
+        "technician 1 cannot drive from one stop to the next in time (needs 0 s, has -60 s)",
+    ]
+
+
+def test_the_drive_home_must_end_by_the_end_of_the_shift():
+    data = scenario([tech(1)], [visit(11, drive=10)])
+
+    assert check(data, plan(route(1, (11, "15:50")))).violations == []
+    assert check(data, plan(route(1, (11, "15:51")))).violations == [
+        "technician 1 cannot drive from one stop to the next in time (needs 600 s, has 540 s)"
+    ]
+
+
+def test_a_technician_without_the_skill_is_named():
+    gas = {**visit(11), "skills": ["gas"]}
+    data = scenario([tech(1, skills=["water"]), tech(2, skills=["gas", "water"])], [gas])
+
+    assert check(data, plan(route(2, (11, "08:00")))).violations == []
+    assert check(data, plan(route(1, (11, "08:00")))).violations == [
+        "visit 11 needs ['gas'] that technician 1 lacks"
+    ]
+
+
+def test_a_visit_pinned_to_another_technician_is_named():
+    data = scenario([tech(1), tech(2)], [visit(11, technician=2)])
+
+    assert check(data, plan(route(2, (11, "08:00")))).violations == []
+    assert check(data, plan(route(1, (11, "08:00")))).violations == [
+        "visit 11 is pinned to 2, not 1"
+    ]
+
+
+def test_promised_visits_planned_are_counted_kept():
+    data = scenario([tech(1)], [visit(11, keep=True), visit(12, minutes=30, priority=1)])
+
+    report = check(data, plan(route(1, (11, "08:00"), (12, "09:00"))))
+
+    assert report.violations == []
+    assert report.kept == 1
+    assert report.score == (1, 1, 0, 1, 0, 0)
+
+
+# The visit under way ---------------------------------------------------------------------------
+
+
+def under_way(id_, technician=1, start="10:00", minutes=30, drive=0):
+    return visit(
+        id_,
+        drive=drive,
+        window=(start, start),
+        minutes=minutes,
+        technician=technician,
+        keep=True,
+        started=True,
+    )
+
+
+def test_a_visit_under_way_stays_with_its_technician_first_and_where_it_is():
+    data = scenario([tech(1), tech(2)], [under_way(10), visit(11)], now="10:00")
+
+    assert check(data, plan(route(1, (10, "10:00"), (11, "10:30")))).violations == []
+    assert check(data, plan(route(2, (10, "10:00"), (11, "10:30")))).violations == [
+        "visit 10 is under way with 1, not 2",
+        "visit 10 is pinned to 1, not 2",
+    ]
+    assert check(data, plan(route(1, (11, "10:00"), (10, "11:00")))).violations == [
+        "visit 10 is under way but is not first on 1's route",
+        "visit 10 is under way but was moved to 11:00",
+        "visit 10 starts 11:00 outside its window ['10:00', '10:00']",
+    ]
+
+
+def test_a_visit_under_way_that_runs_past_the_shift_is_not_the_plans_doing():
+    # On site until 17:15 and ten minutes from the depot: home at 17:25, after a 17:00 shift.
+    data = scenario([tech(1)], [under_way(10, start="16:45", drive=10)], now="16:45")
+    booked = scenario([tech(1)], [visit(10, drive=10, window=("16:45", "16:45"), minutes=30)])
+
+    assert check(data, plan(route(1, (10, "16:45")))).violations == []
+    assert check(booked, plan(route(1, (10, "16:45")))).violations == [
+        "technician 1 cannot drive from one stop to the next in time (needs 600 s, has -900 s)"
+    ]
+
+
+def test_the_break_right_after_the_visit_under_way_comes_before_the_drive_home():
+    brk = {"earliest": "12:00", "latest": "13:00", "minutes": 30}
+    data = scenario(
+        [tech(1, shift=("08:00", "12:30"), brk=brk)],
+        [under_way(10, start="11:30", drive=10)],
+        now="11:30",
+    )
+
+    assert check(data, plan(route(1, (10, "11:30"), brk="12:00"))).violations == []
+
+
+# The break -----------------------------------------------------------------------------------
+
+LUNCH = {"earliest": "12:00", "latest": "13:00", "minutes": 30}
+
+
+def test_a_technician_with_visits_takes_their_break():
+    data = scenario([tech(1, brk=LUNCH)], [visit(11)])
+
+    assert check(data, plan(route(1, (11, "08:00")))).violations == [
+        "technician 1 has visits but takes no break"
+    ]
+    assert check(data, plan(route(1, (11, "08:00"), brk="12:00"))).violations == []
+
+
+def test_a_technician_without_visits_needs_no_break():
+    data = scenario([tech(1, brk=LUNCH), tech(2)], [visit(11)])
+
+    assert check(data, plan(route(1), route(2, (11, "08:00")))).violations == []
+    assert check(data, plan(route(1, brk="12:00"), route(2, (11, "08:00")))).violations == []
+
+
+def test_a_break_the_technician_does_not_have_is_refused():
+    data = scenario([tech(1)], [visit(11)])
+
+    assert check(data, plan(route(1, (11, "08:00"), brk="12:00"))).violations == [
+        "technician 1 takes a break they do not have"
+    ]
+
+
+def test_the_break_starts_within_its_earliest_and_latest():
+    data = scenario([tech(1, brk=LUNCH)], [visit(11)])
+
+    def at_break(when):
+        return check(data, plan(route(1, (11, "08:00"), brk=when))).violations
+
+    assert at_break("12:00") == []
+    assert at_break("13:00") == []
+    assert at_break("11:59") == ["technician 1 starts the break at 11:59, outside 12:00-13:00"]
+    assert at_break("13:01") == ["technician 1 starts the break at 13:01, outside 12:00-13:00"]
+
+
+def test_a_break_over_a_visit_is_refused():
+    data = scenario([tech(1, brk=LUNCH)], [visit(11)])
+
+    assert check(data, plan(route(1, (11, "12:00"), brk="12:30"))).violations == [
+        "technician 1's break overlaps work or driving"
+    ]
+    assert check(data, plan(route(1, (11, "12:00"), brk="13:00"))).violations == []
+    assert check(data, plan(route(1, (11, "12:30"), brk="12:00"))).violations == []
+
+
+def test_the_break_and_the_drive_after_it_must_both_fit_the_gap():
+    # Morning at the depot until 12:00, then the next stop ten minutes away.
+    data = scenario([tech(1, brk=LUNCH)], [visit(11, minutes=240), visit(12, drive=10)])
+
+    def second_at(when, brk="12:00"):
+        return check(data, plan(route(1, (11, "08:00"), (12, when), brk=brk))).violations
+
+    assert second_at("12:40") == []
+    assert second_at("12:39:59") == ["technician 1's break overlaps work or driving"]
+    # Pulling over to rest half-way: five minutes' drive either side of the break.
+    assert second_at("12:40", brk="12:05") == []
+    assert second_at("12:40", brk="12:10") == []
+    assert second_at("12:40", brk="12:10:01") == ["technician 1's break overlaps work or driving"]
