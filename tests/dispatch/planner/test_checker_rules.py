@@ -432,3 +432,28 @@ def test_the_break_and_the_drive_after_it_must_both_fit_the_gap():
     assert second_at("12:40", brk="12:05") == []
     assert second_at("12:40", brk="12:10") == []
     assert second_at("12:40", brk="12:10:01") == ["technician 1's break overlaps work or driving"]
+
+
+def test_a_break_put_off_after_the_visit_under_way_is_the_plans_doing():
+    # Home at 12:40 if the break follows the visit at once; put off to 12:15 it ends at 12:45.
+    brk = {"earliest": "12:00", "latest": "13:00", "minutes": 30}
+    data = scenario(
+        [tech(1, shift=("08:00", "12:30"), brk=brk)],
+        [under_way(10, start="11:30", drive=10)],
+        now="11:30",
+    )
+
+    assert check(data, plan(route(1, (10, "11:30"), brk="12:10"))).violations == []
+    assert check(data, plan(route(1, (10, "11:30"), brk="12:15"))).violations == [
+        "technician 1's break overlaps work or driving"
+    ]
+
+
+def test_a_visit_under_way_out_of_place_is_named_for_that_not_for_overtime():
+    data = scenario(
+        [tech(1)], [visit(11, window=("08:00", "08:00")), under_way(10, start="16:45", drive=10)]
+    )
+
+    report = check(data, plan(route(1, (11, "08:00"), (10, "16:45"))))
+
+    assert report.violations == ["visit 10 is under way but is not first on 1's route"]
