@@ -457,3 +457,143 @@ def test_a_visit_under_way_out_of_place_is_named_for_that_not_for_overtime():
     report = check(data, plan(route(1, (11, "08:00"), (10, "16:45"))))
 
     assert report.violations == ["visit 10 is under way but is not first on 1's route"]
+
+
+# The reasons of the visits left out ------------------------------------------------------------
+
+
+def refuted(data, rule, vid=11):
+    """The checker's verdicts on a plan that leaves `vid` out for `rule` and plans nothing else."""
+    return check(data, plan(unassigned=[left_out(vid, rule)])).violations
+
+
+def test_a_promised_visit_may_not_be_left_out():
+    data = scenario([tech(1)], [visit(11, keep=True, technician=7)])
+
+    assert refuted(data, "technician") == ["visit 11 has a promised window but is left out"]
+
+
+def test_a_visit_left_out_names_a_rule_the_checker_knows():
+    data = scenario([tech(1)], [visit(11)])
+
+    assert refuted(data, "weather") == [
+        "unassigned visit 11 names no rule that stops it ('weather')"
+    ]
+
+
+def test_no_technician_is_refuted_by_one_who_may_take_it():
+    data = scenario([tech(1), tech(2)], [visit(11, technician=2), visit(12, technician=7)])
+    out = plan(unassigned=[left_out(11, "technician"), left_out(12, "technician")])
+
+    assert check(data, out).violations == [
+        "visit 11 is left out for 'technician', but technician 2 may take it"
+    ]
+
+
+def skilled(id_, skills, **extra):
+    return {**visit(id_, **extra), "skills": list(skills)}
+
+
+def test_a_missing_skill_is_refuted_by_a_technician_who_has_it_certified_or_not():
+    uncertified = {**tech(2, skills=["water"]), "uncertified": ["gas"]}
+    data = scenario([tech(1, skills=["water"]), uncertified, tech(3, skills=["gas"])], [])
+
+    def skill_claim(technicians, needs=("gas",)):
+        return refuted({**data, "visits": [skilled(11, needs, technician=technicians)]}, "skill")
+
+    assert skill_claim(1) == []
+    assert skill_claim(2) == [
+        "visit 11 is left out for 'skill', but technician 2 has the skills, uncertified"
+    ]
+    assert skill_claim(3) == [
+        "visit 11 is left out for 'skill', but technician 3 has every skill it needs"
+    ]
+    assert skill_claim(7) == [
+        "visit 11 is left out for 'skill', but no technician may take it at all"
+    ]
+
+
+def test_a_missing_certification_needs_a_technician_with_the_skill_uncertified():
+    uncertified = {**tech(2, skills=["water"]), "uncertified": ["gas"]}
+    data = scenario([tech(1, skills=["water"]), uncertified], [])
+
+    def certification_claim(technician):
+        visits = [skilled(11, ["gas", "water"], technician=technician)]
+        return refuted({**data, "visits": visits}, "certification")
+
+    assert certification_claim(2) == []
+    assert certification_claim(1) == [
+        "visit 11 is left out for 'certification', but no technician has the skills, "
+        "certified or not"
+    ]
+
+
+def test_a_timing_claim_needs_a_technician_with_the_skills():
+    data = scenario([tech(1)], [skilled(11, ["gas"])])
+
+    assert refuted(data, "shift") == [
+        "visit 11 is left out for 'shift', but no technician may take it with the skills it needs"
+    ]
+
+
+def test_a_window_claim_is_refuted_when_the_window_opens_a_minute_after_the_shift():
+    # At the depot: a minute of slack to get there, a minute to get back.
+    def window_claim(window, shift=("08:00", "17:00")):
+        return refuted(scenario([tech(1, shift=shift)], [visit(11, window=window)]), "window")
+
+    refutes = [
+        "visit 11 is left out for 'window', but its window fits in the shift of technician 1"
+    ]
+    assert window_claim(("07:00", "08:01")) == refutes
+    assert window_claim(("07:00", "08:00:59")) == []
+    assert window_claim(("15:59", "15:59")) == refutes
+    assert window_claim(("15:59", "15:59"), shift=("08:00", "16:59:59")) == []
+
+
+def test_a_break_claim_is_refuted_when_the_visit_fits_after_the_break():
+    # The break at 08:00 for half an hour, a minute's slack: the visit from 08:31 to 09:31.
+    early = {"earliest": "08:00", "latest": "08:00", "minutes": 30}
+
+    def break_claim(shift_end):
+        data = scenario([tech(1, shift=("08:00", shift_end), brk=early)], [visit(11)])
+        return refuted(data, "break")
+
+    assert break_claim("09:32") == [
+        "visit 11 is left out for 'break', but it fits beside the break of technician 1"
+    ]
+    assert break_claim("09:31:59") == []
+
+
+def test_a_break_claim_is_refuted_when_the_visit_fits_before_the_break():
+    # The visit from 08:01 at the latest, the break from 09:10: home by 09:40 at the earliest.
+    late = {"earliest": "09:10", "latest": "09:30", "minutes": 30}
+
+    def break_claim(shift_end):
+        visits = [visit(11, window=("08:00", "08:01"))]
+        return refuted(scenario([tech(1, shift=("08:00", shift_end), brk=late)], visits), "break")
+
+    assert break_claim("09:40") == [
+        "visit 11 is left out for 'break', but it fits beside the break of technician 1"
+    ]
+    assert break_claim("09:39:59") == []
+
+
+def test_a_capacity_claim_is_refuted_by_lower_priority_work_in_the_way():
+    # Two hours of shift; the morning's first hour taken by another visit at the depot.
+    def capacity_claim(priority, keep=False):
+        other = visit(12, window=("08:00", "08:00"), priority=priority)
+        data = scenario([tech(1, shift=("08:00", "10:00"))], [visit(11, keep=keep), other])
+        out = plan(route(1, (12, "08:00")), unassigned=[left_out(11, "capacity")])
+        return check(data, out).violations
+
+    refutes = (
+        "visit 11 is left out for 'capacity', but it fits in time that is free or taken by "
+        "lower-priority work on the day of technician 1"
+    )
+    assert capacity_claim(3) == []
+    assert capacity_claim(2) == []
+    assert capacity_claim(4) == [refutes]
+    assert capacity_claim(1, keep=True) == [
+        "visit 11 has a promised window but is left out",
+        refutes,
+    ]
