@@ -597,3 +597,15 @@ def test_a_capacity_claim_is_refuted_by_lower_priority_work_in_the_way():
         "visit 11 has a promised window but is left out",
         refutes,
     ]
+
+
+def test_a_technician_with_an_empty_route_is_not_held_to_the_drive_home_or_the_break():
+    # Sent home ten minutes away from a five-minute shift, with a break that ends after it.
+    late = {"earliest": "08:00", "latest": "08:05", "minutes": 30}
+    away = {**tech(1, shift=("08:00", "08:05"), brk=late), "end": at(10)}
+    data = scenario([away, tech(2)], [visit(11)])
+
+    report = check(data, plan(route(1, brk="08:05"), route(2, (11, "08:00"))))
+
+    assert report.violations == []
+    assert report.travel_seconds == 0
