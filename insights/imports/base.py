@@ -158,6 +158,14 @@ class Kind:
         return [(name, label, result.counts.get(name, 0)) for name, label in self.counts]
 
 
+def taken_since_check(row: Row, message: str, *, field: str) -> InvalidInput:
+    """The error for a row that passed the check but whose natural key another customer took
+    before it was written: the writer refuses the whole file with it, naming the line."""
+    return InvalidInput(
+        _("Line %(line)s: %(message)s") % {"line": row.line, "message": message}, field=field
+    )
+
+
 def ensure_importable(rows: list[Row], *, only_valid: bool) -> None:
     """Refuse a file with errors unless only its valid rows are to be written."""
     invalid = sum(1 for row in rows if not row.valid)

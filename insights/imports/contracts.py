@@ -20,9 +20,19 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from contracts.models import ServiceContract
 from customers.models import Customer
-from fieldservice.errors import InvalidInput
 
-from .base import Geocoder, Imported, Kind, Row, boolean, date, decimal, too_long, whole
+from .base import (
+    Geocoder,
+    Imported,
+    Kind,
+    Row,
+    boolean,
+    date,
+    decimal,
+    taken_since_check,
+    too_long,
+    whole,
+)
 
 COLUMNS = (
     "number",
@@ -197,13 +207,8 @@ def write(rows: list[Row], result: Imported, geocoder: Geocoder) -> None:
             )
             continue
         if contract.customer_id != row.found["customer"].pk:  # taken since the check
-            raise InvalidInput(
-                _("Line %(line)s: %(message)s")
-                % {
-                    "line": row.line,
-                    "message": _("Another customer has a contract with this number."),
-                },
-                field="number",
+            raise taken_since_check(
+                row, _("Another customer has a contract with this number."), field="number"
             )
         dirty = False
         for name, value in given.items():

@@ -16,7 +16,7 @@ from customers.models import Appliance, ApplianceModel
 from customers.services import EARLIEST_PURCHASE, warranty_end
 from fieldservice.errors import InvalidInput
 
-from .base import Row, date
+from .base import Row, date, taken_since_check
 
 Models = dict[tuple[str, str], ApplianceModel]
 # How far ahead a warranty may end: a date past it is a slip (2205 for 2025).
@@ -104,11 +104,8 @@ def new_appliance(row: Row, **where: Any) -> Appliance:
 def taken(row: Row) -> InvalidInput:
     """The error for a row whose serial another customer registered since the check: the
     writer refuses the whole file with it."""
-    return InvalidInput(
-        _("Line %(line)s: %(message)s")
-        % {
-            "line": row.line,
-            "message": _("Duplicate serial: another customer has an appliance with this serial."),
-        },
+    return taken_since_check(
+        row,
+        _("Duplicate serial: another customer has an appliance with this serial."),
         field="serial_number",
     )
